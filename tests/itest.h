@@ -1,0 +1,137 @@
+/*
+ * itest: a harness for Check suites that drive the real cishan-server.
+ *
+ * Each test (a checked fixture, so in Check's forked child) gets a fresh
+ * temporary directory and database: `init` makes the admin user, `serve`
+ * listens on 127.0.0.1:0 and the harness reads the real port from its
+ * "listening on" line. Teardown stops it with SIGTERM and asserts exit 0.
+ * The binary is $CISHAN_SERVER (default build/cishan-server), so the same
+ * suites run against the sanitizer build. Temporary files go under
+ * $ITEST_TMPDIR (default /tmp); a failed test keeps its directory, with the
+ * server's stderr in server.log.
+ *
+ * Memory: every cJSON returned by itest_req and every string returned by
+ * itest_f, itest_login and friends belongs to the harness and is freed at
+ * teardown. Tests never free them.
+ *
+ * Request bodies given to itest_req are JSON written with single quotes for
+ * double quotes ("{'name':'rice'}"), so tests read like the API; data that
+ * needs a real ' goes through itest_raw, which sends exact bytes.
+ */
+#ifndef ITEST_H
+#define ITEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <check.h>
+#include <cjson/cJSON.h>
+
+#define ITEST_ADMIN      "admin"
+#define ITEST_ADMIN_PASS "admin-pass-1"
+#define ITEST_USER_PASS  "user-pass-12345"
+
+struct itest_srv {
+	char dir[512]; /* temporary directory of this server */
+	char db[600];  /* DIR/t.db unless started on another file */
+	char host[64]; /* 127.0.0.1 */
+	int port;
+	pid_t pid;   /* 0 once stopped */
+	int own_dir; /* remove dir at stop */
+};
+
+/* Raw reply of itest_raw / itest_http. */
+struct itest_reply {
+	int status;
+	char *body; /* NUL-terminated, owned by the harness */
+	size_t len;
+	char *headers; /* header block, lower-cased names, harness-owned */
+	double secs;   /* wall time of the whole exchange */
+};
+
+/* The server of the current test (set by itest_setup). */
+extern struct itest_srv *itest_s;
+/* Admin token of itest_s, logged in by itest_setup. */
+extern const char *itest_admin;
+
+/* Check fixtures: fresh dir + db + server, admin logged in; and stop. */
+void itest_setup(void);
+void itest_teardown(void);
+/* A TCase with the fixtures and a timeout fit for the server. */
+TCase *itest_tcase(const char *name);
+/* Run a suite with Check's normal output; the process exit code. */
+int itest_run(Suite *);
+
+/* Lower level: start/stop a server on DB (NULL: fresh dir, init). */
+struct itest_srv *itest_start(const char *db);
+void itest_stop(struct itest_srv *);
+/* Path of the server binary. */
+const char *itest_bin(void);
+
+/* A harness-owned printf result (freed at teardown). */
+char *itest_f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A fresh random UUID v4 string (harness-owned). */
+const char *itest_uuid(void);
+/* Today +/- days in the store's time zone (Asia/Shanghai), YYYY-MM-DD. */
+const char *itest_date(int days_from_today);
+/* Monotonic seconds. */
+double itest_now(void);
+
+/*
+ * One HTTP/1.1 exchange with exact bytes: METHOD PATH, optional bearer
+ * TOKEN, optional CONTENT_TYPE (NULL: none sent), BODY of LEN bytes (NULL:
+ * no body), extra header lines EXTRA ("Name: v\r\n"..., or NULL). Returns 0
+ * and fills R, or -1 on a transport error (no assertion: safe in children).
+ */
+int itest_http(struct itest_srv *, const char *method, const char *path,
+    const char *token, const char *content_type, const char *extra,
+    const char *body, size_t len, struct itest_reply *r);
+/* The same, asserting the exchange worked; the reply is harness-owned. */
+struct itest_reply *itest_raw(struct itest_srv *, const char *method,
+    const char *path, const char *token, const char *content_type,
+    const char *body, size_t len);
+/*
+ * JSON request: BODY in single-quote JSON (or NULL); returns the parsed
+ * reply (NULL if not JSON) and sets *STATUS. Asserts the transport worked.
+ */
+cJSON *itest_req(struct itest_srv *, const char *method, const char *path,
+    const char *token, const char *body, int *status);
+/* As itest_req on itest_s, asserting the status is WANT. */
+cJSON *itest_ok(const char *method, const char *path, const char *token,
+    const char *body, int want);
+/* Free a reply now (for loops); the harness frees the rest at teardown. */
+void itest_free(cJSON *);
+
+/* POST /api/v1/sessions; asserts 201 and returns the token. */
+const char *itest_login(struct itest_srv *, const char *user, const char *pass);
+/* Admin creates a user of ROLE named NAME (ITEST_USER_PASS); its token. */
+const char *itest_user(struct itest_srv *, const char *name, const char *role);
+
+/*
+ * Assert J is {"error":{"code","message","details"}} with STATUS == WANT
+ * and code CODE; if FIELD, details.field names it (equal, or a path that
+ * ends with it, like "lines[0].quantity" for "quantity").
+ */
+void itest_assert_error(
+    cJSON *j, int status, int want, const char *code, const char *field);
+
+/* Run `cishan-server verify --db DB`; assert exit 0 if OK, else non-zero
+ * and that the output contains NAMES (if given). Returns harness output. */
+const char *itest_verify(const char *db, int ok, const char *names);
+/* Run the server binary with ARGV (NULL-ended, argv[0] excluded); returns
+ * its exit status (or -1) and the combined output in *OUT (harness-owned). */
+int itest_cmd(const char *const *argv, const char **out);
+
+/* JSON access that asserts: member K of O must exist with the type. */
+int64_t itest_int(const cJSON *o, const char *k);
+const char *itest_str(const cJSON *o, const char *k);
+cJSON *itest_arr(const cJSON *o, const char *k);
+/* The "items" array of a list reply. */
+cJSON *itest_items(const cJSON *list);
+/* The element of ARR whose integer member K equals V, or NULL. */
+cJSON *itest_find(const cJSON *arr, const char *k, int64_t v);
+/* Compact text of J (harness-owned). */
+const char *itest_print(const cJSON *j);
+
+#endif

@@ -1,0 +1,539 @@
+/*
+ * Log-in, sessions, the role matrix, the log-in throttle and the audit log,
+ * against the real server.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "itest.h"
+
+/* A valid item body (fresh barcode-free name each call). */
+static const char *
+itest_auth_item_body(const char *name)
+{
+	return itest_f("{'name':'%s','category':'grain','unit':'bag',"
+	               "'barcodes':[],'unit_value_fen':1000,'points':10}",
+	    name);
+}
+
+START_TEST(test_login_ok)
+{
+	cJSON *j = itest_ok("POST", "/api/v1/sessions", NULL,
+	    "{'username':'admin','password':'admin-pass-1'}", 201);
+	const char *tok = itest_str(j, "token");
+	const char *exp = itest_str(j, "expires_at");
+
+	ck_assert_uint_ge(strlen(tok), 16);
+	ck_assert_str_eq(itest_str(j, "role"), "admin");
+	/* RFC 3339 with an offset: 2026-11-29T10:15:00+08:00 */
+	ck_assert_msg(strlen(exp) >= 20 && exp[10] == 'T' &&
+	        (strchr(exp + 19, '+') || strchr(exp + 19, '-') ||
+	            exp[strlen(exp) - 1] == 'Z'),
+	    "expires_at not RFC 3339: %s", exp);
+	/* The token works. */
+	itest_ok("GET", "/api/v1/items", tok, NULL, 200);
+	/* Two log-ins get two different tokens. */
+	ck_assert_str_ne(tok, itest_login(itest_s, "admin", ITEST_ADMIN_PASS));
+}
+END_TEST
+
+START_TEST(test_login_wrong)
+{
+	int st;
+	cJSON *j;
+
+	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+	    "{'username':'admin','password':'admin-pass-2'}", &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	ck_assert_ptr_null(cJSON_GetObjectItem(j, "token"));
+	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+	    "{'username':'nobody','password':'admin-pass-1'}", &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+	    "{'username':'admin','password':''}", &st);
+	ck_assert_msg(st == 401 || st == 400, "empty password: %d", st);
+	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+	    "{'username':'admin'}", &st);
+	itest_assert_error(j, st, 400, "missing_field", "password");
+}
+END_TEST
+
+START_TEST(test_no_or_bad_token)
+{
+	struct itest_reply r;
+	int st;
+	cJSON *j;
+
+	j = itest_req(itest_s, "GET", "/api/v1/items", NULL, NULL, &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	j = itest_req(
+	    itest_s, "GET", "/api/v1/stock", "not-a-token", NULL, &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	/* A token of the right shape that was never issued. */
+	j = itest_req(itest_s, "GET", "/api/v1/stock",
+	    "0000000000000000000000000000000000000000000000000000000000000000",
+	    NULL, &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	/* A write without a token changes nothing. */
+	j = itest_req(itest_s, "POST", "/api/v1/items", NULL,
+	    itest_auth_item_body("rice"), &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	/* Other schemes than Bearer. */
+	ck_assert_int_eq(
+	    itest_http(itest_s, "GET", "/api/v1/items", NULL, NULL,
+	        "Authorization: Basic YWRtaW46YWRtaW4tcGFzcy0x\r\n", NULL, 0,
+	        &r),
+	    0);
+	ck_assert_int_eq(r.status, 401);
+	free(r.body);
+	free(r.headers);
+	j = itest_ok("GET", "/api/v1/items", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+}
+END_TEST
+
+START_TEST(test_logout)
+{
+	const char *tok = itest_login(itest_s, "admin", ITEST_ADMIN_PASS);
+	int st;
+	cJSON *j;
+
+	itest_ok("GET", "/api/v1/items", tok, NULL, 200);
+	itest_req(
+	    itest_s, "DELETE", "/api/v1/sessions/current", tok, NULL, &st);
+	ck_assert_msg(st == 200 || st == 204, "log-out: status %d", st);
+	j = itest_req(itest_s, "GET", "/api/v1/items", tok, NULL, &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	/* Logging out again, or without a token, is unauthenticated. */
+	j = itest_req(
+	    itest_s, "DELETE", "/api/v1/sessions/current", tok, NULL, &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	j = itest_req(
+	    itest_s, "DELETE", "/api/v1/sessions/current", NULL, NULL, &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	/* Other sessions of the same user live on. */
+	itest_ok("GET", "/api/v1/items", itest_admin, NULL, 200);
+}
+END_TEST
+
+START_TEST(test_users)
+{
+	const char *roles[] = {"admin", "manager", "cashier", "auditor"};
+	size_t i;
+	int st;
+	cJSON *j;
+
+	for (i = 0; i < 4; i++) {
+		const char *name = itest_f("u_%s", roles[i]);
+
+		j = itest_ok("POST", "/api/v1/users", itest_admin,
+		    itest_f("{'username':'%s','password':'%s','role':'%s',"
+		            "'display_name':'张三'}",
+		        name, ITEST_USER_PASS, roles[i]),
+		    201);
+		ck_assert_int_gt(itest_int(j, "id"), 0);
+		ck_assert_ptr_null(cJSON_GetObjectItem(j, "password"));
+		j = itest_ok("POST", "/api/v1/sessions", NULL,
+		    itest_f("{'username':'%s','password':'%s'}", name,
+		        ITEST_USER_PASS),
+		    201);
+		ck_assert_str_eq(itest_str(j, "role"), roles[i]);
+	}
+	/* Same username again: conflict. */
+	j = itest_req(itest_s, "POST", "/api/v1/users", itest_admin,
+	    itest_f("{'username':'u_cashier','password':'%s','role':'cashier',"
+	            "'display_name':'x'}",
+	        ITEST_USER_PASS),
+	    &st);
+	itest_assert_error(j, st, 409, "conflict", NULL);
+	/* Unknown role. */
+	j = itest_req(itest_s, "POST", "/api/v1/users", itest_admin,
+	    itest_f("{'username':'u_x','password':'%s','role':'root',"
+	            "'display_name':'x'}",
+	        ITEST_USER_PASS),
+	    &st);
+	itest_assert_error(j, st, 400, "bad_field", "role");
+	j = itest_req(itest_s, "POST", "/api/v1/users", itest_admin,
+	    "{'password':'user-pass-12345','role':'cashier',"
+	    "'display_name':'x'}",
+	    &st);
+	itest_assert_error(j, st, 400, "missing_field", "username");
+	/* The refused user cannot log in. */
+	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+	    "{'username':'u_x','password':'user-pass-12345'}", &st);
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+}
+END_TEST
+
+/* Expected status of one request per role; 0: do not check this role. */
+struct itest_auth_rule {
+	const char *method;
+	const char *path;
+	int admin, manager, cashier, auditor;
+};
+
+START_TEST(test_role_matrix)
+{
+	const char *tok[4];
+	const char *names[4] = {"admin", "manager", "cashier", "auditor"};
+	int64_t item, donor, lot;
+	cJSON *j;
+	size_t i, r;
+	int st, want;
+
+	tok[0] = itest_admin;
+	tok[1] = itest_user(itest_s, "m1", "manager");
+	tok[2] = itest_user(itest_s, "c1", "cashier");
+	tok[3] = itest_user(itest_s, "a1", "auditor");
+
+	j = itest_ok("POST", "/api/v1/items", itest_admin,
+	    "{'name':'大米','category':'grain','unit':'bag',"
+	    "'barcodes':['6901234567892'],'unit_value_fen':2500,'points':25}",
+	    201);
+	item = itest_int(j, "id");
+	j = itest_ok("POST", "/api/v1/donors", itest_admin,
+	    "{'name':'某公司','kind':'enterprise'}", 201);
+	donor = itest_int(j, "id");
+	j = itest_ok("POST", "/api/v1/donations", itest_admin,
+	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	            "'channel':'walk_in','lines':[{'item_id':%lld,"
+	            "'quantity':100}]}",
+	        itest_uuid(), (long long)donor, itest_date(0), (long long)item),
+	    201);
+	lot = itest_int(cJSON_GetArrayItem(itest_arr(j, "lines"), 0), "lot_id");
+
+	for (i = 0; i < 4; i++) {
+		/* Writes: goods are admin's and manager's. */
+		struct {
+			const char *path;
+			const char *body;
+			int ok;
+		} w[] = {
+		    {"/api/v1/items",
+		        itest_auth_item_body(itest_f("item-%s", names[i])),
+		        201},
+		    {"/api/v1/donors",
+		        itest_f(
+		            "{'name':'d-%s','kind':'individual'}", names[i]),
+		        201},
+		    {"/api/v1/donations",
+		        itest_f("{'client_id':'%s','donor_id':%lld,"
+		                "'received_on':'%s','channel':'walk_in',"
+		                "'lines':[{'item_id':%lld,'quantity':1}]}",
+		            itest_uuid(), (long long)donor, itest_date(0),
+		            (long long)item),
+		        201},
+		    {"/api/v1/stock/adjustments",
+		        itest_f("{'client_id':'%s','lot_id':%lld,"
+		                "'quantity_delta':-1,'reason':'damaged'}",
+		            itest_uuid(), (long long)lot),
+		        201},
+		    {"/api/v1/users",
+		        itest_f("{'username':'new-%s','password':'%s',"
+		                "'role':'cashier','display_name':'x'}",
+		            names[i], ITEST_USER_PASS),
+		        i == 0 ? 201 : 403},
+		};
+		for (r = 0; r < sizeof w / sizeof w[0]; r++) {
+			want = w[r].ok;
+			if (w[r].ok == 201 && i >= 2)
+				want = 403;
+			j = itest_req(
+			    itest_s, "POST", w[r].path, tok[i], w[r].body, &st);
+			if (want == 403)
+				itest_assert_error(
+				    j, st, 403, "forbidden", NULL);
+			else
+				ck_assert_msg(st == want,
+				    "%s POST %s: %d, want %d: %s", names[i],
+				    w[r].path, st, want, itest_print(j));
+		}
+	}
+
+	{
+		/* Reads. 0: role not fixed by API.md, not checked. */
+		const struct itest_auth_rule rd[] = {
+		    {"GET", "/api/v1/stock", 200, 200, 0, 200},
+		    {"GET", "/api/v1/stock/movements", 200, 200, 0, 200},
+		    {"GET", "/api/v1/items", 200, 200, 0, 200},
+		    {"GET", "/api/v1/items/by-barcode/6901234567892", 200, 200,
+		        200, 200},
+		    {"GET", "/api/v1/audit", 200, 403, 403, 200},
+		};
+		for (r = 0; r < sizeof rd / sizeof rd[0]; r++) {
+			for (i = 0; i < 4; i++) {
+				want = i == 0 ? rd[r].admin
+				    : i == 1  ? rd[r].manager
+				    : i == 2  ? rd[r].cashier
+				              : rd[r].auditor;
+				if (want == 0)
+					continue;
+				j = itest_req(itest_s, rd[r].method, rd[r].path,
+				    tok[i], NULL, &st);
+				if (want == 403)
+					itest_assert_error(
+					    j, st, 403, "forbidden", NULL);
+				else
+					ck_assert_msg(st == want,
+					    "%s %s %s: %d, want %d: %s",
+					    names[i], rd[r].method, rd[r].path,
+					    st, want, itest_print(j));
+			}
+		}
+	}
+
+	/* Two donations by admin and manager, 100 + 1 + 1, minus two. */
+	j = itest_ok("GET", "/api/v1/stock", tok[3], NULL, 200);
+	j = itest_find(itest_items(j), "item_id", item);
+	ck_assert_ptr_nonnull(j);
+	ck_assert_int_eq(itest_int(j, "on_hand"), 100);
+	/* No token: open paths only. */
+	itest_ok("GET", "/healthz", NULL, NULL, 200);
+	j = itest_req(itest_s, "GET", "/public/notices", NULL, NULL, &st);
+	ck_assert_msg(st != 401 && st != 403,
+	    "/public/notices needs no "
+	    "token, got %d",
+	    st);
+	for (i = 0; i < 4; i++) {
+		j = itest_ok("GET", "/healthz", tok[i], NULL, 200);
+		ck_assert_str_eq(itest_str(j, "status"), "ok");
+	}
+}
+END_TEST
+
+START_TEST(test_healthz)
+{
+	cJSON *j = itest_ok("GET", "/healthz", NULL, NULL, 200);
+
+	ck_assert_str_eq(itest_str(j, "status"), "ok");
+}
+END_TEST
+
+/*
+ * Repeated failed log-ins are slowed down. Not a tight timing check: after
+ * 6 failures, the next wrong attempt takes at least 0.5 s more than the
+ * first one did (any delay the server chooses above that passes).
+ */
+START_TEST(test_login_throttle)
+{
+	const char *bad = "{'username':'admin','password':'wrong-pass'}";
+	double t0, first, last = 0;
+	int st, k;
+	cJSON *j;
+
+	t0 = itest_now();
+	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL, bad, &st);
+	first = itest_now() - t0;
+	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	for (k = 0; k < 7; k++) {
+		t0 = itest_now();
+		j = itest_req(
+		    itest_s, "POST", "/api/v1/sessions", NULL, bad, &st);
+		last = itest_now() - t0;
+		itest_free(j);
+		ck_assert_int_eq(st, 401);
+		if (k >= 5 && last >= first + 0.5)
+			break;
+	}
+	ck_assert_msg(last >= first + 0.5,
+	    "8th failed log-in took %.3f s, the first %.3f s: not slowed", last,
+	    first);
+	/* The server stays responsive to others meanwhile. */
+	t0 = itest_now();
+	itest_ok("GET", "/healthz", NULL, NULL, 200);
+	ck_assert_msg(itest_now() - t0 < 0.5, "healthz slow after throttle");
+}
+END_TEST
+
+/* A throttled log-in does not stall other clients of the one event loop. */
+START_TEST(test_throttle_not_blocking)
+{
+	const char *bad = "{\"username\":\"admin\",\"password\":\"nope-nope\"}";
+	double t0, slow;
+	int st, k;
+	cJSON *j;
+	pid_t pid;
+	int p[2];
+
+	for (k = 0; k < 8; k++) {
+		j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+		    "{'username':'admin','password':'nope-nope'}", &st);
+		itest_free(j);
+		ck_assert_int_eq(st, 401);
+	}
+	/* One more failed log-in, from a child, while we ask /healthz. */
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct itest_reply r;
+		double c0 = itest_now();
+		int ok;
+
+		close(p[0]);
+		ok = itest_http(itest_s, "POST", "/api/v1/sessions", NULL,
+		         "application/json", NULL, bad, strlen(bad), &r) == 0 &&
+		    r.status == 401;
+		slow = itest_now() - c0;
+		if (write(p[1], &slow, sizeof slow) != sizeof slow)
+			ok = 0;
+		_exit(ok ? 0 : 1);
+	}
+	close(p[1]);
+	usleep(100000);
+	t0 = itest_now();
+	itest_ok("GET", "/healthz", NULL, NULL, 200);
+	t0 = itest_now() - t0;
+	ck_assert_int_eq(read(p[0], &slow, sizeof slow), (int)sizeof slow);
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "throttled log-in did not get 401");
+	ck_assert_msg(
+	    slow >= 0.5, "9th failed log-in not slowed: %.3f s", slow);
+	ck_assert_msg(t0 < slow / 2,
+	    "/healthz took %.3f s while a log-in was throttled (%.3f s): the "
+	    "delay blocks the server",
+	    t0, slow);
+}
+END_TEST
+
+/* Tokens and passwords are never stored in clear. */
+START_TEST(test_secrets_not_in_db)
+{
+	const char *tok = itest_login(itest_s, "admin", ITEST_ADMIN_PASS);
+	const char *files[] = {"", "-wal"};
+	size_t i, k, n;
+	FILE *f;
+
+	itest_user(itest_s, "c9", "cashier");
+	for (i = 0; i < 2; i++) {
+		char *buf;
+		const char *path = itest_f("%s%s", itest_s->db, files[i]);
+
+		f = fopen(path, "rb");
+		if (f == NULL)
+			continue;
+		buf = malloc(64 << 20);
+		ck_assert_ptr_nonnull(buf);
+		n = fread(buf, 1, 64 << 20, f);
+		fclose(f);
+		for (k = 0; k + 16 <= n; k++) {
+			if (memcmp(buf + k, tok, 16) == 0 ||
+			    memcmp(buf + k, ITEST_ADMIN_PASS, 12) == 0 ||
+			    memcmp(buf + k, ITEST_USER_PASS, 15) == 0)
+				break;
+		}
+		free(buf);
+		ck_assert_msg(k + 16 > n,
+		    "%s holds a token or password in "
+		    "clear",
+		    path);
+	}
+}
+END_TEST
+
+static const cJSON *
+itest_auth_audit_find(
+    const cJSON *items, const char *user, const char *what, int64_t id)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, items)
+	{
+		const char *t = itest_print(e);
+
+		if (strstr(t, itest_f("\"%s\"", user)) != NULL &&
+		    strstr(t, what) != NULL &&
+		    (id == 0 || strstr(t, itest_f(":%lld", (long long)id))))
+			return e;
+	}
+	return NULL;
+}
+
+START_TEST(test_audit)
+{
+	const char *mgr = itest_user(itest_s, "mgr7", "manager");
+	const char *aud = itest_user(itest_s, "aud7", "auditor");
+	int64_t item, donor;
+	cJSON *j, *items;
+	int st;
+
+	j = itest_ok(
+	    "POST", "/api/v1/items", mgr, itest_auth_item_body("食用油"), 201);
+	item = itest_int(j, "id");
+	j = itest_ok("POST", "/api/v1/donors", itest_admin,
+	    "{'name':'李四','kind':'volunteer'}", 201);
+	donor = itest_int(j, "id");
+	/* A refused write is not a write. */
+	j = itest_req(itest_s, "POST", "/api/v1/donors", aud,
+	    "{'name':'x','kind':'volunteer'}", &st);
+	itest_assert_error(j, st, 403, "forbidden", NULL);
+
+	j = itest_ok("GET", "/api/v1/audit", aud, NULL, 200);
+	items = itest_items(j);
+	ck_assert_msg(itest_auth_audit_find(items, "mgr7", "item", item),
+	    "no audit entry of mgr7 creating item %lld: %s", (long long)item,
+	    itest_print(items));
+	ck_assert_msg(itest_auth_audit_find(items, "admin", "donor", donor),
+	    "no audit entry of admin creating donor %lld: %s", (long long)donor,
+	    itest_print(items));
+	ck_assert_msg(itest_auth_audit_find(items, "admin", "user", 0),
+	    "no audit entry of admin creating a user: %s", itest_print(items));
+	ck_assert_msg(!itest_auth_audit_find(items, "aud7", "donor", 0),
+	    "a refused write is in the audit log: %s", itest_print(items));
+	/* Each entry says when. */
+	{
+		const cJSON *e =
+		    itest_auth_audit_find(items, "mgr7", "item", item);
+		int found = 0;
+		const cJSON *v;
+
+		cJSON_ArrayForEach(v, e)
+		{
+			if (cJSON_IsString(v) && strlen(v->valuestring) >= 20 &&
+			    v->valuestring[4] == '-' &&
+			    v->valuestring[10] == 'T')
+				found = 1;
+		}
+		ck_assert_msg(found, "audit entry without an RFC 3339 time: %s",
+		    itest_print(e));
+	}
+	/* A from/to window in the future holds none of it. */
+	j = itest_ok("GET",
+	    itest_f("/api/v1/audit?from=%s&to=%s", itest_date(400),
+	        itest_date(401)),
+	    aud, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+}
+END_TEST
+
+static Suite *
+itest_auth_suite(void)
+{
+	Suite *s = suite_create("itest_auth");
+	TCase *tc = itest_tcase("auth");
+
+	tcase_add_test(tc, test_healthz);
+	tcase_add_test(tc, test_login_ok);
+	tcase_add_test(tc, test_login_wrong);
+	tcase_add_test(tc, test_no_or_bad_token);
+	tcase_add_test(tc, test_logout);
+	tcase_add_test(tc, test_users);
+	tcase_add_test(tc, test_role_matrix);
+	tcase_add_test(tc, test_login_throttle);
+	tcase_add_test(tc, test_throttle_not_blocking);
+	tcase_add_test(tc, test_secrets_not_in_db);
+	tcase_add_test(tc, test_audit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return itest_run(itest_auth_suite());
+}
