@@ -1,0 +1,37 @@
+# drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
+# Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
+
+DRV_SRCS = barcode devices escpos receipt hidscan wedge
+DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
+DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
+DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
+DRV_TEST_CFLAGS := $(shell $(PKG) --cflags check umockdev-1.0 gio-2.0 2>/dev/null)
+DRV_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 2>/dev/null)
+
+BINS += $(B)/libcishan-drivers.a
+
+$(B)/drivers/%.o: drivers/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DRV_CFLAGS) -c -o $@ $<
+
+$(B)/libcishan-drivers.a: $(DRV_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# Unit suites of the pure code (no device needed).
+DRV_UNIT_TESTS = check_escpos check_hidscan check_receipt
+
+$(B)/drvtests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Idrivers $(DRV_CFLAGS) $(DRV_TEST_CFLAGS) -c -o $@ $<
+
+$(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
+
+.PRECIOUS: $(B)/drvtests/%.o
+.PHONY: test-drivers fuzz
+TEST_TARGETS += test-drivers
+
+test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%)
+	@set -e; for t in $(DRV_UNIT_TESTS); do \
+	  echo "== $$t"; CK_DEFAULT_TIMEOUT=20 $(B)/drvtests/$$t; done
