@@ -1,0 +1,728 @@
+/*
+ * The donated-goods flow against the real server: items and barcodes,
+ * donors, donations into lots, stock review, adjustments, the movement log
+ * and idempotent retries. Every test ends with `verify` passing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "itest.h"
+
+static int64_t
+itest_goods_item(const char *name, const char *category, const char *codes,
+    int64_t value_fen, int64_t min_stock)
+{
+	cJSON *j = itest_ok("POST", "/api/v1/items", itest_admin,
+	    itest_f("{'name':'%s','category':'%s','unit':'袋',"
+	            "'barcodes':[%s],'unit_value_fen':%lld,'points':%lld,"
+	            "'min_stock':%lld}",
+	        name, category, codes, (long long)value_fen,
+	        (long long)value_fen / 100, (long long)min_stock),
+	    201);
+	int64_t id = itest_int(j, "id");
+
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+static int64_t
+itest_goods_donor(const char *kind)
+{
+	cJSON *j = itest_ok("POST", "/api/v1/donors", itest_admin,
+	    itest_f("{'name':'donor %s','kind':'%s'}", kind, kind), 201);
+
+	return itest_int(j, "id");
+}
+
+/* POST a donation with LINES (single-quote JSON array body); 201 reply. */
+static cJSON *
+itest_goods_donate(int64_t donor, const char *lines)
+{
+	return itest_ok("POST", "/api/v1/donations", itest_admin,
+	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	            "'channel':'walk_in','lines':[%s]}",
+	        itest_uuid(), (long long)donor, itest_date(0), lines),
+	    201);
+}
+
+static int64_t
+itest_goods_lot(const cJSON *donation, int line)
+{
+	return itest_int(
+	    cJSON_GetArrayItem(itest_arr(donation, "lines"), line), "lot_id");
+}
+
+/* The stock entry of ITEM in GET /api/v1/stock (asserted present). */
+static cJSON *
+itest_goods_stock(int64_t item)
+{
+	cJSON *j =
+	    itest_ok("GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200);
+	cJSON *e = itest_find(itest_items(j), "item_id", item);
+
+	ck_assert_msg(e != NULL, "item %lld not in the stock list: %s",
+	    (long long)item, itest_print(j));
+	return e;
+}
+
+static int64_t
+itest_goods_on_hand(int64_t item)
+{
+	return itest_int(itest_goods_stock(item), "on_hand");
+}
+
+/* On-hand of LOT as the stock review shows it. */
+static int64_t
+itest_goods_lot_on_hand(int64_t item, int64_t lot)
+{
+	cJSON *e = itest_goods_stock(item);
+	cJSON *l = itest_find(itest_arr(e, "lots"), "lot_id", lot);
+
+	/* A lot emptied to 0 may be left out of the review. */
+	return l == NULL ? 0 : itest_int(l, "on_hand");
+}
+
+/* Sum of the movement log of ITEM, following cursors. */
+static int64_t
+itest_goods_moves(int64_t item, int *count)
+{
+	const char *path = itest_f("/api/v1/stock/movements?item_id=%lld"
+	                           "&limit=3",
+	    (long long)item);
+	int64_t sum = 0;
+	int n = 0, pages = 0;
+	cJSON *j, *m, *next;
+
+	for (;;) {
+		j = itest_ok("GET", path, itest_admin, NULL, 200);
+		cJSON_ArrayForEach(m, itest_items(j))
+		{
+			ck_assert_int_eq(itest_int(m, "item_id"), item);
+			sum += itest_int(m, "quantity");
+			n++;
+		}
+		next = cJSON_GetObjectItem(j, "next");
+		if (!cJSON_IsString(next))
+			break;
+		ck_assert_int_lt(++pages, 1000);
+		path = itest_f("/api/v1/stock/movements?item_id=%lld&limit=3"
+		               "&cursor=%s",
+		    (long long)item, next->valuestring);
+	}
+	if (count != NULL)
+		*count = n;
+	return sum;
+}
+
+/* The invariant of API.md: on_hand is the sum of the item's movements. */
+static void
+itest_goods_balanced(int64_t item, int64_t want)
+{
+	int64_t oh = itest_goods_on_hand(item);
+
+	ck_assert_int_eq(oh, want);
+	ck_assert_int_eq(itest_goods_moves(item, NULL), oh);
+}
+
+START_TEST(test_items_barcodes)
+{
+	int64_t ean13, ean8, upca, internal, two;
+	cJSON *j, *codes, *c;
+	int st, found;
+
+	ean13 = itest_goods_item(
+	    "金龙鱼大米 5kg", "grain", "'6901234567892'", 4500, 0);
+	ean8 = itest_goods_item("口香糖", "snack", "'96385074'", 300, 0);
+	upca =
+	    itest_goods_item("Oat flakes", "grain", "'036000291452'", 2000, 0);
+	internal =
+	    itest_goods_item("散装面条", "grain", "'CS-NOODLE-0001'", 800, 0);
+	two = itest_goods_item(
+	    "酱油 500ml", "condiment", "'4006381333931','CS-SOY-7'", 1250, 0);
+
+	j = itest_ok("GET", "/api/v1/items/by-barcode/6901234567892",
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), ean13);
+	ck_assert_str_eq(itest_str(j, "name"), "金龙鱼大米 5kg");
+	ck_assert_str_eq(itest_str(j, "category"), "grain");
+	ck_assert_str_eq(itest_str(j, "unit"), "袋");
+	ck_assert_int_eq(itest_int(j, "unit_value_fen"), 4500);
+	ck_assert_int_eq(itest_int(j, "points"), 45);
+	j = itest_ok(
+	    "GET", "/api/v1/items/by-barcode/96385074", itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), ean8);
+	j = itest_ok("GET", "/api/v1/items/by-barcode/CS-NOODLE-0001",
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), internal);
+	j = itest_ok("GET", "/api/v1/items/by-barcode/4006381333931",
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), two);
+	j = itest_ok(
+	    "GET", "/api/v1/items/by-barcode/CS-SOY-7", itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), two);
+
+	/* UPC-A: found by its GTIN-13 and by the 12 digits; stored as 13. */
+	j = itest_ok("GET", "/api/v1/items/by-barcode/0036000291452",
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), upca);
+	codes = itest_arr(j, "barcodes");
+	found = 0;
+	cJSON_ArrayForEach(c, codes)
+	{
+		ck_assert(cJSON_IsString(c));
+		if (strcmp(c->valuestring, "0036000291452") == 0)
+			found = 1;
+	}
+	ck_assert_msg(
+	    found, "UPC-A not stored as GTIN-13: %s", itest_print(codes));
+	j = itest_ok("GET", "/api/v1/items/by-barcode/036000291452",
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "id"), upca);
+
+	/* A valid code nobody registered. */
+	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/6920152400012",
+	    itest_admin, NULL, &st);
+	itest_assert_error(j, st, 404, "not_found", NULL);
+	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/CS-NONE",
+	    itest_admin, NULL, &st);
+	itest_assert_error(j, st, 404, "not_found", NULL);
+	/* A barcode belongs to one item; UPC-A in GTIN-13 form too. */
+	j = itest_req(itest_s, "POST", "/api/v1/items", itest_admin,
+	    "{'name':'dup','category':'grain','unit':'bag',"
+	    "'barcodes':['0036000291452'],'unit_value_fen':1,'points':1}",
+	    &st);
+	itest_assert_error(j, st, 409, "conflict", NULL);
+	j = itest_ok("GET", "/api/v1/items?limit=500", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 5);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+static int
+itest_goods_has(const cJSON *list, int64_t id)
+{
+	return itest_find(itest_items(list), "id", id) != NULL;
+}
+
+START_TEST(test_items_list)
+{
+	int64_t rice, oil, soy, flour, salt;
+	cJSON *j, *e;
+	const char *path;
+	int n = 0, pages = 0;
+	int64_t seen[8];
+
+	rice = itest_goods_item("东北大米", "grain", "", 3000, 0);
+	flour = itest_goods_item("高筋面粉", "grain", "", 2000, 0);
+	oil = itest_goods_item("花生油", "oil", "", 6000, 0);
+	soy = itest_goods_item("Soy sauce", "condiment", "", 1000, 0);
+	salt = itest_goods_item("Sea salt", "condiment", "", 300, 0);
+
+	/* q: 大米, percent-encoded. */
+	j = itest_ok("GET", "/api/v1/items?q=%E5%A4%A7%E7%B1%B3", itest_admin,
+	    NULL, 200);
+	ck_assert(itest_goods_has(j, rice));
+	ck_assert(!itest_goods_has(j, oil));
+	ck_assert(!itest_goods_has(j, flour));
+	j = itest_ok("GET", "/api/v1/items?q=sauce", itest_admin, NULL, 200);
+	ck_assert(itest_goods_has(j, soy));
+	ck_assert(!itest_goods_has(j, salt));
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
+	j = itest_ok(
+	    "GET", "/api/v1/items?category=grain", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
+	ck_assert(itest_goods_has(j, rice) && itest_goods_has(j, flour));
+	j = itest_ok("GET", "/api/v1/items?category=condiment&q=salt",
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
+	ck_assert(itest_goods_has(j, salt));
+	j = itest_ok(
+	    "GET", "/api/v1/items?category=none", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+
+	/* Pages of 2 with cursors: every item once, then next null. */
+	path = "/api/v1/items?limit=2";
+	for (;;) {
+		j = itest_ok("GET", path, itest_admin, NULL, 200);
+		ck_assert_int_le(cJSON_GetArraySize(itest_items(j)), 2);
+		cJSON_ArrayForEach(e, itest_items(j))
+		{
+			int k;
+
+			ck_assert_int_lt(n, 8);
+			seen[n] = itest_int(e, "id");
+			for (k = 0; k < n; k++)
+				ck_assert_int_ne(seen[k], seen[n]);
+			n++;
+		}
+		e = cJSON_GetObjectItem(j, "next");
+		if (cJSON_IsNull(e))
+			break;
+		ck_assert_int_lt(++pages, 10);
+		path = itest_f(
+		    "/api/v1/items?limit=2&cursor=%s", itest_str(j, "next"));
+	}
+	ck_assert_int_eq(n, 5);
+	ck_assert_int_ge(pages, 2);
+}
+END_TEST
+
+START_TEST(test_donors_kinds)
+{
+	const char *kinds[] = {"enterprise", "social_org", "individual",
+	    "volunteer", "government", "anonymous"};
+	int64_t ids[6];
+	size_t i, k;
+	cJSON *j;
+	int st;
+
+	for (i = 0; i < 6; i++) {
+		j = itest_ok("POST", "/api/v1/donors", itest_admin,
+		    itest_f("{'name':'捐赠者 %zu','kind':'%s'}", i, kinds[i]),
+		    201);
+		ids[i] = itest_int(j, "id");
+		ck_assert_str_eq(itest_str(j, "kind"), kinds[i]);
+		for (k = 0; k < i; k++)
+			ck_assert_int_ne(ids[k], ids[i]);
+	}
+	j = itest_req(itest_s, "POST", "/api/v1/donors", itest_admin,
+	    "{'name':'x','kind':'alien'}", &st);
+	itest_assert_error(j, st, 400, "bad_field", "kind");
+	j = itest_req(itest_s, "POST", "/api/v1/donors", itest_admin,
+	    "{'name':'x'}", &st);
+	itest_assert_error(j, st, 400, "missing_field", "kind");
+}
+END_TEST
+
+START_TEST(test_donation_lots)
+{
+	int64_t rice, oil, donor, l0, l1, l2, l3;
+	const char *far = itest_date(200), *near = itest_date(20);
+	cJSON *d, *d2, *e, *lots, *l;
+
+	rice = itest_goods_item("大米", "grain", "'6901234567892'", 3000, 0);
+	oil = itest_goods_item("花生油", "oil", "'4006381333931'", 6000, 0);
+	donor = itest_goods_donor("enterprise");
+
+	d = itest_goods_donate(donor,
+	    itest_f("{'item_id':%lld,'quantity':10,'expires_on':'%s'},"
+	            "{'item_id':%lld,'quantity':4,'unit_value_fen':5500},"
+	            "{'item_id':%lld,'quantity':6,'expires_on':'%s'}",
+	        (long long)rice, far, (long long)oil, (long long)rice, near));
+	ck_assert_int_gt(itest_int(d, "id"), 0);
+	ck_assert_uint_ge(strlen(itest_str(d, "receipt_code")), 4);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_arr(d, "lines")), 3);
+	l0 = itest_goods_lot(d, 0);
+	l1 = itest_goods_lot(d, 1);
+	l2 = itest_goods_lot(d, 2);
+	ck_assert(l0 != l1 && l1 != l2 && l0 != l2);
+
+	/* Rice: two lots, 10 at 30.00 and 6 at 30.00. */
+	e = itest_goods_stock(rice);
+	ck_assert_str_eq(itest_str(e, "name"), "大米");
+	ck_assert_int_eq(itest_int(e, "on_hand"), 16);
+	ck_assert_int_eq(itest_int(e, "value_fen"), 16 * 3000);
+	lots = itest_arr(e, "lots");
+	ck_assert_int_eq(cJSON_GetArraySize(lots), 2);
+	l = itest_find(lots, "lot_id", l0);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(itest_int(l, "on_hand"), 10);
+	ck_assert_str_eq(itest_str(l, "expires_on"), far);
+	l = itest_find(lots, "lot_id", l2);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(itest_int(l, "on_hand"), 6);
+	ck_assert_str_eq(itest_str(l, "expires_on"), near);
+	/* Oil: the line's own unit value, not the item's. */
+	e = itest_goods_stock(oil);
+	ck_assert_int_eq(itest_int(e, "on_hand"), 4);
+	ck_assert_int_eq(itest_int(e, "value_fen"), 4 * 5500);
+	l = itest_find(itest_arr(e, "lots"), "lot_id", l1);
+	ck_assert_ptr_nonnull(l);
+	ck_assert_int_eq(itest_int(l, "on_hand"), 4);
+
+	/* A second donation: a new receipt code, a new lot. */
+	d2 = itest_goods_donate(itest_goods_donor("anonymous"),
+	    itest_f("{'item_id':%lld,'quantity':3}", (long long)oil));
+	ck_assert_str_ne(
+	    itest_str(d2, "receipt_code"), itest_str(d, "receipt_code"));
+	l3 = itest_goods_lot(d2, 0);
+	ck_assert(l3 != l0 && l3 != l1 && l3 != l2);
+	ck_assert_int_eq(itest_int(itest_goods_stock(oil), "value_fen"),
+	    4 * 5500 + 3 * 6000);
+	itest_goods_balanced(rice, 16);
+	itest_goods_balanced(oil, 7);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_stock_filters)
+{
+	int64_t low, ok, zero, near, far, none, donor;
+	const char *soon = itest_date(3);
+	cJSON *j, *e, *v;
+
+	low = itest_goods_item("Low", "a", "", 100, 10);
+	ok = itest_goods_item("Plenty", "a", "", 100, 10);
+	zero = itest_goods_item("No minimum", "b", "", 100, 0);
+	near = itest_goods_item("Near", "c", "", 100, 0);
+	far = itest_goods_item("Far", "c", "", 100, 0);
+	none = itest_goods_item("No expiry", "c", "", 100, 0);
+	donor = itest_goods_donor("government");
+	itest_goods_donate(donor,
+	    itest_f("{'item_id':%lld,'quantity':5},"
+	            "{'item_id':%lld,'quantity':20},"
+	            "{'item_id':%lld,'quantity':1},"
+	            "{'item_id':%lld,'quantity':2,'expires_on':'%s'},"
+	            "{'item_id':%lld,'quantity':2,'expires_on':'%s'},"
+	            "{'item_id':%lld,'quantity':2}",
+	        (long long)low, (long long)ok, (long long)zero, (long long)near,
+	        soon, (long long)far, itest_date(200), (long long)none));
+
+	/* low: under min_stock; absent or false otherwise. */
+	e = itest_goods_stock(low);
+	ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(e, "low")),
+	    "5 under min_stock 10 is not low: %s", itest_print(e));
+	e = itest_goods_stock(ok);
+	v = cJSON_GetObjectItem(e, "low");
+	ck_assert_msg(v == NULL || cJSON_IsFalse(v), "20 of 10 is low: %s",
+	    itest_print(e));
+	e = itest_goods_stock(zero);
+	v = cJSON_GetObjectItem(e, "low");
+	ck_assert_msg(v == NULL || cJSON_IsFalse(v),
+	    "an item without min_stock is low: %s", itest_print(e));
+
+	/* Near expiry. */
+	j = itest_ok("GET", "/api/v1/stock?expiring_within_days=30&limit=500",
+	    itest_admin, NULL, 200);
+	e = itest_find(itest_items(j), "item_id", near);
+	ck_assert_msg(
+	    e != NULL, "lot expiring in 3 days not listed: %s", itest_print(j));
+	{
+		const cJSON *l;
+		int hit = 0;
+
+		cJSON_ArrayForEach(l, itest_arr(e, "lots"))
+		{
+			const cJSON *x = cJSON_GetObjectItem(l, "expires_on");
+
+			if (cJSON_IsString(x) &&
+			    strcmp(x->valuestring, soon) == 0)
+				hit = 1;
+		}
+		ck_assert_msg(
+		    hit, "no lot expiring %s: %s", soon, itest_print(e));
+	}
+	ck_assert_ptr_null(itest_find(itest_items(j), "item_id", far));
+	ck_assert_ptr_null(itest_find(itest_items(j), "item_id", none));
+	ck_assert_ptr_null(itest_find(itest_items(j), "item_id", low));
+	j = itest_ok("GET", "/api/v1/stock?expiring_within_days=365&limit=500",
+	    itest_admin, NULL, 200);
+	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", near));
+	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", far));
+	ck_assert_ptr_null(itest_find(itest_items(j), "item_id", none));
+	/* By category. */
+	j = itest_ok("GET", "/api/v1/stock?category=a&limit=500", itest_admin,
+	    NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
+	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", low));
+	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", ok));
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+static cJSON *
+itest_goods_adjust(int64_t lot, int64_t delta, const char *reason, int *status)
+{
+	return itest_req(itest_s, "POST", "/api/v1/stock/adjustments",
+	    itest_admin,
+	    itest_f("{'client_id':'%s','lot_id':%lld,'quantity_delta':%lld,"
+	            "'reason':'%s'}",
+	        itest_uuid(), (long long)lot, (long long)delta, reason),
+	    status);
+}
+
+START_TEST(test_adjustments)
+{
+	int64_t item, lot, lot2, donor;
+	cJSON *d, *j, *e;
+	int st, n;
+
+	item = itest_goods_item("牛奶", "dairy", "", 500, 8);
+	donor = itest_goods_donor("social_org");
+	d = itest_goods_donate(donor,
+	    itest_f("{'item_id':%lld,'quantity':10,'expires_on':'%s'},"
+	            "{'item_id':%lld,'quantity':5,'expires_on':'%s'}",
+	        (long long)item, itest_date(5), (long long)item,
+	        itest_date(60)));
+	lot = itest_goods_lot(d, 0);
+	lot2 = itest_goods_lot(d, 1);
+
+	j = itest_goods_adjust(lot, -2, "damaged", &st);
+	ck_assert_msg(st == 201, "adjust: %d %s", st, itest_print(j));
+	ck_assert_int_gt(itest_int(j, "id"), 0);
+	j = itest_goods_adjust(lot, -1, "lost", &st);
+	ck_assert_int_eq(st, 201);
+	j = itest_goods_adjust(lot, 3, "count_correction", &st);
+	ck_assert_int_eq(st, 201);
+	j = itest_goods_adjust(lot, -4, "count_correction", &st);
+	ck_assert_int_eq(st, 201);
+	ck_assert_int_eq(itest_goods_lot_on_hand(item, lot), 6);
+	itest_goods_balanced(item, 11);
+
+	/* Never below zero: the refused adjustment changes nothing. */
+	j = itest_goods_adjust(lot, -7, "expired", &st);
+	itest_assert_error(j, st, 422, "insufficient_stock", NULL);
+	ck_assert_int_eq(itest_goods_lot_on_hand(item, lot), 6);
+	itest_goods_balanced(item, 11);
+	/* The other lot's stock does not count for this one. */
+	j = itest_goods_adjust(lot2, -6, "lost", &st);
+	itest_assert_error(j, st, 422, "insufficient_stock", NULL);
+	/* Down to exactly zero is fine; one more is not. */
+	j = itest_goods_adjust(lot, -6, "expired", &st);
+	ck_assert_msg(st == 201, "adjust to 0: %d %s", st, itest_print(j));
+	ck_assert_int_eq(itest_goods_lot_on_hand(item, lot), 0);
+	j = itest_goods_adjust(lot, -1, "expired", &st);
+	itest_assert_error(j, st, 422, "insufficient_stock", NULL);
+	itest_goods_balanced(item, 5);
+
+	/* 5 under min_stock 8: low. */
+	e = itest_goods_stock(item);
+	ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItem(e, "low")),
+	    "5 under min_stock 8 not low: %s", itest_print(e));
+	/* Bad reason, zero delta, unknown lot. */
+	j = itest_goods_adjust(lot2, -1, "stolen", &st);
+	itest_assert_error(j, st, 400, "bad_field", "reason");
+	j = itest_goods_adjust(lot2, 0, "lost", &st);
+	itest_assert_error(j, st, 400, "bad_field", "quantity_delta");
+	j = itest_goods_adjust(999999, -1, "lost", &st);
+	ck_assert_msg(st == 404 || st == 400, "unknown lot: %d", st);
+	itest_assert_error(j, st, st, st == 404 ? "not_found" : "bad_field",
+	    st == 404 ? NULL : "lot_id");
+	itest_goods_balanced(item, 5);
+
+	/* The log: 2 receipts and 5 adjustments, each with its kind. */
+	itest_goods_moves(item, &n);
+	ck_assert_int_eq(n, 7);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_movements_log)
+{
+	int64_t a, b, donor, lot;
+	cJSON *d, *j, *m;
+	int n, st;
+
+	a = itest_goods_item("A", "x", "", 100, 0);
+	b = itest_goods_item("B", "x", "", 100, 0);
+	donor = itest_goods_donor("individual");
+	d = itest_goods_donate(donor,
+	    itest_f("{'item_id':%lld,'quantity':7},{'item_id':%lld,"
+	            "'quantity':9}",
+	        (long long)a, (long long)b));
+	lot = itest_goods_lot(d, 0);
+	itest_goods_donate(
+	    donor, itest_f("{'item_id':%lld,'quantity':2}", (long long)a));
+	j = itest_goods_adjust(lot, -3, "damaged", &st);
+	ck_assert_int_eq(st, 201);
+
+	ck_assert_int_eq(itest_goods_moves(a, &n), 6);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(itest_goods_moves(b, &n), 9);
+	ck_assert_int_eq(n, 1);
+	itest_goods_balanced(a, 6);
+	itest_goods_balanced(b, 9);
+	/* Every movement names its lot; the adjustment is the lot's -3. */
+	j = itest_ok("GET",
+	    itest_f(
+	        "/api/v1/stock/movements?item_id=%lld&limit=500", (long long)a),
+	    itest_admin, NULL, 200);
+	n = 0;
+	cJSON_ArrayForEach(m, itest_items(j))
+	{
+		itest_int(m, "lot_id");
+		if (itest_int(m, "lot_id") == lot &&
+		    itest_int(m, "quantity") == -3)
+			n++;
+	}
+	ck_assert_int_eq(n, 1);
+	/* The whole log holds both items. */
+	j = itest_ok(
+	    "GET", "/api/v1/stock/movements?limit=500", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 4);
+	/* Nothing happened tomorrow. */
+	j = itest_ok("GET",
+	    itest_f("/api/v1/stock/movements?item_id=%lld&from=%s",
+	        (long long)a, itest_date(1)),
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+	j = itest_ok("GET",
+	    itest_f("/api/v1/stock/movements?item_id=%lld&from=%s&to=%s",
+	        (long long)a, itest_date(-1), itest_date(1)),
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 3);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_idempotent_donation)
+{
+	int64_t item, donor;
+	const char *cid = itest_uuid(), *body, *other;
+	cJSON *first, *j;
+	int st;
+
+	item = itest_goods_item("面粉", "grain", "", 1500, 0);
+	donor = itest_goods_donor("volunteer");
+	body = itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	               "'channel':'walk_in','lines':[{'item_id':%lld,"
+	               "'quantity':12,'expires_on':'%s'}]}",
+	    cid, (long long)donor, itest_date(0), (long long)item,
+	    itest_date(90));
+	other = itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	                "'channel':'walk_in','lines':[{'item_id':%lld,"
+	                "'quantity':13,'expires_on':'%s'}]}",
+	    cid, (long long)donor, itest_date(0), (long long)item,
+	    itest_date(90));
+
+	first = itest_ok("POST", "/api/v1/donations", itest_admin, body, 201);
+	itest_goods_balanced(item, 12);
+	/* The same request again: the same answer, no second effect. */
+	j = itest_req(
+	    itest_s, "POST", "/api/v1/donations", itest_admin, body, &st);
+	ck_assert_msg(
+	    st == 200 || st == 201, "replay: %d %s", st, itest_print(j));
+	ck_assert_int_eq(itest_int(j, "id"), itest_int(first, "id"));
+	ck_assert_str_eq(
+	    itest_str(j, "receipt_code"), itest_str(first, "receipt_code"));
+	ck_assert_int_eq(itest_goods_lot(j, 0), itest_goods_lot(first, 0));
+	itest_goods_balanced(item, 12);
+	/* Another body under the same client_id. */
+	j = itest_req(
+	    itest_s, "POST", "/api/v1/donations", itest_admin, other, &st);
+	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	itest_goods_balanced(item, 12);
+	/* And the original still replays. */
+	j = itest_req(
+	    itest_s, "POST", "/api/v1/donations", itest_admin, body, &st);
+	ck_assert(st == 200 || st == 201);
+	ck_assert_int_eq(itest_int(j, "id"), itest_int(first, "id"));
+	ck_assert_int_eq(
+	    cJSON_GetArraySize(itest_arr(itest_goods_stock(item), "lots")), 1);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_idempotent_adjustment)
+{
+	int64_t item, lot;
+	const char *cid = itest_uuid(), *body, *other;
+	cJSON *first, *j;
+	int st, n;
+
+	item = itest_goods_item("鸡蛋", "fresh", "", 100, 0);
+	lot = itest_goods_lot(
+	    itest_goods_donate(itest_goods_donor("enterprise"),
+	        itest_f("{'item_id':%lld,'quantity':30}", (long long)item)),
+	    0);
+	body = itest_f("{'client_id':'%s','lot_id':%lld,'quantity_delta':-4,"
+	               "'reason':'damaged'}",
+	    cid, (long long)lot);
+	other = itest_f("{'client_id':'%s','lot_id':%lld,'quantity_delta':-5,"
+	                "'reason':'damaged'}",
+	    cid, (long long)lot);
+	first = itest_ok(
+	    "POST", "/api/v1/stock/adjustments", itest_admin, body, 201);
+	itest_goods_balanced(item, 26);
+	j = itest_req(itest_s, "POST", "/api/v1/stock/adjustments", itest_admin,
+	    body, &st);
+	ck_assert_msg(
+	    st == 200 || st == 201, "replay: %d %s", st, itest_print(j));
+	ck_assert_int_eq(itest_int(j, "id"), itest_int(first, "id"));
+	itest_goods_balanced(item, 26);
+	j = itest_req(itest_s, "POST", "/api/v1/stock/adjustments", itest_admin,
+	    other, &st);
+	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	itest_goods_balanced(item, 26);
+	/* A client_id is unique per kind of write, not across kinds. */
+	j = itest_ok("POST", "/api/v1/donations", itest_admin,
+	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	            "'channel':'walk_in','lines':[{'item_id':%lld,"
+	            "'quantity':1}]}",
+	        cid, (long long)itest_goods_donor("anonymous"), itest_date(0),
+	        (long long)item),
+	    201);
+	itest_goods_balanced(item, 27);
+	itest_goods_moves(item, &n);
+	ck_assert_int_eq(n, 3);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* A manager does the whole flow; the audit log shows it. */
+START_TEST(test_flow_as_manager)
+{
+	const char *mgr = itest_user(itest_s, "mgr", "manager");
+	int64_t item, donor, lot;
+	cJSON *j;
+
+	j = itest_ok("POST", "/api/v1/items", mgr,
+	    "{'name':'挂面','category':'grain','unit':'包',"
+	    "'barcodes':['6920152400012'],'unit_value_fen':650,'points':6,"
+	    "'monthly_limit':2,'priority_only':true,'min_stock':3}",
+	    201);
+	item = itest_int(j, "id");
+	j = itest_ok("POST", "/api/v1/donors", mgr,
+	    "{'name':'社区基金会','kind':'social_org'}", 201);
+	donor = itest_int(j, "id");
+	j = itest_ok("POST", "/api/v1/donations", mgr,
+	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	            "'channel':'drop_off','lines':[{'item_id':%lld,"
+	            "'quantity':40,'expires_on':'%s'}]}",
+	        itest_uuid(), (long long)donor, itest_date(-1), (long long)item,
+	        itest_date(180)),
+	    201);
+	lot = itest_goods_lot(j, 0);
+	itest_ok("POST", "/api/v1/stock/adjustments", mgr,
+	    itest_f("{'client_id':'%s','lot_id':%lld,'quantity_delta':-1,"
+	            "'reason':'damaged'}",
+	        itest_uuid(), (long long)lot),
+	    201);
+	j = itest_ok(
+	    "GET", "/api/v1/items/by-barcode/6920152400012", mgr, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "monthly_limit"), 2);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "priority_only")));
+	ck_assert_int_eq(itest_int(j, "min_stock"), 3);
+	itest_goods_balanced(item, 39);
+	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
+	ck_assert_int_ge(cJSON_GetArraySize(itest_items(j)), 4);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+static Suite *
+itest_goods_suite(void)
+{
+	Suite *s = suite_create("itest_goods");
+	TCase *tc = itest_tcase("goods");
+
+	tcase_add_test(tc, test_items_barcodes);
+	tcase_add_test(tc, test_items_list);
+	tcase_add_test(tc, test_donors_kinds);
+	tcase_add_test(tc, test_donation_lots);
+	tcase_add_test(tc, test_stock_filters);
+	tcase_add_test(tc, test_adjustments);
+	tcase_add_test(tc, test_movements_log);
+	tcase_add_test(tc, test_idempotent_donation);
+	tcase_add_test(tc, test_idempotent_adjustment);
+	tcase_add_test(tc, test_flow_as_manager);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return itest_run(itest_goods_suite());
+}
