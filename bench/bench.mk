@@ -1,0 +1,33 @@
+# bench/: `make bench` figures, each beside a baseline from the same run.
+#   bare   the bare evhttp baseline server
+#   load   the load generator (loopback only)
+#   seed   fills a fresh store through the real server's HTTP API
+#   run.sh starts the servers, seeds, runs the scenarios, prints the table
+# A new C tool: add its name to BENCH_PROGS and a link rule like seed's.
+BENCH_PROGS = bare load seed
+BENCH_BINS = $(addprefix $(B)/bench/,$(BENCH_PROGS))
+BENCH_CFLAGS = $(shell $(PKG) --cflags libevent libcjson) -Ibench
+BENCH_EVENT_LIBS = $(shell $(PKG) --libs libevent)
+BENCH_CJSON_LIBS = $(shell $(PKG) --libs libcjson)
+
+# Built with everything else, so warnings in bench/ break the build too.
+BINS += $(BENCH_BINS)
+
+$(B)/bench/%.o: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(BENCH_CFLAGS) -c -o $@ $<
+
+$(B)/bench/bare: $(B)/bench/bare.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_EVENT_LIBS)
+$(B)/bench/load: $(B)/bench/load.o $(B)/bench/bhttp.o
+	$(CC) $(LDFLAGS) -o $@ $^
+$(B)/bench/seed: $(B)/bench/seed.o $(B)/bench/bhttp.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_CJSON_LIBS)
+
+# BENCH_SECONDS: seconds measured per figure (after a 0.5 s warm-up).
+BENCH_SECONDS ?= 3
+.PHONY: bench-server
+bench-server: $(BENCH_BINS) $(B)/cishan-server
+	@B=$(B) BENCH_SECONDS=$(BENCH_SECONDS) sh bench/run.sh
+
+BENCH_TARGETS += bench-server
