@@ -110,8 +110,9 @@ const char *itest_user(struct itest_srv *, const char *name, const char *role);
 
 /*
  * Assert J is {"error":{"code","message","details"}} with STATUS == WANT
- * and code CODE; if FIELD, details.field names it (equal, or a path that
- * ends with it, like "lines[0].quantity" for "quantity").
+ * and code CODE (or one of "a|b"); if FIELD, details.field names it (equal, or
+ * a path that ends with it, like "lines[0].quantity" for "quantity", or an
+ * element of it, like "barcodes[1]" for "barcodes").
  */
 void itest_assert_error(
     cJSON *j, int status, int want, const char *code, const char *field);
