@@ -1,7 +1,7 @@
 # drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
 # Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
 
-DRV_SRCS = barcode devices escpos receipt hidscan wedge
+DRV_SRCS = barcode devices escpos receipt hidscan wedge drv usb scanner
 DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
 DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
 DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
@@ -28,10 +28,27 @@ $(B)/drvtests/%.o: tests/%.c
 $(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
 
+# Suites against emulated devices: umockdev's preload (ASan's runtime
+# must come first in LD_PRELOAD under SANITIZE=1).
+DRV_USB_TESTS = check_usb_scanner
+ifeq ($(SANITIZE),1)
+DRV_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
+else
+DRV_PRELOAD = libumockdev-preload.so.0
+endif
+
+$(B)/drvtests/check_usb_%: $(B)/drvtests/check_usb_%.o \
+    $(B)/drvtests/usbemu.o $(B)/libcishan-drivers.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
+
 .PRECIOUS: $(B)/drvtests/%.o
 .PHONY: test-drivers fuzz
 TEST_TARGETS += test-drivers
 
-test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%)
+test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%) \
+    $(DRV_USB_TESTS:%=$(B)/drvtests/%)
 	@set -e; for t in $(DRV_UNIT_TESTS); do \
 	  echo "== $$t"; CK_DEFAULT_TIMEOUT=20 $(B)/drvtests/$$t; done
+	@set -e; for t in $(DRV_USB_TESTS); do \
+	  echo "== $$t (umockdev)"; \
+	  LD_PRELOAD="$(DRV_PRELOAD)" $(B)/drvtests/$$t; done

@@ -1,0 +1,77 @@
+/* drv.c: the context every device of one till shares. */
+#include <stdlib.h>
+
+#include <event2/event.h>
+
+#include "drv.h"
+
+struct drv_ctx *
+drv_new(struct event_base *base)
+{
+	struct drv_ctx *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->base = base;
+	if ((c->usb = usb_new(base)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+drv_free(struct drv_ctx *c)
+{
+	if (c == NULL)
+		return;
+	usb_free(c->usb);
+	free(c);
+}
+
+struct event_base *
+drv_base(const struct drv_ctx *c)
+{
+	return c->base;
+}
+
+int
+drv_list(struct drv_ctx *c, void (*cb)(const struct drv_devinfo *, void *),
+    void *arg)
+{
+	libusb_device **list = NULL;
+	struct usb_spec any = {.any = 1};
+	ssize_t n;
+	int count = 0;
+
+	if ((n = libusb_get_device_list(usb_ctx(c->usb), &list)) < 0)
+		return DRV_EIO;
+	for (ssize_t i = 0; i < n; i++) {
+		struct usb_dev ud;
+		libusb_device_handle *h;
+		struct libusb_device_descriptor dd;
+
+		if (usb_probe(list[i], &any, &ud) == DEVICES_NONE)
+			continue;
+		/* Strings need the device open; without permission, skip. */
+		if (libusb_open(list[i], &h) == 0) {
+			if (libusb_get_device_descriptor(list[i], &dd) == 0) {
+				if (dd.iSerialNumber)
+					libusb_get_string_descriptor_ascii(h,
+					    dd.iSerialNumber,
+					    (unsigned char *)ud.info.serial,
+					    sizeof(ud.info.serial));
+				if (dd.iProduct)
+					libusb_get_string_descriptor_ascii(h,
+					    dd.iProduct,
+					    (unsigned char *)ud.info.product,
+					    sizeof(ud.info.product));
+			}
+			libusb_close(h);
+		}
+		cb(&ud.info, arg);
+		count++;
+	}
+	libusb_free_device_list(list, 1);
+	return count;
+}

@@ -1,0 +1,13 @@
+/* drv.h: what scanner.c and printer.c share (internal). */
+#ifndef CISHAN_DRIVERS_DRV_H
+#define CISHAN_DRIVERS_DRV_H
+
+#include "drivers.h"
+#include "usb.h"
+
+struct drv_ctx {
+	struct event_base *base;
+	struct usb *usb;
+};
+
+#endif

@@ -1,0 +1,402 @@
+/*
+ * usb.c: libusb driven from the caller's event_base.  Each libusb fd is
+ * one persistent event; when one fires, libusb handles events with a
+ * zero timeout; a timer follows libusb_get_next_timeout.  No thread, no
+ * polling: an idle till sleeps in epoll.
+ */
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "usb.h"
+
+struct usb_fd {
+	int fd;
+	struct event *ev;
+	struct usb_fd *next;
+};
+
+struct usb {
+	libusb_context *lu;
+	struct event_base *base;
+	struct event *timer;
+	struct usb_fd *fds;
+	libusb_hotplug_callback_handle hp;
+	int has_hp;
+	struct usb_watch *watches;
+	unsigned long wakeups;
+};
+
+static void
+usb_handle(struct usb *u)
+{
+	struct timeval zero = {0, 0};
+
+	libusb_handle_events_timeout_completed(u->lu, &zero, NULL);
+	usb_kick(u);
+}
+
+static void
+usb_fd_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct usb *u = arg;
+
+	(void)fd, (void)what;
+	u->wakeups++;
+	usb_handle(u);
+}
+
+static void
+usb_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	usb_handle(arg);
+}
+
+void
+usb_kick(struct usb *u)
+{
+	struct timeval tv;
+
+	/* With timerfd (Linux) this is 0: the timeout is one of the fds. */
+	if (libusb_get_next_timeout(u->lu, &tv) == 1)
+		evtimer_add(u->timer, &tv);
+	else
+		evtimer_del(u->timer);
+}
+
+static void
+usb_fd_added(int fd, short events, void *arg)
+{
+	struct usb *u = arg;
+	struct usb_fd *f;
+	short what = EV_PERSIST;
+
+	if (events & POLLIN)
+		what |= EV_READ;
+	if (events & POLLOUT)
+		what |= EV_WRITE;
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return;
+	f->fd = fd;
+	if ((f->ev = event_new(u->base, fd, what, usb_fd_cb, u)) == NULL ||
+	    event_add(f->ev, NULL) != 0) {
+		if (f->ev != NULL)
+			event_free(f->ev);
+		free(f);
+		return;
+	}
+	f->next = u->fds;
+	u->fds = f;
+}
+
+static void
+usb_fd_removed(int fd, void *arg)
+{
+	struct usb *u = arg;
+
+	for (struct usb_fd **pp = &u->fds; *pp != NULL; pp = &(*pp)->next) {
+		struct usb_fd *f = *pp;
+
+		if (f->fd != fd)
+			continue;
+		*pp = f->next;
+		event_free(f->ev);
+		free(f);
+		return;
+	}
+}
+
+static int
+usb_hotplug_cb(
+    libusb_context *lu, libusb_device *dev, libusb_hotplug_event ev, void *arg)
+{
+	struct usb *u = arg;
+
+	(void)lu;
+	for (struct usb_watch *w = u->watches; w != NULL; w = w->next)
+		w->cb(dev, ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED, w->arg);
+	return 0;
+}
+
+struct usb *
+usb_new(struct event_base *base)
+{
+	struct usb *u;
+	const struct libusb_pollfd **pfds = NULL;
+
+	if ((u = calloc(1, sizeof(*u))) == NULL)
+		return NULL;
+	u->base = base;
+	if (libusb_init(&u->lu) != 0) {
+		u->lu = NULL;
+		goto fail;
+	}
+	if ((u->timer = evtimer_new(base, usb_timer_cb, u)) == NULL)
+		goto fail;
+	/* Set the notifiers first, then register the fds libusb_init made. */
+	libusb_set_pollfd_notifiers(u->lu, usb_fd_added, usb_fd_removed, u);
+	if ((pfds = libusb_get_pollfds(u->lu)) == NULL)
+		goto fail;
+	for (int i = 0; pfds[i] != NULL; i++)
+		usb_fd_added(pfds[i]->fd, pfds[i]->events, u);
+	libusb_free_pollfds(pfds);
+	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
+	    libusb_hotplug_register_callback(u->lu,
+	        LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+	            LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
+	        0, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+	        LIBUSB_HOTPLUG_MATCH_ANY, usb_hotplug_cb, u, &u->hp) == 0)
+		u->has_hp = 1;
+	return u;
+fail:
+	usb_free(u);
+	return NULL;
+}
+
+void
+usb_free(struct usb *u)
+{
+	if (u == NULL)
+		return;
+	if (u->lu != NULL) {
+		if (u->has_hp)
+			libusb_hotplug_deregister_callback(u->lu, u->hp);
+		libusb_set_pollfd_notifiers(u->lu, NULL, NULL, NULL);
+	}
+	while (u->fds != NULL) {
+		struct usb_fd *f = u->fds;
+
+		u->fds = f->next;
+		event_free(f->ev);
+		free(f);
+	}
+	if (u->timer != NULL)
+		event_free(u->timer);
+	if (u->lu != NULL)
+		libusb_exit(u->lu);
+	free(u);
+}
+
+libusb_context *
+usb_ctx(struct usb *u)
+{
+	return u->lu;
+}
+
+int
+usb_has_hotplug(const struct usb *u)
+{
+	return u->has_hp;
+}
+
+unsigned long
+usb_wakeups(const struct usb *u)
+{
+	return u->wakeups;
+}
+
+void
+usb_wait(struct usb *u, const int *busy)
+{
+	struct timeval tv = {0, 100000};
+
+	for (int i = 0; *busy && i < 20; i++)
+		libusb_handle_events_timeout_completed(u->lu, &tv, NULL);
+	usb_kick(u);
+}
+
+void
+usb_watch_add(struct usb *u, struct usb_watch *w)
+{
+	w->next = u->watches;
+	u->watches = w;
+}
+
+void
+usb_watch_del(struct usb *u, struct usb_watch *w)
+{
+	for (struct usb_watch **pp = &u->watches; *pp != NULL;
+	     pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+}
+
+int
+usb_spec_parse(const char *s, struct usb_spec *sp)
+{
+	unsigned v, p;
+	int n = 0;
+
+	memset(sp, 0, sizeof(*sp));
+	if (strcmp(s, "usb") == 0) {
+		sp->any = 1;
+		return 0;
+	}
+	if (sscanf(s, "usb:%4x:%4x%n", &v, &p, &n) != 2)
+		return -1;
+	sp->vid = (uint16_t)v;
+	sp->pid = (uint16_t)p;
+	if (s[n] == ':')
+		snprintf(sp->serial, sizeof(sp->serial), "%s", s + n + 1);
+	else if (s[n] != '\0')
+		return -1;
+	return 0;
+}
+
+enum devices_kind
+usb_probe(libusb_device *dev, const struct usb_spec *sp, struct usb_dev *ud)
+{
+	struct libusb_device_descriptor dd;
+	struct libusb_config_descriptor *cfg = NULL;
+	const struct devices_id *id;
+	enum devices_kind kind = DEVICES_NONE;
+	uint8_t ports[8];
+	int np, off;
+
+	memset(ud, 0, sizeof(*ud));
+	if (libusb_get_device_descriptor(dev, &dd) != 0)
+		return DEVICES_NONE;
+	if (sp != NULL && !sp->any &&
+	    (dd.idVendor != sp->vid || dd.idProduct != sp->pid))
+		return DEVICES_NONE;
+	if (libusb_get_active_config_descriptor(dev, &cfg) != 0 &&
+	    libusb_get_config_descriptor(dev, 0, &cfg) != 0)
+		return DEVICES_NONE;
+	id = devices_lookup(dd.idVendor, dd.idProduct);
+	for (int i = 0; i < cfg->bNumInterfaces && kind == DEVICES_NONE; i++) {
+		const struct libusb_interface_descriptor *in;
+
+		if (cfg->interface[i].num_altsetting < 1)
+			continue;
+		in = &cfg->interface[i].altsetting[0];
+		for (int e = 0; e < in->bNumEndpoints; e++) {
+			const struct libusb_endpoint_descriptor *ep =
+			    &in->endpoint[e];
+			int type = ep->bmAttributes & 3;
+
+			if (in->bInterfaceClass == LIBUSB_CLASS_PRINTER &&
+			    type == LIBUSB_TRANSFER_TYPE_BULK) {
+				if (ep->bEndpointAddress & 0x80)
+					ud->ep_in = ep->bEndpointAddress;
+				else
+					ud->ep_out = ep->bEndpointAddress;
+			}
+			if (in->bInterfaceClass == LIBUSB_CLASS_HID &&
+			    type == LIBUSB_TRANSFER_TYPE_INTERRUPT &&
+			    (ep->bEndpointAddress & 0x80) && ud->ep_in == 0) {
+				ud->ep_in = ep->bEndpointAddress;
+				ud->in_max = ep->wMaxPacketSize;
+			}
+		}
+		if (in->bInterfaceClass == LIBUSB_CLASS_PRINTER && ud->ep_out) {
+			kind = DEVICES_PRINTER;
+		} else if (in->bInterfaceClass == LIBUSB_CLASS_HID &&
+		    ud->ep_in) {
+			if (id != NULL && id->kind != DEVICES_PRINTER)
+				kind = id->kind;
+			else if (sp != NULL && !sp->any)
+				kind = in->bInterfaceProtocol == 1
+				    ? DEVICES_SCANNER_KBD
+				    : DEVICES_SCANNER_POS;
+		}
+		if (kind == DEVICES_NONE)
+			ud->ep_in = ud->ep_out = 0, ud->in_max = 0;
+		else
+			ud->iface = in->bInterfaceNumber;
+	}
+	libusb_free_config_descriptor(cfg);
+	if (kind == DEVICES_NONE)
+		return kind;
+	ud->dev = dev;
+	ud->info.kind = kind;
+	ud->info.vid = dd.idVendor;
+	ud->info.pid = dd.idProduct;
+	ud->info.bus = libusb_get_bus_number(dev);
+	ud->info.name = id != NULL ? id->name : NULL;
+	ud->info.has_status = kind == DEVICES_PRINTER && ud->ep_in != 0;
+	if (kind == DEVICES_PRINTER)
+		ud->info.profile = id != NULL && id->profile != NULL
+		    ? id->profile
+		    : "generic58";
+	off =
+	    snprintf(ud->info.port, sizeof(ud->info.port), "%u", ud->info.bus);
+	np = libusb_get_port_numbers(dev, ports, sizeof(ports));
+	for (int i = 0;
+	     i < np && off > 0 && (size_t)off < sizeof(ud->info.port); i++)
+		off += snprintf(ud->info.port + off,
+		    sizeof(ud->info.port) - (size_t)off, "%c%u",
+		    i == 0 ? '-' : '.', ports[i]);
+	return kind;
+}
+
+/* Serial and product strings: needs the device open. */
+static void
+usb_strings(libusb_device_handle *h, struct drv_devinfo *info)
+{
+	struct libusb_device_descriptor dd;
+
+	if (libusb_get_device_descriptor(libusb_get_device(h), &dd) != 0)
+		return;
+	if (dd.iSerialNumber != 0)
+		libusb_get_string_descriptor_ascii(h, dd.iSerialNumber,
+		    (unsigned char *)info->serial, sizeof(info->serial));
+	if (dd.iProduct != 0)
+		libusb_get_string_descriptor_ascii(h, dd.iProduct,
+		    (unsigned char *)info->product, sizeof(info->product));
+}
+
+int
+usb_open(
+    struct usb *u, const struct usb_spec *sp, int printer, struct usb_dev *out)
+{
+	libusb_device **list = NULL;
+	ssize_t n;
+	int ret = DRV_ENODEV;
+
+	if ((n = libusb_get_device_list(u->lu, &list)) < 0)
+		return DRV_ENODEV;
+	for (ssize_t i = 0; i < n; i++) {
+		struct usb_dev ud;
+		enum devices_kind k = usb_probe(list[i], sp, &ud);
+
+		if (k == DEVICES_NONE || (k == DEVICES_PRINTER) != !!printer)
+			continue;
+		if (libusb_open(list[i], &ud.h) != 0)
+			continue;
+		usb_strings(ud.h, &ud.info);
+		if (sp->serial[0] != '\0' &&
+		    strcmp(sp->serial, ud.info.serial) != 0)
+			goto next;
+		/* usbhid/usblp hold the interface: detach, re-attach on close.
+		 */
+		libusb_set_auto_detach_kernel_driver(ud.h, 1);
+		if (libusb_claim_interface(ud.h, ud.iface) != 0)
+			goto next;
+		ud.dev = libusb_ref_device(list[i]);
+		*out = ud;
+		ret = 0;
+		break;
+	next:
+		libusb_close(ud.h);
+	}
+	libusb_free_device_list(list, 1);
+	return ret;
+}
+
+void
+usb_close(struct usb_dev *ud)
+{
+	if (ud->h == NULL)
+		return;
+	libusb_release_interface(ud->h, ud->iface);
+	libusb_close(ud->h);
+	libusb_unref_device(ud->dev);
+	ud->h = NULL;
+	ud->dev = NULL;
+}
