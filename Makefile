@@ -1,0 +1,96 @@
+# cishan — charity supermarket POS and inventory.
+#   make          build every binary
+#   make run      install what is missing, build, serve a demo store
+#   make test     install what is missing, build, run every test
+#   make bench    benchmarks (figures beside a baseline from the same run)
+#   make SANITIZE=1 test   the same tests under ASan/UBSan (build-san/)
+
+CC ?= cc
+SANITIZE ?=
+ifeq ($(SANITIZE),1)
+B ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+B ?= build
+SANFLAGS =
+endif
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wno-format-nonliteral -Werror
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(SANFLAGS)
+LDFLAGS += $(SANFLAGS)
+
+PKG = pkg-config
+SERVER_PKGS = libevent sqlite3 libcjson libsodium
+DRIVER_PKGS = libusb-1.0 libevent
+POS_PKGS = ncursesw libevent sqlite3 libcjson libsodium libusb-1.0
+TEST_PKGS = check umockdev-1.0 gio-2.0
+
+# Debian packages each part needs; `make deps` installs the missing ones.
+DEBS = build-essential pkg-config libevent-dev libsqlite3-dev libcjson-dev \
+       libsodium-dev libusb-1.0-0-dev libncurses-dev check umockdev \
+       libumockdev-dev libglib2.0-dev
+TEST_DEBS = valgrind chromium tmux sqlite3
+
+all: deps-build
+	@$(MAKE) --no-print-directory binaries
+
+.PHONY: all binaries deps deps-build deps-test run test bench fuzz clean \
+        format check-format
+BINS :=
+TEST_TARGETS :=
+BENCH_TARGETS :=
+
+include server/server.mk
+-include drivers/drivers.mk
+-include pos/pos.mk
+include tests/tests.mk
+-include bench/bench.mk
+
+binaries: $(BINS)
+
+# Missing packages: installed as root, else named with the exact command.
+define need_debs
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || \
+    missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "installing:$$missing"; \
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+      apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+  else \
+    echo "missing packages; run as root:"; \
+    echo "  apt-get install -y$$missing"; exit 1; \
+  fi; \
+fi
+endef
+deps-build:
+	@$(call need_debs,$(DEBS))
+deps-test:
+	@$(call need_debs,$(DEBS) $(TEST_DEBS))
+deps: deps-test
+
+run: deps-build
+	@$(MAKE) --no-print-directory binaries
+	@test -f cishan-demo.db || $(B)/cishan-server demo --db cishan-demo.db
+	$(B)/cishan-server serve --db cishan-demo.db --listen 127.0.0.1:8080
+
+test: deps-test
+	@$(MAKE) --no-print-directory binaries
+	@$(MAKE) --no-print-directory $(TEST_TARGETS)
+
+bench: deps-test
+	@$(MAKE) --no-print-directory binaries
+	@$(MAKE) --no-print-directory $(BENCH_TARGETS)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+check-format:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,393 @@
+/*
+ * The database: open with the settings durability needs, the statement
+ * cache, transactions, migrations and online backup.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_int.h"
+#include "log.h"
+
+struct schema_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct schema_migration schema_migrations[];
+extern const size_t schema_nmigrations;
+
+#define DB_CACHE 512 /* a power of two, over the number of statements */
+
+struct db {
+	sqlite3 *h;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[DB_CACHE];
+};
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SETTING_GET[] =
+    "SELECT value FROM settings WHERE key = ?1";
+static const char SQL_SETTING_SET[] =
+    "INSERT INTO settings(key, value) VALUES (?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+static const char SQL_MIGRATIONS_TABLE[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at INTEGER NOT NULL)";
+static const char SQL_MIGRATION_MAX[] =
+    "SELECT coalesce(max(version), 0) FROM schema_migrations";
+static const char SQL_MIGRATION_HAS[] =
+    "SELECT 1 FROM schema_migrations WHERE version = ?1";
+static const char SQL_MIGRATION_ADD[] =
+    "INSERT INTO schema_migrations(version, name, applied_at) "
+    "VALUES (?1, ?2, ?3)";
+
+int
+db_fail(struct db *db, const char *what)
+{
+	log_warnx("db: %s: %s", what, sqlite3_errmsg(db->h));
+	switch (sqlite3_extended_errcode(db->h) & 0xff) {
+	case SQLITE_CONSTRAINT:
+		return DB_CONFLICT;
+	default:
+		return DB_ERR;
+	}
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->h;
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+int64_t
+db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->h);
+}
+
+int64_t
+db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
+/*
+ * Statements are cached by the address of their constant text: each is
+ * prepared once per connection and handed out reset, with no bindings.
+ */
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	size_t i, n;
+
+	i = ((uintptr_t)sql >> 3) & (DB_CACHE - 1);
+	for (n = 0; n < DB_CACHE; n++, i = (i + 1) & (DB_CACHE - 1)) {
+		if (db->cache[i].sql == sql) {
+			sqlite3_reset(db->cache[i].st);
+			sqlite3_clear_bindings(db->cache[i].st);
+			return db->cache[i].st;
+		}
+		if (db->cache[i].sql == NULL)
+			break;
+	}
+	if (n == DB_CACHE)
+		log_fatalx("db: statement cache full");
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	        &db->cache[i].st, NULL) != SQLITE_OK) {
+		log_warnx("db: prepare: %s: %s", sqlite3_errmsg(db->h), sql);
+		return NULL;
+	}
+	db->cache[i].sql = sql;
+	return db->cache[i].st;
+}
+
+/* Steps a statement that returns no rows. */
+int
+db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return DB_ERR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+		sqlite3_reset(st);
+		return DB_OK;
+	}
+	rc = db_fail(db, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+db_col_text(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const unsigned char *s;
+	size_t len;
+
+	s = sqlite3_column_text(st, col);
+	len = s == NULL ? 0 : (size_t)sqlite3_column_bytes(st, col);
+	if (len >= size)
+		len = size - 1;
+	if (len > 0)
+		memcpy(buf, s, len);
+	buf[len] = '\0';
+}
+
+void
+db_col_blob(sqlite3_stmt *st, int col, void *buf, size_t size)
+{
+	const void *p;
+	size_t len;
+
+	memset(buf, 0, size);
+	p = sqlite3_column_blob(st, col);
+	len = (size_t)sqlite3_column_bytes(st, col);
+	if (p != NULL)
+		memcpy(buf, p, len < size ? len : size);
+}
+
+static int
+db_exec(struct db *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_warnx("db: %s", err != NULL ? err : "exec failed");
+		sqlite3_free(err);
+		return DB_ERR;
+	}
+	return DB_OK;
+}
+
+/* Opens (create != 0: creates) the database with WAL and full syncs. */
+int
+db_open(const char *path, int create, struct db **out)
+{
+	struct db *db;
+	int flags;
+
+	*out = NULL;
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return DB_ERR;
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		log_warnx("db: open %s: %s", path,
+		    db->h != NULL ? sqlite3_errmsg(db->h) : "out of memory");
+		goto fail;
+	}
+	/* The one place where contention is handled: wait, then fail. */
+	sqlite3_busy_timeout(db->h, 5000);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (db_exec(db, "PRAGMA journal_mode=WAL") != DB_OK ||
+	    db_exec(db, "PRAGMA synchronous=FULL") != DB_OK ||
+	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_OK)
+		goto fail;
+	*out = db;
+	return DB_OK;
+fail:
+	db_close(db);
+	return DB_ERR;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_CACHE; i++)
+		sqlite3_finalize(db->cache[i].st);
+	if (db->h != NULL && sqlite3_close(db->h) != SQLITE_OK)
+		log_warnx("db: close: %s", sqlite3_errmsg(db->h));
+	free(db);
+}
+
+int
+db_begin(struct db *db)
+{
+	return db_step_done(db, db_stmt(db, SQL_BEGIN), "begin");
+}
+
+int
+db_commit(struct db *db)
+{
+	return db_step_done(db, db_stmt(db, SQL_COMMIT), "commit");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	db_step_done(db, db_stmt(db, SQL_ROLLBACK), "rollback");
+}
+
+static int
+db_int_query(struct db *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return DB_ERR;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		return DB_OK;
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return DB_NONE;
+	}
+	rc = db_fail(db, sql);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The newest version applied, and the newest this program knows. */
+int
+db_schema_version(struct db *db, int *have, int *know)
+{
+	int64_t v = 0;
+
+	*know = schema_nmigrations == 0
+	    ? 0
+	    : schema_migrations[schema_nmigrations - 1].version;
+	if (db_exec(db, SQL_MIGRATIONS_TABLE) != DB_OK ||
+	    db_int_query(db, SQL_MIGRATION_MAX, &v) != DB_OK)
+		return DB_ERR;
+	*have = (int)v;
+	return DB_OK;
+}
+
+/* Applies, in order and each in its own transaction, what is missing. */
+int
+db_migrate(struct db *db)
+{
+	const struct schema_migration *m;
+	sqlite3_stmt *st;
+	size_t i;
+	int64_t one;
+	int have, know, rc;
+
+	if (db_schema_version(db, &have, &know) != DB_OK)
+		return DB_ERR;
+	if (have > know) {
+		log_warnx("database schema version %d is newer than this "
+		          "program's (%d); upgrade cishan-server",
+		    have, know);
+		return DB_ERR;
+	}
+	for (i = 0; i < schema_nmigrations; i++) {
+		m = &schema_migrations[i];
+		if ((st = db_stmt(db, SQL_MIGRATION_HAS)) == NULL)
+			return DB_ERR;
+		sqlite3_bind_int(st, 1, m->version);
+		rc = sqlite3_step(st);
+		one = rc == SQLITE_ROW;
+		sqlite3_reset(st);
+		if (one)
+			continue;
+		if (db_begin(db) != DB_OK)
+			return DB_ERR;
+		if (db_exec(db, m->sql) != DB_OK)
+			goto fail;
+		if ((st = db_stmt(db, SQL_MIGRATION_ADD)) == NULL)
+			goto fail;
+		sqlite3_bind_int(st, 1, m->version);
+		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+		if (db_step_done(db, st, "migration") != DB_OK ||
+		    db_commit(db) != DB_OK)
+			goto fail;
+		log_info("db: applied migration %s", m->name);
+	}
+	return DB_OK;
+fail:
+	log_warnx("db: migration %s failed", m->name);
+	db_rollback(db);
+	return DB_ERR;
+}
+
+/* An online, consistent copy: one backup step over all pages. */
+int
+db_backup(struct db *db, const char *to)
+{
+	sqlite3 *dst = NULL;
+	sqlite3_backup *b;
+	int rc = DB_ERR;
+
+	if (sqlite3_open_v2(to, &dst,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	        NULL) != SQLITE_OK) {
+		log_warnx("backup: open %s: %s", to,
+		    dst != NULL ? sqlite3_errmsg(dst) : "out of memory");
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", db->h, "main")) == NULL) {
+		log_warnx("backup: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED)
+		sqlite3_sleep(50);
+	if (sqlite3_backup_finish(b) != SQLITE_OK || rc != SQLITE_DONE) {
+		log_warnx("backup: %s", sqlite3_errmsg(dst));
+		rc = DB_ERR;
+		goto out;
+	}
+	rc = DB_OK;
+out:
+	sqlite3_close(dst);
+	return rc;
+}
+
+int
+db_setting_get(struct db *db, const char *key, char *buf, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_SETTING_GET)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		db_col_text(st, 0, buf, size);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "setting");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_setting_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_SETTING_SET)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "setting");
+}

@@ -1,0 +1,574 @@
+/* Goods: items and barcodes, donors, donations, lots, movements. */
+#include <string.h>
+
+#include "db_int.h"
+
+static const char SQL_ITEM_INSERT[] =
+    "INSERT INTO items(name, category, unit, unit_value_fen, points, "
+    "monthly_limit, priority_only, min_stock, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, ?9)";
+#define ITEM_COLS                                                              \
+	"i.id, i.name, i.category, i.unit, i.unit_value_fen, i.points, "       \
+	"coalesce(i.monthly_limit, 0), i.priority_only, i.min_stock, "         \
+	"i.created_at"
+static const char SQL_ITEM_BY_ID[] =
+    "SELECT " ITEM_COLS " FROM items i WHERE i.id = ?1";
+static const char SQL_ITEM_BY_BARCODE[] =
+    "SELECT " ITEM_COLS " FROM barcodes b JOIN items i ON i.id = b.item_id "
+    "WHERE b.code = ?1";
+static const char SQL_ITEM_LIST[] =
+    "SELECT " ITEM_COLS " FROM items i WHERE i.id > ?1 "
+    "AND (?2 IS NULL OR i.category = ?2) "
+    "AND (?3 IS NULL OR i.name LIKE ?4 ESCAPE '\\' OR EXISTS "
+    "(SELECT 1 FROM barcodes b WHERE b.item_id = i.id AND b.code = ?3)) "
+    "ORDER BY i.id LIMIT ?5";
+static const char SQL_BARCODES_OF[] =
+    "SELECT code FROM barcodes WHERE item_id = ?1 ORDER BY code";
+static const char SQL_BARCODE_INSERT[] =
+    "INSERT INTO barcodes(code, item_id) VALUES (?1, ?2)";
+static const char SQL_DONOR_INSERT[] =
+    "INSERT INTO donors(name, kind, created_at) VALUES (?1, ?2, ?3)";
+static const char SQL_DONOR_BY_ID[] =
+    "SELECT id, name, kind, created_at FROM donors WHERE id = ?1";
+static const char SQL_DONOR_LIST[] =
+    "SELECT id, name, kind, created_at FROM donors WHERE id > ?1 "
+    "ORDER BY id LIMIT ?2";
+static const char SQL_DONATION_INSERT[] =
+    "INSERT INTO donations(client_id, req_hash, donor_id, received_on, "
+    "channel, receipt_code, created_at, user_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0))";
+#define DONATION_COLS                                                          \
+	"id, client_id, req_hash, donor_id, received_on, channel, "            \
+	"receipt_code, created_at, coalesce(user_id, 0)"
+static const char SQL_DONATION_BY_CLIENT[] =
+    "SELECT " DONATION_COLS " FROM donations WHERE client_id = ?1";
+static const char SQL_DONATION_BY_ID[] =
+    "SELECT " DONATION_COLS " FROM donations WHERE id = ?1";
+static const char SQL_LOT_INSERT[] =
+    "INSERT INTO lots(item_id, source, donation_id, quantity, "
+    "unit_value_fen, expires_on, location, received_on, created_at) "
+    "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, nullif(?6, ''), ?7, ?8, ?9)";
+#define LOT_COLS                                                               \
+	"id, item_id, source, coalesce(donation_id, 0), quantity, "            \
+	"unit_value_fen, coalesce(expires_on, ''), location, received_on, "    \
+	"on_hand, created_at"
+static const char SQL_LOT_BY_ID[] =
+    "SELECT " LOT_COLS " FROM lots WHERE id = ?1";
+static const char SQL_LOTS_OF_DONATION[] =
+    "SELECT " LOT_COLS " FROM lots WHERE donation_id = ?1 ORDER BY id";
+/* First-expiring-first-out; lots that never expire come last. */
+static const char SQL_LOTS_LIVE[] =
+    "SELECT " LOT_COLS " FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "AND (?2 IS NULL OR expires_on <= ?2) "
+    "ORDER BY expires_on IS NULL, expires_on, id";
+static const char SQL_MOVEMENT_INSERT[] =
+    "INSERT INTO movements(lot_id, item_id, kind, reason, quantity, ref_id, "
+    "at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, "
+    "nullif(?8, 0))";
+static const char SQL_MOVEMENT_LIST[] =
+    "SELECT id, lot_id, item_id, kind, reason, quantity, "
+    "coalesce(ref_id, 0), at, coalesce(user_id, 0) FROM movements "
+    "WHERE id > ?1 AND (?2 = 0 OR item_id = ?2) AND at >= ?3 AND at < ?4 "
+    "ORDER BY id LIMIT ?5";
+static const char SQL_ADJUSTMENT_INSERT[] =
+    "INSERT INTO adjustments(client_id, req_hash, lot_id, quantity_delta, "
+    "reason, created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+    "nullif(?7, 0))";
+static const char SQL_ADJUSTMENT_BY_CLIENT[] =
+    "SELECT id, client_id, req_hash, lot_id, quantity_delta, reason, "
+    "created_at, coalesce(user_id, 0) FROM adjustments WHERE client_id = ?1";
+static const char SQL_STOCK_LIST[] =
+    "SELECT i.id, i.name, i.category, i.unit, s.on_hand, s.value_fen, "
+    "i.min_stock FROM items i JOIN stock_summary s ON s.item_id = i.id "
+    "WHERE i.id > ?1 AND (?2 IS NULL OR i.category = ?2) "
+    "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM lots l WHERE "
+    "l.item_id = i.id AND l.on_hand > 0 AND l.expires_on <= ?3)) "
+    "ORDER BY i.id LIMIT ?4";
+
+static void
+db_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Runs st to the end, handing each row to fill then cb; cb != 0 stops. */
+static int
+db_rows(struct db *db, sqlite3_stmt *st, void *row,
+    void (*fill)(struct db *, sqlite3_stmt *, void *), db_row_cb cb, void *arg,
+    const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fill(db, st, row);
+		if (cb != NULL && cb(row, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* One row or DB_NONE. */
+static int
+db_one(struct db *db, sqlite3_stmt *st, void *row,
+    void (*fill)(struct db *, sqlite3_stmt *, void *), const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		fill(db, st, row);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void
+db_item_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_item *it = row;
+	sqlite3_stmt *b;
+
+	memset(it, 0, sizeof(*it));
+	it->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, it->name, sizeof(it->name));
+	db_col_text(st, 2, it->category, sizeof(it->category));
+	db_col_text(st, 3, it->unit, sizeof(it->unit));
+	it->unit_value_fen = sqlite3_column_int64(st, 4);
+	it->points = sqlite3_column_int64(st, 5);
+	it->monthly_limit = sqlite3_column_int64(st, 6);
+	it->priority_only = sqlite3_column_int(st, 7);
+	it->min_stock = sqlite3_column_int64(st, 8);
+	it->created_at = sqlite3_column_int64(st, 9);
+	if ((b = db_stmt(db, SQL_BARCODES_OF)) == NULL)
+		return;
+	sqlite3_bind_int64(b, 1, it->id);
+	while (it->nbarcodes < DB_BARCODES_MAX && sqlite3_step(b) == SQLITE_ROW)
+		db_col_text(
+		    b, 0, it->barcodes[it->nbarcodes++], DB_BARCODE_MAX);
+	sqlite3_reset(b);
+}
+
+int
+db_item_insert(struct db *db, struct db_item *it)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_ITEM_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, it->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, it->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, it->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, it->unit_value_fen);
+	sqlite3_bind_int64(st, 5, it->points);
+	sqlite3_bind_int64(st, 6, it->monthly_limit);
+	sqlite3_bind_int(st, 7, it->priority_only);
+	sqlite3_bind_int64(st, 8, it->min_stock);
+	sqlite3_bind_int64(st, 9, it->created_at);
+	if ((rc = db_step_done(db, st, "item insert")) == DB_OK)
+		it->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_barcode_insert(struct db *db, const char *code, int64_t item)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_BARCODE_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, item);
+	return db_step_done(db, st, "barcode insert");
+}
+
+int
+db_item_by_id(struct db *db, int64_t id, struct db_item *it)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_ITEM_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_one(db, st, it, db_item_fill, "item");
+}
+
+int
+db_item_by_barcode(struct db *db, const char *code, struct db_item *it)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_ITEM_BY_BARCODE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	return db_one(db, st, it, db_item_fill, "item by barcode");
+}
+
+int
+db_item_list(struct db *db, const char *q, const char *category, int64_t after,
+    int limit, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_item it;
+	char like[2 * DB_NAME_MAX + 3];
+	size_t i, n = 0;
+
+	if ((st = db_stmt(db, SQL_ITEM_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	db_bind_opt(st, 2, category);
+	db_bind_opt(st, 3, q);
+	if (q != NULL && *q != '\0') {
+		like[n++] = '%';
+		for (i = 0; q[i] != '\0' && n + 4 < sizeof(like); i++) {
+			if (strchr("%_\\", q[i]) != NULL)
+				like[n++] = '\\';
+			like[n++] = q[i];
+		}
+		like[n++] = '%';
+		like[n] = '\0';
+		sqlite3_bind_text(st, 4, like, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int(st, 5, limit);
+	return db_rows(db, st, &it, db_item_fill, cb, arg, "item list");
+}
+
+static void
+db_donor_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_donor *d = row;
+
+	(void)db;
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, d->name, sizeof(d->name));
+	db_col_text(st, 2, d->kind, sizeof(d->kind));
+	d->created_at = sqlite3_column_int64(st, 3);
+}
+
+int
+db_donor_insert(struct db *db, struct db_donor *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_DONOR_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, d->created_at);
+	if ((rc = db_step_done(db, st, "donor insert")) == DB_OK)
+		d->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_donor_by_id(struct db *db, int64_t id, struct db_donor *d)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_DONOR_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_one(db, st, d, db_donor_fill, "donor");
+}
+
+int
+db_donor_list(struct db *db, int64_t after, int limit, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_donor d;
+
+	if ((st = db_stmt(db, SQL_DONOR_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, limit);
+	return db_rows(db, st, &d, db_donor_fill, cb, arg, "donor list");
+}
+
+static void
+db_donation_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_donation *d = row;
+
+	(void)db;
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, d->client_id, sizeof(d->client_id));
+	db_col_blob(st, 2, d->req_hash, sizeof(d->req_hash));
+	d->donor_id = sqlite3_column_int64(st, 3);
+	db_col_text(st, 4, d->received_on, sizeof(d->received_on));
+	db_col_text(st, 5, d->channel, sizeof(d->channel));
+	db_col_text(st, 6, d->receipt_code, sizeof(d->receipt_code));
+	d->created_at = sqlite3_column_int64(st, 7);
+	d->user_id = sqlite3_column_int64(st, 8);
+}
+
+int
+db_donation_insert(struct db *db, struct db_donation *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_DONATION_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, d->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, d->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, d->donor_id);
+	sqlite3_bind_text(st, 4, d->received_on, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, d->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, d->receipt_code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, d->created_at);
+	sqlite3_bind_int64(st, 8, d->user_id);
+	if ((rc = db_step_done(db, st, "donation insert")) == DB_OK)
+		d->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_donation_by_client(struct db *db, const char *cid, struct db_donation *d)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_DONATION_BY_CLIENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	return db_one(db, st, d, db_donation_fill, "donation");
+}
+
+int
+db_donation_by_id(struct db *db, int64_t id, struct db_donation *d)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_DONATION_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_one(db, st, d, db_donation_fill, "donation");
+}
+
+static void
+db_lot_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_lot *l = row;
+
+	(void)db;
+	memset(l, 0, sizeof(*l));
+	l->id = sqlite3_column_int64(st, 0);
+	l->item_id = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, l->source, sizeof(l->source));
+	l->donation_id = sqlite3_column_int64(st, 3);
+	l->quantity = sqlite3_column_int64(st, 4);
+	l->unit_value_fen = sqlite3_column_int64(st, 5);
+	db_col_text(st, 6, l->expires_on, sizeof(l->expires_on));
+	db_col_text(st, 7, l->location, sizeof(l->location));
+	db_col_text(st, 8, l->received_on, sizeof(l->received_on));
+	l->on_hand = sqlite3_column_int64(st, 9);
+	l->created_at = sqlite3_column_int64(st, 10);
+}
+
+/* The lot starts empty; its receive movement fills it (a trigger). */
+int
+db_lot_insert(struct db *db, struct db_lot *l)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_LOT_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, l->item_id);
+	sqlite3_bind_text(st, 2, l->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, l->donation_id);
+	sqlite3_bind_int64(st, 4, l->quantity);
+	sqlite3_bind_int64(st, 5, l->unit_value_fen);
+	sqlite3_bind_text(st, 6, l->expires_on, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, l->location, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, l->received_on, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, l->created_at);
+	if ((rc = db_step_done(db, st, "lot insert")) == DB_OK)
+		l->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_lot_by_id(struct db *db, int64_t id, struct db_lot *l)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_LOT_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_one(db, st, l, db_lot_fill, "lot");
+}
+
+int
+db_lots_of_donation(struct db *db, int64_t donation, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_lot l;
+
+	if ((st = db_stmt(db, SQL_LOTS_OF_DONATION)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, donation);
+	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of donation");
+}
+
+/* Lots holding goods, first-expiring first; before: only those expiring
+ * on or before that date. */
+int
+db_lots_live(
+    struct db *db, int64_t item, const char *before, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_lot l;
+
+	if ((st = db_stmt(db, SQL_LOTS_LIVE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, item);
+	db_bind_opt(st, 2, before);
+	return db_rows(db, st, &l, db_lot_fill, cb, arg, "live lots");
+}
+
+int
+db_movement_insert(struct db *db, struct db_movement *m)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_MOVEMENT_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, m->lot_id);
+	sqlite3_bind_int64(st, 2, m->item_id);
+	sqlite3_bind_text(st, 3, m->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, m->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, m->quantity);
+	sqlite3_bind_int64(st, 6, m->ref_id);
+	sqlite3_bind_int64(st, 7, m->at);
+	sqlite3_bind_int64(st, 8, m->user_id);
+	if ((rc = db_step_done(db, st, "movement insert")) == DB_OK)
+		m->id = db_last_id(db);
+	return rc;
+}
+
+static void
+db_movement_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_movement *m = row;
+
+	(void)db;
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, 0);
+	m->lot_id = sqlite3_column_int64(st, 1);
+	m->item_id = sqlite3_column_int64(st, 2);
+	db_col_text(st, 3, m->kind, sizeof(m->kind));
+	db_col_text(st, 4, m->reason, sizeof(m->reason));
+	m->quantity = sqlite3_column_int64(st, 5);
+	m->ref_id = sqlite3_column_int64(st, 6);
+	m->at = sqlite3_column_int64(st, 7);
+	m->user_id = sqlite3_column_int64(st, 8);
+}
+
+int
+db_movement_list(struct db *db, int64_t item, int64_t from, int64_t to,
+    int64_t after, int limit, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_movement m;
+
+	if ((st = db_stmt(db, SQL_MOVEMENT_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, item);
+	sqlite3_bind_int64(st, 3, from);
+	sqlite3_bind_int64(st, 4, to);
+	sqlite3_bind_int(st, 5, limit);
+	return db_rows(db, st, &m, db_movement_fill, cb, arg, "movement list");
+}
+
+int
+db_adjustment_insert(struct db *db, struct db_adjustment *a)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_ADJUSTMENT_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, a->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, a->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, a->lot_id);
+	sqlite3_bind_int64(st, 4, a->quantity_delta);
+	sqlite3_bind_text(st, 5, a->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, a->created_at);
+	sqlite3_bind_int64(st, 7, a->user_id);
+	if ((rc = db_step_done(db, st, "adjustment insert")) == DB_OK)
+		a->id = db_last_id(db);
+	return rc;
+}
+
+static void
+db_adjustment_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_adjustment *a = row;
+
+	(void)db;
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, a->client_id, sizeof(a->client_id));
+	db_col_blob(st, 2, a->req_hash, sizeof(a->req_hash));
+	a->lot_id = sqlite3_column_int64(st, 3);
+	a->quantity_delta = sqlite3_column_int64(st, 4);
+	db_col_text(st, 5, a->reason, sizeof(a->reason));
+	a->created_at = sqlite3_column_int64(st, 6);
+	a->user_id = sqlite3_column_int64(st, 7);
+}
+
+int
+db_adjustment_by_client(struct db *db, const char *cid, struct db_adjustment *a)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_ADJUSTMENT_BY_CLIENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	return db_one(db, st, a, db_adjustment_fill, "adjustment");
+}
+
+static void
+db_stock_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_stock *s = row;
+
+	(void)db;
+	memset(s, 0, sizeof(*s));
+	s->item_id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, s->name, sizeof(s->name));
+	db_col_text(st, 2, s->category, sizeof(s->category));
+	db_col_text(st, 3, s->unit, sizeof(s->unit));
+	s->on_hand = sqlite3_column_int64(st, 4);
+	s->value_fen = sqlite3_column_int64(st, 5);
+	s->min_stock = sqlite3_column_int64(st, 6);
+}
+
+int
+db_stock_list(struct db *db, const char *category, const char *before,
+    int64_t after, int limit, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_stock s;
+
+	if ((st = db_stmt(db, SQL_STOCK_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	db_bind_opt(st, 2, category);
+	db_bind_opt(st, 3, before);
+	sqlite3_bind_int(st, 4, limit);
+	return db_rows(db, st, &s, db_stock_fill, cb, arg, "stock list");
+}

@@ -1,0 +1,17 @@
+/* Private to the db layer: the statement cache and column helpers. */
+#ifndef CISHAN_DB_INT_H
+#define CISHAN_DB_INT_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+sqlite3_stmt *db_stmt(struct db *, const char *);
+int db_fail(struct db *, const char *);
+int db_step_done(struct db *, sqlite3_stmt *, const char *);
+void db_col_text(sqlite3_stmt *, int, char *, size_t);
+void db_col_blob(sqlite3_stmt *, int, void *, size_t);
+int64_t db_last_id(struct db *);
+sqlite3 *db_handle(struct db *);
+
+#endif

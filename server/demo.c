@@ -1,0 +1,153 @@
+/*
+ * cishan-server demo: a store with a little of everything, built through
+ * the same domain calls the API uses, so `make run` shows the product.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+static const struct {
+	const char *name, *category, *unit, *code12;
+	int64_t value_fen, points, limit, min_stock;
+	int priority_only;
+} demo_items[] = {
+    {"金龙鱼大米 5kg", "粮油", "袋", "690123456701", 3990, 40, 1, 20, 0},
+    {"福临门面粉 2.5kg", "粮油", "袋", "690123456702", 1850, 18, 2, 20, 0},
+    {"鲁花花生油 1.8L", "粮油", "桶", "690123456703", 4590, 45, 1, 10, 0},
+    {"挂面 1kg", "粮油", "包", "690123456704", 790, 8, 4, 30, 0},
+    {"海天酱油 500ml", "副食", "瓶", "690123456705", 950, 9, 2, 15, 0},
+    {"加碘精制盐 400g", "副食", "包", "690123456706", 250, 2, 2, 30, 0},
+    {"白砂糖 500g", "副食", "包", "690123456707", 650, 6, 2, 10, 0},
+    {"鸡蛋 30枚", "副食", "盒", "690123456708", 2280, 22, 1, 10, 0},
+    {"纯牛奶 250ml×12", "副食", "箱", "690123456709", 4200, 40, 1, 10, 0},
+    {"婴儿配方奶粉 800g", "婴幼儿", "罐", "690123456710", 19800, 150, 1, 5, 1},
+    {"婴儿纸尿裤 L码", "婴幼儿", "包", "690123456711", 8900, 80, 2, 5, 1},
+    {"雕牌洗衣粉 1.5kg", "清洁", "袋", "690123456712", 1990, 18, 1, 10, 0},
+    {"洗洁精 1.1kg", "清洁", "瓶", "690123456713", 1190, 10, 1, 10, 0},
+    {"卫生纸 10卷", "日用品", "提", "690123456714", 2590, 24, 1, 15, 0},
+    {"舒肤佳香皂", "洗护", "块", "690123456715", 450, 4, 3, 20, 0},
+    {"牙膏 120g", "洗护", "支", "690123456716", 890, 8, 2, 20, 0},
+    {"成人棉衣（捐赠）", "衣物", "件", "690123456717", 5000, 30, 1, 0, 0},
+    {"儿童书包（捐赠）", "学习用品", "个", "690123456718", 6000, 30, 1, 0, 0},
+    {"老年人保暖内衣", "衣物", "套", "690123456719", 6900, 50, 1, 5, 1},
+    {"方便面 5连包", "副食", "包", "690123456720", 1350, 12, 2, 10, 0},
+};
+
+static const struct {
+	const char *name, *kind;
+} demo_donors[] = {
+    {"上海某某食品有限公司", "enterprise"},
+    {"社区爱心基金会", "social_org"},
+    {"王先生", "individual"},
+    {"青年志愿者服务队", "volunteer"},
+    {"街道办事处", "government"},
+    {"匿名爱心人士", "anonymous"},
+};
+
+static const struct {
+	const char *user, *name, *role, *pw;
+} demo_users[] = {
+    {"admin", "系统管理员", "admin", "admin-demo"},
+    {"manager", "李店长", "manager", "manager-demo"},
+    {"cashier", "张收银", "cashier", "cashier-demo"},
+    {"auditor", "审计员", "auditor", "auditor-demo"},
+};
+
+int
+demo_populate(struct db *db)
+{
+	struct stock_donation *don;
+	struct db_donation out;
+	struct db_item it;
+	struct db_donor d;
+	struct actor who;
+	struct fault f;
+	int64_t items[64], donors[8], uid, n;
+	char today[CLOCK_DATE_LEN];
+	size_t i, k;
+	int replayed;
+	static const int expiry_days[] = {5, 20, 45, 120, 365, 0};
+
+	if (db_user_count(db, &n) != DB_OK || n > 0) {
+		fprintf(stderr,
+		    "demo: the database has users already; "
+		    "use a new file\n");
+		return -1;
+	}
+	memset(&who, 0, sizeof(who));
+	snprintf(who.username, sizeof(who.username), "demo");
+	snprintf(who.origin, sizeof(who.origin), "demo");
+	who.role = ROLE_ADMIN;
+	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
+		if (auth_user_create(db, &who, demo_users[i].user,
+		        demo_users[i].pw, demo_users[i].name,
+		        auth_role_parse(demo_users[i].role), &uid, &f) != 0)
+			goto fail;
+	for (i = 0; i < sizeof(demo_items) / sizeof(demo_items[0]); i++) {
+		memset(&it, 0, sizeof(it));
+		snprintf(it.name, sizeof(it.name), "%s", demo_items[i].name);
+		snprintf(it.category, sizeof(it.category), "%s",
+		    demo_items[i].category);
+		snprintf(it.unit, sizeof(it.unit), "%s", demo_items[i].unit);
+		snprintf(it.barcodes[0], DB_BARCODE_MAX, "%s%d",
+		    demo_items[i].code12,
+		    barcode_check_digit(demo_items[i].code12, 12));
+		it.nbarcodes = 1;
+		it.unit_value_fen = demo_items[i].value_fen;
+		it.points = demo_items[i].points;
+		it.monthly_limit = demo_items[i].limit;
+		it.min_stock = demo_items[i].min_stock;
+		it.priority_only = demo_items[i].priority_only;
+		if (stock_item_create(db, &who, &it, &f) != 0)
+			goto fail;
+		items[i] = it.id;
+	}
+	for (i = 0; i < sizeof(demo_donors) / sizeof(demo_donors[0]); i++) {
+		memset(&d, 0, sizeof(d));
+		snprintf(d.name, sizeof(d.name), "%s", demo_donors[i].name);
+		snprintf(d.kind, sizeof(d.kind), "%s", demo_donors[i].kind);
+		if (stock_donor_create(db, &who, &d, &f) != 0)
+			goto fail;
+		donors[i] = d.id;
+	}
+	/* One donation per donor, spread over the items and expiries. */
+	clock_today(today);
+	if ((don = calloc(1, sizeof(*don))) == NULL)
+		return -1;
+	for (k = 0; k < sizeof(demo_donors) / sizeof(demo_donors[0]); k++) {
+		memset(don, 0, sizeof(*don));
+		snprintf(don->client_id, sizeof(don->client_id),
+		    "demo-donation-%zu", k);
+		memset(don->req_hash, (int)k + 1, sizeof(don->req_hash));
+		don->donor_id = donors[k];
+		clock_date_add(today, -(int64_t)(k * 3), don->received_on);
+		snprintf(don->channel, sizeof(don->channel), "walk_in");
+		for (i = k % 2; i < sizeof(demo_items) / sizeof(demo_items[0]);
+		     i += 2) {
+			struct stock_line *ln = &don->lines[don->nlines++];
+
+			ln->item_id = items[i];
+			ln->quantity = (int64_t)(5 + (i * 7 + k * 3) % 40);
+			ln->unit_value_fen = -1;
+			if (expiry_days[(i + k) % 6] > 0)
+				clock_date_add(today, expiry_days[(i + k) % 6],
+				    ln->expires_on);
+		}
+		if (stock_donation_post(db, &who, don, &out, &replayed, &f) !=
+		    0) {
+			free(don);
+			goto fail;
+		}
+	}
+	free(don);
+	printf("demo store ready. Log-ins (user / password):\n");
+	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
+		printf("  %-8s %-8s / %s\n", demo_users[i].role,
+		    demo_users[i].user, demo_users[i].pw);
+	return 0;
+fail:
+	fprintf(stderr, "demo: %s\n", f.message);
+	return -1;
+}

@@ -1,0 +1,670 @@
+/*
+ * HTTP: evhttp setup, the route table, authentication and roles, bounded
+ * bodies, replies in the API's shape, and one log line per request.
+ */
+#include <sys/socket.h>
+#include <sys/queue.h>
+#include <sys/time.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/http_struct.h>
+#include <event2/keyvalq_struct.h>
+
+#include "http.h"
+
+#define HTTP_BODY_MAX    (1024 * 1024)
+#define HTTP_READ_MAX    (8 * 1024 * 1024) /* beyond: evhttp's own 413 */
+#define HTTP_HEADERS_MAX (32 * 1024)
+#define HTTP_ARGS        4
+#define HTTP_PATH_MAX    1024
+
+struct server {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *sock;
+	struct db *db;
+	int stopping;
+	int pending; /* replies waiting on a timer */
+	char url[128];
+};
+
+struct req {
+	struct evhttp_request *ev;
+	struct server *srv;
+	const char *method;
+	char path[HTTP_PATH_MAX];
+	char *args[HTTP_ARGS];
+	int nargs;
+	struct evkeyvalq query;
+	int has_query;
+	cJSON *body;
+	int body_read;
+	unsigned char body_hash[32];
+	struct actor actor;
+	struct timespec t0;
+	int status;
+	cJSON *later;
+};
+
+struct route {
+	enum evhttp_cmd_type method;
+	const char *pattern; /* '*' matches one path segment */
+	http_handler handler;
+	int roles; /* 0: open to all */
+};
+
+static const struct route http_routes[] = {
+    {EVHTTP_REQ_GET, "/healthz", res_health, 0},
+    {EVHTTP_REQ_POST, "/api/v1/sessions", res_sessions_create, 0},
+    {EVHTTP_REQ_DELETE, "/api/v1/sessions/current", res_sessions_delete,
+        ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/users", res_users_create, ROLE_ADMIN},
+    {EVHTTP_REQ_POST, "/api/v1/items", res_items_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/items", res_items_list, ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/items/by-barcode/*", res_items_by_barcode,
+        ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/items/*", res_items_get, ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/donors", res_donors_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/donors", res_donors_list, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/donations", res_donations_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/donations/*", res_donations_get, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/stock", res_stock_list, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/stock/adjustments", res_stock_adjust,
+        ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/stock/movements", res_stock_movements, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
+        ROLE_ADMIN | ROLE_AUDITOR},
+};
+
+static const char *
+http_method_name(enum evhttp_cmd_type m)
+{
+	switch (m) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_OPTIONS:
+		return "OPTIONS";
+	default:
+		return "OTHER";
+	}
+}
+
+/* Matches path against pattern; fills r->args with '*' segments. */
+static int
+http_match(const char *pattern, struct req *r)
+{
+	const char *p = pattern, *s = r->path, *e;
+	int n = 0;
+
+	while (*p != '\0' && *s != '\0') {
+		if (*p == '*') {
+			e = strchr(s, '/');
+			if (e == NULL)
+				e = s + strlen(s);
+			if (e == s || n == HTTP_ARGS)
+				return 0;
+			r->args[n] = evhttp_uridecode(s, 0, NULL);
+			if (r->args[n++] == NULL)
+				log_fatalx("out of memory");
+			s = e;
+			p++;
+			continue;
+		}
+		if (*p++ != *s++)
+			goto no;
+	}
+	if (*p == '\0' && *s == '\0') {
+		r->nargs = n;
+		return 1;
+	}
+no:
+	while (n > 0) {
+		free(r->args[--n]);
+		r->args[n] = NULL;
+	}
+	return 0;
+}
+
+static void
+http_unmatch(struct req *r)
+{
+	while (r->nargs > 0) {
+		free(r->args[--r->nargs]);
+		r->args[r->nargs] = NULL;
+	}
+}
+
+static void
+http_req_free(struct req *r)
+{
+	int i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < HTTP_ARGS; i++)
+		free(r->args[i]);
+	if (r->has_query)
+		evhttp_clear_headers(&r->query);
+	cJSON_Delete(r->body);
+	cJSON_Delete(r->later);
+	free(r);
+}
+
+static void
+http_send(
+    struct req *r, int status, const char *type, const char *body, size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	struct evbuffer *out = evhttp_request_get_output_buffer(r->ev);
+	struct timespec t1;
+	double ms;
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	if (len > 0 && evbuffer_add(out, body, len) != 0)
+		log_fatalx("out of memory");
+	evhttp_send_reply(r->ev, status, NULL, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
+	log_info("%s %s %d %.2fms", r->method, r->path, status, ms);
+	http_req_free(r);
+}
+
+void
+http_reply_text(
+    struct req *r, int status, const char *type, const char *body, size_t len)
+{
+	http_send(r, status, type, body, len);
+}
+
+/* Sends v (consumed) as the JSON reply. */
+void
+http_reply(struct req *r, int status, cJSON *v)
+{
+	char *s;
+
+	if ((s = cJSON_PrintUnformatted(v)) == NULL)
+		log_fatalx("out of memory");
+	cJSON_Delete(v);
+	http_send(r, status, "application/json; charset=utf-8", s, strlen(s));
+	cJSON_free(s);
+}
+
+static void
+http_later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct req *r = arg;
+	cJSON *v = r->later;
+
+	(void)fd;
+	(void)what;
+	r->srv->pending--;
+	r->later = NULL;
+	http_reply(r, r->status, v);
+}
+
+/* The same, after ms milliseconds (the log-in throttle). */
+void
+http_reply_later(struct req *r, int status, cJSON *v, int64_t ms)
+{
+	struct timeval tv;
+
+	if (ms <= 0) {
+		http_reply(r, status, v);
+		return;
+	}
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	r->status = status;
+	r->later = v;
+	r->srv->pending++;
+	if (event_base_once(
+	        r->srv->base, -1, EV_TIMEOUT, http_later_cb, r, &tv) != 0)
+		log_fatalx("event_base_once failed");
+}
+
+static cJSON *
+http_fault_json(const struct fault *f)
+{
+	cJSON *o, *e, *d;
+	int i;
+
+	o = json_new();
+	e = json_new();
+	d = json_new();
+	cJSON_AddItemToObject(o, "error", e);
+	json_add_str(e, "code", f->code != NULL ? f->code : "internal");
+	json_add_str(e, "message", f->message);
+	if (f->field[0] != '\0')
+		json_add_str(d, "field", f->field);
+	for (i = 0; i < f->ndetails; i++) {
+		if (f->details[i].is_str)
+			json_add_str(d, f->details[i].key, f->details[i].str);
+		else
+			json_add_int(d, f->details[i].key, f->details[i].num);
+	}
+	cJSON_AddItemToObject(e, "details", d);
+	return o;
+}
+
+void
+http_fault(struct req *r, const struct fault *f)
+{
+	http_reply(r, fault_status(f), http_fault_json(f));
+}
+
+void
+http_fault_later(struct req *r, const struct fault *f, int64_t ms)
+{
+	http_reply_later(r, fault_status(f), http_fault_json(f), ms);
+}
+
+void
+http_error(struct req *r, int status, const char *code, const char *msg)
+{
+	struct fault f;
+
+	memset(&f, 0, sizeof(f));
+	f.code = code;
+	snprintf(f.message, sizeof(f.message), "%s", msg);
+	http_reply(r, status, http_fault_json(&f));
+}
+
+struct db *
+http_db(struct req *r)
+{
+	return r->srv->db;
+}
+
+const struct actor *
+http_actor(struct req *r)
+{
+	return &r->actor;
+}
+
+const char *
+http_arg(struct req *r, int i)
+{
+	return i < r->nargs ? r->args[i] : NULL;
+}
+
+const char *
+http_query(struct req *r, const char *key)
+{
+	const char *q;
+
+	if (!r->has_query) {
+		q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(r->ev));
+		TAILQ_INIT(&r->query);
+		r->has_query = 1;
+		if (q != NULL && evhttp_parse_query_str(q, &r->query) != 0)
+			evhttp_clear_headers(&r->query);
+	}
+	return evhttp_find_header(&r->query, key);
+}
+
+/* The bearer token of an authenticated request. */
+const char *
+http_token(struct req *r)
+{
+	const char *a;
+
+	a = evhttp_find_header(
+	    evhttp_request_get_input_headers(r->ev), "Authorization");
+	return a != NULL && strlen(a) > 7 ? a + 7 : "";
+}
+
+/* A positive integer id in path segment i. */
+int
+http_id_arg(struct req *r, int i, int64_t *id)
+{
+	const char *s = http_arg(r, i);
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '1' || *s > '9')
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v <= 0 || v == LLONG_MAX)
+		return -1;
+	*id = v;
+	return 0;
+}
+
+/* from= and to= as store dates, to inclusive: [from 00:00, to+1 00:00). */
+int
+http_range(struct req *r, int64_t *from, int64_t *to, struct fault *f)
+{
+	const char *s;
+	char next[CLOCK_DATE_LEN];
+	time_t t;
+
+	*from = 0;
+	*to = INT64_MAX;
+	if ((s = http_query(r, "from")) != NULL) {
+		if (clock_date_epoch(s, &t) != 0)
+			return fault_field(f, FAULT_BAD, "bad_field", "from",
+			    "from must be a date, YYYY-MM-DD");
+		*from = t;
+	}
+	if ((s = http_query(r, "to")) != NULL) {
+		if (clock_date_add(s, 1, next) != 0 ||
+		    clock_date_epoch(next, &t) != 0)
+			return fault_field(f, FAULT_BAD, "bad_field", "to",
+			    "to must be a date, YYYY-MM-DD");
+		*to = t;
+	}
+	return 0;
+}
+
+const char *
+http_peer(struct req *r)
+{
+	return r->actor.origin;
+}
+
+/* The body as a JSON object, parsed once; NULL with a fault otherwise. */
+const cJSON *
+http_body(struct req *r, struct fault *f)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+	size_t len = evbuffer_get_length(in);
+	const char *p;
+
+	if (r->body_read)
+		return r->body;
+	r->body_read = 1;
+	if (len > HTTP_BODY_MAX) {
+		fault_set(f, FAULT_TOO_LARGE, "too_large",
+		    "the body is larger than %d bytes", HTTP_BODY_MAX);
+		fault_num(f, "limit", HTTP_BODY_MAX);
+		return NULL;
+	}
+	if (len == 0) {
+		fault_set(f, FAULT_BAD, "bad_json", "a JSON body is required");
+		return NULL;
+	}
+	if ((p = (const char *)evbuffer_pullup(in, -1)) == NULL)
+		log_fatalx("out of memory");
+	r->body = cJSON_ParseWithLength(p, len);
+	if (r->body == NULL) {
+		fault_set(
+		    f, FAULT_BAD, "bad_json", "the body is not valid JSON");
+		return NULL;
+	}
+	if (!cJSON_IsObject(r->body)) {
+		fault_set(
+		    f, FAULT_BAD, "bad_json", "the body must be a JSON object");
+		return NULL;
+	}
+	json_hash(r->body, r->body_hash);
+	return r->body;
+}
+
+const unsigned char *
+http_body_hash(struct req *r)
+{
+	return r->body_hash;
+}
+
+/* limit (1..500, default 50) and cursor (an id to continue after). */
+int
+http_page(struct req *r, int *limit, int64_t *after, struct fault *f)
+{
+	const char *s;
+	char *end;
+	long long v;
+
+	*limit = 50;
+	*after = 0;
+	if ((s = http_query(r, "limit")) != NULL) {
+		v = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || v < 1 || v > LIMIT_LIST)
+			return fault_field(f, FAULT_BAD, "bad_field", "limit",
+			    "limit must be between 1 and %d", LIMIT_LIST);
+		*limit = (int)v;
+	}
+	if ((s = http_query(r, "cursor")) != NULL) {
+		v = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || v < 0)
+			return fault_field(f, FAULT_BAD, "bad_field", "cursor",
+			    "cursor is not one this server gave");
+		*after = v;
+	}
+	return 0;
+}
+
+/* {"items": [...], "next": cursor or null}; next 0 means the end. */
+void
+http_reply_list(struct req *r, cJSON *items, int64_t next)
+{
+	cJSON *o = json_new();
+	char buf[24];
+
+	cJSON_AddItemToObject(o, "items", items);
+	if (next > 0) {
+		snprintf(buf, sizeof(buf), "%" PRId64, next);
+		json_add_str(o, "next", buf);
+	} else
+		cJSON_AddNullToObject(o, "next");
+	http_reply(r, 200, o);
+}
+
+static void
+http_origin(struct req *r)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(r->ev);
+	struct evkeyvalq *h = evhttp_request_get_input_headers(r->ev);
+	const char *till, *addr = NULL;
+	ev_uint16_t port;
+
+	till = evhttp_find_header(h, "X-Till-Id");
+	if (till != NULL && strlen(till) < 32 &&
+	    json_utf8_valid(till, strlen(till))) {
+		snprintf(
+		    r->actor.origin, sizeof(r->actor.origin), "till:%s", till);
+		return;
+	}
+	if (c != NULL)
+		evhttp_connection_get_peer(c, (char **)&addr, &port);
+	snprintf(r->actor.origin, sizeof(r->actor.origin), "%s",
+	    addr != NULL ? addr : "-");
+}
+
+static int
+http_authenticate(struct req *r, int roles)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(r->ev);
+	const char *a;
+
+	if (roles == 0)
+		return 0;
+	a = evhttp_find_header(h, "Authorization");
+	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0 ||
+	    auth_session(r->srv->db, a + 7, &r->actor) != 0) {
+		http_error(r, 401, "unauthenticated",
+		    "log in first: the token is missing, wrong or expired");
+		return -1;
+	}
+	if ((r->actor.role & roles) == 0) {
+		http_error(r, 403, "forbidden", "your role may not do this");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+http_dispatch(struct evhttp_request *ev, void *arg)
+{
+	struct server *srv = arg;
+	struct req *r;
+	const struct evhttp_uri *uri;
+	const char *path;
+	enum evhttp_cmd_type m = evhttp_request_get_command(ev);
+	size_t i;
+	int path_known = 0;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		log_fatalx("out of memory");
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->ev = ev;
+	r->srv = srv;
+	r->method = http_method_name(m);
+	uri = evhttp_request_get_evhttp_uri(ev);
+	path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || *path == '\0')
+		path = "/";
+	if (strlen(path) >= sizeof(r->path)) {
+		snprintf(r->path, sizeof(r->path), "(long)");
+		http_error(r, 404, "not_found", "no such path");
+		return;
+	}
+	snprintf(r->path, sizeof(r->path), "%s", path);
+	http_origin(r);
+	if (srv->stopping) {
+		http_error(r, 503, "unavailable",
+		    "the server is shutting down; retry shortly");
+		return;
+	}
+	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
+		if (!http_match(http_routes[i].pattern, r))
+			continue;
+		path_known = 1;
+		if (http_routes[i].method != m &&
+		    !(m == EVHTTP_REQ_HEAD &&
+		        http_routes[i].method == EVHTTP_REQ_GET)) {
+			http_unmatch(r);
+			continue;
+		}
+		if (http_authenticate(r, http_routes[i].roles) != 0)
+			return;
+		http_routes[i].handler(r);
+		return;
+	}
+	if (path_known)
+		http_error(r, 405, "method_not_allowed",
+		    "this path does not take that method");
+	else
+		http_error(r, 404, "not_found", "no such path");
+}
+
+static void
+http_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	struct timeval tv = {1, 0};
+
+	(void)what;
+	log_info("signal %d: finishing requests in flight", (int)sig);
+	srv->stopping = 1;
+	if (srv->sock != NULL) {
+		evhttp_del_accept_socket(srv->http, srv->sock);
+		srv->sock = NULL;
+	}
+	/* Handlers are synchronous; only throttled replies can be waiting. */
+	event_base_loopexit(srv->base, srv->pending > 0 ? &tv : NULL);
+}
+
+/* Binds host:port (port 0: any free one) and serves until a signal. */
+int
+http_serve(struct db *db, const char *listen)
+{
+	struct server srv;
+	struct event *sigterm = NULL, *sigint = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char host[64], addr[INET6_ADDRSTRLEN];
+	const char *colon;
+	long port;
+	char *end;
+	int rc = -1, p;
+
+	memset(&srv, 0, sizeof(srv));
+	srv.db = db;
+	colon = strrchr(listen, ':');
+	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host)) {
+		log_warnx("--listen wants HOST:PORT, not %s", listen);
+		return -1;
+	}
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 0 || port > 65535) {
+		log_warnx("bad port in %s", listen);
+		return -1;
+	}
+	if ((srv.base = event_base_new()) == NULL ||
+	    (srv.http = evhttp_new(srv.base)) == NULL)
+		log_fatalx("libevent: out of memory");
+	evhttp_set_max_body_size(srv.http, HTTP_READ_MAX);
+	evhttp_set_max_headers_size(srv.http, HTTP_HEADERS_MAX);
+	evhttp_set_timeout(srv.http, 30);
+	evhttp_set_allowed_methods(srv.http,
+	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	        EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
+	        EVHTTP_REQ_OPTIONS);
+	evhttp_set_gencb(srv.http, http_dispatch, &srv);
+	srv.sock =
+	    evhttp_bind_socket_with_handle(srv.http, host, (ev_uint16_t)port);
+	if (srv.sock == NULL) {
+		log_warnx("cannot listen on %s", listen);
+		goto out;
+	}
+	if (getsockname(evhttp_bound_socket_get_fd(srv.sock),
+	        (struct sockaddr *)&ss, &sl) != 0)
+		log_fatal("getsockname");
+	if (ss.ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		    addr, sizeof(addr));
+		p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		snprintf(srv.url, sizeof(srv.url), "http://[%s]:%d", addr, p);
+	} else {
+		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr,
+		    sizeof(addr));
+		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		snprintf(srv.url, sizeof(srv.url), "http://%s:%d", addr, p);
+	}
+	sigterm = evsignal_new(srv.base, SIGTERM, http_signal_cb, &srv);
+	sigint = evsignal_new(srv.base, SIGINT, http_signal_cb, &srv);
+	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
+	    evsignal_add(sigint, NULL))
+		log_fatalx("libevent: signals");
+	printf("listening on %s\n", srv.url);
+	fflush(stdout);
+	event_base_dispatch(srv.base);
+	rc = 0;
+	log_info("stopped");
+out:
+	if (sigterm != NULL)
+		event_free(sigterm);
+	if (sigint != NULL)
+		event_free(sigint);
+	evhttp_free(srv.http);
+	event_base_free(srv.base);
+	return rc;
+}

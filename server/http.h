@@ -1,0 +1,86 @@
+/*
+ * The HTTP side: the request as handlers see it (opaque; libevent stays
+ * in http.c), replies, and the bounded JSON getters of json.c.
+ */
+#ifndef CISHAN_HTTP_H
+#define CISHAN_HTTP_H
+
+#include <cJSON.h>
+
+#include "server.h"
+
+struct req;
+struct server;
+
+typedef void (*http_handler)(struct req *);
+
+/* http.c */
+int http_serve(struct db *, const char *);
+struct db *http_db(struct req *);
+const struct actor *http_actor(struct req *);
+const char *http_arg(struct req *, int);
+const char *http_query(struct req *, const char *);
+const cJSON *http_body(struct req *, struct fault *);
+const unsigned char *http_body_hash(struct req *);
+const char *http_peer(struct req *);
+const char *http_token(struct req *);
+int http_range(struct req *, int64_t *, int64_t *, struct fault *);
+int http_id_arg(struct req *, int, int64_t *);
+void http_reply(struct req *, int, cJSON *);
+void http_reply_later(struct req *, int, cJSON *, int64_t);
+void http_reply_text(struct req *, int, const char *, const char *, size_t);
+void http_fault(struct req *, const struct fault *);
+void http_fault_later(struct req *, const struct fault *, int64_t);
+void http_error(struct req *, int, const char *, const char *);
+int http_page(struct req *, int *, int64_t *, struct fault *);
+void http_reply_list(struct req *, cJSON *, int64_t);
+
+/* json.c */
+int json_str(
+    const cJSON *, const char *, int, size_t, char *, size_t, struct fault *);
+int json_int(const cJSON *, const char *, int, int64_t, int64_t, int64_t *,
+    struct fault *);
+int json_bool(const cJSON *, const char *, int, int *, struct fault *);
+int json_enum(const cJSON *, const char *, int, const char *const *, int *,
+    struct fault *);
+const cJSON *json_array(
+    const cJSON *, const char *, int, int, int *, struct fault *);
+int json_object(const cJSON *, const char *, struct fault *);
+int json_client_id(const cJSON *, char *, size_t, struct fault *);
+void json_prefix(struct fault *, const char *, int);
+int json_utf8_valid(const char *, size_t);
+void json_hash(const cJSON *, unsigned char *);
+cJSON *json_new(void);
+void json_add_int(cJSON *, const char *, int64_t);
+void json_add_str(cJSON *, const char *, const char *);
+void json_add_bool(cJSON *, const char *, int);
+void json_add_time(cJSON *, const char *, time_t);
+cJSON *json_int_item(int64_t);
+
+/* One handler per route; the table is in http.c. */
+/* res_sessions.c */
+void res_sessions_create(struct req *);
+void res_sessions_delete(struct req *);
+/* res_users.c */
+void res_users_create(struct req *);
+/* res_items.c */
+void res_items_create(struct req *);
+void res_items_list(struct req *);
+void res_items_get(struct req *);
+void res_items_by_barcode(struct req *);
+cJSON *res_items_json(const struct db_item *);
+/* res_donors.c */
+void res_donors_create(struct req *);
+void res_donors_list(struct req *);
+/* res_donations.c */
+void res_donations_create(struct req *);
+void res_donations_get(struct req *);
+/* res_stock.c */
+void res_stock_list(struct req *);
+void res_stock_adjust(struct req *);
+void res_stock_movements(struct req *);
+/* res_audit.c */
+void res_audit_list(struct req *);
+void res_health(struct req *);
+
+#endif

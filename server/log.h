@@ -1,0 +1,15 @@
+/* Logging to stderr: one line each, with a level. */
+#ifndef CISHAN_LOG_H
+#define CISHAN_LOG_H
+
+void log_init(int);
+void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void log_fatal(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+void log_fatalx(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+#endif

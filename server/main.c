@@ -1,0 +1,237 @@
+/*
+ * cishan-server: init, serve, demo, backup, verify.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "http.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: cishan-server init   --db PATH --admin NAME\n"
+	    "       cishan-server serve  --db PATH --listen HOST:PORT\n"
+	    "       cishan-server demo   --db PATH\n"
+	    "       cishan-server backup --db PATH --to FILE\n"
+	    "       cishan-server verify --db PATH\n"
+	    "init reads the admin password from CISHAN_ADMIN_PASSWORD or "
+	    "the first line of stdin.\n");
+	exit(2);
+}
+
+struct opts {
+	const char *db;
+	const char *admin;
+	const char *listen;
+	const char *to;
+	int quiet;
+};
+
+static void
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+	    {"db", required_argument, NULL, 'd'},
+	    {"admin", required_argument, NULL, 'a'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"to", required_argument, NULL, 't'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {NULL, 0, NULL, 0},
+	};
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->listen = "127.0.0.1:8080";
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'a':
+			o->admin = optarg;
+			break;
+		case 'l':
+			o->listen = optarg;
+			break;
+		case 't':
+			o->to = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || o->db == NULL)
+		usage();
+}
+
+#define MAIN_CREATE  0x1 /* the file may be new */
+#define MAIN_MIGRATE 0x2 /* bring the schema up to date */
+
+static struct db *
+main_open(const char *path, int flags)
+{
+	int create = flags & MAIN_CREATE;
+	struct db *db;
+	char tz[64];
+
+	if (!create && access(path, F_OK) != 0) {
+		fprintf(stderr,
+		    "cishan-server: %s: no such database (run "
+		    "'cishan-server init' first)\n",
+		    path);
+		exit(1);
+	}
+	if (db_open(path, create, &db) != DB_OK) {
+		fprintf(stderr, "cishan-server: cannot open %s\n", path);
+		exit(1);
+	}
+	if ((flags & MAIN_MIGRATE) && db_migrate(db) != DB_OK) {
+		fprintf(stderr,
+		    "cishan-server: %s: cannot bring the schema "
+		    "up to date (see above)\n",
+		    path);
+		db_close(db);
+		exit(1);
+	}
+	if (db_setting_get(db, "timezone", tz, sizeof(tz)) == DB_OK)
+		clock_init(tz);
+	return db;
+}
+
+/* The secret that keys id-number hashes: beside the database, not in it. */
+static int
+main_keyfile(const char *dbpath)
+{
+	unsigned char key[32];
+	char path[4096];
+	int fd, rc = -1;
+
+	snprintf(path, sizeof(path), "%s.key", dbpath);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) {
+		if (errno == EEXIST)
+			return 0;
+		fprintf(
+		    stderr, "cishan-server: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	randombytes_buf(key, sizeof(key));
+	if (write(fd, key, sizeof(key)) == (ssize_t)sizeof(key) &&
+	    fsync(fd) == 0)
+		rc = 0;
+	sodium_memzero(key, sizeof(key));
+	close(fd);
+	return rc;
+}
+
+static int
+main_init(struct opts *o)
+{
+	struct fault f;
+	struct db *db;
+	const char *env;
+	char pw[256];
+	int64_t n, id;
+	size_t len;
+
+	if (o->admin == NULL)
+		usage();
+	if ((env = getenv("CISHAN_ADMIN_PASSWORD")) != NULL)
+		snprintf(pw, sizeof(pw), "%s", env);
+	else if (fgets(pw, sizeof(pw), stdin) == NULL) {
+		fprintf(stderr, "cishan-server: no password given\n");
+		return 1;
+	}
+	len = strcspn(pw, "\r\n");
+	pw[len] = '\0';
+	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE);
+	if (db_user_count(db, &n) != DB_OK || n > 0) {
+		fprintf(stderr, "cishan-server: %s already has users\n", o->db);
+		db_close(db);
+		return 1;
+	}
+	if (auth_user_create(
+	        db, NULL, o->admin, pw, o->admin, ROLE_ADMIN, &id, &f) != 0 ||
+	    main_keyfile(o->db) != 0) {
+		fprintf(stderr, "cishan-server: %s\n", f.message);
+		db_close(db);
+		return 1;
+	}
+	sodium_memzero(pw, sizeof(pw));
+	db_close(db);
+	printf("initialised %s with administrator %s\n", o->db, o->admin);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct db *db;
+	const char *cmd;
+	int rc = 0, n;
+
+	if (argc < 2)
+		usage();
+	cmd = argv[1];
+	parse(argc - 1, argv + 1, &o);
+	signal(SIGPIPE, SIG_IGN);
+	if (auth_init() != 0)
+		log_fatalx("libsodium failed to initialise");
+	clock_init("Asia/Shanghai");
+
+	if (strcmp(cmd, "init") == 0)
+		return main_init(&o);
+	if (strcmp(cmd, "serve") == 0) {
+		db = main_open(o.db, MAIN_MIGRATE);
+		rc = http_serve(db, o.listen) == 0 ? 0 : 1;
+		db_close(db);
+		return rc;
+	}
+	if (strcmp(cmd, "demo") == 0) {
+		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE);
+		rc = demo_populate(db) == 0 ? 0 : 1;
+		if (rc == 0 && main_keyfile(o.db) != 0)
+			rc = 1;
+		db_close(db);
+		return rc;
+	}
+	if (strcmp(cmd, "backup") == 0) {
+		if (o.to == NULL)
+			usage();
+		if (access(o.to, F_OK) == 0) {
+			fprintf(stderr,
+			    "cishan-server: %s exists; not "
+			    "overwriting it\n",
+			    o.to);
+			return 1;
+		}
+		db = main_open(o.db, 0);
+		rc = db_backup(db, o.to) == DB_OK ? 0 : 1;
+		db_close(db);
+		if (rc == 0)
+			printf("backed up %s to %s\n", o.db, o.to);
+		return rc;
+	}
+	if (strcmp(cmd, "verify") == 0) {
+		db = main_open(o.db, 0);
+		n = verify_run(db, o.quiet);
+		db_close(db);
+		return n == 0 ? 0 : 1;
+	}
+	usage();
+	return 2;
+}

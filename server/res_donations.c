@@ -1,0 +1,145 @@
+/* /api/v1/donations: goods given to the store; each line becomes a lot. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+static int
+res_donations_line(const void *row, void *arg)
+{
+	const struct db_lot *l = row;
+	cJSON *o = json_new();
+
+	json_add_int(o, "lot_id", l->id);
+	json_add_int(o, "item_id", l->item_id);
+	json_add_int(o, "quantity", l->quantity);
+	json_add_int(o, "unit_value_fen", l->unit_value_fen);
+	if (l->expires_on[0] != '\0')
+		json_add_str(o, "expires_on", l->expires_on);
+	else
+		cJSON_AddNullToObject(o, "expires_on");
+	cJSON_AddItemToArray(arg, o);
+	return 0;
+}
+
+/* The donation as first answered; a replay rebuilds the same answer. */
+static void
+res_donations_reply(struct req *r, int status, const struct db_donation *d)
+{
+	cJSON *o = json_new(), *lines = cJSON_CreateArray();
+
+	json_add_int(o, "id", d->id);
+	json_add_str(o, "client_id", d->client_id);
+	json_add_str(o, "receipt_code", d->receipt_code);
+	json_add_int(o, "donor_id", d->donor_id);
+	json_add_str(o, "received_on", d->received_on);
+	json_add_str(o, "channel", d->channel);
+	json_add_time(o, "created_at", (time_t)d->created_at);
+	cJSON_AddItemToObject(o, "lines", lines);
+	if (db_lots_of_donation(http_db(r), d->id, res_donations_line, lines) !=
+	    DB_OK) {
+		cJSON_Delete(o);
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	http_reply(r, status, o);
+}
+
+static int
+res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
+{
+	struct stock_line *ln;
+	const cJSON *lines, *l;
+	int i;
+
+	if (json_client_id(b, in->client_id, sizeof(in->client_id), f) < 0 ||
+	    json_int(b, "donor_id", 1, 1, INT64_MAX, &in->donor_id, f) < 0 ||
+	    json_str(b, "received_on", 1, 10, in->received_on,
+	        sizeof(in->received_on), f) < 0 ||
+	    json_str(b, "channel", 0, DB_SHORT_MAX - 1, in->channel,
+	        sizeof(in->channel), f) < 0)
+		return -1;
+	if (clock_date_valid(in->received_on) != 0)
+		return fault_field(f, FAULT_BAD, "bad_field", "received_on",
+		    "received_on must be a date, YYYY-MM-DD");
+	if (in->channel[0] == '\0')
+		memcpy(in->channel, "walk_in", sizeof("walk_in"));
+	if (cJSON_GetObjectItemCaseSensitive(b, "cash") != NULL)
+		return fault_field(f, FAULT_BAD, "bad_field", "cash",
+		    "cash donations are not taken by this version");
+	lines = json_array(b, "lines", 1, LIMIT_LINES, &in->nlines, f);
+	if (lines == NULL)
+		return -1;
+	if (in->nlines == 0)
+		return fault_field(f, FAULT_BAD, "bad_field", "lines",
+		    "a donation needs at least one line");
+	for (i = 0; i < in->nlines; i++) {
+		l = cJSON_GetArrayItem(lines, i);
+		ln = &in->lines[i];
+		ln->unit_value_fen = -1;
+		if (json_object(l, "", f) < 0 ||
+		    json_int(l, "item_id", 1, 1, INT64_MAX, &ln->item_id, f) <
+		        0 ||
+		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity,
+		        f) < 0 ||
+		    json_int(l, "unit_value_fen", 0, 0, LIMIT_FEN,
+		        &ln->unit_value_fen, f) < 0 ||
+		    json_str(l, "expires_on", 0, 10, ln->expires_on,
+		        sizeof(ln->expires_on), f) < 0)
+			goto fail;
+		if (ln->expires_on[0] != '\0' &&
+		    clock_date_valid(ln->expires_on) != 0) {
+			fault_field(f, FAULT_BAD, "bad_field", "expires_on",
+			    "expires_on must be a date, YYYY-MM-DD");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	json_prefix(f, "lines", i);
+	return -1;
+}
+
+void
+res_donations_create(struct req *r)
+{
+	struct stock_donation *in;
+	struct db_donation d;
+	struct fault f;
+	const cJSON *b;
+	int replayed;
+
+	memset(&f, 0, sizeof(f));
+	if ((in = calloc(1, sizeof(*in))) == NULL)
+		log_fatalx("out of memory");
+	if ((b = http_body(r, &f)) == NULL ||
+	    res_donations_parse(b, in, &f) != 0)
+		goto fail;
+	memcpy(in->req_hash, http_body_hash(r), 32);
+	if (stock_donation_post(
+	        http_db(r), http_actor(r), in, &d, &replayed, &f) != 0)
+		goto fail;
+	free(in);
+	res_donations_reply(r, replayed ? 200 : 201, &d);
+	return;
+fail:
+	free(in);
+	http_fault(r, &f);
+}
+
+void
+res_donations_get(struct req *r)
+{
+	struct db_donation d;
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_donation_by_id(http_db(r), id, &d);
+	if (rc == DB_OK)
+		res_donations_reply(r, 200, &d);
+	else if (rc == DB_NONE)
+		http_error(r, 404, "not_found", "no such donation");
+	else
+		http_error(r, 500, "internal", "the database failed");
+}

@@ -1,0 +1,180 @@
+/* /api/v1/items: the goods the store hands out, found by barcode. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http.h"
+
+cJSON *
+res_items_json(const struct db_item *it)
+{
+	cJSON *o = json_new(), *codes = cJSON_CreateArray();
+	int i;
+
+	json_add_int(o, "id", it->id);
+	json_add_str(o, "name", it->name);
+	json_add_str(o, "category", it->category);
+	json_add_str(o, "unit", it->unit);
+	for (i = 0; i < it->nbarcodes; i++)
+		cJSON_AddItemToArray(
+		    codes, cJSON_CreateString(it->barcodes[i]));
+	cJSON_AddItemToObject(o, "barcodes", codes);
+	json_add_int(o, "unit_value_fen", it->unit_value_fen);
+	json_add_int(o, "points", it->points);
+	if (it->monthly_limit > 0)
+		json_add_int(o, "monthly_limit", it->monthly_limit);
+	else
+		cJSON_AddNullToObject(o, "monthly_limit");
+	json_add_bool(o, "priority_only", it->priority_only);
+	json_add_int(o, "min_stock", it->min_stock);
+	json_add_time(o, "created_at", (time_t)it->created_at);
+	return o;
+}
+
+void
+res_items_create(struct req *r)
+{
+	struct fault f;
+	struct db_item it;
+	const cJSON *b, *codes, *c;
+	int n, i;
+
+	memset(&f, 0, sizeof(f));
+	memset(&it, 0, sizeof(it));
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_str(b, "name", 1, DB_NAME_MAX - 1, it.name, sizeof(it.name),
+	        &f) < 0 ||
+	    json_str(b, "category", 1, DB_SHORT_MAX - 1, it.category,
+	        sizeof(it.category), &f) < 0 ||
+	    json_str(b, "unit", 1, 31, it.unit, sizeof(it.unit), &f) < 0 ||
+	    json_int(b, "unit_value_fen", 1, 0, LIMIT_FEN, &it.unit_value_fen,
+	        &f) < 0 ||
+	    json_int(b, "points", 1, 0, LIMIT_POINTS, &it.points, &f) < 0 ||
+	    json_int(b, "monthly_limit", 0, 1, LIMIT_QUANTITY,
+	        &it.monthly_limit, &f) < 0 ||
+	    json_bool(b, "priority_only", 0, &it.priority_only, &f) < 0 ||
+	    json_int(b, "min_stock", 0, 0, LIMIT_QUANTITY, &it.min_stock, &f) <
+	        0)
+		goto fail;
+	codes = json_array(b, "barcodes", 0, DB_BARCODES_MAX, &n, &f);
+	if (codes == NULL && f.kind != FAULT_NONE)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		c = cJSON_GetArrayItem(codes, i);
+		if (!cJSON_IsString(c) || c->valuestring[0] == '\0' ||
+		    strlen(c->valuestring) >= DB_BARCODE_MAX - 1) {
+			fault_field(&f, FAULT_BAD, "bad_barcode", "barcodes",
+			    "barcodes must be non-empty strings of at most %d "
+			    "characters",
+			    DB_BARCODE_MAX - 2);
+			snprintf(f.field, sizeof(f.field), "barcodes[%d]", i);
+			goto fail;
+		}
+		snprintf(it.barcodes[i], DB_BARCODE_MAX, "%s", c->valuestring);
+	}
+	it.nbarcodes = n;
+	if (stock_item_create(http_db(r), http_actor(r), &it, &f) != 0)
+		goto fail;
+	http_reply(r, 201, res_items_json(&it));
+	return;
+fail:
+	http_fault(r, &f);
+}
+
+static void
+res_items_reply(struct req *r, int rc, const struct db_item *it)
+{
+	if (rc == DB_OK)
+		http_reply(r, 200, res_items_json(it));
+	else if (rc == DB_NONE)
+		http_error(r, 404, "not_found", "no such item");
+	else
+		http_error(r, 500, "internal", "the database failed");
+}
+
+void
+res_items_get(struct req *r)
+{
+	struct db_item it;
+	int64_t id;
+
+	if (http_id_arg(r, 0, &id) != 0) {
+		http_error(r, 404, "not_found", "no such item");
+		return;
+	}
+	res_items_reply(r, db_item_by_id(http_db(r), id, &it), &it);
+}
+
+void
+res_items_by_barcode(struct req *r)
+{
+	struct fault f;
+	struct db_item it;
+	enum barcode_kind kind;
+	char code[DB_BARCODE_MAX + 2];
+
+	if (barcode_normalize(http_arg(r, 0), code, sizeof(code), &kind)) {
+		memset(&f, 0, sizeof(f));
+		fault_field(&f, FAULT_BAD, "bad_barcode", "code",
+		    "not a valid barcode (check digit or characters)");
+		http_fault(r, &f);
+		return;
+	}
+	res_items_reply(r, db_item_by_barcode(http_db(r), code, &it), &it);
+}
+
+struct res_items_page {
+	cJSON *items;
+	int64_t last;
+	int n;
+};
+
+static int
+res_items_row(const void *row, void *arg)
+{
+	const struct db_item *it = row;
+	struct res_items_page *p = arg;
+
+	cJSON_AddItemToArray(p->items, res_items_json(it));
+	p->last = it->id;
+	p->n++;
+	return 0;
+}
+
+void
+res_items_list(struct req *r)
+{
+	struct res_items_page p;
+	struct fault f;
+	const char *q, *cat;
+	enum barcode_kind kind;
+	char code[DB_BARCODE_MAX + 2];
+	int64_t after;
+	int limit;
+
+	memset(&f, 0, sizeof(f));
+	if (http_page(r, &limit, &after, &f) != 0) {
+		http_fault(r, &f);
+		return;
+	}
+	q = http_query(r, "q");
+	cat = http_query(r, "category");
+	if ((q != NULL && strlen(q) > 100) ||
+	    (cat != NULL && strlen(cat) > 100)) {
+		fault_field(&f, FAULT_BAD, "bad_field", "q",
+		    "search text is longer than 100 bytes");
+		http_fault(r, &f);
+		return;
+	}
+	/* A UPC-A typed as q is found by its stored GTIN-13. */
+	if (q != NULL && barcode_normalize(q, code, sizeof(code), &kind) == 0)
+		q = kind == BARCODE_UPCA ? code : q;
+	memset(&p, 0, sizeof(p));
+	p.items = cJSON_CreateArray();
+	if (db_item_list(http_db(r), q, cat, after, limit, res_items_row, &p) !=
+	    DB_OK) {
+		cJSON_Delete(p.items);
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+}

@@ -1,0 +1,149 @@
+/*
+ * cishan-server: shared types, and prototypes in one section per file.
+ * Layers, calling one way: http -> res_* -> domain (auth, stock, ...) -> db.
+ * Only http.c and main.c see libevent; only db*.c see sqlite3; the domain
+ * sees neither HTTP nor JSON.
+ */
+#ifndef CISHAN_SERVER_H
+#define CISHAN_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "db.h"
+#include "log.h"
+
+/* Roles, as bits so a route can name the set allowed. */
+#define ROLE_ADMIN   0x1
+#define ROLE_MANAGER 0x2
+#define ROLE_CASHIER 0x4
+#define ROLE_AUDITOR 0x8
+#define ROLE_ANY     (ROLE_ADMIN | ROLE_MANAGER | ROLE_CASHIER | ROLE_AUDITOR)
+#define ROLE_STAFF   (ROLE_ADMIN | ROLE_MANAGER)
+#define ROLE_READ    (ROLE_ADMIN | ROLE_MANAGER | ROLE_AUDITOR)
+
+/* Upper bounds on what clients may send. */
+#define LIMIT_QUANTITY 1000000LL     /* one line, in the item's unit */
+#define LIMIT_FEN      10000000000LL /* 100 million yuan */
+#define LIMIT_POINTS   100000000LL
+#define LIMIT_LINES    500
+#define LIMIT_LIST     500
+
+/* Why a request was refused; http.c maps the kind to a status. */
+enum fault_kind {
+	FAULT_NONE = 0,
+	FAULT_BAD,        /* 400 */
+	FAULT_UNAUTH,     /* 401 */
+	FAULT_FORBIDDEN,  /* 403 */
+	FAULT_NOT_FOUND,  /* 404 */
+	FAULT_METHOD,     /* 405 */
+	FAULT_CONFLICT,   /* 409 */
+	FAULT_TOO_LARGE,  /* 413 */
+	FAULT_RULE,       /* 422 */
+	FAULT_INTERNAL,   /* 500 */
+	FAULT_UNAVAILABLE /* 503 */
+};
+
+#define FAULT_DETAILS 6
+struct fault {
+	enum fault_kind kind;
+	const char *code;
+	char message[256];
+	char field[96];
+	int ndetails;
+	struct {
+		const char *key;
+		int is_str;
+		int64_t num;
+		char str[DB_NAME_MAX];
+	} details[FAULT_DETAILS];
+};
+
+/* Who is acting, for rules and the audit log. */
+struct actor {
+	int64_t user_id;
+	char username[DB_SHORT_MAX];
+	char display_name[DB_NAME_MAX];
+	int role; /* ROLE_* */
+	char origin[DB_SHORT_MAX];
+};
+
+/* fault.c */
+int fault_set(struct fault *, enum fault_kind, const char *, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
+int fault_field(struct fault *, enum fault_kind, const char *, const char *,
+    const char *, ...) __attribute__((format(printf, 5, 6)));
+void fault_num(struct fault *, const char *, int64_t);
+void fault_str(struct fault *, const char *, const char *);
+int fault_db(struct fault *, int);
+int fault_status(const struct fault *);
+
+/* clock.c: the store's time; "today" and periods are in its zone. */
+#define CLOCK_DATE_LEN 11
+void clock_init(const char *);
+time_t clock_now(void);
+void clock_rfc3339(time_t, char *, size_t);
+void clock_today(char *);
+int clock_date_valid(const char *);
+int clock_period_valid(const char *);
+int clock_date_add(const char *, int64_t, char *);
+int clock_date_epoch(const char *, time_t *);
+
+/* barcode.c */
+enum barcode_kind {
+	BARCODE_INTERNAL,
+	BARCODE_EAN13,
+	BARCODE_EAN8,
+	BARCODE_UPCA
+};
+int barcode_check_digit(const char *, size_t);
+int barcode_normalize(const char *, char *, size_t, enum barcode_kind *);
+
+/* auth.c: roles, passwords, sessions and the log-in throttle. */
+#define AUTH_TOKEN_LEN 64 /* hex characters */
+int auth_role_parse(const char *);
+const char *auth_role_name(int);
+int auth_init(void);
+int auth_hash_password(const char *, char *, size_t);
+int auth_user_create(struct db *, const struct actor *, const char *,
+    const char *, const char *, int, int64_t *, struct fault *);
+int auth_login(struct db *, const char *, const char *, const char *, char *,
+    struct db_user *, int64_t *, int64_t *, struct fault *);
+int auth_session(struct db *, const char *, struct actor *);
+int auth_logout(struct db *, const char *);
+int auth_audit(struct db *, const struct actor *, const char *, const char *,
+    int64_t, const char *);
+
+/* stock.c: items, donors, donations, lots, adjustments. */
+struct stock_line {
+	int64_t item_id;
+	int64_t quantity;
+	int64_t unit_value_fen; /* -1: the item's */
+	char expires_on[CLOCK_DATE_LEN];
+};
+struct stock_donation {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	int64_t donor_id;
+	char received_on[CLOCK_DATE_LEN];
+	char channel[DB_SHORT_MAX];
+	int nlines;
+	struct stock_line lines[LIMIT_LINES];
+};
+int stock_item_create(
+    struct db *, const struct actor *, struct db_item *, struct fault *);
+int stock_donor_create(
+    struct db *, const struct actor *, struct db_donor *, struct fault *);
+int stock_donation_post(struct db *, const struct actor *,
+    const struct stock_donation *, struct db_donation *, int *, struct fault *);
+int stock_adjust(struct db *, const struct actor *, struct db_adjustment *,
+    int *, struct fault *);
+
+/* verify.c */
+int verify_run(struct db *, int);
+
+/* demo.c */
+int demo_populate(struct db *);
+
+#endif

@@ -1,0 +1,30 @@
+# cishan-server: http -> res_* -> domain -> db. Source lists follow that order.
+SERVER_HTTP = server/main.c server/http.c server/json.c
+SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
+             server/res_donors.c server/res_donations.c server/res_stock.c \
+             server/res_audit.c server/res_health.c
+SERVER_DOMAIN = server/auth.c server/stock.c server/barcode.c server/clock.c \
+                server/fault.c server/verify.c server/demo.c server/log.c
+SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
+            server/db_audit.c server/db_verify.c $(B)/schema.c
+SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
+SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
+             $(B)/schema.o
+SERVER_CFLAGS = $(shell $(PKG) --cflags $(SERVER_PKGS)) -Iserver
+SERVER_LIBS = $(shell $(PKG) --libs $(SERVER_PKGS)) -lm
+
+BINS += $(B)/cishan-server
+
+$(B)/server/%.o: server/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
+
+# The migrations are compiled in, so the binary needs no schema/ at run time.
+$(B)/schema.c: $(sort $(wildcard schema/*.sql)) schema/embed.sh
+	@mkdir -p $(@D)
+	sh schema/embed.sh $(sort $(wildcard schema/*.sql)) > $@
+$(B)/schema.o: $(B)/schema.c
+	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
+
+$(B)/cishan-server: $(SERVER_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(SERVER_LIBS)

@@ -1,0 +1,295 @@
+/*
+ * The goods ledger's rules: items and their barcodes, donors, donations
+ * (each line a lot, filled by a receive movement), and adjustments that
+ * never take a lot below zero. Every write is one transaction with its
+ * audit row; a write with a client_id happens once, however often sent.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "server.h"
+
+static const char *const stock_reasons[] = {
+    "expired", "damaged", "lost", "count_correction", NULL};
+
+/* Commits, or rolls back and reports the failure. */
+static int
+stock_commit(struct db *db, struct fault *f)
+{
+	if (db_commit(db) == DB_OK)
+		return 0;
+	db_rollback(db);
+	return fault_db(f, DB_ERR);
+}
+
+static int
+stock_abort(struct db *db, struct fault *f, int rc)
+{
+	db_rollback(db);
+	return rc == 0 ? fault_db(f, DB_ERR) : -1;
+}
+
+int
+stock_item_create(
+    struct db *db, const struct actor *who, struct db_item *it, struct fault *f)
+{
+	enum barcode_kind kind;
+	char codes[DB_BARCODES_MAX][DB_BARCODE_MAX];
+	char field[32];
+	int i, j, rc;
+
+	for (i = 0; i < it->nbarcodes; i++) {
+		snprintf(field, sizeof(field), "barcodes[%d]", i);
+		if (barcode_normalize(it->barcodes[i], codes[i],
+		        sizeof(codes[i]), &kind) != 0) {
+			fault_field(f, FAULT_BAD, "bad_barcode", field,
+			    "%s is not a valid barcode (check digit or "
+			    "characters)",
+			    it->barcodes[i]);
+			fault_str(f, "barcode", it->barcodes[i]);
+			return -1;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(codes[j], codes[i]) == 0)
+				return fault_field(f, FAULT_BAD, "bad_field",
+				    field, "barcode %s is listed twice",
+				    it->barcodes[i]);
+	}
+	memcpy(it->barcodes, codes, sizeof(codes));
+	it->created_at = clock_now();
+	if (db_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_item_insert(db, it)) != DB_OK)
+		return stock_abort(db, f, fault_db(f, rc));
+	for (i = 0; i < it->nbarcodes; i++) {
+		rc = db_barcode_insert(db, it->barcodes[i], it->id);
+		if (rc == DB_CONFLICT) {
+			snprintf(field, sizeof(field), "barcodes[%d]", i);
+			fault_field(f, FAULT_CONFLICT, "conflict", field,
+			    "barcode %s belongs to another item already",
+			    it->barcodes[i]);
+			return stock_abort(db, f, -1);
+		}
+		if (rc != DB_OK)
+			return stock_abort(db, f, 0);
+	}
+	if (auth_audit(db, who, "create", "item", it->id, it->name) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
+
+int
+stock_donor_create(
+    struct db *db, const struct actor *who, struct db_donor *d, struct fault *f)
+{
+	d->created_at = clock_now();
+	if (db_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if (db_donor_insert(db, d) != DB_OK ||
+	    auth_audit(db, who, "create", "donor", d->id, d->kind) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
+
+/* JZ + the day received + six random characters: unique, unguessable. */
+static void
+stock_receipt_code(const char *day, char *out, size_t size)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	unsigned char r[6];
+	char tail[7];
+	int i;
+
+	randombytes_buf(r, sizeof(r));
+	for (i = 0; i < 6; i++)
+		tail[i] = alphabet[r[i] & 31];
+	tail[6] = '\0';
+	snprintf(out, size, "JZ%.4s%.2s%.2s-%s", day, day + 5, day + 8, tail);
+}
+
+/*
+ * A replayed client_id: the same body gives the first answer, another
+ * body is refused. Returns 1 for a replay, 0 for new, -1 with a fault.
+ */
+static int
+stock_replay(const unsigned char *had, const unsigned char *now,
+    const char *cid, struct fault *f)
+{
+	if (memcmp(had, now, 32) == 0)
+		return 1;
+	fault_field(f, FAULT_CONFLICT, "client_id_reused", "client_id",
+	    "client_id %s was used before with another body", cid);
+	return -1;
+}
+
+int
+stock_donation_post(struct db *db, const struct actor *who,
+    const struct stock_donation *in, struct db_donation *out, int *replayed,
+    struct fault *f)
+{
+	const struct stock_line *ln;
+	struct db_donor donor;
+	struct db_item it;
+	struct db_lot lot;
+	struct db_movement mv;
+	int64_t value;
+	char field[40];
+	int i, rc;
+
+	*replayed = 0;
+	if (db_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	rc = db_donation_by_client(db, in->client_id, out);
+	if (rc == DB_OK) {
+		db_rollback(db);
+		if (stock_replay(
+		        out->req_hash, in->req_hash, in->client_id, f) < 0)
+			return -1;
+		*replayed = 1;
+		return 0;
+	}
+	if (rc != DB_NONE)
+		return stock_abort(db, f, 0);
+	if ((rc = db_donor_by_id(db, in->donor_id, &donor)) != DB_OK) {
+		if (rc == DB_NONE)
+			fault_field(f, FAULT_NOT_FOUND, "not_found", "donor_id",
+			    "no donor %lld", (long long)in->donor_id);
+		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+	}
+	memset(out, 0, sizeof(*out));
+	snprintf(out->client_id, sizeof(out->client_id), "%s", in->client_id);
+	memcpy(out->req_hash, in->req_hash, 32);
+	out->donor_id = in->donor_id;
+	memcpy(out->received_on, in->received_on, sizeof(out->received_on));
+	snprintf(out->channel, sizeof(out->channel), "%s", in->channel);
+	out->created_at = clock_now();
+	out->user_id = who->user_id;
+	stock_receipt_code(
+	    in->received_on, out->receipt_code, sizeof(out->receipt_code));
+	if (db_donation_insert(db, out) != DB_OK)
+		return stock_abort(db, f, 0);
+	for (i = 0; i < in->nlines; i++) {
+		ln = &in->lines[i];
+		if ((rc = db_item_by_id(db, ln->item_id, &it)) != DB_OK) {
+			snprintf(field, sizeof(field), "lines[%d].item_id", i);
+			if (rc == DB_NONE)
+				fault_field(f, FAULT_NOT_FOUND, "not_found",
+				    field, "no item %lld",
+				    (long long)ln->item_id);
+			return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+		}
+		memset(&lot, 0, sizeof(lot));
+		lot.item_id = it.id;
+		snprintf(lot.source, sizeof(lot.source), "donation");
+		lot.donation_id = out->id;
+		lot.quantity = ln->quantity;
+		lot.unit_value_fen = ln->unit_value_fen >= 0
+		    ? ln->unit_value_fen
+		    : it.unit_value_fen;
+		if (__builtin_mul_overflow(
+		        lot.quantity, lot.unit_value_fen, &value)) {
+			snprintf(field, sizeof(field), "lines[%d].quantity", i);
+			fault_field(f, FAULT_BAD, "bad_field", field,
+			    "the line's value is too large");
+			return stock_abort(db, f, -1);
+		}
+		memcpy(lot.expires_on, ln->expires_on, sizeof(lot.expires_on));
+		memcpy(
+		    lot.received_on, in->received_on, sizeof(lot.received_on));
+		lot.created_at = out->created_at;
+		if (db_lot_insert(db, &lot) != DB_OK)
+			return stock_abort(db, f, 0);
+		memset(&mv, 0, sizeof(mv));
+		mv.lot_id = lot.id;
+		mv.item_id = it.id;
+		snprintf(mv.kind, sizeof(mv.kind), "receive");
+		snprintf(mv.reason, sizeof(mv.reason), "donation");
+		mv.quantity = lot.quantity;
+		mv.ref_id = out->id;
+		mv.at = out->created_at;
+		mv.user_id = who->user_id;
+		if (db_movement_insert(db, &mv) != DB_OK)
+			return stock_abort(db, f, 0);
+	}
+	if (auth_audit(
+	        db, who, "create", "donation", out->id, out->receipt_code) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
+
+int
+stock_adjust(struct db *db, const struct actor *who, struct db_adjustment *a,
+    int *replayed, struct fault *f)
+{
+	struct db_adjustment had;
+	struct db_lot lot;
+	struct db_movement mv;
+	char detail[80];
+	int i, rc;
+
+	*replayed = 0;
+	for (i = 0; stock_reasons[i] != NULL; i++)
+		if (strcmp(a->reason, stock_reasons[i]) == 0)
+			break;
+	if (stock_reasons[i] == NULL)
+		return fault_field(f, FAULT_BAD, "bad_field", "reason",
+		    "reason must be expired, damaged, lost or "
+		    "count_correction");
+	if (a->quantity_delta == 0 ||
+	    (a->quantity_delta > 0 && strcmp(a->reason, "count_correction")))
+		return fault_field(f, FAULT_BAD, "bad_field", "quantity_delta",
+		    "quantity_delta must be negative (only a count "
+		    "correction may add goods) and not zero");
+	if (db_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	rc = db_adjustment_by_client(db, a->client_id, &had);
+	if (rc == DB_OK) {
+		db_rollback(db);
+		if (stock_replay(had.req_hash, a->req_hash, a->client_id, f) <
+		    0)
+			return -1;
+		*a = had;
+		*replayed = 1;
+		return 0;
+	}
+	if (rc != DB_NONE)
+		return stock_abort(db, f, 0);
+	if ((rc = db_lot_by_id(db, a->lot_id, &lot)) != DB_OK) {
+		if (rc == DB_NONE)
+			fault_field(f, FAULT_NOT_FOUND, "not_found", "lot_id",
+			    "no lot %lld", (long long)a->lot_id);
+		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+	}
+	if (lot.on_hand + a->quantity_delta < 0) {
+		fault_field(f, FAULT_RULE, "insufficient_stock",
+		    "quantity_delta", "lot %lld holds %lld, cannot remove %lld",
+		    (long long)lot.id, (long long)lot.on_hand,
+		    (long long)-a->quantity_delta);
+		fault_num(f, "lot_id", lot.id);
+		fault_num(f, "item_id", lot.item_id);
+		fault_num(f, "on_hand", lot.on_hand);
+		fault_num(f, "shortfall", -(lot.on_hand + a->quantity_delta));
+		return stock_abort(db, f, -1);
+	}
+	a->created_at = clock_now();
+	a->user_id = who->user_id;
+	if (db_adjustment_insert(db, a) != DB_OK)
+		return stock_abort(db, f, 0);
+	memset(&mv, 0, sizeof(mv));
+	mv.lot_id = lot.id;
+	mv.item_id = lot.item_id;
+	snprintf(mv.kind, sizeof(mv.kind), "adjust");
+	snprintf(mv.reason, sizeof(mv.reason), "%s", a->reason);
+	mv.quantity = a->quantity_delta;
+	mv.ref_id = a->id;
+	mv.at = a->created_at;
+	mv.user_id = who->user_id;
+	snprintf(detail, sizeof(detail), "lot %lld %+lld %s", (long long)lot.id,
+	    (long long)a->quantity_delta, a->reason);
+	if (db_movement_insert(db, &mv) != DB_OK ||
+	    auth_audit(db, who, "adjust", "lot", lot.id, detail) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
