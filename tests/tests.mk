@@ -24,7 +24,8 @@ $(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/itest.o
 # Unit suites link the pure server objects they test.
 $(B)/tests/check_barcode: $(B)/tests/check_barcode.o $(B)/server/barcode.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
-$(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o
+$(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
+    $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 
 .PHONY: test-server test-server-unit test-server-itest
