@@ -1,7 +1,7 @@
 # drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
 # Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
 
-DRV_SRCS = barcode devices escpos receipt hidscan wedge drv usb scanner
+DRV_SRCS = barcode devices escpos receipt hidscan wedge drv usb scanner printer
 DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
 DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
 DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
@@ -30,7 +30,7 @@ $(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a
 
 # Suites against emulated devices: umockdev's preload (ASan's runtime
 # must come first in LD_PRELOAD under SANITIZE=1).
-DRV_USB_TESTS = check_usb_scanner
+DRV_USB_TESTS = check_usb_scanner check_usb_printer
 ifeq ($(SANITIZE),1)
 DRV_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
 else

@@ -3,9 +3,36 @@
 
 #include "drivers.h"
 
-/* US layout, usage ids 0x1e..0x38 (digits and punctuation). */
-static const char hidscan_plain[] = "1234567890\r\0\0\t -=[]\\\0;'`,./";
-static const char hidscan_shift[] = "!@#$%^&*()\r\0\0\t _+{}|\0:\"~<>?";
+/* US layout, usage ids 0x1e..0x38: {plain, shifted}. */
+static const char hidscan_keys[27][2] = {
+    {'1', '!'},
+    {'2', '@'},
+    {'3', '#'},
+    {'4', '$'},
+    {'5', '%'},
+    {'6', '^'},
+    {'7', '&'},
+    {'8', '*'},
+    {'9', '('},
+    {'0', ')'},
+    {'\r', '\r'},
+    {0, 0},
+    {0, 0},
+    {'\t', '\t'},
+    {' ', ' '},
+    {'-', '_'},
+    {'=', '+'},
+    {'[', '{'},
+    {']', '}'},
+    {'\\', '|'},
+    {0, 0},
+    {';', ':'},
+    {'\'', '"'},
+    {'`', '~'},
+    {',', '<'},
+    {'.', '>'},
+    {'/', '?'},
+};
 
 int
 hidscan_usage_ascii(uint8_t u, int shift)
@@ -13,7 +40,7 @@ hidscan_usage_ascii(uint8_t u, int shift)
 	if (u >= 0x04 && u <= 0x1d)
 		return (shift ? 'A' : 'a') + (u - 0x04);
 	if (u >= 0x1e && u <= 0x38)
-		return (shift ? hidscan_shift : hidscan_plain)[u - 0x1e];
+		return hidscan_keys[u - 0x1e][shift ? 1 : 0];
 	if (u >= 0x59 && u <= 0x61) /* keypad 1..9 */
 		return '1' + (u - 0x59);
 	switch (u) {

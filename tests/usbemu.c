@@ -481,18 +481,29 @@ out:
 	return TRUE;
 }
 
-struct usbemu *
-usbemu_new(void)
+int
+usbemu_available(void)
 {
-	struct usbemu *emu;
 	const char *pre = getenv("LD_PRELOAD");
 
+	/* Not umockdev_in_mock_environment(): it caches FALSE before a
+	 * testbed exists, and "add" events stop. */
 	if (pre == NULL || strstr(pre, "libumockdev-preload") == NULL) {
 		fprintf(stderr,
 		    "usbemu: needs LD_PRELOAD=libumockdev-preload"
 		    ".so.0 (or umockdev-wrapper)\n");
-		return NULL;
+		return 0;
 	}
+	return 1;
+}
+
+struct usbemu *
+usbemu_new(void)
+{
+	struct usbemu *emu;
+
+	if (!usbemu_available())
+		return NULL;
 	emu = calloc(1, sizeof(*emu));
 	g_mutex_init(&emu->lock);
 	emu->tb = umockdev_testbed_new();
@@ -623,6 +634,12 @@ usbemu_replug(struct usbemu_dev *d)
 	d->qlen = 0;
 	emu_plug(d);
 	g_mutex_unlock(&d->emu->lock);
+	umockdev_testbed_uevent(d->emu->tb, d->syspath, "add");
+}
+
+void
+usbemu_announce(struct usbemu_dev *d)
+{
 	umockdev_testbed_uevent(d->emu->tb, d->syspath, "add");
 }
 

@@ -25,13 +25,17 @@ enum usbemu_fault {
 struct usbemu;
 struct usbemu_dev;
 
-/* NULL (and a message) when the preload is missing: exit 77 then. */
+/* 0 (and a message) when the umockdev preload is missing. */
+int usbemu_available(void);
+/* NULL when the preload is missing. */
 struct usbemu *usbemu_new(void);
 void usbemu_free(struct usbemu *);
 /* Device n (1..9) on bus 1, port n. */
 struct usbemu_dev *usbemu_add(struct usbemu *, enum usbemu_model, int n);
 void usbemu_unplug(struct usbemu_dev *);
 void usbemu_replug(struct usbemu_dev *);
+/* "add" uevent for a device added after libusb_init (hotplug). */
+void usbemu_announce(struct usbemu_dev *);
 unsigned long usbemu_ioctls(struct usbemu *); /* all devices, so far */
 int usbemu_driver_bound(struct usbemu_dev *); /* usbhid/usblp attached */
 int usbemu_claimed(struct usbemu_dev *);
