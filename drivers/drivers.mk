@@ -8,7 +8,7 @@ DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
 DRV_TEST_CFLAGS := $(shell $(PKG) --cflags check umockdev-1.0 gio-2.0 2>/dev/null)
 DRV_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 2>/dev/null)
 
-BINS += $(B)/libcishan-drivers.a
+BINS += $(B)/libcishan-drivers.a $(B)/cishan-usb
 
 $(B)/drivers/%.o: drivers/%.c
 	@mkdir -p $(@D)
@@ -17,6 +17,9 @@ $(B)/drivers/%.o: drivers/%.c
 $(B)/libcishan-drivers.a: $(DRV_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+$(B)/cishan-usb: $(B)/drivers/cishan-usb.o $(B)/libcishan-drivers.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS)
 
 # Unit suites of the pure code (no device needed).
 DRV_UNIT_TESTS = check_escpos check_hidscan check_receipt
@@ -46,9 +49,32 @@ $(B)/drvtests/check_usb_%: $(B)/drvtests/check_usb_%.o \
 TEST_TARGETS += test-drivers
 
 test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%) \
-    $(DRV_USB_TESTS:%=$(B)/drvtests/%)
+    $(DRV_USB_TESTS:%=$(B)/drvtests/%) $(B)/cishan-usb
 	@set -e; for t in $(DRV_UNIT_TESTS); do \
 	  echo "== $$t"; CK_DEFAULT_TIMEOUT=20 $(B)/drvtests/$$t; done
 	@set -e; for t in $(DRV_USB_TESTS); do \
 	  echo "== $$t (umockdev)"; \
-	  LD_PRELOAD="$(DRV_PRELOAD)" $(B)/drvtests/$$t; done
+	  CISHAN_USB=$(B)/cishan-usb LD_PRELOAD="$(DRV_PRELOAD)" \
+	    $(B)/drvtests/$$t; done
+
+# libFuzzer targets for the decoders, FUZZ_SECONDS each (clang needed).
+FUZZ_SECONDS ?= 20
+DRV_FUZZ = fuzz_hidboot fuzz_hidpos fuzz_status
+DRV_FUZZ_SRCS = drivers/hidscan.c drivers/barcode.c drivers/escpos.c \
+    drivers/receipt.c drivers/devices.c
+DRV_FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Idrivers \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+
+$(B)/fuzz/%: drivers/fuzz/%.c $(DRV_FUZZ_SRCS) drivers/drivers.h
+	@mkdir -p $(@D)
+	clang $(DRV_FUZZ_FLAGS) -o $@ $< $(DRV_FUZZ_SRCS)
+
+.PHONY: fuzz-drivers
+fuzz: fuzz-drivers
+fuzz-drivers: $(DRV_FUZZ:%=$(B)/fuzz/%)
+	@set -e; for f in $(DRV_FUZZ); do \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; mkdir -p $(B)/fuzz/corpus-$$f; \
+	  if ! $(B)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) \
+	      $(B)/fuzz/corpus-$$f >$(B)/fuzz/$$f.log 2>&1; then \
+	    tail -40 $(B)/fuzz/$$f.log; exit 1; fi; \
+	  grep -E '^Done' $(B)/fuzz/$$f.log; done

@@ -770,6 +770,66 @@ START_TEST(t_mem_file_tcp_transports)
 }
 END_TEST
 
+/* The technician's tool, run as a real process on the same devices. */
+static char *
+run_tool(const char *args)
+{
+	const char *tool = getenv("CISHAN_USB");
+	char cmd[512], *buf = calloc(1, 8192);
+	size_t n = 0;
+	FILE *f;
+
+	ck_assert_msg(tool != NULL, "CISHAN_USB not set");
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", tool, args);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (n < 8191 && fgets(buf + n, (int)(8192 - n), f) != NULL)
+		n = strlen(buf);
+	pclose(f);
+	return buf;
+}
+
+START_TEST(t_cishan_usb_tool)
+{
+	struct usbemu_dev *d;
+	char *out;
+	uint8_t *bytes;
+	size_t n;
+
+	emu = usbemu_new();
+	ck_assert_ptr_nonnull(emu);
+	d = usbemu_add(emu, USBEMU_PRINTER58, 2);
+	usbemu_add(emu, USBEMU_HIDPOS, 3);
+	out = run_tool("list");
+	ck_assert_msg(strstr(out, "printer") && strstr(out, "0416:5011") &&
+	        strstr(out, "serial=PRN58001") &&
+	        strstr(out, "profile=generic58") && strstr(out, "port=1-2"),
+	    "list: %s", out);
+	ck_assert_msg(
+	    strstr(out, "scanner(hid-pos)") && strstr(out, "05e0:1300"),
+	    "list: %s", out);
+	free(out);
+	usbemu_set_status(d, 0x12, 0x12, 0x1e);
+	out = run_tool("print-test");
+	ck_assert_msg(
+	    strstr(out, "job: sent") && strstr(out, "status: paper_near_end"),
+	    "print-test: %s", out);
+	free(out);
+	bytes = usbemu_out(d, &n);
+	ck_assert_uint_gt(n, 100);
+	ck_assert_mem_eq(bytes, "\x1b\x40\x1c\x26", 4);
+	ck_assert_ptr_nonnull(memmem(bytes, n, "\x1d\x6b\x43\x0c", 4));
+	ck_assert_ptr_nonnull(
+	    memmem(bytes, n, "https://cishan.example/test", 27));
+	ck_assert_ptr_nonnull(memmem(bytes, n, "\xb4\xf2\xd3\xa1", 4));
+	free(bytes);
+	out = run_tool("print-test --profile nope");
+	ck_assert_ptr_nonnull(strstr(out, "unknown profile"));
+	free(out);
+	usbemu_free(emu);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -791,6 +851,7 @@ main(void)
 	tcase_add_test(tc, t_unplug_mid_job_and_replug);
 	tcase_add_test(tc, t_idle_till_sleeps);
 	tcase_add_test(tc, t_mem_file_tcp_transports);
+	tcase_add_test(tc, t_cishan_usb_tool);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
