@@ -806,19 +806,25 @@ START_TEST(test_http_garbage)
 {
 	static const char bin[] = "\x00\x01\x02\xff\xfe\r\n\r\n";
 
-	itest_bad_bytes("GARBAGE\r\n\r\n", 11);
+#define ITEST_BAD_LIT(lit) itest_bad_bytes(lit, sizeof(lit) - 1)
+	ITEST_BAD_LIT("GARBAGE\r\n\r\n");
 	itest_bad_bytes(bin, sizeof bin - 1);
-	itest_bad_bytes("GET / HTTP/1.1\r\nHost: x\r\n", 25);
-	itest_bad_bytes("POST /api/v1/items HTTP/1.1\r\nContent-Length: 50\r\n"
-	                "\r\n{\"na",
-	    55);
-	itest_bad_bytes("POST /api/v1/items HTTP/1.1\r\nContent-Length: -5\r\n"
-	                "\r\n",
-	    52);
+	ITEST_BAD_LIT("GET / HTTP/1.1\r\nHost: x\r\n");
+	ITEST_BAD_LIT("POST /api/v1/items HTTP/1.1\r\nContent-Length: 50\r\n"
+	              "\r\n{\"na");
+	ITEST_BAD_LIT("POST /api/v1/items HTTP/1.1\r\nContent-Length: -5\r\n"
+	              "\r\n");
+	ITEST_BAD_LIT("GET /healthz HTTP/9.9\r\n\r\n");
+	ITEST_BAD_LIT("GET /healthz HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+	              "\r\nzz\r\n");
+#undef ITEST_BAD_LIT
 	itest_bad_bytes("", 0);
-	itest_bad_bytes(
-	    itest_f("GET /%s HTTP/1.1\r\n\r\n", itest_bad_fill('a', 200000)),
-	    200000 + 20);
+	{
+		const char *longline = itest_f(
+		    "GET /%s HTTP/1.1\r\n\r\n", itest_bad_fill('a', 200000));
+
+		itest_bad_bytes(longline, strlen(longline));
+	}
 	itest_bad_unchanged();
 }
 END_TEST
