@@ -24,10 +24,10 @@ $(B)/bench/load: $(B)/bench/load.o $(B)/bench/bhttp.o
 $(B)/bench/seed: $(B)/bench/seed.o $(B)/bench/bhttp.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_CJSON_LIBS)
 
-# BENCH_SECONDS: seconds measured per figure (after a 0.5 s warm-up).
-BENCH_SECONDS ?= 3
+# Knobs (environment or make command line): BENCH_SECONDS, BENCH_ROUNDS,
+# BENCH_ITEMS, BENCH_LOTS, BENCH_CALLGRIND=0, BENCH_KEEP=1; see run.sh.
 .PHONY: bench-server
 bench-server: $(BENCH_BINS) $(B)/cishan-server
-	@B=$(B) BENCH_SECONDS=$(BENCH_SECONDS) sh bench/run.sh
+	@B=$(B) sh bench/run.sh
 
 BENCH_TARGETS += bench-server

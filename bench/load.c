@@ -33,6 +33,8 @@
 
 #include "bhttp.h"
 
+#define LOAD_STALL_NS (10 * 1000000000ull)
+
 struct load_req {
 	char *path;
 	char *body; /* NULL: none */
@@ -69,6 +71,7 @@ struct load {
 	uint64_t t_measure; /* end of the warm-up */
 	uint64_t t_stop;    /* 0: none */
 	uint64_t t_last;    /* last counted completion */
+	uint64_t t_answer;  /* last answer of any kind */
 	long started;       /* counted requests started */
 	uint64_t bytes;     /* of the counted responses */
 	long errors;
@@ -365,6 +368,7 @@ load_response(struct load *l, struct load_conn *c, const struct bhttp_resp *r)
 		snippet[n] = '\0';
 		load_error(l, "status %d: %s", r->status, snippet);
 	}
+	l->t_answer = now;
 	if (c->record) {
 		load_record(l, now - c->t0);
 		l->bytes += r->total;
@@ -462,16 +466,33 @@ load_run(struct load *l, double duration, double warmup)
 	l->t_stop =
 	    duration > 0 ? l->t_measure + (uint64_t)(duration * 1e9) : 0;
 	l->active = l->clients;
+	/* All connected before the first request: connect is not measured. */
 	for (i = 0; i < l->clients; i++) {
 		conns[i].fd = -1;
 		conns[i].id = i;
+		if (load_open(l, &conns[i]) == -1) {
+			fprintf(stderr, "load: cannot connect to port %d: %s\n",
+			    l->port, strerror(errno));
+			exit(2);
+		}
 	}
 	for (i = 0; i < l->clients; i++)
 		load_next(l, &conns[i]);
+	l->t_answer = bhttp_now_ns();
 	while (l->active > 0) {
 		n = epoll_wait(l->epfd, evs, 64, 100);
 		if (n == -1 && errno != EINTR)
 			load_fatal("epoll_wait");
+		if (bhttp_now_ns() - l->t_answer > LOAD_STALL_NS) {
+			/* A server that answers nothing ends the run. */
+			for (i = 0; i < l->clients; i++)
+				if (conns[i].busy) {
+					load_error(l, "no answer in %d s",
+					    (int)(LOAD_STALL_NS / 1000000000));
+					load_close(&conns[i]);
+				}
+			break;
+		}
 		for (i = 0; i < n; i++) {
 			c = evs[i].data.ptr;
 			if (c->fd == -1)

@@ -6,8 +6,10 @@
 # from this same run (the machine is shared and noisy).
 #
 # Environment: B (build dir, default build), BENCH_SECONDS (measured
-# seconds per figure, default 3), BENCH_ITEMS, BENCH_LOTS (store size),
-# BENCH_KEEP=1 keeps the work directory (store, logs, request files).
+# seconds a round, default 1), BENCH_ROUNDS (rounds a figure, default 3),
+# BENCH_ITEMS, BENCH_LOTS (store size), BENCH_CALLGRIND=0 (skip the
+# instruction counts), BENCH_KEEP=1 keeps the work directory (store, logs,
+# request files, callgrind profiles).
 #
 # Adding a scenario (later issues): seed what it needs with a task of
 # bench/seed.c (it writes $work/<name>.req), then one line per client count:
@@ -19,7 +21,8 @@
 set -eu
 
 B=${B:-build}
-SECS=${BENCH_SECONDS:-3}
+SECS=${BENCH_SECONDS:-1}
+ROUNDS=${BENCH_ROUNDS:-3}
 ITEMS=${BENCH_ITEMS:-10000}
 LOTS=${BENCH_LOTS:-50000}
 SERVER=$B/cishan-server
@@ -137,44 +140,79 @@ bench_load() {
 	_u=$1 _l=$2 _c=$3
 	shift 3
 	"$LOAD" --url "$_u" --label "$_l" --clients "$_c" --duration "$SECS" \
-		--token-file "$work/token" "$@" 2>>"$work/load.err" || true
+		--warmup 0.2 --token-file "$work/token" "$@" 2>>"$work/load.err" || true
 }
 
-# bench_row SCENARIO CLIENTS TARGET LOAD-ARGS...: the bare handler, then
-# the real server, with the very same requests; prints the row.
+# bench_median FILE: of the `load` lines in FILE, the one of median req/s;
+# its errors= is the sum over all lines.
+bench_median() {
+	awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^rps=/) r = substr($i, 5)
+		for (i = 1; i <= NF; i++) if ($i ~ /^errors=/) e += substr($i, 8)
+		print r "\t" $0 }
+		END { print "errors\t" e }' "$1" | sort -n |
+		awk -F '\t' '$1 == "errors" { e = $2; next }
+		{ l[++n] = $2 }
+		END { m = l[int((n + 1) / 2)]; sub(/errors=[0-9]*/, "errors=" e, m)
+		print m }'
+}
+
+# bench_row SCENARIO CLIENTS TARGET LOAD-ARGS...: BENCH_ROUNDS rounds of
+# the bare handler then the real server, with the very same requests; the
+# row shows the round of median req/s of each (noise on a shared machine
+# moves single runs by a third).
 bench_row() {
 	_s=$1 _n=$2 _tg=$3
 	shift 3
-	_bare=$(bench_load "$bare_url" bare "$_n" "$@")
-	_real=$(bench_load "$real_url" "$_s" "$_n" "$@")
-	echo "$_bare" >>"$work/figures"
-	echo "$_real" >>"$work/figures"
+	: >"$work/round.bare"
+	: >"$work/round.real"
+	_r=0
+	while [ $_r -lt "$ROUNDS" ]; do
+		bench_load "$bare_url" bare "$_n" "$@" >>"$work/round.bare"
+		bench_load "$real_url" "$_s" "$_n" "$@" >>"$work/round.real"
+		_r=$((_r + 1))
+	done
+	cat "$work/round.bare" "$work/round.real" >>"$work/figures"
+	_bare=$(bench_median "$work/round.bare")
+	_real=$(bench_median "$work/round.real")
+	if [ -z "$_real" ] || [ -z "$_bare" ]; then
+		echo "$_s: no figures (see $work/load.err)"
+		status=1
+		return 0
+	fi
 	bench_print "$_s" "$_n" "$_real" "$(bench_val "$_bare" rps)" "$_tg"
 }
 
-# bench_callgrind SCENARIO N LOAD-ARGS...: the real server under callgrind
-# (the main one must be stopped: same store), N requests from one client;
-# prints instructions per request.
+# bench_callgrind SCENARIO N LOAD-ARGS...: instructions a request, stable
+# where wall time is not. Runs $cg_cmd (default: the real server on the
+# store; the main one must be stopped first) under callgrind, warms it with
+# 20 requests, counts N more from one client, prints one line. The profile
+# is kept in $work/cg-K.out.1 (BENCH_KEEP=1; callgrind_annotate reads it).
+cg_runs=0
 bench_callgrind() {
 	_s=$1 _n=$2
 	shift 2
-	command -v valgrind >/dev/null ||
-		{ echo "$_s: no valgrind, skipped"; return 0; }
-	bench_start cg valgrind --tool=callgrind --collect-atstart=no \
-		--callgrind-out-file="$work/callgrind.%p" \
-		"$SERVER" serve --db "$work/store.db" --listen 127.0.0.1:0
-	# Warm up (statements prepared, pages cached), then count N.
+	if ! command -v callgrind_control >/dev/null; then
+		echo "$_s: no valgrind, skipped"
+		return 0
+	fi
+	cg_runs=$((cg_runs + 1))
+	_out="$work/cg-$cg_runs.out"
+	# shellcheck disable=SC2086 # $cg_cmd is a command line
+	bench_start cg valgrind --tool=callgrind --instr-atstart=no \
+		--callgrind-out-file="$_out" \
+		${cg_cmd:-$SERVER serve --db $work/store.db --listen 127.0.0.1:0}
+	callgrind_control -i on "$cg_pid" >/dev/null 2>&1
 	"$LOAD" --url "$cg_url" --label warm --requests 20 \
 		--token-file "$work/token" "$@" >/dev/null 2>>"$work/load.err"
-	callgrind_control -i on "$cg_pid" >/dev/null
+	callgrind_control -z "$cg_pid" >/dev/null 2>&1
 	"$LOAD" --url "$cg_url" --label "$_s" --requests "$_n" \
 		--token-file "$work/token" "$@" >/dev/null 2>>"$work/load.err" ||
 		status=1
-	callgrind_control -i off "$cg_pid" >/dev/null
+	callgrind_control -d "$cg_pid" >/dev/null 2>&1
 	bench_stop cg
-	_ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$work/callgrind.$cg_pid")
+	_ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$_out.1" 2>/dev/null)
 	awk -v ir="${_ir:-0}" -v n="$_n" -v s="$_s" 'BEGIN {
-		printf "%-22s %9.0f instructions per request (callgrind, %d requests)\n",
+		printf "%-22s %11.0f instructions a request (%d requests)\n",
 		s, ir / n, n }'
 }
 
@@ -184,7 +222,9 @@ for t in "$LOAD" "$SEED" "$BARE"; do
 done
 
 echo "cishan bench: $(date '+%Y-%m-%d %H:%M %z'), $(nproc) cores," \
-	"$(git rev-parse --short HEAD 2>/dev/null || echo '?'), ${SECS} s a figure"
+	"$(git rev-parse --short HEAD 2>/dev/null || echo '?'),"
+echo "each figure: median of $ROUNDS rounds of $SECS s, bare and real" \
+	"alternating"
 "$SERVER" init --db "$work/store.db" --admin admin \
 	>"$work/init.log" 2>&1 </dev/null ||
 	{ cat "$work/init.log" >&2; bench_die "init failed"; }
@@ -214,6 +254,10 @@ echo "(ratio: req/s over the bare evhttp handler's req/s, same clients," \
 if [ "${BENCH_CALLGRIND:-1}" = 1 ]; then
 	bench_stop real
 	echo
+	cg_cmd="$BARE --listen 127.0.0.1:0"
+	bench_callgrind "bare handler" 500 \
+		--path /api/v1/items/by-barcode/6901234567892
+	cg_cmd=
 	bench_callgrind "barcode look-up" 500 \
 		--requests-file "$work/barcodes.req"
 	bench_callgrind "stock, first page" 100 --path /api/v1/stock
