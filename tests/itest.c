@@ -419,6 +419,9 @@ itest_stop(struct itest_srv *s)
 		    ITEST_STOP_SECS, s->dir);
 	}
 	s->pid = 0;
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		fprintf(stderr, "itest: server stderr:\n%s\n",
+		    itest_slurp(itest_f("%s/server.log", s->dir)));
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "server did not exit 0 on SIGTERM (%s %d), kept %s",
 	    WIFEXITED(st) ? "exit" : "signal",
@@ -439,8 +442,9 @@ itest_teardown(void)
 {
 	struct itest_srv *s = itest_s;
 
-	if (s != NULL) {
-		/* The server must still be up at the end of every test. */
+	if (s != NULL && s->pid > 0) {
+		/* The server must still be up at the end of every test (unless
+		 * the test stopped it itself). */
 		int st;
 		cJSON *j = itest_req(s, "GET", "/healthz", NULL, NULL, &st);
 

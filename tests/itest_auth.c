@@ -358,7 +358,7 @@ START_TEST(test_throttle_not_blocking)
 	pid_t pid;
 	int p[2];
 
-	for (k = 0; k < 8; k++) {
+	for (k = 0; k < 5; k++) {
 		j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
 		    "{'username':'admin','password':'nope-nope'}", &st);
 		itest_free(j);
@@ -398,6 +398,54 @@ START_TEST(test_throttle_not_blocking)
 	    "/healthz took %.3f s while a log-in was throttled (%.3f s): the "
 	    "delay blocks the server",
 	    t0, slow);
+}
+END_TEST
+
+/*
+ * SIGTERM finishes the requests in flight: a log-in the throttle holds
+ * back still gets its answer, and then the server exits 0.
+ */
+START_TEST(test_sigterm_finishes_in_flight)
+{
+	const char *bad = "{\"username\":\"admin\",\"password\":\"nope\"}";
+	int st, k, p[2];
+	char c = 0;
+	pid_t pid;
+	cJSON *j;
+
+	for (k = 0; k < 5; k++) {
+		j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
+		    "{'username':'admin','password':'nope'}", &st);
+		itest_free(j);
+		ck_assert_int_eq(st, 401);
+	}
+	ck_assert_int_eq(pipe(p), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct itest_reply r;
+		int ok;
+
+		close(p[0]);
+		ok = itest_http(itest_s, "POST", "/api/v1/sessions", NULL,
+		         "application/json", NULL, bad, strlen(bad), &r) == 0 &&
+		    r.status == 401 && r.body != NULL &&
+		    strstr(r.body, "unauthenticated") != NULL;
+		c = ok ? 'y' : 'n';
+		if (write(p[1], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[1]);
+	/* The request is in the server (held back for about 1 s). */
+	usleep(250000);
+	itest_stop(itest_s); /* asserts exit 0 within 5 s */
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(c == 'y',
+	    "the request in flight at SIGTERM got no "
+	    "401 answer");
 }
 END_TEST
 
@@ -483,6 +531,9 @@ START_TEST(test_audit)
 	    itest_print(items));
 	ck_assert_msg(itest_auth_audit_find(items, "admin", "user", 0),
 	    "no audit entry of admin creating a user: %s", itest_print(items));
+	ck_assert_msg(itest_auth_audit_find(items, "mgr7", "127.0.0.1", 0),
+	    "audit entries do not say where from (address): %s",
+	    itest_print(items));
 	ck_assert_msg(!itest_auth_audit_find(items, "aud7", "donor", 0),
 	    "a refused write is in the audit log: %s", itest_print(items));
 	/* Each entry says when. */
@@ -526,6 +577,7 @@ itest_auth_suite(void)
 	tcase_add_test(tc, test_role_matrix);
 	tcase_add_test(tc, test_login_throttle);
 	tcase_add_test(tc, test_throttle_not_blocking);
+	tcase_add_test(tc, test_sigterm_finishes_in_flight);
 	tcase_add_test(tc, test_secrets_not_in_db);
 	tcase_add_test(tc, test_audit);
 	suite_add_tcase(s, tc);
