@@ -236,8 +236,9 @@ struct scanner_cbs {
 	void (*state)(enum scanner_state, void *arg); /* may be NULL */
 	void *arg;
 };
-/* spec: "usb" (first known or scanner-like device), "usb:VVVV:PPPP",
- * "usb:VVVV:PPPP:SERIAL", "tty:/dev/ttyACM0", or "wedge" (keys fed by
+/* spec: "usb" (first known scanner), "usb:VVVV:PPPP", "usb:VVVV:PPPP:SERIAL",
+ * any of these + "@PORT" (bus-port path from drv_list, for identical
+ * devices without serial), "tty:/dev/ttyACM0", or "wedge" (keys fed by
  * scanner_wedge_key).  The device may be absent: it is opened when it
  * appears.  NULL on a bad spec or out of memory. */
 struct scanner *scanner_open(
@@ -256,7 +257,7 @@ struct printer_cbs {
 	void (*state)(enum printer_state, void *arg);
 	void *arg;
 };
-/* spec: "usb", "usb:VVVV:PPPP[:SERIAL]", "file:/dev/usb/lp0",
+/* spec: "usb", "usb:VVVV:PPPP[:SERIAL][@PORT]", "file:/dev/usb/lp0",
  * "tcp:HOST:PORT", "mem".  profile NULL: from the id table, else
  * "generic58". */
 struct printer *printer_open(struct drv_ctx *, const char *spec,

@@ -49,24 +49,12 @@ drv_list(struct drv_ctx *c, void (*cb)(const struct drv_devinfo *, void *),
 	for (ssize_t i = 0; i < n; i++) {
 		struct usb_dev ud;
 		libusb_device_handle *h;
-		struct libusb_device_descriptor dd;
 
 		if (usb_probe(list[i], &any, &ud) == DEVICES_NONE)
 			continue;
 		/* Strings need the device open; without permission, skip. */
 		if (libusb_open(list[i], &h) == 0) {
-			if (libusb_get_device_descriptor(list[i], &dd) == 0) {
-				if (dd.iSerialNumber)
-					libusb_get_string_descriptor_ascii(h,
-					    dd.iSerialNumber,
-					    (unsigned char *)ud.info.serial,
-					    sizeof(ud.info.serial));
-				if (dd.iProduct)
-					libusb_get_string_descriptor_ascii(h,
-					    dd.iProduct,
-					    (unsigned char *)ud.info.product,
-					    sizeof(ud.info.product));
-			}
+			usb_strings(h, &ud.info);
 			libusb_close(h);
 		}
 		cb(&ud.info, arg);

@@ -230,21 +230,31 @@ usb_watch_del(struct usb *u, struct usb_watch *w)
 int
 usb_spec_parse(const char *s, struct usb_spec *sp)
 {
+	char buf[128], *at;
 	unsigned v, p;
 	int n = 0;
 
 	memset(sp, 0, sizeof(*sp));
-	if (strcmp(s, "usb") == 0) {
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, strlen(s) + 1);
+	if ((at = strchr(buf, '@')) != NULL) {
+		*at++ = '\0';
+		if (*at == '\0' || strlen(at) >= sizeof(sp->port))
+			return -1;
+		memcpy(sp->port, at, strlen(at) + 1);
+	}
+	if (strcmp(buf, "usb") == 0) {
 		sp->any = 1;
 		return 0;
 	}
-	if (sscanf(s, "usb:%4x:%4x%n", &v, &p, &n) != 2)
+	if (sscanf(buf, "usb:%4x:%4x%n", &v, &p, &n) != 2)
 		return -1;
 	sp->vid = (uint16_t)v;
 	sp->pid = (uint16_t)p;
-	if (s[n] == ':')
-		snprintf(sp->serial, sizeof(sp->serial), "%s", s + n + 1);
-	else if (s[n] != '\0')
+	if (buf[n] == ':')
+		snprintf(sp->serial, sizeof(sp->serial), "%s", buf + n + 1);
+	else if (buf[n] != '\0')
 		return -1;
 	return 0;
 }
@@ -335,8 +345,7 @@ usb_probe(libusb_device *dev, const struct usb_spec *sp, struct usb_dev *ud)
 	return kind;
 }
 
-/* Serial and product strings: needs the device open. */
-static void
+void
 usb_strings(libusb_device_handle *h, struct drv_devinfo *info)
 {
 	struct libusb_device_descriptor dd;
@@ -366,6 +375,8 @@ usb_open(
 		enum devices_kind k = usb_probe(list[i], sp, &ud);
 
 		if (k == DEVICES_NONE || (k == DEVICES_PRINTER) != !!printer)
+			continue;
+		if (sp->port[0] != '\0' && strcmp(sp->port, ud.info.port) != 0)
 			continue;
 		if (libusb_open(list[i], &ud.h) != 0)
 			continue;

@@ -16,11 +16,13 @@ struct usb_watch {
 	struct usb_watch *next;
 };
 
-/* "usb" or "usb:VVVV:PPPP[:SERIAL]". */
+/* "usb[@PORT]" or "usb:VVVV:PPPP[:SERIAL][@PORT]"; PORT as in
+ * cishan-usb list ("1-2.3"): identical devices without serials. */
 struct usb_spec {
 	int any;
 	uint16_t vid, pid;
 	char serial[64];
+	char port[32];
 };
 
 /* An opened device with its interface claimed. */
@@ -54,6 +56,8 @@ enum devices_kind usb_probe(
 /* Find, open, detach the kernel driver, claim.  0 or DRV_ENODEV. */
 int usb_open(
     struct usb *, const struct usb_spec *, int printer, struct usb_dev *);
+/* Serial and product strings into info (device open). */
+void usb_strings(libusb_device_handle *, struct drv_devinfo *);
 /* Release (re-attaching the kernel driver) and close. */
 void usb_close(struct usb_dev *);
 

@@ -179,10 +179,42 @@ START_TEST(t_wedge_and_tty_specs)
 	ck_assert_int_eq(got.n, 1);
 	ck_assert_str_eq(got.code[0], "6936983800013");
 	ck_assert_ptr_null(scanner_open(c, "usb:zz", &cbs));
+	ck_assert_ptr_null(scanner_open(c, "usb@", &cbs));
 	scanner_close(w);
 	drv_free(c);
 	event_base_free(b);
 	usbemu_free(emu);
+}
+END_TEST
+
+START_TEST(t_identical_scanners_by_serial_and_port)
+{
+	struct usbemu_dev *d1, *d3;
+	struct scanner *a, *b;
+
+	memset(&got, 0, sizeof(got));
+	emu = usbemu_new();
+	d1 = usbemu_add(emu, USBEMU_WEDGE, 1);
+	d3 = usbemu_add(emu, USBEMU_HIDPOS, 3);
+	base = event_base_new();
+	ctx = drv_new(base);
+	/* By serial, and by bus-port path. */
+	a = scanner_open(ctx, "usb:05e0:1300:POS0001", &cbs);
+	b = scanner_open(ctx, "usb@1-1", &cbs);
+	ck_assert_int_eq(scanner_attached(a), 1);
+	ck_assert_int_eq(scanner_attached(b), 1);
+	ck_assert_int_eq(usbemu_claimed(d1), 1);
+	ck_assert_int_eq(usbemu_claimed(d3), 1);
+	scanner_close(a);
+	ck_assert_int_eq(usbemu_claimed(d3), 0);
+	ck_assert_int_eq(usbemu_claimed(d1), 1);
+	scanner_close(b);
+	/* A serial that is not there opens nothing (yet). */
+	a = scanner_open(ctx, "usb:05e0:1300:NOPE", &cbs);
+	ck_assert_int_eq(scanner_attached(a), 0);
+	scanner_close(a);
+	sc = NULL;
+	stop();
 }
 END_TEST
 
@@ -203,6 +235,7 @@ main(void)
 	tcase_add_test(tc, t_hidpos_qr_multi_report);
 	tcase_add_test(tc, t_unplug_mid_scan_and_replug);
 	tcase_add_test(tc, t_wedge_and_tty_specs);
+	tcase_add_test(tc, t_identical_scanners_by_serial_and_port);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
