@@ -222,7 +222,7 @@ for t in "$LOAD" "$SEED" "$BARE"; do
 done
 
 echo "cishan bench: $(date '+%Y-%m-%d %H:%M %z'), $(nproc) cores," \
-	"$(git rev-parse --short HEAD 2>/dev/null || echo '?'),"
+	"commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo "each figure: median of $ROUNDS rounds of $SECS s, bare and real" \
 	"alternating"
 "$SERVER" init --db "$work/store.db" --admin admin \
