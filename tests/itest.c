@@ -705,15 +705,27 @@ itest_ok(const char *method, const char *path, const char *token,
 }
 
 const char *
-itest_print(const cJSON *j)
+itest_text(const cJSON *j)
 {
 	char *t;
 
 	if (j == NULL)
 		return "(no JSON)";
 	t = cJSON_PrintUnformatted(j);
+	ck_assert_msg(t != NULL, "out of memory");
 	itest_own(ITEST_MEM, t);
-	return t != NULL ? t : "(?)";
+	return t;
+}
+
+const char *
+itest_print(const cJSON *j)
+{
+	const char *t = itest_text(j);
+
+	/* Check carries failure messages of a few KiB at most. */
+	if (strlen(t) > 1500)
+		return itest_f("%.1500s...(%zu bytes)", t, strlen(t));
+	return t;
 }
 
 const char *
@@ -813,6 +825,10 @@ itest_int(const cJSON *o, const char *k)
 
 	ck_assert_msg(
 	    cJSON_IsNumber(v), "no integer '%s' in %s", k, itest_print(o));
+	ck_assert_msg(v->valuedouble >= -9223372036854775808.0 &&
+	        v->valuedouble < 9223372036854775808.0,
+	    "'%s' = %.17g is outside int64 in %s", k, v->valuedouble,
+	    itest_print(o));
 	ck_assert_msg(v->valuedouble == (double)(int64_t)v->valuedouble,
 	    "'%s' is not an integer in %s", k, itest_print(o));
 	return (int64_t)v->valuedouble;

@@ -132,7 +132,8 @@ cJSON *itest_arr(const cJSON *o, const char *k);
 cJSON *itest_items(const cJSON *list);
 /* The element of ARR whose integer member K equals V, or NULL. */
 cJSON *itest_find(const cJSON *arr, const char *k, int64_t v);
-/* Compact text of J (harness-owned). */
+/* Compact text of J (harness-owned); itest_print cuts it for messages. */
+const char *itest_text(const cJSON *j);
 const char *itest_print(const cJSON *j);
 
 #endif

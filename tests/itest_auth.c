@@ -492,7 +492,7 @@ itest_auth_audit_find(
 
 	cJSON_ArrayForEach(e, items)
 	{
-		const char *t = itest_print(e);
+		const char *t = itest_text(e);
 
 		if (strstr(t, itest_f("\"%s\"", user)) != NULL &&
 		    strstr(t, what) != NULL &&

@@ -31,7 +31,7 @@ itest_bad_snapshot(void)
 	cJSON *c = itest_ok(
 	    "GET", "/api/v1/stock/movements?limit=500", itest_admin, NULL, 200);
 	return itest_f(
-	    "%s\n%s\n%s", itest_print(a), itest_print(b), itest_print(c));
+	    "%s\n%s\n%s", itest_text(a), itest_text(b), itest_text(c));
 }
 
 static void
@@ -70,7 +70,8 @@ itest_bad_unchanged(void)
 	itest_ok("GET", "/healthz", NULL, NULL, 200);
 	after = itest_bad_snapshot();
 	ck_assert_msg(strcmp(itest_bad_before, after) == 0,
-	    "a refused request changed the data:\nbefore %s\nafter  %s",
+	    "a refused request changed the data:\nbefore %.1500s\nafter  "
+	    "%.1500s",
 	    itest_bad_before, after);
 	itest_verify(itest_s->db, 1, NULL);
 }

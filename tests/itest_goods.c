@@ -660,6 +660,52 @@ START_TEST(test_idempotent_adjustment)
 }
 END_TEST
 
+/*
+ * Money never overflows: two donations of 500 lines x 1,000,000 units at
+ * 100 million yuan each would be worth 10^19 fen, past int64. The first
+ * (5 x 10^18) is fine; the second must be refused (4xx, nothing changed),
+ * or else the stock value shown must still be exact, which int64 cannot.
+ */
+START_TEST(test_value_no_overflow)
+{
+	int64_t item, donor, value;
+	char *lines, *p;
+	size_t i, n = 500;
+	const char *line;
+	cJSON *j, *e;
+	int st;
+
+	item = itest_goods_item("金条", "valuables", "", 10000000000LL, 0);
+	donor = itest_goods_donor("enterprise");
+	line = itest_f("{'item_id':%lld,'quantity':1000000},", (long long)item);
+	lines = itest_f("%*s", (int)(n * strlen(line)), "");
+	for (i = 0, p = lines; i < n; i++, p += strlen(line))
+		memcpy(p, line, strlen(line));
+	p[-1] = ' ';
+	itest_goods_donate(donor, lines);
+	e = itest_goods_stock(item);
+	ck_assert_int_eq(itest_int(e, "on_hand"), 500000000);
+	ck_assert_int_eq(itest_int(e, "value_fen"), 5000000000000000000LL);
+
+	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_admin,
+	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	            "'channel':'walk_in','lines':[%s]}",
+	        itest_uuid(), (long long)donor, itest_date(0), lines),
+	    &st);
+	e = itest_goods_stock(item);
+	ck_assert_msg(st == 400 || st == 422,
+	    "a donation taking the stock value past int64 was accepted (%d); "
+	    "now value_fen %.17g, on_hand %.17g",
+	    st, cJSON_GetObjectItem(e, "value_fen")->valuedouble,
+	    cJSON_GetObjectItem(e, "on_hand")->valuedouble);
+	itest_assert_error(j, st, st, NULL, NULL);
+	value = itest_int(e, "value_fen");
+	ck_assert_int_eq(itest_int(e, "on_hand"), 500000000);
+	ck_assert_int_eq(value, 5000000000000000000LL);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 /* A manager does the whole flow; the audit log shows it. */
 START_TEST(test_flow_as_manager)
 {
@@ -717,6 +763,7 @@ itest_goods_suite(void)
 	tcase_add_test(tc, test_idempotent_donation);
 	tcase_add_test(tc, test_idempotent_adjustment);
 	tcase_add_test(tc, test_flow_as_manager);
+	tcase_add_test(tc, test_value_no_overflow);
 	suite_add_tcase(s, tc);
 	return s;
 }
