@@ -271,6 +271,65 @@ START_TEST(test_verify_names_violations)
 }
 END_TEST
 
+/* `demo` builds a store that verifies and serves. */
+START_TEST(test_demo_verifies)
+{
+	const char *db = itest_f("%s/demo.db", itest_s->dir);
+	const char *argv[] = {"demo", "--db", db, NULL};
+	const char *out;
+	struct itest_srv *s2;
+	int rc, st;
+	cJSON *j;
+
+	rc = itest_cmd(argv, &out);
+	ck_assert_msg(rc == 0, "demo: exit %d: %s", rc, out);
+	itest_verify(db, 1, NULL);
+	s2 = itest_start(db);
+	j = itest_req(s2, "GET", "/healthz", NULL, NULL, &st);
+	ck_assert_int_eq(st, 200);
+	(void)j;
+	itest_stop(s2);
+	itest_verify(db, 1, NULL);
+}
+END_TEST
+
+/* A database from a newer program is refused, with a clear message. */
+START_TEST(test_newer_schema_refused)
+{
+	const char *copy = itest_f("%s/newer.db", itest_s->dir);
+	const char *argv[] = {
+	    "backup", "--db", itest_s->db, "--to", copy, NULL};
+	const char *out, *cmd;
+	char line[512];
+	FILE *p;
+	int rc = -1;
+
+	ck_assert_int_eq(itest_cmd(argv, &out), 0);
+	itest_backup_sql(copy,
+	    "INSERT INTO schema_migrations(version, name, "
+	    "applied_at) VALUES (9999, 'from_the_future', 0);");
+	cmd = itest_f("timeout 10 '%s' serve --db '%s' --listen 127.0.0.1:0 "
+	              "</dev/null 2>&1; echo \"rc=$?\"",
+	    itest_bin(), copy);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	out = "";
+	while (fgets(line, sizeof line, p) != NULL) {
+		if (strncmp(line, "rc=", 3) == 0)
+			rc = atoi(line + 3);
+		else
+			out = itest_f("%s%s", out, line);
+	}
+	pclose(p);
+	ck_assert_msg(rc != 124, "serve started on a newer schema:\n%s", out);
+	ck_assert_msg(rc > 0, "serve on a newer schema: exit %d:\n%s", rc, out);
+	ck_assert_msg(strstr(out, "newer") != NULL || strstr(out, "9999"),
+	    "no clear message about the newer schema:\n%s", out);
+	/* verify says so too. */
+	itest_verify(copy, 0, NULL);
+}
+END_TEST
+
 static Suite *
 itest_backup_suite(void)
 {
@@ -280,6 +339,8 @@ itest_backup_suite(void)
 	tcase_add_test(tc, test_backup_during_writes);
 	tcase_add_test(tc, test_backup_bad_target);
 	tcase_add_test(tc, test_verify_names_violations);
+	tcase_add_test(tc, test_demo_verifies);
+	tcase_add_test(tc, test_newer_schema_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
