@@ -421,6 +421,31 @@ START_TEST(test_stock_filters)
 	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", near));
 	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", far));
 	ck_assert_ptr_null(itest_find(itest_items(j), "item_id", none));
+	/* Pages of 4 with cursors: all six items, each once. */
+	{
+		const char *path = "/api/v1/stock?limit=4";
+		int64_t seen[8];
+		int n = 0, k, pages = 0;
+
+		for (;;) {
+			j = itest_ok("GET", path, itest_admin, NULL, 200);
+			ck_assert_int_le(cJSON_GetArraySize(itest_items(j)), 4);
+			cJSON_ArrayForEach(e, itest_items(j))
+			{
+				ck_assert_int_lt(n, 8);
+				seen[n] = itest_int(e, "item_id");
+				for (k = 0; k < n; k++)
+					ck_assert_int_ne(seen[k], seen[n]);
+				n++;
+			}
+			if (cJSON_IsNull(cJSON_GetObjectItem(j, "next")))
+				break;
+			ck_assert_int_lt(++pages, 5);
+			path = itest_f("/api/v1/stock?limit=4&cursor=%s",
+			    itest_str(j, "next"));
+		}
+		ck_assert_int_eq(n, 6);
+	}
 	/* By category. */
 	j = itest_ok("GET", "/api/v1/stock?category=a&limit=500", itest_admin,
 	    NULL, 200);
