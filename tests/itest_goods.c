@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "itest.h"
 
@@ -731,6 +733,76 @@ START_TEST(test_value_no_overflow)
 }
 END_TEST
 
+/*
+ * Several clients at once: each posts its own donations, and all of them
+ * also send one shared donation (the same client_id and body), as tills
+ * retrying after a timeout would. Every one is answered 200/201, the shared
+ * one takes effect once, and the totals add up.
+ */
+START_TEST(test_concurrent_writers)
+{
+	enum { CLIENTS = 4, EACH = 12 };
+	const char *shared;
+	int64_t item, donor;
+	pid_t pids[CLIENTS];
+	int i, st;
+
+	item = itest_goods_item("矿泉水", "drinks", "", 200, 0);
+	donor = itest_goods_donor("volunteer");
+	shared = itest_f("{\"client_id\":\"%s\",\"donor_id\":%lld,"
+	                 "\"received_on\":\"%s\",\"channel\":\"walk_in\","
+	                 "\"lines\":[{\"item_id\":%lld,\"quantity\":100}]}",
+	    itest_uuid(), (long long)donor, itest_date(0), (long long)item);
+	for (i = 0; i < CLIENTS; i++) {
+		pids[i] = fork();
+		ck_assert_int_ge(pids[i], 0);
+		if (pids[i] == 0) {
+			struct itest_reply r;
+			char body[512];
+			int k, bad = 0;
+
+			for (k = 0; k < EACH; k++) {
+				if (k == EACH / 2)
+					snprintf(
+					    body, sizeof body, "%s", shared);
+				else
+					snprintf(body, sizeof body,
+					    "{\"client_id\":\"%s\","
+					    "\"donor_id\":%lld,"
+					    "\"received_on\":\"%s\","
+					    "\"channel\":\"walk_in\","
+					    "\"lines\":[{\"item_id\":%lld,"
+					    "\"quantity\":1}]}",
+					    itest_uuid(), (long long)donor,
+					    itest_date(0), (long long)item);
+				if (itest_http(itest_s, "POST",
+				        "/api/v1/donations", itest_admin,
+				        "application/json", NULL, body,
+				        strlen(body), &r) != 0 ||
+				    (r.status != 201 && r.status != 200)) {
+					fprintf(stderr, "client %d: %d %s\n", i,
+					    r.status, r.body ? r.body : "");
+					bad = 1;
+				}
+				free(r.body);
+				free(r.headers);
+			}
+			_exit(bad);
+		}
+	}
+	for (i = 0; i < CLIENTS; i++) {
+		ck_assert_int_eq(waitpid(pids[i], &st, 0), pids[i]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "client %d saw a refused donation (see stderr)", i);
+	}
+	itest_goods_balanced(item, CLIENTS * (EACH - 1) + 100);
+	ck_assert_int_eq(
+	    cJSON_GetArraySize(itest_arr(itest_goods_stock(item), "lots")),
+	    CLIENTS * (EACH - 1) + 1);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 /* A manager does the whole flow; the audit log shows it. */
 START_TEST(test_flow_as_manager)
 {
@@ -789,6 +861,7 @@ itest_goods_suite(void)
 	tcase_add_test(tc, test_idempotent_adjustment);
 	tcase_add_test(tc, test_flow_as_manager);
 	tcase_add_test(tc, test_value_no_overflow);
+	tcase_add_test(tc, test_concurrent_writers);
 	suite_add_tcase(s, tc);
 	return s;
 }
