@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,6 +101,28 @@ itest_backup_on_hand(
 	return oh;
 }
 
+/*
+ * A restore brings the store's key file (DB.key, kept apart from database
+ * backups) back beside the copy: copy SRC.key to DST.key.
+ */
+static void
+itest_backup_key(const char *src, const char *dst)
+{
+	FILE *in = fopen(itest_f("%s.key", src), "rb");
+	FILE *out;
+	char buf[4096];
+	size_t n;
+
+	ck_assert_msg(in != NULL, "no key file %s.key", src);
+	out = fopen(itest_f("%s.key", dst), "wb");
+	ck_assert_ptr_nonnull(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	ck_assert_int_eq(fclose(out), 0);
+	chmod(itest_f("%s.key", dst), 0600);
+}
+
 START_TEST(test_backup_during_writes)
 {
 	const char *copy = itest_f("%s/copy.db", itest_s->dir);
@@ -168,6 +191,7 @@ START_TEST(test_backup_during_writes)
 	/* The copies verify, serve and hold whole donations only. */
 	itest_verify(copy, 1, NULL);
 	itest_verify(copy2, 1, NULL);
+	itest_backup_key(itest_s->db, copy);
 	s2 = itest_start(copy);
 	tok2 = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
 	a = itest_backup_on_hand(s2, tok2, item[0], &n);
@@ -186,6 +210,7 @@ START_TEST(test_backup_during_writes)
 	itest_stop(s2);
 	itest_verify(copy, 1, NULL);
 
+	itest_backup_key(itest_s->db, copy2);
 	s2 = itest_start(copy2);
 	tok2 = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
 	b = itest_backup_on_hand(s2, tok2, item[0], &n);

@@ -36,7 +36,7 @@ test-server-unit: $(UNIT_BINS)
 	  echo "== $$t"; $$t || fail=1; done; exit $$fail
 
 test-server-itest: $(ITEST_BINS) $(B)/cishan-server
-	@mkdir -p $(ITEST_TMP)
+	@rm -rf $(ITEST_TMP) && mkdir -p $(ITEST_TMP)
 	@fail=0; for t in $(ITEST_BINS); do \
 	  echo "== $$t"; \
 	  CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
