@@ -263,6 +263,16 @@ if [ "${BENCH_CALLGRIND:-1}" = 1 ]; then
 	bench_callgrind "stock, first page" 100 --path /api/v1/stock
 fi
 
+# The seeded and benchmarked store still holds every invariant.
+bench_stop real
+if "$SERVER" verify --db "$work/store.db" >"$work/verify.log" 2>&1; then
+	echo "verify: ok"
+else
+	tail -n 5 "$work/verify.log"
+	echo "verify: FAILED"
+	status=1
+fi
+
 if [ -s "$work/load.err" ]; then
 	echo "bench: load errors:" >&2
 	head -n 5 "$work/load.err" >&2
