@@ -159,3 +159,52 @@ clock_date_epoch(const char *date, time_t *out)
 	*out = mktime(&tm);
 	return *out == (time_t)-1 ? -1 : 0;
 }
+
+/* The first and last day of a period YYYY-MM. */
+int
+clock_period_bounds(const char *period, char *first, char *last)
+{
+	char tmp[16];
+	int y = 0, m = 0;
+
+	if (clock_period_valid(period))
+		return -1;
+	clock_digits(period, 4, &y);
+	clock_digits(period + 5, 2, &m);
+	snprintf(tmp, sizeof(tmp), "%.7s-01", period);
+	memcpy(first, tmp, CLOCK_DATE_LEN);
+	snprintf(
+	    tmp, sizeof(tmp), "%.7s-%02d", period, clock_days_in(y, m) % 100);
+	memcpy(last, tmp, CLOCK_DATE_LEN);
+	return 0;
+}
+
+/* The period before (out holds CLOCK_PERIOD_LEN). */
+int
+clock_period_prev(const char *period, char *out)
+{
+	char tmp[32];
+	int y = 0, m = 0;
+
+	if (clock_period_valid(period))
+		return -1;
+	clock_digits(period, 4, &y);
+	clock_digits(period + 5, 2, &m);
+	if (--m == 0) {
+		m = 12;
+		y--;
+	}
+	snprintf(tmp, sizeof(tmp), "%04d-%02d", y % 10000, m % 100);
+	memcpy(out, tmp, CLOCK_PERIOD_LEN);
+	return 0;
+}
+
+void
+clock_period_now(char *out)
+{
+	char today[CLOCK_DATE_LEN];
+
+	clock_today(today);
+	memcpy(out, today, 7);
+	out[7] = '\0';
+}

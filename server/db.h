@@ -125,6 +125,105 @@ struct db_stock {
 	int64_t min_stock;
 };
 
+struct db_household {
+	int64_t id;
+	char card_code[40];
+	char head_name[DB_NAME_MAX];
+	unsigned char id_hash[32];
+	char id_last4[8];
+	int64_t members;
+	char category[16];
+	char street[DB_NAME_MAX];
+	char phone[24];
+	char valid_from[12];
+	char valid_to[12];
+	char status[12];
+	int64_t created_at;
+	int64_t account_id;
+	int64_t balance;
+};
+
+struct db_policy {
+	char category[16];
+	int64_t monthly_points;
+	int64_t per_member_points;
+	int carry_over;
+	int64_t updated_at;
+};
+
+/* Accounts with fixed ids (schema/002). */
+#define DB_ACCOUNT_GRANT_POLICY 1
+#define DB_ACCOUNT_GRANT_ONEOFF 2
+#define DB_ACCOUNT_REDEEMED     3
+#define DB_ACCOUNT_EXPIRED      4
+
+struct db_transfer {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	int64_t debit_account;
+	int64_t credit_account;
+	int64_t amount;
+	char kind[16];
+	int64_t household_id;
+	char period[8];
+	char reason[DB_NAME_MAX];
+	int64_t ref_id;
+	int64_t at;
+	int64_t user_id;
+};
+
+struct db_grant_run {
+	int64_t households, points;                 /* granted for the period */
+	int64_t expired_households, expired_points; /* the period before */
+};
+
+struct db_limit {
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	int64_t monthly_limit;
+	int64_t taken;
+};
+
+struct db_distribution {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	int64_t receipt_seq;
+	char receipt_no[64];
+	int64_t household_id;
+	char period[8];
+	int64_t points_total;
+	int64_t points_balance;
+	int64_t transfer_id;
+	int64_t user_id;
+	int64_t created_at;
+	int64_t void_id; /* 0: not voided */
+};
+
+struct db_dist_line {
+	int64_t id;
+	int64_t distribution_id;
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	int64_t quantity;
+	int64_t points;
+	int64_t value_fen;
+	int64_t monthly_limit;
+};
+
+struct db_void {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	int64_t distribution_id;
+	char reason[DB_NAME_MAX];
+	int64_t transfer_id;
+	int64_t user_id;
+	int64_t created_at;
+};
+
 /* Lists hand each row (a struct db_*) to a callback; non-zero stops. */
 typedef int (*db_row_cb)(const void *, void *);
 
@@ -180,12 +279,53 @@ int db_movement_list(
     struct db *, int64_t, int64_t, int64_t, int64_t, int, db_row_cb, void *);
 int db_adjustment_insert(struct db *, struct db_adjustment *);
 int db_adjustment_by_client(struct db *, const char *, struct db_adjustment *);
+int db_stock_of(struct db *, int64_t, int64_t *, int64_t *);
 int db_stock_list(
     struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
+
+/* db_households.c */
+int db_household_insert(struct db *, struct db_household *);
+int db_household_update(struct db *, const struct db_household *);
+int db_household_by_id(struct db *, int64_t, struct db_household *);
+int db_household_by_card(struct db *, const char *, struct db_household *);
+int db_household_by_idhash(
+    struct db *, const unsigned char *, struct db_household *);
+int db_household_list(struct db *, const char *, const char *, const char *,
+    int64_t, int, db_row_cb, void *);
+int db_policy_put(struct db *, const struct db_policy *);
+int db_policy_get(struct db *, const char *, struct db_policy *);
+int db_policy_list(struct db *, db_row_cb, void *);
+int db_grant_monthly(struct db *, const char *, const char *, const char *,
+    const char *, int64_t, int64_t, struct db_grant_run *);
+int db_transfer_insert(struct db *, struct db_transfer *);
+int db_transfer_by_client(struct db *, const char *, struct db_transfer *);
+int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);
+
+/* db_distributions.c */
+int db_savepoint(struct db *);
+int db_release(struct db *);
+void db_rollback_to(struct db *);
+int db_till_next(struct db *, const char *, int64_t *);
+int db_dist_insert(struct db *, struct db_distribution *);
+int db_dist_line_insert(struct db *, struct db_dist_line *);
+int db_dist_by_client(struct db *, const char *, struct db_distribution *);
+int db_dist_by_id(struct db *, int64_t, struct db_distribution *);
+int db_dist_lines(struct db *, int64_t, db_row_cb, void *);
+int db_dist_line_lots(struct db *, int64_t, db_row_cb, void *);
+int db_dist_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
+    int, db_row_cb, void *);
+int db_taken(struct db *, int64_t, int64_t, const char *, int64_t *);
+int db_lots_available(struct db *, int64_t, const char *, db_row_cb, void *);
+int db_stock_available(struct db *, int64_t, const char *, int64_t *);
+int db_void_insert(struct db *, struct db_void *);
+int db_void_by_client(struct db *, const char *, struct db_void *);
+int db_limit_list(struct db *, int64_t, const char *, db_row_cb, void *);
 
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);
 int db_verify_goods(struct db *, db_violation_cb, void *);
 int db_verify_integrity(struct db *, db_violation_cb, void *);
+int db_verify_points(struct db *, db_violation_cb, void *);
+int db_verify_distributions(struct db *, db_violation_cb, void *);
 
 #endif

@@ -61,6 +61,14 @@ static const char SQL_LOTS_LIVE[] =
     "SELECT " LOT_COLS " FROM lots WHERE item_id = ?1 AND on_hand > 0 "
     "AND (?2 IS NULL OR expires_on <= ?2) "
     "ORDER BY expires_on IS NULL, expires_on, id";
+/* Lots that may be handed out today, first-expiring first. */
+static const char SQL_LOTS_AVAILABLE[] =
+    "SELECT " LOT_COLS " FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "AND (expires_on IS NULL OR expires_on >= ?2) "
+    "ORDER BY expires_on IS NULL, expires_on, id";
+static const char SQL_STOCK_AVAILABLE[] =
+    "SELECT coalesce(sum(on_hand), 0) FROM lots WHERE item_id = ?1 "
+    "AND on_hand > 0 AND (expires_on IS NULL OR expires_on >= ?2)";
 static const char SQL_MOVEMENT_INSERT[] =
     "INSERT INTO movements(lot_id, item_id, kind, reason, quantity, ref_id, "
     "at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, "
@@ -77,6 +85,8 @@ static const char SQL_ADJUSTMENT_INSERT[] =
 static const char SQL_ADJUSTMENT_BY_CLIENT[] =
     "SELECT id, client_id, req_hash, lot_id, quantity_delta, reason, "
     "created_at, coalesce(user_id, 0) FROM adjustments WHERE client_id = ?1";
+static const char SQL_STOCK_OF[] =
+    "SELECT on_hand, value_fen FROM stock_summary WHERE item_id = ?1";
 static const char SQL_STOCK_LIST[] =
     "SELECT i.id, i.name, i.category, i.unit, s.on_hand, s.value_fen, "
     "i.min_stock FROM items i JOIN stock_summary s ON s.item_id = i.id "
@@ -571,4 +581,57 @@ db_stock_list(struct db *db, const char *category, const char *before,
 	db_bind_opt(st, 3, before);
 	sqlite3_bind_int(st, 4, limit);
 	return db_rows(db, st, &s, db_stock_fill, cb, arg, "stock list");
+}
+
+int
+db_lots_available(
+    struct db *db, int64_t item, const char *today, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_lot l;
+
+	if ((st = db_stmt(db, SQL_LOTS_AVAILABLE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, item);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	return db_rows(db, st, &l, db_lot_fill, cb, arg, "available lots");
+}
+
+int
+db_stock_available(struct db *db, int64_t item, const char *today, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_STOCK_AVAILABLE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, item);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = DB_OK;
+	} else
+		rc = db_fail(db, "available");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* An item's totals, for overflow checks before goods are added. */
+int
+db_stock_of(struct db *db, int64_t item, int64_t *on_hand, int64_t *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_STOCK_OF)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, item);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*on_hand = sqlite3_column_int64(st, 0);
+		*value = sqlite3_column_int64(st, 1);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "stock of");
+	sqlite3_reset(st);
+	return rc;
 }

@@ -61,6 +61,114 @@ static const struct db_rule db_goods_rules[] = {
         "typeof(value_fen) <> 'integer'"},
     {NULL, NULL}};
 
+static const struct db_rule db_points_rules[] = {
+    {"account balance equals credits minus debits",
+        "SELECT 'account ' || a.id || ' (' || a.kind || coalesce(' of "
+        "household ' || a.household_id, '') || '): balance ' || a.balance "
+        "|| ' but transfers give ' || (coalesce((SELECT sum(amount) FROM "
+        "transfers WHERE credit_account = a.id), 0) - coalesce((SELECT "
+        "sum(amount) FROM transfers WHERE debit_account = a.id), 0)) "
+        "FROM accounts a WHERE a.balance IS NOT (coalesce((SELECT "
+        "sum(amount) FROM transfers WHERE credit_account = a.id), 0) - "
+        "coalesce((SELECT sum(amount) FROM transfers WHERE debit_account "
+        "= a.id), 0))"},
+    {"no account on the wrong side of zero",
+        "SELECT 'account ' || id || ' (' || kind || '): balance ' || "
+        "balance FROM accounts WHERE (kind IN ('grant_policy', "
+        "'grant_oneoff') AND balance > 0) OR (kind NOT IN ('grant_policy', "
+        "'grant_oneoff') AND balance < 0)"},
+    {"debits equal credits over all accounts",
+        "SELECT 'balances sum to ' || sum(balance) || ', not 0' FROM "
+        "accounts HAVING sum(balance) <> 0"},
+    {"at most one monthly grant per household and period",
+        "SELECT 'household ' || household_id || ': ' || count(*) || "
+        "' monthly grants for ' || period FROM transfers WHERE kind = "
+        "'grant_monthly' GROUP BY household_id, period HAVING count(*) > 1"},
+    {"a transfer moves its own household's points",
+        "SELECT 'transfer ' || t.id || ': household ' || t.household_id || "
+        "' but its accounts belong to others' FROM transfers t WHERE NOT "
+        "EXISTS (SELECT 1 FROM accounts a WHERE a.household_id = "
+        "t.household_id AND a.id IN (t.debit_account, t.credit_account))"},
+    {"every household has its account",
+        "SELECT 'household ' || h.id || ': no points account' FROM "
+        "households h WHERE NOT EXISTS (SELECT 1 FROM accounts a WHERE "
+        "a.household_id = h.id)"},
+    {NULL, NULL}};
+
+static const struct db_rule db_dist_rules[] = {
+    {"a distribution's points are its lines' points",
+        "SELECT 'distribution ' || d.id || ': points_total ' || "
+        "d.points_total || ' but lines sum to ' || coalesce(sum(l.points), "
+        "0) FROM distributions d LEFT JOIN distribution_lines l ON "
+        "l.distribution_id = d.id GROUP BY d.id HAVING d.points_total IS NOT "
+        "coalesce(sum(l.points), 0) OR count(l.id) = 0"},
+    {"a distribution's transfer takes its points from its household",
+        "SELECT 'distribution ' || d.id || ': transfer ' || "
+        "coalesce(t.id, 'missing') || ' does not move ' || d.points_total || "
+        "' points from household ' || d.household_id || ' to redeemed' FROM "
+        "distributions d LEFT JOIN transfers t ON t.id = d.transfer_id LEFT "
+        "JOIN accounts a ON a.household_id = d.household_id WHERE "
+        "d.points_total > 0 AND (t.id IS NULL OR t.amount <> d.points_total "
+        "OR t.kind <> 'redeem' OR t.debit_account <> a.id OR "
+        "t.credit_account <> 3 OR t.household_id <> d.household_id)"},
+    {"each line took its quantity from lots of its item",
+        "SELECT 'distribution line ' || l.id || ': quantity ' || l.quantity "
+        "|| ' but movements took ' || coalesce(-sum(m.quantity), 0) FROM "
+        "distribution_lines l LEFT JOIN movements m ON m.ref_id = l.id AND "
+        "m.kind = 'distribute' AND m.item_id = l.item_id GROUP BY l.id "
+        "HAVING coalesce(-sum(m.quantity), 0) <> l.quantity"},
+    {"a distribute or void movement belongs to a line",
+        "SELECT 'movement ' || m.id || ': ' || m.kind || ' of no line of "
+        "item ' || m.item_id FROM movements m WHERE m.kind IN ('distribute', "
+        "'void') AND NOT EXISTS (SELECT 1 FROM distribution_lines l WHERE "
+        "l.id = m.ref_id AND l.item_id = m.item_id)"},
+    {"a void returns each lot exactly what its line took",
+        "SELECT 'void ' || v.id || ', line ' || l.id || ': lot ' || "
+        "m.lot_id || ' not restored' FROM voids v JOIN distribution_lines l "
+        "ON l.distribution_id = v.distribution_id JOIN movements m ON "
+        "m.ref_id = l.id AND m.kind IN ('distribute', 'void') GROUP BY v.id, "
+        "l.id, m.lot_id HAVING sum(m.quantity) <> 0"},
+    {"no void without its distribution voided, and none twice",
+        "SELECT 'line ' || l.id || ': void movements without a void' FROM "
+        "distribution_lines l JOIN movements m ON m.ref_id = l.id AND "
+        "m.kind = 'void' WHERE NOT EXISTS (SELECT 1 FROM voids v WHERE "
+        "v.distribution_id = l.distribution_id) GROUP BY l.id"},
+    {"a void's transfer gives the points back",
+        "SELECT 'void ' || v.id || ': points not returned' FROM voids v "
+        "JOIN distributions d ON d.id = v.distribution_id LEFT JOIN "
+        "transfers t ON t.id = v.transfer_id WHERE d.points_total > 0 AND "
+        "(t.id IS NULL OR t.amount <> d.points_total OR t.kind <> 'void' OR "
+        "t.household_id <> d.household_id)"},
+    {"the monthly amounts taken equal the lines not voided",
+        "SELECT 'household ' || coalesce(x.household_id, y.household_id) || "
+        "', item ' || coalesce(x.item_id, y.item_id) || ', ' || "
+        "coalesce(x.period, y.period) || ': cached ' || coalesce(x.quantity, "
+        "0) || ', lines ' || coalesce(y.q, 0) FROM household_item_month x "
+        "FULL JOIN (SELECT d.household_id, l.item_id, d.period, "
+        "sum(l.quantity) AS q FROM distribution_lines l JOIN distributions d "
+        "ON d.id = l.distribution_id WHERE NOT EXISTS (SELECT 1 FROM voids v "
+        "WHERE v.distribution_id = d.id) GROUP BY 1, 2, 3) y ON "
+        "y.household_id = x.household_id AND y.item_id = x.item_id AND "
+        "y.period = x.period WHERE coalesce(x.quantity, 0) <> coalesce(y.q, "
+        "0)"},
+    {"no household over a monthly limit",
+        "SELECT 'household ' || household_id || ', item ' || item_id || ', "
+        "' || period || ': ' || run || ' taken, limit ' || monthly_limit FROM "
+        "(SELECT d.household_id, l.item_id, d.period, l.monthly_limit, "
+        "sum(l.quantity) OVER (PARTITION BY d.household_id, l.item_id, "
+        "d.period ORDER BY l.id) AS run FROM distribution_lines l JOIN "
+        "distributions d ON d.id = l.distribution_id WHERE NOT EXISTS "
+        "(SELECT 1 FROM voids v WHERE v.distribution_id = d.id)) WHERE "
+        "monthly_limit IS NOT NULL AND run > monthly_limit"},
+    {"receipt numbers run 1, 2, 3... per till, without gaps",
+        "SELECT 'till ' || t.id || ': last receipt ' || t.last_receipt || "
+        "', ' || count(d.id) || ' distributions, highest ' || "
+        "coalesce(max(d.receipt_seq), 0) FROM tills t LEFT JOIN "
+        "distributions d ON d.till_id = t.id GROUP BY t.id HAVING "
+        "count(d.id) <> t.last_receipt OR coalesce(max(d.receipt_seq), 0) <> "
+        "t.last_receipt"},
+    {NULL, NULL}};
+
 static const struct db_rule db_integrity_rules[] = {
     {"the database file is sound",
         "SELECT integrity_check FROM pragma_integrity_check "
@@ -104,4 +212,16 @@ int
 db_verify_integrity(struct db *db, db_violation_cb cb, void *arg)
 {
 	return db_verify_rules(db, db_integrity_rules, cb, arg);
+}
+
+int
+db_verify_points(struct db *db, db_violation_cb cb, void *arg)
+{
+	return db_verify_rules(db, db_points_rules, cb, arg);
+}
+
+int
+db_verify_distributions(struct db *db, db_violation_cb cb, void *arg)
+{
+	return db_verify_rules(db, db_dist_rules, cb, arg);
 }

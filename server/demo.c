@@ -55,6 +55,117 @@ static const struct {
     {"auditor", "审计员", "auditor", "auditor-demo"},
 };
 
+static const struct {
+	const char *card, *name, *category, *street, *phone, *born;
+	int members;
+} demo_households_tab[] = {
+    {"HH0001", "张小明", "tekun", "南京东路街道", "13812345678", "19480312", 1},
+    {"HH0002", "欧阳明华", "dibao", "外滩街道", "13900001111", "19650721", 3},
+    {"HH0003", "李秀英", "emergency", "豫园街道", "", "19790105", 4},
+    {"HH0004", "王建国", "illness", "打浦桥街道", "13711112222", "19560930", 2},
+    {"HH0005", "赵丽", "low_income", "淮海中路街道", "13622223333", "19881111",
+        3},
+    {"HH0006", "陈志强", "dibao", "瑞金二路街道", "", "19700415", 2},
+    {"HH0007", "刘芳", "other", "五里桥街道", "13533334444", "19920228", 1},
+    {"HH0008", "孙卫东", "tekun", "老西门街道", "", "19410806", 1},
+};
+
+static const struct {
+	const char *category;
+	int64_t monthly, per_member;
+	int carry_over;
+} demo_policies[] = {
+    {"tekun", 200, 50, 1},
+    {"emergency", 150, 50, 1},
+    {"illness", 150, 50, 1},
+    {"dibao", 100, 40, 0},
+    {"low_income", 60, 30, 0},
+    {"other", 40, 20, 0},
+};
+
+/* Households of every category, their policies, this month's grant, and
+ * a few baskets already redeemed at till T01. */
+static int
+demo_households(struct db *db, const struct actor *who, const int64_t *items,
+    struct fault *f)
+{
+	struct household_new hn;
+	struct dist_request *req;
+	struct db_distribution d;
+	struct db_policy p;
+	struct db_grant_run run;
+	char today[CLOCK_DATE_LEN], period[CLOCK_PERIOD_LEN], digits[18];
+	size_t i;
+	int replayed, rc = -1;
+
+	clock_today(today);
+	clock_period_now(period);
+	for (i = 0; i < sizeof(demo_policies) / sizeof(demo_policies[0]); i++) {
+		memset(&p, 0, sizeof(p));
+		snprintf(p.category, sizeof(p.category), "%s",
+		    demo_policies[i].category);
+		p.monthly_points = demo_policies[i].monthly;
+		p.per_member_points = demo_policies[i].per_member;
+		p.carry_over = demo_policies[i].carry_over;
+		if (points_policy_put(db, who, &p, f) != 0)
+			return -1;
+	}
+	for (i = 0;
+	     i < sizeof(demo_households_tab) / sizeof(demo_households_tab[0]);
+	     i++) {
+		memset(&hn, 0, sizeof(hn));
+		snprintf(hn.h.card_code, sizeof(hn.h.card_code), "%s",
+		    demo_households_tab[i].card);
+		snprintf(hn.h.head_name, sizeof(hn.h.head_name), "%s",
+		    demo_households_tab[i].name);
+		snprintf(hn.h.category, sizeof(hn.h.category), "%s",
+		    demo_households_tab[i].category);
+		snprintf(hn.h.street, sizeof(hn.h.street), "%s",
+		    demo_households_tab[i].street);
+		snprintf(hn.h.phone, sizeof(hn.h.phone), "%s",
+		    demo_households_tab[i].phone);
+		hn.h.members = demo_households_tab[i].members;
+		clock_date_add(today, -200, hn.h.valid_from);
+		/* One household lapses soon, to show recertification. */
+		clock_date_add(today, i == 6 ? 10 : 365, hn.h.valid_to);
+		snprintf(digits, sizeof(digits), "310101%.8s%03zu",
+		    demo_households_tab[i].born, 100 + i);
+		snprintf(hn.id_number, sizeof(hn.id_number), "%s%c", digits,
+		    household_idnum_checkchar(digits));
+		if (household_register(db, who, &hn, f) != 0)
+			return -1;
+	}
+	if (points_grant_monthly(db, who, period, &run, f) != 0)
+		return -1;
+	if ((req = calloc(1, sizeof(*req))) == NULL)
+		return -1;
+	for (i = 0; i < 3; i++) {
+		memset(req, 0, sizeof(*req));
+		snprintf(req->client_id, sizeof(req->client_id),
+		    "demo-distribution-%zu", i);
+		memset(req->req_hash, 0x40 + (int)i, sizeof(req->req_hash));
+		snprintf(req->till_id, sizeof(req->till_id), "T01");
+		snprintf(req->card, sizeof(req->card), "%s",
+		    demo_households_tab[i].card);
+		req->nlines = 2;
+		req->lines[0].item_id = items[2 * i + 1];
+		req->lines[0].quantity = 1;
+		req->lines[1].item_id = items[14 + i];
+		req->lines[1].quantity = 1;
+		if (db_begin(db) != DB_OK)
+			goto out;
+		if (distribution_post(db, who, req, &d, &replayed, f) != 0 ||
+		    db_commit(db) != DB_OK) {
+			db_rollback(db);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(req);
+	return rc;
+}
+
 int
 demo_populate(struct db *db)
 {
@@ -142,6 +253,8 @@ demo_populate(struct db *db)
 		}
 	}
 	free(don);
+	if (demo_households(db, &who, items, &f) != 0)
+		goto fail;
 	printf("demo store ready. Log-ins (user / password):\n");
 	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
 		printf("  %-8s %-8s / %s\n", demo_users[i].role,

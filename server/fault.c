@@ -89,6 +89,7 @@ fault_status(const struct fault *f)
 	    [FAULT_METHOD] = 405,
 	    [FAULT_CONFLICT] = 409,
 	    [FAULT_TOO_LARGE] = 413,
+	    [FAULT_MEDIA] = 415,
 	    [FAULT_RULE] = 422,
 	    [FAULT_INTERNAL] = 500,
 	    [FAULT_UNAVAILABLE] = 503,

@@ -31,6 +31,16 @@
 #define HTTP_ARGS        4
 #define HTTP_PATH_MAX    1024
 
+/* A write waiting for the next group commit. */
+struct batch {
+	struct req *r;
+	int (*fn)(struct req *, void *);
+	void *arg;
+	void (*free)(void *);
+	TAILQ_ENTRY(batch) entry;
+};
+TAILQ_HEAD(batch_list, batch);
+
 struct server {
 	struct event_base *base;
 	struct evhttp *http;
@@ -39,6 +49,8 @@ struct server {
 	int stopping;
 	int pending; /* replies waiting on a timer */
 	char url[128];
+	struct event *batch_ev;
+	struct batch_list batch;
 };
 
 struct req {
@@ -85,6 +97,26 @@ static const struct route http_routes[] = {
     {EVHTTP_REQ_POST, "/api/v1/stock/adjustments", res_stock_adjust,
         ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/stock/movements", res_stock_movements, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/households", res_households_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/households", res_households_list, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/households/by-card/*", res_households_by_card,
+        ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/households/*/ledger", res_households_ledger,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/households/*", res_households_get, ROLE_READ},
+    {EVHTTP_REQ_PATCH, "/api/v1/households/*", res_households_patch,
+        ROLE_STAFF},
+    {EVHTTP_REQ_PUT, "/api/v1/policies/*", res_grants_policy_put, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/policies", res_grants_policy_list, ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/grants/monthly", res_grants_monthly, ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/grants", res_grants_oneoff, ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/distributions", res_distributions_create,
+        ROLE_ANY & ~ROLE_AUDITOR},
+    {EVHTTP_REQ_GET, "/api/v1/distributions", res_distributions_list, ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/distributions/*", res_distributions_get,
+        ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/distributions/*/void", res_distributions_void,
+        ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
         ROLE_ADMIN | ROLE_AUDITOR},
 };
@@ -116,6 +148,7 @@ http_method_name(enum evhttp_cmd_type m)
 static int
 http_match(const char *pattern, struct req *r)
 {
+	char seg[HTTP_PATH_MAX];
 	const char *p = pattern, *s = r->path, *e;
 	int n = 0;
 
@@ -124,9 +157,12 @@ http_match(const char *pattern, struct req *r)
 			e = strchr(s, '/');
 			if (e == NULL)
 				e = s + strlen(s);
-			if (e == s || n == HTTP_ARGS)
-				return 0;
-			r->args[n] = evhttp_uridecode(s, 0, NULL);
+			if (e == s || n == HTTP_ARGS ||
+			    (size_t)(e - s) >= sizeof(seg))
+				goto no;
+			memcpy(seg, s, (size_t)(e - s));
+			seg[e - s] = '\0';
+			r->args[n] = evhttp_uridecode(seg, 0, NULL);
 			if (r->args[n++] == NULL)
 				log_fatalx("out of memory");
 			s = e;
@@ -272,6 +308,16 @@ http_fault_json(const struct fault *f)
 	return o;
 }
 
+/* The deferred reply, handed over to the caller. */
+static cJSON *
+http_take_later(struct req *r)
+{
+	cJSON *v = r->later;
+
+	r->later = NULL;
+	return v != NULL ? v : json_new();
+}
+
 void
 http_fault(struct req *r, const struct fault *f)
 {
@@ -394,11 +440,19 @@ http_body(struct req *r, struct fault *f)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
 	size_t len = evbuffer_get_length(in);
-	const char *p;
+	const char *p, *end = NULL, *type;
 
 	if (r->body_read)
 		return r->body;
 	r->body_read = 1;
+	type = evhttp_find_header(
+	    evhttp_request_get_input_headers(r->ev), "Content-Type");
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0 ||
+	    (type[16] != '\0' && type[16] != ';' && type[16] != ' ')) {
+		fault_set(f, FAULT_MEDIA, "unsupported_media_type",
+		    "send the body as Content-Type: application/json");
+		return NULL;
+	}
 	if (len > HTTP_BODY_MAX) {
 		fault_set(f, FAULT_TOO_LARGE, "too_large",
 		    "the body is larger than %d bytes", HTTP_BODY_MAX);
@@ -411,8 +465,18 @@ http_body(struct req *r, struct fault *f)
 	}
 	if ((p = (const char *)evbuffer_pullup(in, -1)) == NULL)
 		log_fatalx("out of memory");
-	r->body = cJSON_ParseWithLength(p, len);
-	if (r->body == NULL) {
+	/* cJSON would cut a string at an escaped NUL: refuse both forms. */
+	if (memchr(p, '\0', len) != NULL ||
+	    memmem(p, len, "\\u0000", 6) != NULL) {
+		fault_set(
+		    f, FAULT_BAD, "bad_json", "the body holds a NUL byte");
+		return NULL;
+	}
+	r->body = cJSON_ParseWithLengthOpts(p, len, &end, 0);
+	while (r->body != NULL && end < p + len &&
+	    (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+		end++;
+	if (r->body == NULL || end != p + len) {
 		fault_set(
 		    f, FAULT_BAD, "bad_json", "the body is not valid JSON");
 		return NULL;
@@ -573,6 +637,96 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		http_error(r, 404, "not_found", "no such path");
 }
 
+/*
+ * Group commit: every queued write runs in its own savepoint inside one
+ * transaction; replies go out after the commit, or all become 503.
+ */
+static void
+http_batch_run(struct server *srv)
+{
+	struct batch_list list;
+	struct batch *b;
+	struct fault f;
+	int ok;
+
+	if (TAILQ_EMPTY(&srv->batch))
+		return;
+	TAILQ_INIT(&list);
+	TAILQ_CONCAT(&list, &srv->batch, entry);
+	ok = db_begin(srv->db) == DB_OK;
+	TAILQ_FOREACH(b, &list, entry)
+	{
+		if (ok && db_savepoint(srv->db) == DB_OK) {
+			if (b->fn(b->r, b->arg) == 0) {
+				if (db_release(srv->db) != DB_OK)
+					ok = 0;
+			} else
+				db_rollback_to(srv->db);
+		} else
+			ok = 0;
+	}
+	if (ok && db_commit(srv->db) != DB_OK)
+		ok = 0;
+	if (!ok) {
+		db_rollback(srv->db);
+		fault_set(&f, FAULT_UNAVAILABLE, "unavailable",
+		    "the database could not commit; nothing was recorded, "
+		    "retry with the same client_id");
+	}
+	while ((b = TAILQ_FIRST(&list)) != NULL) {
+		TAILQ_REMOVE(&list, b, entry);
+		if (!ok)
+			http_defer_fault(b->r, &f);
+		b->r->srv->pending--;
+		http_reply(b->r, b->r->status, http_take_later(b->r));
+		if (b->free != NULL)
+			b->free(b->arg);
+		free(b);
+	}
+}
+
+static void
+http_batch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	http_batch_run(arg);
+}
+
+/* Queues a write for the group commit that runs once this loop's
+ * requests are read; fn answers with http_defer, 0 to keep its work. */
+void
+http_batch(struct req *r, int (*fn)(struct req *, void *), void *arg,
+    void (*afree)(void *))
+{
+	struct batch *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		log_fatalx("out of memory");
+	b->r = r;
+	b->fn = fn;
+	b->arg = arg;
+	b->free = afree;
+	if (TAILQ_EMPTY(&r->srv->batch))
+		event_active(r->srv->batch_ev, EV_TIMEOUT, 0);
+	TAILQ_INSERT_TAIL(&r->srv->batch, b, entry);
+	r->srv->pending++;
+}
+
+void
+http_defer(struct req *r, int status, cJSON *v)
+{
+	cJSON_Delete(r->later);
+	r->status = status;
+	r->later = v;
+}
+
+void
+http_defer_fault(struct req *r, const struct fault *f)
+{
+	http_defer(r, fault_status(f), http_fault_json(f));
+}
+
 static void
 http_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -582,6 +736,7 @@ http_signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("signal %d: finishing requests in flight", (int)sig);
 	srv->stopping = 1;
+	http_batch_run(srv);
 	if (srv->sock != NULL) {
 		evhttp_del_accept_socket(srv->http, srv->sock);
 		srv->sock = NULL;
@@ -649,6 +804,13 @@ http_serve(struct db *db, const char *listen)
 		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 		snprintf(srv.url, sizeof(srv.url), "http://%s:%d", addr, p);
 	}
+	/* The group commit runs after every request of the loop is read. */
+	TAILQ_INIT(&srv.batch);
+	if (event_base_priority_init(srv.base, 3) != 0 ||
+	    (srv.batch_ev = event_new(srv.base, -1, 0, http_batch_cb, &srv)) ==
+	        NULL ||
+	    event_priority_set(srv.batch_ev, 2) != 0)
+		log_fatalx("libevent: batch event");
 	sigterm = evsignal_new(srv.base, SIGTERM, http_signal_cb, &srv);
 	sigint = evsignal_new(srv.base, SIGINT, http_signal_cb, &srv);
 	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
@@ -664,6 +826,8 @@ out:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
+	if (srv.batch_ev != NULL)
+		event_free(srv.batch_ev);
 	evhttp_free(srv.http);
 	event_base_free(srv.base);
 	return rc;

@@ -16,6 +16,10 @@ typedef void (*http_handler)(struct req *);
 
 /* http.c */
 int http_serve(struct db *, const char *);
+void http_batch(
+    struct req *, int (*)(struct req *, void *), void *, void (*)(void *));
+void http_defer(struct req *, int, cJSON *);
+void http_defer_fault(struct req *, const struct fault *);
 struct db *http_db(struct req *);
 const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
@@ -79,6 +83,23 @@ void res_donations_get(struct req *);
 void res_stock_list(struct req *);
 void res_stock_adjust(struct req *);
 void res_stock_movements(struct req *);
+/* res_households.c */
+void res_households_create(struct req *);
+void res_households_list(struct req *);
+void res_households_get(struct req *);
+void res_households_by_card(struct req *);
+void res_households_patch(struct req *);
+void res_households_ledger(struct req *);
+/* res_grants.c */
+void res_grants_policy_put(struct req *);
+void res_grants_policy_list(struct req *);
+void res_grants_monthly(struct req *);
+void res_grants_oneoff(struct req *);
+/* res_distributions.c */
+void res_distributions_create(struct req *);
+void res_distributions_list(struct req *);
+void res_distributions_get(struct req *);
+void res_distributions_void(struct req *);
 /* res_audit.c */
 void res_audit_list(struct req *);
 void res_health(struct req *);

@@ -137,6 +137,24 @@ main_keyfile(const char *dbpath)
 	return rc;
 }
 
+/* Loads the id-number key; serve refuses to run without it. */
+static int
+main_key(const char *dbpath)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s.key", dbpath);
+	if (household_setkey(path) != 0) {
+		fprintf(stderr,
+		    "cishan-server: cannot read the key file %s (made by "
+		    "'cishan-server init'; restore it from where you keep "
+		    "it safe, apart from database backups)\n",
+		    path);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 main_init(struct opts *o)
 {
@@ -197,15 +215,20 @@ main(int argc, char **argv)
 		return main_init(&o);
 	if (strcmp(cmd, "serve") == 0) {
 		db = main_open(o.db, MAIN_MIGRATE);
+		if (main_key(o.db) != 0) {
+			db_close(db);
+			return 1;
+		}
 		rc = http_serve(db, o.listen) == 0 ? 0 : 1;
 		db_close(db);
 		return rc;
 	}
 	if (strcmp(cmd, "demo") == 0) {
 		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE);
-		rc = demo_populate(db) == 0 ? 0 : 1;
-		if (rc == 0 && main_keyfile(o.db) != 0)
-			rc = 1;
+		rc = main_keyfile(o.db) == 0 && main_key(o.db) == 0 &&
+		        demo_populate(db) == 0
+		    ? 0
+		    : 1;
 		db_close(db);
 		return rc;
 	}

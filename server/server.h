@@ -40,6 +40,7 @@ enum fault_kind {
 	FAULT_METHOD,     /* 405 */
 	FAULT_CONFLICT,   /* 409 */
 	FAULT_TOO_LARGE,  /* 413 */
+	FAULT_MEDIA,      /* 415 */
 	FAULT_RULE,       /* 422 */
 	FAULT_INTERNAL,   /* 500 */
 	FAULT_UNAVAILABLE /* 503 */
@@ -80,7 +81,8 @@ int fault_db(struct fault *, int);
 int fault_status(const struct fault *);
 
 /* clock.c: the store's time; "today" and periods are in its zone. */
-#define CLOCK_DATE_LEN 11
+#define CLOCK_DATE_LEN   11
+#define CLOCK_PERIOD_LEN 8
 void clock_init(const char *);
 time_t clock_now(void);
 void clock_rfc3339(time_t, char *, size_t);
@@ -89,6 +91,9 @@ int clock_date_valid(const char *);
 int clock_period_valid(const char *);
 int clock_date_add(const char *, int64_t, char *);
 int clock_date_epoch(const char *, time_t *);
+int clock_period_bounds(const char *, char *, char *);
+int clock_period_prev(const char *, char *);
+void clock_period_now(char *);
 
 /* barcode.c */
 enum barcode_kind {
@@ -139,6 +144,54 @@ int stock_donation_post(struct db *, const struct actor *,
     const struct stock_donation *, struct db_donation *, int *, struct fault *);
 int stock_adjust(struct db *, const struct actor *, struct db_adjustment *,
     int *, struct fault *);
+
+/* household.c: the register of assisted households, and their privacy. */
+#define HOUSEHOLD_IDNUM_LEN 18
+struct household_new {
+	struct db_household h;
+	char id_number[HOUSEHOLD_IDNUM_LEN + 1];
+};
+int household_setkey(const char *);
+int household_idnum_check(const char *, char *);
+char household_idnum_checkchar(const char *);
+void household_mask_name(const char *, char *, size_t);
+void household_mask_phone(const char *, char *, size_t);
+int household_category_valid(const char *);
+int household_priority(const char *);
+const char *household_status(const struct db_household *);
+int household_active(const struct db_household *, const char *);
+int household_register(
+    struct db *, const struct actor *, struct household_new *, struct fault *);
+int household_update(struct db *, const struct actor *,
+    const struct db_household *, const char *, struct fault *);
+
+/* points.c: policies, grants, and the points ledger's rules. */
+int points_policy_put(
+    struct db *, const struct actor *, struct db_policy *, struct fault *);
+int points_grant_monthly(struct db *, const struct actor *, const char *,
+    struct db_grant_run *, struct fault *);
+int points_grant_oneoff(struct db *, const struct actor *, struct db_transfer *,
+    int *, struct fault *);
+
+/* distribution.c: the till's transaction, and its void. */
+struct dist_line_in {
+	char barcode[DB_BARCODE_MAX];
+	int64_t item_id;
+	int64_t quantity;
+};
+struct dist_request {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	char card[40];
+	int nlines;
+	struct dist_line_in lines[LIMIT_LINES];
+};
+int distribution_post(struct db *, const struct actor *,
+    const struct dist_request *, struct db_distribution *, int *,
+    struct fault *);
+int distribution_void(struct db *, const struct actor *, int64_t,
+    struct db_void *, int *, struct fault *);
 
 /* verify.c */
 int verify_run(struct db *, int);

@@ -134,7 +134,7 @@ stock_donation_post(struct db *db, const struct actor *who,
 	struct db_item it;
 	struct db_lot lot;
 	struct db_movement mv;
-	int64_t value;
+	int64_t value, total, on_hand;
 	char field[40];
 	int i, rc;
 
@@ -188,11 +188,16 @@ stock_donation_post(struct db *db, const struct actor *who,
 		lot.unit_value_fen = ln->unit_value_fen >= 0
 		    ? ln->unit_value_fen
 		    : it.unit_value_fen;
+		if (db_stock_of(db, it.id, &on_hand, &total) != DB_OK)
+			return stock_abort(db, f, 0);
 		if (__builtin_mul_overflow(
-		        lot.quantity, lot.unit_value_fen, &value)) {
+		        lot.quantity, lot.unit_value_fen, &value) ||
+		    __builtin_add_overflow(total, value, &total) ||
+		    __builtin_add_overflow(on_hand, lot.quantity, &on_hand)) {
 			snprintf(field, sizeof(field), "lines[%d].quantity", i);
 			fault_field(f, FAULT_BAD, "bad_field", field,
-			    "the line's value is too large");
+			    "the line would take the item's stock or its value "
+			    "past what can be counted");
 			return stock_abort(db, f, -1);
 		}
 		memcpy(lot.expires_on, ln->expires_on, sizeof(lot.expires_on));

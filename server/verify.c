@@ -33,6 +33,12 @@ verify_run(struct db *db, int quiet)
 	if ((n = db_verify_goods(db, verify_print, NULL)) < 0)
 		return -1;
 	total += n;
+	if ((n = db_verify_points(db, verify_print, NULL)) < 0)
+		return -1;
+	total += n;
+	if ((n = db_verify_distributions(db, verify_print, NULL)) < 0)
+		return -1;
+	total += n;
 	if (!quiet)
 		printf("%s: %d violation%s\n", total ? "FAILED" : "ok", total,
 		    total == 1 ? "" : "s");

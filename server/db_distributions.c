@@ -1,0 +1,378 @@
+/* Distributions, their lines, voids, receipts per till, limits taken. */
+#include <string.h>
+
+#include "db_int.h"
+
+static const char SQL_SAVEPOINT[] = "SAVEPOINT one";
+static const char SQL_RELEASE[] = "RELEASE one";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO one";
+static const char SQL_TILL_NEXT[] =
+    "INSERT INTO tills(id, last_receipt) VALUES (?1, 1) "
+    "ON CONFLICT(id) DO UPDATE SET last_receipt = last_receipt + 1 "
+    "RETURNING last_receipt";
+static const char SQL_DIST_INSERT[] =
+    "INSERT INTO distributions(client_id, req_hash, till_id, receipt_seq, "
+    "receipt_no, household_id, period, points_total, points_balance, "
+    "transfer_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, nullif(?10, 0), nullif(?11, 0), ?12)";
+#define DIST_COLS                                                              \
+	"d.id, d.client_id, d.req_hash, d.till_id, d.receipt_seq, "            \
+	"d.receipt_no, d.household_id, d.period, d.points_total, "             \
+	"d.points_balance, coalesce(d.transfer_id, 0), "                       \
+	"coalesce(d.user_id, 0), d.created_at, coalesce(v.id, 0) "             \
+	"FROM distributions d LEFT JOIN voids v ON v.distribution_id = d.id "
+static const char SQL_DIST_BY_CLIENT[] =
+    "SELECT " DIST_COLS "WHERE d.client_id = ?1";
+static const char SQL_DIST_BY_ID[] = "SELECT " DIST_COLS "WHERE d.id = ?1";
+static const char SQL_DIST_LIST[] =
+    "SELECT " DIST_COLS "WHERE d.id > ?1 AND d.created_at >= ?2 "
+    "AND d.created_at < ?3 AND (?4 = 0 OR d.household_id = ?4) "
+    "AND (?5 IS NULL OR d.till_id = ?5) ORDER BY d.id LIMIT ?6";
+static const char SQL_LINE_INSERT[] =
+    "INSERT INTO distribution_lines(distribution_id, item_id, quantity, "
+    "points, value_fen, monthly_limit) VALUES (?1, ?2, ?3, ?4, ?5, "
+    "nullif(?6, 0))";
+static const char SQL_LINES_OF[] =
+    "SELECT l.id, l.distribution_id, l.item_id, i.name, l.quantity, "
+    "l.points, l.value_fen, coalesce(l.monthly_limit, 0) FROM "
+    "distribution_lines l JOIN items i ON i.id = l.item_id "
+    "WHERE l.distribution_id = ?1 ORDER BY l.id";
+static const char SQL_LINE_LOTS[] =
+    "SELECT lot_id, -quantity FROM movements WHERE ref_id = ?1 "
+    "AND kind = 'distribute' ORDER BY id";
+static const char SQL_TAKEN[] =
+    "SELECT quantity FROM household_item_month WHERE household_id = ?1 "
+    "AND item_id = ?2 AND period = ?3";
+static const char SQL_VOID_INSERT[] =
+    "INSERT INTO voids(client_id, req_hash, distribution_id, reason, "
+    "transfer_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4, "
+    "nullif(?5, 0), nullif(?6, 0), ?7)";
+static const char SQL_VOID_BY_CLIENT[] =
+    "SELECT id, client_id, req_hash, distribution_id, reason, "
+    "coalesce(transfer_id, 0), coalesce(user_id, 0), created_at FROM voids "
+    "WHERE client_id = ?1";
+static const char SQL_LIMITS[] =
+    "SELECT i.id, i.name, i.monthly_limit, m.quantity FROM "
+    "household_item_month m JOIN items i ON i.id = m.item_id "
+    "WHERE m.household_id = ?1 AND m.period = ?2 "
+    "AND i.monthly_limit IS NOT NULL ORDER BY i.id";
+
+int
+db_savepoint(struct db *db)
+{
+	return db_step_done(db, db_stmt(db, SQL_SAVEPOINT), "savepoint");
+}
+
+int
+db_release(struct db *db)
+{
+	return db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
+}
+
+/* Undoes and ends the savepoint, leaving the outer transaction open. */
+void
+db_rollback_to(struct db *db)
+{
+	db_step_done(db, db_stmt(db, SQL_ROLLBACK_TO), "rollback to");
+	db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
+}
+
+/* The till's next receipt number: no gaps (it rolls back with its
+ * transaction), never reused. */
+int
+db_till_next(struct db *db, const char *till, int64_t *seq)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TILL_NEXT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		rc = sqlite3_step(st) == SQLITE_DONE ? DB_OK
+		                                     : db_fail(db, "till");
+	} else
+		rc = db_fail(db, "till");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_dist_insert(struct db *db, struct db_distribution *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_DIST_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, d->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, d->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->till_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, d->receipt_seq);
+	sqlite3_bind_text(st, 5, d->receipt_no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, d->household_id);
+	sqlite3_bind_text(st, 7, d->period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 8, d->points_total);
+	sqlite3_bind_int64(st, 9, d->points_balance);
+	sqlite3_bind_int64(st, 10, d->transfer_id);
+	sqlite3_bind_int64(st, 11, d->user_id);
+	sqlite3_bind_int64(st, 12, d->created_at);
+	if ((rc = db_step_done(db, st, "distribution insert")) == DB_OK)
+		d->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_dist_line_insert(struct db *db, struct db_dist_line *l)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_LINE_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, l->distribution_id);
+	sqlite3_bind_int64(st, 2, l->item_id);
+	sqlite3_bind_int64(st, 3, l->quantity);
+	sqlite3_bind_int64(st, 4, l->points);
+	sqlite3_bind_int64(st, 5, l->value_fen);
+	sqlite3_bind_int64(st, 6, l->monthly_limit);
+	if ((rc = db_step_done(db, st, "line insert")) == DB_OK)
+		l->id = db_last_id(db);
+	return rc;
+}
+
+static void
+db_dist_fill(sqlite3_stmt *st, struct db_distribution *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, d->client_id, sizeof(d->client_id));
+	db_col_blob(st, 2, d->req_hash, sizeof(d->req_hash));
+	db_col_text(st, 3, d->till_id, sizeof(d->till_id));
+	d->receipt_seq = sqlite3_column_int64(st, 4);
+	db_col_text(st, 5, d->receipt_no, sizeof(d->receipt_no));
+	d->household_id = sqlite3_column_int64(st, 6);
+	db_col_text(st, 7, d->period, sizeof(d->period));
+	d->points_total = sqlite3_column_int64(st, 8);
+	d->points_balance = sqlite3_column_int64(st, 9);
+	d->transfer_id = sqlite3_column_int64(st, 10);
+	d->user_id = sqlite3_column_int64(st, 11);
+	d->created_at = sqlite3_column_int64(st, 12);
+	d->void_id = sqlite3_column_int64(st, 13);
+}
+
+static int
+db_dist_one(struct db *db, sqlite3_stmt *st, struct db_distribution *d)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		db_dist_fill(st, d);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "distribution");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_dist_by_client(struct db *db, const char *cid, struct db_distribution *d)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_DIST_BY_CLIENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	return db_dist_one(db, st, d);
+}
+
+int
+db_dist_by_id(struct db *db, int64_t id, struct db_distribution *d)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_DIST_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_dist_one(db, st, d);
+}
+
+int
+db_dist_list(struct db *db, int64_t from, int64_t to, int64_t household,
+    const char *till, int64_t after, int limit, db_row_cb cb, void *arg)
+{
+	struct db_distribution d;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_DIST_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, from);
+	sqlite3_bind_int64(st, 3, to);
+	sqlite3_bind_int64(st, 4, household);
+	if (till != NULL)
+		sqlite3_bind_text(st, 5, till, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 6, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_dist_fill(st, &d);
+		if (cb(&d, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "distribution list");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_dist_lines(struct db *db, int64_t dist, db_row_cb cb, void *arg)
+{
+	struct db_dist_line l;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_LINES_OF)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, dist);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&l, 0, sizeof(l));
+		l.id = sqlite3_column_int64(st, 0);
+		l.distribution_id = sqlite3_column_int64(st, 1);
+		l.item_id = sqlite3_column_int64(st, 2);
+		db_col_text(st, 3, l.name, sizeof(l.name));
+		l.quantity = sqlite3_column_int64(st, 4);
+		l.points = sqlite3_column_int64(st, 5);
+		l.value_fen = sqlite3_column_int64(st, 6);
+		l.monthly_limit = sqlite3_column_int64(st, 7);
+		if (cb(&l, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "lines");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Each row: int64_t[2] = { lot id, quantity taken from it }. */
+int
+db_dist_line_lots(struct db *db, int64_t line, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	int64_t row[2];
+	int rc;
+
+	if ((st = db_stmt(db, SQL_LINE_LOTS)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, line);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		row[0] = sqlite3_column_int64(st, 0);
+		row[1] = sqlite3_column_int64(st, 1);
+		if (cb(row, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "line lots");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_taken(struct db *db, int64_t household, int64_t item, const char *period,
+    int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TAKEN)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, household);
+	sqlite3_bind_int64(st, 2, item);
+	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
+	*n = 0;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+	                                           : db_fail(db, "taken");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_void_insert(struct db *db, struct db_void *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_VOID_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, v->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, v->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, v->distribution_id);
+	sqlite3_bind_text(st, 4, v->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, v->transfer_id);
+	sqlite3_bind_int64(st, 6, v->user_id);
+	sqlite3_bind_int64(st, 7, v->created_at);
+	if ((rc = db_step_done(db, st, "void insert")) == DB_OK)
+		v->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_void_by_client(struct db *db, const char *cid, struct db_void *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_VOID_BY_CLIENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(v, 0, sizeof(*v));
+		v->id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, v->client_id, sizeof(v->client_id));
+		db_col_blob(st, 2, v->req_hash, sizeof(v->req_hash));
+		v->distribution_id = sqlite3_column_int64(st, 3);
+		db_col_text(st, 4, v->reason, sizeof(v->reason));
+		v->transfer_id = sqlite3_column_int64(st, 5);
+		v->user_id = sqlite3_column_int64(st, 6);
+		v->created_at = sqlite3_column_int64(st, 7);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "void");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The limited items a household has taken of in period. */
+int
+db_limit_list(struct db *db, int64_t household, const char *period,
+    db_row_cb cb, void *arg)
+{
+	struct db_limit l;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_LIMITS)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, household);
+	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&l, 0, sizeof(l));
+		l.item_id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, l.name, sizeof(l.name));
+		l.monthly_limit = sqlite3_column_int64(st, 2);
+		l.taken = sqlite3_column_int64(st, 3);
+		if (cb(&l, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "limits");
+	sqlite3_reset(st);
+	return rc;
+}

@@ -1,0 +1,474 @@
+/* Households, policies, and the points ledger's transfers. */
+#include <string.h>
+
+#include "db_int.h"
+
+static const char SQL_HOUSEHOLD_INSERT[] =
+    "INSERT INTO households(card_code, head_name, id_hash, id_last4, "
+    "members, category, street, phone, valid_from, valid_to, status, "
+    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+static const char SQL_ACCOUNT_INSERT[] =
+    "INSERT INTO accounts(kind, household_id) VALUES ('household', ?1)";
+static const char SQL_HOUSEHOLD_UPDATE[] =
+    "UPDATE households SET members = ?2, category = ?3, street = ?4, "
+    "phone = ?5, valid_from = ?6, valid_to = ?7, status = ?8 WHERE id = ?1";
+#define HOUSEHOLD_COLS                                                         \
+	"h.id, h.card_code, h.head_name, h.id_hash, h.id_last4, h.members, "   \
+	"h.category, h.street, h.phone, h.valid_from, h.valid_to, "            \
+	"h.status, h.created_at, a.id, a.balance FROM households h JOIN "      \
+	"accounts a ON a.household_id = h.id "
+static const char SQL_HOUSEHOLD_BY_ID[] =
+    "SELECT " HOUSEHOLD_COLS "WHERE h.id = ?1";
+static const char SQL_HOUSEHOLD_BY_CARD[] =
+    "SELECT " HOUSEHOLD_COLS "WHERE h.card_code = ?1";
+static const char SQL_HOUSEHOLD_BY_IDHASH[] =
+    "SELECT " HOUSEHOLD_COLS "WHERE h.id_hash = ?1";
+static const char SQL_HOUSEHOLD_LIST[] =
+    "SELECT " HOUSEHOLD_COLS "WHERE h.id > ?1 "
+    "AND (?2 IS NULL OR h.card_code = ?2 OR h.head_name LIKE ?3 "
+    "ESCAPE '\\') AND (?4 IS NULL OR h.category = ?4) "
+    "AND (?5 IS NULL OR h.valid_to <= ?5) ORDER BY h.id LIMIT ?6";
+static const char SQL_POLICY_PUT[] =
+    "INSERT INTO policies(category, monthly_points, per_member_points, "
+    "carry_over, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(category) DO UPDATE SET "
+    "monthly_points = excluded.monthly_points, "
+    "per_member_points = excluded.per_member_points, "
+    "carry_over = excluded.carry_over, updated_at = excluded.updated_at";
+static const char SQL_POLICY_GET[] =
+    "SELECT category, monthly_points, per_member_points, carry_over, "
+    "updated_at FROM policies WHERE category = ?1";
+static const char SQL_POLICY_LIST[] =
+    "SELECT category, monthly_points, per_member_points, carry_over, "
+    "updated_at FROM policies ORDER BY category";
+static const char SQL_TRANSFER_MAX[] =
+    "SELECT coalesce(max(id), 0) FROM transfers";
+static const char SQL_TRANSFER_SUM_SINCE[] =
+    "SELECT count(*), coalesce(sum(amount), 0) FROM transfers "
+    "WHERE id > ?1 AND kind = ?2";
+/*
+ * Unused points of the period before expire, for categories that do not
+ * carry over, as each household enters the new period (before its grant).
+ */
+static const char SQL_EXPIRE_RUN[] =
+    "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
+    "household_id, period, reason, at, user_id) "
+    "SELECT a.id, 4, a.balance, 'expire', h.id, ?1, "
+    "'unused points expire at the end of the period', ?3, nullif(?4, 0) "
+    "FROM households h JOIN policies p ON p.category = h.category "
+    "AND p.carry_over = 0 JOIN accounts a ON a.household_id = h.id "
+    "WHERE a.balance > 0 AND NOT EXISTS (SELECT 1 FROM transfers t "
+    "WHERE t.household_id = h.id AND t.period = ?1 AND t.kind = 'expire') "
+    "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
+    "AND t.period = ?2 AND t.kind = 'grant_monthly')";
+/* Every household active in the period, once (a unique index holds it). */
+static const char SQL_GRANT_RUN[] =
+    "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
+    "household_id, period, reason, at, user_id) "
+    "SELECT 1, a.id, p.monthly_points + p.per_member_points * h.members, "
+    "'grant_monthly', h.id, ?1, 'monthly grant', ?4, nullif(?5, 0) "
+    "FROM households h JOIN policies p ON p.category = h.category "
+    "JOIN accounts a ON a.household_id = h.id "
+    "WHERE h.status = 'active' AND h.valid_from <= ?3 AND h.valid_to >= ?2 "
+    "AND p.monthly_points + p.per_member_points * h.members > 0 "
+    "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
+    "AND t.period = ?1 AND t.kind = 'grant_monthly')";
+static const char SQL_TRANSFER_INSERT[] =
+    "INSERT INTO transfers(client_id, req_hash, debit_account, "
+    "credit_account, amount, kind, household_id, period, reason, ref_id, "
+    "at, user_id) VALUES (nullif(?1, ''), ?2, ?3, ?4, ?5, ?6, ?7, "
+    "nullif(?8, ''), ?9, nullif(?10, 0), ?11, nullif(?12, 0))";
+#define TRANSFER_COLS                                                          \
+	"id, coalesce(client_id, ''), req_hash, debit_account, "               \
+	"credit_account, amount, kind, household_id, coalesce(period, ''), "   \
+	"reason, coalesce(ref_id, 0), at, coalesce(user_id, 0) FROM "          \
+	"transfers "
+static const char SQL_TRANSFER_BY_CLIENT[] =
+    "SELECT " TRANSFER_COLS "WHERE client_id = ?1";
+static const char SQL_TRANSFER_LIST[] =
+    "SELECT " TRANSFER_COLS "WHERE household_id = ?1 "
+    "AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3";
+
+static void
+db_household_fill(sqlite3_stmt *st, struct db_household *h)
+{
+	memset(h, 0, sizeof(*h));
+	h->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, h->card_code, sizeof(h->card_code));
+	db_col_text(st, 2, h->head_name, sizeof(h->head_name));
+	db_col_blob(st, 3, h->id_hash, sizeof(h->id_hash));
+	db_col_text(st, 4, h->id_last4, sizeof(h->id_last4));
+	h->members = sqlite3_column_int64(st, 5);
+	db_col_text(st, 6, h->category, sizeof(h->category));
+	db_col_text(st, 7, h->street, sizeof(h->street));
+	db_col_text(st, 8, h->phone, sizeof(h->phone));
+	db_col_text(st, 9, h->valid_from, sizeof(h->valid_from));
+	db_col_text(st, 10, h->valid_to, sizeof(h->valid_to));
+	db_col_text(st, 11, h->status, sizeof(h->status));
+	h->created_at = sqlite3_column_int64(st, 12);
+	h->account_id = sqlite3_column_int64(st, 13);
+	h->balance = sqlite3_column_int64(st, 14);
+}
+
+int
+db_household_insert(struct db *db, struct db_household *h)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, h->card_code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, h->head_name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, h->id_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, h->id_last4, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, h->members);
+	sqlite3_bind_text(st, 6, h->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, h->street, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, h->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, h->valid_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, h->valid_to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, h->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 12, h->created_at);
+	if ((rc = db_step_done(db, st, "household insert")) != DB_OK)
+		return rc;
+	h->id = db_last_id(db);
+	if ((st = db_stmt(db, SQL_ACCOUNT_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, h->id);
+	if ((rc = db_step_done(db, st, "account insert")) != DB_OK)
+		return rc;
+	h->account_id = db_last_id(db);
+	return DB_OK;
+}
+
+int
+db_household_update(struct db *db, const struct db_household *h)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_UPDATE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, h->id);
+	sqlite3_bind_int64(st, 2, h->members);
+	sqlite3_bind_text(st, 3, h->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, h->street, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, h->phone, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, h->valid_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, h->valid_to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, h->status, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "household update");
+}
+
+static int
+db_household_one(struct db *db, sqlite3_stmt *st, struct db_household *h)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		db_household_fill(st, h);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "household");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_household_by_id(struct db *db, int64_t id, struct db_household *h)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_household_one(db, st, h);
+}
+
+int
+db_household_by_card(struct db *db, const char *card, struct db_household *h)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_CARD)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, card, -1, SQLITE_STATIC);
+	return db_household_one(db, st, h);
+}
+
+int
+db_household_by_idhash(
+    struct db *db, const unsigned char *hash, struct db_household *h)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_IDHASH)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
+	return db_household_one(db, st, h);
+}
+
+/* q: a card code or part of a name; before: validity ends on or before. */
+int
+db_household_list(struct db *db, const char *q, const char *category,
+    const char *before, int64_t after, int limit, db_row_cb cb, void *arg)
+{
+	struct db_household h;
+	sqlite3_stmt *st;
+	char like[2 * DB_NAME_MAX + 3];
+	size_t i, n = 0;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, after);
+	if (q != NULL && *q != '\0') {
+		sqlite3_bind_text(st, 2, q, -1, SQLITE_TRANSIENT);
+		like[n++] = '%';
+		for (i = 0; q[i] != '\0' && n + 4 < sizeof(like); i++) {
+			if (strchr("%_\\", q[i]) != NULL)
+				like[n++] = '\\';
+			like[n++] = q[i];
+		}
+		like[n++] = '%';
+		like[n] = '\0';
+		sqlite3_bind_text(st, 3, like, -1, SQLITE_TRANSIENT);
+	}
+	if (category != NULL)
+		sqlite3_bind_text(st, 4, category, -1, SQLITE_TRANSIENT);
+	if (before != NULL)
+		sqlite3_bind_text(st, 5, before, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 6, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_household_fill(st, &h);
+		if (cb(&h, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "household list");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_policy_put(struct db *db, const struct db_policy *p)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_POLICY_PUT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, p->category, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, p->monthly_points);
+	sqlite3_bind_int64(st, 3, p->per_member_points);
+	sqlite3_bind_int(st, 4, p->carry_over);
+	sqlite3_bind_int64(st, 5, p->updated_at);
+	return db_step_done(db, st, "policy put");
+}
+
+static void
+db_policy_fill(sqlite3_stmt *st, struct db_policy *p)
+{
+	memset(p, 0, sizeof(*p));
+	db_col_text(st, 0, p->category, sizeof(p->category));
+	p->monthly_points = sqlite3_column_int64(st, 1);
+	p->per_member_points = sqlite3_column_int64(st, 2);
+	p->carry_over = sqlite3_column_int(st, 3);
+	p->updated_at = sqlite3_column_int64(st, 4);
+}
+
+int
+db_policy_get(struct db *db, const char *category, struct db_policy *p)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_POLICY_GET)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_policy_fill(st, p);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "policy");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_policy_list(struct db *db, db_row_cb cb, void *arg)
+{
+	struct db_policy p;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_POLICY_LIST)) == NULL)
+		return DB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_policy_fill(st, &p);
+		if (cb(&p, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "policy list");
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int
+db_sum_since(
+    struct db *db, int64_t since, const char *kind, int64_t *n, int64_t *sum)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TRANSFER_SUM_SINCE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		*sum = sqlite3_column_int64(st, 1);
+		rc = DB_OK;
+	} else
+		rc = db_fail(db, "transfer sum");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/*
+ * One period's run, inside the caller's transaction: expire what is left
+ * of prev where policy says so, then grant period (first..last) once.
+ */
+int
+db_grant_monthly(struct db *db, const char *period, const char *prev,
+    const char *first, const char *last, int64_t at, int64_t user,
+    struct db_grant_run *run)
+{
+	sqlite3_stmt *st;
+	int64_t mark;
+	int rc;
+
+	memset(run, 0, sizeof(*run));
+	if ((st = db_stmt(db, SQL_TRANSFER_MAX)) == NULL)
+		return DB_ERR;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_fail(db, "transfer max");
+		sqlite3_reset(st);
+		return rc;
+	}
+	mark = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if ((st = db_stmt(db, SQL_EXPIRE_RUN)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	sqlite3_bind_int64(st, 4, user);
+	if ((rc = db_step_done(db, st, "expire run")) != DB_OK)
+		return rc;
+	if ((st = db_stmt(db, SQL_GRANT_RUN)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, at);
+	sqlite3_bind_int64(st, 5, user);
+	if ((rc = db_step_done(db, st, "grant run")) != DB_OK)
+		return rc;
+	if ((rc = db_sum_since(db, mark, "expire", &run->expired_households,
+	         &run->expired_points)) != DB_OK)
+		return rc;
+	return db_sum_since(
+	    db, mark, "grant_monthly", &run->households, &run->points);
+}
+
+int
+db_transfer_insert(struct db *db, struct db_transfer *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TRANSFER_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, t->client_id, -1, SQLITE_STATIC);
+	if (t->client_id[0] != '\0')
+		sqlite3_bind_blob(st, 2, t->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, t->debit_account);
+	sqlite3_bind_int64(st, 4, t->credit_account);
+	sqlite3_bind_int64(st, 5, t->amount);
+	sqlite3_bind_text(st, 6, t->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, t->household_id);
+	sqlite3_bind_text(st, 8, t->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, t->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, t->ref_id);
+	sqlite3_bind_int64(st, 11, t->at);
+	sqlite3_bind_int64(st, 12, t->user_id);
+	if ((rc = db_step_done(db, st, "transfer insert")) == DB_OK)
+		t->id = db_last_id(db);
+	return rc;
+}
+
+static void
+db_transfer_fill(sqlite3_stmt *st, struct db_transfer *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, t->client_id, sizeof(t->client_id));
+	db_col_blob(st, 2, t->req_hash, sizeof(t->req_hash));
+	t->debit_account = sqlite3_column_int64(st, 3);
+	t->credit_account = sqlite3_column_int64(st, 4);
+	t->amount = sqlite3_column_int64(st, 5);
+	db_col_text(st, 6, t->kind, sizeof(t->kind));
+	t->household_id = sqlite3_column_int64(st, 7);
+	db_col_text(st, 8, t->period, sizeof(t->period));
+	db_col_text(st, 9, t->reason, sizeof(t->reason));
+	t->ref_id = sqlite3_column_int64(st, 10);
+	t->at = sqlite3_column_int64(st, 11);
+	t->user_id = sqlite3_column_int64(st, 12);
+}
+
+int
+db_transfer_by_client(struct db *db, const char *cid, struct db_transfer *t)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TRANSFER_BY_CLIENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_transfer_fill(st, t);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "transfer");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* A household's transfers, newest first; before: an id to continue at. */
+int
+db_transfer_list(struct db *db, int64_t household, int64_t before, int limit,
+    db_row_cb cb, void *arg)
+{
+	struct db_transfer t;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TRANSFER_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, household);
+	sqlite3_bind_int64(st, 2, before);
+	sqlite3_bind_int(st, 3, limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_transfer_fill(st, &t);
+		if (cb(&t, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "transfer list");
+	sqlite3_reset(st);
+	return rc;
+}

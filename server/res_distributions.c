@@ -1,0 +1,306 @@
+/*
+ * /api/v1/distributions: the till's transaction. Posts that arrive
+ * together are committed together (http_batch), each in its own
+ * savepoint, so one refusal does not undo its neighbours and one fsync
+ * serves them all. A reply goes out only after its commit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+static int
+res_distributions_lot(const void *row, void *arg)
+{
+	cJSON_AddItemToArray(arg, json_int_item(((const int64_t *)row)[0]));
+	return 0;
+}
+
+struct res_distributions_ctx {
+	struct db *db;
+	cJSON *lines;
+	int failed;
+};
+
+static int
+res_distributions_line(const void *row, void *arg)
+{
+	const struct db_dist_line *l = row;
+	struct res_distributions_ctx *c = arg;
+	cJSON *o = json_new(), *lots;
+
+	json_add_int(o, "item_id", l->item_id);
+	json_add_str(o, "name", l->name);
+	json_add_int(o, "quantity", l->quantity);
+	json_add_int(o, "points", l->points);
+	json_add_int(o, "value_fen", l->value_fen);
+	lots = cJSON_CreateArray();
+	cJSON_AddItemToObject(o, "lot_ids", lots);
+	cJSON_AddItemToArray(c->lines, o);
+	if (db_dist_line_lots(c->db, l->id, res_distributions_lot, lots) !=
+	    DB_OK)
+		c->failed = 1;
+	return c->failed;
+}
+
+/* The distribution as first answered; NULL if the database failed. */
+static cJSON *
+res_distributions_json(struct db *db, const struct db_distribution *d, int full)
+{
+	struct res_distributions_ctx c;
+	cJSON *o = json_new();
+
+	json_add_int(o, "id", d->id);
+	json_add_str(o, "client_id", d->client_id);
+	json_add_str(o, "receipt_no", d->receipt_no);
+	json_add_str(o, "till_id", d->till_id);
+	json_add_int(o, "household_id", d->household_id);
+	json_add_str(o, "period", d->period);
+	json_add_int(o, "points_total", d->points_total);
+	json_add_int(o, "points_balance", d->points_balance);
+	json_add_time(o, "created_at", (time_t)d->created_at);
+	if (full) {
+		json_add_bool(o, "voided", d->void_id != 0);
+		if (d->user_id > 0)
+			json_add_int(o, "cashier_id", d->user_id);
+	}
+	memset(&c, 0, sizeof(c));
+	c.db = db;
+	c.lines = cJSON_CreateArray();
+	cJSON_AddItemToObject(o, "lines", c.lines);
+	if (db_dist_lines(db, d->id, res_distributions_line, &c) != DB_OK ||
+	    c.failed) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int
+res_distributions_parse(
+    const cJSON *b, struct dist_request *in, struct fault *f)
+{
+	struct dist_line_in *ln;
+	const cJSON *lines, *l;
+	size_t i;
+	int k, has_code, has_id;
+
+	if (json_client_id(b, in->client_id, sizeof(in->client_id), f) < 0 ||
+	    json_str(b, "till_id", 1, 32, in->till_id, sizeof(in->till_id), f) <
+	        0 ||
+	    json_str(
+	        b, "household_card", 1, 32, in->card, sizeof(in->card), f) < 0)
+		return -1;
+	for (i = 0; in->till_id[i] != '\0'; i++)
+		if (strchr(
+		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		        "0123456789-_",
+		        in->till_id[i]) == NULL)
+			return fault_field(f, FAULT_BAD, "bad_field", "till_id",
+			    "till_id: letters, digits, '-' and '_' only");
+	if ((lines = json_array(b, "lines", 1, LIMIT_LINES, &in->nlines, f)) ==
+	    NULL)
+		return -1;
+	if (in->nlines == 0)
+		return fault_field(f, FAULT_BAD, "bad_field", "lines",
+		    "a distribution needs at least one line");
+	for (k = 0; k < in->nlines; k++) {
+		l = cJSON_GetArrayItem(lines, k);
+		ln = &in->lines[k];
+		if (json_object(l, "", f) < 0)
+			goto fail;
+		has_code =
+		    cJSON_GetObjectItemCaseSensitive(l, "barcode") != NULL;
+		has_id = cJSON_GetObjectItemCaseSensitive(l, "item_id") != NULL;
+		if (has_code == has_id) {
+			fault_field(f, FAULT_BAD,
+			    has_code ? "bad_field" : "missing_field", "barcode",
+			    "give a barcode or an item_id");
+			goto fail;
+		}
+		if ((has_code &&
+		        json_str(l, "barcode", 1, DB_BARCODE_MAX - 2,
+		            ln->barcode, sizeof(ln->barcode), f) < 0) ||
+		    (has_id &&
+		        json_int(l, "item_id", 1, 1, INT64_MAX, &ln->item_id,
+		            f) < 0) ||
+		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity,
+		        f) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	json_prefix(f, "lines", k);
+	return -1;
+}
+
+/* Runs inside the batch's transaction, in its own savepoint. */
+static int
+res_distributions_post(struct req *r, void *arg)
+{
+	struct dist_request *in = arg;
+	struct db_distribution d;
+	struct fault f;
+	cJSON *o;
+	int replayed;
+
+	memset(&f, 0, sizeof(f));
+	if (distribution_post(
+	        http_db(r), http_actor(r), in, &d, &replayed, &f) != 0) {
+		http_defer_fault(r, &f);
+		return -1;
+	}
+	if ((o = res_distributions_json(http_db(r), &d, 0)) == NULL) {
+		fault_db(&f, DB_ERR);
+		http_defer_fault(r, &f);
+		return -1;
+	}
+	http_defer(r, replayed ? 200 : 201, o);
+	return 0;
+}
+
+void
+res_distributions_create(struct req *r)
+{
+	struct dist_request *in;
+	struct fault f;
+	const cJSON *b;
+
+	memset(&f, 0, sizeof(f));
+	if ((in = calloc(1, sizeof(*in))) == NULL)
+		log_fatalx("out of memory");
+	if ((b = http_body(r, &f)) == NULL ||
+	    res_distributions_parse(b, in, &f) != 0) {
+		free(in);
+		http_fault(r, &f);
+		return;
+	}
+	memcpy(in->req_hash, http_body_hash(r), 32);
+	http_batch(r, res_distributions_post, in, free);
+}
+
+void
+res_distributions_void(struct req *r)
+{
+	struct db_void v;
+	struct fault f;
+	const cJSON *b;
+	cJSON *o;
+	int64_t id;
+	int replayed;
+
+	memset(&f, 0, sizeof(f));
+	memset(&v, 0, sizeof(v));
+	if (http_id_arg(r, 0, &id) != 0) {
+		http_error(r, 404, "not_found", "no such distribution");
+		return;
+	}
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_client_id(b, v.client_id, sizeof(v.client_id), &f) < 0 ||
+	    json_str(b, "reason", 1, 190, v.reason, sizeof(v.reason), &f) < 0)
+		goto fail;
+	memcpy(v.req_hash, http_body_hash(r), 32);
+	if (distribution_void(
+	        http_db(r), http_actor(r), id, &v, &replayed, &f) != 0)
+		goto fail;
+	o = json_new();
+	json_add_int(o, "id", v.id);
+	json_add_str(o, "client_id", v.client_id);
+	json_add_int(o, "distribution_id", v.distribution_id);
+	json_add_str(o, "reason", v.reason);
+	json_add_time(o, "created_at", (time_t)v.created_at);
+	http_reply(r, replayed ? 200 : 201, o);
+	return;
+fail:
+	http_fault(r, &f);
+}
+
+void
+res_distributions_get(struct req *r)
+{
+	struct db_distribution d;
+	cJSON *o;
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_dist_by_id(http_db(r), id, &d);
+	if (rc == DB_NONE) {
+		http_error(r, 404, "not_found", "no such distribution");
+		return;
+	}
+	if (rc != DB_OK ||
+	    (o = res_distributions_json(http_db(r), &d, 1)) == NULL) {
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	http_reply(r, 200, o);
+}
+
+struct res_distributions_page {
+	struct db *db;
+	cJSON *items;
+	int64_t last;
+	int n;
+	int failed;
+};
+
+static int
+res_distributions_row(const void *row, void *arg)
+{
+	const struct db_distribution *d = row;
+	struct res_distributions_page *p = arg;
+	cJSON *o;
+
+	if ((o = res_distributions_json(p->db, d, 1)) == NULL) {
+		p->failed = 1;
+		return 1;
+	}
+	cJSON_AddItemToArray(p->items, o);
+	p->last = d->id;
+	p->n++;
+	return 0;
+}
+
+void
+res_distributions_list(struct req *r)
+{
+	struct res_distributions_page p;
+	struct fault f;
+	const char *s, *till;
+	char *end;
+	int64_t after, from, to, household = 0;
+	int limit;
+
+	memset(&f, 0, sizeof(f));
+	if (http_page(r, &limit, &after, &f) != 0 ||
+	    http_range(r, &from, &to, &f) != 0)
+		goto fail;
+	if ((s = http_query(r, "household_id")) != NULL) {
+		household = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || household <= 0) {
+			fault_field(&f, FAULT_BAD, "bad_field", "household_id",
+			    "household_id must be a positive integer");
+			goto fail;
+		}
+	}
+	if ((till = http_query(r, "till_id")) != NULL && strlen(till) > 32) {
+		fault_field(&f, FAULT_BAD, "bad_field", "till_id",
+		    "till_id is at most 32 characters");
+		goto fail;
+	}
+	memset(&p, 0, sizeof(p));
+	p.db = http_db(r);
+	p.items = cJSON_CreateArray();
+	if (db_dist_list(p.db, from, to, household, till, after, limit,
+	        res_distributions_row, &p) != DB_OK ||
+	    p.failed) {
+		cJSON_Delete(p.items);
+		fault_db(&f, DB_ERR);
+		goto fail;
+	}
+	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	return;
+fail:
+	http_fault(r, &f);
+}

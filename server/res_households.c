@@ -1,0 +1,340 @@
+/*
+ * /api/v1/households: the register. What a response carries depends on
+ * who asks: managers see names and phones whole, everyone else masked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+static const char *const res_households_cats[] = {
+    "tekun", "dibao", "emergency", "illness", "low_income", "other", NULL};
+
+static int
+res_households_full(struct req *r)
+{
+	return (http_actor(r)->role & (ROLE_ADMIN | ROLE_MANAGER)) != 0;
+}
+
+static int
+res_households_limit(const void *row, void *arg)
+{
+	const struct db_limit *l = row;
+	cJSON *o = json_new();
+
+	json_add_int(o, "item_id", l->item_id);
+	json_add_str(o, "name", l->name);
+	json_add_int(o, "monthly_limit", l->monthly_limit);
+	json_add_int(o, "taken", l->taken);
+	json_add_int(o, "remaining",
+	    l->taken < l->monthly_limit ? l->monthly_limit - l->taken : 0);
+	cJSON_AddItemToArray(arg, o);
+	return 0;
+}
+
+/* The household as role may see it; limits: this period's, if asked. */
+static cJSON *
+res_households_json(struct req *r, const struct db_household *h, int limits)
+{
+	cJSON *o = json_new(), *l;
+	char masked[DB_NAME_MAX + 8], period[CLOCK_PERIOD_LEN];
+	int full = res_households_full(r);
+
+	json_add_int(o, "id", h->id);
+	json_add_str(o, "card_code", h->card_code);
+	household_mask_name(h->head_name, masked, sizeof(masked));
+	json_add_str(o, "name_masked", masked);
+	if (full) {
+		json_add_str(o, "head_name", h->head_name);
+		json_add_str(o, "id_last4", h->id_last4);
+		json_add_str(o, "street", h->street);
+		json_add_str(o, "phone", h->phone);
+	} else {
+		household_mask_phone(h->phone, masked, sizeof(masked));
+		json_add_str(o, "phone", masked);
+	}
+	json_add_int(o, "members", h->members);
+	json_add_str(o, "category", h->category);
+	json_add_bool(o, "priority", household_priority(h->category) == 1);
+	json_add_int(o, "priority_rank", household_priority(h->category));
+	json_add_str(o, "valid_from", h->valid_from);
+	json_add_str(o, "valid_to", h->valid_to);
+	json_add_str(o, "status", household_status(h));
+	json_add_int(o, "points", h->balance);
+	if (limits) {
+		l = cJSON_CreateArray();
+		cJSON_AddItemToObject(o, "limits", l);
+		clock_period_now(period);
+		if (db_limit_list(http_db(r), h->id, period,
+		        res_households_limit, l) != DB_OK)
+			log_warnx("households: limits of %lld unavailable",
+			    (long long)h->id);
+	}
+	return o;
+}
+
+static int
+res_households_fields(const cJSON *b, struct db_household *h, int create,
+    char *changed, size_t size, struct fault *f)
+{
+	int cat = -1, n, len = 0;
+
+	if (json_int(b, "members", create, 1, 50, &h->members, f) < 0 ||
+	    (n = json_enum(
+	         b, "category", create, res_households_cats, &cat, f)) < 0 ||
+	    json_str(b, "street", create, 100, h->street, sizeof(h->street),
+	        f) < 0 ||
+	    json_str(b, "valid_from", create, 10, h->valid_from,
+	        sizeof(h->valid_from), f) < 0 ||
+	    json_str(b, "valid_to", create, 10, h->valid_to,
+	        sizeof(h->valid_to), f) < 0 ||
+	    json_str(b, "status", 0, 10, h->status, sizeof(h->status), f) < 0)
+		return -1;
+	if (cat >= 0)
+		snprintf(h->category, sizeof(h->category), "%s",
+		    res_households_cats[cat]);
+	/* A phone may be cleared with "" or null on update. */
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b, "phone")) &&
+	    cJSON_GetObjectItemCaseSensitive(b, "phone")->valuestring[0] ==
+	        '\0')
+		h->phone[0] = '\0';
+	else if (json_str(b, "phone", 0, 20, h->phone, sizeof(h->phone), f) < 0)
+		return -1;
+	if (changed != NULL) {
+		static const char *const keys[] = {"members", "category",
+		    "street", "valid_from", "valid_to", "status", "phone",
+		    NULL};
+		int i;
+
+		changed[0] = '\0';
+		for (i = 0; keys[i] != NULL; i++)
+			if (cJSON_GetObjectItemCaseSensitive(b, keys[i]) &&
+			    len < (int)size)
+				len +=
+				    snprintf(changed + len, size - (size_t)len,
+				        "%s%s", len ? "," : "", keys[i]);
+	}
+	return 0;
+}
+
+void
+res_households_create(struct req *r)
+{
+	struct household_new in;
+	struct fault f;
+	const cJSON *b;
+
+	memset(&f, 0, sizeof(f));
+	memset(&in, 0, sizeof(in));
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_str(b, "card_code", 1, 32, in.h.card_code,
+	        sizeof(in.h.card_code), &f) < 0 ||
+	    json_str(b, "head_name", 1, 60, in.h.head_name,
+	        sizeof(in.h.head_name), &f) < 0 ||
+	    json_str(b, "id_number", 1, 30, in.id_number, sizeof(in.id_number),
+	        &f) < 0 ||
+	    res_households_fields(b, &in.h, 1, NULL, 0, &f) < 0 ||
+	    household_register(http_db(r), http_actor(r), &in, &f) != 0) {
+		http_fault(r, &f);
+		return;
+	}
+	http_reply(r, 201, res_households_json(r, &in.h, 0));
+}
+
+static int
+res_households_load(struct req *r, struct db_household *h)
+{
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_household_by_id(http_db(r), id, h);
+	if (rc == DB_NONE)
+		http_error(r, 404, "not_found", "no such household");
+	else if (rc != DB_OK)
+		http_error(r, 500, "internal", "the database failed");
+	return rc == DB_OK ? 0 : -1;
+}
+
+void
+res_households_get(struct req *r)
+{
+	struct db_household h;
+
+	if (res_households_load(r, &h) == 0)
+		http_reply(r, 200, res_households_json(r, &h, 1));
+}
+
+void
+res_households_by_card(struct req *r)
+{
+	struct db_household h;
+	const char *card = http_arg(r, 0);
+	int rc;
+
+	rc = strlen(card) > 32 ? DB_NONE
+	                       : db_household_by_card(http_db(r), card, &h);
+	if (rc == DB_OK)
+		http_reply(r, 200, res_households_json(r, &h, 1));
+	else if (rc == DB_NONE)
+		http_error(r, 404, "not_found", "no household has this card");
+	else
+		http_error(r, 500, "internal", "the database failed");
+}
+
+void
+res_households_patch(struct req *r)
+{
+	struct db_household h;
+	struct fault f;
+	const cJSON *b;
+	char changed[128];
+
+	memset(&f, 0, sizeof(f));
+	if (res_households_load(r, &h) != 0)
+		return;
+	if ((b = http_body(r, &f)) == NULL ||
+	    res_households_fields(b, &h, 0, changed, sizeof(changed), &f) < 0 ||
+	    household_update(http_db(r), http_actor(r), &h, changed, &f) != 0) {
+		http_fault(r, &f);
+		return;
+	}
+	http_reply(r, 200, res_households_json(r, &h, 0));
+}
+
+struct res_households_page {
+	struct req *r;
+	cJSON *items;
+	const char *status;
+	int64_t last;
+	int n;
+};
+
+static int
+res_households_row(const void *row, void *arg)
+{
+	const struct db_household *h = row;
+	struct res_households_page *p = arg;
+
+	p->last = h->id;
+	p->n++;
+	if (p->status == NULL || strcmp(p->status, household_status(h)) == 0)
+		cJSON_AddItemToArray(p->items, res_households_json(p->r, h, 0));
+	return 0;
+}
+
+void
+res_households_list(struct req *r)
+{
+	struct res_households_page p;
+	struct fault f;
+	const char *q, *cat, *days;
+	char today[CLOCK_DATE_LEN], before[CLOCK_DATE_LEN];
+	char *end;
+	int64_t after;
+	long long n;
+	int limit;
+
+	memset(&f, 0, sizeof(f));
+	memset(&p, 0, sizeof(p));
+	if (http_page(r, &limit, &after, &f) != 0)
+		goto fail;
+	q = http_query(r, "q");
+	cat = http_query(r, "category");
+	p.status = http_query(r, "status");
+	if ((q != NULL && strlen(q) > 60) ||
+	    (cat != NULL && !household_category_valid(cat))) {
+		fault_field(&f, FAULT_BAD, "bad_field", q ? "q" : "category",
+		    "q is at most 60 bytes; category one of the six");
+		goto fail;
+	}
+	if (p.status != NULL && strcmp(p.status, "active") &&
+	    strcmp(p.status, "suspended") && strcmp(p.status, "expired")) {
+		fault_field(&f, FAULT_BAD, "bad_field", "status",
+		    "status must be active, suspended or expired");
+		goto fail;
+	}
+	before[0] = '\0';
+	if ((days = http_query(r, "expiring_within_days")) != NULL) {
+		n = strtoll(days, &end, 10);
+		if (*days == '\0' || *end != '\0' || n < 0 || n > 3650) {
+			fault_field(&f, FAULT_BAD, "bad_field",
+			    "expiring_within_days",
+			    "expiring_within_days must be 0 to 3650");
+			goto fail;
+		}
+		clock_today(today);
+		clock_date_add(today, n, before);
+	}
+	p.r = r;
+	p.items = cJSON_CreateArray();
+	if (db_household_list(http_db(r), q, cat, before[0] ? before : NULL,
+	        after, limit, res_households_row, &p) != DB_OK) {
+		cJSON_Delete(p.items);
+		fault_db(&f, DB_ERR);
+		goto fail;
+	}
+	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	return;
+fail:
+	http_fault(r, &f);
+}
+
+struct res_ledger_page {
+	cJSON *items;
+	int64_t account;
+	int64_t last;
+	int n;
+};
+
+static int
+res_households_transfer(const void *row, void *arg)
+{
+	const struct db_transfer *t = row;
+	struct res_ledger_page *p = arg;
+	cJSON *o = json_new();
+
+	json_add_int(o, "id", t->id);
+	json_add_str(o, "kind", t->kind);
+	json_add_int(o, "points",
+	    t->credit_account == p->account ? t->amount : -t->amount);
+	if (t->period[0] != '\0')
+		json_add_str(o, "period", t->period);
+	json_add_str(o, "reason", t->reason);
+	if (t->ref_id > 0)
+		json_add_int(o, "ref_id", t->ref_id);
+	json_add_time(o, "at", (time_t)t->at);
+	cJSON_AddItemToArray(p->items, o);
+	p->last = t->id;
+	p->n++;
+	return 0;
+}
+
+void
+res_households_ledger(struct req *r)
+{
+	struct res_ledger_page p;
+	struct db_household h;
+	struct fault f;
+	int64_t after;
+	int limit;
+
+	memset(&f, 0, sizeof(f));
+	if (http_page(r, &limit, &after, &f) != 0) {
+		http_fault(r, &f);
+		return;
+	}
+	if (res_households_load(r, &h) != 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.items = cJSON_CreateArray();
+	p.account = h.account_id;
+	if (db_transfer_list(http_db(r), h.id, after, limit,
+	        res_households_transfer, &p) != DB_OK) {
+		cJSON_Delete(p.items);
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+}
