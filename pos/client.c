@@ -1,0 +1,226 @@
+/*
+ * client.c: requests to the server with libevent's evhttp client on the
+ * till's loop.  One connection (evhttp queues requests on it and
+ * reconnects after the server went away); a timeout makes a dead server
+ * a transport failure (status 0) rather than a hang.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "pos.h"
+
+#define CLIENT_BODY_MAX (1024 * 1024) /* the server's own cap */
+
+struct client {
+	struct event_base *base;
+	struct evhttp_connection *conn;
+	char host[256];
+	int port;
+	unsigned timeout_ms;
+	char token[128];
+	size_t inflight;
+};
+
+struct client_call {
+	struct client *c;
+	client_cb cb;
+	void *arg;
+	int done;
+};
+
+struct client *
+client_new(struct event_base *base, const char *url, unsigned timeout_ms,
+    char *err, size_t errsz)
+{
+	struct client *c;
+	const char *p, *colon;
+	char *end;
+	long port;
+
+	if (strncmp(url, "http://", 7) != 0) {
+		snprintf(
+		    err, errsz, "--server wants http://HOST:PORT, not %s", url);
+		return NULL;
+	}
+	p = url + 7;
+	colon = strrchr(p, ':');
+	if (colon == NULL || colon == p || (size_t)(colon - p) >= 256) {
+		snprintf(
+		    err, errsz, "--server wants http://HOST:PORT, not %s", url);
+		return NULL;
+	}
+	port = strtol(colon + 1, &end, 10);
+	if (port < 1 || port > 65535 || (*end != '\0' && strcmp(end, "/"))) {
+		snprintf(err, errsz, "bad port in --server %s", url);
+		return NULL;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	c->base = base;
+	memcpy(c->host, p, (size_t)(colon - p));
+	c->port = (int)port;
+	c->timeout_ms = timeout_ms;
+	return c;
+}
+
+void
+client_free(struct client *c)
+{
+	if (c == NULL)
+		return;
+	if (c->conn != NULL)
+		evhttp_connection_free(c->conn);
+	free(c);
+}
+
+void
+client_token(struct client *c, const char *token)
+{
+	snprintf(c->token, sizeof(c->token), "%s", token ? token : "");
+}
+
+int
+client_has_token(const struct client *c)
+{
+	return c->token[0] != '\0';
+}
+
+size_t
+client_inflight(const struct client *c)
+{
+	return c->inflight;
+}
+
+static struct evhttp_connection *
+client_conn(struct client *c)
+{
+	struct timeval tv;
+
+	if (c->conn != NULL)
+		return c->conn;
+	c->conn = evhttp_connection_base_new(
+	    c->base, NULL, c->host, (unsigned short)c->port);
+	if (c->conn == NULL)
+		return NULL;
+	tv.tv_sec = c->timeout_ms / 1000;
+	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
+	evhttp_connection_set_timeout_tv(c->conn, &tv);
+	/* No silent retry: a POST is retried by the journal, by client_id. */
+	evhttp_connection_set_retries(c->conn, 0);
+	return c->conn;
+}
+
+static void
+client_done(struct evhttp_request *req, void *arg)
+{
+	struct client_call *call = arg;
+	struct client_reply r;
+	struct evbuffer *in;
+	char *body = NULL;
+	size_t len = 0;
+
+	if (call->done)
+		return;
+	call->done = 1;
+	memset(&r, 0, sizeof(r));
+	if (req != NULL && evhttp_request_get_response_code(req) > 0) {
+		r.status = evhttp_request_get_response_code(req);
+		in = evhttp_request_get_input_buffer(req);
+		len = evbuffer_get_length(in);
+		if (len > CLIENT_BODY_MAX)
+			len = CLIENT_BODY_MAX;
+		if ((body = malloc(len + 1)) != NULL) {
+			evbuffer_copyout(in, body, len);
+			body[len] = '\0';
+			r.body = body;
+			r.len = len;
+			r.json = cJSON_ParseWithLength(body, len);
+		}
+	}
+	call->c->inflight--;
+	call->cb(&r, call->arg);
+	cJSON_Delete(r.json);
+	free(body);
+	free(call);
+}
+
+void
+client_escape(const char *s, char *out, size_t size)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (; *s != '\0' && o + 4 < size; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~", ch) != NULL)
+			out[o++] = (char)ch;
+		else {
+			out[o++] = '%';
+			out[o++] = hex[ch >> 4];
+			out[o++] = hex[ch & 15];
+		}
+	}
+	if (size > 0)
+		out[o] = '\0';
+}
+
+int
+client_req(struct client *c, const char *method, const char *path,
+    const char *body, client_cb cb, void *arg)
+{
+	struct evhttp_connection *conn = client_conn(c);
+	struct client_call *call;
+	struct evhttp_request *req;
+	struct evkeyvalq *h;
+	enum evhttp_cmd_type type;
+	char auth[160];
+
+	if (strcmp(method, "GET") == 0)
+		type = EVHTTP_REQ_GET;
+	else if (strcmp(method, "POST") == 0)
+		type = EVHTTP_REQ_POST;
+	else if (strcmp(method, "DELETE") == 0)
+		type = EVHTTP_REQ_DELETE;
+	else
+		return -1;
+	if (conn == NULL || (call = calloc(1, sizeof(*call))) == NULL)
+		return -1;
+	call->c = c;
+	call->cb = cb;
+	call->arg = arg;
+	if ((req = evhttp_request_new(client_done, call)) == NULL) {
+		free(call);
+		return -1;
+	}
+	h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", c->host);
+	evhttp_add_header(h, "Accept", "application/json");
+	if (c->token[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Bearer %s", c->token);
+		evhttp_add_header(h, "Authorization", auth);
+	}
+	if (body != NULL) {
+		evhttp_add_header(h, "Content-Type", "application/json");
+		evbuffer_add(
+		    evhttp_request_get_output_buffer(req), body, strlen(body));
+	}
+	c->inflight++;
+	/* On failure evhttp_make_request frees req without calling back. */
+	if (evhttp_make_request(conn, req, type, path) != 0) {
+		c->inflight--;
+		free(call);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,302 @@
+/*
+ * pos: the cashier's till.  One libevent loop carries the terminal (or a
+ * script), the scanner, the printer and the evhttp client.  One section a
+ * file; till.c, slip.c and the journal's SQL know nothing of the loop.
+ */
+#ifndef CISHAN_POS_H
+#define CISHAN_POS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct event_base;
+struct cJSON;
+
+/* Bounds of everything the till holds (inputs are cut or refused). */
+#define TILL_MAX_LINES  64
+#define TILL_MAX_LIMITS 64
+#define TILL_MAX_QTY    999
+#define TILL_MAX_MSGS   8
+#define TILL_CODE_MAX   64
+#define TILL_NAME_MAX   128
+#define TILL_POINTS_MAX 100000000 /* 1e8: far above any household */
+
+/* till.c: the state machine (pure: no I/O, no clock). */
+enum till_lang { TILL_ZH = 0, TILL_EN = 1 };
+enum till_stage { TILL_LOGIN = 0, TILL_CARD, TILL_BASKET };
+/* Why a line would break a rule (flags of a line). */
+#define TILL_F_POINTS   0x01 /* the balance does not cover it */
+#define TILL_F_LIMIT    0x02 /* over what is left of the monthly limit */
+#define TILL_F_PRIORITY 0x04 /* priority-only item, household not priority */
+#define TILL_F_INACTIVE 0x08 /* household suspended or expired */
+#define TILL_F_OFFCAP   0x10 /* over the offline cap */
+
+struct till_limit {
+	int64_t item_id;
+	char name[TILL_NAME_MAX];
+	int64_t monthly_limit, taken, remaining;
+};
+struct till_household {
+	int64_t id;
+	char card[TILL_CODE_MAX];
+	char name_masked[64];
+	char category[16];
+	char status[16];
+	int priority;
+	int64_t points; /* balance after what the journal still holds */
+	int64_t members;
+	struct till_limit limits[TILL_MAX_LIMITS];
+	size_t nlimits;
+	int cached; /* from the till's cache, not the server just now */
+};
+struct till_item {
+	int64_t id;
+	int64_t held; /* of it for this household in the unsent journal */
+	char barcode[TILL_CODE_MAX];
+	char name[TILL_NAME_MAX];
+	char unit[32];
+	int64_t points;
+	int64_t monthly_limit; /* -1: none */
+	int priority_only;
+};
+struct till_line {
+	struct till_item item;
+	int64_t qty;
+	unsigned flags;
+};
+struct till_msg {
+	char code[32];
+	char text[256];
+};
+struct till {
+	enum till_stage stage;
+	enum till_lang lang;
+	char user[64];
+	char role[16];
+	int has_hh;
+	struct till_household hh;
+	struct till_line lines[TILL_MAX_LINES];
+	size_t nlines;
+	int online;
+	int64_t offline_cap;  /* points a household may take offline */
+	int64_t offline_used; /* by this household in journalled offline */
+	struct till_msg msgs[TILL_MAX_MSGS];
+	size_t nmsgs;  /* since till_msgs_clear */
+	unsigned seq;  /* bumped on every change (redraw) */
+	size_t cursor; /* selected line (UI) */
+};
+void till_init(struct till *, enum till_lang, int64_t offline_cap);
+void till_login(struct till *, const char *user, const char *role);
+void till_logout(struct till *);
+void till_household(struct till *, const struct till_household *);
+/* Add one of item (a repeated scan adds quantity); the line's index, or
+ * -1 (message set) when the basket is full or the quantity too big. */
+int till_add(struct till *, const struct till_item *);
+int till_qty(struct till *, size_t idx, int64_t qty);
+int till_remove(struct till *, size_t idx);
+void till_cancel(struct till *); /* basket and household */
+/* Points of the basket; -1 on overflow (cannot happen within bounds). */
+int64_t till_total(const struct till *);
+int64_t till_balance_after(const struct till *);
+int64_t till_goods(const struct till *);
+/* What is left of the month's limit of item for the household: -1 none. */
+int64_t till_remaining(const struct till *, const struct till_item *);
+/* The index of the line of item id, or -1. */
+int till_find(const struct till *, int64_t item_id);
+/* Recompute the flags of every line; the number of flagged lines. */
+size_t till_check(struct till *);
+/* 0 when the basket may be confirmed, else a message is set. */
+int till_can_confirm(struct till *);
+void till_msg(struct till *, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void till_msgs_clear(struct till *);
+/* A text in the till's language. */
+const char *till_tr(const struct till *, const char *zh, const char *en);
+const char *till_flag_code(unsigned flag);
+
+/* wire.c: bounded reading of the server's answers (cJSON). */
+int wire_i64(const struct cJSON *, const char *key, int64_t min, int64_t max,
+    int64_t *out);
+/* Copies a string field (cut at size - 1 on a UTF-8 boundary); -1 if
+ * absent or not a string. */
+int wire_strcpy(const struct cJSON *, const char *key, char *out, size_t size);
+int wire_household(const struct cJSON *, struct till_household *);
+int wire_item(const struct cJSON *, const char *barcode, struct till_item *);
+/* A random UUID v4 (libsodium) in out[37]. */
+void wire_uuid(char out[37]);
+
+/* slip.c: receipt and shift-summary bytes (drivers' escpos + receipt). */
+struct slip_line {
+	const char *name;
+	int64_t qty;
+	int64_t points; /* of the line */
+};
+struct slip_limit {
+	const char *name;
+	int64_t remaining;
+};
+struct slip {
+	const char *store;
+	const char *till;
+	const char *cashier;
+	const char *receipt_no;
+	const char *when; /* "YYYY-MM-DD HH:MM:SS" */
+	const char *card; /* in clear: slip masks it */
+	int offline;
+	int reprint;
+	const struct slip_line *lines;
+	size_t nlines;
+	int64_t total, balance_after;
+	const struct slip_limit *limits;
+	size_t nlimits;
+	enum till_lang lang;
+};
+struct slip_shift {
+	const char *store, *till, *cashier, *from, *to;
+	int64_t distributions, points, goods, pending, conflicts;
+	enum till_lang lang;
+};
+struct escpos;
+/* The receipt into e (reset first); escpos_error(e) says if it failed. */
+void slip_build(struct escpos *e, const struct slip *);
+void slip_shift(struct escpos *e, const struct slip_shift *);
+/* card masked for paper and screen: 2 + last 4 kept (short: 1 + 2). */
+void slip_mask(const char *card, char *out, size_t size);
+
+/* journal.c: the offline journal and caches (sqlite, durable). */
+enum journal_state {
+	JOURNAL_PENDING = 0,
+	JOURNAL_POSTED,
+	JOURNAL_REFUSED,  /* refused while the cashier waited: not posted */
+	JOURNAL_CONFLICT, /* refused on replay: kept for a manager */
+};
+struct journal;
+struct journal_entry {
+	int64_t seq;
+	char client_id[37];
+	char card[TILL_CODE_MAX];
+	char *body;  /* the exact request body (owned) */
+	char *reply; /* NULL until answered (owned) */
+	enum journal_state state;
+	int offline;
+	int64_t points, goods;
+	int64_t created_at;
+};
+int journal_open(const char *path, struct journal **);
+void journal_close(struct journal *);
+const char *journal_error(const struct journal *);
+/* Durable (synchronous FULL) before it returns 0. */
+int journal_add(struct journal *, const char *client_id, const char *card,
+    const char *body, int offline, int64_t points, int64_t goods,
+    const struct till_line *lines, size_t nlines, int64_t now);
+int journal_set(struct journal *, const char *client_id, enum journal_state,
+    const char *reply);
+/* The oldest pending entry: 1 found, 0 none, -1 error. */
+int journal_next(struct journal *, struct journal_entry *);
+int journal_get(
+    struct journal *, const char *client_id, struct journal_entry *);
+void journal_entry_free(struct journal_entry *);
+int journal_count(struct journal *, enum journal_state, int64_t *n);
+/* What pending entries of card still hold: points, offline points, and
+ * quantity of one item (item_id 0: skip). */
+int journal_held(struct journal *, const char *card, int64_t item_id,
+    int64_t *points, int64_t *offline_points, int64_t *qty);
+/* Entries since t (not refused): count, points, goods. */
+int journal_shift(struct journal *, int64_t since, int64_t *n, int64_t *points,
+    int64_t *goods);
+/* Many cache writes as one transaction (on = 1 begin, 0 commit). */
+int journal_batch(struct journal *, int on);
+/* Conflicts, oldest first. */
+int journal_conflicts(struct journal *,
+    void (*cb)(const struct journal_entry *, void *), void *arg);
+/* Caches: the server's JSON of a household (by card) or item (barcode). */
+int journal_cache_put(
+    struct journal *, int kind, const char *key, const char *json);
+char *journal_cache_get(struct journal *, int kind, const char *key);
+#define JOURNAL_HOUSEHOLD 0
+#define JOURNAL_ITEM      1
+
+/* client.c: the server, over libevent's evhttp. */
+struct client;
+struct client_reply {
+	int status;         /* 0: transport failure (no answer) */
+	struct cJSON *json; /* parsed body or NULL */
+	const char *body;   /* raw body (NUL-terminated) */
+	size_t len;
+};
+typedef void (*client_cb)(const struct client_reply *, void *arg);
+/* url "http://HOST:PORT"; NULL with a message in err on a bad url. */
+struct client *client_new(struct event_base *, const char *url,
+    unsigned timeout_ms, char *err, size_t errsz);
+void client_free(struct client *);
+void client_token(struct client *, const char *token);
+int client_has_token(const struct client *);
+/* method "GET"/"POST"; body NULL for none.  cb runs once. */
+int client_req(struct client *, const char *method, const char *path,
+    const char *body, client_cb cb, void *arg);
+size_t client_inflight(const struct client *);
+/* Percent-encode s for a path segment or query value. */
+void client_escape(const char *s, char *out, size_t size);
+
+/* app.c: the till's events (scan, keys, script) and what follows them:
+ * look-ups, confirm -> journal -> post, replay, printing. */
+struct app_opts {
+	const char *server;
+	const char *till_id;
+	const char *scanner; /* usb..., tty:PATH, keyboard, none */
+	const char *printer; /* usb..., file:PATH, tcp:HOST:PORT, mem, none */
+	const char *profile;
+	const char *journal;
+	const char *store;
+	enum till_lang lang;
+	int64_t offline_cap;
+	unsigned timeout_ms;
+	unsigned probe_ms;
+};
+struct app;
+struct app *app_new(
+    struct event_base *, const struct app_opts *, char *err, size_t errsz);
+void app_free(struct app *);
+struct till *app_till(struct app *);
+const struct app_opts *app_opts(const struct app *);
+/* Hooks: on_change after every change (redraw); on_idle when the last
+ * request or print a cashier started is over. */
+void app_hooks(struct app *, void (*on_change)(void *), void (*on_idle)(void *),
+    void *arg);
+int app_busy(const struct app *);
+int app_sending(const struct app *);
+void app_login(struct app *, const char *user, const char *password);
+void app_scan(struct app *, const char *code);
+void app_search(struct app *, const char *text);
+void app_confirm(struct app *);
+void app_reprint(struct app *);
+void app_shift(struct app *);
+/* Counts for the screen. */
+int64_t app_pending(struct app *);
+int64_t app_conflicts(struct app *);
+const char *app_printer_state(const struct app *);
+const char *app_scanner_state(const struct app *);
+const char *app_last_receipt(const struct app *);
+size_t app_print_queue(const struct app *);
+/* Search results (app_search): name and barcode of up to 9 items. */
+size_t app_results(const struct app *, const struct till_item **);
+/* Print conflicts as JSON lines to stdout (for a manager). */
+int app_list_conflicts(struct app *);
+
+/* script.c: --script FILE|-: commands in, one JSON state line out. */
+struct script;
+struct script *script_new(struct app *, struct event_base *, const char *path,
+    char *err, size_t errsz);
+void script_free(struct script *);
+int script_done(const struct script *);
+/* The screen's state as one JSON line (malloc'd). */
+char *script_state(struct app *);
+
+/* ui.c: the full-screen terminal (ncursesw). */
+struct ui;
+struct ui *ui_new(struct app *, char *err, size_t errsz);
+void ui_free(struct ui *);
+int ui_done(const struct ui *);
+
+#endif
