@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "db_int.h"
 #include "log.h"
 
@@ -174,6 +176,38 @@ db_exec(struct db *db, const char *sql)
 	return DB_OK;
 }
 
+/* cishan_chain(prev, text): SHA-256(prev || text), the ledger's chain. */
+static void
+db_fn_chain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	crypto_hash_sha256_state st;
+	unsigned char out[crypto_hash_sha256_BYTES];
+
+	(void)argc;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, sqlite3_value_blob(argv[0]),
+	    (unsigned long long)sqlite3_value_bytes(argv[0]));
+	crypto_hash_sha256_update(&st, sqlite3_value_text(argv[1]),
+	    (unsigned long long)sqlite3_value_bytes(argv[1]));
+	crypto_hash_sha256_final(&st, out);
+	sqlite3_result_blob(ctx, out, sizeof(out), SQLITE_TRANSIENT);
+}
+
+/* cishan_period(unix time): the store's month, YYYY-MM. */
+static void
+db_fn_period(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct tm tm;
+	time_t t = (time_t)sqlite3_value_int64(argv[0]);
+	char buf[16];
+
+	(void)argc;
+	localtime_r(&t, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d", (tm.tm_year + 1900) % 10000,
+	    (tm.tm_mon + 1) % 100);
+	sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+}
+
 /* Opens (create != 0: creates) the database with WAL and full syncs. */
 int
 db_open(const char *path, int create, struct db **out)
@@ -198,6 +232,12 @@ db_open(const char *path, int create, struct db **out)
 	if (db_exec(db, "PRAGMA journal_mode=WAL") != DB_OK ||
 	    db_exec(db, "PRAGMA synchronous=FULL") != DB_OK ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_OK)
+		goto fail;
+	if (sqlite3_create_function(db->h, "cishan_chain", 2,
+	        SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, db_fn_chain, NULL,
+	        NULL) != SQLITE_OK ||
+	    sqlite3_create_function(db->h, "cishan_period", 1, SQLITE_UTF8,
+	        NULL, db_fn_period, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	*out = db;
 	return DB_OK;

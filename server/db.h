@@ -327,5 +327,6 @@ int db_verify_goods(struct db *, db_violation_cb, void *);
 int db_verify_integrity(struct db *, db_violation_cb, void *);
 int db_verify_points(struct db *, db_violation_cb, void *);
 int db_verify_distributions(struct db *, db_violation_cb, void *);
+int db_verify_chain(struct db *, db_violation_cb, void *);
 
 #endif

@@ -169,6 +169,57 @@ static const struct db_rule db_dist_rules[] = {
         "t.last_receipt"},
     {NULL, NULL}};
 
+/* The chain, recomputed from the rows as they are now. */
+static const struct db_rule db_chain_rules[] = {
+    {"the hash chain matches the ledger rows (first mismatch)",
+        "SELECT 'chain entry ' || c.seq || ' (' || c.kind || ' ' || "
+        "c.row_id || ') does not match: the row or the chain was changed' "
+        "FROM chain c LEFT JOIN chain p ON p.seq = c.seq - 1 "
+        "LEFT JOIN (SELECT 'movement' AS kind, id, canon FROM "
+        "canon_movements UNION ALL SELECT 'transfer', id, canon FROM "
+        "canon_transfers UNION ALL SELECT 'fund_entry', id, canon FROM "
+        "canon_fund_entries) r ON r.kind = c.kind AND r.id = c.row_id "
+        "WHERE r.id IS NULL OR c.hash IS NOT cishan_chain(coalesce(p.hash, "
+        "zeroblob(32)), r.canon) OR (c.seq > 1 AND p.seq IS NULL) "
+        "ORDER BY c.seq LIMIT 1"},
+    {"every ledger row is chained",
+        "SELECT kind || ' ' || id || ' is not in the chain' FROM (SELECT "
+        "'movement' AS kind, id FROM movements UNION ALL SELECT "
+        "'transfer', id FROM transfers UNION ALL SELECT 'fund_entry', id "
+        "FROM fund_entries) x WHERE NOT EXISTS (SELECT 1 FROM chain c WHERE "
+        "c.kind = x.kind AND c.row_id = x.id)"},
+    {"a fund's balance is the sum of its entries, never below zero",
+        "SELECT 'fund ' || f.id || ': balance ' || f.balance_fen || ' but "
+        "entries sum to ' || coalesce(sum(e.amount_fen), 0) FROM funds f "
+        "LEFT JOIN fund_entries e ON e.fund_id = f.id GROUP BY f.id HAVING "
+        "f.balance_fen IS NOT coalesce(sum(e.amount_fen), 0) OR "
+        "f.balance_fen < 0"},
+    {"a cash donation is its fund entry",
+        "SELECT 'donation ' || d.id || ': cash ' || d.cash_fen || ' but "
+        "fund entries ' || coalesce(sum(e.amount_fen), 0) FROM donations d "
+        "LEFT JOIN fund_entries e ON e.donation_id = d.id GROUP BY d.id "
+        "HAVING d.cash_fen <> coalesce(sum(e.amount_fen), 0)"},
+    {"an expense is its fund entry",
+        "SELECT 'expense ' || x.id || ': ' || x.amount_fen || ' but fund "
+        "entries ' || coalesce(-sum(e.amount_fen), 0) FROM expenses x LEFT "
+        "JOIN fund_entries e ON e.expense_id = x.id AND e.fund_id = "
+        "x.fund_id GROUP BY x.id HAVING x.amount_fen <> "
+        "coalesce(-sum(e.amount_fen), 0)"},
+    {"per-period stock figures add up to the stock",
+        "SELECT 'stock value by period sums to ' || (SELECT "
+        "coalesce(sum(value), 0) FROM stats WHERE metric = 'stock') || "
+        "', lots hold ' || (SELECT coalesce(sum(on_hand * unit_value_fen), "
+        "0) FROM lots) WHERE (SELECT coalesce(sum(value), 0) FROM stats "
+        "WHERE metric = 'stock') <> (SELECT coalesce(sum(on_hand * "
+        "unit_value_fen), 0) FROM lots)"},
+    {"per-period points figures add up to the transfers",
+        "SELECT 'points ' || t.kind || ': stats ' || coalesce(s.v, 0) || "
+        "', transfers ' || t.v FROM (SELECT kind, sum(amount) AS v FROM "
+        "transfers GROUP BY kind) t LEFT JOIN (SELECT k1, sum(value) AS v "
+        "FROM stats WHERE metric = 'points' GROUP BY k1) s ON s.k1 = t.kind "
+        "WHERE coalesce(s.v, 0) <> t.v"},
+    {NULL, NULL}};
+
 static const struct db_rule db_integrity_rules[] = {
     {"the database file is sound",
         "SELECT integrity_check FROM pragma_integrity_check "
@@ -224,4 +275,10 @@ int
 db_verify_distributions(struct db *db, db_violation_cb cb, void *arg)
 {
 	return db_verify_rules(db, db_dist_rules, cb, arg);
+}
+
+int
+db_verify_chain(struct db *db, db_violation_cb cb, void *arg)
+{
+	return db_verify_rules(db, db_chain_rules, cb, arg);
 }
