@@ -76,6 +76,8 @@ struct db_donation {
 	char receipt_code[32];
 	int64_t created_at;
 	int64_t user_id;
+	int64_t fund_id;  /* a cash donation's fund; 0: goods */
+	int64_t cash_fen; /* a cash donation's amount */
 };
 
 struct db_lot {
@@ -90,6 +92,7 @@ struct db_lot {
 	char received_on[12];
 	int64_t on_hand;
 	int64_t created_at;
+	int64_t expense_id; /* a purchase's expense; 0: none */
 };
 
 struct db_adjustment {
@@ -224,6 +227,68 @@ struct db_void {
 	int64_t created_at;
 };
 
+struct db_fund {
+	int64_t id;
+	char name[DB_NAME_MAX];
+	char kind[24];
+	int restricted;
+	char purpose[DB_NAME_MAX];
+	int64_t balance_fen;
+	int64_t created_at;
+};
+
+struct db_expense {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	int64_t fund_id;
+	int64_t amount_fen;
+	char purpose[DB_NAME_MAX];
+	char spent_on[12];
+	int64_t created_at;
+	int64_t user_id;
+};
+
+struct db_fund_entry {
+	int64_t id;
+	int64_t fund_id;
+	char kind[16];
+	int64_t amount_fen;
+	int64_t donation_id;
+	int64_t expense_id;
+	int64_t at;
+	int64_t user_id;
+};
+
+/* One figure of a period (schema/004, table stats). */
+struct db_stat {
+	char metric[16];
+	char k1[DB_NAME_MAX];
+	char k2[DB_NAME_MAX];
+	int64_t qty;
+	int64_t value;
+};
+
+/* Households served in a period, by category. */
+struct db_served {
+	char category[16];
+	int64_t households;
+	int64_t persons;
+};
+
+/* Where a donated lot went. kind: distributed (by period, household
+ * category), written_off, or the lot itself (received, on hand). */
+struct db_trace {
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	char category[DB_SHORT_MAX];
+	char kind[16];
+	char period[8];
+	char hcategory[16];
+	int64_t qty;
+	int64_t on_hand;
+};
+
 /* Lists hand each row (a struct db_*) to a callback; non-zero stops. */
 typedef int (*db_row_cb)(const void *, void *);
 
@@ -272,6 +337,7 @@ int db_donation_by_client(struct db *, const char *, struct db_donation *);
 int db_donation_by_id(struct db *, int64_t, struct db_donation *);
 int db_lot_insert(struct db *, struct db_lot *);
 int db_lot_by_id(struct db *, int64_t, struct db_lot *);
+int db_lots_of_expense(struct db *, int64_t, db_row_cb, void *);
 int db_lots_of_donation(struct db *, int64_t, db_row_cb, void *);
 int db_lots_live(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_movement_insert(struct db *, struct db_movement *);
@@ -320,6 +386,26 @@ int db_stock_available(struct db *, int64_t, const char *, int64_t *);
 int db_void_insert(struct db *, struct db_void *);
 int db_void_by_client(struct db *, const char *, struct db_void *);
 int db_limit_list(struct db *, int64_t, const char *, db_row_cb, void *);
+
+/* db_funds.c */
+int db_fund_insert(struct db *, struct db_fund *);
+int db_fund_by_id(struct db *, int64_t, struct db_fund *);
+int db_fund_list(struct db *, db_row_cb, void *);
+int db_expense_insert(struct db *, struct db_expense *);
+int db_expense_by_client(struct db *, const char *, struct db_expense *);
+int db_fund_entry_insert(struct db *, struct db_fund_entry *);
+
+/* db_notices.c */
+int db_stats_period(struct db *, const char *, db_row_cb, void *);
+int db_stock_value_upto(struct db *, const char *, int64_t *);
+int db_served_period(struct db *, const char *, db_row_cb, void *);
+int db_chain_head(struct db *, int64_t, char *, size_t);
+int db_periods(struct db *, db_row_cb, void *);
+int db_notice_get(struct db *, const char *, char **);
+int db_notice_insert(
+    struct db *, const char *, int64_t, int64_t, const char *, const char *);
+int db_donation_by_receipt(struct db *, const char *, struct db_donation *);
+int db_donation_trace(struct db *, int64_t, db_row_cb, void *);
 
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);

@@ -35,25 +35,29 @@ static const char SQL_DONOR_LIST[] =
     "ORDER BY id LIMIT ?2";
 static const char SQL_DONATION_INSERT[] =
     "INSERT INTO donations(client_id, req_hash, donor_id, received_on, "
-    "channel, receipt_code, created_at, user_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0))";
+    "channel, receipt_code, created_at, user_id, fund_id, cash_fen) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), nullif(?9, 0), ?10)";
 #define DONATION_COLS                                                          \
 	"id, client_id, req_hash, donor_id, received_on, channel, "            \
-	"receipt_code, created_at, coalesce(user_id, 0)"
+	"receipt_code, created_at, coalesce(user_id, 0), "                     \
+	"coalesce(fund_id, 0), cash_fen"
 static const char SQL_DONATION_BY_CLIENT[] =
     "SELECT " DONATION_COLS " FROM donations WHERE client_id = ?1";
 static const char SQL_DONATION_BY_ID[] =
     "SELECT " DONATION_COLS " FROM donations WHERE id = ?1";
 static const char SQL_LOT_INSERT[] =
     "INSERT INTO lots(item_id, source, donation_id, quantity, "
-    "unit_value_fen, expires_on, location, received_on, created_at) "
-    "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, nullif(?6, ''), ?7, ?8, ?9)";
+    "unit_value_fen, expires_on, location, received_on, created_at, "
+    "expense_id) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, nullif(?6, ''), ?7, "
+    "?8, ?9, nullif(?10, 0))";
 #define LOT_COLS                                                               \
 	"id, item_id, source, coalesce(donation_id, 0), quantity, "            \
 	"unit_value_fen, coalesce(expires_on, ''), location, received_on, "    \
-	"on_hand, created_at"
+	"on_hand, created_at, coalesce(expense_id, 0)"
 static const char SQL_LOT_BY_ID[] =
     "SELECT " LOT_COLS " FROM lots WHERE id = ?1";
+static const char SQL_LOTS_OF_EXPENSE[] =
+    "SELECT " LOT_COLS " FROM lots WHERE expense_id = ?1 ORDER BY id";
 static const char SQL_LOTS_OF_DONATION[] =
     "SELECT " LOT_COLS " FROM lots WHERE donation_id = ?1 ORDER BY id";
 /* First-expiring-first-out; lots that never expire come last. */
@@ -320,6 +324,8 @@ db_donation_fill(struct db *db, sqlite3_stmt *st, void *row)
 	db_col_text(st, 6, d->receipt_code, sizeof(d->receipt_code));
 	d->created_at = sqlite3_column_int64(st, 7);
 	d->user_id = sqlite3_column_int64(st, 8);
+	d->fund_id = sqlite3_column_int64(st, 9);
+	d->cash_fen = sqlite3_column_int64(st, 10);
 }
 
 int
@@ -338,6 +344,8 @@ db_donation_insert(struct db *db, struct db_donation *d)
 	sqlite3_bind_text(st, 6, d->receipt_code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, d->created_at);
 	sqlite3_bind_int64(st, 8, d->user_id);
+	sqlite3_bind_int64(st, 9, d->fund_id);
+	sqlite3_bind_int64(st, 10, d->cash_fen);
 	if ((rc = db_step_done(db, st, "donation insert")) == DB_OK)
 		d->id = db_last_id(db);
 	return rc;
@@ -383,6 +391,7 @@ db_lot_fill(struct db *db, sqlite3_stmt *st, void *row)
 	db_col_text(st, 8, l->received_on, sizeof(l->received_on));
 	l->on_hand = sqlite3_column_int64(st, 9);
 	l->created_at = sqlite3_column_int64(st, 10);
+	l->expense_id = sqlite3_column_int64(st, 11);
 }
 
 /* The lot starts empty; its receive movement fills it (a trigger). */
@@ -403,6 +412,7 @@ db_lot_insert(struct db *db, struct db_lot *l)
 	sqlite3_bind_text(st, 7, l->location, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, l->received_on, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, l->created_at);
+	sqlite3_bind_int64(st, 10, l->expense_id);
 	if ((rc = db_step_done(db, st, "lot insert")) == DB_OK)
 		l->id = db_last_id(db);
 	return rc;
@@ -634,4 +644,16 @@ db_stock_of(struct db *db, int64_t item, int64_t *on_hand, int64_t *value)
 		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "stock of");
 	sqlite3_reset(st);
 	return rc;
+}
+
+int
+db_lots_of_expense(struct db *db, int64_t expense, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_lot l;
+
+	if ((st = db_stmt(db, SQL_LOTS_OF_EXPENSE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, expense);
+	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of expense");
 }

@@ -117,6 +117,10 @@ static const struct route http_routes[] = {
         ROLE_ANY},
     {EVHTTP_REQ_POST, "/api/v1/distributions/*/void", res_distributions_void,
         ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/funds", res_funds_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/funds", res_funds_list, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/funds/*/expenses", res_funds_expense,
+        ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
         ROLE_ADMIN | ROLE_AUDITOR},
 };

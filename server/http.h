@@ -79,6 +79,11 @@ void res_donors_list(struct req *);
 /* res_donations.c */
 void res_donations_create(struct req *);
 void res_donations_get(struct req *);
+int res_donations_lot(const void *, void *);
+/* res_funds.c */
+void res_funds_create(struct req *);
+void res_funds_list(struct req *);
+void res_funds_expense(struct req *);
 /* res_stock.c */
 void res_stock_list(struct req *);
 void res_stock_adjust(struct req *);

@@ -4,8 +4,8 @@
 
 #include "http.h"
 
-static int
-res_donations_line(const void *row, void *arg)
+int
+res_donations_lot(const void *row, void *arg)
 {
 	const struct db_lot *l = row;
 	cJSON *o = json_new();
@@ -26,7 +26,7 @@ res_donations_line(const void *row, void *arg)
 static void
 res_donations_reply(struct req *r, int status, const struct db_donation *d)
 {
-	cJSON *o = json_new(), *lines = cJSON_CreateArray();
+	cJSON *o = json_new(), *lines = cJSON_CreateArray(), *cash;
 
 	json_add_int(o, "id", d->id);
 	json_add_str(o, "client_id", d->client_id);
@@ -35,8 +35,14 @@ res_donations_reply(struct req *r, int status, const struct db_donation *d)
 	json_add_str(o, "received_on", d->received_on);
 	json_add_str(o, "channel", d->channel);
 	json_add_time(o, "created_at", (time_t)d->created_at);
+	if (d->cash_fen > 0) {
+		cash = json_new();
+		json_add_int(cash, "amount_fen", d->cash_fen);
+		json_add_int(cash, "fund_id", d->fund_id);
+		cJSON_AddItemToObject(o, "cash", cash);
+	}
 	cJSON_AddItemToObject(o, "lines", lines);
-	if (db_lots_of_donation(http_db(r), d->id, res_donations_line, lines) !=
+	if (db_lots_of_donation(http_db(r), d->id, res_donations_lot, lines) !=
 	    DB_OK) {
 		cJSON_Delete(o);
 		http_error(r, 500, "internal", "the database failed");
@@ -49,7 +55,7 @@ static int
 res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 {
 	struct stock_line *ln;
-	const cJSON *lines, *l;
+	const cJSON *lines, *l, *cash;
 	int i;
 
 	if (json_client_id(b, in->client_id, sizeof(in->client_id), f) < 0 ||
@@ -64,9 +70,24 @@ res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 		    "received_on must be a date, YYYY-MM-DD");
 	if (in->channel[0] == '\0')
 		memcpy(in->channel, "walk_in", sizeof("walk_in"));
-	if (cJSON_GetObjectItemCaseSensitive(b, "cash") != NULL)
-		return fault_field(f, FAULT_BAD, "bad_field", "cash",
-		    "cash donations are not taken by this version");
+	if ((cash = cJSON_GetObjectItemCaseSensitive(b, "cash")) != NULL) {
+		if (cJSON_GetObjectItemCaseSensitive(b, "lines") != NULL)
+			return fault_field(f, FAULT_BAD, "bad_field", "lines",
+			    "a donation is goods (lines) or cash, not both");
+		if (json_object(cash, "cash", f) < 0 ||
+		    json_int(cash, "amount_fen", 1, 1, LIMIT_FEN, &in->cash_fen,
+		        f) < 0 ||
+		    json_int(cash, "fund_id", 1, 1, INT64_MAX, &in->fund_id,
+		        f) < 0) {
+			if (strncmp(f->field, "cash", 4) != 0) {
+				memmove(f->field + 5, f->field,
+				    sizeof(f->field) - 5);
+				memcpy(f->field, "cash.", 5);
+			}
+			return -1;
+		}
+		return 0;
+	}
 	lines = json_array(b, "lines", 1, LIMIT_LINES, &in->nlines, f);
 	if (lines == NULL)
 		return -1;

@@ -133,6 +133,8 @@ struct stock_donation {
 	int64_t donor_id;
 	char received_on[CLOCK_DATE_LEN];
 	char channel[DB_SHORT_MAX];
+	int64_t cash_fen; /* a cash donation: amount and fund, no lines */
+	int64_t fund_id;
 	int nlines;
 	struct stock_line lines[LIMIT_LINES];
 };
@@ -142,6 +144,10 @@ int stock_donor_create(
     struct db *, const struct actor *, struct db_donor *, struct fault *);
 int stock_donation_post(struct db *, const struct actor *,
     const struct stock_donation *, struct db_donation *, int *, struct fault *);
+void stock_receipt_code(const char *, char *, size_t);
+int stock_lots_add(struct db *, const struct actor *, const char *, int64_t,
+    int64_t, const char *, const struct stock_line *, int, int64_t,
+    struct fault *);
 int stock_adjust(struct db *, const struct actor *, struct db_adjustment *,
     int *, struct fault *);
 
@@ -192,6 +198,12 @@ int distribution_post(struct db *, const struct actor *,
     struct fault *);
 int distribution_void(struct db *, const struct actor *, int64_t,
     struct db_void *, int *, struct fault *);
+
+/* funds.c: money in funds, spent within them. */
+int funds_create(
+    struct db *, const struct actor *, struct db_fund *, struct fault *);
+int funds_expense(struct db *, const struct actor *, struct db_expense *,
+    const struct stock_line *, int, int *, struct fault *);
 
 /* verify.c */
 int verify_run(struct db *, int);

@@ -94,7 +94,7 @@ stock_donor_create(
 }
 
 /* JZ + the day received + six random characters: unique, unguessable. */
-static void
+void
 stock_receipt_code(const char *day, char *out, size_t size)
 {
 	static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -124,13 +124,16 @@ stock_replay(const unsigned char *had, const unsigned char *now,
 	return -1;
 }
 
+/*
+ * Lots for lines of a donation or a purchase, each filled by its receive
+ * movement, inside the caller's transaction. A refusal sets f; a
+ * database failure leaves f->kind FAULT_NONE.
+ */
 int
-stock_donation_post(struct db *db, const struct actor *who,
-    const struct stock_donation *in, struct db_donation *out, int *replayed,
-    struct fault *f)
+stock_lots_add(struct db *db, const struct actor *who, const char *source,
+    int64_t donation, int64_t expense, const char *received_on,
+    const struct stock_line *lines, int n, int64_t at, struct fault *f)
 {
-	const struct stock_line *ln;
-	struct db_donor donor;
 	struct db_item it;
 	struct db_lot lot;
 	struct db_movement mv;
@@ -138,7 +141,69 @@ stock_donation_post(struct db *db, const struct actor *who,
 	char field[40];
 	int i, rc;
 
+	for (i = 0; i < n; i++) {
+		if ((rc = db_item_by_id(db, lines[i].item_id, &it)) != DB_OK) {
+			snprintf(field, sizeof(field), "lines[%d].item_id", i);
+			return rc == DB_NONE
+			    ? fault_field(f, FAULT_NOT_FOUND, "not_found",
+			          field, "no item %lld",
+			          (long long)lines[i].item_id)
+			    : -1;
+		}
+		memset(&lot, 0, sizeof(lot));
+		lot.item_id = it.id;
+		snprintf(lot.source, sizeof(lot.source), "%s", source);
+		lot.donation_id = donation;
+		lot.expense_id = expense;
+		lot.quantity = lines[i].quantity;
+		lot.unit_value_fen = lines[i].unit_value_fen >= 0
+		    ? lines[i].unit_value_fen
+		    : it.unit_value_fen;
+		if (db_stock_of(db, it.id, &on_hand, &total) != DB_OK)
+			return -1;
+		if (__builtin_mul_overflow(
+		        lot.quantity, lot.unit_value_fen, &value) ||
+		    __builtin_add_overflow(total, value, &total) ||
+		    __builtin_add_overflow(on_hand, lot.quantity, &on_hand)) {
+			snprintf(field, sizeof(field), "lines[%d].quantity", i);
+			return fault_field(f, FAULT_BAD, "bad_field", field,
+			    "the line would take the item's stock or its value "
+			    "past what can be counted");
+		}
+		memcpy(lot.expires_on, lines[i].expires_on,
+		    sizeof(lot.expires_on));
+		snprintf(lot.received_on, sizeof(lot.received_on), "%s",
+		    received_on);
+		lot.created_at = at;
+		if (db_lot_insert(db, &lot) != DB_OK)
+			return -1;
+		memset(&mv, 0, sizeof(mv));
+		mv.lot_id = lot.id;
+		mv.item_id = it.id;
+		snprintf(mv.kind, sizeof(mv.kind), "receive");
+		snprintf(mv.reason, sizeof(mv.reason), "%s", source);
+		mv.quantity = lot.quantity;
+		mv.ref_id = donation != 0 ? donation : expense;
+		mv.at = at;
+		mv.user_id = who->user_id;
+		if (db_movement_insert(db, &mv) != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
+int
+stock_donation_post(struct db *db, const struct actor *who,
+    const struct stock_donation *in, struct db_donation *out, int *replayed,
+    struct fault *f)
+{
+	struct db_donor donor;
+	struct db_fund fund;
+	struct db_fund_entry e;
+	int rc;
+
 	*replayed = 0;
+	memset(f, 0, sizeof(*f));
 	if (db_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	rc = db_donation_by_client(db, in->client_id, out);
@@ -166,58 +231,39 @@ stock_donation_post(struct db *db, const struct actor *who,
 	snprintf(out->channel, sizeof(out->channel), "%s", in->channel);
 	out->created_at = clock_now();
 	out->user_id = who->user_id;
+	out->fund_id = in->cash_fen > 0 ? in->fund_id : 0;
+	out->cash_fen = in->cash_fen;
 	stock_receipt_code(
 	    in->received_on, out->receipt_code, sizeof(out->receipt_code));
 	if (db_donation_insert(db, out) != DB_OK)
 		return stock_abort(db, f, 0);
-	for (i = 0; i < in->nlines; i++) {
-		ln = &in->lines[i];
-		if ((rc = db_item_by_id(db, ln->item_id, &it)) != DB_OK) {
-			snprintf(field, sizeof(field), "lines[%d].item_id", i);
+	if (in->cash_fen > 0) {
+		if ((rc = db_fund_by_id(db, in->fund_id, &fund)) != DB_OK) {
 			if (rc == DB_NONE)
 				fault_field(f, FAULT_NOT_FOUND, "not_found",
-				    field, "no item %lld",
-				    (long long)ln->item_id);
+				    "cash.fund_id", "no fund %lld",
+				    (long long)in->fund_id);
 			return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
 		}
-		memset(&lot, 0, sizeof(lot));
-		lot.item_id = it.id;
-		snprintf(lot.source, sizeof(lot.source), "donation");
-		lot.donation_id = out->id;
-		lot.quantity = ln->quantity;
-		lot.unit_value_fen = ln->unit_value_fen >= 0
-		    ? ln->unit_value_fen
-		    : it.unit_value_fen;
-		if (db_stock_of(db, it.id, &on_hand, &total) != DB_OK)
-			return stock_abort(db, f, 0);
-		if (__builtin_mul_overflow(
-		        lot.quantity, lot.unit_value_fen, &value) ||
-		    __builtin_add_overflow(total, value, &total) ||
-		    __builtin_add_overflow(on_hand, lot.quantity, &on_hand)) {
-			snprintf(field, sizeof(field), "lines[%d].quantity", i);
-			fault_field(f, FAULT_BAD, "bad_field", field,
-			    "the line would take the item's stock or its value "
-			    "past what can be counted");
+		memset(&e, 0, sizeof(e));
+		e.fund_id = fund.id;
+		memcpy(e.kind, "cash_donation", sizeof("cash_donation"));
+		e.amount_fen = in->cash_fen;
+		e.donation_id = out->id;
+		e.at = out->created_at;
+		e.user_id = who->user_id;
+		if (fund.balance_fen > INT64_MAX - in->cash_fen) {
+			fault_field(f, FAULT_BAD, "bad_field",
+			    "cash.amount_fen",
+			    "the fund's balance would overflow");
 			return stock_abort(db, f, -1);
 		}
-		memcpy(lot.expires_on, ln->expires_on, sizeof(lot.expires_on));
-		memcpy(
-		    lot.received_on, in->received_on, sizeof(lot.received_on));
-		lot.created_at = out->created_at;
-		if (db_lot_insert(db, &lot) != DB_OK)
+		if (db_fund_entry_insert(db, &e) != DB_OK)
 			return stock_abort(db, f, 0);
-		memset(&mv, 0, sizeof(mv));
-		mv.lot_id = lot.id;
-		mv.item_id = it.id;
-		snprintf(mv.kind, sizeof(mv.kind), "receive");
-		snprintf(mv.reason, sizeof(mv.reason), "donation");
-		mv.quantity = lot.quantity;
-		mv.ref_id = out->id;
-		mv.at = out->created_at;
-		mv.user_id = who->user_id;
-		if (db_movement_insert(db, &mv) != DB_OK)
-			return stock_abort(db, f, 0);
-	}
+	} else if (stock_lots_add(db, who, "donation", out->id, 0,
+	               in->received_on, in->lines, in->nlines, out->created_at,
+	               f) != 0)
+		return stock_abort(db, f, f->kind != FAULT_NONE ? -1 : 0);
 	if (auth_audit(
 	        db, who, "create", "donation", out->id, out->receipt_code) != 0)
 		return stock_abort(db, f, 0);

@@ -550,7 +550,6 @@ START_TEST(test_too_large)
 	size_t n = (1u << 20) + 1;
 	char *body = itest_bad_fill(' ', n);
 	struct itest_reply r;
-	cJSON *j;
 
 	/* Valid JSON, padded with spaces past 1 MiB. */
 	memcpy(body, "{\"name\":\"a\"", 11);
@@ -567,10 +566,13 @@ START_TEST(test_too_large)
 	                     itest_admin, "application/json",
 	                     "Content-Length: 10737418240\r\n", NULL, 0, &r),
 	    0);
-	j = cJSON_ParseWithLength(r.body, r.len);
-	itest_assert_error(j, r.status, 413, "too_large", NULL);
+	/*
+	 * libevent 2.1 refuses a declared length over its cap (8 MiB) itself,
+	 * before any handler runs, with its own page: the status is what
+	 * holds (docs/api.md says so), and that nothing was read.
+	 */
+	ck_assert_int_eq(r.status, 413);
 	ck_assert_msg(r.secs < 5, "took %.1f s to refuse", r.secs);
-	cJSON_Delete(j);
 	free(r.body);
 	free(r.headers);
 	itest_bad_unchanged();

@@ -1,0 +1,163 @@
+/* Funds, expenses, and the money ledger's entries. */
+#include <string.h>
+
+#include "db_int.h"
+
+static const char SQL_FUND_INSERT[] =
+    "INSERT INTO funds(name, kind, restricted, purpose, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
+#define FUND_COLS                                                              \
+	"id, name, kind, restricted, purpose, balance_fen, created_at FROM "   \
+	"funds "
+static const char SQL_FUND_BY_ID[] = "SELECT " FUND_COLS "WHERE id = ?1";
+static const char SQL_FUND_LIST[] = "SELECT " FUND_COLS "ORDER BY id";
+static const char SQL_EXPENSE_INSERT[] =
+    "INSERT INTO expenses(client_id, req_hash, fund_id, amount_fen, purpose, "
+    "spent_on, created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "nullif(?8, 0))";
+static const char SQL_EXPENSE_BY_CLIENT[] =
+    "SELECT id, client_id, req_hash, fund_id, amount_fen, purpose, "
+    "spent_on, created_at, coalesce(user_id, 0) FROM expenses "
+    "WHERE client_id = ?1";
+static const char SQL_ENTRY_INSERT[] =
+    "INSERT INTO fund_entries(fund_id, kind, amount_fen, donation_id, "
+    "expense_id, at, user_id) VALUES (?1, ?2, ?3, nullif(?4, 0), "
+    "nullif(?5, 0), ?6, nullif(?7, 0))";
+
+static void
+db_fund_fill(sqlite3_stmt *st, struct db_fund *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, f->name, sizeof(f->name));
+	db_col_text(st, 2, f->kind, sizeof(f->kind));
+	f->restricted = sqlite3_column_int(st, 3);
+	db_col_text(st, 4, f->purpose, sizeof(f->purpose));
+	f->balance_fen = sqlite3_column_int64(st, 5);
+	f->created_at = sqlite3_column_int64(st, 6);
+}
+
+int
+db_fund_insert(struct db *db, struct db_fund *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_FUND_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, f->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, f->restricted);
+	sqlite3_bind_text(st, 4, f->purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, f->created_at);
+	if ((rc = db_step_done(db, st, "fund insert")) == DB_OK)
+		f->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_fund_by_id(struct db *db, int64_t id, struct db_fund *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_FUND_BY_ID)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_fund_fill(st, f);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "fund");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_fund_list(struct db *db, db_row_cb cb, void *arg)
+{
+	struct db_fund f;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_FUND_LIST)) == NULL)
+		return DB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_fund_fill(st, &f);
+		if (cb(&f, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "fund list");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_expense_insert(struct db *db, struct db_expense *x)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_EXPENSE_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, x->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, x->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, x->fund_id);
+	sqlite3_bind_int64(st, 4, x->amount_fen);
+	sqlite3_bind_text(st, 5, x->purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, x->spent_on, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, x->created_at);
+	sqlite3_bind_int64(st, 8, x->user_id);
+	if ((rc = db_step_done(db, st, "expense insert")) == DB_OK)
+		x->id = db_last_id(db);
+	return rc;
+}
+
+int
+db_expense_by_client(struct db *db, const char *cid, struct db_expense *x)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_EXPENSE_BY_CLIENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(x, 0, sizeof(*x));
+		x->id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, x->client_id, sizeof(x->client_id));
+		db_col_blob(st, 2, x->req_hash, sizeof(x->req_hash));
+		x->fund_id = sqlite3_column_int64(st, 3);
+		x->amount_fen = sqlite3_column_int64(st, 4);
+		db_col_text(st, 5, x->purpose, sizeof(x->purpose));
+		db_col_text(st, 6, x->spent_on, sizeof(x->spent_on));
+		x->created_at = sqlite3_column_int64(st, 7);
+		x->user_id = sqlite3_column_int64(st, 8);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "expense");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_fund_entry_insert(struct db *db, struct db_fund_entry *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_ENTRY_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, e->fund_id);
+	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, e->amount_fen);
+	sqlite3_bind_int64(st, 4, e->donation_id);
+	sqlite3_bind_int64(st, 5, e->expense_id);
+	sqlite3_bind_int64(st, 6, e->at);
+	sqlite3_bind_int64(st, 7, e->user_id);
+	if ((rc = db_step_done(db, st, "fund entry insert")) == DB_OK)
+		e->id = db_last_id(db);
+	return rc;
+}
