@@ -105,6 +105,16 @@ void res_distributions_create(struct req *);
 void res_distributions_list(struct req *);
 void res_distributions_get(struct req *);
 void res_distributions_void(struct req *);
+/* res_notices.c */
+const char *res_notices_label(const char *);
+char *res_notices_text(struct db *, const char *, struct fault *);
+void res_notices_get(struct req *);
+void res_notices_list(struct req *);
+void res_notices_publish(struct req *);
+void res_notices_donation(struct req *);
+/* res_page.c */
+void res_page_index(struct req *);
+void res_page_receipt(struct req *);
 /* res_audit.c */
 void res_audit_list(struct req *);
 void res_health(struct req *);

@@ -205,6 +205,37 @@ int funds_create(
 int funds_expense(struct db *, const struct actor *, struct db_expense *,
     const struct stock_line *, int, int *, struct fault *);
 
+/* notice.c: the public usage notice of a period. */
+#define NOTICE_ROWS       64
+#define NOTICE_CATEGORIES 6
+struct notice_table {
+	int n;
+	int64_t qty, value;
+	struct {
+		char key[DB_NAME_MAX];
+		int64_t qty, value;
+	} c[NOTICE_ROWS];
+};
+struct notice {
+	char period[CLOCK_PERIOD_LEN];
+	int provisional;
+	struct notice_table cash_by_kind, cash_by_fund, inkind, purchased;
+	struct notice_table distributed, expenses, writeoffs;
+	struct db_served served[NOTICE_CATEGORIES];
+	int hide[NOTICE_CATEGORIES];
+	int nserved, hide_total;
+	int64_t households, persons;
+	int64_t points_granted, points_redeemed, points_expired;
+	int64_t closing_stock_fen;
+	int64_t priority_value, distributed_value;
+	char ledger_head[72];
+};
+void notice_suppress(const int64_t *, int, int *);
+int notice_compute(struct db *, const char *, struct notice *);
+int notice_period_ok(const char *);
+int notice_publish(struct db *, const struct actor *, const char *,
+    const char *, const char *, struct fault *);
+
 /* verify.c */
 int verify_run(struct db *, int);
 

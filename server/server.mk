@@ -3,14 +3,15 @@ SERVER_HTTP = server/main.c server/http.c server/json.c
 SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_donors.c server/res_donations.c server/res_stock.c \
              server/res_households.c server/res_grants.c \
-             server/res_distributions.c server/res_funds.c server/res_audit.c server/res_health.c
+             server/res_distributions.c server/res_funds.c server/res_notices.c \
+             server/res_page.c server/res_audit.c server/res_health.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
-                server/distribution.c server/funds.c \
+                server/distribution.c server/funds.c server/notice.c \
                 server/barcode.c server/clock.c \
                 server/fault.c server/verify.c server/demo.c server/log.c
 SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
             server/db_audit.c server/db_households.c server/db_distributions.c \
-            server/db_funds.c \
+            server/db_funds.c server/db_notices.c \
             server/db_verify.c \
             $(B)/schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)

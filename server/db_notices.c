@@ -1,0 +1,271 @@
+/* What the public notices read: per-period figures, the chain's head,
+ * published notices, and where one donation went. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_int.h"
+
+static const char SQL_STATS_PERIOD[] =
+    "SELECT metric, k1, k2, qty, value FROM stats WHERE period = ?1 "
+    "ORDER BY metric, value DESC, k1, k2";
+static const char SQL_STOCK_UPTO[] =
+    "SELECT coalesce(sum(value), 0) FROM stats WHERE metric = 'stock' "
+    "AND period <= ?1";
+static const char SQL_SERVED[] =
+    "SELECT category, count(*), sum(members) FROM served WHERE period = ?1 "
+    "GROUP BY category ORDER BY category";
+static const char SQL_CHAIN_HEAD[] =
+    "SELECT hex(hash) FROM chain WHERE at < ?1 ORDER BY seq DESC LIMIT 1";
+static const char SQL_PERIODS[] =
+    "SELECT DISTINCT period FROM stats UNION SELECT period FROM notices "
+    "ORDER BY 1 DESC";
+static const char SQL_NOTICE_GET[] =
+    "SELECT body FROM notices WHERE period = ?1";
+static const char SQL_NOTICE_INSERT[] =
+    "INSERT INTO notices(period, published_at, user_id, ledger_head, body) "
+    "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5)";
+static const char SQL_NOTICE_VERSION[] =
+    "SELECT coalesce((SELECT max(seq) FROM chain), 0), "
+    "(SELECT count(*) FROM notices)";
+static const char SQL_DONATION_BY_RECEIPT[] =
+    "SELECT id FROM donations WHERE receipt_code = ?1";
+/* Per lot of a donation: the lot, then what left it and how. */
+static const char SQL_TRACE[] =
+    "SELECT l.item_id, i.name, i.category, 'lot', '', '', l.quantity, "
+    "l.on_hand FROM lots l JOIN items i ON i.id = l.item_id "
+    "WHERE l.donation_id = ?1 "
+    "UNION ALL "
+    "SELECT l.item_id, i.name, i.category, 'distributed', "
+    "cishan_period(m.at), h.category, -sum(m.quantity), 0 FROM movements m "
+    "JOIN lots l ON l.id = m.lot_id JOIN items i ON i.id = l.item_id "
+    "JOIN distribution_lines dl ON dl.id = m.ref_id "
+    "JOIN distributions d ON d.id = dl.distribution_id "
+    "JOIN households h ON h.id = d.household_id "
+    "WHERE l.donation_id = ?1 AND m.kind IN ('distribute', 'void') "
+    "GROUP BY l.item_id, 5, h.category HAVING sum(m.quantity) <> 0 "
+    "UNION ALL "
+    "SELECT l.item_id, i.name, i.category, 'written_off', '', m.reason, "
+    "-sum(m.quantity), 0 FROM movements m JOIN lots l ON l.id = m.lot_id "
+    "JOIN items i ON i.id = l.item_id WHERE l.donation_id = ?1 AND "
+    "m.kind = 'adjust' AND m.quantity < 0 GROUP BY l.item_id, m.reason "
+    "ORDER BY 1, 4, 5, 6";
+
+int
+db_stats_period(struct db *db, const char *period, db_row_cb cb, void *arg)
+{
+	struct db_stat s;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_STATS_PERIOD)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&s, 0, sizeof(s));
+		db_col_text(st, 0, s.metric, sizeof(s.metric));
+		db_col_text(st, 1, s.k1, sizeof(s.k1));
+		db_col_text(st, 2, s.k2, sizeof(s.k2));
+		s.qty = sqlite3_column_int64(st, 3);
+		s.value = sqlite3_column_int64(st, 4);
+		if (cb(&s, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "stats");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The stock's value at the end of period: the sum of its net changes. */
+int
+db_stock_value_upto(struct db *db, const char *period, int64_t *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_STOCK_UPTO)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*value = sqlite3_column_int64(st, 0);
+		rc = DB_OK;
+	} else
+		rc = db_fail(db, "stock value");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_served_period(struct db *db, const char *period, db_row_cb cb, void *arg)
+{
+	struct db_served s;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_SERVED)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&s, 0, sizeof(s));
+		db_col_text(st, 0, s.category, sizeof(s.category));
+		s.households = sqlite3_column_int64(st, 1);
+		s.persons = sqlite3_column_int64(st, 2);
+		if (cb(&s, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "served");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The hash of the last ledger row before t, in hex ("" if none). */
+int
+db_chain_head(struct db *db, int64_t before, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_CHAIN_HEAD)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, before);
+	out[0] = '\0';
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_text(st, 0, out, size);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+	                                           : db_fail(db, "chain head");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Each row: a period, YYYY-MM (char *). */
+int
+db_periods(struct db *db, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	char period[16];
+	int rc;
+
+	if ((st = db_stmt(db, SQL_PERIODS)) == NULL)
+		return DB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_col_text(st, 0, period, sizeof(period));
+		if (cb(period, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "periods");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* A published notice's body (malloc'd, the caller frees), or DB_NONE. */
+int
+db_notice_get(struct db *db, const char *period, char **body)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*body = NULL;
+	if ((st = db_stmt(db, SQL_NOTICE_GET)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((*body = strdup(
+		         (const char *)sqlite3_column_text(st, 0))) == NULL)
+			rc = DB_ERR;
+		else
+			rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "notice");
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+db_notice_insert(struct db *db, const char *period, int64_t at, int64_t user,
+    const char *head, const char *body)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_NOTICE_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 3, user);
+	sqlite3_bind_text(st, 4, head, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, body, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "notice insert");
+}
+
+int
+db_donation_by_receipt(struct db *db, const char *code, struct db_donation *d)
+{
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_DONATION_BY_RECEIPT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	rc = rc == SQLITE_ROW   ? DB_OK
+	    : rc == SQLITE_DONE ? DB_NONE
+	                        : db_fail(db, "receipt");
+	sqlite3_reset(st);
+	return rc == DB_OK ? db_donation_by_id(db, id, d) : rc;
+}
+
+int
+db_donation_trace(struct db *db, int64_t donation, db_row_cb cb, void *arg)
+{
+	struct db_trace t;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_TRACE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, donation);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&t, 0, sizeof(t));
+		t.item_id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, t.name, sizeof(t.name));
+		db_col_text(st, 2, t.category, sizeof(t.category));
+		db_col_text(st, 3, t.kind, sizeof(t.kind));
+		db_col_text(st, 4, t.period, sizeof(t.period));
+		db_col_text(st, 5, t.hcategory, sizeof(t.hcategory));
+		t.qty = sqlite3_column_int64(st, 6);
+		t.on_hand = sqlite3_column_int64(st, 7);
+		if (cb(&t, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "trace");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Changes whenever a figure of any notice can have changed: every ledger
+ * row is chained, and publishing adds a notice. */
+int
+db_notice_version(struct db *db, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_NOTICE_VERSION)) == NULL)
+		return DB_ERR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0) * 1000003 +
+		    sqlite3_column_int64(st, 1);
+		rc = DB_OK;
+	} else
+		rc = db_fail(db, "notice version");
+	sqlite3_reset(st);
+	return rc;
+}

@@ -1,0 +1,210 @@
+/*
+ * The public usage notice of a period, from the figures kept per period:
+ * where money and goods came from and went, households served (small
+ * counts hidden, and a second cell with them so no total gives one
+ * away), points, the closing stock, the share that reached the neediest,
+ * and the head of the hash chain at the period's end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+
+#define NOTICE_SMALL 5 /* counts 1..4 are published as "<5" */
+
+/*
+ * Marks which of n counts to hide: those from 1 to 4, and when exactly
+ * one is hidden, the smallest other non-zero one too, so that the total
+ * minus the rest does not give it away.
+ */
+void
+notice_suppress(const int64_t *count, int n, int *hide)
+{
+	int i, hidden = 0, other = -1;
+
+	for (i = 0; i < n; i++) {
+		hide[i] = count[i] > 0 && count[i] < NOTICE_SMALL;
+		hidden += hide[i];
+	}
+	if (hidden != 1)
+		return;
+	for (i = 0; i < n; i++)
+		if (!hide[i] && count[i] > 0 &&
+		    (other < 0 || count[i] < count[other]))
+			other = i;
+	if (other >= 0)
+		hide[other] = 1;
+}
+
+static void
+notice_add(struct notice_table *t, const char *k1, int64_t qty, int64_t value)
+{
+	int i;
+
+	for (i = 0; i < t->n && strcmp(t->c[i].key, k1) != 0; i++)
+		;
+	if (i == t->n) {
+		if (t->n == NOTICE_ROWS)
+			i = NOTICE_ROWS - 1; /* the last row takes the rest */
+		else {
+			memset(&t->c[i], 0, sizeof(t->c[i]));
+			snprintf(t->c[i].key, sizeof(t->c[i].key), "%s", k1);
+			t->n++;
+		}
+	}
+	t->c[i].qty += qty;
+	t->c[i].value += value;
+	t->qty += qty;
+	t->value += value;
+}
+
+struct notice_ctx {
+	struct db *db;
+	struct notice *n;
+};
+
+static int
+notice_stat(const void *row, void *arg)
+{
+	const struct db_stat *s = row;
+	struct notice_ctx *c = arg;
+	struct notice *n = c->n;
+	struct db_fund fu;
+	char name[DB_NAME_MAX];
+
+	if (strcmp(s->metric, "cash") == 0) {
+		notice_add(&n->cash_by_kind, s->k1, 0, s->value);
+		if (db_fund_by_id(c->db, strtoll(s->k2, NULL, 10), &fu) ==
+		    DB_OK)
+			snprintf(name, sizeof(name), "%s", fu.name);
+		else
+			snprintf(name, sizeof(name), "%s", s->k2);
+		notice_add(&n->cash_by_fund, name, 0, s->value);
+	} else if (strcmp(s->metric, "inkind") == 0)
+		notice_add(&n->inkind, s->k1, s->qty, s->value);
+	else if (strcmp(s->metric, "purchase") == 0)
+		notice_add(&n->purchased, s->k1, s->qty, s->value);
+	else if (strcmp(s->metric, "distributed") == 0) {
+		notice_add(&n->distributed, s->k1, s->qty, s->value);
+		if (household_priority(s->k2) == 1)
+			n->priority_value += s->value;
+	} else if (strcmp(s->metric, "expense") == 0)
+		notice_add(&n->expenses, s->k1, 0, s->value);
+	else if (strcmp(s->metric, "writeoff") == 0)
+		notice_add(&n->writeoffs, s->k1, s->qty, s->value);
+	else if (strcmp(s->metric, "points") == 0) {
+		if (strncmp(s->k1, "grant_", 6) == 0)
+			n->points_granted += s->value;
+		else if (strcmp(s->k1, "redeem") == 0)
+			n->points_redeemed += s->value;
+		else if (strcmp(s->k1, "void") == 0)
+			n->points_redeemed -= s->value;
+		else if (strcmp(s->k1, "expire") == 0)
+			n->points_expired += s->value;
+	}
+	return 0;
+}
+
+static int
+notice_served(const void *row, void *arg)
+{
+	const struct db_served *s = row;
+	struct notice *n = arg;
+
+	if (n->nserved == NOTICE_CATEGORIES)
+		return 1;
+	n->served[n->nserved++] = *s;
+	n->households += s->households;
+	n->persons += s->persons;
+	return 0;
+}
+
+/* Computes the notice of period as the ledger stands now. */
+int
+notice_compute(struct db *db, const char *period, struct notice *n)
+{
+	struct notice_ctx c;
+	char first[CLOCK_DATE_LEN], last[CLOCK_DATE_LEN], next[CLOCK_DATE_LEN];
+	char now[CLOCK_PERIOD_LEN];
+	time_t end;
+	int64_t count[NOTICE_CATEGORIES];
+	int i;
+
+	memset(n, 0, sizeof(*n));
+	if (clock_period_bounds(period, first, last) != 0)
+		return -1;
+	snprintf(n->period, sizeof(n->period), "%s", period);
+	clock_period_now(now);
+	n->provisional = strcmp(period, now) >= 0;
+	c.db = db;
+	c.n = n;
+	if (db_stats_period(db, period, notice_stat, &c) != DB_OK ||
+	    db_served_period(db, period, notice_served, n) != DB_OK ||
+	    db_stock_value_upto(db, period, &n->closing_stock_fen) != DB_OK)
+		return -1;
+	n->distributed_value = n->distributed.value;
+	for (i = 0; i < n->nserved; i++)
+		count[i] = n->served[i].households;
+	notice_suppress(count, n->nserved, n->hide);
+	n->hide_total = n->households > 0 && n->households < NOTICE_SMALL;
+	/* The head at the period's end; for the open period, as of now. */
+	if (clock_date_add(last, 1, next) != 0 ||
+	    clock_date_epoch(next, &end) != 0)
+		return -1;
+	if (n->provisional)
+		end = clock_now() + 1;
+	return db_chain_head(db, (int64_t)end, n->ledger_head,
+	           sizeof(n->ledger_head)) == DB_OK
+	    ? 0
+	    : -1;
+}
+
+/* Whether period has begun (notices of the future do not exist). */
+int
+notice_period_ok(const char *period)
+{
+	char now[CLOCK_PERIOD_LEN];
+
+	clock_period_now(now);
+	return clock_period_valid(period) == 0 && strcmp(period, now) <= 0;
+}
+
+/* Freezes a closed period's notice: body is its JSON, made by the caller
+ * from notice_compute. Publishing twice keeps the first. */
+int
+notice_publish(struct db *db, const struct actor *who, const char *period,
+    const char *head, const char *body, struct fault *f)
+{
+	char now[CLOCK_PERIOD_LEN], *had = NULL;
+	int rc;
+
+	clock_period_now(now);
+	if (clock_period_valid(period) != 0)
+		return fault_set(
+		    f, FAULT_NOT_FOUND, "not_found", "no period %s", period);
+	if (strcmp(period, now) >= 0) {
+		fault_set(f, FAULT_RULE, "period_open",
+		    "%s is not over yet; a month is published once it has "
+		    "closed",
+		    period);
+		fault_str(f, "period", period);
+		return -1;
+	}
+	if (db_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_notice_get(db, period, &had)) == DB_OK) {
+		free(had);
+		db_rollback(db);
+		return 1;
+	}
+	if (rc != DB_NONE ||
+	    db_notice_insert(
+	        db, period, clock_now(), who->user_id, head, body) != DB_OK ||
+	    auth_audit(db, who, "publish", "notice", 0, period) != 0 ||
+	    db_commit(db) != DB_OK) {
+		db_rollback(db);
+		return fault_db(f, DB_ERR);
+	}
+	return 0;
+}

@@ -1,0 +1,563 @@
+/*
+ * /public/notices and /public/donations: what the public and donors
+ * read, with no token and nothing that identifies a household; and the
+ * manager's publication of a closed month. JSON is the notice's one form:
+ * a published notice is stored as JSON, and CSV and the page derive
+ * from it, so they can never disagree.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+
+static const char *const res_notices_labels[][2] = {
+    {"tekun", "特困供养"},
+    {"dibao", "低保"},
+    {"emergency", "临时/应急困难"},
+    {"illness", "因病致贫"},
+    {"low_income", "低收入"},
+    {"other", "其他"},
+    {"enterprise", "企业"},
+    {"social_org", "社会组织"},
+    {"individual", "个人"},
+    {"volunteer", "志愿者"},
+    {"government", "政府"},
+    {"anonymous", "匿名"},
+    {"expired", "过期"},
+    {"damaged", "损坏"},
+    {"lost", "丢失"},
+    {"count_correction", "盘点更正"},
+};
+
+/* The Chinese name of a category, donor kind or reason code. */
+const char *
+res_notices_label(const char *code)
+{
+	size_t i;
+
+	for (i = 0;
+	     i < sizeof(res_notices_labels) / sizeof(res_notices_labels[0]);
+	     i++)
+		if (strcmp(code, res_notices_labels[i][0]) == 0)
+			return res_notices_labels[i][1];
+	return code;
+}
+
+static cJSON *
+res_notices_table(const struct notice_table *t, const char *key,
+    const char *amount, int qty, int label)
+{
+	cJSON *a = cJSON_CreateArray(), *o;
+	int i;
+
+	for (i = 0; i < t->n; i++) {
+		o = json_new();
+		json_add_str(o, key, t->c[i].key);
+		if (label)
+			json_add_str(
+			    o, "label", res_notices_label(t->c[i].key));
+		if (qty)
+			json_add_int(o, "quantity", t->c[i].qty);
+		json_add_int(o, amount, t->c[i].value);
+		cJSON_AddItemToArray(a, o);
+	}
+	return a;
+}
+
+/* A count as published: the number, or "<5" when it is hidden. */
+static void
+res_notices_count(cJSON *o, const char *key, int64_t v, int hide)
+{
+	if (hide)
+		json_add_str(o, key, "<5");
+	else
+		json_add_int(o, key, v);
+}
+
+static cJSON *
+res_notices_json(struct db *db, const struct notice *n)
+{
+	cJSON *o = json_new(), *s, *u, *h, *a, *c, *p;
+	char store[DB_NAME_MAX];
+	int i;
+
+	json_add_str(o, "period", n->period);
+	json_add_bool(o, "provisional", n->provisional);
+	if (db_setting_get(db, "store_name", store, sizeof(store)) == DB_OK)
+		json_add_str(o, "store", store);
+	json_add_time(o, "generated_at", clock_now());
+
+	s = json_new();
+	cJSON_AddItemToObject(o, "sources", s);
+	cJSON_AddItemToObject(s, "cash_by_donor_kind",
+	    res_notices_table(&n->cash_by_kind, "kind", "amount_fen", 0, 1));
+	cJSON_AddItemToObject(s, "cash_by_fund",
+	    res_notices_table(&n->cash_by_fund, "fund", "amount_fen", 0, 0));
+	json_add_int(s, "cash_total_fen", n->cash_by_kind.value);
+	cJSON_AddItemToObject(s, "in_kind_by_category",
+	    res_notices_table(&n->inkind, "category", "value_fen", 1, 0));
+	json_add_int(s, "in_kind_total_fen", n->inkind.value);
+	cJSON_AddItemToObject(s, "purchased_by_category",
+	    res_notices_table(&n->purchased, "category", "value_fen", 1, 0));
+	json_add_int(s, "purchased_total_fen", n->purchased.value);
+
+	u = json_new();
+	cJSON_AddItemToObject(o, "uses", u);
+	cJSON_AddItemToObject(u, "goods_distributed_by_category",
+	    res_notices_table(&n->distributed, "category", "value_fen", 1, 0));
+	json_add_int(u, "goods_distributed_quantity", n->distributed.qty);
+	json_add_int(u, "goods_distributed_total_fen", n->distributed.value);
+	cJSON_AddItemToObject(u, "fund_expenses_by_purpose",
+	    res_notices_table(&n->expenses, "purpose", "amount_fen", 0, 0));
+	json_add_int(u, "fund_expenses_total_fen", n->expenses.value);
+	cJSON_AddItemToObject(u, "write_offs",
+	    res_notices_table(&n->writeoffs, "reason", "value_fen", 1, 1));
+	json_add_int(u, "write_offs_total_fen", n->writeoffs.value);
+
+	h = json_new();
+	cJSON_AddItemToObject(o, "households_served", h);
+	a = cJSON_CreateArray();
+	cJSON_AddItemToObject(h, "by_category", a);
+	for (i = 0; i < n->nserved; i++) {
+		c = json_new();
+		json_add_str(c, "category", n->served[i].category);
+		json_add_str(
+		    c, "label", res_notices_label(n->served[i].category));
+		json_add_bool(c, "priority",
+		    household_priority(n->served[i].category) == 1);
+		res_notices_count(
+		    c, "households", n->served[i].households, n->hide[i]);
+		res_notices_count(
+		    c, "persons", n->served[i].persons, n->hide[i]);
+		cJSON_AddItemToArray(a, c);
+	}
+	res_notices_count(h, "households", n->households, n->hide_total);
+	res_notices_count(h, "persons", n->persons, n->hide_total);
+
+	p = json_new();
+	cJSON_AddItemToObject(o, "points", p);
+	json_add_int(p, "granted", n->points_granted);
+	json_add_int(p, "redeemed", n->points_redeemed);
+	json_add_int(p, "expired", n->points_expired);
+	json_add_int(o, "closing_stock_value_fen", n->closing_stock_fen);
+	p = json_new();
+	cJSON_AddItemToObject(o, "priority_share", p);
+	json_add_int(p, "value_fen", n->priority_value);
+	json_add_int(p, "total_value_fen", n->distributed_value);
+	json_add_int(p, "per_mille",
+	    n->distributed_value > 0
+	        ? n->priority_value * 1000 / n->distributed_value
+	        : 0);
+	json_add_str(o, "ledger_head", n->ledger_head);
+	return o;
+}
+
+/*
+ * The notice of period as JSON text (malloc'd): the published one, or
+ * one computed now. NULL with a fault otherwise.
+ */
+char *
+res_notices_text(struct db *db, const char *period, struct fault *f)
+{
+	struct notice *n;
+	cJSON *o;
+	char *body = NULL;
+	int rc;
+
+	if (!notice_period_ok(period)) {
+		fault_set(f, FAULT_NOT_FOUND, "not_found",
+		    "no notice for %.16s", period);
+		return NULL;
+	}
+	if ((rc = db_notice_get(db, period, &body)) == DB_OK)
+		return body;
+	if (rc != DB_NONE || (n = calloc(1, sizeof(*n))) == NULL) {
+		fault_db(f, DB_ERR);
+		return NULL;
+	}
+	if (notice_compute(db, period, n) != 0) {
+		free(n);
+		fault_db(f, DB_ERR);
+		return NULL;
+	}
+	o = res_notices_json(db, n);
+	free(n);
+	if ((body = cJSON_PrintUnformatted(o)) == NULL)
+		log_fatalx("out of memory");
+	cJSON_Delete(o);
+	return body;
+}
+
+static void
+res_notices_csv_field(FILE *fp, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, fp);
+		return;
+	}
+	fputc('"', fp);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', fp);
+		fputc(*s, fp);
+	}
+	fputc('"', fp);
+}
+
+static void
+res_notices_csv_value(FILE *fp, const cJSON *v)
+{
+	if (v == NULL)
+		return;
+	if (cJSON_IsString(v))
+		res_notices_csv_field(fp, v->valuestring);
+	else if (cJSON_IsRaw(v) || cJSON_IsNumber(v)) {
+		char *s = cJSON_PrintUnformatted(v);
+
+		fputs(s != NULL ? s : "", fp);
+		cJSON_free(s);
+	} else if (cJSON_IsBool(v))
+		fputs(cJSON_IsTrue(v) ? "true" : "false", fp);
+}
+
+/* section,item,label,quantity,households,persons,amount_fen */
+static void
+res_notices_csv_rows(
+    FILE *fp, const char *section, const cJSON *a, const char *key)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r, a)
+	{
+		res_notices_csv_field(fp, section);
+		fputc(',', fp);
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, key));
+		fputc(',', fp);
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, "label"));
+		fputc(',', fp);
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, "quantity"));
+		fputc(',', fp);
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, "households"));
+		fputc(',', fp);
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, "persons"));
+		fputc(',', fp);
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, "amount_fen"));
+		res_notices_csv_value(fp, cJSON_GetObjectItem(r, "value_fen"));
+		fputs("\r\n", fp);
+	}
+}
+
+static void
+res_notices_csv_total(FILE *fp, const char *section, const cJSON *v)
+{
+	res_notices_csv_field(fp, section);
+	fputs(",total,,,,,", fp);
+	res_notices_csv_value(fp, v);
+	fputs("\r\n", fp);
+}
+
+/* The CSV form: UTF-8 with a BOM, so Excel opens the Chinese right. */
+static char *
+res_notices_csv(const cJSON *o, size_t *len)
+{
+	const cJSON *s = cJSON_GetObjectItem(o, "sources");
+	const cJSON *u = cJSON_GetObjectItem(o, "uses");
+	const cJSON *h = cJSON_GetObjectItem(o, "households_served");
+	const cJSON *p = cJSON_GetObjectItem(o, "points");
+	const cJSON *ps = cJSON_GetObjectItem(o, "priority_share");
+	char *buf = NULL;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, len)) == NULL)
+		log_fatal("open_memstream");
+	fputs("\xEF\xBB\xBF", fp);
+	fputs("section,item,label,quantity,households,persons,amount_fen\r\n",
+	    fp);
+	fputs("period,", fp);
+	res_notices_csv_value(fp, cJSON_GetObjectItem(o, "period"));
+	fputs(",", fp);
+	fputs(cJSON_IsTrue(cJSON_GetObjectItem(o, "provisional"))
+	        ? "provisional"
+	        : "published",
+	    fp);
+	fputs(",,,,\r\n", fp);
+	res_notices_csv_rows(fp, "cash_by_donor_kind",
+	    cJSON_GetObjectItem(s, "cash_by_donor_kind"), "kind");
+	res_notices_csv_rows(
+	    fp, "cash_by_fund", cJSON_GetObjectItem(s, "cash_by_fund"), "fund");
+	res_notices_csv_total(
+	    fp, "cash", cJSON_GetObjectItem(s, "cash_total_fen"));
+	res_notices_csv_rows(fp, "in_kind_by_category",
+	    cJSON_GetObjectItem(s, "in_kind_by_category"), "category");
+	res_notices_csv_total(
+	    fp, "in_kind", cJSON_GetObjectItem(s, "in_kind_total_fen"));
+	res_notices_csv_rows(fp, "purchased_by_category",
+	    cJSON_GetObjectItem(s, "purchased_by_category"), "category");
+	res_notices_csv_rows(fp, "goods_distributed_by_category",
+	    cJSON_GetObjectItem(u, "goods_distributed_by_category"),
+	    "category");
+	res_notices_csv_total(fp, "goods_distributed",
+	    cJSON_GetObjectItem(u, "goods_distributed_total_fen"));
+	res_notices_csv_rows(fp, "fund_expenses_by_purpose",
+	    cJSON_GetObjectItem(u, "fund_expenses_by_purpose"), "purpose");
+	res_notices_csv_rows(
+	    fp, "write_offs", cJSON_GetObjectItem(u, "write_offs"), "reason");
+	res_notices_csv_rows(fp, "households_served",
+	    cJSON_GetObjectItem(h, "by_category"), "category");
+	fputs("households_served,total,,,", fp);
+	res_notices_csv_value(fp, cJSON_GetObjectItem(h, "households"));
+	fputc(',', fp);
+	res_notices_csv_value(fp, cJSON_GetObjectItem(h, "persons"));
+	fputs(",\r\n", fp);
+	fputs("points,granted,,", fp);
+	res_notices_csv_value(fp, cJSON_GetObjectItem(p, "granted"));
+	fputs(",,,\r\npoints,redeemed,,", fp);
+	res_notices_csv_value(fp, cJSON_GetObjectItem(p, "redeemed"));
+	fputs(",,,\r\n", fp);
+	res_notices_csv_total(fp, "closing_stock_value",
+	    cJSON_GetObjectItem(o, "closing_stock_value_fen"));
+	res_notices_csv_total(
+	    fp, "priority_share_value", cJSON_GetObjectItem(ps, "value_fen"));
+	fputs("ledger_head,", fp);
+	res_notices_csv_value(fp, cJSON_GetObjectItem(o, "ledger_head"));
+	fputs(",,,,,\r\n", fp);
+	fclose(fp);
+	return buf;
+}
+
+void
+res_notices_get(struct req *r)
+{
+	struct fault f;
+	const char *arg = http_arg(r, 0);
+	char period[CLOCK_PERIOD_LEN], *body, *csv;
+	size_t n = strlen(arg), len;
+	cJSON *o;
+	int is_csv = n > 4 && strcmp(arg + n - 4, ".csv") == 0;
+
+	memset(&f, 0, sizeof(f));
+	if (n - (is_csv ? 4 : 0) != 7) {
+		http_error(r, 404, "not_found", "no such period");
+		return;
+	}
+	memcpy(period, arg, 7);
+	period[7] = '\0';
+	if ((body = res_notices_text(http_db(r), period, &f)) == NULL) {
+		http_fault(r, &f);
+		return;
+	}
+	if (!is_csv) {
+		http_reply_text(r, 200, "application/json; charset=utf-8", body,
+		    strlen(body));
+		free(body);
+		return;
+	}
+	o = cJSON_Parse(body);
+	free(body);
+	if (o == NULL) {
+		http_error(r, 500, "internal", "a stored notice is damaged");
+		return;
+	}
+	csv = res_notices_csv(o, &len);
+	cJSON_Delete(o);
+	http_reply_text(r, 200, "text/csv; charset=utf-8", csv, len);
+	free(csv);
+}
+
+struct res_notices_list {
+	struct db *db;
+	cJSON *items;
+	char now[CLOCK_PERIOD_LEN];
+	int seen_now;
+};
+
+static int
+res_notices_period(const void *row, void *arg)
+{
+	const char *period = row;
+	struct res_notices_list *l = arg;
+	cJSON *o;
+	char *body = NULL;
+	int published;
+
+	if (!notice_period_ok(period))
+		return 0;
+	if (strcmp(period, l->now) == 0)
+		l->seen_now = 1;
+	published = db_notice_get(l->db, period, &body) == DB_OK;
+	free(body);
+	o = json_new();
+	json_add_str(o, "period", period);
+	json_add_bool(o, "provisional", !published);
+	json_add_bool(o, "published", published);
+	cJSON_AddItemToArray(l->items, o);
+	return 0;
+}
+
+void
+res_notices_list(struct req *r)
+{
+	struct res_notices_list l;
+	cJSON *o;
+
+	memset(&l, 0, sizeof(l));
+	l.db = http_db(r);
+	l.items = cJSON_CreateArray();
+	clock_period_now(l.now);
+	if (db_periods(l.db, res_notices_period, &l) != DB_OK) {
+		cJSON_Delete(l.items);
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	if (!l.seen_now) {
+		o = json_new();
+		json_add_str(o, "period", l.now);
+		json_add_bool(o, "provisional", 1);
+		json_add_bool(o, "published", 0);
+		cJSON_InsertItemInArray(l.items, 0, o);
+	}
+	http_reply_list(r, l.items, 0);
+}
+
+void
+res_notices_publish(struct req *r)
+{
+	struct fault f;
+	const char *period = http_arg(r, 0);
+	char *body;
+	cJSON *o, *head;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (strlen(period) != 7 || !notice_period_ok(period)) {
+		http_error(r, 404, "not_found", "no such period");
+		return;
+	}
+	if ((body = res_notices_text(http_db(r), period, &f)) == NULL) {
+		http_fault(r, &f);
+		return;
+	}
+	/* Frozen as published: no longer provisional, with its date. */
+	if ((o = cJSON_Parse(body)) == NULL)
+		log_fatalx("out of memory");
+	free(body);
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(o, "provisional"))) {
+		http_reply(r, 200, o); /* published already */
+		return;
+	}
+	cJSON_ReplaceItemInObject(o, "provisional", cJSON_CreateFalse());
+	json_add_time(o, "published_at", clock_now());
+	head = cJSON_GetObjectItem(o, "ledger_head");
+	if ((body = cJSON_PrintUnformatted(o)) == NULL)
+		log_fatalx("out of memory");
+	rc = notice_publish(http_db(r), http_actor(r), period,
+	    cJSON_IsString(head) ? head->valuestring : "", body, &f);
+	free(body);
+	if (rc < 0) {
+		cJSON_Delete(o);
+		http_fault(r, &f);
+		return;
+	}
+	http_reply(r, rc == 0 ? 201 : 200, o);
+}
+
+struct res_trace {
+	cJSON *items, *cur, *dist;
+	int64_t item, received, in_stock, written_off;
+};
+
+/* Ends the item being gathered: its totals go in after its rows. */
+static void
+res_notices_trace_flush(struct res_trace *tr)
+{
+	if (tr->cur == NULL)
+		return;
+	json_add_int(tr->cur, "received", tr->received);
+	json_add_int(tr->cur, "written_off", tr->written_off);
+	json_add_int(tr->cur, "in_stock", tr->in_stock);
+	tr->cur = NULL;
+}
+
+/* Rows come ordered by item: its lots, its distributions, write-offs. */
+static int
+res_notices_trace_row(const void *row, void *arg)
+{
+	const struct db_trace *t = row;
+	struct res_trace *tr = arg;
+	cJSON *d;
+
+	if (tr->cur == NULL || tr->item != t->item_id) {
+		res_notices_trace_flush(tr);
+		tr->cur = json_new();
+		tr->item = t->item_id;
+		tr->received = tr->in_stock = tr->written_off = 0;
+		json_add_str(tr->cur, "item", t->name);
+		json_add_str(tr->cur, "category", t->category);
+		tr->dist = cJSON_CreateArray();
+		cJSON_AddItemToObject(tr->cur, "distributed", tr->dist);
+		cJSON_AddItemToArray(tr->items, tr->cur);
+	}
+	if (strcmp(t->kind, "lot") == 0) {
+		tr->received += t->qty;
+		tr->in_stock += t->on_hand;
+	} else if (strcmp(t->kind, "written_off") == 0)
+		tr->written_off += t->qty;
+	else {
+		d = json_new();
+		json_add_str(d, "period", t->period);
+		json_add_str(d, "household_category", t->hcategory);
+		json_add_str(d, "label", res_notices_label(t->hcategory));
+		json_add_int(d, "quantity", t->qty);
+		cJSON_AddItemToArray(tr->dist, d);
+	}
+	return 0;
+}
+
+void
+res_notices_donation(struct req *r)
+{
+	struct db_donation d;
+	struct db_donor dn;
+	struct db_fund fu;
+	struct res_trace tr;
+	const char *code = http_arg(r, 0);
+	cJSON *o, *c;
+	int rc;
+
+	rc = strlen(code) > 31 ? DB_NONE
+	                       : db_donation_by_receipt(http_db(r), code, &d);
+	if (rc == DB_NONE) {
+		http_error(r, 404, "not_found", "no donation has this receipt");
+		return;
+	}
+	if (rc != DB_OK || db_donor_by_id(http_db(r), d.donor_id, &dn) != DB_OK)
+		goto fail;
+	o = json_new();
+	json_add_str(o, "receipt_code", d.receipt_code);
+	json_add_str(o, "received_on", d.received_on);
+	json_add_str(o, "donor_kind", dn.kind);
+	json_add_str(o, "donor_label", res_notices_label(dn.kind));
+	if (d.cash_fen > 0) {
+		c = json_new();
+		json_add_int(c, "amount_fen", d.cash_fen);
+		if (db_fund_by_id(http_db(r), d.fund_id, &fu) == DB_OK) {
+			json_add_str(c, "fund", fu.name);
+			json_add_str(c, "fund_kind", fu.kind);
+		}
+		cJSON_AddItemToObject(o, "cash", c);
+	}
+	memset(&tr, 0, sizeof(tr));
+	tr.items = cJSON_CreateArray();
+	cJSON_AddItemToObject(o, "items", tr.items);
+	if (db_donation_trace(http_db(r), d.id, res_notices_trace_row, &tr) !=
+	    DB_OK) {
+		cJSON_Delete(o);
+		goto fail;
+	}
+	res_notices_trace_flush(&tr);
+	http_reply(r, 200, o);
+	return;
+fail:
+	http_error(r, 500, "internal", "the database failed");
+}
