@@ -74,7 +74,12 @@ deps: deps-test
 
 run: deps-build
 	@$(MAKE) --no-print-directory binaries
-	@test -f cishan-demo.db || $(B)/cishan-server demo --db cishan-demo.db
+	@test -f cishan-demo.db || \
+	  $(B)/cishan-server demo --db cishan-demo.db 2>/dev/null >/dev/null
+	@echo "demo store cishan-demo.db; log in as (user / password):"
+	@echo "  admin / admin-demo, manager / manager-demo,"
+	@echo "  cashier / cashier-demo, auditor / auditor-demo"
+	@echo "public notice page: http://127.0.0.1:8080/"
 	$(B)/cishan-server serve --db cishan-demo.db --listen 127.0.0.1:8080
 
 test: deps-test

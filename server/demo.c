@@ -166,6 +166,89 @@ out:
 	return rc;
 }
 
+static const struct {
+	const char *name, *kind, *purpose;
+	int64_t cash_fen;
+	int donor;
+} demo_funds_tab[] = {
+    {"爱心捐款", "donations", "", 500000, 2},
+    {"政府购买服务项目", "government_purchase", "", 2000000, 4},
+    {"福彩公益金", "lottery", "", 800000, 4},
+    {"社区基金会助学定向", "community_foundation", "助学", 300000, 1},
+};
+
+/* Funds of every kind with cash in them, a purchase, and a write-off. */
+static int
+demo_funds(struct db *db, const struct actor *who, const int64_t *items,
+    const int64_t *donors, struct fault *f)
+{
+	struct stock_donation *don;
+	struct db_donation out;
+	struct db_expense x;
+	struct db_adjustment a;
+	struct stock_line line;
+	struct db_fund fu;
+	int64_t fund_ids[4];
+	char today[CLOCK_DATE_LEN];
+	size_t i;
+	int replayed, rc = -1;
+
+	clock_today(today);
+	if ((don = calloc(1, sizeof(*don))) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(demo_funds_tab) / sizeof(demo_funds_tab[0]);
+	     i++) {
+		memset(&fu, 0, sizeof(fu));
+		snprintf(
+		    fu.name, sizeof(fu.name), "%s", demo_funds_tab[i].name);
+		snprintf(
+		    fu.kind, sizeof(fu.kind), "%s", demo_funds_tab[i].kind);
+		snprintf(fu.purpose, sizeof(fu.purpose), "%s",
+		    demo_funds_tab[i].purpose);
+		fu.restricted = fu.purpose[0] != '\0';
+		if (funds_create(db, who, &fu, f) != 0)
+			goto out;
+		fund_ids[i] = fu.id;
+		memset(don, 0, sizeof(*don));
+		snprintf(
+		    don->client_id, sizeof(don->client_id), "demo-cash-%zu", i);
+		memset(don->req_hash, 0x60 + (int)i, sizeof(don->req_hash));
+		don->donor_id = donors[demo_funds_tab[i].donor];
+		memcpy(don->received_on, today, sizeof(don->received_on));
+		snprintf(don->channel, sizeof(don->channel), "bank_transfer");
+		don->cash_fen = demo_funds_tab[i].cash_fen;
+		don->fund_id = fu.id;
+		if (stock_donation_post(db, who, don, &out, &replayed, f) != 0)
+			goto out;
+	}
+	memset(&x, 0, sizeof(x));
+	snprintf(x.client_id, sizeof(x.client_id), "demo-expense-0");
+	memset(x.req_hash, 0x70, sizeof(x.req_hash));
+	x.fund_id = fund_ids[1];
+	x.amount_fen = 120000;
+	snprintf(x.purpose, sizeof(x.purpose), "采购米面油");
+	memcpy(x.spent_on, today, sizeof(today));
+	memset(&line, 0, sizeof(line));
+	line.item_id = items[0];
+	line.quantity = 30;
+	line.unit_value_fen = 4000;
+	clock_date_add(today, 180, line.expires_on);
+	if (funds_expense(db, who, &x, &line, 1, &replayed, f) != 0)
+		goto out;
+	memset(&a, 0, sizeof(a));
+	snprintf(a.client_id, sizeof(a.client_id), "demo-adjust-0");
+	memset(a.req_hash, 0x71, sizeof(a.req_hash));
+	a.lot_id = 1;
+	a.quantity_delta = -1;
+	snprintf(a.reason, sizeof(a.reason), "damaged");
+	if (stock_adjust(db, who, &a, &replayed, f) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(don);
+	return rc;
+}
+
 int
 demo_populate(struct db *db)
 {
@@ -253,7 +336,8 @@ demo_populate(struct db *db)
 		}
 	}
 	free(don);
-	if (demo_households(db, &who, items, &f) != 0)
+	if (demo_households(db, &who, items, &f) != 0 ||
+	    demo_funds(db, &who, items, donors, &f) != 0)
 		goto fail;
 	printf("demo store ready. Log-ins (user / password):\n");
 	for (i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++)
