@@ -136,4 +136,38 @@ cJSON *itest_find(const cJSON *arr, const char *k, int64_t v);
 const char *itest_text(const cJSON *j);
 const char *itest_print(const cJSON *j);
 
+/*
+ * Households, goods and points (itest_households, itest_points,
+ * itest_distributions). All act as the admin of itest_s and assert success.
+ */
+/* The ISO 7064 MOD 11-2 check character of 17 digits. */
+char itest_idnum_check(const char *digits17);
+/* A valid resident id number, different for each SEQ (harness-owned). */
+const char *itest_idnum(unsigned seq);
+/* Registers a household (a fresh id number); VALID_* in days from today.
+ * Its id. */
+int64_t itest_household(const char *card, const char *category, int members,
+    int valid_from_days, int valid_to_days);
+/* An item with one BARCODE; LIMIT 0 for none. Its id. */
+int64_t itest_item(const char *name, const char *barcode, int64_t points,
+    int64_t limit, int priority_only);
+/* A donated lot of QTY of ITEM expiring on EXPIRES (NULL: never). Its id. */
+int64_t itest_lot(int64_t item, int64_t qty, const char *expires);
+/* PUT /api/v1/policies/CATEGORY. */
+void itest_policy(
+    const char *category, int64_t monthly, int64_t per_member, int carry);
+/* A one-off grant of POINTS to HOUSEHOLD. */
+void itest_grant(int64_t household, int64_t points);
+/* The household's points and a lot's on-hand, as the server says. */
+int64_t itest_hh_points(int64_t household);
+int64_t itest_lot_on_hand(int64_t item, int64_t lot);
+/* The current period +/- months, YYYY-MM (store time zone). */
+const char *itest_period(int months_from_now);
+/* SIGKILL the server and reap it; its files stay. */
+void itest_kill(struct itest_srv *);
+/* Remove a directory tree (a server's, once it is stopped). */
+void itest_remove_dir(const char *dir);
+/* Does the file at PATH contain the bytes NEEDLE? */
+int itest_file_has(const char *path, const char *needle);
+
 #endif

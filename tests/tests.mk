@@ -3,7 +3,8 @@
 # unit suites (check_barcode, check_json) link the server's pure objects.
 #   make test-server            run them all (SANITIZE=1: under ASan/UBSan)
 #   CISHAN_SERVER=path          run the integration suites against another binary
-ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup
+ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
+    itest_households itest_points itest_distributions
 UNIT_SUITES = check_barcode check_json
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
@@ -11,6 +12,8 @@ ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,itest $(ITEST_SUITES) $(UNIT_SUITES))
 
 ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson) -Itests -Iserver
 ITEST_LIBS = $(shell $(PKG) --libs check libcjson)
+# itest_points corrupts a stopped server's database on purpose.
+$(B)/tests/itest_points: ITEST_LIBS += $(shell $(PKG) --libs sqlite3)
 ITEST_TMP = $(B)/tests/tmp
 
 # Static pattern: only our objects, so other fragments keep their own rules.

@@ -1,0 +1,726 @@
+/*
+ * The points ledger against the real server: policies, the monthly grant
+ * (once per household and period, also when two clients run it at the
+ * same moment), expiry of what a non-carrying policy leaves, one-off
+ * grants (audited, idempotent), the household's ledger, and `verify`:
+ * passing after every test, failing on a database corrupted on purpose
+ * and naming the row.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "itest.h"
+
+static int64_t
+itest_points_field(int64_t household, const char *k)
+{
+	return itest_int(
+	    itest_ok("GET",
+	        itest_f("/api/v1/households/%lld", (long long)household),
+	        itest_admin, NULL, 200),
+	    k);
+}
+
+/* The household's ledger, newest first (all of it). */
+static cJSON *
+itest_points_ledger(int64_t household)
+{
+	return itest_items(itest_ok("GET",
+	    itest_f("/api/v1/households/%lld/ledger?limit=500",
+	        (long long)household),
+	    itest_admin, NULL, 200));
+}
+
+/* Run the monthly grant for PERIOD; the reply (asserted 200). */
+static cJSON *
+itest_points_monthly(const char *token, const char *period)
+{
+	cJSON *j = itest_ok("POST", "/api/v1/grants/monthly", token,
+	    itest_f("{'period':'%s'}", period), 200);
+
+	ck_assert_str_eq(itest_str(j, "period"), period);
+	return j;
+}
+
+/* Count of ledger entries of KIND (and PERIOD if given); their sum. */
+static int
+itest_points_kind(
+    const cJSON *ledger, const char *kind, const char *period, int64_t *sum)
+{
+	const cJSON *e, *p;
+	int n = 0;
+
+	*sum = 0;
+	cJSON_ArrayForEach(e, ledger)
+	{
+		if (strcmp(itest_str(e, "kind"), kind) != 0)
+			continue;
+		p = cJSON_GetObjectItem(e, "period");
+		if (period != NULL &&
+		    !(cJSON_IsString(p) && strcmp(p->valuestring, period) == 0))
+			continue;
+		n++;
+		*sum += itest_int(e, "points");
+	}
+	return n;
+}
+
+/* Every ledger sums to the household's points. */
+static void
+itest_points_balanced(int64_t household)
+{
+	const cJSON *e;
+	int64_t sum = 0, prev = INT64_MAX, id;
+
+	cJSON_ArrayForEach(e, itest_points_ledger(household))
+	{
+		id = itest_int(e, "id");
+		ck_assert_msg(id < prev, "ledger not newest first");
+		prev = id;
+		sum += itest_int(e, "points");
+	}
+	ck_assert_int_eq(sum, itest_points_field(household, "points"));
+}
+
+START_TEST(test_policies)
+{
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	const char *mgr = itest_user(itest_s, "mgr", "manager");
+	cJSON *j, *e;
+	int st;
+
+	j = itest_ok("PUT", "/api/v1/policies/tekun", mgr,
+	    "{'monthly_points':100,'per_member_points':20,'carry_over':false}",
+	    200);
+	ck_assert_str_eq(itest_str(j, "category"), "tekun");
+	ck_assert_int_eq(itest_int(j, "monthly_points"), 100);
+	ck_assert_int_eq(itest_int(j, "per_member_points"), 20);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "carry_over")));
+	j = itest_ok("PUT", "/api/v1/policies/dibao", itest_admin,
+	    "{'monthly_points':60,'carry_over':true}", 200);
+	ck_assert_int_eq(itest_int(j, "per_member_points"), 0);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "carry_over")));
+
+	/* Any role reads them. */
+	j = itest_ok("GET", "/api/v1/policies", cashier, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
+	/* A second PUT replaces the first. */
+	itest_ok("PUT", "/api/v1/policies/tekun", mgr,
+	    "{'monthly_points':120,'carry_over':true}", 200);
+	j = itest_ok("GET", "/api/v1/policies", mgr, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
+	cJSON_ArrayForEach(e, itest_items(j))
+	{
+		if (strcmp(itest_str(e, "category"), "tekun") != 0)
+			continue;
+		ck_assert_int_eq(itest_int(e, "monthly_points"), 120);
+		ck_assert_int_eq(itest_int(e, "per_member_points"), 0);
+		ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "carry_over")));
+	}
+
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/tekun", cashier,
+	    "{'monthly_points':1,'carry_over':true}", &st);
+	itest_assert_error(j, st, 403, "forbidden", NULL);
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/rich", mgr,
+	    "{'monthly_points':1,'carry_over':true}", &st);
+	itest_assert_error(j, st, 404, "not_found", NULL);
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':-1,'carry_over':true}", &st);
+	itest_assert_error(j, st, 400, "bad_field", "monthly_points");
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1.5,'carry_over':true}", &st);
+	itest_assert_error(j, st, 400, "bad_field", "monthly_points");
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1,'per_member_points':-2,'carry_over':true}",
+	    &st);
+	itest_assert_error(j, st, 400, "bad_field", "per_member_points");
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1}", &st);
+	itest_assert_error(j, st, 400, "missing_field", "carry_over");
+	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1,'carry_over':'no'}", &st);
+	itest_assert_error(j, st, 400, "bad_field", "carry_over");
+	j = itest_ok("GET", "/api/v1/policies", mgr, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_monthly_twice)
+{
+	const char *mgr = itest_user(itest_s, "mgr", "manager");
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	const char *now = itest_period(0), *last = itest_period(-1);
+	int64_t tk, db, li, sus, old, fresh, sum;
+	cJSON *j, *led;
+	int st;
+
+	itest_policy("tekun", 100, 20, 1);
+	itest_policy("dibao", 50, 0, 1);
+	tk = itest_household("M-TK", "tekun", 3, -70, 300);
+	db = itest_household("M-DB", "dibao", 1, -70, 300);
+	li = itest_household("M-LI", "low_income", 2, -70, 300); /* none */
+	sus = itest_household("M-SUS", "tekun", 2, -70, 300);
+	old = itest_household("M-OLD", "dibao", 1, -400, -100);
+	fresh = itest_household("M-NEW", "dibao", 2, 0, 300);
+	itest_ok("PATCH", itest_f("/api/v1/households/%lld", (long long)sus),
+	    mgr, "{'status':'suspended'}", 200);
+
+	j = itest_points_monthly(mgr, now);
+	ck_assert_int_eq(itest_int(j, "households"), 3);
+	ck_assert_int_eq(itest_int(j, "points"), 160 + 50 + 50);
+	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
+	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
+	ck_assert_int_eq(itest_points_field(tk, "points"), 160);
+	ck_assert_int_eq(itest_points_field(db, "points"), 50);
+	ck_assert_int_eq(itest_points_field(fresh, "points"), 50);
+	ck_assert_int_eq(itest_points_field(li, "points"), 0);
+	ck_assert_int_eq(itest_points_field(sus, "points"), 0);
+	ck_assert_int_eq(itest_points_field(old, "points"), 0);
+
+	/* Again: nothing more. */
+	j = itest_points_monthly(mgr, now);
+	ck_assert_int_eq(itest_int(j, "households"), 0);
+	ck_assert_int_eq(itest_int(j, "points"), 0);
+	ck_assert_int_eq(itest_points_field(tk, "points"), 160);
+	led = itest_points_ledger(tk);
+	ck_assert_int_eq(itest_points_kind(led, "grant_monthly", now, &sum), 1);
+	ck_assert_int_eq(sum, 160);
+
+	/* Last month: a past period is allowed; the household registered
+	 * today was not valid then. */
+	j = itest_points_monthly(itest_admin, last);
+	ck_assert_int_eq(itest_int(j, "households"), 2);
+	ck_assert_int_eq(itest_int(j, "points"), 160 + 50);
+	ck_assert_int_eq(itest_points_field(fresh, "points"), 50);
+	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
+	j = itest_points_monthly(itest_admin, last);
+	ck_assert_int_eq(itest_int(j, "households"), 0);
+	led = itest_points_ledger(tk);
+	ck_assert_int_eq(
+	    itest_points_kind(led, "grant_monthly", last, &sum), 1);
+	ck_assert_int_eq(sum, 160);
+	ck_assert_int_eq(
+	    itest_points_kind(led, "grant_monthly", NULL, &sum), 2);
+
+	/* Reinstated later in the month: the next run grants it alone. */
+	itest_ok("PATCH", itest_f("/api/v1/households/%lld", (long long)sus),
+	    mgr, "{'status':'active'}", 200);
+	j = itest_points_monthly(mgr, now);
+	ck_assert_int_eq(itest_int(j, "households"), 1);
+	ck_assert_int_eq(itest_int(j, "points"), 140);
+
+	/* Refused: a future period, bad periods, roles. */
+	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
+	    itest_f("{'period':'%s'}", itest_period(1)), &st);
+	itest_assert_error(j, st, 400, "bad_field", "period");
+	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
+	    "{'period':'2026-13'}", &st);
+	itest_assert_error(j, st, 400, "bad_field", "period");
+	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
+	    "{'period':'2026-1'}", &st);
+	itest_assert_error(j, st, 400, "bad_field", "period");
+	j = itest_req(
+	    itest_s, "POST", "/api/v1/grants/monthly", mgr, "{}", &st);
+	itest_assert_error(j, st, 400, "missing_field", "period");
+	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", cashier,
+	    itest_f("{'period':'%s'}", now), &st);
+	itest_assert_error(j, st, 403, "forbidden", NULL);
+	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
+	itest_points_balanced(tk);
+	itest_points_balanced(sus);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Two clients at the same moment (threads, their own sockets). */
+struct itest_points_racer {
+	pthread_barrier_t *go;
+	const char *body;
+	int status;
+	int64_t households, points;
+};
+
+static void *
+itest_points_race(void *arg)
+{
+	struct itest_points_racer *r = arg;
+	struct itest_reply rep;
+	cJSON *j;
+
+	r->status = -1;
+	pthread_barrier_wait(r->go);
+	if (itest_http(itest_s, "POST", "/api/v1/grants/monthly", itest_admin,
+	        "application/json", NULL, r->body, strlen(r->body), &rep) != 0)
+		return NULL;
+	r->status = rep.status;
+	j = cJSON_Parse(rep.body);
+	if (j != NULL) {
+		cJSON *h = cJSON_GetObjectItem(j, "households");
+		cJSON *p = cJSON_GetObjectItem(j, "points");
+
+		r->households =
+		    cJSON_IsNumber(h) ? (int64_t)h->valuedouble : -1;
+		r->points = cJSON_IsNumber(p) ? (int64_t)p->valuedouble : -1;
+	}
+	cJSON_Delete(j);
+	free(rep.body);
+	free(rep.headers);
+	return NULL;
+}
+
+START_TEST(test_monthly_concurrent)
+{
+	enum { N = 30, RACERS = 2 };
+	struct itest_points_racer r[RACERS];
+	pthread_barrier_t go;
+	pthread_t t[RACERS];
+	int64_t ids[N], total = 0, households = 0, points = 0, sum;
+	const char *periods[2];
+	int i, k, round;
+
+	itest_policy("dibao", 40, 10, 1);
+	itest_policy("tekun", 90, 0, 1);
+	for (i = 0; i < N; i++)
+		ids[i] = itest_household(itest_f("CC-%02d", i),
+		    i % 3 ? "dibao" : "tekun", 1 + i % 4, -70, 300);
+	for (i = 0; i < N; i++)
+		total += i % 3 ? 40 + 10 * (1 + i % 4) : 90;
+	periods[0] = itest_period(-1);
+	periods[1] = itest_period(0);
+
+	for (round = 0; round < 2; round++) {
+		pthread_barrier_init(&go, NULL, RACERS);
+		for (k = 0; k < RACERS; k++) {
+			memset(&r[k], 0, sizeof r[k]);
+			r[k].go = &go;
+			r[k].body =
+			    itest_f("{\"period\":\"%s\"}", periods[round]);
+			ck_assert_int_eq(pthread_create(&t[k], NULL,
+			                     itest_points_race, &r[k]),
+			    0);
+		}
+		households = points = 0;
+		for (k = 0; k < RACERS; k++) {
+			pthread_join(t[k], NULL);
+			ck_assert_msg(r[k].status == 200,
+			    "racer %d (%s): status %d", k, periods[round],
+			    r[k].status);
+			households += r[k].households;
+			points += r[k].points;
+		}
+		pthread_barrier_destroy(&go);
+		/* Granted once in total: the two replies add up to one run. */
+		ck_assert_int_eq(households, N);
+		ck_assert_int_eq(points, total);
+	}
+	for (i = 0; i < N; i++) {
+		cJSON *led = itest_points_ledger(ids[i]);
+		int64_t want = i % 3 ? 40 + 10 * (1 + i % 4) : 90;
+
+		ck_assert_int_eq(
+		    itest_points_kind(led, "grant_monthly", periods[0], &sum),
+		    1);
+		ck_assert_int_eq(sum, want);
+		ck_assert_int_eq(
+		    itest_points_kind(led, "grant_monthly", periods[1], &sum),
+		    1);
+		ck_assert_int_eq(
+		    itest_points_field(ids[i], "points"), 2 * want);
+	}
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Redeem N units of ITEM (1 point each ×PTS) for CARD; the reply. */
+static cJSON *
+itest_points_redeem(const char *card, int64_t item, int64_t n)
+{
+	return itest_ok("POST", "/api/v1/distributions", itest_admin,
+	    itest_f("{'client_id':'%s','till_id':'T01','household_card':'%s',"
+	            "'lines':[{'item_id':%lld,'quantity':%lld}]}",
+	        itest_uuid(), card, (long long)item, (long long)n),
+	    201);
+}
+
+START_TEST(test_expiry)
+{
+	const char *now = itest_period(0), *last = itest_period(-1);
+	int64_t a, b, c, item, sum;
+	cJSON *j, *led, *e;
+
+	itest_policy("dibao", 100, 0, 0);  /* unused points expire */
+	itest_policy("tekun", 80, 0, 1);   /* they carry over */
+	itest_policy("illness", 50, 0, 0); /* expire; nothing left */
+	a = itest_household("EX-A", "dibao", 2, -70, 300);
+	b = itest_household("EX-B", "tekun", 2, -70, 300);
+	c = itest_household("EX-C", "illness", 2, -70, 300);
+	item = itest_item("挂面", "CS-NOODLE-9", 10, 0, 0);
+	itest_lot(item, 100, NULL);
+
+	j = itest_points_monthly(itest_admin, last);
+	ck_assert_int_eq(itest_int(j, "households"), 3);
+	ck_assert_int_eq(itest_int(j, "points"), 230);
+	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
+	itest_points_redeem("EX-A", item, 3);
+	itest_points_redeem("EX-B", item, 2);
+	itest_points_redeem("EX-C", item, 5);
+	ck_assert_int_eq(itest_points_field(a, "points"), 70);
+	ck_assert_int_eq(itest_points_field(c, "points"), 0);
+
+	/* This month: A's 70 left expire first, B keeps its 60, C had none. */
+	j = itest_points_monthly(itest_admin, now);
+	ck_assert_int_eq(itest_int(j, "households"), 3);
+	ck_assert_int_eq(itest_int(j, "points"), 230);
+	ck_assert_int_eq(itest_int(j, "expired_households"), 1);
+	ck_assert_int_eq(itest_int(j, "expired_points"), 70);
+	ck_assert_int_eq(itest_points_field(a, "points"), 100);
+	ck_assert_int_eq(itest_points_field(b, "points"), 140);
+	ck_assert_int_eq(itest_points_field(c, "points"), 50);
+
+	/* A's ledger: grant (now), expire -70 (last), redeem -30, grant. */
+	led = itest_points_ledger(a);
+	ck_assert_int_eq(cJSON_GetArraySize(led), 4);
+	e = cJSON_GetArrayItem(led, 0);
+	ck_assert_str_eq(itest_str(e, "kind"), "grant_monthly");
+	ck_assert_int_eq(itest_int(e, "points"), 100);
+	ck_assert_str_eq(itest_str(e, "period"), now);
+	e = cJSON_GetArrayItem(led, 1);
+	ck_assert_str_eq(itest_str(e, "kind"), "expire");
+	ck_assert_int_eq(itest_int(e, "points"), -70);
+	ck_assert_str_eq(itest_str(e, "period"), last);
+	e = cJSON_GetArrayItem(led, 2);
+	ck_assert_str_eq(itest_str(e, "kind"), "redeem");
+	ck_assert_int_eq(itest_int(e, "points"), -30);
+	e = cJSON_GetArrayItem(led, 3);
+	ck_assert_str_eq(itest_str(e, "kind"), "grant_monthly");
+	ck_assert_str_eq(itest_str(e, "period"), last);
+	ck_assert_int_eq(
+	    itest_points_kind(itest_points_ledger(b), "expire", NULL, &sum), 0);
+	ck_assert_int_eq(
+	    itest_points_kind(itest_points_ledger(c), "expire", NULL, &sum), 0);
+
+	/* Run again: nothing granted, nothing expired. */
+	j = itest_points_monthly(itest_admin, now);
+	ck_assert_int_eq(itest_int(j, "households"), 0);
+	ck_assert_int_eq(itest_int(j, "points"), 0);
+	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
+	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
+	ck_assert_int_eq(itest_points_field(a, "points"), 100);
+	itest_points_balanced(a);
+	itest_points_balanced(b);
+	itest_points_balanced(c);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_oneoff_audited)
+{
+	const char *mgr = itest_user(itest_s, "mgr", "manager");
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	const char *auditor = itest_user(itest_s, "aud", "auditor");
+	const char *cid = itest_uuid(), *body;
+	int64_t h, id;
+	cJSON *j, *again, *e, *led;
+	int st, found = 0;
+
+	h = itest_household("ONE-1", "emergency", 3, -5, 300);
+	body = itest_f("{'client_id':'%s','household_id':%lld,'points':50,"
+	               "'reason':'火灾应急救助'}",
+	    cid, (long long)h);
+	j = itest_ok("POST", "/api/v1/grants", mgr, body, 201);
+	id = itest_int(j, "id");
+	ck_assert_str_eq(itest_str(j, "client_id"), cid);
+	ck_assert_int_eq(itest_int(j, "household_id"), h);
+	ck_assert_int_eq(itest_int(j, "points"), 50);
+	ck_assert_str_eq(itest_str(j, "reason"), "火灾应急救助");
+	itest_str(j, "created_at");
+	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+
+	/* A retry: the same answer, no second effect. */
+	again = itest_ok("POST", "/api/v1/grants", mgr, body, 200);
+	ck_assert_str_eq(itest_text(again), itest_text(j));
+	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	/* The same client_id with another body. */
+	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':60,"
+	            "'reason':'火灾应急救助'}",
+	        cid, (long long)h),
+	    &st);
+	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+
+	/* Refusals. */
+	j = itest_req(itest_s, "POST", "/api/v1/grants", cashier,
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':5,"
+	            "'reason':'x'}",
+	        itest_uuid(), (long long)h),
+	    &st);
+	itest_assert_error(j, st, 403, "forbidden", NULL);
+	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':5}",
+	        itest_uuid(), (long long)h),
+	    &st);
+	itest_assert_error(j, st, 400, "missing_field", "reason");
+	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':0,"
+	            "'reason':'x'}",
+	        itest_uuid(), (long long)h),
+	    &st);
+	itest_assert_error(j, st, 400, "bad_field", "points");
+	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':-5,"
+	            "'reason':'x'}",
+	        itest_uuid(), (long long)h),
+	    &st);
+	itest_assert_error(j, st, 400, "bad_field", "points");
+	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    itest_f("{'client_id':'%s','household_id':99999,'points':5,"
+	            "'reason':'x'}",
+	        itest_uuid()),
+	    &st);
+	itest_assert_error(j, st, 404, "not_found", NULL);
+	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    itest_f(
+	        "{'household_id':%lld,'points':5,'reason':'x'}", (long long)h),
+	    &st);
+	itest_assert_error(j, st, 400, "missing_field", "client_id");
+	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+
+	/* The ledger shows it with its reason. */
+	led = itest_points_ledger(h);
+	ck_assert_int_eq(cJSON_GetArraySize(led), 1);
+	e = cJSON_GetArrayItem(led, 0);
+	ck_assert_int_eq(itest_int(e, "id"), id);
+	ck_assert_str_eq(itest_str(e, "kind"), "grant_oneoff");
+	ck_assert_int_eq(itest_int(e, "points"), 50);
+	ck_assert_str_eq(itest_str(e, "reason"), "火灾应急救助");
+
+	/* The audit log: once, by the manager, naming the household. */
+	j = itest_ok("GET", "/api/v1/audit?limit=500", auditor, NULL, 200);
+	cJSON_ArrayForEach(e, itest_items(j))
+	{
+		const cJSON *a = cJSON_GetObjectItem(e, "action");
+
+		if (!cJSON_IsString(a) ||
+		    strcmp(a->valuestring, "grant_oneoff") != 0)
+			continue;
+		found++;
+		ck_assert_str_eq(itest_str(e, "username"), "mgr");
+		ck_assert_str_eq(itest_str(e, "role"), "manager");
+		ck_assert_int_eq(itest_int(e, "entity_id"), h);
+		ck_assert_msg(strstr(itest_str(e, "detail"), "火灾") != NULL,
+		    "audit detail lacks the reason: %s", itest_print(e));
+	}
+	ck_assert_int_eq(found, 1);
+	j = itest_req(itest_s, "GET", "/api/v1/audit", cashier, NULL, &st);
+	itest_assert_error(j, st, 403, "forbidden", NULL);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+START_TEST(test_ledger)
+{
+	const char *mgr = itest_user(itest_s, "mgr", "manager");
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	const char *path,
+	    *kinds[] = {"void", "redeem", "grant_oneoff", "grant_monthly"};
+	int64_t h, item, dist, seen = 0;
+	cJSON *j, *e, *next;
+	int st, i = 0, pages = 0;
+
+	itest_policy("dibao", 100, 0, 1);
+	h = itest_household("LED-1", "dibao", 1, -70, 300);
+	item = itest_item("牛奶", "CS-MILK-1", 7, 0, 0);
+	itest_lot(item, 10, NULL);
+	itest_points_monthly(mgr, itest_period(0));
+	itest_grant(h, 25);
+	j = itest_points_redeem("LED-1", item, 3);
+	dist = itest_int(j, "id");
+	ck_assert_int_eq(itest_int(j, "points_balance"), 104);
+	itest_ok("POST",
+	    itest_f("/api/v1/distributions/%lld/void", (long long)dist), mgr,
+	    itest_f("{'client_id':'%s','reason':'扫错'}", itest_uuid()), 201);
+
+	/* Newest first, signed into the household, two to a page. */
+	path = itest_f("/api/v1/households/%lld/ledger?limit=2", (long long)h);
+	for (;;) {
+		j = itest_ok("GET", path, mgr, NULL, 200);
+		cJSON_ArrayForEach(e, itest_items(j))
+		{
+			ck_assert_int_lt(i, 4);
+			ck_assert_str_eq(itest_str(e, "kind"), kinds[i]);
+			seen += itest_int(e, "points");
+			itest_str(e, "at");
+			i++;
+		}
+		next = cJSON_GetObjectItem(j, "next");
+		if (!cJSON_IsString(next))
+			break;
+		ck_assert_int_lt(++pages, 10);
+		path = itest_f("/api/v1/households/%lld/ledger?limit=2"
+		               "&cursor=%s",
+		    (long long)h, next->valuestring);
+	}
+	ck_assert_int_eq(i, 4);
+	ck_assert_int_eq(seen, 125);
+	ck_assert_int_eq(itest_points_field(h, "points"), 125);
+	j = itest_ok("GET",
+	    itest_f("/api/v1/households/%lld/ledger", (long long)h), mgr, NULL,
+	    200);
+	e = cJSON_GetArrayItem(itest_items(j), 0);
+	ck_assert_int_eq(itest_int(e, "points"), 21);
+	e = cJSON_GetArrayItem(itest_items(j), 1);
+	ck_assert_int_eq(itest_int(e, "points"), -21);
+
+	j = itest_req(itest_s, "GET",
+	    itest_f("/api/v1/households/%lld/ledger", (long long)h), cashier,
+	    NULL, &st);
+	itest_assert_error(j, st, 403, "forbidden", NULL);
+	j = itest_req(
+	    itest_s, "GET", "/api/v1/households/99999/ledger", mgr, NULL, &st);
+	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Run SQL on a stopped server's database; asserts it worked. */
+static void
+itest_points_sql(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	char *err = NULL;
+	int rc;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	rc = sqlite3_exec(h, sql, NULL, NULL, &err);
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
+	sqlite3_free(err);
+	ck_assert_int_eq(sqlite3_close(h), SQLITE_OK);
+}
+
+/* A store with grants and a distribution, stopped (files kept). */
+static int64_t
+itest_points_store(int64_t *other, int64_t *dist)
+{
+	int64_t h, item;
+
+	itest_policy("dibao", 100, 0, 1);
+	h = itest_household("COR-1", "dibao", 1, -70, 300);
+	*other = itest_household("COR-2", "dibao", 1, -70, 300);
+	item = itest_item("鸡蛋", "CS-EGG-1", 4, 0, 0);
+	itest_lot(item, 10, NULL);
+	itest_points_monthly(itest_admin, itest_period(0));
+	*dist = itest_int(itest_points_redeem("COR-1", item, 2), "id");
+	itest_s->own_dir = 0;
+	itest_stop(itest_s);
+	itest_verify(itest_s->db, 1, NULL);
+	return h;
+}
+
+START_TEST(test_verify_balance_cache)
+{
+	int64_t other, dist, h = itest_points_store(&other, &dist);
+	const char *out;
+
+	itest_points_sql(itest_s->db,
+	    itest_f("UPDATE accounts SET balance = balance + 5 "
+	            "WHERE household_id = %lld",
+	        (long long)h));
+	out = itest_verify(
+	    itest_s->db, 0, itest_f("household %lld", (long long)h));
+	ck_assert_msg(strstr(out, "violation") != NULL, "%s", out);
+	ck_assert_msg(
+	    strstr(out, itest_f("household %lld)", (long long)other)) == NULL,
+	    "verify blames the sound household too:\n%s", out);
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
+START_TEST(test_verify_transfer_edited)
+{
+	int64_t other, dist, h = itest_points_store(&other, &dist);
+
+	(void)other;
+	(void)dist;
+	itest_points_sql(itest_s->db,
+	    itest_f("DROP TRIGGER transfers_no_update; UPDATE transfers SET "
+	            "amount = amount + 1 WHERE household_id = %lld AND kind = "
+	            "'grant_monthly'",
+	        (long long)h));
+	itest_verify(itest_s->db, 0, itest_f("household %lld", (long long)h));
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
+START_TEST(test_verify_double_grant)
+{
+	int64_t other, dist, h = itest_points_store(&other, &dist);
+
+	(void)other;
+	(void)dist;
+	/* A second monthly grant, balanced by the trigger: only the
+	 * once-per-period rule can see it. */
+	itest_points_sql(itest_s->db,
+	    itest_f("DROP INDEX transfers_monthly; "
+	            "DROP TRIGGER IF EXISTS chain_transfers; "
+	            "DROP TRIGGER IF EXISTS stats_transfers; "
+	            "INSERT INTO transfers("
+	            "debit_account, credit_account, amount, kind, "
+	            "household_id, period, at) SELECT 1, a.id, 100, "
+	            "'grant_monthly', %lld, '%s', 0 FROM accounts a WHERE "
+	            "a.household_id = %lld",
+	        (long long)h, itest_period(0), (long long)h));
+	itest_verify(itest_s->db, 0,
+	    itest_f("household %lld: 2 monthly grants", (long long)h));
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
+START_TEST(test_verify_lost_transfer)
+{
+	int64_t other, dist, h = itest_points_store(&other, &dist);
+
+	(void)other;
+	(void)dist;
+	/* A redemption's transfer deleted: the distribution names it. */
+	itest_points_sql(itest_s->db,
+	    itest_f("PRAGMA foreign_keys = OFF; DROP TRIGGER "
+	            "transfers_no_delete; DELETE FROM transfers WHERE "
+	            "household_id = %lld AND kind = 'redeem'",
+	        (long long)h));
+	itest_verify(itest_s->db, 0,
+	    itest_f("distribution %lld: transfer", (long long)dist));
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
+static Suite *
+itest_points_suite(void)
+{
+	Suite *s = suite_create("itest_points");
+	TCase *tc = itest_tcase("points");
+
+	tcase_add_test(tc, test_policies);
+	tcase_add_test(tc, test_monthly_twice);
+	tcase_add_test(tc, test_monthly_concurrent);
+	tcase_add_test(tc, test_expiry);
+	tcase_add_test(tc, test_oneoff_audited);
+	tcase_add_test(tc, test_ledger);
+	tcase_add_test(tc, test_verify_balance_cache);
+	tcase_add_test(tc, test_verify_transfer_edited);
+	tcase_add_test(tc, test_verify_double_grant);
+	tcase_add_test(tc, test_verify_lost_transfer);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return itest_run(itest_points_suite());
+}
