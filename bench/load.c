@@ -19,6 +19,8 @@
  * counted, or for --requests requests, whichever ends first. A response
  * whose status is not --expect (by default: not 2xx) counts as an error;
  * the first is shown on stderr and the exit status is then 1.
+ * --show-answer prints the first counted answer's body (its first 511
+ * bytes) on a line "answer: ..." after the figures.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -82,6 +84,8 @@ struct load {
 	size_t nlat;
 	size_t caplat;
 	char firsterr[512];
+	int show;         /* --show-answer */
+	char answer[512]; /* the first counted response's body */
 };
 
 static int
@@ -92,7 +96,7 @@ load_usage(void)
 	      "\t[--method M] [--body JSON | --body-file FILE]\n"
 	      "\t[--token TOKEN | --token-file FILE] [--header 'Name: v']...\n"
 	      "\t[--clients N] [--duration S] [--warmup S] [--requests N]\n"
-	      "\t[--expect STATUS] [--label NAME]\n",
+	      "\t[--expect STATUS] [--label NAME] [--show-answer]\n",
 	    stderr);
 	return 2;
 }
@@ -369,6 +373,14 @@ load_response(struct load *l, struct load_conn *c, const struct bhttp_resp *r)
 		load_error(l, "status %d: %s", r->status, snippet);
 	}
 	l->t_answer = now;
+	if (c->record && l->show && l->nlat == 0) {
+		size_t n = r->bodylen < sizeof l->answer - 1
+		    ? r->bodylen
+		    : sizeof l->answer - 1;
+
+		memcpy(l->answer, c->in.p + r->body, n);
+		l->answer[n] = '\0';
+	}
 	if (c->record) {
 		load_record(l, now - c->t0);
 		l->bytes += r->total;
@@ -520,6 +532,8 @@ load_run(struct load *l, double duration, double warmup)
 	    secs > 0 ? (double)l->nlat / secs : 0, load_pct(l, 0.50),
 	    load_pct(l, 0.99), l->nlat ? (double)l->lat[l->nlat - 1] / 1e6 : 0,
 	    l->nlat ? (double)l->bytes / (double)l->nlat : 0, l->errors);
+	if (l->show)
+		printf("answer: %s\n", l->answer);
 	fflush(stdout);
 	if (l->errors > 0)
 		fprintf(stderr, "load: %s: %ld errors; first: %s\n", l->label,
@@ -576,7 +590,7 @@ main(int argc, char **argv)
 		const char *opt = argv[i],
 		           *arg = i + 1 < argc ? argv[i + 1] : NULL;
 
-		if (arg == NULL)
+		if (arg == NULL && strcmp(opt, "--show-answer") != 0)
 			goto usage;
 		i++;
 		if (strcmp(opt, "--url") == 0)
@@ -603,6 +617,9 @@ main(int argc, char **argv)
 			free(l.token);
 			if ((l.token = load_read_token(arg)) == NULL)
 				goto usage;
+		} else if (strcmp(opt, "--show-answer") == 0) {
+			l.show = 1;
+			i--;
 		} else if (strcmp(opt, "--header") == 0)
 			bhttp_buf_printf(&l.headers, "%s\r\n", arg);
 		else if (strcmp(opt, "--clients") == 0 &&

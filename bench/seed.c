@@ -3,7 +3,7 @@
  * HTTP API only, never behind its back.
  *
  *	seed --url http://127.0.0.1:PORT --dir DIR [--user admin]
- *	    [--items N] [--lots N] [--batch N] TASK...
+ *	    [--items N] [--lots N] [--batch N] [--households N] TASK...
  *
  * It logs in (password from CISHAN_ADMIN_PASSWORD), writes the token to
  * DIR/token, then runs each TASK in order. Each task writes the request
@@ -12,6 +12,10 @@
  *	goods	donors of every kind, N items with valid EAN-13 codes, and
  *		donations carrying the lots (--batch lines each);
  *		DIR/barcodes.req: one barcode look-up a line.
+ *	households
+ *		points policies for every category, a cashier (its token in
+ *		DIR/cashier.token), --households N households with valid id
+ *		numbers; DIR/cards.req: one card look-up a line.
  *
  * A new task is one function and one row of seed_tasks[].
  */
@@ -34,6 +38,7 @@ struct seed {
 	long items;
 	long lots;
 	long batch;
+	long households;
 	int64_t *item_ids;
 	int64_t donor_ids[6];
 	unsigned run; /* random, in client_ids: a run never replays another */
@@ -116,42 +121,59 @@ seed_open(const struct seed *s, const char *name)
 	return f;
 }
 
+/*
+ * Logs user in and writes the token to DIR/file; *tokenp (if not NULL)
+ * gets a copy. The token stays s->token's to use or not.
+ */
 static int
-seed_login(struct seed *s)
+seed_session(struct seed *s, const char *user, const char *pw, const char *file,
+    char **tokenp)
 {
-	const char *pw = getenv("CISHAN_ADMIN_PASSWORD");
 	cJSON *body, *ans = NULL;
 	const cJSON *tok;
+	char *saved = s->token;
 	FILE *f;
 	int rc = -1;
 
-	if (pw == NULL) {
-		fputs("seed: CISHAN_ADMIN_PASSWORD is not set\n", stderr);
-		return -1;
-	}
 	if ((body = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(body, "username", s->user) == NULL ||
+	    cJSON_AddStringToObject(body, "username", user) == NULL ||
 	    cJSON_AddStringToObject(body, "password", pw) == NULL)
 		seed_oom();
-	if (seed_call(s, "POST", "/api/v1/sessions", body, 201, &ans) == -1)
+	s->token = NULL;
+	rc = seed_call(s, "POST", "/api/v1/sessions", body, 201, &ans);
+	s->token = saved;
+	if (rc == -1)
 		goto out;
+	rc = -1;
 	tok = cJSON_GetObjectItemCaseSensitive(ans, "token");
 	if (!cJSON_IsString(tok)) {
 		fputs("seed: log-in answer without a token\n", stderr);
 		goto out;
 	}
-	if ((s->token = strdup(tok->valuestring)) == NULL)
-		seed_oom();
-	if ((f = seed_open(s, "token")) == NULL)
+	if ((f = seed_open(s, file)) == NULL)
 		goto out;
-	fprintf(f, "%s\n", s->token);
+	fprintf(f, "%s\n", tok->valuestring);
 	if (fclose(f) != 0)
 		goto out;
+	if (tokenp != NULL && (*tokenp = strdup(tok->valuestring)) == NULL)
+		seed_oom();
 	rc = 0;
 out:
 	cJSON_Delete(body);
 	cJSON_Delete(ans);
 	return rc;
+}
+
+static int
+seed_login(struct seed *s)
+{
+	const char *pw = getenv("CISHAN_ADMIN_PASSWORD");
+
+	if (pw == NULL) {
+		fputs("seed: CISHAN_ADMIN_PASSWORD is not set\n", stderr);
+		return -1;
+	}
+	return seed_session(s, s->user, pw, "token", &s->token);
 }
 
 /* The EAN-13 code of a 12-digit body: the body and its check digit. */
@@ -342,11 +364,139 @@ out:
 	return rc;
 }
 
+/* An 18-character id number with its ISO 7064 MOD 11-2 check character. */
+static void
+seed_id_number(long i, char out[19])
+{
+	static const int w[17] = {
+	    7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	time_t t = (time_t)(-946771200L + (i % 20000) * 86400L); /* 1940 */
+	struct tm tm;
+	long seq;
+	int k, sum = 0;
+
+	gmtime_r(&t, &tm);
+	memcpy(out, "310115", 6);
+	strftime(out + 6, 9, "%Y%m%d", &tm);
+	seq = (i / 20000) % 1000;
+	out[14] = (char)('0' + seq / 100);
+	out[15] = (char)('0' + seq / 10 % 10);
+	out[16] = (char)('0' + seq % 10);
+	for (k = 0; k < 17; k++)
+		sum += (out[k] - '0') * w[k];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+static const char *seed_categories[] = {
+    "tekun", "dibao", "emergency", "illness", "low_income", "other"};
+
+/* Points policies for every category, and a cashier to look cards up. */
+static int
+seed_policies(struct seed *s)
+{
+	static const char pw[] = "bench-cashier-password";
+	cJSON *body;
+	char path[64];
+	size_t c;
+	int rc = 0;
+
+	for (c = 0; c < 6 && rc == 0; c++) {
+		if ((body = cJSON_CreateObject()) == NULL)
+			seed_oom();
+		cJSON_AddNumberToObject(body, "monthly_points", 100 + 20 * c);
+		cJSON_AddNumberToObject(body, "per_member_points", 10);
+		cJSON_AddBoolToObject(body, "carry_over", c % 2);
+		snprintf(path, sizeof path, "/api/v1/policies/%s",
+		    seed_categories[c]);
+		rc = seed_call(s, "PUT", path, body, 200, NULL);
+		cJSON_Delete(body);
+	}
+	if (rc != 0)
+		return rc;
+	if ((body = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(body, "username", "bench-cashier") ==
+	        NULL ||
+	    cJSON_AddStringToObject(body, "password", pw) == NULL ||
+	    cJSON_AddStringToObject(body, "role", "cashier") == NULL ||
+	    cJSON_AddStringToObject(body, "display_name", "收银员") == NULL)
+		seed_oom();
+	rc = seed_call(s, "POST", "/api/v1/users", body, 201, NULL);
+	cJSON_Delete(body);
+	if (rc == 0)
+		rc =
+		    seed_session(s, "bench-cashier", pw, "cashier.token", NULL);
+	return rc;
+}
+
+static cJSON *
+seed_household_json(long i)
+{
+	static const char *sur[] = {"张", "王", "李", "赵", "刘", "陈", "欧阳"};
+	static const char *given[] = {"建明", "秀英", "志强", "桂兰", "伟"};
+	char card[32], name[32], id[19], from[11], to[11], street[64];
+	cJSON *o;
+
+	snprintf(card, sizeof card, "HH%08ld", i + 1);
+	snprintf(name, sizeof name, "%s%s", sur[i % 7], given[i % 5]);
+	snprintf(street, sizeof street, "浦东新区第%ld街道", i % 36 + 1);
+	seed_id_number(i, id);
+	seed_date(-30, from);
+	seed_date(365, to);
+	if ((o = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(o, "card_code", card) == NULL ||
+	    cJSON_AddStringToObject(o, "head_name", name) == NULL ||
+	    cJSON_AddStringToObject(o, "id_number", id) == NULL ||
+	    cJSON_AddNumberToObject(o, "members", (double)(1 + i % 5)) ==
+	        NULL ||
+	    cJSON_AddStringToObject(o, "category", seed_categories[i % 6]) ==
+	        NULL ||
+	    cJSON_AddStringToObject(o, "street", street) == NULL ||
+	    cJSON_AddStringToObject(o, "valid_from", from) == NULL ||
+	    cJSON_AddStringToObject(o, "valid_to", to) == NULL)
+		seed_oom();
+	return o;
+}
+
+static int
+seed_households(struct seed *s)
+{
+	uint64_t t0 = bhttp_now_ns();
+	cJSON *body;
+	FILE *paths;
+	long i;
+	int rc = -1;
+
+	if (seed_policies(s) == -1)
+		return -1;
+	if ((paths = seed_open(s, "cards.req")) == NULL)
+		return -1;
+	for (i = 0; i < s->households; i++) {
+		body = seed_household_json(i);
+		rc =
+		    seed_call(s, "POST", "/api/v1/households", body, 201, NULL);
+		cJSON_Delete(body);
+		if (rc == -1)
+			goto out;
+		fprintf(paths, "/api/v1/households/by-card/HH%08ld\n", i + 1);
+	}
+	printf("seed: households: %ld in %.1f s (%.0f/s), policies for every "
+	       "category, a cashier\n",
+	    s->households, seed_secs(t0),
+	    (double)s->households / seed_secs(t0));
+	rc = 0;
+out:
+	if (fclose(paths) != 0)
+		rc = -1;
+	return rc;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct seed *);
 } seed_tasks[] = {
     {"goods", seed_goods},
+    {"households", seed_households},
 };
 
 static int
@@ -354,8 +504,8 @@ seed_usage(void)
 {
 	fputs("usage: seed --url http://127.0.0.1:PORT --dir DIR "
 	      "[--user NAME]\n"
-	      "\t[--items N] [--lots N] [--batch N] TASK...\n"
-	      "tasks: goods\n",
+	      "\t[--items N] [--lots N] [--batch N] [--households N] TASK...\n"
+	      "tasks: goods households\n",
 	    stderr);
 	return 2;
 }
@@ -384,6 +534,7 @@ main(int argc, char **argv)
 	s.items = 10000;
 	s.lots = 50000;
 	s.batch = 500;
+	s.households = 100000;
 	s.run = (unsigned)(bhttp_now_ns() ^ (uint64_t)getpid() << 16);
 	for (i = 1; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
 		const char *opt = argv[i], *arg = argv[i + 1];
@@ -402,6 +553,9 @@ main(int argc, char **argv)
 			;
 		else if (strcmp(opt, "--batch") == 0 &&
 		    seed_long(arg, &s.batch) == 0)
+			;
+		else if (strcmp(opt, "--households") == 0 &&
+		    seed_long(arg, &s.households) == 0)
 			;
 		else
 			return seed_usage();
