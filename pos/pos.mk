@@ -17,3 +17,43 @@ $(B)/pos/%.o: pos/%.c pos/pos.h
 
 $(B)/cishan-pos: $(B)/pos/main.o $(POS_OBJS) $(B)/libcishan-drivers.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS)
+
+# Tests: unit suites link the pure objects; itest suites drive the real
+# binary with tests/itest.c (HTTP) and tests/usbemu.c (USB devices).
+POS_TEST_CFLAGS := $(shell $(PKG) --cflags check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
+POS_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
+POS_UNIT = check_pos_till check_pos_journal check_pos_slip
+POS_ITEST = itest_pos_flow
+ifeq ($(SANITIZE),1)
+POS_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
+else
+POS_PRELOAD = libumockdev-preload.so.0
+endif
+
+$(B)/postests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests $(POS_CFLAGS) $(POS_TEST_CFLAGS) -c -o $@ $<
+
+$(B)/postests/check_pos_%: $(B)/postests/check_pos_%.o $(POS_OBJS) \
+    $(B)/libcishan-drivers.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
+
+$(B)/postests/itest_pos_%: $(B)/postests/itest_pos_%.o \
+    $(B)/postests/pos_itest.o $(B)/postests/itest.o $(B)/postests/usbemu.o \
+    $(B)/libcishan-drivers.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
+
+.PRECIOUS: $(B)/postests/%.o
+.PHONY: test-pos
+TEST_TARGETS += test-pos
+
+test-pos: $(POS_UNIT:%=$(B)/postests/%) $(POS_ITEST:%=$(B)/postests/%) \
+    $(B)/cishan-pos $(B)/cishan-server
+	@mkdir -p $(B)/postests/tmp
+	@set -e; for t in $(POS_UNIT); do \
+	  echo "== $$t"; $(B)/postests/$$t; done
+	@set -e; for t in $(POS_ITEST); do \
+	  echo "== $$t (server + umockdev)"; \
+	  CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
+	  ITEST_TMPDIR=$(B)/postests/tmp LD_PRELOAD="$(POS_PRELOAD)" \
+	    $(B)/postests/$$t; done

@@ -1,0 +1,462 @@
+/*
+ * itest_pos_flow: the real cishan-pos, driven by --script -, against the
+ * real server (demo store, port 0) and emulated USB devices (usbemu):
+ * a redemption to the exact receipt bytes, refusals, the server killed
+ * mid-basket and replayed once, a replay conflict, paper out, scanner
+ * unplugged.  Run under libumockdev-preload (exit 77 without it).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "drivers.h"
+#include "pos_itest.h"
+#include "usbemu.h"
+
+#define RICE  "6901234567014" /* 40 points, limit 1 a month */
+#define FLOUR "6901234567021" /* 18 points, limit 2 */
+#define OIL   "6901234567038" /* 45 points, limit 1 */
+#define MILK  "6901234567106" /* 150 points, priority households only */
+#define SOAP  "6901234567151" /* 4 points, limit 3 */
+
+static struct pos_itest T;
+static struct usbemu *emu;
+static struct usbemu_dev *prn, *scn;
+
+static const char *const usb_args[] = {
+    "--scanner", "usb", "--printer", "usb", "--probe", "200", NULL};
+
+static void
+setup(void)
+{
+	emu = usbemu_new();
+	ck_assert_ptr_nonnull(emu);
+	prn = usbemu_add(emu, USBEMU_PRINTER58, 2);
+	scn = usbemu_add(emu, USBEMU_HIDPOS, 3);
+	usbemu_set_status(prn, 0x12, 0x12, 0x12);
+	pos_itest_store(&T);
+}
+
+static void
+teardown(void)
+{
+	pos_itest_done(&T);
+	usbemu_free(emu);
+}
+
+static const char *
+sget(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double
+nget(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	ck_assert_msg(cJSON_IsNumber(v), "no number %s", k);
+	return v->valuedouble;
+}
+
+static int
+nlines(const cJSON *s)
+{
+	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "lines"));
+}
+
+static int
+has_household(const cJSON *s)
+{
+	return cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(s, "household"));
+}
+static int
+two_lines(const cJSON *s)
+{
+	return nlines(s) == 2;
+}
+static int
+three_lines(const cJSON *s)
+{
+	return nlines(s) == 3;
+}
+static int
+nothing_pending(const cJSON *s)
+{
+	return nget(s, "pending") == 0;
+}
+static int
+queue_empty(const cJSON *s)
+{
+	return nget(s, "print_queue") == 0;
+}
+static int
+is_scanner_detached(const cJSON *s)
+{
+	return strcmp(sget(s, "scanner"), "detached") == 0;
+}
+static int
+is_scanner_attached(const cJSON *s)
+{
+	return strcmp(sget(s, "scanner"), "attached") == 0;
+}
+
+static size_t
+count_mem(const uint8_t *b, size_t n, const char *s)
+{
+	size_t k = strlen(s), c = 0;
+	const uint8_t *p = b;
+
+	while ((p = memmem(p, n - (size_t)(p - b), s, k)) != NULL) {
+		c++;
+		p += k;
+	}
+	return c;
+}
+
+/* The receipt, spelled out line by line: the layout is the spec. */
+static struct escpos *
+expected_receipt(const char *receipt_no, const char *when, const char *card)
+{
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	char masked[64], cardline[128];
+
+	snprintf(masked, sizeof(masked), "%.2s%.*s%s", card,
+	    (int)strlen(card) - 6, "****************", card + strlen(card) - 4);
+	escpos_init(e);
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_size(e, 2, 2);
+	escpos_line(e, "慈善超市");
+	escpos_size(e, 1, 1);
+	escpos_align(e, ESCPOS_LEFT);
+	escpos_line(e, "收银台 T1         收银员 cashier");
+	escpos_line(e, itest_f("小票号%*s", 32 - 6, receipt_no));
+	escpos_line(e, itest_f("时间%*s", 32 - 4, when));
+	snprintf(cardline, sizeof(cardline), "家庭卡%*s", 32 - 6, masked);
+	escpos_line(e, cardline);
+	escpos_line(e, "--------------------------------");
+	escpos_line(e, "物品 x 数量                 积分");
+	escpos_line(e, "金龙鱼大米 5kg x1             40");
+	escpos_line(e, "福临门面粉 2.5kg x2           36");
+	escpos_line(e, "--------------------------------");
+	escpos_bold(e, 1);
+	escpos_line(e, "合计积分                      76");
+	escpos_bold(e, 0);
+	escpos_line(e, "剩余积分                     124");
+	escpos_line(e, "--------------------------------");
+	escpos_line(e, "本月限量剩余");
+	escpos_line(e, "金龙鱼大米 5kg                 0");
+	escpos_line(e, "福临门面粉 2.5kg               0");
+	escpos_line(e, "--------------------------------");
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_qr(e, receipt_no, 6, 'M');
+	escpos_line(e, receipt_no);
+	escpos_line(e, "感谢您的光临，祝您生活愉快");
+	escpos_align(e, ESCPOS_LEFT);
+	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
+	ck_assert_int_eq(escpos_error(e), 0);
+	return e;
+}
+
+START_TEST(t_redemption_exact_receipt)
+{
+	cJSON *s, *list, *d, *hh;
+	const uint8_t *want;
+	uint8_t *got;
+	size_t nwant, ngot;
+	char when[20];
+	struct escpos *e;
+	int st;
+
+	pos_itest_start(&T, usb_args);
+	s = pos_itest_cmd(&T, "login cashier cashier-demo");
+	ck_assert_str_eq(sget(s, "stage"), "card");
+	/* The household card (QR) and the goods through the USB scanner. */
+	usbemu_pos_scan(scn, "]Q1", T.card);
+	s = pos_itest_until(&T, has_household, 5);
+	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
+	ck_assert_msg(hh != NULL, "card scan not shown: %s", itest_text(s));
+	ck_assert_int_eq(nget(hh, "points"), 200);
+	ck_assert_str_eq(sget(hh, "name_masked"), "王*红");
+	usbemu_pos_scan(scn, "]E0", RICE);
+	usbemu_pos_scan(scn, "]E0", FLOUR);
+	s = pos_itest_until(&T, two_lines, 5);
+	ck_assert_int_eq(nlines(s), 2);
+	s = pos_itest_cmd(&T, "scan %s", FLOUR); /* a repeated scan adds */
+	ck_assert_int_eq(nlines(s), 2);
+	ck_assert_int_eq(nget(s, "total"), 76);
+	ck_assert_int_eq(nget(s, "balance_after"), 124);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(pos_itest_msg(s, "confirmed"), "%s", itest_text(s));
+	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(nget(s, "print_queue"), 0);
+	/* The server has it once, and says what the receipt must say. */
+	list = itest_req(&T.srv, "GET", "/api/v1/distributions?till_id=T1",
+	    T.manager, NULL, &st);
+	ck_assert_int_eq(st, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(list)), 1);
+	d = cJSON_GetArrayItem(itest_items(list), 0);
+	ck_assert_str_eq(sget(s, "receipt"), itest_str(d, "receipt_no"));
+	snprintf(when, sizeof(when), "%.19s", itest_str(d, "created_at"));
+	when[10] = ' ';
+	e = expected_receipt(itest_str(d, "receipt_no"), when, T.card);
+	want = escpos_bytes(e, &nwant);
+	got = usbemu_out(prn, &ngot);
+	{
+		/* Kept beside the server's log when the bytes differ. */
+		FILE *f = fopen(itest_f("%s/got.bin", T.srv.dir), "w");
+
+		if (f != NULL) {
+			fwrite(got, 1, ngot, f);
+			fclose(f);
+		}
+		if ((f = fopen(itest_f("%s/want.bin", T.srv.dir), "w")) !=
+		    NULL) {
+			fwrite(want, 1, nwant, f);
+			fclose(f);
+		}
+	}
+	/* Status first (never inside a command), then the receipt. */
+	ck_assert_uint_eq(ngot, sizeof(escpos_status_query) + nwant);
+	ck_assert_mem_eq(got, escpos_status_query, sizeof(escpos_status_query));
+	ck_assert_mem_eq(got + sizeof(escpos_status_query), want, nwant);
+	free(got);
+	escpos_free(e);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+}
+END_TEST
+
+START_TEST(t_rule_refused_nothing_posted)
+{
+	cJSON *s, *l;
+	int st;
+
+	pos_itest_start(&T, usb_args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card);
+	s = pos_itest_cmd(&T, "scan %s", MILK); /* priority only */
+	l = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "lines"), 0);
+	ck_assert_str_eq(
+	    itest_text(cJSON_GetObjectItemCaseSensitive(l, "flags")),
+	    "[\"priority_only\"]");
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(pos_itest_msg(s, "priority_only"), "%s", itest_text(s));
+	ck_assert_int_eq(nlines(s), 1); /* the basket stays to be fixed */
+	s = pos_itest_cmd(&T, "remove");
+	s = pos_itest_cmd(&T, "scan %s", RICE);
+	s = pos_itest_cmd(&T, "qty 2"); /* limit 1 a month */
+	l = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "lines"), 0);
+	ck_assert_str_eq(
+	    itest_text(cJSON_GetObjectItemCaseSensitive(l, "flags")),
+	    "[\"limit_exceeded\"]");
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert(pos_itest_msg(s, "limit_exceeded"));
+	/* A rule the till could not see: another till took the rice. */
+	s = pos_itest_cmd(&T, "qty 1");
+	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
+	    itest_f("{'client_id':'%s','till_id':'T9','household_card':'%s',"
+	            "'lines':[{'barcode':'%s','quantity':1}]}",
+	        itest_uuid(), T.card, RICE),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(pos_itest_msg(s, "limit_exceeded"), "%s", itest_text(s));
+	ck_assert_int_eq(nlines(s), 1);
+	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_count(&T), 0);
+	s = pos_itest_cmd(&T, "cancel");
+	ck_assert_int_eq(nlines(s), 0);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	ck_assert_int_eq(pos_itest_count(&T), 0);
+}
+END_TEST
+
+START_TEST(t_server_killed_journal_replayed_once)
+{
+	cJSON *s, *hh;
+	uint8_t *got;
+	size_t n;
+	int st;
+
+	pos_itest_start(&T, usb_args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card);
+	s = pos_itest_cmd(&T, "scan %s", RICE);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "online")));
+	pos_itest_kill(&T);                     /* mid-basket */
+	s = pos_itest_cmd(&T, "scan %s", SOAP); /* from the till's cache */
+	ck_assert_msg(
+	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "online")), "%s",
+	    itest_text(s));
+	ck_assert_int_eq(nlines(s), 2);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	ck_assert_int_eq(nget(s, "pending"), 1);
+	ck_assert_str_eq(sget(s, "receipt"), "L-T1-1");
+	got = usbemu_out(prn, &n);
+	ck_assert_msg(count_mem(got, n, "L-T1-1") == 3, "offline receipt");
+	ck_assert_uint_eq(count_mem(got, n, "\xc0\xeb\xcf\xdf"), 1); /* 离线 */
+	free(got);
+	/* Offline, the next basket knows the journal holds 44 points. */
+	s = pos_itest_cmd(&T, "scan %s", T.card);
+	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
+	ck_assert_msg(hh != NULL, "%s", itest_text(s));
+	ck_assert_int_eq(nget(hh, "points"), 200 - 44);
+	pos_itest_cmd(&T, "cancel");
+	pos_itest_serve(&T); /* back, same port */
+	s = pos_itest_until(&T, nothing_pending, 10);
+	ck_assert_msg(nget(s, "pending") == 0, "%s", itest_text(s));
+	ck_assert_int_eq(nget(s, "conflicts"), 0);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	ck_assert_int_eq(pos_itest_count(&T), 1);
+	/* A second run of the till replays nothing more. */
+	pos_itest_start(&T, usb_args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	s = pos_itest_cmd(&T, "wait 300");
+	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	ck_assert_int_eq(pos_itest_count(&T), 1);
+	hh = itest_req(&T.srv, "GET",
+	    itest_f("/api/v1/households/by-card/%s", T.card), T.manager, NULL,
+	    &st);
+	ck_assert_int_eq(itest_int(hh, "points"), 200 - 44);
+}
+END_TEST
+
+START_TEST(t_replay_conflict_kept)
+{
+	const char *args[] = {
+	    "--scanner", "usb", "--printer", "usb", "--probe", "600000", NULL};
+	cJSON *s;
+	const char *out;
+	char cmd[1024];
+	FILE *f;
+	int st;
+
+	pos_itest_start(&T, args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_kill(&T);
+	pos_itest_cmd(&T, "scan %s", RICE);
+	pos_itest_cmd(&T, "scan %s", OIL);
+	s = pos_itest_cmd(&T, "confirm"); /* 85 points, offline */
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	/* Meanwhile the household spent at another till. */
+	pos_itest_serve(&T);
+	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
+	    itest_f("{'client_id':'%s','till_id':'T9','household_card':'%s',"
+	            "'lines':[{'barcode':'%s','quantity':1}]}",
+	        itest_uuid(), T.card, OIL),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	s = pos_itest_cmd(&T, "scan %s", T.card); /* online again: replay */
+	s = pos_itest_until(&T, nothing_pending, 10);
+	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(nget(s, "conflicts"), 1);
+	ck_assert_int_eq(pos_itest_count(&T), 0);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	/* Kept for the manager, with the server's reason. */
+	snprintf(cmd, sizeof(cmd), "%s --till T1 --journal %s --list-conflicts",
+	    getenv("CISHAN_POS") ? getenv("CISHAN_POS") : "build/cishan-pos",
+	    T.journal);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	out = itest_f("%s", "");
+	{
+		static char buf[8192];
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+		buf[n] = '\0';
+		out = buf;
+	}
+	ck_assert_int_eq(pclose(f), 0);
+	ck_assert_msg(strstr(out, "limit_exceeded") != NULL &&
+	        strstr(out, T.card) != NULL,
+	    "conflicts: %s", out);
+}
+END_TEST
+
+START_TEST(t_paper_out_then_back)
+{
+	cJSON *s;
+	uint8_t *got;
+	size_t n;
+
+	pos_itest_start(&T, usb_args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	usbemu_set_status(prn, 0x12, 0x32, 0x72); /* paper end */
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", SOAP);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(pos_itest_msg(s, "confirmed"), "%s", itest_text(s));
+	ck_assert_str_eq(sget(s, "printer"), "paper_end");
+	ck_assert_int_eq(nget(s, "print_queue"), 1);
+	ck_assert(pos_itest_msg(s, "printer_trouble"));
+	got = usbemu_out(prn, &n);
+	ck_assert_uint_eq(count_mem(got, n, sget(s, "receipt")), 0);
+	free(got);
+	usbemu_set_status(prn, 0x12, 0x12, 0x12);
+	s = pos_itest_until(&T, queue_empty, 5);
+	ck_assert_int_eq(nget(s, "print_queue"), 0);
+	got = usbemu_out(prn, &n);
+	/* Number line, QR data, number under it: printed once. */
+	ck_assert_uint_eq(count_mem(got, n, sget(s, "receipt")), 3);
+	free(got);
+	s = pos_itest_cmd(&T, "reprint");
+	got = usbemu_out(prn, &n);
+	ck_assert_uint_eq(count_mem(got, n, sget(s, "receipt")), 6);
+	free(got);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	ck_assert_int_eq(pos_itest_count(&T), 1);
+}
+END_TEST
+
+START_TEST(t_scanner_unplugged_and_back)
+{
+	cJSON *s;
+
+	pos_itest_start(&T, usb_args);
+	s = pos_itest_cmd(&T, "login cashier cashier-demo");
+	ck_assert_str_eq(sget(s, "scanner"), "attached");
+	usbemu_pos_scan(scn, "]Q1", T.card);
+	s = pos_itest_until(&T, has_household, 5);
+	usbemu_pos_scan(scn, "]E0", RICE);
+	usbemu_unplug(scn);
+	s = pos_itest_until(&T, is_scanner_detached, 5);
+	ck_assert_str_eq(sget(s, "scanner"), "detached");
+	s = pos_itest_cmd(&T, "scan %s", SOAP); /* typed meanwhile */
+	usbemu_replug(scn);
+	s = pos_itest_until(&T, is_scanner_attached, 5);
+	ck_assert_str_eq(sget(s, "scanner"), "attached");
+	usbemu_pos_scan(scn, "]E0", FLOUR);
+	s = pos_itest_until(&T, three_lines, 5);
+	ck_assert_msg(nlines(s) == 3, "%s", itest_text(s));
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("pos_flow");
+	TCase *tc = tcase_create("till");
+
+	if (!usbemu_available())
+		return 77; /* skipped, and said so: no umockdev preload */
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_redemption_exact_receipt);
+	tcase_add_test(tc, t_rule_refused_nothing_posted);
+	tcase_add_test(tc, t_server_killed_journal_replayed_once);
+	tcase_add_test(tc, t_replay_conflict_kept);
+	tcase_add_test(tc, t_paper_out_then_back);
+	tcase_add_test(tc, t_scanner_unplugged_and_back);
+	suite_add_tcase(s, tc);
+	return itest_run(s);
+}
