@@ -879,6 +879,90 @@ START_TEST(test_concurrent_tills)
 }
 END_TEST
 
+/* The same basket from 8 clients at once (a till retrying on several
+ * connections): posted once, every answer the same. */
+START_TEST(test_same_client_id_at_once)
+{
+	enum { K = 8 };
+	static struct itest_distributions_try tries[K];
+	struct itest_distributions_worker w[K];
+	pthread_t th[K];
+	pthread_barrier_t go;
+	atomic_int acked = 0, stop = 0;
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	int64_t h, item, lot, qty = 2;
+	int k, created = 0;
+
+	h = itest_household("SAME-1", "tekun", 2, -5, 300);
+	itest_grant(h, 100);
+	item = itest_item("大米", "CS-SAME-RICE", 10, 0, 0);
+	lot = itest_lot(item, 10, NULL);
+	itest_distributions_basket(&tries[0], "T01", "SAME-1", 1, &item, &qty);
+	for (k = 1; k < K; k++)
+		tries[k] = tries[0];
+	pthread_barrier_init(&go, NULL, K);
+	for (k = 0; k < K; k++) {
+		w[k].go = &go;
+		w[k].srv = itest_s;
+		w[k].token = cashier;
+		w[k].tries = &tries[k];
+		w[k].n = 1;
+		w[k].acked = &acked;
+		w[k].stop = &stop;
+		ck_assert_int_eq(pthread_create(&th[k], NULL,
+		                     itest_distributions_work, &w[k]),
+		    0);
+	}
+	for (k = 0; k < K; k++)
+		pthread_join(th[k], NULL);
+	pthread_barrier_destroy(&go);
+	for (k = 0; k < K; k++) {
+		ck_assert_msg(tries[k].status == 201 || tries[k].status == 200,
+		    "client %d: status %d (%s)", k, tries[k].status,
+		    tries[k].code);
+		created += tries[k].status == 201;
+		ck_assert_int_eq(tries[k].id, tries[0].id);
+		ck_assert_int_eq(tries[k].seq, 1);
+		ck_assert_int_eq(tries[k].balance, 80);
+	}
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(itest_hh_points(h), 80);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 8);
+	ck_assert_int_eq(itest_distributions_count(""), 1);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Free goods (0 points) go to a household with no points; the void of
+ * such a basket gives the goods back and moves no points. */
+START_TEST(test_zero_points)
+{
+	int64_t h, bag, lot, d;
+	cJSON *j;
+
+	h = itest_household("ZERO-1", "low_income", 1, -5, 300);
+	bag = itest_item("环保袋", "CS-BAG-0", 0, 0, 0);
+	lot = itest_lot(bag, 5, NULL);
+	j = itest_distributions_ok(
+	    "T01", "ZERO-1", itest_distributions_line(bag, 2));
+	d = itest_int(j, "id");
+	ck_assert_int_eq(itest_int(j, "points_total"), 0);
+	ck_assert_int_eq(itest_int(j, "points_balance"), 0);
+	ck_assert_int_eq(itest_lot_on_hand(bag, lot), 3);
+	itest_ok("POST",
+	    itest_f("/api/v1/distributions/%lld/void", (long long)d),
+	    itest_admin,
+	    itest_f("{'client_id':'%s','reason':'x'}", itest_uuid()), 201);
+	ck_assert_int_eq(itest_lot_on_hand(bag, lot), 5);
+	ck_assert_int_eq(itest_hh_points(h), 0);
+	j = itest_ok("GET",
+	    itest_f("/api/v1/households/%lld/ledger", (long long)h),
+	    itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 #define ITEST_BURST_CLIENTS 8
 #define ITEST_BURST_EACH    50
 
@@ -1011,6 +1095,8 @@ itest_distributions_suite(void)
 	tcase_add_test(tc, test_void);
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_concurrent_tills);
+	tcase_add_test(tc, test_same_client_id_at_once);
+	tcase_add_test(tc, test_zero_points);
 	tcase_add_test(tc, test_crash_durability);
 	suite_add_tcase(s, tc);
 	return s;

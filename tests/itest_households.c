@@ -548,7 +548,16 @@ START_TEST(test_suspend_expire)
 	    itest_f("/api/v1/households/%lld", (long long)b), mgr,
 	    itest_f("{'valid_to':'%s'}", itest_date(-90)), &st);
 	itest_assert_error(j, st, 400, "bad_field", "valid_to");
-	/* Other fields change; the audit log records who did it. */
+	/* Valid from today to today: active, served. */
+	itest_household("DAY-D", "dibao", 1, 0, 0);
+	j = itest_ok(
+	    "GET", "/api/v1/households/by-card/DAY-D", cashier, NULL, 200);
+	ck_assert_str_eq(itest_str(j, "status"), "active");
+	itest_grant(itest_int(j, "id"), 10);
+	j = itest_households_take(cashier, "DAY-D", item, 1, &st);
+	ck_assert_msg(st == 201, "valid today only: %d %s", st, itest_print(j));
+	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000003");
+	/* Other fields change. */
 	j = itest_ok("PATCH", itest_f("/api/v1/households/%lld", (long long)b),
 	    mgr, "{'members':5,'category':'tekun','phone':'021-5555'}", 200);
 	ck_assert_int_eq(itest_int(j, "members"), 5);

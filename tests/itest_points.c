@@ -604,6 +604,8 @@ itest_points_sql(const char *db, const char *sql)
 }
 
 /* A store with grants and a distribution, stopped (files kept). */
+static int64_t itest_points_store_item;
+
 static int64_t
 itest_points_store(int64_t *other, int64_t *dist)
 {
@@ -612,8 +614,9 @@ itest_points_store(int64_t *other, int64_t *dist)
 	itest_policy("dibao", 100, 0, 1);
 	h = itest_household("COR-1", "dibao", 1, -70, 300);
 	*other = itest_household("COR-2", "dibao", 1, -70, 300);
-	item = itest_item("鸡蛋", "CS-EGG-1", 4, 0, 0);
+	item = itest_item("鸡蛋", "CS-EGG-1", 4, 5, 0);
 	itest_lot(item, 10, NULL);
+	itest_points_store_item = item;
 	itest_points_monthly(itest_admin, itest_period(0));
 	*dist = itest_int(itest_points_redeem("COR-1", item, 2), "id");
 	itest_s->own_dir = 0;
@@ -699,6 +702,60 @@ START_TEST(test_verify_lost_transfer)
 }
 END_TEST
 
+START_TEST(test_verify_limit_cache)
+{
+	int64_t other, dist, h = itest_points_store(&other, &dist);
+
+	(void)other;
+	(void)dist;
+	/* What the household took this month, as the limit sees it. */
+	itest_points_sql(itest_s->db,
+	    itest_f("UPDATE household_item_month SET quantity = quantity - 1 "
+	            "WHERE household_id = %lld",
+	        (long long)h));
+	itest_verify(itest_s->db, 0,
+	    itest_f("household %lld, item %lld", (long long)h,
+	        (long long)itest_points_store_item));
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
+/*
+ * Running a past month after the current one (a late registration caught
+ * up) must not expire what the household holds of the current month: those
+ * points were granted for a period that has not ended.
+ */
+START_TEST(test_backfill_keeps_current)
+{
+	const char *now = itest_period(0), *last = itest_period(-1);
+	int64_t h, item, sum;
+	cJSON *j, *led;
+
+	itest_policy("dibao", 100, 0, 0);
+	h = itest_household("BF-1", "dibao", 1, -70, 300);
+	item = itest_item("挂面", "CS-NOODLE-9", 10, 0, 0);
+	itest_lot(item, 100, NULL);
+	j = itest_points_monthly(itest_admin, now);
+	ck_assert_int_eq(itest_int(j, "households"), 1);
+	itest_points_redeem("BF-1", item, 3);
+	ck_assert_int_eq(itest_points_field(h, "points"), 70);
+
+	j = itest_points_monthly(itest_admin, last);
+	ck_assert_int_eq(itest_int(j, "households"), 1);
+	ck_assert_int_eq(itest_int(j, "points"), 100);
+	led = itest_points_ledger(h);
+	ck_assert_msg(
+	    itest_points_kind(led, "expire", itest_period(-2), &sum) == 0,
+	    "granting %s expired %lld points of %s's grant as if left over "
+	    "from %s: %s",
+	    last, (long long)-sum, now, itest_period(-2), itest_print(led));
+	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
+	ck_assert_int_ge(itest_points_field(h, "points"), 70);
+	itest_points_balanced(h);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 static Suite *
 itest_points_suite(void)
 {
@@ -715,6 +772,8 @@ itest_points_suite(void)
 	tcase_add_test(tc, test_verify_transfer_edited);
 	tcase_add_test(tc, test_verify_double_grant);
 	tcase_add_test(tc, test_verify_lost_transfer);
+	tcase_add_test(tc, test_verify_limit_cache);
+	tcase_add_test(tc, test_backfill_keeps_current);
 	suite_add_tcase(s, tc);
 	return s;
 }
