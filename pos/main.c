@@ -301,7 +301,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "cishan-pos: %s\n", err);
 			goto out;
 		}
-	} else if ((ui = ui_new(a, err, sizeof(err))) == NULL) {
+	} else if ((ui = ui_new(a, base, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "cishan-pos: %s\n", err);
 		goto out;
 	}

@@ -295,7 +295,7 @@ char *script_state(struct app *);
 
 /* ui.c: the full-screen terminal (ncursesw). */
 struct ui;
-struct ui *ui_new(struct app *, char *err, size_t errsz);
+struct ui *ui_new(struct app *, struct event_base *, char *err, size_t errsz);
 void ui_free(struct ui *);
 int ui_done(const struct ui *);
 

@@ -48,6 +48,7 @@ $(B)/postests/itest_pos_%: $(B)/postests/itest_pos_%.o \
 TEST_TARGETS += test-pos
 
 test-pos: $(POS_UNIT:%=$(B)/postests/%) $(POS_ITEST:%=$(B)/postests/%) \
+    $(B)/postests/itest_pos_ui \
     $(B)/cishan-pos $(B)/cishan-server
 	@mkdir -p $(B)/postests/tmp
 	@set -e; for t in $(POS_UNIT); do \
@@ -57,3 +58,6 @@ test-pos: $(POS_UNIT:%=$(B)/postests/%) $(POS_ITEST:%=$(B)/postests/%) \
 	  CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
 	  ITEST_TMPDIR=$(B)/postests/tmp LD_PRELOAD="$(POS_PRELOAD)" \
 	    $(B)/postests/$$t; done
+	@echo "== itest_pos_ui (tmux)"; \
+	  CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
+	  ITEST_TMPDIR=$(B)/postests/tmp $(B)/postests/itest_pos_ui
