@@ -61,3 +61,14 @@ test-pos: $(POS_UNIT:%=$(B)/postests/%) $(POS_ITEST:%=$(B)/postests/%) \
 	@echo "== itest_pos_ui (tmux)"; \
 	  CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
 	  ITEST_TMPDIR=$(B)/postests/tmp $(B)/postests/itest_pos_ui
+
+# Benchmark: scan-to-screen and receipt bytes, each beside a baseline.
+.PHONY: bench-pos
+BENCH_TARGETS += bench-pos
+
+$(B)/pos-bench: $(B)/pos/bench.o $(POS_OBJS) $(B)/libcishan-drivers.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS)
+
+bench-pos: $(B)/pos-bench $(B)/cishan-server
+	@echo "== bench-pos"
+	@CISHAN_SERVER=$(B)/cishan-server $(B)/pos-bench
