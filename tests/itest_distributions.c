@@ -391,6 +391,20 @@ START_TEST(test_idempotent)
 	j = itest_distributions_ok("T01", "I-1", lines);
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000002");
 	ck_assert_int_eq(itest_distributions_count(""), 2);
+
+	/* A client_id is unique per kind of write: the same one serves a
+	 * one-off grant and a void. */
+	itest_ok("POST", "/api/v1/grants", mgr,
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':5,"
+	            "'reason':'x'}",
+	        cid, (long long)h),
+	    201);
+	itest_ok("POST",
+	    itest_f("/api/v1/distributions/%lld/void",
+	        (long long)itest_int(first, "id")),
+	    mgr, itest_f("{'client_id':'%s','reason':'x'}", cid), 201);
+	ck_assert_int_eq(itest_hh_points(h), 60 + 5 + 20);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 8);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -233,6 +234,80 @@ START_TEST(test_monthly_twice)
 	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
 	itest_points_balanced(tk);
 	itest_points_balanced(sus);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Day DAY of the month MONTHS from now (0: the last day of the one
+ * before), YYYY-MM-DD in the store's time zone. */
+static const char *
+itest_points_day(int months, int day)
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+	char buf[16];
+
+	gmtime_r(&t, &tm);
+	tm.tm_mon += months;
+	tm.tm_mday = day;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+	return itest_f("%s", buf);
+}
+
+/* A household active at any time in a period gets that period's grant. */
+START_TEST(test_monthly_window)
+{
+	const char *now = itest_period(0), *last = itest_period(-1);
+	int64_t ended, before, later, led_n, sum;
+	cJSON *j;
+
+	itest_policy("other", 30, 0, 1);
+	/* Valid until the 1st of this month; until the last day of the
+	 * month before; from the last day of this month. */
+	ended = itest_int(
+	    itest_ok("POST", "/api/v1/households", itest_admin,
+	        itest_f("{'card_code':'W-1','head_name':'赵一',"
+	                "'id_number':'%s','members':1,"
+	                "'category':'other','street':'x',"
+	                "'valid_from':'%s','valid_to':'%s'}",
+	            itest_idnum(9001), itest_date(-70), itest_points_day(0, 1)),
+	        201),
+	    "id");
+	before = itest_int(
+	    itest_ok("POST", "/api/v1/households", itest_admin,
+	        itest_f("{'card_code':'W-2','head_name':'赵二',"
+	                "'id_number':'%s','members':1,"
+	                "'category':'other','street':'x',"
+	                "'valid_from':'%s','valid_to':'%s'}",
+	            itest_idnum(9002), itest_date(-70), itest_points_day(0, 0)),
+	        201),
+	    "id");
+	later = itest_int(
+	    itest_ok("POST", "/api/v1/households", itest_admin,
+	        itest_f("{'card_code':'W-3','head_name':'赵三',"
+	                "'id_number':'%s','members':1,"
+	                "'category':'other','street':'x',"
+	                "'valid_from':'%s','valid_to':'%s'}",
+	            itest_idnum(9003), itest_points_day(1, 0), itest_date(400)),
+	        201),
+	    "id");
+
+	j = itest_points_monthly(itest_admin, now);
+	ck_assert_int_eq(itest_int(j, "households"), 2);
+	ck_assert_int_eq(itest_points_field(ended, "points"), 30);
+	ck_assert_int_eq(itest_points_field(before, "points"), 0);
+	ck_assert_int_eq(itest_points_field(later, "points"), 30);
+	j = itest_points_monthly(itest_admin, last);
+	ck_assert_int_eq(itest_int(j, "households"), 2);
+	ck_assert_int_eq(itest_points_field(ended, "points"), 60);
+	ck_assert_int_eq(itest_points_field(before, "points"), 30);
+	ck_assert_int_eq(itest_points_field(later, "points"), 30);
+	led_n = itest_points_kind(
+	    itest_points_ledger(before), "grant_monthly", last, &sum);
+	ck_assert_int_eq(led_n, 1);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -764,6 +839,7 @@ itest_points_suite(void)
 
 	tcase_add_test(tc, test_policies);
 	tcase_add_test(tc, test_monthly_twice);
+	tcase_add_test(tc, test_monthly_window);
 	tcase_add_test(tc, test_monthly_concurrent);
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_oneoff_audited);
