@@ -633,6 +633,7 @@ struct itest_distributions_worker {
 	int n;
 	atomic_int *acked; /* 2xx answers, all workers */
 	atomic_int *stop;
+	const char *path; /* NULL: POST /api/v1/distributions */
 };
 
 /* Parse an answer into T (no assertions: runs in a thread). */
@@ -681,9 +682,10 @@ itest_distributions_work(void *arg)
 		if (atomic_load(w->stop))
 			break;
 		t->status = -1; /* sent, not (yet) answered */
-		if (itest_http(w->srv, "POST", "/api/v1/distributions",
-		        w->token, "application/json", NULL, t->body,
-		        strlen(t->body), &rep) != 0) {
+		if (itest_http(w->srv, "POST",
+		        w->path ? w->path : "/api/v1/distributions", w->token,
+		        "application/json", NULL, t->body, strlen(t->body),
+		        &rep) != 0) {
 			/* The server is gone (killed): stop here. */
 			free(rep.body);
 			free(rep.headers);
@@ -818,6 +820,7 @@ START_TEST(test_concurrent_tills)
 	}
 	pthread_barrier_init(&go, NULL, ITEST_TILLS);
 	for (k = 0; k < ITEST_TILLS; k++) {
+		memset(&w[k], 0, sizeof w[k]);
 		w[k].go = &go;
 		w[k].srv = itest_s;
 		w[k].token = cashier;
@@ -916,6 +919,7 @@ START_TEST(test_same_client_id_at_once)
 		tries[k] = tries[0];
 	pthread_barrier_init(&go, NULL, K);
 	for (k = 0; k < K; k++) {
+		memset(&w[k], 0, sizeof w[k]);
 		w[k].go = &go;
 		w[k].srv = itest_s;
 		w[k].token = cashier;
@@ -943,6 +947,67 @@ START_TEST(test_same_client_id_at_once)
 	ck_assert_int_eq(itest_hh_points(h), 80);
 	ck_assert_int_eq(itest_lot_on_hand(item, lot), 8);
 	ck_assert_int_eq(itest_distributions_count(""), 1);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Eight managers void the same distribution at once: once. */
+START_TEST(test_void_race)
+{
+	enum { K = 8 };
+	static struct itest_distributions_try tries[K];
+	struct itest_distributions_worker w[K];
+	pthread_t th[K];
+	pthread_barrier_t go;
+	atomic_int acked = 0, stop = 0;
+	const char *mgr = itest_user(itest_s, "mgr", "manager");
+	int64_t h, item, lot, d;
+	int k, created = 0, conflicts = 0;
+
+	h = itest_household("VR-1", "tekun", 2, -5, 300);
+	itest_grant(h, 100);
+	item = itest_item("大米", "CS-VOID-RICE", 10, 0, 0);
+	lot = itest_lot(item, 10, NULL);
+	d = itest_int(itest_distributions_ok(
+	                  "T01", "VR-1", itest_distributions_line(item, 3)),
+	    "id");
+	pthread_barrier_init(&go, NULL, K);
+	for (k = 0; k < K; k++) {
+		memset(&tries[k], 0, sizeof tries[k]);
+		snprintf(tries[k].body, sizeof tries[k].body,
+		    "{\"client_id\":\"%s\",\"reason\":\"race %d\"}",
+		    itest_uuid(), k);
+		memset(&w[k], 0, sizeof w[k]);
+		w[k].go = &go;
+		w[k].srv = itest_s;
+		w[k].token = mgr;
+		w[k].tries = &tries[k];
+		w[k].n = 1;
+		w[k].acked = &acked;
+		w[k].stop = &stop;
+		w[k].path =
+		    itest_f("/api/v1/distributions/%lld/void", (long long)d);
+		ck_assert_int_eq(pthread_create(&th[k], NULL,
+		                     itest_distributions_work, &w[k]),
+		    0);
+	}
+	for (k = 0; k < K; k++)
+		pthread_join(th[k], NULL);
+	pthread_barrier_destroy(&go);
+	for (k = 0; k < K; k++) {
+		if (tries[k].status == 201)
+			created++;
+		else if (tries[k].status == 409 &&
+		    strcmp(tries[k].code, "conflict") == 0)
+			conflicts++;
+		else
+			ck_abort_msg("void %d: status %d (%s)", k,
+			    tries[k].status, tries[k].code);
+	}
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(conflicts, K - 1);
+	ck_assert_int_eq(itest_hh_points(h), 100);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 10);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -1003,7 +1068,7 @@ START_TEST(test_crash_durability)
 		    itest_f("K%d", i / ITEST_BURST_EACH), "CR-1", 1, &item,
 		    &qty);
 	for (k = 0; k < ITEST_BURST_CLIENTS; k++) {
-		w[k].go = NULL;
+		memset(&w[k], 0, sizeof w[k]);
 		w[k].srv = itest_s;
 		w[k].token = cashier;
 		w[k].tries = &tries[k * ITEST_BURST_EACH];
@@ -1111,6 +1176,7 @@ itest_distributions_suite(void)
 	tcase_add_test(tc, test_concurrent_tills);
 	tcase_add_test(tc, test_same_client_id_at_once);
 	tcase_add_test(tc, test_zero_points);
+	tcase_add_test(tc, test_void_race);
 	tcase_add_test(tc, test_crash_durability);
 	suite_add_tcase(s, tc);
 	return s;
