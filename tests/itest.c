@@ -1069,3 +1069,58 @@ itest_file_has(const char *path, const char *needle)
 	free(buf);
 	return found;
 }
+
+/* Demo stores (itest_funds, itest_notices, itest_page). */
+
+struct itest_srv *
+itest_demo_start(void)
+{
+	const char *base = getenv("ITEST_TMPDIR");
+	const char *argv[] = {"demo", "--db", NULL, NULL};
+	const char *out;
+	char dir[512];
+	int rc;
+
+	snprintf(dir, sizeof dir, "%s/itest-demo.XXXXXX",
+	    base != NULL && *base != '\0' ? base : "/tmp");
+	ck_assert_msg(
+	    mkdtemp(dir) != NULL, "mkdtemp %s: %s", dir, strerror(errno));
+	argv[2] = itest_f("%s/demo.db", dir);
+	rc = itest_cmd(argv, &out);
+	ck_assert_msg(rc == 0, "demo --db %s: exit %d:\n%s", argv[2], rc, out);
+	return itest_start(argv[2]);
+}
+
+void
+itest_demo_setup(void)
+{
+	itest_s = itest_demo_start();
+	itest_admin = itest_login(itest_s, "admin", "admin-demo");
+}
+
+void
+itest_demo_teardown(void)
+{
+	char dir[600], *p;
+
+	dir[0] = '\0';
+	if (itest_s != NULL)
+		snprintf(dir, sizeof dir, "%s", itest_s->db);
+	itest_teardown();
+	/* The demo database's own directory (the server's logs are in
+	 * another, removed by itest_stop). */
+	if ((p = strrchr(dir, '/')) != NULL) {
+		*p = '\0';
+		itest_rmdir(dir);
+	}
+}
+
+TCase *
+itest_demo_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, itest_demo_setup, itest_demo_teardown);
+	tcase_set_timeout(tc, 90);
+	return tc;
+}

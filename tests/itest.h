@@ -170,4 +170,16 @@ void itest_remove_dir(const char *dir);
 /* Does the file at PATH contain the bytes NEEDLE? */
 int itest_file_has(const char *path, const char *needle);
 
+/*
+ * Demo stores (itest_funds, itest_notices, itest_page): `cishan-server
+ * demo` in a fresh directory, then served. Users admin/admin-demo,
+ * manager/manager-demo, cashier/cashier-demo, auditor/auditor-demo.
+ */
+struct itest_srv *itest_demo_start(void);
+/* Fixtures: itest_s on a demo store, itest_admin its admin; teardown also
+ * removes the store's directory. */
+void itest_demo_setup(void);
+void itest_demo_teardown(void);
+TCase *itest_demo_tcase(const char *name);
+
 #endif
