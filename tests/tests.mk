@@ -5,7 +5,7 @@
 #   CISHAN_SERVER=path          run the integration suites against another binary
 ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions \
-    itest_funds itest_notices
+    itest_funds itest_notices itest_page
 UNIT_SUITES = check_barcode check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
