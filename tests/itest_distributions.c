@@ -81,6 +81,39 @@ itest_distributions_lots(const cJSON *d, int k, int64_t *out, int max)
 	return n;
 }
 
+/*
+ * The distribution records who posted it: its cashier_id is the user the
+ * audit log names for it.
+ */
+static void
+itest_distributions_cashier(int64_t id, const char *username)
+{
+	cJSON *d = itest_ok("GET",
+	    itest_f("/api/v1/distributions/%lld", (long long)id), itest_admin,
+	    NULL, 200);
+	cJSON *a =
+	    itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
+	cJSON *e;
+	const cJSON *act, *eid;
+	int found = 0;
+
+	cJSON_ArrayForEach(e, itest_items(a))
+	{
+		act = cJSON_GetObjectItem(e, "action");
+		eid = cJSON_GetObjectItem(e, "entity_id");
+		if (!cJSON_IsString(act) ||
+		    strcmp(act->valuestring, "distribute") != 0 ||
+		    !cJSON_IsNumber(eid) || (int64_t)eid->valuedouble != id)
+			continue;
+		found++;
+		ck_assert_str_eq(itest_str(e, "username"), username);
+		ck_assert_int_eq(
+		    itest_int(e, "user_id"), itest_int(d, "cashier_id"));
+	}
+	ck_assert_msg(found == 1, "distribution %lld: %d audit entries",
+	    (long long)id, found);
+}
+
 START_TEST(test_fefo)
 {
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
@@ -141,6 +174,7 @@ START_TEST(test_fefo)
 	ck_assert_str_eq(itest_text(itest_arr(g, "lines")),
 	    itest_text(itest_arr(j, "lines")));
 	ck_assert_int_eq(itest_int(g, "points_total"), 80);
+	itest_distributions_cashier(itest_int(j, "id"), "cash");
 
 	/* 6 by item id at another till: the late 4, then the undated. */
 	j = itest_distributions_ok(
@@ -154,6 +188,7 @@ START_TEST(test_fefo)
 	ck_assert_int_eq(itest_lot_on_hand(rice, late), 0);
 	ck_assert_int_eq(itest_lot_on_hand(rice, never), 3);
 	ck_assert_int_eq(itest_int(j, "points_balance"), 360);
+	itest_distributions_cashier(itest_int(j, "id"), ITEST_ADMIN);
 
 	/* The expired lot is never used: 3 left, not 8. */
 	j = itest_distributions_post(cashier, itest_uuid(), "T01", "F-1",
@@ -173,6 +208,32 @@ START_TEST(test_fefo)
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
+
+/* The item's movement log (harness-owned); its sum in *SUM. Rows in
+ * BEFORE (an earlier log, or NULL) must all be there, unchanged. */
+static cJSON *
+itest_distributions_moves(int64_t item, const cJSON *before, int64_t *sum)
+{
+	cJSON *j = itest_items(itest_ok("GET",
+	    itest_f("/api/v1/stock/movements?item_id=%lld&limit=500",
+	        (long long)item),
+	    itest_admin, NULL, 200));
+	const cJSON *e, *now;
+
+	*sum = 0;
+	cJSON_ArrayForEach(e, j)
+	{
+		*sum += itest_int(e, "quantity");
+		itest_str(e, "kind");
+	}
+	cJSON_ArrayForEach(e, before)
+	{
+		now = itest_find(j, "id", itest_int(e, "id"));
+		ck_assert_msg(now != NULL, "movement gone: %s", itest_print(e));
+		ck_assert_str_eq(itest_text(now), itest_text(e));
+	}
+	return j;
+}
 
 /* What a refusal must leave alone. */
 struct itest_distributions_snap {
@@ -414,8 +475,8 @@ START_TEST(test_void)
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	const char *mgr = itest_user(itest_s, "mgr", "manager");
 	const char *vcid = itest_uuid(), *vbody, *path;
-	int64_t h, rice, soap, a, b, c, d1, d2, lots[4];
-	cJSON *j, *v, *e;
+	int64_t h, rice, soap, a, b, c, d1, d2, lots[4], moves;
+	cJSON *j, *v, *e, *log;
 	int st, n;
 
 	h = itest_household("V-1", "tekun", 3, -5, 300);
@@ -449,6 +510,8 @@ START_TEST(test_void)
 	    itest_f("{'client_id':'%s'}", itest_uuid()), &st);
 	itest_assert_error(j, st, 400, "missing_field", "reason");
 
+	log = itest_distributions_moves(rice, NULL, &moves);
+	ck_assert_int_eq(moves, 4);
 	v = itest_ok("POST", path, mgr, vbody, 201);
 	ck_assert_int_gt(itest_int(v, "id"), 0);
 	ck_assert_str_eq(itest_str(v, "client_id"), vcid);
@@ -456,6 +519,11 @@ START_TEST(test_void)
 	ck_assert_str_eq(itest_str(v, "reason"), "顾客退回");
 	itest_str(v, "created_at");
 
+	/* New rows, nothing edited: two void movements, one per lot. */
+	n = cJSON_GetArraySize(log);
+	log = itest_distributions_moves(rice, log, &moves);
+	ck_assert_int_eq(cJSON_GetArraySize(log), n + 2);
+	ck_assert_int_eq(moves, 6);
 	/* Goods back to the same lots, points back, the limit freed. */
 	ck_assert_int_eq(itest_lot_on_hand(rice, a), 1);
 	ck_assert_int_eq(itest_lot_on_hand(rice, b), 5);
