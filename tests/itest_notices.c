@@ -1093,6 +1093,88 @@ START_TEST(test_trace)
 }
 END_TEST
 
+/* A count found in a lot (count_correction +1) is accounted for: what a
+ * trace shows still adds up (received + corrections = distributed +
+ * written off + in stock). */
+START_TEST(test_trace_count_correction)
+{
+	int64_t donor = itest_notices_donor("某公司", "enterprise");
+	int64_t rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
+	cJSON *gift, *t;
+	const cJSON *it, *d, *corr;
+	int64_t sum, received;
+
+	gift = itest_notices_give(
+	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	itest_notices_adjust(itest_notices_lot(gift, 0), 1, "count_correction");
+	itest_notices_adjust(itest_notices_lot(gift, 0), -3, "expired");
+	t = itest_ok("GET",
+	    itest_f("/public/donations/%s", itest_str(gift, "receipt_code")),
+	    NULL, NULL, 200);
+	it = cJSON_GetArrayItem(itest_arr(t, "items"), 0);
+	ck_assert_ptr_nonnull(it);
+	ck_assert_int_eq(itest_int(it, "in_stock"), 8);
+	received = itest_int(it, "received");
+	corr = cJSON_GetObjectItem(it, "corrected");
+	if (cJSON_IsNumber(corr))
+		received += (int64_t)corr->valuedouble;
+	sum = itest_int(it, "written_off") + itest_int(it, "in_stock");
+	cJSON_ArrayForEach(d, itest_arr(it, "distributed")) sum +=
+	    itest_int(d, "quantity");
+	ck_assert_msg(sum == received,
+	    "after a +1 count correction the trace does not add up: "
+	    "received (+ corrected) %lld, distributed + written off + in "
+	    "stock %lld: %s",
+	    (long long)received, (long long)sum, itest_print(it));
+}
+END_TEST
+
+/* Text that staff type (fund names, purposes, categories) reaches the
+ * public as text: no spreadsheet formula in the CSV, no markup on the
+ * page. */
+START_TEST(test_outside_text)
+{
+	const char *now = itest_period(0), *csv, *page, *p, *e;
+	int64_t donor = itest_notices_donor("某公司", "enterprise");
+	int64_t fund =
+	    itest_notices_fund("=HYPERLINK(\\\"http://x\\\")", "donations");
+	int64_t oil;
+	char *line;
+	int nf, k;
+
+	oil = itest_notices_item("油", "NT-OIL", "<i>粮油</i>", 700, 7);
+	itest_notices_cash(donor, fund, 9000);
+	itest_notices_expense(fund, 3500, "@SUM(1+1)",
+	    itest_f("{'item_id':%lld,'quantity':5}", (long long)oil));
+	itest_notices_expense(fund, 100, "+cmd|/C calc!A0", NULL);
+	itest_notices_expense(fund, 100, "-2+3", NULL);
+
+	page = itest_notices_raw("/")->body;
+	ck_assert_msg(strstr(page, "<i>") == NULL,
+	    "the page lets a category name's markup through");
+	ck_assert_msg(strstr(page, "&lt;i&gt;粮油") != NULL,
+	    "the category is not on the page, escaped");
+	csv =
+	    itest_notices_raw(itest_f("/public/notices/%s.csv", now))->body + 3;
+	for (p = csv; *p != '\0'; p = e + 2) {
+		e = strstr(p, "\r\n");
+		ck_assert_ptr_nonnull(e);
+		line = itest_f("%.*s", (int)(e - p), p);
+		for (k = 0; k < 7; k++) {
+			const char *f = itest_notices_csv_field(line, k, &nf);
+
+			if (f == NULL || *f == '\0' || k == 3 || k == 4 ||
+			    k == 5 || k == 6)
+				continue;
+			ck_assert_msg(strchr("=+-@", *f) == NULL,
+			    "CSV field '%s' would run as a formula in Excel "
+			    "(line: %s)",
+			    f, line);
+		}
+	}
+}
+END_TEST
+
 /* Privacy walk. */
 
 struct itest_notices_secret {
@@ -1348,6 +1430,8 @@ itest_notices_suite(void)
 	tcase_add_test(tc, test_publish);
 	tcase_add_test(tc, test_ledger_head);
 	tcase_add_test(tc, test_trace);
+	tcase_add_test(tc, test_trace_count_correction);
+	tcase_add_test(tc, test_outside_text);
 	suite_add_tcase(s, tc);
 	tcase_add_test(demo, test_privacy_walk);
 	suite_add_tcase(s, demo);
