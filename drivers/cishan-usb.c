@@ -47,12 +47,22 @@ kind_name(enum devices_kind k)
 static void
 list_cb(const struct drv_devinfo *d, void *arg)
 {
+	char id[160] = "-";
+
 	(void)arg;
-	printf("%-18s %04x:%04x serial=%-12s port=%-8s profile=%-10s %s%s\n",
+	/* The printer's own IEEE 1284 id: what picks a profile for a
+	 * VID:PID the table does not know. */
+	if (d->devid.mfg[0] != '\0' || d->devid.mdl[0] != '\0')
+		snprintf(
+		    id, sizeof(id), "\"%s/%s\"", d->devid.mfg, d->devid.mdl);
+	printf(
+	    "%-18s %04x:%04x serial=%-12s port=%-8s profile=%-10s %s%s%s%s\n",
 	    kind_name(d->kind), d->vid, d->pid, d->serial[0] ? d->serial : "-",
 	    d->port, d->profile ? d->profile : "-",
 	    d->name ? d->name : (d->product[0] ? d->product : ""),
-	    d->kind == DEVICES_PRINTER && !d->has_status ? " (no status)" : "");
+	    d->kind == DEVICES_PRINTER && !d->has_status ? " (no status)" : "",
+	    d->kind == DEVICES_PRINTER ? " id=" : "",
+	    d->kind == DEVICES_PRINTER ? id : "");
 }
 
 static void

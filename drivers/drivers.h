@@ -72,6 +72,31 @@ const struct devices_profile *devices_profile(const char *name);
 const struct devices_profile *devices_profile_at(size_t i); /* NULL past end */
 const struct devices_id *devices_lookup(uint16_t vid, uint16_t pid);
 
+/* devid.c: the IEEE 1284 device id a USB printer answers to GET_DEVICE_ID
+ * (control IN A1 00, wIndex = interface << 8): a 2-byte big-endian
+ * length that counts itself, then "MFG:...;CMD:...;MDL:...;".  Values are
+ * trimmed, cut to fit and printable ASCII ('?' for other bytes). */
+#define DEVID_MIN 14 /* 2 + "MFG:x;MDL:y;" */
+#define DEVID_MAX 1024
+struct devid {
+	char mfg[64]; /* MFG: or MANUFACTURER: */
+	char mdl[64]; /* MDL: or MODEL: */
+	char cmd[64]; /* CMD: or COMMAND SET: */
+	char des[64]; /* DES: or DESCRIPTION: */
+};
+/* The n bytes of an answer.  A length out of range is re-read
+ * little-endian (firmware that gets it wrong), one that leaves out
+ * its own two bytes is corrected, one past n is cut to n.  0, or
+ * DRV_EINVAL (d all empty) when no MFG or MDL can be read. */
+int devid_parse(const uint8_t *b, size_t n, struct devid *d);
+/* The string alone (no length), up to n bytes or a NUL. */
+int devid_parse_str(const char *s, size_t n, struct devid *d);
+/* A profile name for a printer the id table does not know: Epson (MFG
+ * or a TM- model) -> "tm-t20ii", a 58 or 80 in the model -> "generic58"
+ * or "generic80", Xprinter/Gprinter/POS class -> "generic58"; NULL
+ * when unsure or not ESC/POS (a CMD that does not list ESC/POS). */
+const char *devid_profile(const struct devid *d);
+
 /* escpos.c: an ESC/POS byte builder.  Errors are sticky (escpos_error). */
 struct escpos;
 enum escpos_align { ESCPOS_LEFT = 0, ESCPOS_CENTER = 1, ESCPOS_RIGHT = 2 };
@@ -218,6 +243,7 @@ struct drv_devinfo {
 	const char *name;    /* from the id table, or NULL */
 	const char *profile; /* printers: the matched profile name */
 	int has_status;      /* printer with a bulk IN endpoint */
+	struct devid devid;  /* printers: GET_DEVICE_ID, empty if none */
 };
 int drv_list(struct drv_ctx *, void (*cb)(const struct drv_devinfo *, void *),
     void *arg);
@@ -258,8 +284,8 @@ struct printer_cbs {
 	void *arg;
 };
 /* spec: "usb", "usb:VVVV:PPPP[:SERIAL][@PORT]", "file:/dev/usb/lp0",
- * "tcp:HOST:PORT", "mem".  profile NULL: from the id table, else
- * "generic58". */
+ * "tcp:HOST:PORT", "mem".  profile NULL: from the id table, else from
+ * the printer's IEEE 1284 device id (devid_profile), else "generic58". */
 struct printer *printer_open(struct drv_ctx *, const char *spec,
     const char *profile, const struct printer_cbs *);
 void printer_close(struct printer *);

@@ -1,7 +1,7 @@
 # drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
 # Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
 
-DRV_SRCS = barcode devices escpos receipt hidscan wedge drv usb scanner printer
+DRV_SRCS = barcode devices devid escpos receipt hidscan wedge drv usb scanner printer
 DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
 DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
 DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
@@ -22,7 +22,7 @@ $(B)/cishan-usb: $(B)/drivers/cishan-usb.o $(B)/libcishan-drivers.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS)
 
 # Unit suites of the pure code (no device needed).
-DRV_UNIT_TESTS = check_escpos check_hidscan check_receipt
+DRV_UNIT_TESTS = check_escpos check_hidscan check_receipt check_drv_devid
 
 $(B)/drvtests/%.o: tests/%.c
 	@mkdir -p $(@D)
@@ -59,9 +59,9 @@ test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%) \
 
 # libFuzzer targets for the decoders, FUZZ_SECONDS each (clang needed).
 FUZZ_SECONDS ?= 20
-DRV_FUZZ = fuzz_hidboot fuzz_hidpos fuzz_status
+DRV_FUZZ = fuzz_hidboot fuzz_hidpos fuzz_status fuzz_devid
 DRV_FUZZ_SRCS = drivers/hidscan.c drivers/barcode.c drivers/escpos.c \
-    drivers/receipt.c drivers/devices.c
+    drivers/receipt.c drivers/devices.c drivers/devid.c
 DRV_FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Idrivers \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 

@@ -55,6 +55,18 @@ drv_list(struct drv_ctx *c, void (*cb)(const struct drv_devinfo *, void *),
 		/* Strings need the device open; without permission, skip. */
 		if (libusb_open(list[i], &h) == 0) {
 			usb_strings(h, &ud.info);
+			/* The device id needs the interface: only when no
+			 * program holds it (usblp is detached for a moment
+			 * and re-attached on release). */
+			if (ud.info.kind == DEVICES_PRINTER) {
+				ud.h = h;
+				libusb_set_auto_detach_kernel_driver(h, 1);
+				if (libusb_claim_interface(h, ud.iface) == 0) {
+					usb_ident(&ud);
+					libusb_release_interface(h, ud.iface);
+				}
+				ud.h = NULL;
+			}
 			libusb_close(h);
 		}
 		cb(&ud.info, arg);

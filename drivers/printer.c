@@ -461,6 +461,9 @@ printer_usb_open(struct printer *p)
 {
 	if (usb_open(p->ctx->usb, &p->spec, 1, &p->ud) != 0)
 		return -1;
+	/* Once per open: shown to the technician, and the profile of a
+	 * printer the id table does not know.  Failure is no matter. */
+	usb_ident(&p->ud);
 	if (!p->prof_fixed && p->ud.info.profile != NULL &&
 	    devices_profile(p->ud.info.profile) != NULL)
 		p->prof = devices_profile(p->ud.info.profile);

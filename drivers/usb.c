@@ -330,6 +330,7 @@ usb_probe(libusb_device *dev, const struct usb_spec *sp, struct usb_dev *ud)
 	ud->info.bus = libusb_get_bus_number(dev);
 	ud->info.name = id != NULL ? id->name : NULL;
 	ud->info.has_status = kind == DEVICES_PRINTER && ud->ep_in != 0;
+	ud->id_known = id != NULL && id->profile != NULL;
 	if (kind == DEVICES_PRINTER)
 		ud->info.profile = id != NULL && id->profile != NULL
 		    ? id->profile
@@ -358,6 +359,29 @@ usb_strings(libusb_device_handle *h, struct drv_devinfo *info)
 	if (dd.iProduct != 0)
 		libusb_get_string_descriptor_ascii(h, dd.iProduct,
 		    (unsigned char *)info->product, sizeof(info->product));
+}
+
+int
+usb_ident(struct usb_dev *ud)
+{
+	uint8_t b[DEVID_MAX];
+	const char *prof;
+	int n;
+
+	memset(&ud->info.devid, 0, sizeof(ud->info.devid));
+	/* Class request to the interface: wValue = configuration index,
+	 * wIndex = interface << 8 | alternate setting (0). */
+	n = libusb_control_transfer(ud->h,
+	    LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
+	        LIBUSB_RECIPIENT_INTERFACE,
+	    0, 0, (uint16_t)(ud->iface << 8), b, sizeof(b), 1000);
+	if (n < 0)
+		return n;
+	if (devid_parse(b, (size_t)n, &ud->info.devid) != 0)
+		return LIBUSB_ERROR_OTHER;
+	if (!ud->id_known && (prof = devid_profile(&ud->info.devid)) != NULL)
+		ud->info.profile = prof;
+	return 0;
 }
 
 int

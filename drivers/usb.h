@@ -32,6 +32,7 @@ struct usb_dev {
 	int iface;
 	uint8_t ep_in, ep_out;
 	uint16_t in_max;
+	int id_known; /* info.profile from the id table (VID:PID) */
 	struct drv_devinfo info;
 };
 
@@ -58,6 +59,10 @@ int usb_open(
     struct usb *, const struct usb_spec *, int printer, struct usb_dev *);
 /* Serial and product strings into info (device open). */
 void usb_strings(libusb_device_handle *, struct drv_devinfo *);
+/* Printers (open, interface claimed): GET_DEVICE_ID into info.devid;
+ * when the id table did not know the VID:PID, info.profile follows
+ * it (devid_profile).  0, or a libusb error (info.devid empty). */
+int usb_ident(struct usb_dev *);
 /* Release (re-attaching the kernel driver) and close. */
 void usb_close(struct usb_dev *);
 

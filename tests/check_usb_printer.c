@@ -770,6 +770,78 @@ START_TEST(t_mem_file_tcp_transports)
 }
 END_TEST
 
+/* A GET_DEVICE_ID answer: big-endian length counting itself. */
+static void
+set_devid(struct usbemu_dev *d, const char *id)
+{
+	uint8_t b[256];
+	size_t n = strlen(id) + 2;
+
+	b[0] = (uint8_t)(n >> 8);
+	b[1] = (uint8_t)n;
+	memcpy(b + 2, id, n - 2);
+	usbemu_set_device_id(d, b, n);
+}
+
+static const char *
+open_profile(const char *spec, const char *profile)
+{
+	const char *name;
+
+	pr = printer_open(ctx, spec, profile, &cbs);
+	ck_assert_ptr_nonnull(pr);
+	ck_assert_int_eq(printer_attached(pr), 1);
+	name = printer_profile(pr)->name;
+	printer_close(pr);
+	pr = NULL;
+	return name;
+}
+
+START_TEST(t_profile_from_device_id)
+{
+	struct usbemu_dev *unk, *known;
+
+	memset(&got, 0, sizeof(got));
+	emu = usbemu_new();
+	ck_assert_ptr_nonnull(emu);
+	unk = usbemu_add(emu, USBEMU_PRINTER_UNKNOWN, 4);
+	known = usbemu_add(emu, USBEMU_PRINTER58, 2);
+	set_devid(unk, "MFG:EPSON;CMD:ESC/POS;MDL:TM-T20II;CLS:PRINTER;");
+	set_devid(known, "MFG:EPSON;CMD:ESC/POS;MDL:TM-T20II;CLS:PRINTER;");
+	base = event_base_new();
+	ctx = drv_new(base);
+	ck_assert_ptr_nonnull(ctx);
+	/* 0FE6:811E is not in the table: the device id names Epson. */
+	ck_assert_str_eq(open_profile("usb:0fe6:811e", NULL), "tm-t20ii");
+	ck_assert_uint_eq(usbemu_devid_asked(unk), 1); /* once per open */
+	/* --profile wins; so does the table for a VID:PID it knows. */
+	ck_assert_str_eq(
+	    open_profile("usb:0fe6:811e", "generic58"), "generic58");
+	ck_assert_str_eq(open_profile("usb:0416:5011", NULL), "generic58");
+	/* An 80 mm Chinese id, a broken answer, none at all. */
+	set_devid(unk,
+	    "MANUFACTURER:Gprinter;COMMAND SET:ESC/POS;"
+	    "MODEL:GP-80250IVN;");
+	ck_assert_str_eq(open_profile("usb:0fe6:811e", NULL), "generic80");
+	usbemu_set_device_id(unk, "\x00\x05MFG:", 6);
+	ck_assert_str_eq(open_profile("usb:0fe6:811e", NULL), "generic58");
+	usbemu_set_device_id(unk, NULL, 0); /* stalls */
+	ck_assert_str_eq(open_profile("usb:0fe6:811e", NULL), "generic58");
+	/* It still prints and answers status with the profile it got. */
+	set_devid(unk, "MFG:EPSON;CMD:ESC/POS;MDL:TM-T20II;");
+	pr = printer_open(ctx, "usb:0fe6:811e", NULL, &cbs);
+	ck_assert_ptr_nonnull(pr);
+	ck_assert_str_eq(printer_profile(pr)->name, "tm-t20ii");
+	usbemu_set_status(unk, 0x12, 0x16, 0x12);
+	printer_write(pr, "\x1b\x40", 2, on_done, NULL);
+	printer_status(pr, on_status, NULL);
+	ck_assert(usbemu_run_until(base, &got.status, 1, 2000));
+	ck_assert_int_eq(got.err, DRV_OK);
+	ck_assert_int_eq(got.st.state, ESCPOS_COVER_OPEN);
+	stop();
+}
+END_TEST
+
 /* The technician's tool, run as a real process on the same devices. */
 static char *
 run_tool(const char *args)
@@ -808,7 +880,12 @@ START_TEST(t_cishan_usb_tool)
 	ck_assert_msg(
 	    strstr(out, "scanner(hid-pos)") && strstr(out, "05e0:1300"),
 	    "list: %s", out);
+	ck_assert_msg(strstr(out, "id=\"Winbond/POS58\""), "list: %s", out);
 	free(out);
+	/* list asked for the device id and gave the printer back to usblp. */
+	ck_assert_uint_eq(usbemu_devid_asked(d), 1);
+	ck_assert_int_eq(usbemu_driver_bound(d), 1);
+	ck_assert_int_eq(usbemu_claimed(d), 0);
 	usbemu_set_status(d, 0x12, 0x12, 0x1e);
 	out = run_tool("print-test");
 	ck_assert_msg(
@@ -825,6 +902,16 @@ START_TEST(t_cishan_usb_tool)
 	free(bytes);
 	out = run_tool("print-test --profile nope");
 	ck_assert_ptr_nonnull(strstr(out, "unknown profile"));
+	free(out);
+	/* A printer the table does not know: its id picks the profile. */
+	d = usbemu_add(emu, USBEMU_PRINTER_UNKNOWN, 4);
+	set_devid(d, "MFG:EPSON;CMD:ESC/POS;MDL:TM-T20II;CLS:PRINTER;");
+	usbemu_announce(d);
+	out = run_tool("list");
+	ck_assert_msg(strstr(out, "0fe6:811e") &&
+	        strstr(out, "profile=tm-t20ii") &&
+	        strstr(out, "id=\"EPSON/TM-T20II\""),
+	    "list: %s", out);
 	free(out);
 	usbemu_free(emu);
 }
@@ -851,6 +938,7 @@ main(void)
 	tcase_add_test(tc, t_unplug_mid_job_and_replug);
 	tcase_add_test(tc, t_idle_till_sleeps);
 	tcase_add_test(tc, t_mem_file_tcp_transports);
+	tcase_add_test(tc, t_profile_from_device_id);
 	tcase_add_test(tc, t_cishan_usb_tool);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -51,6 +51,9 @@ struct usbemu_dev {
 	int halted, stall_next, mute;
 	size_t timeout_next; /* 0: none, else bytes to take (+1) */
 	unsigned stalls_cleared;
+	uint8_t devid[256]; /* GET_DEVICE_ID answer */
+	size_t devid_len;
+	unsigned devid_asked;
 };
 
 struct usbemu {
@@ -74,6 +77,9 @@ static const char *const emu_hex[] = {
     [USBEMU_PRINTER_NOSTATUS] =
         "12010002000000408304435700010102030109021900010100A0320904000001"
         "0701010007050102400000",
+    [USBEMU_PRINTER_UNKNOWN] =
+        "1201000200000040E60F1E8100010102030109022000010100A0320904000002"
+        "070102000705010240000007058202400000",
 };
 
 static const char *const emu_ids[][5] = {
@@ -85,13 +91,27 @@ static const char *const emu_ids[][5] = {
         "PRN58001"},
     [USBEMU_PRINTER_NOSTATUS] = {"0483", "5743", "Xprinter", "XP-T58H",
         "XP0001"},
+    [USBEMU_PRINTER_UNKNOWN] = {"0fe6", "811e", "ICS", "POS Printer",
+        "UNK0001"},
 };
+
+/* What every emulated printer answers to GET_DEVICE_ID by default. */
+static const char emu_devid[] = "MFG:Winbond;CMD:ESC/POS;MDL:POS58;";
 
 static int
 emu_is_printer(const struct usbemu_dev *d)
 {
 	return d->model == USBEMU_PRINTER58 ||
-	    d->model == USBEMU_PRINTER_NOSTATUS;
+	    d->model == USBEMU_PRINTER_NOSTATUS ||
+	    d->model == USBEMU_PRINTER_UNKNOWN;
+}
+
+/* Printers with a bulk IN endpoint answer DLE EOT. */
+static int
+emu_has_status(const struct usbemu_dev *d)
+{
+	return d->model == USBEMU_PRINTER58 ||
+	    d->model == USBEMU_PRINTER_UNKNOWN;
 }
 
 /* The FIFO has a free page exactly while some URB is reapable. */
@@ -175,7 +195,7 @@ emu_capture(struct usbemu_dev *d, const uint8_t *p, size_t n)
 	for (size_t i = 0; i + 2 < n; i++) {
 		if (p[i] != 0x10 || p[i + 1] != 0x04)
 			continue;
-		if (d->model != USBEMU_PRINTER58 || d->mute)
+		if (!emu_has_status(d) || d->mute)
 			continue;
 		if (d->qlen < EMU_MAXQ) {
 			struct emu_pkt *k =
@@ -263,12 +283,13 @@ emu_control(struct usbemu_dev *d, struct emu_urb *u)
 			return;
 		}
 	} else if (rt == 0xa1 && rq == 0 && emu_is_printer(d)) {
-		static const char id[] = "MFG:Winbond;CMD:ESC/POS;MDL:POS58;";
-
-		ans[0] = 0;
-		ans[1] = (uint8_t)(sizeof(id) - 1 + 2);
-		memcpy(ans + 2, id, sizeof(id) - 1);
-		n = sizeof(id) - 1 + 2;
+		d->devid_asked++;
+		if (d->devid_len == 0) {
+			emu_finish(d, u, -EPIPE, 0);
+			return;
+		}
+		memcpy(ans, d->devid, d->devid_len);
+		n = d->devid_len;
 	} else if ((rt & 0x80) == 0) {
 		n = 0; /* SET_IDLE, SET_PROTOCOL and the like */
 	} else {
@@ -576,6 +597,10 @@ usbemu_add(struct usbemu *emu, enum usbemu_model model, int n)
 	d->fifo_fd = -1;
 	d->bound = 1; /* usbhid or usblp got it first, as on a real till */
 	memcpy(d->status, "\x12\x12\x12", 3);
+	d->devid[0] = 0;
+	d->devid[1] = (uint8_t)(sizeof(emu_devid) - 1 + 2);
+	memcpy(d->devid + 2, emu_devid, sizeof(emu_devid) - 1);
+	d->devid_len = sizeof(emu_devid) - 1 + 2;
 	snprintf(d->node, sizeof(d->node), "/dev/bus/usb/001/%03d", n + 1);
 	snprintf(buf, sizeof(buf),
 	    "P: /devices/pci0000:00/0000:00:14.0/usb1/1-%d\n"
@@ -803,6 +828,29 @@ usbemu_stalls_cleared(struct usbemu_dev *d)
 
 	g_mutex_lock(&d->emu->lock);
 	n = d->stalls_cleared;
+	g_mutex_unlock(&d->emu->lock);
+	return n;
+}
+
+void
+usbemu_set_device_id(struct usbemu_dev *d, const void *answer, size_t n)
+{
+	g_mutex_lock(&d->emu->lock);
+	if (n > sizeof(d->devid))
+		n = sizeof(d->devid);
+	if (n > 0)
+		memcpy(d->devid, answer, n);
+	d->devid_len = n;
+	g_mutex_unlock(&d->emu->lock);
+}
+
+unsigned
+usbemu_devid_asked(struct usbemu_dev *d)
+{
+	unsigned n;
+
+	g_mutex_lock(&d->emu->lock);
+	n = d->devid_asked;
 	g_mutex_unlock(&d->emu->lock);
 	return n;
 }

@@ -14,6 +14,8 @@ enum usbemu_model {
 	USBEMU_HIDPOS,    /* Symbol 05E0:1300, HID POS 64-byte reports */
 	USBEMU_PRINTER58, /* 0416:5011, bulk OUT 01 + IN 82, answers status */
 	USBEMU_PRINTER_NOSTATUS, /* 0483:5743, bulk OUT 01 only */
+	USBEMU_PRINTER_UNKNOWN,  /* 0FE6:811E, not in the id table; bulk OUT
+	                          * 01 + IN 82, answers status */
 };
 
 enum usbemu_fault {
@@ -53,5 +55,10 @@ uint8_t *usbemu_out(struct usbemu_dev *, size_t *n);
 void usbemu_set_status(struct usbemu_dev *, uint8_t s1, uint8_t s2, uint8_t s4);
 void usbemu_fault(struct usbemu_dev *, enum usbemu_fault, size_t arg);
 unsigned usbemu_stalls_cleared(struct usbemu_dev *);
+/* Printers: the whole answer to GET_DEVICE_ID, length bytes included
+ * (default "MFG:Winbond;CMD:ESC/POS;MDL:POS58;" with a correct length);
+ * n == 0: the request stalls.  usbemu_devid_asked: requests so far. */
+void usbemu_set_device_id(struct usbemu_dev *, const void *answer, size_t n);
+unsigned usbemu_devid_asked(struct usbemu_dev *);
 
 #endif
