@@ -32,6 +32,7 @@ struct db {
 };
 
 static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_BEGIN_READ[] = "BEGIN";
 static const char SQL_COMMIT[] = "COMMIT";
 static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SETTING_GET[] =
@@ -231,7 +232,9 @@ db_open(const char *path, int create, struct db **out)
 	sqlite3_extended_result_codes(db->h, 1);
 	if (db_exec(db, "PRAGMA journal_mode=WAL") != DB_OK ||
 	    db_exec(db, "PRAGMA synchronous=FULL") != DB_OK ||
-	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_OK)
+	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_OK ||
+	    db_exec(db, "PRAGMA cache_size=-65536") != DB_OK ||
+	    db_exec(db, "PRAGMA temp_store=MEMORY") != DB_OK)
 		goto fail;
 	if (sqlite3_create_function(db->h, "cishan_chain", 2,
 	        SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, db_fn_chain, NULL,
@@ -264,6 +267,20 @@ int
 db_begin(struct db *db)
 {
 	return db_step_done(db, db_stmt(db, SQL_BEGIN), "begin");
+}
+
+/* A read transaction: one snapshot and one lock for a whole request. */
+int
+db_read_begin(struct db *db)
+{
+	return db_step_done(db, db_stmt(db, SQL_BEGIN_READ), "begin read");
+}
+
+void
+db_read_end(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		db_step_done(db, db_stmt(db, SQL_COMMIT), "end read");
 }
 
 int

@@ -299,6 +299,8 @@ int db_migrate(struct db *);
 int db_schema_version(struct db *, int *, int *);
 int db_begin(struct db *);
 int db_commit(struct db *);
+int db_read_begin(struct db *);
+void db_read_end(struct db *);
 void db_rollback(struct db *);
 int db_backup(struct db *, const char *);
 int db_setting_get(struct db *, const char *, char *, size_t);
@@ -357,7 +359,7 @@ int db_household_by_card(struct db *, const char *, struct db_household *);
 int db_household_by_idhash(
     struct db *, const unsigned char *, struct db_household *);
 int db_household_list(struct db *, const char *, const char *, const char *,
-    int64_t, int, db_row_cb, void *);
+    const char *, const char *, int64_t, int, db_row_cb, void *);
 int db_policy_put(struct db *, const struct db_policy *);
 int db_policy_get(struct db *, const char *, struct db_policy *);
 int db_policy_list(struct db *, db_row_cb, void *);

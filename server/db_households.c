@@ -27,7 +27,11 @@ static const char SQL_HOUSEHOLD_LIST[] =
     "SELECT " HOUSEHOLD_COLS "WHERE h.id > ?1 "
     "AND (?2 IS NULL OR h.card_code = ?2 OR h.head_name LIKE ?3 "
     "ESCAPE '\\') AND (?4 IS NULL OR h.category = ?4) "
-    "AND (?5 IS NULL OR h.valid_to <= ?5) ORDER BY h.id LIMIT ?6";
+    "AND (?5 IS NULL OR h.valid_to <= ?5) AND (?7 IS NULL OR "
+    "(?7 = 'suspended' AND h.status = 'suspended') OR (?7 = 'active' AND "
+    "h.status = 'active' AND h.valid_from <= ?8 AND h.valid_to >= ?8) OR "
+    "(?7 = 'expired' AND h.status = 'active' AND (h.valid_from > ?8 OR "
+    "h.valid_to < ?8))) ORDER BY h.id LIMIT ?6";
 static const char SQL_POLICY_PUT[] =
     "INSERT INTO policies(category, monthly_points, per_member_points, "
     "carry_over, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -48,7 +52,8 @@ static const char SQL_TRANSFER_SUM_SINCE[] =
     "WHERE id > ?1 AND kind = ?2";
 /*
  * Unused points of the period before expire, for categories that do not
- * carry over, as each household enters the new period (before its grant).
+ * carry over, as each household enters the new period (before its grant;
+ * never again once it has a grant of this or a later period).
  */
 static const char SQL_EXPIRE_RUN[] =
     "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
@@ -60,7 +65,7 @@ static const char SQL_EXPIRE_RUN[] =
     "WHERE a.balance > 0 AND NOT EXISTS (SELECT 1 FROM transfers t "
     "WHERE t.household_id = h.id AND t.period = ?1 AND t.kind = 'expire') "
     "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
-    "AND t.period = ?2 AND t.kind = 'grant_monthly')";
+    "AND t.kind = 'grant_monthly' AND t.period >= ?2)";
 /* Every household active in the period, once (a unique index holds it). */
 static const char SQL_GRANT_RUN[] =
     "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
@@ -211,7 +216,8 @@ db_household_by_idhash(
 /* q: a card code or part of a name; before: validity ends on or before. */
 int
 db_household_list(struct db *db, const char *q, const char *category,
-    const char *before, int64_t after, int limit, db_row_cb cb, void *arg)
+    const char *before, const char *status, const char *today, int64_t after,
+    int limit, db_row_cb cb, void *arg)
 {
 	struct db_household h;
 	sqlite3_stmt *st;
@@ -239,6 +245,9 @@ db_household_list(struct db *db, const char *q, const char *category,
 	if (before != NULL)
 		sqlite3_bind_text(st, 5, before, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, limit);
+	if (status != NULL)
+		sqlite3_bind_text(st, 7, status, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, today, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		db_household_fill(st, &h);
 		if (cb(&h, arg) != 0) {

@@ -48,6 +48,11 @@ static const char SQL_TRACE[] =
     "-sum(m.quantity), 0 FROM movements m JOIN lots l ON l.id = m.lot_id "
     "JOIN items i ON i.id = l.item_id WHERE l.donation_id = ?1 AND "
     "m.kind = 'adjust' AND m.quantity < 0 GROUP BY l.item_id, m.reason "
+    "UNION ALL "
+    "SELECT l.item_id, i.name, i.category, 'corrected', '', '', "
+    "sum(m.quantity), 0 FROM movements m JOIN lots l ON l.id = m.lot_id "
+    "JOIN items i ON i.id = l.item_id WHERE l.donation_id = ?1 AND "
+    "m.kind = 'adjust' AND m.quantity > 0 GROUP BY l.item_id "
     "ORDER BY 1, 4, 5, 6";
 
 int

@@ -89,7 +89,7 @@ distribution_line_fault(struct fault *f, int line, const char *field)
 /* Resolves the basket into items, merging repeated ones. */
 static int
 distribution_resolve(struct db *db, const struct dist_request *in,
-    struct db_item *items, int64_t *qty, int *n, struct fault *f)
+    struct db_item *items, int64_t *qty, int *line, int *n, struct fault *f)
 {
 	enum barcode_kind kind;
 	struct db_item it;
@@ -123,6 +123,7 @@ distribution_resolve(struct db *db, const struct dist_request *in,
 			items[(*n)++] = it;
 			qty[j] = 0;
 		}
+		line[j] = i; /* faults about the item name its last line */
 		if (__builtin_add_overflow(
 		        qty[j], in->lines[i].quantity, &qty[j]) ||
 		    qty[j] > LIMIT_QUANTITY) {
@@ -141,6 +142,7 @@ distribution_post(struct db *db, const struct actor *who,
 {
 	static struct db_item items[LIMIT_LINES];
 	static int64_t qty[LIMIT_LINES];
+	static int at[LIMIT_LINES];
 	struct db_household h;
 	struct db_transfer t;
 	struct db_dist_line line;
@@ -178,7 +180,7 @@ distribution_post(struct db *db, const struct actor *who,
 		fault_str(f, "status", household_status(&h));
 		return -1;
 	}
-	if (distribution_resolve(db, in, items, qty, &n, f) != 0)
+	if (distribution_resolve(db, in, items, qty, at, &n, f) != 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	clock_period_now(out->period);
@@ -190,7 +192,9 @@ distribution_post(struct db *db, const struct actor *who,
 			    "因病)",
 			    items[i].name);
 			fault_num(f, "item_id", items[i].id);
-			return distribution_line_fault(f, i, "item");
+			return distribution_line_fault(f, at[i],
+			    in->lines[at[i]].barcode[0] ? "barcode"
+			                                : "item_id");
 		}
 		if (items[i].monthly_limit > 0) {
 			if (db_taken(db, h.id, items[i].id, out->period,
@@ -209,7 +213,7 @@ distribution_post(struct db *db, const struct actor *who,
 				fault_num(f, "over",
 				    taken + qty[i] - items[i].monthly_limit);
 				return distribution_line_fault(
-				    f, i, "quantity");
+				    f, at[i], "quantity");
 			}
 		}
 		if (db_stock_available(db, items[i].id, today, &avail) != DB_OK)
@@ -221,7 +225,7 @@ distribution_post(struct db *db, const struct actor *who,
 			fault_num(f, "item_id", items[i].id);
 			fault_num(f, "available", avail);
 			fault_num(f, "shortfall", qty[i] - avail);
-			return distribution_line_fault(f, i, "quantity");
+			return distribution_line_fault(f, at[i], "quantity");
 		}
 		if (__builtin_mul_overflow(qty[i], items[i].points, &pts) ||
 		    __builtin_add_overflow(total, pts, &total))

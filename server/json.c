@@ -121,7 +121,8 @@ json_int(const cJSON *o, const char *key, int required, int64_t min,
 	if (!isfinite(d) || d != floor(d))
 		return fault_field(f, FAULT_BAD, "bad_field", key,
 		    "%s must be a whole number", key);
-	if (d < -JSON_EXACT || d > JSON_EXACT || (int64_t)d < min ||
+	/* 2^53 itself may be a rounded 2^53 + 1: only below it is exact. */
+	if (d <= -JSON_EXACT || d >= JSON_EXACT || (int64_t)d < min ||
 	    (int64_t)d > max) {
 		fault_field(f, FAULT_BAD, "bad_field", key,
 		    "%s must be between %" PRId64 " and %" PRId64, key, min,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -25,18 +26,29 @@ log_vwrite(const char *level, const char *fmt, va_list ap, const char *err)
 {
 	struct timespec ts;
 	struct tm tm;
-	char when[32];
+	char line[1024];
+	size_t n;
+	int k;
 
+	/* One write a line: stderr is unbuffered, and lines must not mix. */
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	flockfile(stderr);
-	fprintf(stderr, "%s %s ", when, level);
-	vfprintf(stderr, fmt, ap);
-	if (err != NULL)
-		fprintf(stderr, ": %s", err);
-	fputc('\n', stderr);
-	funlockfile(stderr);
+	n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	k = snprintf(line + n, sizeof(line) - n, "%s ", level);
+	n += k > 0 ? (size_t)k : 0;
+	k = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	n = k < 0                              ? n
+	    : n + (size_t)k < sizeof(line) - 1 ? n + (size_t)k
+	                                       : sizeof(line) - 2;
+	if (err != NULL) {
+		k = snprintf(line + n, sizeof(line) - n, ": %s", err);
+		n = k < 0                              ? n
+		    : n + (size_t)k < sizeof(line) - 1 ? n + (size_t)k
+		                                       : sizeof(line) - 2;
+	}
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
 }
 
 void

@@ -136,7 +136,8 @@ notice_compute(struct db *db, const char *period, struct notice *n)
 		return -1;
 	snprintf(n->period, sizeof(n->period), "%s", period);
 	clock_period_now(now);
-	n->provisional = strcmp(period, now) >= 0;
+	/* Computed means not frozen: only a published notice is final. */
+	n->provisional = 1;
 	c.db = db;
 	c.n = n;
 	if (db_stats_period(db, period, notice_stat, &c) != DB_OK ||
@@ -152,7 +153,7 @@ notice_compute(struct db *db, const char *period, struct notice *n)
 	if (clock_date_add(last, 1, next) != 0 ||
 	    clock_date_epoch(next, &end) != 0)
 		return -1;
-	if (n->provisional)
+	if (strcmp(period, now) >= 0)
 		end = clock_now() + 1;
 	return db_chain_head(db, (int64_t)end, n->ledger_head,
 	           sizeof(n->ledger_head)) == DB_OK

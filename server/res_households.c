@@ -183,6 +183,29 @@ res_households_by_card(struct req *r)
 		http_error(r, 500, "internal", "the database failed");
 }
 
+/* Who a household is (card, head, id number) is not edited: register. */
+static int
+res_households_mutable(const cJSON *b, struct fault *f)
+{
+	static const char *const keys[] = {"members", "category", "street",
+	    "valid_from", "valid_to", "status", "phone", NULL};
+	const cJSON *v;
+	int i;
+
+	cJSON_ArrayForEach(v, b)
+	{
+		for (i = 0; keys[i] != NULL; i++)
+			if (strcmp(v->string, keys[i]) == 0)
+				break;
+		if (keys[i] == NULL)
+			return fault_field(f, FAULT_BAD, "bad_field", v->string,
+			    "%.40s cannot be changed here (a household's card, "
+			    "head and id number are set when it registers)",
+			    v->string);
+	}
+	return 0;
+}
+
 void
 res_households_patch(struct req *r)
 {
@@ -194,7 +217,9 @@ res_households_patch(struct req *r)
 	memset(&f, 0, sizeof(f));
 	if (res_households_load(r, &h) != 0)
 		return;
-	if ((b = http_body(r, &f)) == NULL ||
+	if ((b = http_body(r, &f)) != NULL && res_households_mutable(b, &f) < 0)
+		b = NULL;
+	if (b == NULL ||
 	    res_households_fields(b, &h, 0, changed, sizeof(changed), &f) < 0 ||
 	    household_update(http_db(r), http_actor(r), &h, changed, &f) != 0) {
 		http_fault(r, &f);
@@ -219,8 +244,7 @@ res_households_row(const void *row, void *arg)
 
 	p->last = h->id;
 	p->n++;
-	if (p->status == NULL || strcmp(p->status, household_status(h)) == 0)
-		cJSON_AddItemToArray(p->items, res_households_json(p->r, h, 0));
+	cJSON_AddItemToArray(p->items, res_households_json(p->r, h, 0));
 	return 0;
 }
 
@@ -243,10 +267,15 @@ res_households_list(struct req *r)
 	q = http_query(r, "q");
 	cat = http_query(r, "category");
 	p.status = http_query(r, "status");
-	if ((q != NULL && strlen(q) > 60) ||
-	    (cat != NULL && !household_category_valid(cat))) {
-		fault_field(&f, FAULT_BAD, "bad_field", q ? "q" : "category",
-		    "q is at most 60 bytes; category one of the six");
+	if (q != NULL && strlen(q) > 60) {
+		fault_field(
+		    &f, FAULT_BAD, "bad_field", "q", "q is at most 60 bytes");
+		goto fail;
+	}
+	if (cat != NULL && !household_category_valid(cat)) {
+		fault_field(&f, FAULT_BAD, "bad_field", "category",
+		    "category must be tekun, dibao, emergency, illness, "
+		    "low_income or other");
 		goto fail;
 	}
 	if (p.status != NULL && strcmp(p.status, "active") &&
@@ -269,8 +298,10 @@ res_households_list(struct req *r)
 	}
 	p.r = r;
 	p.items = cJSON_CreateArray();
+	clock_today(today);
 	if (db_household_list(http_db(r), q, cat, before[0] ? before : NULL,
-	        after, limit, res_households_row, &p) != DB_OK) {
+	        p.status, today, after, limit, res_households_row,
+	        &p) != DB_OK) {
 		cJSON_Delete(p.items);
 		fault_db(&f, DB_ERR);
 		goto fail;

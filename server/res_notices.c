@@ -189,14 +189,22 @@ res_notices_text(struct db *db, const char *period, struct fault *f)
 	return body;
 }
 
+/*
+ * A text field. One that a spreadsheet would take for a formula (=, +,
+ * -, @, tab, CR first) gets a leading apostrophe, as OWASP advises.
+ */
 static void
 res_notices_csv_field(FILE *fp, const char *s)
 {
-	if (strpbrk(s, ",\"\r\n") == NULL) {
+	int formula = s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+
+	if (strpbrk(s, ",\"\r\n") == NULL && !formula) {
 		fputs(s, fp);
 		return;
 	}
 	fputc('"', fp);
+	if (formula)
+		fputc('\'', fp);
 	for (; *s != '\0'; s++) {
 		if (*s == '"')
 			fputc('"', fp);
@@ -294,6 +302,8 @@ res_notices_csv(const cJSON *o, size_t *len)
 	    fp, "in_kind", cJSON_GetObjectItem(s, "in_kind_total_fen"));
 	res_notices_csv_rows(fp, "purchased_by_category",
 	    cJSON_GetObjectItem(s, "purchased_by_category"), "category");
+	res_notices_csv_total(
+	    fp, "purchased", cJSON_GetObjectItem(s, "purchased_total_fen"));
 	res_notices_csv_rows(fp, "goods_distributed_by_category",
 	    cJSON_GetObjectItem(u, "goods_distributed_by_category"),
 	    "category");
@@ -301,8 +311,12 @@ res_notices_csv(const cJSON *o, size_t *len)
 	    cJSON_GetObjectItem(u, "goods_distributed_total_fen"));
 	res_notices_csv_rows(fp, "fund_expenses_by_purpose",
 	    cJSON_GetObjectItem(u, "fund_expenses_by_purpose"), "purpose");
+	res_notices_csv_total(fp, "fund_expenses",
+	    cJSON_GetObjectItem(u, "fund_expenses_total_fen"));
 	res_notices_csv_rows(
 	    fp, "write_offs", cJSON_GetObjectItem(u, "write_offs"), "reason");
+	res_notices_csv_total(
+	    fp, "write_offs", cJSON_GetObjectItem(u, "write_offs_total_fen"));
 	res_notices_csv_rows(fp, "households_served",
 	    cJSON_GetObjectItem(h, "by_category"), "category");
 	fputs("households_served,total,,,", fp);
@@ -442,8 +456,8 @@ res_notices_publish(struct req *r)
 	if ((o = cJSON_Parse(body)) == NULL)
 		log_fatalx("out of memory");
 	free(body);
-	if (!cJSON_IsTrue(cJSON_GetObjectItem(o, "provisional"))) {
-		http_reply(r, 200, o); /* published already */
+	if (cJSON_GetObjectItem(o, "published_at") != NULL) {
+		http_reply(r, 200, o); /* published already: the stored one */
 		return;
 	}
 	cJSON_ReplaceItemInObject(o, "provisional", cJSON_CreateFalse());
@@ -464,7 +478,7 @@ res_notices_publish(struct req *r)
 
 struct res_trace {
 	cJSON *items, *cur, *dist;
-	int64_t item, received, in_stock, written_off;
+	int64_t item, received, in_stock, written_off, corrected;
 };
 
 /* Ends the item being gathered: its totals go in after its rows. */
@@ -475,6 +489,7 @@ res_notices_trace_flush(struct res_trace *tr)
 		return;
 	json_add_int(tr->cur, "received", tr->received);
 	json_add_int(tr->cur, "written_off", tr->written_off);
+	json_add_int(tr->cur, "corrected", tr->corrected);
 	json_add_int(tr->cur, "in_stock", tr->in_stock);
 	tr->cur = NULL;
 }
@@ -492,6 +507,7 @@ res_notices_trace_row(const void *row, void *arg)
 		tr->cur = json_new();
 		tr->item = t->item_id;
 		tr->received = tr->in_stock = tr->written_off = 0;
+		tr->corrected = 0;
 		json_add_str(tr->cur, "item", t->name);
 		json_add_str(tr->cur, "category", t->category);
 		tr->dist = cJSON_CreateArray();
@@ -503,6 +519,8 @@ res_notices_trace_row(const void *row, void *arg)
 		tr->in_stock += t->on_hand;
 	} else if (strcmp(t->kind, "written_off") == 0)
 		tr->written_off += t->qty;
+	else if (strcmp(t->kind, "corrected") == 0)
+		tr->corrected += t->qty; /* found in a count: received + this */
 	else {
 		d = json_new();
 		json_add_str(d, "period", t->period);

@@ -223,6 +223,14 @@ stock_donation_post(struct db *db, const struct actor *who,
 			    "no donor %lld", (long long)in->donor_id);
 		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
 	}
+	if (in->cash_fen > 0 &&
+	    (rc = db_fund_by_id(db, in->fund_id, &fund)) != DB_OK) {
+		if (rc == DB_NONE)
+			fault_field(f, FAULT_NOT_FOUND, "not_found",
+			    "cash.fund_id", "no fund %lld",
+			    (long long)in->fund_id);
+		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+	}
 	memset(out, 0, sizeof(*out));
 	snprintf(out->client_id, sizeof(out->client_id), "%s", in->client_id);
 	memcpy(out->req_hash, in->req_hash, 32);
@@ -238,13 +246,6 @@ stock_donation_post(struct db *db, const struct actor *who,
 	if (db_donation_insert(db, out) != DB_OK)
 		return stock_abort(db, f, 0);
 	if (in->cash_fen > 0) {
-		if ((rc = db_fund_by_id(db, in->fund_id, &fund)) != DB_OK) {
-			if (rc == DB_NONE)
-				fault_field(f, FAULT_NOT_FOUND, "not_found",
-				    "cash.fund_id", "no fund %lld",
-				    (long long)in->fund_id);
-			return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
-		}
 		memset(&e, 0, sizeof(e));
 		e.fund_id = fund.id;
 		memcpy(e.kind, "cash_donation", sizeof("cash_donation"));

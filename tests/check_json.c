@@ -218,15 +218,21 @@ START_TEST(test_int_exact_limit)
 	int64_t v;
 	cJSON *o;
 
-	/* 2^53 is the last integer a double holds exactly. */
-	o = check_json_parse("{'a':9007199254740992,'b':-9007199254740992,"
-	                     "'c':18014398509481984}");
+	/*
+	 * Below 2^53 a double holds every integer; 2^53 itself may be a
+	 * rounded 2^53 + 1, so it and all beyond are refused.
+	 */
+	o = check_json_parse("{'a':9007199254740991,'b':-9007199254740991,"
+	                     "'c':18014398509481984,'d':9007199254740992,"
+	                     "'e':9007199254740993}");
 	memset(&f, 0, sizeof f);
 	ck_assert_int_eq(json_int(o, "a", 1, INT64_MIN, INT64_MAX, &v, &f), 1);
-	ck_assert_int_eq(v, 9007199254740992LL);
+	ck_assert_int_eq(v, 9007199254740991LL);
 	ck_assert_int_eq(json_int(o, "b", 1, INT64_MIN, INT64_MAX, &v, &f), 1);
-	ck_assert_int_eq(v, -9007199254740992LL);
+	ck_assert_int_eq(v, -9007199254740991LL);
 	ck_assert_int_eq(json_int(o, "c", 1, INT64_MIN, INT64_MAX, &v, &f), -1);
+	ck_assert_int_eq(json_int(o, "d", 1, INT64_MIN, INT64_MAX, &v, &f), -1);
+	ck_assert_int_eq(json_int(o, "e", 1, INT64_MIN, INT64_MAX, &v, &f), -1);
 }
 END_TEST
 
