@@ -219,6 +219,7 @@ enum barcode_sym hidscan_aim_sym(const char *aim);
 struct wedge {
 	uint64_t last_ms;
 	size_t len;
+	int overflow; /* longer than code: dropped, never cut */
 	char code[256];
 };
 /* Pure classifier: n keys with their times; 1 if they are a scan. */
@@ -296,7 +297,9 @@ int printer_attached(const struct printer *);
 int printer_write(struct printer *, const void *bytes, size_t len,
     void (*done)(int err, void *arg), void *arg);
 /* Ask the printer's state after the queued jobs; cb gets it once
- * (ESCPOS_UNKNOWN when it cannot or does not answer in time). */
+ * (ESCPOS_UNKNOWN when it cannot or does not answer in time).  A
+ * "file:" that is a regular file, write-only, or not pollable (epoll
+ * refuses it) cannot answer: ESCPOS_UNKNOWN at once, no query sent. */
 int printer_status(struct printer *,
     void (*cb)(const struct escpos_status *, void *arg), void *arg);
 /* Timeouts in ms: per USB chunk, whole job, status answer. */

@@ -22,7 +22,8 @@ $(B)/cishan-usb: $(B)/drivers/cishan-usb.o $(B)/libcishan-drivers.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS)
 
 # Unit suites of the pure code (no device needed).
-DRV_UNIT_TESTS = check_escpos check_hidscan check_receipt check_drv_devid
+DRV_UNIT_TESTS = check_escpos check_hidscan check_receipt check_drv_devid \
+    check_drv_tty
 
 $(B)/drvtests/%.o: tests/%.c
 	@mkdir -p $(@D)

@@ -12,7 +12,10 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -53,6 +56,7 @@ struct printer {
 	uint8_t inbuf[64];
 	/* fd: file or tcp */
 	int fd;
+	int fd_status; /* readable and pollable: a status query can work */
 	const uint8_t *wbuf;
 	size_t wlen;
 	struct event *wev, *rev;
@@ -163,10 +167,9 @@ printer_fd_wcb(evutil_socket_t fd, short what, void *arg)
 	if (p->cur == NULL)
 		return;
 	if ((r = write(fd, p->wbuf, p->wlen)) < 0) {
-		if (errno == EAGAIN || errno == EINTR) {
-			event_add(p->wev, NULL);
+		if ((errno == EAGAIN || errno == EINTR) &&
+		    event_add(p->wev, NULL) == 0)
 			return;
-		}
 		printer_out_done(p, 0, errno == ENODEV ? DRV_ENODEV : DRV_EIO);
 		return;
 	}
@@ -189,6 +192,16 @@ printer_fd_rcb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	printer_in_done(p, b, (size_t)r, 0);
+}
+
+/* Bytes already waiting on the fd are not answers to our query. */
+static void
+printer_fd_drain(struct printer *p)
+{
+	uint8_t b[64];
+
+	for (int i = 0; i < 16 && read(p->fd, b, sizeof(b)) > 0; i++)
+		;
 }
 
 /* Write the current op from op->off, one chunk. */
@@ -249,7 +262,9 @@ printer_tr_read(struct printer *p, unsigned ms)
 		break;
 	case PRINTER_FD:
 		printer_tv(&tv, ms);
-		event_add(p->rev, &tv);
+		if (event_add(p->rev, &tv) != 0)
+			printer_in_done(
+			    p, NULL, 0, PRINTER_AGAIN); /* unknown */
 		break;
 	case PRINTER_MEM:
 		/* Canned answer, once; else silence. */
@@ -265,6 +280,8 @@ printer_can_status(const struct printer *p)
 {
 	if (!p->prof->status)
 		return 0;
+	if (p->tr == PRINTER_FD)
+		return p->fd_status;
 	return p->tr != PRINTER_USB || p->ud.ep_in != 0;
 }
 
@@ -328,6 +345,8 @@ printer_step(struct printer *p)
 			return;
 		}
 		/* Stale bytes first, so the answers are ours. */
+		if (p->tr == PRINTER_FD)
+			printer_fd_drain(p);
 		p->phase = p->tr == PRINTER_USB ? PRINTER_DRAIN : PRINTER_QUERY;
 		if (p->phase == PRINTER_DRAIN) {
 			printer_tr_read(p, 10);
@@ -539,13 +558,43 @@ printer_hotplug(libusb_device *dev, int arrived, void *arg)
 }
 
 static int
+printer_pollable(int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+	int ep = epoll_create1(EPOLL_CLOEXEC), ok;
+
+	if (ep < 0)
+		return 1; /* cannot tell: try, the status timeout holds */
+	ok = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM;
+	close(ep);
+	return ok;
+}
+
+static int
 printer_fd_open(struct printer *p, const char *spec)
 {
+	struct stat sb;
+	struct termios t;
+
+	p->fd_status = 1;
 	if (strncmp(spec, "file:", 5) == 0) {
-		p->fd = open(spec + 5, O_RDWR | O_NONBLOCK | O_CLOEXEC);
-		if (p->fd < 0)
-			p->fd =
-			    open(spec + 5, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		p->fd =
+		    open(spec + 5, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		if (p->fd < 0) {
+			p->fd = open(spec + 5,
+			    O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+			p->fd_status = 0; /* cannot read an answer */
+		}
+		/* A regular file (a spool, a test) never answers. */
+		if (p->fd >= 0 && fstat(p->fd, &sb) == 0 &&
+		    !S_ISCHR(sb.st_mode) && !S_ISFIFO(sb.st_mode) &&
+		    !S_ISSOCK(sb.st_mode))
+			p->fd_status = 0;
+		/* A serial printer: bytes as they are, no CR/LF games. */
+		if (p->fd >= 0 && tcgetattr(p->fd, &t) == 0) {
+			cfmakeraw(&t);
+			tcsetattr(p->fd, TCSANOW, &t);
+		}
 	} else {
 		struct addrinfo hints = {0}, *res = NULL;
 		char host[256];
@@ -574,7 +623,14 @@ printer_fd_open(struct printer *p, const char *spec)
 		return -1;
 	p->wev = event_new(p->ctx->base, p->fd, EV_WRITE, printer_fd_wcb, p);
 	p->rev = event_new(p->ctx->base, p->fd, EV_READ, printer_fd_rcb, p);
-	return p->wev != NULL && p->rev != NULL ? 0 : -1;
+	if (p->wev == NULL || p->rev == NULL)
+		return -1;
+	/* What epoll refuses (/dev/null and the like) can never answer:
+	 * find out now, quietly, rather than wait for a read that never
+	 * comes (libevent would only log a warning). */
+	if (p->fd_status && !printer_pollable(p->fd))
+		p->fd_status = 0;
+	return 0;
 }
 
 struct printer *

@@ -40,6 +40,7 @@ struct scanner {
 	struct event *ttyev;
 	char line[HIDSCAN_MAX + 1];
 	size_t linelen;
+	int lineover; /* line longer than HIDSCAN_MAX: dropped */
 };
 
 static void
@@ -204,6 +205,7 @@ scanner_tty_open(struct scanner *s)
 		return -1;
 	}
 	s->linelen = 0;
+	s->lineover = 0;
 	scanner_state(s, SCANNER_ATTACHED);
 	return 0;
 }
@@ -238,11 +240,16 @@ scanner_tty_cb(evutil_socket_t fd, short what, void *arg)
 	for (ssize_t i = 0; i < n; i++) {
 		if (b[i] == '\r' || b[i] == '\n') {
 			s->line[s->linelen] = '\0';
-			scanner_deliver(
-			    s, s->line, s->linelen, BARCODE_UNKNOWN);
+			/* CR LF is one end; a cut-off code is no code. */
+			if (!s->lineover)
+				scanner_deliver(
+				    s, s->line, s->linelen, BARCODE_UNKNOWN);
 			s->linelen = 0;
+			s->lineover = 0;
 		} else if (s->linelen < HIDSCAN_MAX)
 			s->line[s->linelen++] = b[i];
+		else
+			s->lineover = 1;
 	}
 }
 

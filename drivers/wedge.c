@@ -35,18 +35,22 @@ wedge_key(struct wedge *w, int ch, uint64_t ms)
 	/* A pause means a person typed: a scan may start afresh here. */
 	if (w->len > 0 &&
 	    (ms < w->last_ms || ms - w->last_ms > WEDGE_MAX_GAP_MS))
-		w->len = 0;
+		w->len = 0, w->overflow = 0;
 	w->last_ms = ms;
 	if (wedge_terminator(ch)) {
-		int scan = w->len >= WEDGE_MIN_CHARS;
+		int scan = w->len >= WEDGE_MIN_CHARS && !w->overflow;
 
 		w->code[scan ? w->len : 0] = '\0';
 		w->len = 0;
+		w->overflow = 0;
 		return scan;
 	}
 	if (ch < 0x20 || ch > 0x7e)
 		return 0;
+	/* A code longer than the buffer is dropped, never cut short. */
 	if (w->len + 1 < sizeof(w->code))
 		w->code[w->len++] = (char)ch;
+	else
+		w->overflow = 1;
 	return 0;
 }
