@@ -85,6 +85,7 @@ int fault_status(const struct fault *);
 #define CLOCK_PERIOD_LEN 8
 void clock_init(const char *);
 time_t clock_now(void);
+void clock_shift(time_t);
 void clock_rfc3339(time_t, char *, size_t);
 void clock_today(char *);
 int clock_date_valid(const char *);

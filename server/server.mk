@@ -35,3 +35,12 @@ $(B)/schema.o: $(B)/schema.c
 
 $(B)/cishan-server: $(SERVER_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(SERVER_LIBS)
+
+# The domain and db layers alone, for tools that drive them directly
+# (bench/ seeds and its storage ceiling): no HTTP, no JSON.
+CORE_OBJ = $(patsubst %.c,$(B)/%.o,$(SERVER_DOMAIN) $(filter-out $(B)/%,$(SERVER_DB))) \
+           $(B)/schema.o
+$(B)/libcishan-core.a: $(CORE_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+BINS += $(B)/libcishan-core.a
