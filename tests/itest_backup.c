@@ -214,7 +214,11 @@ START_TEST(test_backup_during_writes)
 	s2 = itest_start(copy2);
 	tok2 = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
 	b = itest_backup_on_hand(s2, tok2, item[0], &n);
-	ck_assert_msg(b >= a + 5 && b < total, "second copy %lld, first %lld",
+	/*
+	 * Later, never earlier, than the first: how much later depends on
+	 * how many donations committed while the first copy was being made.
+	 */
+	ck_assert_msg(b >= a && b < total, "second copy %lld, first %lld",
 	    (long long)b, (long long)a);
 	ck_assert_int_eq(itest_backup_on_hand(s2, tok2, item[2], &n), 3 * b);
 	itest_stop(s2);
