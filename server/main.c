@@ -175,6 +175,19 @@ main_init(struct opts *o)
 	}
 	len = strcspn(pw, "\r\n");
 	pw[len] = '\0';
+	if (len < 8 || len > 128) {
+		fprintf(stderr,
+		    "cishan-server: the administrator's password "
+		    "must be 8 to 128 characters\n");
+		return 1;
+	}
+	if (access(o->db, F_OK) == 0) {
+		fprintf(stderr,
+		    "cishan-server: %s exists; init makes a new "
+		    "store\n",
+		    o->db);
+		return 1;
+	}
 	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE);
 	if (db_user_count(db, &n) != DB_OK || n > 0) {
 		fprintf(stderr, "cishan-server: %s already has users\n", o->db);
@@ -207,6 +220,8 @@ main(int argc, char **argv)
 	cmd = argv[1];
 	parse(argc - 1, argv + 1, &o);
 	signal(SIGPIPE, SIG_IGN);
+	/* The database holds names and phones: readable by its owner only. */
+	umask(077);
 	if (auth_init() != 0)
 		log_fatalx("libsodium failed to initialise");
 	clock_init("Asia/Shanghai");
@@ -253,6 +268,9 @@ main(int argc, char **argv)
 		db = main_open(o.db, 0);
 		n = verify_run(db, o.quiet);
 		db_close(db);
+		if (n < 0)
+			printf("verify: the checks could not run (see the "
+			       "messages above)\n");
 		return n == 0 ? 0 : 1;
 	}
 	usage();
