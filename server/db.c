@@ -118,6 +118,41 @@ db_stmt(struct db *db, const char *sql)
 	return db->cache[i].st;
 }
 
+/* Runs st to the end, handing each row to fill then cb; cb != 0 stops. */
+int
+db_rows(struct db *db, sqlite3_stmt *st, void *row, db_fill_fn fill,
+    db_row_cb cb, void *arg, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fill(db, st, row);
+		if (cb != NULL && cb(row, arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* One row or DB_NONE. */
+int
+db_one(struct db *db, sqlite3_stmt *st, void *row, db_fill_fn fill,
+    const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		fill(db, st, row);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Steps a statement that returns no rows. */
 int
 db_step_done(struct db *db, sqlite3_stmt *st, const char *what)

@@ -33,13 +33,31 @@ db_audit_insert(struct db *db, const struct db_audit *a)
 	return db_step_done(db, st, "audit insert");
 }
 
+static void
+db_audit_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_audit *a = row;
+
+	(void)db;
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(st, 0);
+	a->at = sqlite3_column_int64(st, 1);
+	a->user_id = sqlite3_column_int64(st, 2);
+	db_col_text(st, 3, a->username, sizeof(a->username));
+	db_col_text(st, 4, a->role, sizeof(a->role));
+	db_col_text(st, 5, a->origin, sizeof(a->origin));
+	db_col_text(st, 6, a->action, sizeof(a->action));
+	db_col_text(st, 7, a->entity, sizeof(a->entity));
+	a->entity_id = sqlite3_column_int64(st, 8);
+	db_col_text(st, 9, a->detail, sizeof(a->detail));
+}
+
 int
 db_audit_list(struct db *db, int64_t from, int64_t to, int64_t before,
     int limit, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
 	struct db_audit a;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_AUDIT_LIST)) == NULL)
 		return DB_ERR;
@@ -47,23 +65,5 @@ db_audit_list(struct db *db, int64_t from, int64_t to, int64_t before,
 	sqlite3_bind_int64(st, 2, to);
 	sqlite3_bind_int64(st, 3, before);
 	sqlite3_bind_int(st, 4, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&a, 0, sizeof(a));
-		a.id = sqlite3_column_int64(st, 0);
-		a.at = sqlite3_column_int64(st, 1);
-		a.user_id = sqlite3_column_int64(st, 2);
-		db_col_text(st, 3, a.username, sizeof(a.username));
-		db_col_text(st, 4, a.role, sizeof(a.role));
-		db_col_text(st, 5, a.origin, sizeof(a.origin));
-		db_col_text(st, 6, a.action, sizeof(a.action));
-		db_col_text(st, 7, a.entity, sizeof(a.entity));
-		a.entity_id = sqlite3_column_int64(st, 8);
-		db_col_text(st, 9, a.detail, sizeof(a.detail));
-		if (cb(&a, arg) != 0)
-			break;
-	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-	                                           : db_fail(db, "audit list");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &a, db_audit_fill, cb, arg, "audit list");
 }

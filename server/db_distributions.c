@@ -143,8 +143,11 @@ db_dist_line_insert(struct db *db, struct db_dist_line *l)
 }
 
 static void
-db_dist_fill(sqlite3_stmt *st, struct db_distribution *d)
+db_dist_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_distribution *d = row;
+
+	(void)db;
 	memset(d, 0, sizeof(*d));
 	d->id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, d->client_id, sizeof(d->client_id));
@@ -162,20 +165,6 @@ db_dist_fill(sqlite3_stmt *st, struct db_distribution *d)
 	d->void_id = sqlite3_column_int64(st, 13);
 }
 
-static int
-db_dist_one(struct db *db, sqlite3_stmt *st, struct db_distribution *d)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW) {
-		db_dist_fill(st, d);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "distribution");
-	sqlite3_reset(st);
-	return rc;
-}
-
 int
 db_dist_by_client(struct db *db, const char *cid, struct db_distribution *d)
 {
@@ -184,7 +173,7 @@ db_dist_by_client(struct db *db, const char *cid, struct db_distribution *d)
 	if ((st = db_stmt(db, SQL_DIST_BY_CLIENT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_dist_one(db, st, d);
+	return db_one(db, st, d, db_dist_fill, "distribution");
 }
 
 int
@@ -195,7 +184,7 @@ db_dist_by_id(struct db *db, int64_t id, struct db_distribution *d)
 	if ((st = db_stmt(db, SQL_DIST_BY_ID)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, id);
-	return db_dist_one(db, st, d);
+	return db_one(db, st, d, db_dist_fill, "distribution");
 }
 
 int
@@ -204,7 +193,6 @@ db_dist_list(struct db *db, int64_t from, int64_t to, int64_t household,
 {
 	struct db_distribution d;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_DIST_LIST)) == NULL)
 		return DB_ERR;
@@ -215,16 +203,24 @@ db_dist_list(struct db *db, int64_t from, int64_t to, int64_t household,
 	if (till != NULL)
 		sqlite3_bind_text(st, 5, till, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_dist_fill(st, &d);
-		if (cb(&d, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "distribution list");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &d, db_dist_fill, cb, arg, "distribution list");
+}
+
+static void
+db_line_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_dist_line *l = row;
+
+	(void)db;
+	memset(l, 0, sizeof(*l));
+	l->id = sqlite3_column_int64(st, 0);
+	l->distribution_id = sqlite3_column_int64(st, 1);
+	l->item_id = sqlite3_column_int64(st, 2);
+	db_col_text(st, 3, l->name, sizeof(l->name));
+	l->quantity = sqlite3_column_int64(st, 4);
+	l->points = sqlite3_column_int64(st, 5);
+	l->value_fen = sqlite3_column_int64(st, 6);
+	l->monthly_limit = sqlite3_column_int64(st, 7);
 }
 
 int
@@ -232,29 +228,21 @@ db_dist_lines(struct db *db, int64_t dist, db_row_cb cb, void *arg)
 {
 	struct db_dist_line l;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_LINES_OF)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, dist);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&l, 0, sizeof(l));
-		l.id = sqlite3_column_int64(st, 0);
-		l.distribution_id = sqlite3_column_int64(st, 1);
-		l.item_id = sqlite3_column_int64(st, 2);
-		db_col_text(st, 3, l.name, sizeof(l.name));
-		l.quantity = sqlite3_column_int64(st, 4);
-		l.points = sqlite3_column_int64(st, 5);
-		l.value_fen = sqlite3_column_int64(st, 6);
-		l.monthly_limit = sqlite3_column_int64(st, 7);
-		if (cb(&l, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "lines");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &l, db_line_fill, cb, arg, "lines");
+}
+
+static void
+db_pair_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int64_t *v = row;
+
+	(void)db;
+	v[0] = sqlite3_column_int64(st, 0);
+	v[1] = sqlite3_column_int64(st, 1);
 }
 
 /* Each row: int64_t[2] = { lot id, quantity taken from it }. */
@@ -263,22 +251,11 @@ db_dist_line_lots(struct db *db, int64_t line, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
 	int64_t row[2];
-	int rc;
 
 	if ((st = db_stmt(db, SQL_LINE_LOTS)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, line);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		row[0] = sqlite3_column_int64(st, 0);
-		row[1] = sqlite3_column_int64(st, 1);
-		if (cb(row, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "line lots");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, row, db_pair_fill, cb, arg, "line lots");
 }
 
 int
@@ -322,30 +299,45 @@ db_void_insert(struct db *db, struct db_void *v)
 	return rc;
 }
 
+static void
+db_void_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_void *v = row;
+
+	(void)db;
+	memset(v, 0, sizeof(*v));
+	v->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, v->client_id, sizeof(v->client_id));
+	db_col_blob(st, 2, v->req_hash, sizeof(v->req_hash));
+	v->distribution_id = sqlite3_column_int64(st, 3);
+	db_col_text(st, 4, v->reason, sizeof(v->reason));
+	v->transfer_id = sqlite3_column_int64(st, 5);
+	v->user_id = sqlite3_column_int64(st, 6);
+	v->created_at = sqlite3_column_int64(st, 7);
+}
+
 int
 db_void_by_client(struct db *db, const char *cid, struct db_void *v)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_VOID_BY_CLIENT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(v, 0, sizeof(*v));
-		v->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, v->client_id, sizeof(v->client_id));
-		db_col_blob(st, 2, v->req_hash, sizeof(v->req_hash));
-		v->distribution_id = sqlite3_column_int64(st, 3);
-		db_col_text(st, 4, v->reason, sizeof(v->reason));
-		v->transfer_id = sqlite3_column_int64(st, 5);
-		v->user_id = sqlite3_column_int64(st, 6);
-		v->created_at = sqlite3_column_int64(st, 7);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "void");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, v, db_void_fill, "void");
+}
+
+static void
+db_limit_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_limit *l = row;
+
+	(void)db;
+	memset(l, 0, sizeof(*l));
+	l->item_id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, l->name, sizeof(l->name));
+	l->monthly_limit = sqlite3_column_int64(st, 2);
+	l->taken = sqlite3_column_int64(st, 3);
 }
 
 /* The limited items a household has taken of in period. */
@@ -355,24 +347,10 @@ db_limit_list(struct db *db, int64_t household, const char *period,
 {
 	struct db_limit l;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_LIMITS)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, household);
 	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&l, 0, sizeof(l));
-		l.item_id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, l.name, sizeof(l.name));
-		l.monthly_limit = sqlite3_column_int64(st, 2);
-		l.taken = sqlite3_column_int64(st, 3);
-		if (cb(&l, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "limits");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &l, db_limit_fill, cb, arg, "limits");
 }

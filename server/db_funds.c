@@ -25,8 +25,11 @@ static const char SQL_ENTRY_INSERT[] =
     "nullif(?5, 0), ?6, nullif(?7, 0))";
 
 static void
-db_fund_fill(sqlite3_stmt *st, struct db_fund *f)
+db_fund_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_fund *f = row;
+
+	(void)db;
 	memset(f, 0, sizeof(*f));
 	f->id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, f->name, sizeof(f->name));
@@ -59,18 +62,11 @@ int
 db_fund_by_id(struct db *db, int64_t id, struct db_fund *f)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_FUND_BY_ID)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_fund_fill(st, f);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "fund");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, f, db_fund_fill, "fund");
 }
 
 int
@@ -78,20 +74,10 @@ db_fund_list(struct db *db, db_row_cb cb, void *arg)
 {
 	struct db_fund f;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_FUND_LIST)) == NULL)
 		return DB_ERR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_fund_fill(st, &f);
-		if (cb(&f, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "fund list");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &f, db_fund_fill, cb, arg, "fund list");
 }
 
 int
@@ -115,31 +101,33 @@ db_expense_insert(struct db *db, struct db_expense *x)
 	return rc;
 }
 
+static void
+db_expense_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_expense *x = row;
+
+	(void)db;
+	memset(x, 0, sizeof(*x));
+	x->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, x->client_id, sizeof(x->client_id));
+	db_col_blob(st, 2, x->req_hash, sizeof(x->req_hash));
+	x->fund_id = sqlite3_column_int64(st, 3);
+	x->amount_fen = sqlite3_column_int64(st, 4);
+	db_col_text(st, 5, x->purpose, sizeof(x->purpose));
+	db_col_text(st, 6, x->spent_on, sizeof(x->spent_on));
+	x->created_at = sqlite3_column_int64(st, 7);
+	x->user_id = sqlite3_column_int64(st, 8);
+}
+
 int
 db_expense_by_client(struct db *db, const char *cid, struct db_expense *x)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_EXPENSE_BY_CLIENT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(x, 0, sizeof(*x));
-		x->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, x->client_id, sizeof(x->client_id));
-		db_col_blob(st, 2, x->req_hash, sizeof(x->req_hash));
-		x->fund_id = sqlite3_column_int64(st, 3);
-		x->amount_fen = sqlite3_column_int64(st, 4);
-		db_col_text(st, 5, x->purpose, sizeof(x->purpose));
-		db_col_text(st, 6, x->spent_on, sizeof(x->spent_on));
-		x->created_at = sqlite3_column_int64(st, 7);
-		x->user_id = sqlite3_column_int64(st, 8);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "expense");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, x, db_expense_fill, "expense");
 }
 
 int

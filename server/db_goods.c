@@ -108,42 +108,6 @@ db_bind_opt(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-/* Runs st to the end, handing each row to fill then cb; cb != 0 stops. */
-static int
-db_rows(struct db *db, sqlite3_stmt *st, void *row,
-    void (*fill)(struct db *, sqlite3_stmt *, void *), db_row_cb cb, void *arg,
-    const char *what)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fill(db, st, row);
-		if (cb != NULL && cb(row, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, what);
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* One row or DB_NONE. */
-static int
-db_one(struct db *db, sqlite3_stmt *st, void *row,
-    void (*fill)(struct db *, sqlite3_stmt *, void *), const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW) {
-		fill(db, st, row);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, what);
-	sqlite3_reset(st);
-	return rc;
-}
-
 static void
 db_item_fill(struct db *db, sqlite3_stmt *st, void *row)
 {

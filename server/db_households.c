@@ -95,8 +95,11 @@ static const char SQL_TRANSFER_LIST[] =
     "AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3";
 
 static void
-db_household_fill(sqlite3_stmt *st, struct db_household *h)
+db_household_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_household *h = row;
+
+	(void)db;
 	memset(h, 0, sizeof(*h));
 	h->id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, h->card_code, sizeof(h->card_code));
@@ -165,20 +168,6 @@ db_household_update(struct db *db, const struct db_household *h)
 	return db_step_done(db, st, "household update");
 }
 
-static int
-db_household_one(struct db *db, sqlite3_stmt *st, struct db_household *h)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW) {
-		db_household_fill(st, h);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "household");
-	sqlite3_reset(st);
-	return rc;
-}
-
 int
 db_household_by_id(struct db *db, int64_t id, struct db_household *h)
 {
@@ -187,7 +176,7 @@ db_household_by_id(struct db *db, int64_t id, struct db_household *h)
 	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_ID)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, id);
-	return db_household_one(db, st, h);
+	return db_one(db, st, h, db_household_fill, "household");
 }
 
 int
@@ -198,7 +187,7 @@ db_household_by_card(struct db *db, const char *card, struct db_household *h)
 	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_CARD)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, card, -1, SQLITE_STATIC);
-	return db_household_one(db, st, h);
+	return db_one(db, st, h, db_household_fill, "household");
 }
 
 int
@@ -210,7 +199,7 @@ db_household_by_idhash(
 	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_IDHASH)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-	return db_household_one(db, st, h);
+	return db_one(db, st, h, db_household_fill, "household");
 }
 
 /* q: a card code or part of a name; before: validity ends on or before. */
@@ -223,7 +212,6 @@ db_household_list(struct db *db, const char *q, const char *category,
 	sqlite3_stmt *st;
 	char like[2 * DB_NAME_MAX + 3];
 	size_t i, n = 0;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_HOUSEHOLD_LIST)) == NULL)
 		return DB_ERR;
@@ -248,16 +236,8 @@ db_household_list(struct db *db, const char *q, const char *category,
 	if (status != NULL)
 		sqlite3_bind_text(st, 7, status, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 8, today, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_household_fill(st, &h);
-		if (cb(&h, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "household list");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(
+	    db, st, &h, db_household_fill, cb, arg, "household list");
 }
 
 int
@@ -276,8 +256,11 @@ db_policy_put(struct db *db, const struct db_policy *p)
 }
 
 static void
-db_policy_fill(sqlite3_stmt *st, struct db_policy *p)
+db_policy_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_policy *p = row;
+
+	(void)db;
 	memset(p, 0, sizeof(*p));
 	db_col_text(st, 0, p->category, sizeof(p->category));
 	p->monthly_points = sqlite3_column_int64(st, 1);
@@ -290,18 +273,11 @@ int
 db_policy_get(struct db *db, const char *category, struct db_policy *p)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_POLICY_GET)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_policy_fill(st, p);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "policy");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, p, db_policy_fill, "policy");
 }
 
 int
@@ -309,20 +285,10 @@ db_policy_list(struct db *db, db_row_cb cb, void *arg)
 {
 	struct db_policy p;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_POLICY_LIST)) == NULL)
 		return DB_ERR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_policy_fill(st, &p);
-		if (cb(&p, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "policy list");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &p, db_policy_fill, cb, arg, "policy list");
 }
 
 static int
@@ -420,8 +386,11 @@ db_transfer_insert(struct db *db, struct db_transfer *t)
 }
 
 static void
-db_transfer_fill(sqlite3_stmt *st, struct db_transfer *t)
+db_transfer_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_transfer *t = row;
+
+	(void)db;
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, t->client_id, sizeof(t->client_id));
@@ -442,18 +411,11 @@ int
 db_transfer_by_client(struct db *db, const char *cid, struct db_transfer *t)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_TRANSFER_BY_CLIENT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_transfer_fill(st, t);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "transfer");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, t, db_transfer_fill, "transfer");
 }
 
 /* A household's transfers, newest first; before: an id to continue at. */
@@ -463,21 +425,11 @@ db_transfer_list(struct db *db, int64_t household, int64_t before, int limit,
 {
 	struct db_transfer t;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_TRANSFER_LIST)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, household);
 	sqlite3_bind_int64(st, 2, before);
 	sqlite3_bind_int(st, 3, limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_transfer_fill(st, &t);
-		if (cb(&t, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "transfer list");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &t, db_transfer_fill, cb, arg, "transfer list");
 }

@@ -6,7 +6,13 @@
 
 #include "db.h"
 
+/* Copies the current row of a statement into a struct db_*. */
+typedef void (*db_fill_fn)(struct db *, sqlite3_stmt *, void *);
+
 sqlite3_stmt *db_stmt(struct db *, const char *);
+int db_rows(struct db *, sqlite3_stmt *, void *, db_fill_fn, db_row_cb, void *,
+    const char *);
+int db_one(struct db *, sqlite3_stmt *, void *, db_fill_fn, const char *);
 int db_fail(struct db *, const char *);
 int db_step_done(struct db *, sqlite3_stmt *, const char *);
 void db_col_text(sqlite3_stmt *, int, char *, size_t);

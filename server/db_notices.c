@@ -5,6 +5,8 @@
 
 #include "db_int.h"
 
+#define CLOCK_PERIOD_MAX 16
+
 static const char SQL_STATS_PERIOD[] =
     "SELECT metric, k1, k2, qty, value FROM stats WHERE period = ?1 "
     "ORDER BY metric, value DESC, k1, k2";
@@ -55,31 +57,30 @@ static const char SQL_TRACE[] =
     "m.kind = 'adjust' AND m.quantity > 0 GROUP BY l.item_id "
     "ORDER BY 1, 4, 5, 6";
 
+static void
+db_stat_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_stat *s = row;
+
+	(void)db;
+	memset(s, 0, sizeof(*s));
+	db_col_text(st, 0, s->metric, sizeof(s->metric));
+	db_col_text(st, 1, s->k1, sizeof(s->k1));
+	db_col_text(st, 2, s->k2, sizeof(s->k2));
+	s->qty = sqlite3_column_int64(st, 3);
+	s->value = sqlite3_column_int64(st, 4);
+}
+
 int
 db_stats_period(struct db *db, const char *period, db_row_cb cb, void *arg)
 {
 	struct db_stat s;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_STATS_PERIOD)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&s, 0, sizeof(s));
-		db_col_text(st, 0, s.metric, sizeof(s.metric));
-		db_col_text(st, 1, s.k1, sizeof(s.k1));
-		db_col_text(st, 2, s.k2, sizeof(s.k2));
-		s.qty = sqlite3_column_int64(st, 3);
-		s.value = sqlite3_column_int64(st, 4);
-		if (cb(&s, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "stats");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &s, db_stat_fill, cb, arg, "stats");
 }
 
 /* The stock's value at the end of period: the sum of its net changes. */
@@ -101,29 +102,28 @@ db_stock_value_upto(struct db *db, const char *period, int64_t *value)
 	return rc;
 }
 
+static void
+db_served_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_served *s = row;
+
+	(void)db;
+	memset(s, 0, sizeof(*s));
+	db_col_text(st, 0, s->category, sizeof(s->category));
+	s->households = sqlite3_column_int64(st, 1);
+	s->persons = sqlite3_column_int64(st, 2);
+}
+
 int
 db_served_period(struct db *db, const char *period, db_row_cb cb, void *arg)
 {
 	struct db_served s;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_SERVED)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&s, 0, sizeof(s));
-		db_col_text(st, 0, s.category, sizeof(s.category));
-		s.households = sqlite3_column_int64(st, 1);
-		s.persons = sqlite3_column_int64(st, 2);
-		if (cb(&s, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "served");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &s, db_served_fill, cb, arg, "served");
 }
 
 /* The hash of the last ledger row before t, in hex ("" if none). */
@@ -145,26 +145,23 @@ db_chain_head(struct db *db, int64_t before, char *out, size_t size)
 	return rc;
 }
 
+static void
+db_period_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	(void)db;
+	db_col_text(st, 0, row, CLOCK_PERIOD_MAX);
+}
+
 /* Each row: a period, YYYY-MM (char *). */
 int
 db_periods(struct db *db, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
-	char period[16];
-	int rc;
+	char period[CLOCK_PERIOD_MAX];
 
 	if ((st = db_stmt(db, SQL_PERIODS)) == NULL)
 		return DB_ERR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_col_text(st, 0, period, sizeof(period));
-		if (cb(period, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "periods");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, period, db_period_fill, cb, arg, "periods");
 }
 
 /* A published notice's body (malloc'd, the caller frees), or DB_NONE. */
@@ -225,34 +222,33 @@ db_donation_by_receipt(struct db *db, const char *code, struct db_donation *d)
 	return rc == DB_OK ? db_donation_by_id(db, id, d) : rc;
 }
 
+static void
+db_trace_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_trace *t = row;
+
+	(void)db;
+	memset(t, 0, sizeof(*t));
+	t->item_id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, t->name, sizeof(t->name));
+	db_col_text(st, 2, t->category, sizeof(t->category));
+	db_col_text(st, 3, t->kind, sizeof(t->kind));
+	db_col_text(st, 4, t->period, sizeof(t->period));
+	db_col_text(st, 5, t->hcategory, sizeof(t->hcategory));
+	t->qty = sqlite3_column_int64(st, 6);
+	t->on_hand = sqlite3_column_int64(st, 7);
+}
+
 int
 db_donation_trace(struct db *db, int64_t donation, db_row_cb cb, void *arg)
 {
 	struct db_trace t;
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_TRACE)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, donation);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&t, 0, sizeof(t));
-		t.item_id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, t.name, sizeof(t.name));
-		db_col_text(st, 2, t.category, sizeof(t.category));
-		db_col_text(st, 3, t.kind, sizeof(t.kind));
-		db_col_text(st, 4, t.period, sizeof(t.period));
-		db_col_text(st, 5, t.hcategory, sizeof(t.hcategory));
-		t.qty = sqlite3_column_int64(st, 6);
-		t.on_hand = sqlite3_column_int64(st, 7);
-		if (cb(&t, arg) != 0) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "trace");
-	sqlite3_reset(st);
-	return rc;
+	return db_rows(db, st, &t, db_trace_fill, cb, arg, "trace");
 }
 
 /* Changes whenever a figure of any notice can have changed: every ledger

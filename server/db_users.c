@@ -43,8 +43,11 @@ db_user_insert(struct db *db, struct db_user *u)
 }
 
 static void
-db_user_row(sqlite3_stmt *st, struct db_user *u)
+db_user_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
+	struct db_user *u = row;
+
+	(void)db;
 	memset(u, 0, sizeof(*u));
 	u->id = sqlite3_column_int64(st, 0);
 	db_col_text(st, 1, u->username, sizeof(u->username));
@@ -52,20 +55,6 @@ db_user_row(sqlite3_stmt *st, struct db_user *u)
 	db_col_text(st, 3, u->role, sizeof(u->role));
 	db_col_text(st, 4, u->pwhash, sizeof(u->pwhash));
 	u->created_at = sqlite3_column_int64(st, 5);
-}
-
-static int
-db_user_one(struct db *db, sqlite3_stmt *st, struct db_user *u)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW) {
-		db_user_row(st, u);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "user");
-	sqlite3_reset(st);
-	return rc;
 }
 
 int
@@ -76,7 +65,7 @@ db_user_by_name(struct db *db, const char *name, struct db_user *u)
 	if ((st = db_stmt(db, SQL_USER_BY_NAME)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return db_user_one(db, st, u);
+	return db_one(db, st, u, db_user_fill, "user");
 }
 
 int
@@ -87,7 +76,7 @@ db_user_by_id(struct db *db, int64_t id, struct db_user *u)
 	if ((st = db_stmt(db, SQL_USER_BY_ID)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, id);
-	return db_user_one(db, st, u);
+	return db_one(db, st, u, db_user_fill, "user");
 }
 
 int
@@ -134,7 +123,7 @@ db_session_user(struct db *db, const unsigned char *hash, int64_t now,
 	sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, now);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_user_row(st, u);
+		db_user_fill(db, st, u);
 		*expires = sqlite3_column_int64(st, 6);
 		rc = DB_OK;
 	} else
