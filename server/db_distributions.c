@@ -54,7 +54,7 @@ static const char SQL_VOID_BY_CLIENT[] =
 static const char SQL_LIMITS[] =
     "SELECT i.id, i.name, i.monthly_limit, m.quantity FROM "
     "household_item_month m JOIN items i ON i.id = m.item_id "
-    "WHERE m.household_id = ?1 AND m.period = ?2 "
+    "WHERE m.household_id = ?1 AND m.period = ?2 AND m.quantity > 0 "
     "AND i.monthly_limit IS NOT NULL ORDER BY i.id";
 
 int
