@@ -509,47 +509,103 @@ http_body_hash(struct req *r)
 	return r->body_hash;
 }
 
-/* limit (1..500, default 50) and cursor (an id to continue after). */
+/*
+ * A list's page: limit (1..500, default 50) and cursor (the id to go on
+ * after) from the query, and the items as they are added.
+ */
 int
-http_page(struct req *r, int *limit, int64_t *after, struct fault *f)
+http_list_begin(struct req *r, struct http_list *l, struct fault *f)
 {
 	const char *s;
 	char *end;
 	long long v;
 
-	*limit = 50;
-	*after = 0;
+	memset(l, 0, sizeof(*l));
+	l->limit = 50;
 	if ((s = http_query(r, "limit")) != NULL) {
 		v = strtoll(s, &end, 10);
 		if (*s == '\0' || *end != '\0' || v < 1 || v > LIMIT_LIST)
 			return fault_field(f, FAULT_BAD, "bad_field", "limit",
 			    "limit must be between 1 and %d", LIMIT_LIST);
-		*limit = (int)v;
+		l->limit = (int)v;
 	}
 	if ((s = http_query(r, "cursor")) != NULL) {
 		v = strtoll(s, &end, 10);
 		if (*s == '\0' || *end != '\0' || v < 0)
 			return fault_field(f, FAULT_BAD, "bad_field", "cursor",
 			    "cursor is not one this server gave");
-		*after = v;
+		l->after = v;
 	}
+	if ((l->items = cJSON_CreateArray()) == NULL)
+		log_fatalx("out of memory");
 	return 0;
 }
 
-/* {"items": [...], "next": cursor or null}; next 0 means the end. */
+/* A list given whole, with no cursor. */
 void
-http_reply_list(struct req *r, cJSON *items, int64_t next)
+http_list_all(struct http_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	if ((l->items = cJSON_CreateArray()) == NULL)
+		log_fatalx("out of memory");
+}
+
+void
+http_list_add(struct http_list *l, cJSON *item, int64_t id)
+{
+	cJSON_AddItemToArray(l->items, item);
+	l->last = id;
+	l->n++;
+}
+
+/* {"items": [...], "next": cursor or null}: a full page may go on. */
+void
+http_list_reply(struct req *r, struct http_list *l)
 {
 	cJSON *o = json_new();
 	char buf[24];
 
-	cJSON_AddItemToObject(o, "items", items);
-	if (next > 0) {
-		snprintf(buf, sizeof(buf), "%" PRId64, next);
+	cJSON_AddItemToObject(o, "items", l->items);
+	l->items = NULL;
+	if (l->limit > 0 && l->n == l->limit) {
+		snprintf(buf, sizeof(buf), "%" PRId64, l->last);
 		json_add_str(o, "next", buf);
 	} else
 		cJSON_AddNullToObject(o, "next");
 	http_reply(r, 200, o);
+}
+
+/*
+ * key=N days from today (0..3650) as the date it comes to, in date.
+ * Returns 1 when given, 0 when not, -1 with a fault.
+ */
+int
+http_days_ahead(struct req *r, const char *key, char *date, struct fault *f)
+{
+	const char *s = http_query(r, key);
+	char today[CLOCK_DATE_LEN], *end;
+	long long n;
+
+	if (s == NULL)
+		return 0;
+	n = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || n < 0 || n > 3650)
+		return fault_field(f, FAULT_BAD, "bad_field", key,
+		    "%s must be 0 to 3650", key);
+	clock_today(today);
+	return clock_date_add(today, n, date) == 0 ? 1 : -1;
+}
+
+/* The list could not be read: its page is dropped, the fault sent (the
+ * database's when none was set). */
+void
+http_list_fail(struct req *r, struct http_list *l, struct fault *f)
+{
+	cJSON_Delete(l->items);
+	l->items = NULL;
+	if (f->kind == FAULT_NONE)
+		fault_db(f, DB_ERR);
+	http_fault(r, f);
 }
 
 static void

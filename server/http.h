@@ -36,8 +36,19 @@ void http_reply_text(struct req *, int, const char *, const char *, size_t);
 void http_fault(struct req *, const struct fault *);
 void http_fault_later(struct req *, const struct fault *, int64_t);
 void http_error(struct req *, int, const char *, const char *);
-int http_page(struct req *, int *, int64_t *, struct fault *);
-void http_reply_list(struct req *, cJSON *, int64_t);
+/* A page of a list as it is built: embed it in a handler's own state. */
+struct http_list {
+	cJSON *items;
+	int64_t after; /* the cursor given: go on after this id */
+	int64_t last;  /* the id of the last item added */
+	int limit, n;  /* limit 0: the whole list, no cursor */
+};
+int http_list_begin(struct req *, struct http_list *, struct fault *);
+void http_list_all(struct http_list *);
+void http_list_add(struct http_list *, cJSON *, int64_t);
+void http_list_reply(struct req *, struct http_list *);
+void http_list_fail(struct req *, struct http_list *, struct fault *);
+int http_days_ahead(struct req *, const char *, char *, struct fault *);
 
 /* json.c */
 int json_str(

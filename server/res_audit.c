@@ -3,17 +3,11 @@
 
 #include "http.h"
 
-struct res_audit_page {
-	cJSON *items;
-	int64_t last;
-	int n;
-};
-
 static int
 res_audit_row(const void *row, void *arg)
 {
 	const struct db_audit *a = row;
-	struct res_audit_page *p = arg;
+	struct http_list *l = arg;
 	cJSON *o = json_new();
 
 	json_add_int(o, "id", a->id);
@@ -28,34 +22,24 @@ res_audit_row(const void *row, void *arg)
 	if (a->entity_id > 0)
 		json_add_int(o, "entity_id", a->entity_id);
 	json_add_str(o, "detail", a->detail);
-	cJSON_AddItemToArray(p->items, o);
-	p->last = a->id;
-	p->n++;
+	http_list_add(l, o, a->id);
 	return 0;
 }
 
 void
 res_audit_list(struct req *r)
 {
-	struct res_audit_page p;
+	struct http_list l;
 	struct fault f;
-	int64_t from, to, after;
-	int limit;
+	int64_t from, to;
 
 	memset(&f, 0, sizeof(f));
-	if (http_page(r, &limit, &after, &f) != 0 ||
-	    http_range(r, &from, &to, &f) != 0) {
-		http_fault(r, &f);
+	if (http_list_begin(r, &l, &f) != 0 ||
+	    http_range(r, &from, &to, &f) != 0 ||
+	    db_audit_list(http_db(r), from, to, l.after, l.limit, res_audit_row,
+	        &l) != DB_OK) {
+		http_list_fail(r, &l, &f);
 		return;
 	}
-	memset(&p, 0, sizeof(p));
-	p.items = cJSON_CreateArray();
-	if (db_audit_list(http_db(r), from, to, after, limit, res_audit_row,
-	        &p) != DB_OK) {
-		cJSON_Delete(p.items);
-		fault_db(&f, DB_ERR);
-		http_fault(r, &f);
-		return;
-	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	http_list_reply(r, &l);
 }

@@ -238,10 +238,8 @@ res_distributions_get(struct req *r)
 }
 
 struct res_distributions_page {
+	struct http_list l;
 	struct db *db;
-	cJSON *items;
-	int64_t last;
-	int n;
 	int failed;
 };
 
@@ -256,9 +254,7 @@ res_distributions_row(const void *row, void *arg)
 		p->failed = 1;
 		return 1;
 	}
-	cJSON_AddItemToArray(p->items, o);
-	p->last = d->id;
-	p->n++;
+	http_list_add(&p->l, o, d->id);
 	return 0;
 }
 
@@ -269,11 +265,11 @@ res_distributions_list(struct req *r)
 	struct fault f;
 	const char *s, *till;
 	char *end;
-	int64_t after, from, to, household = 0;
-	int limit;
+	int64_t from, to, household = 0;
 
 	memset(&f, 0, sizeof(f));
-	if (http_page(r, &limit, &after, &f) != 0 ||
+	memset(&p, 0, sizeof(p));
+	if (http_list_begin(r, &p.l, &f) != 0 ||
 	    http_range(r, &from, &to, &f) != 0)
 		goto fail;
 	if ((s = http_query(r, "household_id")) != NULL) {
@@ -289,18 +285,13 @@ res_distributions_list(struct req *r)
 		    "till_id is at most 32 characters");
 		goto fail;
 	}
-	memset(&p, 0, sizeof(p));
 	p.db = http_db(r);
-	p.items = cJSON_CreateArray();
-	if (db_dist_list(p.db, from, to, household, till, after, limit,
+	if (db_dist_list(p.db, from, to, household, till, p.l.after, p.l.limit,
 	        res_distributions_row, &p) != DB_OK ||
-	    p.failed) {
-		cJSON_Delete(p.items);
-		fault_db(&f, DB_ERR);
+	    p.failed)
 		goto fail;
-	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	http_list_reply(r, &p.l);
 	return;
 fail:
-	http_fault(r, &f);
+	http_list_fail(r, &p.l, &f);
 }

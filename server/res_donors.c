@@ -43,44 +43,27 @@ res_donors_create(struct req *r)
 	http_reply(r, 201, res_donors_json(&d));
 }
 
-struct res_donors_page {
-	cJSON *items;
-	int64_t last;
-	int n;
-};
-
 static int
 res_donors_row(const void *row, void *arg)
 {
 	const struct db_donor *d = row;
-	struct res_donors_page *p = arg;
 
-	cJSON_AddItemToArray(p->items, res_donors_json(d));
-	p->last = d->id;
-	p->n++;
+	http_list_add(arg, res_donors_json(d), d->id);
 	return 0;
 }
 
 void
 res_donors_list(struct req *r)
 {
-	struct res_donors_page p;
+	struct http_list l;
 	struct fault f;
-	int64_t after;
-	int limit;
 
 	memset(&f, 0, sizeof(f));
-	if (http_page(r, &limit, &after, &f) != 0) {
-		http_fault(r, &f);
+	if (http_list_begin(r, &l, &f) != 0 ||
+	    db_donor_list(http_db(r), l.after, l.limit, res_donors_row, &l) !=
+	        DB_OK) {
+		http_list_fail(r, &l, &f);
 		return;
 	}
-	memset(&p, 0, sizeof(p));
-	p.items = cJSON_CreateArray();
-	if (db_donor_list(http_db(r), after, limit, res_donors_row, &p) !=
-	    DB_OK) {
-		cJSON_Delete(p.items);
-		http_error(r, 500, "internal", "the database failed");
-		return;
-	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	http_list_reply(r, &l);
 }

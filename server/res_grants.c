@@ -43,21 +43,23 @@ res_grants_policy_put(struct req *r)
 static int
 res_grants_policy_row(const void *row, void *arg)
 {
-	cJSON_AddItemToArray(arg, res_grants_policy_json(row));
+	http_list_add(arg, res_grants_policy_json(row), 0);
 	return 0;
 }
 
 void
 res_grants_policy_list(struct req *r)
 {
-	cJSON *items = cJSON_CreateArray();
+	struct http_list l;
+	struct fault f;
 
-	if (db_policy_list(http_db(r), res_grants_policy_row, items) != DB_OK) {
-		cJSON_Delete(items);
-		http_error(r, 500, "internal", "the database failed");
+	memset(&f, 0, sizeof(f));
+	http_list_all(&l);
+	if (db_policy_list(http_db(r), res_grants_policy_row, &l) != DB_OK) {
+		http_list_fail(r, &l, &f);
 		return;
 	}
-	http_reply_list(r, items, 0);
+	http_list_reply(r, &l);
 }
 
 void

@@ -229,11 +229,8 @@ res_households_patch(struct req *r)
 }
 
 struct res_households_page {
+	struct http_list l;
 	struct req *r;
-	cJSON *items;
-	const char *status;
-	int64_t last;
-	int n;
 };
 
 static int
@@ -242,9 +239,27 @@ res_households_row(const void *row, void *arg)
 	const struct db_household *h = row;
 	struct res_households_page *p = arg;
 
-	p->last = h->id;
-	p->n++;
-	cJSON_AddItemToArray(p->items, res_households_json(p->r, h, 0));
+	http_list_add(&p->l, res_households_json(p->r, h, 0), h->id);
+	return 0;
+}
+
+static int
+res_households_filters(struct req *r, struct fault *f)
+{
+	const char *q = http_query(r, "q"), *cat = http_query(r, "category");
+	const char *status = http_query(r, "status");
+
+	if (q != NULL && strlen(q) > 60)
+		return fault_field(
+		    f, FAULT_BAD, "bad_field", "q", "q is at most 60 bytes");
+	if (cat != NULL && !household_category_valid(cat))
+		return fault_field(f, FAULT_BAD, "bad_field", "category",
+		    "category must be tekun, dibao, emergency, illness, "
+		    "low_income or other");
+	if (status != NULL && strcmp(status, "active") &&
+	    strcmp(status, "suspended") && strcmp(status, "expired"))
+		return fault_field(f, FAULT_BAD, "bad_field", "status",
+		    "status must be active, suspended or expired");
 	return 0;
 }
 
@@ -253,70 +268,29 @@ res_households_list(struct req *r)
 {
 	struct res_households_page p;
 	struct fault f;
-	const char *q, *cat, *days;
 	char today[CLOCK_DATE_LEN], before[CLOCK_DATE_LEN];
-	char *end;
-	int64_t after;
-	long long n;
-	int limit;
+	int rc;
 
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
-	if (http_page(r, &limit, &after, &f) != 0)
-		goto fail;
-	q = http_query(r, "q");
-	cat = http_query(r, "category");
-	p.status = http_query(r, "status");
-	if (q != NULL && strlen(q) > 60) {
-		fault_field(
-		    &f, FAULT_BAD, "bad_field", "q", "q is at most 60 bytes");
-		goto fail;
-	}
-	if (cat != NULL && !household_category_valid(cat)) {
-		fault_field(&f, FAULT_BAD, "bad_field", "category",
-		    "category must be tekun, dibao, emergency, illness, "
-		    "low_income or other");
-		goto fail;
-	}
-	if (p.status != NULL && strcmp(p.status, "active") &&
-	    strcmp(p.status, "suspended") && strcmp(p.status, "expired")) {
-		fault_field(&f, FAULT_BAD, "bad_field", "status",
-		    "status must be active, suspended or expired");
-		goto fail;
-	}
-	before[0] = '\0';
-	if ((days = http_query(r, "expiring_within_days")) != NULL) {
-		n = strtoll(days, &end, 10);
-		if (*days == '\0' || *end != '\0' || n < 0 || n > 3650) {
-			fault_field(&f, FAULT_BAD, "bad_field",
-			    "expiring_within_days",
-			    "expiring_within_days must be 0 to 3650");
-			goto fail;
-		}
-		clock_today(today);
-		clock_date_add(today, n, before);
-	}
 	p.r = r;
-	p.items = cJSON_CreateArray();
 	clock_today(today);
-	if (db_household_list(http_db(r), q, cat, before[0] ? before : NULL,
-	        p.status, today, after, limit, res_households_row,
-	        &p) != DB_OK) {
-		cJSON_Delete(p.items);
-		fault_db(&f, DB_ERR);
-		goto fail;
+	if (http_list_begin(r, &p.l, &f) != 0 ||
+	    res_households_filters(r, &f) != 0 ||
+	    (rc = http_days_ahead(r, "expiring_within_days", before, &f)) < 0 ||
+	    db_household_list(http_db(r), http_query(r, "q"),
+	        http_query(r, "category"), rc ? before : NULL,
+	        http_query(r, "status"), today, p.l.after, p.l.limit,
+	        res_households_row, &p) != DB_OK) {
+		http_list_fail(r, &p.l, &f);
+		return;
 	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
-	return;
-fail:
-	http_fault(r, &f);
+	http_list_reply(r, &p.l);
 }
 
 struct res_ledger_page {
-	cJSON *items;
+	struct http_list l;
 	int64_t account;
-	int64_t last;
-	int n;
 };
 
 static int
@@ -336,9 +310,7 @@ res_households_transfer(const void *row, void *arg)
 	if (t->ref_id > 0)
 		json_add_int(o, "ref_id", t->ref_id);
 	json_add_time(o, "at", (time_t)t->at);
-	cJSON_AddItemToArray(p->items, o);
-	p->last = t->id;
-	p->n++;
+	http_list_add(&p->l, o, t->id);
 	return 0;
 }
 
@@ -348,24 +320,22 @@ res_households_ledger(struct req *r)
 	struct res_ledger_page p;
 	struct db_household h;
 	struct fault f;
-	int64_t after;
-	int limit;
 
 	memset(&f, 0, sizeof(f));
-	if (http_page(r, &limit, &after, &f) != 0) {
-		http_fault(r, &f);
-		return;
-	}
-	if (res_households_load(r, &h) != 0)
-		return;
 	memset(&p, 0, sizeof(p));
-	p.items = cJSON_CreateArray();
-	p.account = h.account_id;
-	if (db_transfer_list(http_db(r), h.id, after, limit,
-	        res_households_transfer, &p) != DB_OK) {
-		cJSON_Delete(p.items);
-		http_error(r, 500, "internal", "the database failed");
+	if (http_list_begin(r, &p.l, &f) != 0) {
+		http_list_fail(r, &p.l, &f);
 		return;
 	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	if (res_households_load(r, &h) != 0) {
+		cJSON_Delete(p.l.items);
+		return;
+	}
+	p.account = h.account_id;
+	if (db_transfer_list(http_db(r), h.id, p.l.after, p.l.limit,
+	        res_households_transfer, &p) != DB_OK) {
+		http_list_fail(r, &p.l, &f);
+		return;
+	}
+	http_list_reply(r, &p.l);
 }

@@ -122,59 +122,45 @@ res_items_by_barcode(struct req *r)
 	res_items_reply(r, db_item_by_barcode(http_db(r), code, &it), &it);
 }
 
-struct res_items_page {
-	cJSON *items;
-	int64_t last;
-	int n;
-};
-
 static int
 res_items_row(const void *row, void *arg)
 {
 	const struct db_item *it = row;
-	struct res_items_page *p = arg;
 
-	cJSON_AddItemToArray(p->items, res_items_json(it));
-	p->last = it->id;
-	p->n++;
+	http_list_add(arg, res_items_json(it), it->id);
 	return 0;
 }
 
 void
 res_items_list(struct req *r)
 {
-	struct res_items_page p;
+	struct http_list l;
 	struct fault f;
 	const char *q, *cat;
 	enum barcode_kind kind;
 	char code[DB_BARCODE_MAX + 2];
-	int64_t after;
-	int limit;
 
 	memset(&f, 0, sizeof(f));
-	if (http_page(r, &limit, &after, &f) != 0) {
-		http_fault(r, &f);
+	if (http_list_begin(r, &l, &f) != 0) {
+		http_list_fail(r, &l, &f);
 		return;
 	}
 	q = http_query(r, "q");
 	cat = http_query(r, "category");
 	if ((q != NULL && strlen(q) > 100) ||
 	    (cat != NULL && strlen(cat) > 100)) {
-		fault_field(&f, FAULT_BAD, "bad_field", "q",
+		fault_field(&f, FAULT_BAD, "bad_field", q ? "q" : "category",
 		    "search text is longer than 100 bytes");
-		http_fault(r, &f);
+		http_list_fail(r, &l, &f);
 		return;
 	}
 	/* A UPC-A typed as q is found by its stored GTIN-13. */
 	if (q != NULL && barcode_normalize(q, code, sizeof(code), &kind) == 0)
 		q = kind == BARCODE_UPCA ? code : q;
-	memset(&p, 0, sizeof(p));
-	p.items = cJSON_CreateArray();
-	if (db_item_list(http_db(r), q, cat, after, limit, res_items_row, &p) !=
-	    DB_OK) {
-		cJSON_Delete(p.items);
-		http_error(r, 500, "internal", "the database failed");
+	if (db_item_list(http_db(r), q, cat, l.after, l.limit, res_items_row,
+	        &l) != DB_OK) {
+		http_list_fail(r, &l, &f);
 		return;
 	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	http_list_reply(r, &l);
 }

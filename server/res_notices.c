@@ -380,8 +380,8 @@ res_notices_get(struct req *r)
 }
 
 struct res_notices_list {
+	struct http_list l;
 	struct db *db;
-	cJSON *items;
 	char now[CLOCK_PERIOD_LEN];
 	int seen_now;
 };
@@ -405,7 +405,7 @@ res_notices_period(const void *row, void *arg)
 	json_add_str(o, "period", period);
 	json_add_bool(o, "provisional", !published);
 	json_add_bool(o, "published", published);
-	cJSON_AddItemToArray(l->items, o);
+	http_list_add(&l->l, o, 0);
 	return 0;
 }
 
@@ -413,15 +413,16 @@ void
 res_notices_list(struct req *r)
 {
 	struct res_notices_list l;
+	struct fault f;
 	cJSON *o;
 
+	memset(&f, 0, sizeof(f));
 	memset(&l, 0, sizeof(l));
+	http_list_all(&l.l);
 	l.db = http_db(r);
-	l.items = cJSON_CreateArray();
 	clock_period_now(l.now);
 	if (db_periods(l.db, res_notices_period, &l) != DB_OK) {
-		cJSON_Delete(l.items);
-		http_error(r, 500, "internal", "the database failed");
+		http_list_fail(r, &l.l, &f);
 		return;
 	}
 	if (!l.seen_now) {
@@ -429,9 +430,9 @@ res_notices_list(struct req *r)
 		json_add_str(o, "period", l.now);
 		json_add_bool(o, "provisional", 1);
 		json_add_bool(o, "published", 0);
-		cJSON_InsertItemInArray(l.items, 0, o);
+		cJSON_InsertItemInArray(l.l.items, 0, o);
 	}
-	http_reply_list(r, l.items, 0);
+	http_list_reply(r, &l.l);
 }
 
 void

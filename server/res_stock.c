@@ -5,12 +5,9 @@
 #include "http.h"
 
 struct res_stock_page {
+	struct http_list l;
 	struct db *db;
-	cJSON *items;
-	cJSON *lots;
 	const char *before;
-	int64_t last;
-	int n;
 	int failed;
 };
 
@@ -49,9 +46,7 @@ res_stock_row(const void *row, void *arg)
 	json_add_int(o, "min_stock", s->min_stock);
 	json_add_bool(o, "low", s->min_stock > 0 && s->on_hand < s->min_stock);
 	cJSON_AddItemToObject(o, "lots", lots);
-	cJSON_AddItemToArray(p->items, o);
-	p->last = s->item_id;
-	p->n++;
+	http_list_add(&p->l, o, s->item_id);
 	if (db_lots_live(p->db, s->item_id, p->before, res_stock_lot, lots) !=
 	    DB_OK) {
 		p->failed = 1;
@@ -65,43 +60,25 @@ res_stock_list(struct req *r)
 {
 	struct res_stock_page p;
 	struct fault f;
-	const char *cat, *days;
-	char today[CLOCK_DATE_LEN], before[CLOCK_DATE_LEN];
-	char *end;
-	int64_t after;
-	long long n;
-	int limit;
+	char before[CLOCK_DATE_LEN];
+	int rc;
 
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
-	if (http_page(r, &limit, &after, &f) != 0)
-		goto fail;
-	cat = http_query(r, "category");
-	if ((days = http_query(r, "expiring_within_days")) != NULL) {
-		n = strtoll(days, &end, 10);
-		if (*days == '\0' || *end != '\0' || n < 0 || n > 3650) {
-			fault_field(&f, FAULT_BAD, "bad_field",
-			    "expiring_within_days",
-			    "expiring_within_days must be 0 to 3650");
-			goto fail;
-		}
-		clock_today(today);
-		clock_date_add(today, n, before);
-		p.before = before;
-	}
 	p.db = http_db(r);
-	p.items = cJSON_CreateArray();
-	if (db_stock_list(p.db, cat, p.before, after, limit, res_stock_row,
-	        &p) != DB_OK ||
-	    p.failed) {
-		cJSON_Delete(p.items);
-		fault_db(&f, DB_ERR);
-		goto fail;
+	if (http_list_begin(r, &p.l, &f) != 0 ||
+	    (rc = http_days_ahead(r, "expiring_within_days", before, &f)) < 0) {
+		http_list_fail(r, &p.l, &f);
+		return;
 	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
-	return;
-fail:
-	http_fault(r, &f);
+	p.before = rc ? before : NULL; /* and only the lots expiring by then */
+	if (db_stock_list(p.db, http_query(r, "category"), p.before, p.l.after,
+	        p.l.limit, res_stock_row, &p) != DB_OK ||
+	    p.failed) {
+		http_list_fail(r, &p.l, &f);
+		return;
+	}
+	http_list_reply(r, &p.l);
 }
 
 void
@@ -139,17 +116,10 @@ fail:
 	http_fault(r, &f);
 }
 
-struct res_movements_page {
-	cJSON *items;
-	int64_t last;
-	int n;
-};
-
 static int
 res_stock_movement(const void *row, void *arg)
 {
 	const struct db_movement *m = row;
-	struct res_movements_page *p = arg;
 	cJSON *o = json_new();
 
 	json_add_int(o, "id", m->id);
@@ -163,24 +133,21 @@ res_stock_movement(const void *row, void *arg)
 	json_add_time(o, "at", (time_t)m->at);
 	if (m->user_id > 0)
 		json_add_int(o, "user_id", m->user_id);
-	cJSON_AddItemToArray(p->items, o);
-	p->last = m->id;
-	p->n++;
+	http_list_add(arg, o, m->id);
 	return 0;
 }
 
 void
 res_stock_movements(struct req *r)
 {
-	struct res_movements_page p;
+	struct http_list l;
 	struct fault f;
 	const char *s;
 	char *end;
-	int64_t after, from, to, item = 0;
-	int limit;
+	int64_t from, to, item = 0;
 
 	memset(&f, 0, sizeof(f));
-	if (http_page(r, &limit, &after, &f) != 0 ||
+	if (http_list_begin(r, &l, &f) != 0 ||
 	    http_range(r, &from, &to, &f) != 0)
 		goto fail;
 	if ((s = http_query(r, "item_id")) != NULL) {
@@ -191,16 +158,11 @@ res_stock_movements(struct req *r)
 			goto fail;
 		}
 	}
-	memset(&p, 0, sizeof(p));
-	p.items = cJSON_CreateArray();
-	if (db_movement_list(http_db(r), item, from, to, after, limit,
-	        res_stock_movement, &p) != DB_OK) {
-		cJSON_Delete(p.items);
-		fault_db(&f, DB_ERR);
+	if (db_movement_list(http_db(r), item, from, to, l.after, l.limit,
+	        res_stock_movement, &l) != DB_OK)
 		goto fail;
-	}
-	http_reply_list(r, p.items, p.n == limit ? p.last : 0);
+	http_list_reply(r, &l);
 	return;
 fail:
-	http_fault(r, &f);
+	http_list_fail(r, &l, &f);
 }
