@@ -153,6 +153,31 @@ db_one(struct db *db, sqlite3_stmt *st, void *row, db_fill_fn fill,
 	return rc;
 }
 
+/* One row found by an id, or by a text key. */
+int
+db_one_id(struct db *db, const char *sql, int64_t id, void *row,
+    db_fill_fn fill, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_one(db, st, row, fill, what);
+}
+
+int
+db_one_text(struct db *db, const char *sql, const char *key, void *row,
+    db_fill_fn fill, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return db_one(db, st, row, fill, what);
+}
+
 /* Steps a statement that returns no rows. */
 int
 db_step_done(struct db *db, sqlite3_stmt *st, const char *what)

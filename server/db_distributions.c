@@ -168,23 +168,15 @@ db_dist_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_dist_by_client(struct db *db, const char *cid, struct db_distribution *d)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_DIST_BY_CLIENT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_one(db, st, d, db_dist_fill, "distribution");
+	return db_one_text(
+	    db, SQL_DIST_BY_CLIENT, cid, d, db_dist_fill, "distribution");
 }
 
 int
 db_dist_by_id(struct db *db, int64_t id, struct db_distribution *d)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_DIST_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, d, db_dist_fill, "distribution");
+	return db_one_id(
+	    db, SQL_DIST_BY_ID, id, d, db_dist_fill, "distribution");
 }
 
 int
@@ -319,12 +311,8 @@ db_void_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_void_by_client(struct db *db, const char *cid, struct db_void *v)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_VOID_BY_CLIENT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_one(db, st, v, db_void_fill, "void");
+	return db_one_text(
+	    db, SQL_VOID_BY_CLIENT, cid, v, db_void_fill, "void");
 }
 
 static void

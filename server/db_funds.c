@@ -61,12 +61,7 @@ db_fund_insert(struct db *db, struct db_fund *f)
 int
 db_fund_by_id(struct db *db, int64_t id, struct db_fund *f)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_FUND_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, f, db_fund_fill, "fund");
+	return db_one_id(db, SQL_FUND_BY_ID, id, f, db_fund_fill, "fund");
 }
 
 int
@@ -122,12 +117,8 @@ db_expense_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_expense_by_client(struct db *db, const char *cid, struct db_expense *x)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_EXPENSE_BY_CLIENT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_one(db, st, x, db_expense_fill, "expense");
+	return db_one_text(
+	    db, SQL_EXPENSE_BY_CLIENT, cid, x, db_expense_fill, "expense");
 }
 
 int

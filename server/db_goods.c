@@ -171,23 +171,14 @@ db_barcode_insert(struct db *db, const char *code, int64_t item)
 int
 db_item_by_id(struct db *db, int64_t id, struct db_item *it)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_ITEM_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, it, db_item_fill, "item");
+	return db_one_id(db, SQL_ITEM_BY_ID, id, it, db_item_fill, "item");
 }
 
 int
 db_item_by_barcode(struct db *db, const char *code, struct db_item *it)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_ITEM_BY_BARCODE)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	return db_one(db, st, it, db_item_fill, "item by barcode");
+	return db_one_text(
+	    db, SQL_ITEM_BY_BARCODE, code, it, db_item_fill, "item by barcode");
 }
 
 int
@@ -251,12 +242,7 @@ db_donor_insert(struct db *db, struct db_donor *d)
 int
 db_donor_by_id(struct db *db, int64_t id, struct db_donor *d)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_DONOR_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, d, db_donor_fill, "donor");
+	return db_one_id(db, SQL_DONOR_BY_ID, id, d, db_donor_fill, "donor");
 }
 
 int
@@ -318,23 +304,15 @@ db_donation_insert(struct db *db, struct db_donation *d)
 int
 db_donation_by_client(struct db *db, const char *cid, struct db_donation *d)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_DONATION_BY_CLIENT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_one(db, st, d, db_donation_fill, "donation");
+	return db_one_text(
+	    db, SQL_DONATION_BY_CLIENT, cid, d, db_donation_fill, "donation");
 }
 
 int
 db_donation_by_id(struct db *db, int64_t id, struct db_donation *d)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_DONATION_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, d, db_donation_fill, "donation");
+	return db_one_id(
+	    db, SQL_DONATION_BY_ID, id, d, db_donation_fill, "donation");
 }
 
 static void
@@ -385,12 +363,7 @@ db_lot_insert(struct db *db, struct db_lot *l)
 int
 db_lot_by_id(struct db *db, int64_t id, struct db_lot *l)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_LOT_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, l, db_lot_fill, "lot");
+	return db_one_id(db, SQL_LOT_BY_ID, id, l, db_lot_fill, "lot");
 }
 
 int
@@ -517,12 +490,8 @@ db_adjustment_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_adjustment_by_client(struct db *db, const char *cid, struct db_adjustment *a)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_ADJUSTMENT_BY_CLIENT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_one(db, st, a, db_adjustment_fill, "adjustment");
+	return db_one_text(db, SQL_ADJUSTMENT_BY_CLIENT, cid, a,
+	    db_adjustment_fill, "adjustment");
 }
 
 static void

@@ -171,23 +171,15 @@ db_household_update(struct db *db, const struct db_household *h)
 int
 db_household_by_id(struct db *db, int64_t id, struct db_household *h)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, h, db_household_fill, "household");
+	return db_one_id(
+	    db, SQL_HOUSEHOLD_BY_ID, id, h, db_household_fill, "household");
 }
 
 int
 db_household_by_card(struct db *db, const char *card, struct db_household *h)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_HOUSEHOLD_BY_CARD)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, card, -1, SQLITE_STATIC);
-	return db_one(db, st, h, db_household_fill, "household");
+	return db_one_text(
+	    db, SQL_HOUSEHOLD_BY_CARD, card, h, db_household_fill, "household");
 }
 
 int
@@ -272,12 +264,8 @@ db_policy_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_policy_get(struct db *db, const char *category, struct db_policy *p)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_POLICY_GET)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, category, -1, SQLITE_STATIC);
-	return db_one(db, st, p, db_policy_fill, "policy");
+	return db_one_text(
+	    db, SQL_POLICY_GET, category, p, db_policy_fill, "policy");
 }
 
 int
@@ -410,12 +398,8 @@ db_transfer_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_transfer_by_client(struct db *db, const char *cid, struct db_transfer *t)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_TRANSFER_BY_CLIENT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, cid, -1, SQLITE_STATIC);
-	return db_one(db, st, t, db_transfer_fill, "transfer");
+	return db_one_text(
+	    db, SQL_TRANSFER_BY_CLIENT, cid, t, db_transfer_fill, "transfer");
 }
 
 /* A household's transfers, newest first; before: an id to continue at. */

@@ -13,6 +13,10 @@ sqlite3_stmt *db_stmt(struct db *, const char *);
 int db_rows(struct db *, sqlite3_stmt *, void *, db_fill_fn, db_row_cb, void *,
     const char *);
 int db_one(struct db *, sqlite3_stmt *, void *, db_fill_fn, const char *);
+int db_one_id(
+    struct db *, const char *, int64_t, void *, db_fill_fn, const char *);
+int db_one_text(
+    struct db *, const char *, const char *, void *, db_fill_fn, const char *);
 int db_fail(struct db *, const char *);
 int db_step_done(struct db *, sqlite3_stmt *, const char *);
 void db_col_text(sqlite3_stmt *, int, char *, size_t);

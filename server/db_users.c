@@ -60,23 +60,13 @@ db_user_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_user_by_name(struct db *db, const char *name, struct db_user *u)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_USER_BY_NAME)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return db_one(db, st, u, db_user_fill, "user");
+	return db_one_text(db, SQL_USER_BY_NAME, name, u, db_user_fill, "user");
 }
 
 int
 db_user_by_id(struct db *db, int64_t id, struct db_user *u)
 {
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_USER_BY_ID)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, id);
-	return db_one(db, st, u, db_user_fill, "user");
+	return db_one_id(db, SQL_USER_BY_ID, id, u, db_user_fill, "user");
 }
 
 int
