@@ -66,7 +66,6 @@ struct app {
 	struct app_rcpt last;
 	struct app_job *jobs; /* receipts not yet printed, oldest first */
 	int printing;
-	int ask_status; /* usb and tcp printers answer DLE EOT */
 	char printer_state[24];
 	char scanner_state[16];
 	struct till_item results[APP_RESULTS];
@@ -769,14 +768,6 @@ app_print_pump(struct app *a)
 	}
 	a->printing = 1;
 	app_busy_inc(a);
-	if (!a->ask_status) {
-		/* file: and mem: cannot answer (a regular file is not
-		 * pollable): send, and let the job report. */
-		struct escpos_status st = {ESCPOS_UNKNOWN, 0, 0};
-
-		app_status_done(&st, a);
-		return;
-	}
 	if (printer_status(a->pr, app_status_done, a) != 0) {
 		a->printing = 0;
 		app_print_retry(a);
@@ -1346,8 +1337,6 @@ app_new(
 		}
 		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
 		    printer_attached(a->pr) ? "ok" : "detached");
-		a->ask_status = strncmp(o->printer, "usb", 3) == 0 ||
-		    strncmp(o->printer, "tcp:", 4) == 0;
 	}
 	return a;
 fail:
