@@ -16,6 +16,9 @@
  *		points policies for every category, a cashier (its token in
  *		DIR/cashier.token), --households N households with valid id
  *		numbers; DIR/cards.req: one card look-up a line.
+ *	login	nothing more than the log-in every run starts with.
+ *	cashier	logs in the cashier that `fill households` made
+ *		(bench-cashier) and writes its token to DIR/cashier.token.
  *
  * A new task is one function and one row of seed_tasks[].
  */
@@ -429,6 +432,21 @@ seed_policies(struct seed *s)
 	return rc;
 }
 
+static int
+seed_nothing(struct seed *s)
+{
+	(void)s;
+	return 0;
+}
+
+/* The cashier made by `fill households`, for the card look-ups. */
+static int
+seed_cashier(struct seed *s)
+{
+	return seed_session(s, "bench-cashier", "bench-cashier-password",
+	    "cashier.token", NULL);
+}
+
 static cJSON *
 seed_household_json(long i)
 {
@@ -497,6 +515,8 @@ static const struct {
 } seed_tasks[] = {
     {"goods", seed_goods},
     {"households", seed_households},
+    {"login", seed_nothing},
+    {"cashier", seed_cashier},
 };
 
 static int
@@ -505,7 +525,7 @@ seed_usage(void)
 	fputs("usage: seed --url http://127.0.0.1:PORT --dir DIR "
 	      "[--user NAME]\n"
 	      "\t[--items N] [--lots N] [--batch N] [--households N] TASK...\n"
-	      "tasks: goods households\n",
+	      "tasks: goods households login cashier\n",
 	    stderr);
 	return 2;
 }
