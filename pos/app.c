@@ -44,6 +44,24 @@ struct app_job {
 	size_t len;
 	struct app_job *next;
 };
+/* A donor receipt on its way: the donation, then its donor, fund and
+ * item names, one request at a time. */
+#define APP_DON_LINES 500 /* the server's cap on a donation's lines */
+#define APP_DON_PAGES 100 /* of donors (500 a page) looked through */
+struct app_gift {
+	int64_t item_id, qty, unit_value_fen;
+	char name[TILL_NAME_MAX];
+};
+struct app_don {
+	struct app *a;
+	int64_t id, donor_id, fund_id, cash_fen;
+	char code[64], date[16];
+	char donor[256], fund[256], purpose[256];
+	struct app_gift lines[APP_DON_LINES];
+	size_t nlines;
+	size_t next; /* the line whose item name is asked next */
+	int pages;   /* of donors asked */
+};
 
 struct app {
 	struct event_base *base;
@@ -72,6 +90,7 @@ struct app {
 	size_t nresults;
 	int64_t shift_start;
 	char shift_from[32];
+	struct app_don *don; /* a donor receipt being fetched */
 };
 
 static void app_pump(struct app *);
@@ -1160,6 +1179,316 @@ app_shift(struct app *a)
 	app_changed(a);
 }
 
+/* ---- donor receipts ---- */
+
+static void app_don_item(struct app_don *);
+
+static void
+app_don_end(struct app_don *d)
+{
+	struct app *a = d->a;
+
+	a->don = NULL;
+	free(d);
+	app_changed(a);
+	app_busy_dec(a);
+}
+
+/* A request of the chain did not give what it needed: say why, stop. */
+static void
+app_don_fail(struct app_don *d, const struct client_reply *r)
+{
+	struct app *a = d->a;
+	struct till *t = &a->t;
+
+	if (r->status == 403)
+		till_msg(t, "forbidden", "%s",
+		    till_tr(t, "打印捐赠收据需要店长或管理员登录",
+		        "a donor receipt needs a manager or admin to log in"));
+	else if (r->status == 401)
+		till_msg(t, "unauthenticated", "%s",
+		    till_tr(t, "登录已过期，请重新登录",
+		        "session expired: log in again"));
+	else if (!app_answered(r)) {
+		app_offline(a);
+		till_msg(t, "server_unreachable", "%s",
+		    till_tr(t, "无法连接服务器，捐赠收据未打印",
+		        "cannot reach the server: no donor receipt printed"));
+	} else if (r->status == 200)
+		till_msg(t, "bad_reply", "%s",
+		    till_tr(t, "服务器的回答无法读取，捐赠收据未打印",
+		        "the server's answer cannot be read: nothing printed"));
+	else
+		till_msg(t, app_err_code(r), "%s %s",
+		    till_tr(t, "捐赠收据未打印:", "no donor receipt:"),
+		    app_err_text(r));
+	app_don_end(d);
+}
+
+static void
+app_don_print(struct app_don *d)
+{
+	struct app *a = d->a;
+	struct slip_gift *g;
+	struct slip_donation s;
+	struct escpos *e;
+	size_t i;
+
+	if ((g = calloc(d->nlines + 1, sizeof(*g))) == NULL ||
+	    (e = escpos_new(printer_profile(a->pr))) == NULL) {
+		free(g);
+		app_don_end(d);
+		return;
+	}
+	for (i = 0; i < d->nlines; i++) {
+		g[i].name = d->lines[i].name;
+		g[i].qty = d->lines[i].qty;
+		g[i].unit_value_fen = d->lines[i].unit_value_fen;
+	}
+	memset(&s, 0, sizeof(s));
+	s.store = a->o.store;
+	s.receipt_code = d->code;
+	s.donor = d->donor;
+	s.date = d->date;
+	s.lines = g;
+	s.nlines = d->nlines;
+	s.cash_fen = d->cash_fen;
+	s.fund = d->fund;
+	s.purpose = d->purpose;
+	slip_donation(e, &s);
+	free(g);
+	if (escpos_error(e) != 0) {
+		till_msg(&a->t, "bad_reply", "%s",
+		    till_tr(&a->t, "捐赠收据无法排版，未打印",
+		        "the donor receipt cannot be laid out: nothing "
+		        "printed"));
+		escpos_free(e);
+	} else {
+		till_msg(&a->t, "donation_receipt", "%s %s",
+		    till_tr(&a->t, "打印捐赠收据", "printing donor receipt"),
+		    d->code);
+		app_queue(a, e);
+	}
+	app_don_end(d);
+}
+
+static void
+app_don_item_done(const struct client_reply *r, void *arg)
+{
+	struct app_don *d = arg;
+	struct app_gift *l = &d->lines[d->next];
+
+	if (r->status != 200 ||
+	    wire_strcpy(r->json, "name", l->name, sizeof(l->name)) < 0) {
+		app_don_fail(d, r);
+		return;
+	}
+	d->next++;
+	app_don_item(d);
+}
+
+/* The name of each line's item (once an item), then the paper. */
+static void
+app_don_item(struct app_don *d)
+{
+	struct client_reply none = {0};
+	char path[64];
+	size_t k;
+
+	for (; d->next < d->nlines; d->next++) {
+		struct app_gift *l = &d->lines[d->next];
+
+		for (k = 0; k < d->next; k++)
+			if (d->lines[k].item_id == l->item_id)
+				break;
+		if (k == d->next)
+			break;
+		memcpy(l->name, d->lines[k].name, sizeof(l->name));
+	}
+	if (d->next == d->nlines) {
+		app_don_print(d);
+		return;
+	}
+	snprintf(path, sizeof(path), "/api/v1/items/%" PRId64,
+	    d->lines[d->next].item_id);
+	if (client_req(d->a->cl, "GET", path, NULL, app_don_item_done, d) < 0)
+		app_don_fail(d, &none);
+}
+
+static void
+app_don_funds_done(const struct client_reply *r, void *arg)
+{
+	struct app_don *d = arg;
+	const cJSON *f;
+	int64_t id;
+
+	if (r->status != 200) {
+		app_don_fail(d, r);
+		return;
+	}
+	cJSON_ArrayForEach(
+	    f, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+	{
+		if (wire_i64(f, "id", 1, INT64_MAX, &id) == 0 &&
+		    id == d->fund_id &&
+		    wire_strcpy(f, "name", d->fund, sizeof(d->fund)) == 0) {
+			if (wire_strcpy(f, "purpose", d->purpose,
+			        sizeof(d->purpose)) < 0)
+				d->purpose[0] = '\0';
+			app_don_print(d);
+			return;
+		}
+	}
+	till_msg(&d->a->t, "unknown_fund", "%s %" PRId64,
+	    till_tr(&d->a->t, "服务器没有这笔捐赠的资金:",
+	        "the server lists no fund with id"),
+	    d->fund_id);
+	app_don_end(d);
+}
+
+static void app_don_donors(struct app_don *, const char *cursor);
+
+static void
+app_don_donors_done(const struct client_reply *r, void *arg)
+{
+	struct app_don *d = arg;
+	struct client_reply none = {0};
+	const cJSON *o, *next;
+	int64_t id;
+
+	if (r->status != 200) {
+		app_don_fail(d, r);
+		return;
+	}
+	cJSON_ArrayForEach(
+	    o, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
+	{
+		if (wire_i64(o, "id", 1, INT64_MAX, &id) < 0 ||
+		    id != d->donor_id ||
+		    wire_strcpy(o, "name", d->donor, sizeof(d->donor)) < 0)
+			continue;
+		if (d->cash_fen == 0)
+			app_don_item(d);
+		else if (client_req(d->a->cl, "GET", "/api/v1/funds", NULL,
+		             app_don_funds_done, d) < 0)
+			app_don_fail(d, &none);
+		return;
+	}
+	next = cJSON_GetObjectItemCaseSensitive(r->json, "next");
+	if (cJSON_IsString(next) && d->pages < APP_DON_PAGES) {
+		app_don_donors(d, next->valuestring);
+		return;
+	}
+	till_msg(&d->a->t, "unknown_donor", "%s %" PRId64,
+	    till_tr(&d->a->t, "服务器没有这笔捐赠的捐赠方:",
+	        "the server lists no donor with id"),
+	    d->donor_id);
+	app_don_end(d);
+}
+
+/* Donors come as a list only: page through it to the donation's. */
+static void
+app_don_donors(struct app_don *d, const char *cursor)
+{
+	struct client_reply none = {0};
+	char path[256], esc[128];
+
+	d->pages++;
+	if (cursor != NULL) {
+		client_escape(cursor, esc, sizeof(esc));
+		snprintf(path, sizeof(path),
+		    "/api/v1/donors?limit=500&cursor=%s", esc);
+	} else
+		snprintf(path, sizeof(path), "/api/v1/donors?limit=500");
+	if (client_req(d->a->cl, "GET", path, NULL, app_don_donors_done, d) < 0)
+		app_don_fail(d, &none);
+}
+
+/* The donation: its code, date, donor, and cash or goods lines. */
+static int
+app_don_parse(struct app_don *d, const cJSON *o)
+{
+	const cJSON *cash, *l;
+
+	if (wire_strcpy(o, "receipt_code", d->code, sizeof(d->code)) < 0 ||
+	    d->code[0] == '\0' ||
+	    wire_strcpy(o, "received_on", d->date, sizeof(d->date)) < 0 ||
+	    wire_i64(o, "donor_id", 1, INT64_MAX, &d->donor_id) < 0)
+		return -1;
+	cash = cJSON_GetObjectItemCaseSensitive(o, "cash");
+	if (cJSON_IsObject(cash))
+		return wire_i64(cash, "amount_fen", 1, SLIP_FEN_MAX,
+		           &d->cash_fen) < 0 ||
+		        wire_i64(cash, "fund_id", 1, INT64_MAX, &d->fund_id) < 0
+		    ? -1
+		    : 0;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(o, "lines"))
+	{
+		struct app_gift *g = &d->lines[d->nlines];
+
+		if (d->nlines == APP_DON_LINES ||
+		    wire_i64(l, "item_id", 1, INT64_MAX, &g->item_id) < 0 ||
+		    wire_i64(l, "quantity", 1, SLIP_QTY_MAX, &g->qty) < 0 ||
+		    wire_i64(l, "unit_value_fen", 0, SLIP_FEN_MAX,
+		        &g->unit_value_fen) < 0)
+			return -1;
+		d->nlines++;
+	}
+	return 0;
+}
+
+static void
+app_don_got(const struct client_reply *r, void *arg)
+{
+	struct app_don *d = arg;
+	struct till *t = &d->a->t;
+
+	if (r->status == 404) {
+		till_msg(t, "unknown_donation", "%s %" PRId64,
+		    till_tr(t, "没有这笔捐赠:", "no donation has id"), d->id);
+		app_don_end(d);
+		return;
+	}
+	if (r->status != 200 || app_don_parse(d, r->json) < 0) {
+		app_don_fail(d, r);
+		return;
+	}
+	app_online(d->a);
+	app_don_donors(d, NULL);
+}
+
+void
+app_donation(struct app *a, int64_t id)
+{
+	struct till *t = &a->t;
+	struct client_reply none = {0};
+	struct app_don *d;
+	char path[64];
+
+	if (t->stage == TILL_LOGIN)
+		till_msg(t, "login_first", "%s",
+		    till_tr(t, "请先登录", "log in first"));
+	else if (a->pr == NULL)
+		till_msg(t, "no_printer", "%s",
+		    till_tr(t, "没有打印机，无法打印捐赠收据",
+		        "no printer: cannot print a donor receipt"));
+	else if (a->don != NULL)
+		till_msg(t, "busy", "%s",
+		    till_tr(t, "上一张捐赠收据还在准备，请稍候",
+		        "the last donor receipt is still on its way: wait"));
+	else if ((d = calloc(1, sizeof(*d))) != NULL) {
+		d->a = a;
+		d->id = id;
+		a->don = d;
+		app_busy_inc(a);
+		snprintf(path, sizeof(path), "/api/v1/donations/%" PRId64, id);
+		if (client_req(a->cl, "GET", path, NULL, app_don_got, d) < 0)
+			app_don_fail(d, &none);
+		return;
+	}
+	app_changed(a);
+}
+
 /* ---- accessors, life cycle ---- */
 
 int64_t
@@ -1359,6 +1688,7 @@ app_free(struct app *a)
 	if (a->prtimer != NULL)
 		event_free(a->prtimer);
 	client_free(a->cl);
+	free(a->don);
 	journal_close(a->j);
 	free(a);
 }

@@ -157,10 +157,35 @@ struct slip_shift {
 	int64_t distributions, points, goods, pending, conflicts;
 	enum till_lang lang;
 };
+/* A donor receipt (捐赠收据): goods lines, or cash into a fund.  The
+ * server's bounds: 500 lines of 1..10^6 at 0..10^10 fen each. */
+#define SLIP_FEN_MAX 10000000000LL
+#define SLIP_QTY_MAX 1000000
+struct slip_gift {
+	const char *name;
+	int64_t qty;
+	int64_t unit_value_fen;
+};
+struct slip_donation {
+	const char *store;
+	const char *receipt_code; /* also the QR: the public trace's key */
+	const char *donor;
+	const char *date; /* received on, YYYY-MM-DD */
+	const struct slip_gift *lines;
+	size_t nlines;
+	int64_t cash_fen;    /* > 0: a cash donation (lines then ignored) */
+	const char *fund;    /* the cash's fund */
+	const char *purpose; /* its designated purpose (定向), or "" */
+};
 struct escpos;
 /* The receipt into e (reset first); escpos_error(e) says if it failed. */
 void slip_build(struct escpos *e, const struct slip *);
 void slip_shift(struct escpos *e, const struct slip_shift *);
+/* Always in Chinese (the donor's paper); a value that does not fit in
+ * int64 fen fails e with DRV_EINVAL. */
+void slip_donation(struct escpos *e, const struct slip_donation *);
+/* "¥1,234.56" from fen, by integers (as the server's HTML receipt). */
+void slip_money(int64_t fen, char *out, size_t size);
 /* card masked for paper and screen: 2 + last 4 kept (short: 1 + 2). */
 void slip_mask(const char *card, char *out, size_t size);
 
@@ -272,6 +297,9 @@ void app_search(struct app *, const char *text);
 void app_confirm(struct app *);
 void app_reprint(struct app *);
 void app_shift(struct app *);
+/* Print donation id's donor receipt: fetched from the server (a manager
+ * or admin session; a cashier is told so), then queued like a receipt. */
+void app_donation(struct app *, int64_t id);
 /* Counts for the screen. */
 int64_t app_pending(struct app *);
 int64_t app_conflicts(struct app *);

@@ -214,7 +214,13 @@ script_run(struct script *sc, char *line)
 		app_shift(sc->a);
 	else if (strcmp(cmd, "search") == 0 && arg1)
 		app_search(sc->a, arg1);
-	else if (strcmp(cmd, "wait") == 0 && arg1 &&
+	else if (strcmp(cmd, "donation-receipt") == 0 && arg1) {
+		if (script_int(arg1, 1, INT64_MAX, &n) < 0)
+			till_msg(t, "bad_donation", "%s",
+			    till_tr(t, "捐赠编号无效", "not a donation id"));
+		else
+			app_donation(sc->a, n);
+	} else if (strcmp(cmd, "wait") == 0 && arg1 &&
 	    script_int(arg1, 0, SCRIPT_WAIT_MAX, &n) == 0) {
 		struct timeval tv = {n / 1000, (n % 1000) * 1000};
 

@@ -5,6 +5,7 @@
  * (Named slip, not receipt, because drivers/ owns the receipt_ prefix.)
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,5 +137,118 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	snprintf(v, sizeof(v), "%" PRId64, s->conflicts);
 	receipt_lr(e, slip_tr(lang, "待店长处理", "For the manager"), v);
 	receipt_rule(e, '-');
+	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
+}
+
+void
+slip_money(int64_t fen, char *out, size_t size)
+{
+	char digits[24], yuan[40];
+	uint64_t u = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+	size_t o = 0;
+	int n, i;
+
+	n = snprintf(digits, sizeof(digits), "%" PRIu64, u / 100);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			yuan[o++] = ',';
+		yuan[o++] = digits[i];
+	}
+	yuan[o] = '\0';
+	snprintf(out, size, "%s¥%s.%02u", fen < 0 ? "-" : "", yuan,
+	    (unsigned)(u % 100));
+}
+
+/* s in lines of the paper's width (at the current alignment). */
+static void
+slip_wrap(struct escpos *e, const char *s)
+{
+	char buf[512];
+	size_t n;
+
+	while (*s != '\0') {
+		n = receipt_fit(buf, sizeof(buf), s, escpos_columns(e));
+		if (n == 0 || n >= sizeof(buf)) {
+			/* A newline, or a character wider than the line. */
+			escpos_utf8_next(&s);
+			continue;
+		}
+		escpos_line(e, buf);
+		s += n;
+	}
+}
+
+/* "label ..... value" on one line, else the label, the value under it. */
+static void
+slip_field(struct escpos *e, const char *label, const char *value)
+{
+	if (receipt_width(label) + 1 + receipt_width(value) <=
+	    escpos_columns(e))
+		receipt_lr(e, label, value);
+	else {
+		escpos_line(e, label);
+		slip_wrap(e, value);
+	}
+}
+
+void
+slip_donation(struct escpos *e, const struct slip_donation *d)
+{
+	char left[TILL_NAME_MAX + 32], right[48];
+	int64_t total = 0, v;
+	size_t i;
+
+	escpos_reset(e);
+	escpos_init(e);
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_size(e, 2, 2);
+	escpos_line(e, d->store);
+	escpos_size(e, 1, 1);
+	escpos_bold(e, 1);
+	escpos_line(e, "捐赠收据");
+	escpos_bold(e, 0);
+	escpos_align(e, ESCPOS_LEFT);
+	slip_field(e, "收据编号", d->receipt_code);
+	slip_field(e, "捐赠方", d->donor);
+	slip_field(e, "日期", d->date);
+	receipt_rule(e, '-');
+	if (d->cash_fen > 0) {
+		slip_money(d->cash_fen, right, sizeof(right));
+		receipt_lr(e, "现金捐赠", right);
+		slip_field(e, "捐入资金", d->fund != NULL ? d->fund : "");
+		if (d->purpose != NULL && d->purpose[0] != '\0')
+			slip_field(e, "定向用途", d->purpose);
+		total = d->cash_fen;
+	} else {
+		receipt_lr(e, "物品 x 数量", "价值");
+		for (i = 0; i < d->nlines; i++) {
+			const struct slip_gift *g = &d->lines[i];
+
+			if (g->qty < 0 || g->unit_value_fen < 0 ||
+			    __builtin_mul_overflow(
+			        g->qty, g->unit_value_fen, &v) ||
+			    __builtin_add_overflow(total, v, &total)) {
+				escpos_fail(e, DRV_EINVAL);
+				return;
+			}
+			snprintf(left, sizeof(left), "%s x%" PRId64, g->name,
+			    g->qty);
+			slip_money(v, right, sizeof(right));
+			receipt_lr(e, left, right);
+		}
+	}
+	receipt_rule(e, '-');
+	slip_money(total, right, sizeof(right));
+	escpos_bold(e, 1);
+	receipt_lr(e, "合计", right);
+	escpos_bold(e, 0);
+	receipt_rule(e, '-');
+	escpos_align(e, ESCPOS_CENTER);
+	if (escpos_profile(e)->qr)
+		escpos_qr(e, d->receipt_code, 6, 'M');
+	escpos_line(e, d->receipt_code);
+	slip_wrap(e, "可凭收据编号在公示页查询去向");
+	escpos_line(e, "感谢您的爱心捐赠！");
+	escpos_align(e, ESCPOS_LEFT);
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
 }

@@ -192,9 +192,10 @@ ui_draw(void *arg)
 	ui_put(LINES - 1, 0,
 	    ui_tr(u,
 	        "Enter 扫码/输入 F2 数量 F3 删除 F4 搜索 #N 选结果 F5 补打 "
-	        "F8 取消 F10 确认 F12 交班 ↑↓ 选择 ^X 退出",
+	        "F6 捐赠收据 F8 取消 F10 确认 F12 交班 ↑↓ 选择 ^X 退出",
 	        "Enter code  F2 qty  F3 remove  F4 search  #N pick  F5 reprint "
-	        " F8 cancel  F10 confirm  F12 shift  Up/Down select  ^X quit"),
+	        " F6 donor receipt  F8 cancel  F10 confirm  F12 shift  Up/Down "
+	        "select  ^X quit"),
 	    COLS);
 	attroff(A_REVERSE);
 	refresh();
@@ -313,7 +314,17 @@ ui_key(struct ui *u, int fn, wint_t wc)
 		u->input[0] = '\0';
 	} else if (fn && wc == KEY_F(5))
 		app_reprint(u->a);
-	else if (fn && wc == KEY_F(8))
+	else if (fn && wc == KEY_F(6)) {
+		/* The donation's id, then F6: its donor receipt. */
+		q = strtol(u->input, &end, 10);
+		if (u->input[0] == '\0' || *end != '\0' || q < 1)
+			till_msg(t, "bad_donation", "%s",
+			    ui_tr(u, "先输入捐赠编号再按 F6",
+			        "type the donation id, then F6"));
+		else
+			app_donation(u->a, q);
+		u->input[0] = '\0';
+	} else if (fn && wc == KEY_F(8))
 		till_cancel(t);
 	else if (fn && wc == KEY_F(10))
 		app_confirm(u->a);

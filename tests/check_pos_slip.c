@@ -1,4 +1,5 @@
 /* check_pos_slip: receipt layout by display width, offline marking. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -131,6 +132,163 @@ START_TEST(t_shift)
 }
 END_TEST
 
+static const struct slip_gift gifts[] = {
+    {"金龙鱼大米 5kg", 3, 3990},
+    {"福临门面粉 2.5kg", 40, 1850},
+    {"一个很长很长很长很长的捐赠物品名称", 2, 123456},
+};
+
+/* A donor receipt of goods on 58 mm, spelled out line by line. */
+START_TEST(t_donation_58_exact)
+{
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	struct escpos *w = escpos_new(devices_profile("generic58"));
+	struct slip_donation d;
+	const uint8_t *b, *wb;
+	size_t n, wn;
+
+	memset(&d, 0, sizeof(d));
+	d.store = "慈善超市";
+	d.receipt_code = "JZ20261129-E8MVKY";
+	d.donor = "上海某某食品有限公司";
+	d.date = "2026-11-29";
+	d.lines = gifts;
+	d.nlines = 3;
+	slip_donation(e, &d);
+	ck_assert_int_eq(escpos_error(e), 0);
+	b = escpos_bytes(e, &n);
+
+	escpos_init(w);
+	escpos_align(w, ESCPOS_CENTER);
+	escpos_size(w, 2, 2);
+	escpos_line(w, "慈善超市");
+	escpos_size(w, 1, 1);
+	escpos_bold(w, 1);
+	escpos_line(w, "捐赠收据");
+	escpos_bold(w, 0);
+	escpos_align(w, ESCPOS_LEFT);
+	escpos_line(w, "收据编号       JZ20261129-E8MVKY");
+	escpos_line(w, "捐赠方      上海某某食品有限公司");
+	escpos_line(w, "日期                  2026-11-29");
+	escpos_line(w, "--------------------------------");
+	escpos_line(w, "物品 x 数量                 价值");
+	escpos_line(w, "金龙鱼大米 5kg x3       ¥119.70");
+	escpos_line(w, "福临门面粉 2.5kg x40    ¥740.00");
+	escpos_line(w, "一个很长很长很长很长的捐赠物品名");
+	escpos_line(w, "称 x2                 ¥2,469.12");
+	escpos_line(w, "--------------------------------");
+	escpos_bold(w, 1);
+	escpos_line(w, "合计                  ¥3,328.82");
+	escpos_bold(w, 0);
+	escpos_line(w, "--------------------------------");
+	escpos_align(w, ESCPOS_CENTER);
+	escpos_qr(w, "JZ20261129-E8MVKY", 6, 'M');
+	escpos_line(w, "JZ20261129-E8MVKY");
+	escpos_line(w, "可凭收据编号在公示页查询去向");
+	escpos_line(w, "感谢您的爱心捐赠！");
+	escpos_align(w, ESCPOS_LEFT);
+	escpos_cut(w, ESCPOS_CUT_PARTIAL, 4);
+	wb = escpos_bytes(w, &wn);
+	ck_assert_uint_eq(n, wn);
+	ck_assert_mem_eq(b, wb, wn);
+
+	/* The same, checked against literal bytes where it matters: the
+	 * reset and GBK mode, the title in GBK, the full-width yen (GBK has
+	 * no half-width one), and the QR of the receipt code. */
+	ck_assert_mem_eq(b, "\x1b\x40\x1c\x26", 4);
+	ck_assert_ptr_nonnull(memmem(b, n,
+	    "\x1b\x45\x01\xbe\xe8\xd4\xf9\xca\xd5\xbe\xdd\n\x1b\x45\x00", 15));
+	ck_assert_ptr_nonnull(memmem(b, n,
+	    "\xca\xd5\xbe\xdd\xb1\xe0\xba\xc5       JZ20261129-E8MVKY\n", 33));
+	ck_assert_ptr_nonnull(memmem(b, n,
+	    "x3       \xa3\xa4"
+	    "119.70\n",
+	    18));
+	ck_assert_ptr_nonnull(memmem(b, n,
+	    "\x1d(k\x14\x00"
+	    "1P0JZ20261129-E8MVKY"
+	    "\x1d(k\x03\x00"
+	    "1Q0",
+	    33));
+	ck_assert(!has(b, n, "?"));
+	escpos_free(w);
+	escpos_free(e);
+}
+END_TEST
+
+START_TEST(t_donation_cash_long_donor)
+{
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	struct slip_donation d;
+	const uint8_t *b;
+	size_t n;
+
+	memset(&d, 0, sizeof(d));
+	d.store = "慈善超市";
+	d.receipt_code = "JZ20261129-M7ZB03";
+	d.donor = "一个名字非常非常长的社区公益慈善基金会";
+	d.date = "2026-11-29";
+	d.lines = gifts; /* ignored: cash */
+	d.nlines = 3;
+	d.cash_fen = 300000;
+	d.fund = "社区基金会助学定向";
+	d.purpose = "助学";
+	slip_donation(e, &d);
+	ck_assert_int_eq(escpos_error(e), 0);
+	b = escpos_bytes(e, &n);
+	/* Too long beside its label: the donor goes under it, wrapped. */
+	ck_assert(
+	    has(b, n, "\n捐赠方\n一个名字非常非常长的社区公益慈善\n基金会\n"));
+	ck_assert(has(b, n, "现金捐赠              ¥3,000.00\n"));
+	ck_assert(has(b, n, "捐入资金      社区基金会助学定向\n"));
+	ck_assert(has(b, n, "定向用途                    助学\n"));
+	ck_assert(has(b, n, "合计                  ¥3,000.00\n"));
+	ck_assert(!has(b, n, "金龙鱼"));
+	ck_assert(!has(b, n, "物品 x 数量"));
+	escpos_free(e);
+}
+END_TEST
+
+START_TEST(t_donation_overflow_fails)
+{
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	struct slip_gift g[2] = {{"a", INT64_MAX / 2, 3}, {"b", 1, 1}};
+	struct slip_donation d;
+
+	memset(&d, 0, sizeof(d));
+	d.store = "s";
+	d.receipt_code = "JZ1";
+	d.donor = "d";
+	d.date = "2026-11-29";
+	d.lines = g;
+	d.nlines = 2;
+	slip_donation(e, &d);
+	ck_assert_int_eq(escpos_error(e), DRV_EINVAL);
+	escpos_free(e);
+}
+END_TEST
+
+START_TEST(t_money)
+{
+	char out[48];
+
+	slip_money(0, out, sizeof(out));
+	ck_assert_str_eq(out, "¥0.00");
+	slip_money(5, out, sizeof(out));
+	ck_assert_str_eq(out, "¥0.05");
+	slip_money(99999, out, sizeof(out));
+	ck_assert_str_eq(out, "¥999.99");
+	slip_money(100000, out, sizeof(out));
+	ck_assert_str_eq(out, "¥1,000.00");
+	slip_money(10000000000LL, out, sizeof(out));
+	ck_assert_str_eq(out, "¥100,000,000.00");
+	slip_money(-123456, out, sizeof(out));
+	ck_assert_str_eq(out, "-¥1,234.56");
+	slip_money(INT64_MIN, out, sizeof(out));
+	ck_assert_str_eq(out, "-¥92,233,720,368,547,758.08");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -143,6 +301,10 @@ main(void)
 	tcase_add_test(tc, t_offline_english_80);
 	tcase_add_test(tc, t_mask);
 	tcase_add_test(tc, t_shift);
+	tcase_add_test(tc, t_donation_58_exact);
+	tcase_add_test(tc, t_donation_cash_long_donor);
+	tcase_add_test(tc, t_donation_overflow_fails);
+	tcase_add_test(tc, t_money);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -3,7 +3,8 @@
  * real server (demo store, port 0) and emulated USB devices (usbemu):
  * a redemption to the exact receipt bytes, refusals, the server killed
  * mid-basket and replayed once, a replay conflict, paper out, scanner
- * unplugged.  Run under libumockdev-preload (exit 77 without it).
+ * unplugged, a donor receipt (goods, cash; a cashier refused).  Run under
+ * libumockdev-preload (exit 77 without it).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -441,6 +442,145 @@ START_TEST(t_scanner_unplugged_and_back)
 }
 END_TEST
 
+/* Does the printer's output hold utf8 as the 58 mm profile prints it? */
+static int
+gbk_has(const uint8_t *b, size_t n, const char *utf8)
+{
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	const uint8_t *w;
+	size_t wn;
+	int r;
+
+	escpos_text(e, utf8);
+	w = escpos_bytes(e, &wn);
+	r = memmem(b, n, w, wn) != NULL;
+	escpos_free(e);
+	return r;
+}
+
+/* GS ( k: store the QR data (function 180), as escpos_qr sends it. */
+static int
+has_qr(const uint8_t *b, size_t n, const char *data)
+{
+	uint8_t cmd[128];
+	size_t k = strlen(data);
+
+	ck_assert(k + 8 <= sizeof(cmd));
+	memcpy(cmd, "\x1d(k", 3);
+	cmd[3] = (uint8_t)((k + 3) & 0xff);
+	cmd[4] = (uint8_t)((k + 3) >> 8);
+	memcpy(cmd + 5, "1P0", 3);
+	memcpy(cmd + 8, data, k);
+	return memmem(b, n, cmd, k + 8) != NULL;
+}
+
+START_TEST(t_donor_receipt_goods)
+{
+	cJSON *s, *don;
+	const char *code;
+	uint8_t *got;
+	size_t n;
+	int64_t id;
+	int st;
+
+	/* Rice twice (two lots: its name asked once), flour at a value. */
+	don = itest_req(&T.srv, "POST", "/api/v1/donations", T.manager,
+	    itest_f("{'client_id':'%s','donor_id':1,'received_on':'%s',"
+	            "'lines':[{'item_id':1,'quantity':3},"
+	            "{'item_id':2,'quantity':40,'unit_value_fen':1850},"
+	            "{'item_id':1,'quantity':2,'unit_value_fen':4000}]}",
+	        itest_uuid(), itest_date(0)),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	id = itest_int(don, "id");
+	code = itest_str(don, "receipt_code");
+	pos_itest_start(&T, usb_args);
+	s = pos_itest_cmd(&T, "login manager manager-demo");
+	ck_assert_str_eq(sget(s, "stage"), "card");
+	s = pos_itest_cmd(&T, "donation-receipt %lld", (long long)id);
+	ck_assert_msg(
+	    pos_itest_msg(s, "donation_receipt"), "%s", itest_text(s));
+	ck_assert_int_eq(nget(s, "print_queue"), 0);
+	ck_assert_str_eq(sget(s, "printer"), "ok");
+	got = usbemu_out(prn, &n);
+	/* Status first, then the receipt: GBK mode, the title. */
+	ck_assert_uint_gt(n, sizeof(escpos_status_query));
+	ck_assert_mem_eq(got, escpos_status_query, sizeof(escpos_status_query));
+	ck_assert_mem_eq(
+	    got + sizeof(escpos_status_query), "\x1b\x40\x1c\x26", 4);
+	ck_assert(gbk_has(got, n, "捐赠收据\n"));
+	/* The receipt code line, and its QR for the public trace. */
+	ck_assert_msg(gbk_has(got, n, itest_f("收据编号%*s\n", 32 - 8, code)),
+	    "no receipt code line for %s", code);
+	ck_assert(has_qr(got, n, code));
+	ck_assert_uint_eq(count_mem(got, n, code), 3);
+	ck_assert(gbk_has(got, n, "捐赠方      上海某某食品有限公司\n"));
+	ck_assert(gbk_has(got, n, itest_f("日期%*s\n", 32 - 4, itest_date(0))));
+	ck_assert(gbk_has(got, n, "金龙鱼大米 5kg x3       ¥119.70\n"));
+	ck_assert(gbk_has(got, n, "福临门面粉 2.5kg x40    ¥740.00\n"));
+	ck_assert(gbk_has(got, n, "金龙鱼大米 5kg x2        ¥80.00\n"));
+	ck_assert(gbk_has(got, n, "合计                    ¥939.70\n"));
+	ck_assert(gbk_has(got, n, "感谢您的爱心捐赠"));
+	free(got);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+}
+END_TEST
+
+START_TEST(t_donor_receipt_cash_and_roles)
+{
+	cJSON *s, *don, *m;
+	const char *code;
+	uint8_t *got;
+	size_t n;
+	int64_t id;
+	int st;
+
+	don = itest_req(&T.srv, "POST", "/api/v1/donations", T.manager,
+	    itest_f("{'client_id':'%s','donor_id':3,'received_on':'%s',"
+	            "'cash':{'amount_fen':123456,'fund_id':1}}",
+	        itest_uuid(), itest_date(0)),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	id = itest_int(don, "id");
+	code = itest_str(don, "receipt_code");
+	pos_itest_start(&T, usb_args);
+	/* A cashier may not: the server's 403, said plainly, no paper. */
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	s = pos_itest_cmd(&T, "donation-receipt %lld", (long long)id);
+	ck_assert_msg(pos_itest_msg(s, "forbidden"), "%s", itest_text(s));
+	m = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(s, "messages"), 0);
+	ck_assert_msg(strstr(sget(m, "text"), "店长或管理员") != NULL, "%s",
+	    itest_text(s));
+	ck_assert_int_eq(nget(s, "print_queue"), 0);
+	s = pos_itest_cmd(&T, "donation-receipt x1");
+	ck_assert(pos_itest_msg(s, "bad_donation"));
+	got = usbemu_out(prn, &n);
+	ck_assert_uint_eq(n, 0);
+	free(got);
+	/* An admin may. */
+	s = pos_itest_cmd(&T, "login admin admin-demo");
+	ck_assert_str_eq(sget(s, "user"), "admin");
+	s = pos_itest_cmd(&T, "donation-receipt 999999");
+	ck_assert_msg(
+	    pos_itest_msg(s, "unknown_donation"), "%s", itest_text(s));
+	s = pos_itest_cmd(&T, "donation-receipt %lld", (long long)id);
+	ck_assert_msg(
+	    pos_itest_msg(s, "donation_receipt"), "%s", itest_text(s));
+	got = usbemu_out(prn, &n);
+	ck_assert_msg(gbk_has(got, n, itest_f("收据编号%*s\n", 32 - 8, code)),
+	    "no receipt code line for %s", code);
+	ck_assert(has_qr(got, n, code));
+	ck_assert(gbk_has(got, n, "捐赠方                    王先生\n"));
+	ck_assert(gbk_has(got, n, "现金捐赠              ¥1,234.56\n"));
+	ck_assert(gbk_has(got, n, "捐入资金                爱心捐款\n"));
+	ck_assert(gbk_has(got, n, "合计                  ¥1,234.56\n"));
+	ck_assert(!gbk_has(got, n, "物品 x 数量"));
+	free(got);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -457,6 +597,8 @@ main(void)
 	tcase_add_test(tc, t_replay_conflict_kept);
 	tcase_add_test(tc, t_paper_out_then_back);
 	tcase_add_test(tc, t_scanner_unplugged_and_back);
+	tcase_add_test(tc, t_donor_receipt_goods);
+	tcase_add_test(tc, t_donor_receipt_cash_and_roles);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }

@@ -93,6 +93,68 @@ START_TEST(t_cashier_sees)
 }
 END_TEST
 
+/* cishan-pos in a fresh tmux server, printing to file (or none). */
+static void
+start_ui(const char *printer)
+{
+	const char *bin =
+	    getenv("CISHAN_POS") ? getenv("CISHAN_POS") : "build/cishan-pos";
+
+	itest_f(
+	    "%d", system(itest_f("tmux -L %s kill-server 2>/dev/null", sock)));
+	ck_assert_int_eq(
+	    system(itest_f("tmux -L %s new-session -d -x 100 -y 30 "
+	                   "'env LANG=C.UTF-8 %s --server http://127.0.0.1:%d "
+	                   "--till T1 --scanner keyboard --printer %s "
+	                   "--journal %s 2>>%s/pos.log'",
+	        sock, bin, T.srv.port, printer, T.journal, T.srv.dir)),
+	    0);
+	screen("用户名");
+}
+
+/* The donation's id, then F6: a cashier is told who may; a manager's
+ * receipt goes to the printer. */
+START_TEST(t_donor_receipt_key)
+{
+	const char *s, *code, *bin = itest_f("%s/donor.bin", T.srv.dir);
+	double t0;
+	FILE *f;
+	cJSON *d;
+	int st;
+
+	d = itest_req(
+	    &T.srv, "GET", "/api/v1/donations/1", T.manager, NULL, &st);
+	ck_assert_int_eq(st, 200);
+	code = itest_str(d, "receipt_code");
+	f = fopen(bin, "w"); /* file: printers write to what is there */
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	start_ui(itest_f("file:%s", bin));
+	keys("cashier Tab cashier-demo Enter");
+	screen("请刷家庭卡");
+	keys("F6");
+	s = screen("先输入捐赠编号");
+	ck_assert_msg(strstr(s, "先输入捐赠编号再按 F6") != NULL, "%s", s);
+	keys("1 F6");
+	s = screen("店长或管理员");
+	ck_assert_msg(strstr(s, "需要店长或管理员登录") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "F6 捐赠收据") != NULL, "%s", s);
+	keys("C-x");
+	start_ui(itest_f("file:%s", bin));
+	keys("manager Tab manager-demo Enter");
+	screen("请刷家庭卡");
+	keys("1 F6");
+	s = screen(code);
+	ck_assert_msg(
+	    strstr(s, itest_f("打印捐赠收据 %s", code)) != NULL, "%s", s);
+	t0 = itest_now();
+	while (!itest_file_has(bin, code) && itest_now() - t0 < 5)
+		usleep(50000);
+	ck_assert_msg(itest_file_has(bin, code), "%s lacks %s", bin, code);
+	keys("C-x");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -106,6 +168,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_cashier_sees);
+	tcase_add_test(tc, t_donor_receipt_key);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }
