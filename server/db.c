@@ -153,6 +153,26 @@ db_one(struct db *db, sqlite3_stmt *st, void *row, db_fill_fn fill,
 	return rc;
 }
 
+/* Binds %q% for LIKE ... ESCAPE '\', with q's own % _ \ taken literally. */
+void
+db_bind_like(sqlite3_stmt *st, int i, const char *q)
+{
+	char like[2 * DB_NAME_MAX + 3];
+	size_t k, n = 0;
+
+	if (q == NULL || *q == '\0')
+		return;
+	like[n++] = '%';
+	for (k = 0; q[k] != '\0' && n + 4 < sizeof(like); k++) {
+		if (strchr("%_\\", q[k]) != NULL)
+			like[n++] = '\\';
+		like[n++] = q[k];
+	}
+	like[n++] = '%';
+	like[n] = '\0';
+	sqlite3_bind_text(st, i, like, -1, SQLITE_TRANSIENT);
+}
+
 /* One row found by an id, or by a text key. */
 int
 db_one_id(struct db *db, const char *sql, int64_t id, void *row,
@@ -341,6 +361,14 @@ db_read_end(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		db_step_done(db, db_stmt(db, SQL_COMMIT), "end read");
+}
+
+/* Whether a transaction is open: sqlite ends one by itself on some
+ * errors (I/O, full disk, out of memory). */
+int
+db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
 }
 
 int

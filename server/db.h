@@ -358,8 +358,8 @@ int db_household_by_id(struct db *, int64_t, struct db_household *);
 int db_household_by_card(struct db *, const char *, struct db_household *);
 int db_household_by_idhash(
     struct db *, const unsigned char *, struct db_household *);
-int db_household_list(struct db *, const char *, const char *, const char *,
-    const char *, const char *, int64_t, int, db_row_cb, void *);
+int db_household_list(struct db *, const char *, int, const char *,
+    const char *, const char *, const char *, int64_t, int, db_row_cb, void *);
 int db_policy_put(struct db *, const struct db_policy *);
 int db_policy_get(struct db *, const char *, struct db_policy *);
 int db_policy_list(struct db *, db_row_cb, void *);
@@ -372,7 +372,8 @@ int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);
 /* db_distributions.c */
 int db_savepoint(struct db *);
 int db_release(struct db *);
-void db_rollback_to(struct db *);
+int db_rollback_to(struct db *);
+int db_in_transaction(struct db *);
 int db_till_next(struct db *, const char *, int64_t *);
 int db_dist_insert(struct db *, struct db_distribution *);
 int db_dist_line_insert(struct db *, struct db_dist_line *);

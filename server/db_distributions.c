@@ -70,11 +70,13 @@ db_release(struct db *db)
 }
 
 /* Undoes and ends the savepoint, leaving the outer transaction open. */
-void
+int
 db_rollback_to(struct db *db)
 {
-	db_step_done(db, db_stmt(db, SQL_ROLLBACK_TO), "rollback to");
-	db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
+	if (db_step_done(db, db_stmt(db, SQL_ROLLBACK_TO), "rollback to") !=
+	    DB_OK)
+		return DB_ERR;
+	return db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
 }
 
 /* The till's next receipt number: no gaps (it rolls back with its

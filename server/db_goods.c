@@ -187,25 +187,12 @@ db_item_list(struct db *db, const char *q, const char *category, int64_t after,
 {
 	sqlite3_stmt *st;
 	struct db_item it;
-	char like[2 * DB_NAME_MAX + 3];
-	size_t i, n = 0;
-
 	if ((st = db_stmt(db, SQL_ITEM_LIST)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, after);
 	db_bind_opt(st, 2, category);
 	db_bind_opt(st, 3, q);
-	if (q != NULL && *q != '\0') {
-		like[n++] = '%';
-		for (i = 0; q[i] != '\0' && n + 4 < sizeof(like); i++) {
-			if (strchr("%_\\", q[i]) != NULL)
-				like[n++] = '\\';
-			like[n++] = q[i];
-		}
-		like[n++] = '%';
-		like[n] = '\0';
-		sqlite3_bind_text(st, 4, like, -1, SQLITE_TRANSIENT);
-	}
+	db_bind_like(st, 4, q);
 	sqlite3_bind_int(st, 5, limit);
 	return db_rows(db, st, &it, db_item_fill, cb, arg, "item list");
 }

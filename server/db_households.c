@@ -194,31 +194,23 @@ db_household_by_idhash(
 	return db_one(db, st, h, db_household_fill, "household");
 }
 
-/* q: a card code or part of a name; before: validity ends on or before. */
+/* q: a card code, or part of a name where names may be searched; before:
+ * validity ends on or before. */
 int
-db_household_list(struct db *db, const char *q, const char *category,
+db_household_list(struct db *db, const char *q, int names, const char *category,
     const char *before, const char *status, const char *today, int64_t after,
     int limit, db_row_cb cb, void *arg)
 {
 	struct db_household h;
 	sqlite3_stmt *st;
-	char like[2 * DB_NAME_MAX + 3];
-	size_t i, n = 0;
 
 	if ((st = db_stmt(db, SQL_HOUSEHOLD_LIST)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, after);
 	if (q != NULL && *q != '\0') {
 		sqlite3_bind_text(st, 2, q, -1, SQLITE_TRANSIENT);
-		like[n++] = '%';
-		for (i = 0; q[i] != '\0' && n + 4 < sizeof(like); i++) {
-			if (strchr("%_\\", q[i]) != NULL)
-				like[n++] = '\\';
-			like[n++] = q[i];
-		}
-		like[n++] = '%';
-		like[n] = '\0';
-		sqlite3_bind_text(st, 3, like, -1, SQLITE_TRANSIENT);
+		if (names)
+			db_bind_like(st, 3, q);
 	}
 	if (category != NULL)
 		sqlite3_bind_text(st, 4, category, -1, SQLITE_TRANSIENT);

@@ -17,7 +17,8 @@ static const char SQL_SERVED[] =
     "SELECT category, count(*), sum(members) FROM served WHERE period = ?1 "
     "GROUP BY category ORDER BY category";
 static const char SQL_CHAIN_HEAD[] =
-    "SELECT hex(hash) FROM chain WHERE at < ?1 ORDER BY seq DESC LIMIT 1";
+    "SELECT hex(hash) FROM chain WHERE at < ?1 ORDER BY at DESC, seq DESC "
+    "LIMIT 1"; /* chain_at holds (at, seq): one index step, no sort */
 static const char SQL_PERIODS[] =
     "SELECT DISTINCT period FROM stats UNION SELECT period FROM notices "
     "ORDER BY 1 DESC";

@@ -67,6 +67,7 @@ struct req {
 	int body_read;
 	unsigned char body_hash[32];
 	struct actor actor;
+	char peer[48];
 	struct timespec t0;
 	int status;
 	cJSON *later;
@@ -162,6 +163,7 @@ static int
 http_match(const char *pattern, struct req *r)
 {
 	char seg[HTTP_PATH_MAX];
+	size_t dlen;
 	const char *p = pattern, *s = r->path, *e;
 	int n = 0;
 
@@ -175,9 +177,11 @@ http_match(const char *pattern, struct req *r)
 				goto no;
 			memcpy(seg, s, (size_t)(e - s));
 			seg[e - s] = '\0';
-			r->args[n] = evhttp_uridecode(seg, 0, NULL);
+			r->args[n] = evhttp_uridecode(seg, 0, &dlen);
 			if (r->args[n++] == NULL)
 				log_fatalx("out of memory");
+			if (strlen(r->args[n - 1]) != dlen)
+				goto no; /* a %00 inside: no such path */
 			s = e;
 			p++;
 			continue;
@@ -240,7 +244,12 @@ http_send(
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
-	log_info("%s %s %d %.2fms", r->method, r->path, status, ms);
+	/* A card code is who a household is: it stays out of the log. */
+	log_info("%s %s %d %.2fms", r->method,
+	    strncmp(r->path, "/api/v1/households/by-card/", 27) == 0
+	        ? "/api/v1/households/by-card/*"
+	        : r->path,
+	    status, ms);
 	http_req_free(r);
 }
 
@@ -444,7 +453,7 @@ http_range(struct req *r, int64_t *from, int64_t *to, struct fault *f)
 const char *
 http_peer(struct req *r)
 {
-	return r->actor.origin;
+	return r->peer;
 }
 
 /* The body as a JSON object, parsed once; NULL with a fault otherwise. */
@@ -616,17 +625,19 @@ http_origin(struct req *r)
 	const char *till, *addr = NULL;
 	ev_uint16_t port;
 
-	till = evhttp_find_header(h, "X-Till-Id");
-	if (till != NULL && strlen(till) < 32 &&
-	    json_utf8_valid(till, strlen(till))) {
-		snprintf(
-		    r->actor.origin, sizeof(r->actor.origin), "till:%s", till);
-		return;
-	}
+	/* The peer address is what throttles key on; a till's name, which
+	 * the client states, only goes beside it in the audit log. */
 	if (c != NULL)
 		evhttp_connection_get_peer(c, (char **)&addr, &port);
-	snprintf(r->actor.origin, sizeof(r->actor.origin), "%s",
-	    addr != NULL ? addr : "-");
+	snprintf(r->peer, sizeof(r->peer), "%s", addr != NULL ? addr : "-");
+	till = evhttp_find_header(h, "X-Till-Id");
+	if (till != NULL && strlen(till) < 24 &&
+	    json_utf8_valid(till, strlen(till)))
+		snprintf(r->actor.origin, sizeof(r->actor.origin),
+		    "%.39s till:%s", r->peer, till);
+	else
+		snprintf(
+		    r->actor.origin, sizeof(r->actor.origin), "%s", r->peer);
 }
 
 static int
@@ -730,14 +741,17 @@ http_batch_run(struct server *srv)
 	ok = db_begin(srv->db) == DB_OK;
 	TAILQ_FOREACH(b, &list, entry)
 	{
-		if (ok && db_savepoint(srv->db) == DB_OK) {
-			if (b->fn(b->r, b->arg) == 0) {
-				if (db_release(srv->db) != DB_OK)
-					ok = 0;
-			} else
-				db_rollback_to(srv->db);
-		} else
+		if (!ok || db_savepoint(srv->db) != DB_OK) {
 			ok = 0;
+			break;
+		}
+		if (b->fn(b->r, b->arg) == 0)
+			ok = db_release(srv->db) == DB_OK;
+		else
+			ok = db_rollback_to(srv->db) == DB_OK;
+		/* Had sqlite rolled the whole transaction back, a savepoint
+		 * would start a new one and its release commit it. */
+		ok = ok && db_in_transaction(srv->db);
 	}
 	if (ok && db_commit(srv->db) != DB_OK)
 		ok = 0;

@@ -218,16 +218,50 @@ json_prefix(struct fault *f, const char *list, int i)
 	    field[0] ? "." : "", field);
 }
 
-/* What makes two requests "the same body": their canonical text. */
+/* Orders every object's members by key (insertion sort of the list). */
+static void
+json_sort(cJSON *v)
+{
+	cJSON *sorted = NULL, *next, *c, **at;
+
+	for (c = v->child; c != NULL; c = c->next)
+		json_sort(c);
+	if (!cJSON_IsObject(v))
+		return;
+	for (c = v->child; c != NULL; c = next) {
+		next = c->next;
+		for (at = &sorted;
+		     *at != NULL && strcmp((*at)->string, c->string) <= 0;
+		     at = &(*at)->next)
+			;
+		c->next = *at;
+		*at = c;
+	}
+	/* cJSON's lists are doubly linked: prev of the head is the tail. */
+	for (c = sorted; c != NULL; c = c->next)
+		if (c->next != NULL)
+			c->next->prev = c;
+		else if (sorted != NULL)
+			sorted->prev = c;
+	v->child = sorted;
+}
+
+/* What makes two requests "the same body": the same members and values,
+ * whatever the order of the keys or the spacing. */
 void
 json_hash(const cJSON *v, unsigned char *out)
 {
+	cJSON *copy;
 	char *s;
 
-	if ((s = cJSON_PrintUnformatted(v)) == NULL)
+	if ((copy = cJSON_Duplicate(v, 1)) == NULL)
+		log_fatalx("out of memory");
+	json_sort(copy);
+	if ((s = cJSON_PrintUnformatted(copy)) == NULL)
 		log_fatalx("out of memory");
 	crypto_hash_sha256(out, (const unsigned char *)s, strlen(s));
 	cJSON_free(s);
+	cJSON_Delete(copy);
 }
 
 cJSON *

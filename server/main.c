@@ -112,9 +112,12 @@ main_open(const char *path, int flags)
 	return db;
 }
 
-/* The secret that keys id-number hashes: beside the database, not in it. */
+/*
+ * The secret that keys id-number hashes: beside the database, not in it.
+ * A new store gets a new one (fresh: an old file there is refused).
+ */
 static int
-main_keyfile(const char *dbpath)
+main_keyfile(const char *dbpath, int fresh)
 {
 	unsigned char key[32];
 	char path[4096];
@@ -122,7 +125,7 @@ main_keyfile(const char *dbpath)
 
 	snprintf(path, sizeof(path), "%s.key", dbpath);
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) < 0) {
-		if (errno == EEXIST)
+		if (errno == EEXIST && !fresh)
 			return 0;
 		fprintf(
 		    stderr, "cishan-server: %s: %s\n", path, strerror(errno));
@@ -188,16 +191,19 @@ main_init(struct opts *o)
 		    o->db);
 		return 1;
 	}
+	if (main_keyfile(o->db, 1) != 0)
+		return 1;
 	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE);
 	if (db_user_count(db, &n) != DB_OK || n > 0) {
 		fprintf(stderr, "cishan-server: %s already has users\n", o->db);
 		db_close(db);
 		return 1;
 	}
+	memset(&f, 0, sizeof(f));
 	if (auth_user_create(
-	        db, NULL, o->admin, pw, o->admin, ROLE_ADMIN, &id, &f) != 0 ||
-	    main_keyfile(o->db) != 0) {
-		fprintf(stderr, "cishan-server: %s\n", f.message);
+	        db, NULL, o->admin, pw, o->admin, ROLE_ADMIN, &id, &f) != 0) {
+		if (f.message[0] != '\0')
+			fprintf(stderr, "cishan-server: %s\n", f.message);
 		db_close(db);
 		return 1;
 	}
@@ -240,7 +246,7 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "demo") == 0) {
 		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE);
-		rc = main_keyfile(o.db) == 0 && main_key(o.db) == 0 &&
+		rc = main_keyfile(o.db, 0) == 0 && main_key(o.db) == 0 &&
 		        demo_populate(db) == 0
 		    ? 0
 		    : 1;

@@ -42,7 +42,9 @@ res_households_json(struct req *r, const struct db_household *h, int limits)
 	int full = res_households_full(r);
 
 	json_add_int(o, "id", h->id);
-	json_add_str(o, "card_code", h->card_code);
+	/* The till scans the card; an auditor checks figures, not people. */
+	if (full || http_actor(r)->role == ROLE_CASHIER)
+		json_add_str(o, "card_code", h->card_code);
 	household_mask_name(h->head_name, masked, sizeof(masked));
 	json_add_str(o, "name_masked", masked);
 	if (full) {
@@ -94,7 +96,7 @@ res_households_fields(const cJSON *b, struct db_household *h, int create,
 	if (cat >= 0)
 		snprintf(h->category, sizeof(h->category), "%s",
 		    res_households_cats[cat]);
-	/* A phone may be cleared with "" or null on update. */
+	/* A phone is cleared with "" on update (null leaves it). */
 	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(b, "phone")) &&
 	    cJSON_GetObjectItemCaseSensitive(b, "phone")->valuestring[0] ==
 	        '\0')
@@ -198,10 +200,15 @@ res_households_mutable(const cJSON *b, struct fault *f)
 			if (strcmp(v->string, keys[i]) == 0)
 				break;
 		if (keys[i] == NULL)
-			return fault_field(f, FAULT_BAD, "bad_field", v->string,
-			    "%.40s cannot be changed here (a household's card, "
-			    "head and id number are set when it registers)",
-			    v->string);
+			return fault_field(f, FAULT_BAD, "bad_field",
+			    strlen(v->string) < 40 &&
+			            json_utf8_valid(
+			                v->string, strlen(v->string))
+			        ? v->string
+			        : "?",
+			    "this field cannot be changed here (a household's "
+			    "card, head and id number are set when it "
+			    "registers)");
 	}
 	return 0;
 }
@@ -279,9 +286,9 @@ res_households_list(struct req *r)
 	    res_households_filters(r, &f) != 0 ||
 	    (rc = http_days_ahead(r, "expiring_within_days", before, &f)) < 0 ||
 	    db_household_list(http_db(r), http_query(r, "q"),
-	        http_query(r, "category"), rc ? before : NULL,
-	        http_query(r, "status"), today, p.l.after, p.l.limit,
-	        res_households_row, &p) != DB_OK) {
+	        res_households_full(r), http_query(r, "category"),
+	        rc ? before : NULL, http_query(r, "status"), today, p.l.after,
+	        p.l.limit, res_households_row, &p) != DB_OK) {
 		http_list_fail(r, &p.l, &f);
 		return;
 	}

@@ -454,9 +454,12 @@ res_notices_publish(struct req *r)
 		return;
 	}
 	/* Frozen as published: no longer provisional, with its date. */
-	if ((o = cJSON_Parse(body)) == NULL)
-		log_fatalx("out of memory");
+	o = cJSON_Parse(body);
 	free(body);
+	if (o == NULL) {
+		http_error(r, 500, "internal", "a stored notice is damaged");
+		return;
+	}
 	if (cJSON_GetObjectItem(o, "published_at") != NULL) {
 		http_reply(r, 200, o); /* published already: the stored one */
 		return;
