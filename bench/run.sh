@@ -16,11 +16,11 @@
 # profiles).
 #
 # The store is filled before the server starts, through the domain layer
-# (bench/fill: households, redemption stock and points, the city-year);
-# goods are then seeded over HTTP (bench/seed).
+# (bench/fill: goods, households, redemption stock and points; the
+# city-year later, the server stopped); bench/seed only logs in over HTTP.
 #
 # Adding a scenario (later issues): seed what it needs with a task of
-# bench/seed.c (it writes $work/<name>.req), then one line per client count:
+# bench/fill.c (it writes $work/<name>.req), then one line per client count:
 #   bench_row "card look-up" 16 ratio --requests-file "$work/cards.req"
 # For a baseline that is not the bare handler, measure it yourself and call
 #   bench_print "name" CLIENTS "$line" "$base_rps" "base label" TARGET
