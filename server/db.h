@@ -202,7 +202,8 @@ struct db_distribution {
 	int64_t transfer_id;
 	int64_t user_id;
 	int64_t created_at;
-	int64_t void_id; /* 0: not voided */
+	int64_t void_id;    /* 0: not voided */
+	char hcategory[16]; /* the household's category when handed out */
 };
 
 struct db_dist_line {
@@ -364,7 +365,7 @@ int db_policy_put(struct db *, const struct db_policy *);
 int db_policy_get(struct db *, const char *, struct db_policy *);
 int db_policy_list(struct db *, db_row_cb, void *);
 int db_grant_monthly(struct db *, const char *, const char *, const char *,
-    const char *, int64_t, int64_t, struct db_grant_run *);
+    const char *, int64_t, int64_t, int64_t, struct db_grant_run *);
 int db_transfer_insert(struct db *, struct db_transfer *);
 int db_transfer_by_client(struct db *, const char *, struct db_transfer *);
 int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);

@@ -13,8 +13,8 @@ static const char SQL_TILL_NEXT[] =
 static const char SQL_DIST_INSERT[] =
     "INSERT INTO distributions(client_id, req_hash, till_id, receipt_seq, "
     "receipt_no, household_id, period, points_total, points_balance, "
-    "transfer_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-    "?8, ?9, nullif(?10, 0), nullif(?11, 0), ?12)";
+    "transfer_id, user_id, created_at, hcategory) VALUES (?1, ?2, ?3, ?4, "
+    "?5, ?6, ?7, ?8, ?9, nullif(?10, 0), nullif(?11, 0), ?12, ?13)";
 #define DIST_COLS                                                              \
 	"d.id, d.client_id, d.req_hash, d.till_id, d.receipt_seq, "            \
 	"d.receipt_no, d.household_id, d.period, d.points_total, "             \
@@ -120,6 +120,7 @@ db_dist_insert(struct db *db, struct db_distribution *d)
 	sqlite3_bind_int64(st, 10, d->transfer_id);
 	sqlite3_bind_int64(st, 11, d->user_id);
 	sqlite3_bind_int64(st, 12, d->created_at);
+	sqlite3_bind_text(st, 13, d->hcategory, -1, SQLITE_STATIC);
 	if ((rc = db_step_done(db, st, "distribution insert")) == DB_OK)
 		d->id = db_last_id(db);
 	return rc;

@@ -53,19 +53,23 @@ static const char SQL_TRANSFER_SUM_SINCE[] =
 /*
  * Unused points of the period before expire, for categories that do not
  * carry over, as each household enters the new period (before its grant;
- * never again once it has a grant of this or a later period).
+ * never again once it has a grant of this or a later period). One-off
+ * grants made since the new period began are not the old period's.
  */
 static const char SQL_EXPIRE_RUN[] =
     "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
     "household_id, period, reason, at, user_id) "
-    "SELECT a.id, 4, a.balance, 'expire', h.id, ?1, "
+    "SELECT account, 4, unused, 'expire', household, ?1, "
     "'unused points expire at the end of the period', ?3, nullif(?4, 0) "
-    "FROM households h JOIN policies p ON p.category = h.category "
+    "FROM (SELECT a.id AS account, h.id AS household, a.balance - "
+    "coalesce((SELECT sum(t.amount) FROM transfers t WHERE "
+    "t.household_id = h.id AND t.kind = 'grant_oneoff' AND t.at >= ?5), 0) "
+    "AS unused FROM households h JOIN policies p ON p.category = h.category "
     "AND p.carry_over = 0 JOIN accounts a ON a.household_id = h.id "
     "WHERE a.balance > 0 AND NOT EXISTS (SELECT 1 FROM transfers t "
     "WHERE t.household_id = h.id AND t.period = ?1 AND t.kind = 'expire') "
     "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
-    "AND t.kind = 'grant_monthly' AND t.period >= ?2)";
+    "AND t.kind = 'grant_monthly' AND t.period >= ?2)) WHERE unused > 0";
 /* Every household active in the period, once (a unique index holds it). */
 static const char SQL_GRANT_RUN[] =
     "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
@@ -298,8 +302,8 @@ db_sum_since(
  */
 int
 db_grant_monthly(struct db *db, const char *period, const char *prev,
-    const char *first, const char *last, int64_t at, int64_t user,
-    struct db_grant_run *run)
+    const char *first, const char *last, int64_t start, int64_t at,
+    int64_t user, struct db_grant_run *run)
 {
 	sqlite3_stmt *st;
 	int64_t mark;
@@ -321,6 +325,7 @@ db_grant_monthly(struct db *db, const char *period, const char *prev,
 	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, at);
 	sqlite3_bind_int64(st, 4, user);
+	sqlite3_bind_int64(st, 5, start);
 	if ((rc = db_step_done(db, st, "expire run")) != DB_OK)
 		return rc;
 	if ((st = db_stmt(db, SQL_GRANT_RUN)) == NULL)

@@ -247,6 +247,7 @@ distribution_post(struct db *db, const struct actor *who,
 	memcpy(out->req_hash, in->req_hash, 32);
 	snprintf(out->till_id, sizeof(out->till_id), "%s", in->till_id);
 	out->household_id = h.id;
+	memcpy(out->hcategory, h.category, sizeof(out->hcategory));
 	out->points_total = total;
 	out->points_balance = h.balance - total;
 	out->user_id = who->user_id;

@@ -5,6 +5,7 @@
  * away), points, the closing stock, the share that reached the neediest,
  * and the head of the hash chain at the period's end.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,15 @@ notice_suppress(const int64_t *count, int n, int *hide)
 		hide[other] = 1;
 }
 
+/* Adds, holding at the ends of int64 (the database refuses figures that
+ * overflow, so this is a second line, not the first). */
+static void
+notice_sum(int64_t *to, int64_t v)
+{
+	if (__builtin_add_overflow(*to, v, to))
+		*to = v > 0 ? INT64_MAX : INT64_MIN;
+}
+
 static void
 notice_add(struct notice_table *t, const char *k1, int64_t qty, int64_t value)
 {
@@ -53,10 +63,10 @@ notice_add(struct notice_table *t, const char *k1, int64_t qty, int64_t value)
 			t->n++;
 		}
 	}
-	t->c[i].qty += qty;
-	t->c[i].value += value;
-	t->qty += qty;
-	t->value += value;
+	notice_sum(&t->c[i].qty, qty);
+	notice_sum(&t->c[i].value, value);
+	notice_sum(&t->qty, qty);
+	notice_sum(&t->value, value);
 }
 
 struct notice_ctx {
@@ -88,20 +98,20 @@ notice_stat(const void *row, void *arg)
 	else if (strcmp(s->metric, "distributed") == 0) {
 		notice_add(&n->distributed, s->k1, s->qty, s->value);
 		if (household_priority(s->k2) == 1)
-			n->priority_value += s->value;
+			notice_sum(&n->priority_value, s->value);
 	} else if (strcmp(s->metric, "expense") == 0)
 		notice_add(&n->expenses, s->k1, 0, s->value);
 	else if (strcmp(s->metric, "writeoff") == 0)
 		notice_add(&n->writeoffs, s->k1, s->qty, s->value);
 	else if (strcmp(s->metric, "points") == 0) {
 		if (strncmp(s->k1, "grant_", 6) == 0)
-			n->points_granted += s->value;
+			notice_sum(&n->points_granted, s->value);
 		else if (strcmp(s->k1, "redeem") == 0)
-			n->points_redeemed += s->value;
+			notice_sum(&n->points_redeemed, s->value);
 		else if (strcmp(s->k1, "void") == 0)
-			n->points_redeemed -= s->value;
+			notice_sum(&n->points_redeemed, -s->value);
 		else if (strcmp(s->k1, "expire") == 0)
-			n->points_expired += s->value;
+			notice_sum(&n->points_expired, s->value);
 	}
 	return 0;
 }
@@ -115,8 +125,8 @@ notice_served(const void *row, void *arg)
 	if (n->nserved == NOTICE_CATEGORIES)
 		return 1;
 	n->served[n->nserved++] = *s;
-	n->households += s->households;
-	n->persons += s->persons;
+	notice_sum(&n->households, s->households);
+	notice_sum(&n->persons, s->persons);
 	return 0;
 }
 

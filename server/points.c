@@ -39,9 +39,11 @@ points_grant_monthly(struct db *db, const struct actor *who, const char *period,
 {
 	char first[CLOCK_DATE_LEN], last[CLOCK_DATE_LEN];
 	char prev[CLOCK_PERIOD_LEN], now[CLOCK_PERIOD_LEN], detail[96];
+	time_t start;
 
 	if (clock_period_bounds(period, first, last) != 0 ||
-	    clock_period_prev(period, prev) != 0)
+	    clock_period_prev(period, prev) != 0 ||
+	    clock_date_epoch(first, &start) != 0)
 		return fault_field(f, FAULT_BAD, "bad_field", "period",
 		    "period must be a month, YYYY-MM");
 	clock_period_now(now);
@@ -50,8 +52,8 @@ points_grant_monthly(struct db *db, const struct actor *who, const char *period,
 		    "period %s has not begun", period);
 	if (db_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
-	if (db_grant_monthly(db, period, prev, first, last, clock_now(),
-	        who->user_id, run) != DB_OK)
+	if (db_grant_monthly(db, period, prev, first, last, (int64_t)start,
+	        clock_now(), who->user_id, run) != DB_OK)
 		goto fail;
 	snprintf(detail, sizeof(detail), "%s: %lld households, %lld points",
 	    period, (long long)run->households, (long long)run->points);

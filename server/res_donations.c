@@ -103,7 +103,7 @@ res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 		        0 ||
 		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity,
 		        f) < 0 ||
-		    json_int(l, "unit_value_fen", 0, 0, LIMIT_FEN,
+		    json_int(l, "unit_value_fen", 0, 0, LIMIT_UNIT_FEN,
 		        &ln->unit_value_fen, f) < 0 ||
 		    json_str(l, "expires_on", 0, 10, ln->expires_on,
 		        sizeof(ln->expires_on), f) < 0)

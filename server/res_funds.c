@@ -87,7 +87,7 @@ res_funds_lines(
 		        f) < 0 ||
 		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY,
 		        &lines[i].quantity, f) < 0 ||
-		    json_int(l, "unit_value_fen", 0, 0, LIMIT_FEN,
+		    json_int(l, "unit_value_fen", 0, 0, LIMIT_UNIT_FEN,
 		        &lines[i].unit_value_fen, f) < 0 ||
 		    json_str(l, "expires_on", 0, 10, lines[i].expires_on,
 		        sizeof(lines[i].expires_on), f) < 0)

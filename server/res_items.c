@@ -46,8 +46,8 @@ res_items_create(struct req *r)
 	    json_str(b, "category", 1, DB_SHORT_MAX - 1, it.category,
 	        sizeof(it.category), &f) < 0 ||
 	    json_str(b, "unit", 1, 31, it.unit, sizeof(it.unit), &f) < 0 ||
-	    json_int(b, "unit_value_fen", 1, 0, LIMIT_FEN, &it.unit_value_fen,
-	        &f) < 0 ||
+	    json_int(b, "unit_value_fen", 1, 0, LIMIT_UNIT_FEN,
+	        &it.unit_value_fen, &f) < 0 ||
 	    json_int(b, "points", 1, 0, LIMIT_POINTS, &it.points, &f) < 0 ||
 	    json_int(b, "monthly_limit", 0, 1, LIMIT_QUANTITY,
 	        &it.monthly_limit, &f) < 0 ||

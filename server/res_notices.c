@@ -146,9 +146,9 @@ res_notices_json(struct db *db, const struct notice *n)
 	json_add_int(p, "value_fen", n->priority_value);
 	json_add_int(p, "total_value_fen", n->distributed_value);
 	json_add_int(p, "per_mille",
-	    n->distributed_value > 0
-	        ? n->priority_value * 1000 / n->distributed_value
-	        : 0);
+	    n->distributed_value > 0 ? (int64_t)((__int128)n->priority_value *
+	                                   1000 / n->distributed_value)
+	                             : 0);
 	json_add_str(o, "ledger_head", n->ledger_head);
 	return o;
 }

@@ -169,14 +169,16 @@ res_page_chart(FILE *fp, char periods[][CLOCK_PERIOD_LEN], const int64_t *in,
 	for (i = 0; i < n; i++) {
 		int x = left + i * slot + slot / 6;
 
-		bh = (int)((in[i] > 0 ? in[i] : 0) * (base - top) / max);
+		bh = (int)((__int128)(in[i] > 0 ? in[i] : 0) * (base - top) /
+		    max);
 		fprintf(fp,
 		    "<rect class=in x=%d y=%d width=%d height=%d><title>%s "
 		    "来源 ",
 		    x, base - bh, bw, bh, periods[i]);
 		res_page_money(fp, in[i]);
 		fputs("</title></rect>", fp);
-		bh = (int)((out[i] > 0 ? out[i] : 0) * (base - top) / max);
+		bh = (int)((__int128)(out[i] > 0 ? out[i] : 0) * (base - top) /
+		    max);
 		fprintf(fp,
 		    "<rect class=out x=%d y=%d width=%d height=%d><title>%s "
 		    "使用 ",

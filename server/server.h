@@ -25,7 +25,8 @@
 
 /* Upper bounds on what clients may send. */
 #define LIMIT_QUANTITY 1000000LL     /* one line, in the item's unit */
-#define LIMIT_FEN      10000000000LL /* 100 million yuan */
+#define LIMIT_FEN      10000000000LL /* an amount: 100 million yuan */
+#define LIMIT_UNIT_FEN 100000000LL   /* a unit of goods: 1 million yuan */
 #define LIMIT_POINTS   100000000LL
 #define LIMIT_LINES    500
 #define LIMIT_LIST     500
