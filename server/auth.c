@@ -12,23 +12,35 @@
 #include "server.h"
 
 #define AUTH_SESSION_SECS (12 * 3600)
-#define AUTH_SLOTS        256
+#define AUTH_SLOTS        1024
 #define AUTH_FORGET_SECS  900
 
 static const char *const auth_roles[] = {
     "admin", "manager", "cashier", "auditor", NULL};
 
-/* Failed log-ins by "u:name" and "a:address"; oldest slot is reused. */
+/*
+ * Failed log-ins by "u:name" and by "a:peer address". After three, each
+ * further failure closes the key for 250 ms, doubling up to 10 s: an
+ * attempt before then is refused without its password being looked at.
+ */
 static struct {
 	char key[DB_SHORT_MAX + 2];
 	int failures;
-	time_t last;
+	int64_t last_ms;       /* the last failure */
+	int64_t not_before_ms; /* closed until then */
 } auth_slots[AUTH_SLOTS];
+
+/* The hash an unknown user's password is checked against, so that a
+ * wrong name costs as long as a wrong password. */
+static char auth_dummy[crypto_pwhash_STRBYTES];
 
 int
 auth_init(void)
 {
-	return sodium_init() < 0 ? -1 : 0;
+	if (sodium_init() < 0)
+		return -1;
+	return auth_hash_password(
+	    "not a password at all", auth_dummy, sizeof(auth_dummy));
 }
 
 int
@@ -133,105 +145,154 @@ auth_user_create(struct db *db, const struct actor *who, const char *name,
 	return 0;
 }
 
+static int64_t
+auth_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The slot of a key, or -1; create: make one, in a free slot or the one
+ * failed longest ago that is not closed (only if all are, a closed one).
+ */
 static int
 auth_slot(const char *kind, const char *key, int create)
 {
 	char k[sizeof(auth_slots[0].key)];
-	time_t now = clock_now();
-	int i, oldest = 0;
+	int64_t now = auth_ms();
+	int i, pick = -1;
 
 	snprintf(k, sizeof(k), "%s:%s", kind, key);
 	for (i = 0; i < AUTH_SLOTS; i++) {
 		if (strcmp(auth_slots[i].key, k) == 0) {
-			if (now - auth_slots[i].last > AUTH_FORGET_SECS)
+			if (now - auth_slots[i].last_ms >
+			    AUTH_FORGET_SECS * 1000LL)
 				auth_slots[i].failures = 0;
 			return i;
 		}
-		if (auth_slots[i].last < auth_slots[oldest].last)
-			oldest = i;
+		if (pick < 0 ||
+		    (auth_slots[i].not_before_ms <= now &&
+		        (auth_slots[pick].not_before_ms > now ||
+		            auth_slots[i].last_ms < auth_slots[pick].last_ms)))
+			pick = i;
 	}
 	if (!create)
 		return -1;
-	memset(&auth_slots[oldest], 0, sizeof(auth_slots[oldest]));
-	snprintf(auth_slots[oldest].key, sizeof(k), "%s", k);
-	auth_slots[oldest].last = now;
-	return oldest;
+	memset(&auth_slots[pick], 0, sizeof(auth_slots[pick]));
+	snprintf(auth_slots[pick].key, sizeof(k), "%s", k);
+	return pick;
 }
 
-/* Three free tries, then 250 ms doubling to 10 s per further failure. */
+/* 250 ms after the third failure, doubling to 10 s. */
 static int64_t
-auth_delay(const char *user, const char *addr)
+auth_backoff(int failures)
 {
-	int64_t d = 0, x;
-	int i, k, f;
-
-	for (k = 0; k < 2; k++) {
-		i = auth_slot(k ? "a" : "u", k ? addr : user, 0);
-		if (i < 0 || (f = auth_slots[i].failures) < 3)
-			continue;
-		x = f - 3 > 6 ? 10000 : 250LL << (f - 3);
-		if (x > 10000)
-			x = 10000;
-		if (x > d)
-			d = x;
-	}
-	return d;
+	if (failures < 3)
+		return 0;
+	return failures - 3 >= 6 ? 10000 : 250LL << (failures - 3);
 }
 
-static void
-auth_failed(const char *user, const char *addr, int reset)
+/*
+ * 0 when user may try now from addr; else the key is closed and the
+ * refusal should wait this long (the whole back-off: asking sooner
+ * gains nothing).
+ */
+int64_t
+auth_wait(const char *user, const char *addr)
 {
+	int64_t now = auth_ms(), wait = 0, d;
 	int i, k;
 
 	for (k = 0; k < 2; k++) {
-		i = auth_slot(k ? "a" : "u", k ? addr : user, !reset);
+		i = auth_slot(k ? "a" : "u", k ? addr : user, 0);
+		if (i < 0 || auth_slots[i].not_before_ms <= now)
+			continue;
+		if ((d = auth_backoff(auth_slots[i].failures)) > wait)
+			wait = d;
+	}
+	return wait;
+}
+
+static void
+auth_note(const char *user, const char *addr, int failed)
+{
+	int64_t now = auth_ms();
+	int i, k, n;
+
+	for (k = 0; k < 2; k++) {
+		i = auth_slot(k ? "a" : "u", k ? addr : user, failed);
 		if (i < 0)
 			continue;
-		auth_slots[i].failures = reset ? 0 : auth_slots[i].failures + 1;
-		auth_slots[i].last = clock_now();
+		if (!failed) {
+			auth_slots[i].failures = 0;
+			auth_slots[i].not_before_ms = 0;
+			continue;
+		}
+		n = ++auth_slots[i].failures;
+		auth_slots[i].last_ms = now;
+		auth_slots[i].not_before_ms = now + auth_backoff(n);
 	}
 }
 
 /*
- * Checks the password and opens a session. *delay is how long the reply
- * should wait, failed or not: the throttle applies to every attempt.
+ * A log-in in three steps, the slow middle one off the event loop:
+ * begin looks the user up (on the loop), check runs argon2id (on the
+ * worker thread: it touches only the attempt), finish opens the session
+ * or counts the failure (on the loop).
  */
 int
-auth_login(struct db *db, const char *user, const char *pw, const char *addr,
-    char *token, struct db_user *u, int64_t *expires, int64_t *delay,
-    struct fault *f)
+auth_login_begin(struct db *db, struct auth_attempt *a, struct fault *f)
+{
+	int rc = db_user_by_name(db, a->user, &a->u);
+
+	if (rc == DB_ERR)
+		return fault_db(f, rc);
+	a->known = rc == DB_OK;
+	if (!a->known)
+		memcpy(a->u.pwhash, auth_dummy, sizeof(auth_dummy));
+	return 0;
+}
+
+void
+auth_login_check(void *arg)
+{
+	struct auth_attempt *a = arg;
+
+	a->ok =
+	    crypto_pwhash_str_verify(a->u.pwhash, a->pw, strlen(a->pw)) == 0 &&
+	    a->known;
+	sodium_memzero(a->pw, sizeof(a->pw));
+}
+
+int
+auth_login_finish(struct db *db, struct auth_attempt *a, char *token,
+    int64_t *expires, struct fault *f)
 {
 	unsigned char raw[32], hash[32];
 	struct actor who;
 	int rc;
 
-	*delay = auth_delay(user, addr);
-	rc = db_user_by_name(db, user, u);
-	if (rc == DB_ERR)
-		return fault_db(f, rc);
-	if (rc == DB_NONE ||
-	    crypto_pwhash_str_verify(u->pwhash, pw, strlen(pw)) != 0) {
-		auth_failed(user, addr, 0);
-		memset(&who, 0, sizeof(who));
-		snprintf(who.username, sizeof(who.username), "%s", user);
-		snprintf(who.origin, sizeof(who.origin), "%s", addr);
+	memset(&who, 0, sizeof(who));
+	snprintf(who.username, sizeof(who.username), "%s", a->user);
+	snprintf(who.origin, sizeof(who.origin), "%s", a->addr);
+	auth_note(a->user, a->addr, !a->ok);
+	if (!a->ok) {
 		auth_audit(db, &who, "login_failed", "session", 0, "");
 		return fault_set(f, FAULT_UNAUTH, "unauthenticated",
 		    "wrong user name or password");
 	}
-	auth_failed(user, addr, 1);
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2hex(token, AUTH_TOKEN_LEN + 1, raw, sizeof(raw));
 	crypto_hash_sha256(hash, (const unsigned char *)token, AUTH_TOKEN_LEN);
 	*expires = clock_now() + AUTH_SESSION_SECS;
-	if ((rc = db_session_insert(db, hash, u->id, clock_now(), *expires)) !=
-	    DB_OK)
+	if ((rc = db_session_insert(
+	         db, hash, a->u.id, clock_now(), *expires)) != DB_OK)
 		return fault_db(f, rc);
-	memset(&who, 0, sizeof(who));
-	who.user_id = u->id;
-	who.role = auth_role_parse(u->role);
-	snprintf(who.username, sizeof(who.username), "%s", u->username);
-	snprintf(who.origin, sizeof(who.origin), "%s", addr);
+	who.user_id = a->u.id;
+	who.role = auth_role_parse(a->u.role);
 	auth_audit(db, &who, "login", "session", 0, "");
 	return 0;
 }

@@ -20,6 +20,8 @@ void http_batch(
     struct req *, int (*)(struct req *, void *), void *, void (*)(void *));
 void http_defer(struct req *, int, cJSON *);
 void http_defer_fault(struct req *, const struct fault *);
+int http_offload(
+    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 struct db *http_db(struct req *);
 const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);

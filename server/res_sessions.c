@@ -1,38 +1,86 @@
 /* /api/v1/sessions: log in and out. */
+#include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http.h"
+
+static void
+res_sessions_free(struct auth_attempt *a)
+{
+	if (a == NULL)
+		return;
+	sodium_memzero(a, sizeof(*a));
+	free(a);
+}
+
+/* Back on the loop once the worker has checked the password. */
+static void
+res_sessions_checked(struct req *r, void *arg)
+{
+	struct auth_attempt *a = arg;
+	struct fault f;
+	cJSON *o;
+	char token[AUTH_TOKEN_LEN + 1];
+	int64_t expires;
+
+	memset(&f, 0, sizeof(f));
+	if (auth_login_finish(http_db(r), a, token, &expires, &f) != 0) {
+		http_fault(r, &f);
+		goto out;
+	}
+	o = json_new();
+	json_add_str(o, "token", token);
+	json_add_str(o, "role", a->u.role);
+	json_add_time(o, "expires_at", (time_t)expires);
+	json_add_int(o, "user_id", a->u.id);
+	json_add_str(o, "username", a->u.username);
+	json_add_str(o, "display_name", a->u.display_name);
+	http_reply(r, 201, o);
+	sodium_memzero(token, sizeof(token));
+out:
+	res_sessions_free(a);
+}
 
 void
 res_sessions_create(struct req *r)
 {
+	struct auth_attempt *a;
 	struct fault f;
-	struct db_user u;
 	const cJSON *b;
-	cJSON *o;
-	char user[DB_SHORT_MAX], pw[160], token[AUTH_TOKEN_LEN + 1];
-	int64_t expires, delay;
+	int64_t wait;
 
 	memset(&f, 0, sizeof(f));
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		log_fatalx("out of memory");
 	if ((b = http_body(r, &f)) == NULL ||
-	    json_str(b, "username", 1, 63, user, sizeof(user), &f) < 0 ||
-	    json_str(b, "password", 1, 128, pw, sizeof(pw), &f) < 0) {
+	    json_str(b, "username", 1, 63, a->user, sizeof(a->user), &f) < 0 ||
+	    json_str(b, "password", 1, 128, a->pw, sizeof(a->pw), &f) < 0) {
 		http_fault(r, &f);
-		return;
+		goto out;
 	}
-	if (auth_login(http_db(r), user, pw, http_peer(r), token, &u, &expires,
-	        &delay, &f) != 0) {
-		http_fault_later(r, &f, delay);
-		return;
+	snprintf(a->addr, sizeof(a->addr), "%s", http_peer(r));
+	/* Closed after repeated failures: refused, the password unread. */
+	if ((wait = auth_wait(a->user, a->addr)) > 0) {
+		fault_set(&f, FAULT_UNAUTH, "unauthenticated",
+		    "too many failed log-ins; try again in a while");
+		fault_num(&f, "retry_after_ms", wait);
+		http_fault_later(r, &f, wait);
+		goto out;
 	}
-	o = json_new();
-	json_add_str(o, "token", token);
-	json_add_str(o, "role", u.role);
-	json_add_time(o, "expires_at", (time_t)expires);
-	json_add_int(o, "user_id", u.id);
-	json_add_str(o, "username", u.username);
-	json_add_str(o, "display_name", u.display_name);
-	http_reply_later(r, 201, o, delay);
+	if (auth_login_begin(http_db(r), a, &f) != 0) {
+		http_fault(r, &f);
+		goto out;
+	}
+	if (http_offload(r, auth_login_check, res_sessions_checked, a) != 0) {
+		http_error(r, 503, "unavailable",
+		    "too many log-ins at once; retry shortly");
+		goto out;
+	}
+	return; /* res_sessions_checked answers and frees */
+out:
+	res_sessions_free(a);
 }
 
 void

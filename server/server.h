@@ -115,8 +115,18 @@ int auth_init(void);
 int auth_hash_password(const char *, char *, size_t);
 int auth_user_create(struct db *, const struct actor *, const char *,
     const char *, const char *, int, int64_t *, struct fault *);
-int auth_login(struct db *, const char *, const char *, const char *, char *,
-    struct db_user *, int64_t *, int64_t *, struct fault *);
+struct auth_attempt {
+	char user[DB_SHORT_MAX];
+	char pw[160];
+	char addr[48];
+	struct db_user u;
+	int known, ok;
+};
+int64_t auth_wait(const char *, const char *);
+int auth_login_begin(struct db *, struct auth_attempt *, struct fault *);
+void auth_login_check(void *);
+int auth_login_finish(
+    struct db *, struct auth_attempt *, char *, int64_t *, struct fault *);
 int auth_session(struct db *, const char *, struct actor *);
 int auth_logout(struct db *, const char *);
 int auth_audit(struct db *, const struct actor *, const char *, const char *,
@@ -237,6 +247,12 @@ int notice_compute(struct db *, const char *, struct notice *);
 int notice_period_ok(const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
+
+/* worker.c: a thread for password checks. */
+int worker_start(void);
+int worker_submit(void (*)(void *), void (*)(void *), void *);
+void worker_collect(void);
+void worker_stop(void);
 
 /* verify.c */
 int verify_run(struct db *, int);

@@ -8,7 +8,8 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/barcode.c server/clock.c \
-                server/fault.c server/verify.c server/demo.c server/log.c
+                server/fault.c server/verify.c server/demo.c server/log.c \
+                server/worker.c
 SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
             server/db_audit.c server/db_households.c server/db_distributions.c \
             server/db_funds.c server/db_notices.c \
@@ -17,8 +18,8 @@ SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
              $(B)/schema.o
-SERVER_CFLAGS = $(shell $(PKG) --cflags $(SERVER_PKGS)) -Iserver
-SERVER_LIBS = $(shell $(PKG) --libs $(SERVER_PKGS)) -lm
+SERVER_CFLAGS = $(shell $(PKG) --cflags $(SERVER_PKGS)) -Iserver -pthread
+SERVER_LIBS = $(shell $(PKG) --libs $(SERVER_PKGS)) -lm -pthread
 
 BINS += $(B)/cishan-server
 
