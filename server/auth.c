@@ -37,10 +37,7 @@ static char auth_dummy[crypto_pwhash_STRBYTES];
 int
 auth_init(void)
 {
-	if (sodium_init() < 0)
-		return -1;
-	return auth_hash_password(
-	    "not a password at all", auth_dummy, sizeof(auth_dummy));
+	return sodium_init() < 0 ? -1 : 0;
 }
 
 int
@@ -251,6 +248,12 @@ auth_login_begin(struct db *db, struct auth_attempt *a, struct fault *f)
 	if (rc == DB_ERR)
 		return fault_db(f, rc);
 	a->known = rc == DB_OK;
+	/* Made on first need: it costs what a log-in costs. */
+	if (auth_dummy[0] == '\0' &&
+	    auth_hash_password(
+	        "not a password at all", auth_dummy, sizeof(auth_dummy)) != 0)
+		return fault_set(f, FAULT_INTERNAL, "internal",
+		    "out of memory checking the password");
 	if (!a->known)
 		memcpy(a->u.pwhash, auth_dummy, sizeof(auth_dummy));
 	return 0;
