@@ -52,6 +52,8 @@ struct server {
 	char url[128];
 	struct event *batch_ev;
 	struct batch_list batch;
+	struct event *log_ev; /* writes the turn's log lines at once */
+	int log_pending;
 };
 
 struct req {
@@ -241,6 +243,10 @@ http_send(
 	if (len > 0 && evbuffer_add(out, body, len) != 0)
 		log_fatalx("out of memory");
 	evhttp_send_reply(r->ev, status, NULL, NULL);
+	if (!r->srv->log_pending) {
+		r->srv->log_pending = 1;
+		event_active(r->srv->log_ev, EV_TIMEOUT, 0);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	ms = (double)(t1.tv_sec - r->t0.tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e6;
@@ -774,6 +780,17 @@ http_batch_run(struct server *srv)
 }
 
 static void
+http_log_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	srv->log_pending = 0;
+	log_flush();
+}
+
+static void
 http_batch_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -963,6 +980,11 @@ http_serve(struct db *db, const char *listen)
 	        NULL ||
 	    event_priority_set(srv.batch_ev, 2) != 0)
 		log_fatalx("libevent: batch event");
+	if ((srv.log_ev = event_new(srv.base, -1, 0, http_log_cb, &srv)) ==
+	        NULL ||
+	    event_priority_set(srv.log_ev, 2) != 0)
+		log_fatalx("libevent: log event");
+	log_hold(1);
 	if ((wfd = worker_start()) < 0 ||
 	    (wev = event_new(srv.base, wfd, EV_READ | EV_PERSIST,
 	         http_worker_cb, NULL)) == NULL ||
@@ -988,6 +1010,9 @@ out:
 	if (wev != NULL)
 		event_free(wev);
 	worker_stop();
+	log_hold(0);
+	if (srv.log_ev != NULL)
+		event_free(srv.log_ev);
 	evhttp_free(srv.http);
 	event_base_free(srv.base);
 	return rc;

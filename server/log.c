@@ -15,6 +15,37 @@
 
 static int log_verbose = 1;
 
+/*
+ * While held (the server's loop), lines gather here and go out in one
+ * write per loop turn: a till's request then costs no write of its own.
+ * Only the loop's thread logs while held.
+ */
+static char log_buf[16384];
+static size_t log_len;
+static int log_held;
+
+void
+log_flush(void)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < log_len) {
+		if ((n = write(STDERR_FILENO, log_buf + off, log_len - off)) <=
+		    0)
+			break;
+		off += (size_t)n;
+	}
+	log_len = 0;
+}
+
+void
+log_hold(int on)
+{
+	log_flush();
+	log_held = on;
+}
+
 void
 log_init(int verbose)
 {
@@ -47,6 +78,12 @@ log_vwrite(const char *level, const char *fmt, va_list ap, const char *err)
 		                                       : sizeof(line) - 2;
 	}
 	line[n++] = '\n';
+	if (log_held && log_len + n <= sizeof(log_buf)) {
+		memcpy(log_buf + log_len, line, n);
+		log_len += n;
+		return;
+	}
+	log_flush();
 	if (write(STDERR_FILENO, line, n) < 0)
 		return;
 }
@@ -102,6 +139,7 @@ log_fatal(const char *fmt, ...)
 	va_list ap;
 	int saved = errno;
 
+	log_hold(0);
 	va_start(ap, fmt);
 	log_vwrite("fatal", fmt, ap, strerror(saved));
 	va_end(ap);
@@ -113,6 +151,7 @@ log_fatalx(const char *fmt, ...)
 {
 	va_list ap;
 
+	log_hold(0);
 	va_start(ap, fmt);
 	log_vwrite("fatal", fmt, ap, NULL);
 	va_end(ap);

@@ -3,6 +3,8 @@
 #define CISHAN_LOG_H
 
 void log_init(int);
+void log_hold(int);
+void log_flush(void);
 void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
