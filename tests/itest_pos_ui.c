@@ -100,8 +100,14 @@ start_ui(const char *printer)
 	const char *bin =
 	    getenv("CISHAN_POS") ? getenv("CISHAN_POS") : "build/cishan-pos";
 
+	static int n;
+
+	/* A fresh socket each time: the last tmux server may still be
+	 * exiting after its only program quit, and a client that reaches
+	 * a dying server fails with "server exited unexpectedly". */
 	itest_f(
 	    "%d", system(itest_f("tmux -L %s kill-server 2>/dev/null", sock)));
+	snprintf(sock, sizeof(sock), "cishan-pos-ui-%d-%d", (int)getpid(), ++n);
 	ck_assert_int_eq(
 	    system(itest_f("tmux -L %s new-session -d -x 100 -y 30 "
 	                   "'env LANG=C.UTF-8 %s --server http://127.0.0.1:%d "
