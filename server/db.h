@@ -296,6 +296,9 @@ typedef int (*db_row_cb)(const void *, void *);
 /* db.c */
 int db_open(const char *, int, struct db **);
 void db_close(struct db *);
+#define DB_WAL_PAGES 500 /* log pages between background checkpoints */
+int db_wal_start(struct db *, const char *, int);
+void db_wal_stop(struct db *);
 int db_migrate(struct db *);
 int db_schema_version(struct db *, int *, int *);
 int db_begin(struct db *);

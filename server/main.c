@@ -21,7 +21,8 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: cishan-server init   --db PATH --admin NAME\n"
-	    "       cishan-server serve  --db PATH --listen HOST:PORT\n"
+	    "       cishan-server serve  --db PATH --listen HOST:PORT "
+	    "[--checkpoint-pages N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
@@ -36,6 +37,7 @@ struct opts {
 	const char *listen;
 	const char *to;
 	int quiet;
+	int ckpt_pages;
 };
 
 static void
@@ -47,12 +49,16 @@ parse(int argc, char **argv, struct opts *o)
 	    {"listen", required_argument, NULL, 'l'},
 	    {"to", required_argument, NULL, 't'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"checkpoint-pages", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
+	char *end;
+	long n;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
 	o->listen = "127.0.0.1:8080";
+	o->ckpt_pages = DB_WAL_PAGES;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -69,6 +75,19 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'c':
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    n < 1 || n > 100000) {
+				fprintf(stderr,
+				    "cishan-server: --checkpoint-pages %s: "
+				    "not a number from 1 to 100000\n",
+				    optarg);
+				exit(2);
+			}
+			o->ckpt_pages = (int)n;
 			break;
 		default:
 			usage();
@@ -240,7 +259,10 @@ main(int argc, char **argv)
 			db_close(db);
 			return 1;
 		}
+		/* Without the thread, sqlite checkpoints in the commits. */
+		db_wal_start(db, o.db, o.ckpt_pages);
 		rc = http_serve(db, o.listen) == 0 ? 0 : 1;
+		db_wal_stop(db);
 		db_close(db);
 		return rc;
 	}

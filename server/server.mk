@@ -13,7 +13,7 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
 SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
             server/db_audit.c server/db_households.c server/db_distributions.c \
             server/db_funds.c server/db_notices.c \
-            server/db_verify.c \
+            server/db_verify.c server/db_wal.c \
             $(B)/schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \

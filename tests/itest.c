@@ -180,7 +180,7 @@ itest_rmdir(const char *dir)
 }
 
 /* Read a whole small file into a harness string ("" if missing). */
-static char *
+char *
 itest_slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -306,6 +306,12 @@ itest_atexit(void)
 struct itest_srv *
 itest_start(const char *db)
 {
+	return itest_start_with(db, NULL, NULL);
+}
+
+struct itest_srv *
+itest_start_with(const char *db, const char *opt, const char *val)
+{
 	struct itest_srv *s;
 	const char *base = getenv("ITEST_TMPDIR");
 	char path[700], *out, *p;
@@ -360,7 +366,7 @@ itest_start(const char *db)
 			close(fd);
 		}
 		execl(itest_bin(), itest_bin(), "serve", "--db", s->db,
-		    "--listen", "127.0.0.1:0", (char *)NULL);
+		    "--listen", "127.0.0.1:0", opt, val, (char *)NULL);
 		_exit(127);
 	}
 	s->pid = pid;

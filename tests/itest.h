@@ -65,6 +65,9 @@ int itest_run(Suite *);
 
 /* Lower level: start/stop a server on DB (NULL: fresh dir, init). */
 struct itest_srv *itest_start(const char *db);
+/* The same, with one more option of serve: OPT VAL (OPT NULL: none). */
+struct itest_srv *itest_start_with(
+    const char *db, const char *opt, const char *val);
 void itest_stop(struct itest_srv *);
 /* Path of the server binary. */
 const char *itest_bin(void);
@@ -167,6 +170,8 @@ const char *itest_period(int months_from_now);
 void itest_kill(struct itest_srv *);
 /* Remove a directory tree (a server's, once it is stopped). */
 void itest_remove_dir(const char *dir);
+/* A whole small file as a harness-owned string ("" if missing). */
+char *itest_slurp(const char *path);
 /* Does the file at PATH contain the bytes NEEDLE? */
 int itest_file_has(const char *path, const char *needle);
 

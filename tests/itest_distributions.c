@@ -6,6 +6,9 @@
  * which every acknowledged distribution is still there. Every test ends
  * with `verify` passing.
  */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -1110,6 +1113,71 @@ START_TEST(test_zero_points)
 }
 END_TEST
 
+/*
+ * Checkpoints run off the loop, every --checkpoint-pages pages of log (8
+ * here, so a few baskets cross many steps); the writer makes the log
+ * start over past 16 steps and never lets it pass 64. Nothing is lost,
+ * and the server says what it did when it stops.
+ */
+START_TEST(test_checkpoints)
+{
+	struct itest_srv *old = itest_s, *s2;
+	unsigned long bg = 0, inl = 0;
+	int64_t h, item, lot;
+	const char *log;
+	struct stat sb;
+	int i, most = 0, rc;
+
+	h = itest_household("WAL-1", "tekun", 2, -5, 300);
+	itest_grant(h, 1000);
+	item = itest_item("挂面", "CS-WAL-1", 1, 0, 0);
+	lot = itest_lot(item, 1000, NULL);
+	old->own_dir = 0; /* its database goes on */
+	itest_stop(old);
+
+	/* A bad step is refused before anything is opened. */
+	rc = system(itest_f("%s serve --db %s --checkpoint-pages 0 "
+	                    "2>%s/bad.log",
+	    itest_bin(), old->db, old->dir));
+	ck_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 2);
+	ck_assert(itest_file_has(itest_f("%s/bad.log", old->dir),
+	    "--checkpoint-pages 0: not a number from 1 to 100000"));
+
+	s2 = itest_start_with(old->db, "--checkpoint-pages", "8");
+	itest_s = s2;
+	itest_admin = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
+	for (i = 0; i < 200; i++) {
+		itest_distributions_ok(
+		    "T01", "WAL-1", itest_distributions_line(item, 1));
+		ck_assert_int_eq(stat(itest_f("%s-wal", s2->db), &sb), 0);
+		/* 64 steps, and the last commit's pages (well under 100). */
+		ck_assert_msg(sb.st_size <= 32 + (64 * 8 + 100) * (4096 + 24),
+		    "the log grew to %lld bytes", (long long)sb.st_size);
+	}
+	ck_assert_int_eq(itest_hh_points(h), 800);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 800);
+	s2->own_dir = 0; /* its log is read after it stops */
+	itest_stop(s2);
+	log = strstr(itest_slurp(itest_f("%s/server.log", s2->dir)),
+	    "checkpoints in the background");
+	ck_assert_ptr_nonnull(log);
+	for (log--; log[-1] >= '0' && log[-1] <= '9'; log--)
+		; /* back to the number before it */
+	ck_assert_int_eq(sscanf(log,
+	                     "%lu checkpoints in the background, %lu in a "
+	                     "commit; the log reached %d pages",
+	                     &bg, &inl, &most),
+	    3);
+	ck_assert_msg(
+	    bg >= 1 && inl >= 1 && most >= 16 * 8 && most <= 64 * 8 + 100,
+	    "%lu in the background, %lu in a commit, %d pages", bg, inl, most);
+	itest_remove_dir(s2->dir);
+	itest_verify(old->db, 1, NULL);
+	itest_s = old;
+	itest_remove_dir(old->dir);
+}
+END_TEST
+
 #define ITEST_BURST_CLIENTS 8
 #define ITEST_BURST_EACH    50
 
@@ -1246,6 +1314,7 @@ itest_distributions_suite(void)
 	tcase_add_test(tc, test_zero_points);
 	tcase_add_test(tc, test_void_race);
 	tcase_add_test(tc, test_crash_durability);
+	tcase_add_test(tc, test_checkpoints);
 	suite_add_tcase(s, tc);
 	return s;
 }
