@@ -10,12 +10,24 @@
 
 #include "server.h"
 
+/*
+ * The times of one answer mostly fall on one local day: clock_rfc3339
+ * formats its date and offset once, the time of day by hand (snprintf
+ * cost more than the rest of an item's JSON). A day whose offset changes
+ * (summer time) is not kept; a new zone forgets it.
+ */
+static _Thread_local struct clock_day {
+	time_t from, to; /* the day kept; to 0: none */
+	char date[11], off[7];
+} clock_day;
+
 void
 clock_init(const char *tz)
 {
 	if (tz != NULL && *tz != '\0')
 		setenv("TZ", tz, 1);
 	tzset();
+	clock_day.from = clock_day.to = 0;
 }
 
 /* Seconds added to the real time; only tools that build data for past
@@ -34,18 +46,71 @@ clock_now(void)
 	return time(NULL) + clock_offset;
 }
 
+/* Whether [from, to) is one whole local day at one UTC offset. */
+static int
+clock_plain_day(time_t from, time_t to, long off)
+{
+	struct tm a, b;
+
+	to--;
+	return localtime_r(&from, &a) != NULL && localtime_r(&to, &b) != NULL &&
+	    a.tm_gmtoff == off && b.tm_gmtoff == off && a.tm_hour == 0 &&
+	    a.tm_min == 0 && a.tm_sec == 0 && b.tm_hour == 23 &&
+	    b.tm_min == 59 && b.tm_sec == 59;
+}
+
+/* The local day of t into clock_day (kept when it can be); the seconds
+ * since its midnight. */
+static long
+clock_day_of(time_t t)
+{
+	struct clock_day *c = &clock_day;
+	struct tm tm;
+	unsigned a;
+	long s;
+	int g;
+
+	if (t >= c->from && t < c->to)
+		return (long)(t - c->from);
+	localtime_r(&t, &tm);
+	g = (int)(tm.tm_gmtoff / 60);
+	a = (unsigned)(g < 0 ? -g : g);
+	snprintf(c->date, sizeof(c->date), "%04u-%02u-%02u",
+	    (unsigned)(tm.tm_year + 1900) % 10000,
+	    (unsigned)(tm.tm_mon + 1) % 100, (unsigned)tm.tm_mday % 100);
+	snprintf(c->off, sizeof(c->off), "%c%02u:%02u", g < 0 ? '-' : '+',
+	    a / 60 % 100, a % 60);
+	s = tm.tm_hour * 3600L + tm.tm_min * 60 + tm.tm_sec;
+	c->from = t - s;
+	c->to = c->from + 86400;
+	if (!clock_plain_day(c->from, c->to, tm.tm_gmtoff))
+		c->from = c->to = 0;
+	return s;
+}
+
 /* RFC 3339 with the store's offset: 2026-11-29T10:15:00+08:00. */
 void
 clock_rfc3339(time_t t, char *buf, size_t size)
 {
-	struct tm tm;
-	int g;
+	long s;
 
-	localtime_r(&t, &tm);
-	g = (int)(tm.tm_gmtoff / 60);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    tm.tm_sec, g < 0 ? '-' : '+', abs(g) / 60, abs(g) % 60);
+	if (size < CLOCK_RFC3339_LEN) {
+		if (size > 0)
+			buf[0] = '\0';
+		return;
+	}
+	s = clock_day_of(t);
+	memcpy(buf, clock_day.date, 10);
+	buf[10] = 'T';
+	buf[11] = (char)('0' + s / 36000);
+	buf[12] = (char)('0' + s / 3600 % 10);
+	buf[13] = ':';
+	buf[14] = (char)('0' + s % 3600 / 600);
+	buf[15] = (char)('0' + s % 600 / 60);
+	buf[16] = ':';
+	buf[17] = (char)('0' + s % 60 / 10);
+	buf[18] = (char)('0' + s % 10);
+	memcpy(buf + 19, clock_day.off, 7);
 }
 
 /* Writes YYYY-MM-DD into out (CLOCK_DATE_LEN bytes). */
@@ -63,11 +128,8 @@ clock_fmt_date(const struct tm *tm, char *out)
 void
 clock_today(char *buf)
 {
-	struct tm tm;
-	time_t t = clock_now();
-
-	localtime_r(&t, &tm);
-	clock_fmt_date(&tm, buf);
+	clock_day_of(clock_now());
+	memcpy(buf, clock_day.date, CLOCK_DATE_LEN);
 }
 
 static int

@@ -73,6 +73,8 @@ void json_add_str(cJSON *, const char *, const char *);
 void json_add_bool(cJSON *, const char *, int);
 void json_add_time(cJSON *, const char *, time_t);
 cJSON *json_int_item(int64_t);
+#define JSON_INT_LEN 21 /* "-9223372036854775808" and its NUL */
+void json_itoa(int64_t, char *);
 
 /* One handler per route; the table is in http.c. */
 /* res_sessions.c */

@@ -82,8 +82,9 @@ int fault_db(struct fault *, int);
 int fault_status(const struct fault *);
 
 /* clock.c: the store's time; "today" and periods are in its zone. */
-#define CLOCK_DATE_LEN   11
-#define CLOCK_PERIOD_LEN 8
+#define CLOCK_DATE_LEN    11
+#define CLOCK_RFC3339_LEN 26 /* 2026-11-29T08:40:51+08:00 and NUL */
+#define CLOCK_PERIOD_LEN  8
 void clock_init(const char *);
 time_t clock_now(void);
 void clock_shift(time_t);

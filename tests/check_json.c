@@ -4,13 +4,17 @@
  * enums, lists, client ids, UTF-8), the field names in faults, and exact
  * integer output.
  */
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include <check.h>
 
 #include "http.h"
+#include "server.h"
 
 static cJSON *check_json_doc;
 
@@ -429,6 +433,89 @@ START_TEST(test_output)
 }
 END_TEST
 
+/* json_itoa against snprintf: edges, powers of ten, and a spread. */
+START_TEST(test_itoa)
+{
+	int64_t edge[] = {0, 1, -1, 9, -9, 10, -10, 99, 100, INT64_MAX,
+	    INT64_MIN, INT64_MAX - 1, INT64_MIN + 1, 9007199254740993LL};
+	char got[JSON_INT_LEN], want[32];
+	uint64_t x = 88172645463325252ULL;
+	int64_t v, p;
+	size_t i;
+
+	for (i = 0; i < sizeof(edge) / sizeof(edge[0]); i++) {
+		json_itoa(edge[i], got);
+		snprintf(want, sizeof(want), "%" PRId64, edge[i]);
+		ck_assert_str_eq(got, want);
+	}
+	for (p = 1; p <= INT64_MAX / 10; p *= 10)
+		for (v = p - 1; v <= p + 1; v++) {
+			json_itoa(v, got);
+			snprintf(want, sizeof(want), "%" PRId64, v);
+			ck_assert_str_eq(got, want);
+			json_itoa(-v, got);
+			snprintf(want, sizeof(want), "%" PRId64, -v);
+			ck_assert_str_eq(got, want);
+		}
+	for (i = 0; i < 100000; i++) {
+		x ^= x << 13; /* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = (int64_t)(x >> (i % 64));
+		json_itoa(v, got);
+		snprintf(want, sizeof(want), "%" PRId64, v);
+		ck_assert_str_eq(got, want);
+	}
+}
+END_TEST
+
+/* clock_rfc3339 against localtime_r and snprintf, in a zone with summer
+ * time (across both changes of 2026, every 7 minutes, then at random,
+ * so the day it keeps is hit, missed and replaced) and in the store's. */
+START_TEST(test_rfc3339)
+{
+	const char *zones[] = {"America/New_York", "Asia/Shanghai"};
+	const time_t spans[] = {
+	    1772866800, 1793415600}; /* 2026-03-07, -10-31 */
+	char got[CLOCK_RFC3339_LEN], want[64], small[8];
+	uint64_t x = 2463534242ULL;
+	struct tm tm;
+	time_t t;
+	size_t z, k;
+	int g, i;
+
+	for (z = 0; z < 2; z++) {
+		clock_init(zones[z]);
+		for (k = 0; k < 2 * 3 * 24 * 60 / 7 + 2000; k++) {
+			if (k < 2 * 3 * 24 * 60 / 7)
+				t = spans[k / (3 * 24 * 60 / 7)] +
+				    (time_t)(k % (3 * 24 * 60 / 7)) * 7 * 60 +
+				    (time_t)(k % 60);
+			else {
+				x ^= x << 13;
+				x ^= x >> 7;
+				x ^= x << 17;
+				t = (time_t)(x % 4102444800ULL); /* to 2100 */
+			}
+			for (i = 0; i < 2; i++, t++) {
+				clock_rfc3339(t, got, sizeof(got));
+				localtime_r(&t, &tm);
+				g = (int)(tm.tm_gmtoff / 60);
+				snprintf(want, sizeof(want),
+				    "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+				    tm.tm_year + 1900, tm.tm_mon + 1,
+				    tm.tm_mday, tm.tm_hour, tm.tm_min,
+				    tm.tm_sec, g < 0 ? '-' : '+', abs(g) / 60,
+				    abs(g) % 60);
+				ck_assert_str_eq(got, want);
+			}
+		}
+	}
+	clock_rfc3339(0, small, sizeof(small)); /* too small: empty */
+	ck_assert_str_eq(small, "");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -449,6 +536,8 @@ main(void)
 	tcase_add_test(tc, test_client_id);
 	tcase_add_test(tc, test_hash);
 	tcase_add_test(tc, test_output);
+	tcase_add_test(tc, test_itoa);
+	tcase_add_test(tc, test_rfc3339);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
