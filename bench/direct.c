@@ -216,7 +216,7 @@ direct_notices(struct db *db)
 		if (db_read_begin(db) != DB_OK)
 			return -1;
 		t0 = bhttp_now_ns();
-		if (notice_compute(db, periods[m], n) != 0) {
+		if (notice_compute(db, periods[m], 1, n) != 0) {
 			fprintf(
 			    stderr, "direct: notice %s failed\n", periods[m]);
 			rc = -1;

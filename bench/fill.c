@@ -740,6 +740,16 @@ fill_city(struct fill *s)
 	    periods[0], periods[FILL_MONTHS - 1], FILL_STORES, FILL_PER_DAY,
 	    s->scale, c.per_day, c.houses, c.posted, c.refused, fill_secs(t0),
 	    (double)c.posted / fill_secs(t0));
+	/* Written as though before today: the public's notices (kept as at
+	 * the start of the day, notice_freeze) show the year. */
+	clock_shift(0);
+	clock_today(day);
+	if (db_begin(s->db) != DB_OK || db_asof_freeze(s->db, day) != DB_OK ||
+	    db_commit(s->db) != DB_OK) {
+		fputs("fill: city: the public figures were not kept\n", stderr);
+		db_rollback(s->db);
+		goto out;
+	}
 	rc = 0;
 out:
 	clock_shift(0);

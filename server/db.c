@@ -25,6 +25,8 @@ extern const size_t schema_nmigrations;
 
 struct db {
 	sqlite3 *h;
+	int (*on_begin)(struct db *, void *); /* first, in each write */
+	void *on_begin_arg;
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;
@@ -370,7 +372,25 @@ db_close(struct db *db)
 int
 db_begin(struct db *db)
 {
-	return db_step_done(db, db_stmt(db, SQL_BEGIN), "begin");
+	int rc;
+
+	if ((rc = db_step_done(db, db_stmt(db, SQL_BEGIN), "begin")) != DB_OK)
+		return rc;
+	if (db->on_begin != NULL &&
+	    (rc = db->on_begin(db, db->on_begin_arg)) != DB_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	return DB_OK;
+}
+
+/* fn runs at the start of every write transaction, before its writes;
+ * one that fails fails the transaction. */
+void
+db_on_begin(struct db *db, int (*fn)(struct db *, void *), void *arg)
+{
+	db->on_begin = fn;
+	db->on_begin_arg = arg;
 }
 
 /* A read transaction: one snapshot and one lock for a whole request. */

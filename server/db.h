@@ -302,6 +302,7 @@ void db_wal_stop(struct db *);
 int db_migrate(struct db *);
 int db_schema_version(struct db *, int *, int *);
 int db_begin(struct db *);
+void db_on_begin(struct db *, int (*)(struct db *, void *), void *);
 int db_commit(struct db *);
 int db_read_begin(struct db *);
 void db_read_end(struct db *);
@@ -403,9 +404,17 @@ int db_expense_by_client(struct db *, const char *, struct db_expense *);
 int db_fund_entry_insert(struct db *, struct db_fund_entry *);
 
 /* db_notices.c */
-int db_stats_period(struct db *, const char *, db_row_cb, void *);
-int db_stock_value_upto(struct db *, const char *, int64_t *);
-int db_served_period(struct db *, const char *, db_row_cb, void *);
+int db_stats_period(struct db *, const char *, int, db_row_cb, void *);
+int db_stock_value_upto(struct db *, const char *, int, int64_t *);
+int db_served_period(struct db *, const char *, int, db_row_cb, void *);
+struct db_asof {
+	char day[16];        /* the day of the last freeze */
+	int64_t chain_seq;   /* the last chain row then */
+	int64_t movement_id; /* the last stock movement then */
+};
+int db_asof_freeze(struct db *, const char *);
+int db_asof_get(struct db *, struct db_asof *);
+int db_chain_head_seq(struct db *, int64_t, char *, size_t);
 int db_chain_head(struct db *, int64_t, char *, size_t);
 int db_periods(struct db *, db_row_cb, void *);
 int db_notice_get(struct db *, const char *, char **);
@@ -413,7 +422,7 @@ int db_notice_insert(
     struct db *, const char *, int64_t, int64_t, const char *, const char *);
 int db_notice_version(struct db *, int64_t *);
 int db_donation_by_receipt(struct db *, const char *, struct db_donation *);
-int db_donation_trace(struct db *, int64_t, db_row_cb, void *);
+int db_donation_trace(struct db *, int64_t, int64_t, db_row_cb, void *);
 
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);

@@ -10,12 +10,46 @@
 static const char SQL_STATS_PERIOD[] =
     "SELECT metric, k1, k2, qty, value FROM stats WHERE period = ?1 "
     "ORDER BY metric, value DESC, k1, k2";
+static const char SQL_STATS_PERIOD_ASOF[] =
+    "SELECT metric, k1, k2, qty, value FROM stats_asof WHERE period = ?1 "
+    "ORDER BY metric, value DESC, k1, k2";
 static const char SQL_STOCK_UPTO[] =
     "SELECT coalesce(sum(value), 0) FROM stats WHERE metric = 'stock' "
     "AND period <= ?1";
+/* Only the open month's stock figure moves during a day. */
+static const char SQL_STOCK_UPTO_ASOF[] =
+    "SELECT (SELECT coalesce(sum(value), 0) FROM stats "
+    "WHERE metric = 'stock' AND period < ?1) + "
+    "(SELECT coalesce(sum(value), 0) FROM stats_asof "
+    "WHERE metric = 'stock' AND period = ?1)";
 static const char SQL_SERVED[] =
     "SELECT category, count(*), sum(members) FROM served WHERE period = ?1 "
     "GROUP BY category ORDER BY category";
+static const char SQL_SERVED_ASOF[] =
+    "SELECT category, households, persons FROM served_asof "
+    "WHERE period = ?1 ORDER BY category";
+/* The figures of every month not yet published, as they stand. */
+static const char SQL_FREEZE_STATS_CLEAR[] = "DELETE FROM stats_asof";
+static const char SQL_FREEZE_STATS[] =
+    "INSERT INTO stats_asof(period, metric, k1, k2, qty, value) "
+    "SELECT period, metric, k1, k2, qty, value FROM stats "
+    "WHERE period NOT IN (SELECT period FROM notices)";
+static const char SQL_FREEZE_SERVED_CLEAR[] = "DELETE FROM served_asof";
+static const char SQL_FREEZE_MARK[] =
+    "INSERT INTO asof(one, day, chain_seq, movement_id) VALUES (1, ?1, "
+    "(SELECT coalesce(max(seq), 0) FROM chain), "
+    "(SELECT coalesce(max(id), 0) FROM movements)) "
+    "ON CONFLICT(one) DO UPDATE SET day = excluded.day, "
+    "chain_seq = excluded.chain_seq, movement_id = excluded.movement_id";
+static const char SQL_ASOF_GET[] =
+    "SELECT day, chain_seq, movement_id FROM asof WHERE one = 1";
+static const char SQL_CHAIN_HEAD_SEQ[] =
+    "SELECT hex(hash) FROM chain WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1";
+static const char SQL_FREEZE_SERVED[] =
+    "INSERT INTO served_asof(period, category, households, persons) "
+    "SELECT period, category, count(*), coalesce(sum(members), 0) "
+    "FROM served WHERE period NOT IN (SELECT period FROM notices) "
+    "GROUP BY period, category";
 static const char SQL_CHAIN_HEAD[] =
     "SELECT hex(hash) FROM chain WHERE at < ?1 ORDER BY at DESC, seq DESC "
     "LIMIT 1"; /* chain_at holds (at, seq): one index step, no sort */
@@ -32,10 +66,14 @@ static const char SQL_NOTICE_VERSION[] =
     "(SELECT count(*) FROM notices)";
 static const char SQL_DONATION_BY_RECEIPT[] =
     "SELECT id FROM donations WHERE receipt_code = ?1";
-/* Per lot of a donation: the lot, then what left it and how. */
+/* Per lot of a donation: the lot, then what left it and how, as of stock
+ * movement ?2 (the last before today's, for the reason notice_freeze
+ * gives; goods received since count as in stock, untouched). */
 static const char SQL_TRACE[] =
     "SELECT l.item_id, i.name, i.category, 'lot', '', '', l.quantity, "
-    "l.on_hand FROM lots l JOIN items i ON i.id = l.item_id "
+    "l.on_hand - coalesce((SELECT sum(quantity) FROM movements t "
+    "WHERE t.lot_id = l.id AND t.id > ?2 AND t.kind <> 'receive'), 0) "
+    "FROM lots l JOIN items i ON i.id = l.item_id "
     "WHERE l.donation_id = ?1 "
     "UNION ALL "
     "SELECT l.item_id, i.name, i.category, 'distributed', d.period, "
@@ -44,17 +82,20 @@ static const char SQL_TRACE[] =
     "JOIN distribution_lines dl ON dl.id = m.ref_id "
     "JOIN distributions d ON d.id = dl.distribution_id "
     "WHERE l.donation_id = ?1 AND m.kind IN ('distribute', 'void') "
+    "AND m.id <= ?2 "
     "GROUP BY l.item_id, d.period, d.hcategory HAVING sum(m.quantity) <> 0 "
     "UNION ALL "
     "SELECT l.item_id, i.name, i.category, 'written_off', '', m.reason, "
     "-sum(m.quantity), 0 FROM movements m JOIN lots l ON l.id = m.lot_id "
     "JOIN items i ON i.id = l.item_id WHERE l.donation_id = ?1 AND "
-    "m.kind = 'adjust' AND m.quantity < 0 GROUP BY l.item_id, m.reason "
+    "m.kind = 'adjust' AND m.quantity < 0 AND m.id <= ?2 "
+    "GROUP BY l.item_id, m.reason "
     "UNION ALL "
     "SELECT l.item_id, i.name, i.category, 'corrected', '', '', "
     "sum(m.quantity), 0 FROM movements m JOIN lots l ON l.id = m.lot_id "
     "JOIN items i ON i.id = l.item_id WHERE l.donation_id = ?1 AND "
-    "m.kind = 'adjust' AND m.quantity > 0 GROUP BY l.item_id "
+    "m.kind = 'adjust' AND m.quantity > 0 AND m.id <= ?2 "
+    "GROUP BY l.item_id "
     "ORDER BY 1, 4, 5, 6";
 
 static void
@@ -71,13 +112,16 @@ db_stat_fill(struct db *db, sqlite3_stmt *st, void *row)
 	s->value = sqlite3_column_int64(st, 4);
 }
 
+/* A period's figures; asof: as the day's first write found them. */
 int
-db_stats_period(struct db *db, const char *period, db_row_cb cb, void *arg)
+db_stats_period(
+    struct db *db, const char *period, int asof, db_row_cb cb, void *arg)
 {
 	struct db_stat s;
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, SQL_STATS_PERIOD)) == NULL)
+	if ((st = db_stmt(
+	         db, asof ? SQL_STATS_PERIOD_ASOF : SQL_STATS_PERIOD)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	return db_rows(db, st, &s, db_stat_fill, cb, arg, "stats");
@@ -85,12 +129,13 @@ db_stats_period(struct db *db, const char *period, db_row_cb cb, void *arg)
 
 /* The stock's value at the end of period: the sum of its net changes. */
 int
-db_stock_value_upto(struct db *db, const char *period, int64_t *value)
+db_stock_value_upto(struct db *db, const char *period, int asof, int64_t *value)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, SQL_STOCK_UPTO)) == NULL)
+	if ((st = db_stmt(db, asof ? SQL_STOCK_UPTO_ASOF : SQL_STOCK_UPTO)) ==
+	    NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -115,15 +160,80 @@ db_served_fill(struct db *db, sqlite3_stmt *st, void *row)
 }
 
 int
-db_served_period(struct db *db, const char *period, db_row_cb cb, void *arg)
+db_served_period(
+    struct db *db, const char *period, int asof, db_row_cb cb, void *arg)
 {
 	struct db_served s;
 	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, SQL_SERVED)) == NULL)
+	if ((st = db_stmt(db, asof ? SQL_SERVED_ASOF : SQL_SERVED)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	return db_rows(db, st, &s, db_served_fill, cb, arg, "served");
+}
+
+/* Copies the figures of the months not yet published into the *_asof
+ * tables, inside the caller's transaction, and records day. */
+int
+db_asof_freeze(struct db *db, const char *day)
+{
+	sqlite3_stmt *st;
+
+	if (db_step_done(db, db_stmt(db, SQL_FREEZE_STATS_CLEAR), "freeze") !=
+	        DB_OK ||
+	    db_step_done(db, db_stmt(db, SQL_FREEZE_STATS), "freeze") !=
+	        DB_OK ||
+	    db_step_done(db, db_stmt(db, SQL_FREEZE_SERVED_CLEAR), "freeze") !=
+	        DB_OK ||
+	    db_step_done(db, db_stmt(db, SQL_FREEZE_SERVED), "freeze") !=
+	        DB_OK ||
+	    (st = db_stmt(db, SQL_FREEZE_MARK)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, day, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "freeze");
+}
+
+static void
+db_asof_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_asof *a = row;
+
+	(void)db;
+	db_col_text(st, 0, a->day, sizeof(a->day));
+	a->chain_seq = sqlite3_column_int64(st, 1);
+	a->movement_id = sqlite3_column_int64(st, 2);
+}
+
+/* The last freeze (DB_NONE: none yet). */
+int
+db_asof_get(struct db *db, struct db_asof *a)
+{
+	sqlite3_stmt *st;
+
+	memset(a, 0, sizeof(*a));
+	if ((st = db_stmt(db, SQL_ASOF_GET)) == NULL)
+		return DB_ERR;
+	return db_one(db, st, a, db_asof_fill, "asof");
+}
+
+/* The hash of chain row seq or the last before it, in hex ("" if none). */
+int
+db_chain_head_seq(struct db *db, int64_t seq, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_CHAIN_HEAD_SEQ)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, seq);
+	out[0] = '\0';
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_col_text(st, 0, out, size);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "chain head");
+	sqlite3_reset(st);
+	return rc;
 }
 
 /* The hash of the last ledger row before t, in hex ("" if none). */
@@ -240,7 +350,8 @@ db_trace_fill(struct db *db, sqlite3_stmt *st, void *row)
 }
 
 int
-db_donation_trace(struct db *db, int64_t donation, db_row_cb cb, void *arg)
+db_donation_trace(
+    struct db *db, int64_t donation, int64_t before, db_row_cb cb, void *arg)
 {
 	struct db_trace t;
 	sqlite3_stmt *st;
@@ -248,6 +359,7 @@ db_donation_trace(struct db *db, int64_t donation, db_row_cb cb, void *arg)
 	if ((st = db_stmt(db, SQL_TRACE)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, donation);
+	sqlite3_bind_int64(st, 2, before);
 	return db_rows(db, st, &t, db_trace_fill, cb, arg, "trace");
 }
 

@@ -130,6 +130,7 @@ static const struct route http_routes[] = {
         ROLE_STAFF},
     {EVHTTP_REQ_POST, "/api/v1/notices/*/publish", res_notices_publish,
         ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/notices/*", res_notices_live, ROLE_READ},
     {EVHTTP_REQ_GET, "/api/v1/donations/*/receipt", res_page_receipt,
         ROLE_READ},
     {EVHTTP_REQ_GET, "/public/notices", res_notices_list, 0},

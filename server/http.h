@@ -122,8 +122,9 @@ void res_distributions_get(struct req *);
 void res_distributions_void(struct req *);
 /* res_notices.c */
 const char *res_notices_label(const char *);
-char *res_notices_text(struct db *, const char *, struct fault *);
+char *res_notices_text(struct db *, const char *, int, struct fault *);
 void res_notices_get(struct req *);
+void res_notices_live(struct req *);
 void res_notices_list(struct req *);
 void res_notices_publish(struct req *);
 void res_notices_donation(struct req *);

@@ -261,6 +261,7 @@ main(int argc, char **argv)
 		}
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
+		notice_serve(db);
 		rc = http_serve(db, o.listen) == 0 ? 0 : 1;
 		db_wal_stop(db);
 		db_close(db);

@@ -130,16 +130,68 @@ notice_served(const void *row, void *arg)
 	return 0;
 }
 
-/* Computes the notice of period as the ledger stands now. */
+/*
+ * At the start of every write (db_on_begin): the day's first copies the
+ * figures the public sees before it adds anything, so that they stand as
+ * at midnight all day. Live figures would let someone who saw a household
+ * at the till read its category and size off the change in the notice.
+ */
+static int
+notice_freeze(struct db *db, void *unused)
+{
+	char today[CLOCK_DATE_LEN];
+	struct db_asof a;
+	int rc;
+
+	(void)unused;
+	clock_today(today);
+	rc = db_asof_get(db, &a);
+	if (rc == DB_OK && strcmp(a.day, today) == 0)
+		return DB_OK;
+	if (rc != DB_OK && rc != DB_NONE)
+		return rc;
+	return db_asof_freeze(db, today);
+}
+
+/* The server's writes keep the public figures (notice_compute, public). */
+void
+notice_serve(struct db *db)
+{
+	db_on_begin(db, notice_freeze, NULL);
+}
+
+/*
+ * Whether the figures the public sees today are the ones notice_freeze
+ * kept (1, a filled in), or, before today's first write, the ledger's own
+ * (0); -1 on error.
+ */
 int
-notice_compute(struct db *db, const char *period, struct notice *n)
+notice_asof(struct db *db, struct db_asof *a)
+{
+	char today[CLOCK_DATE_LEN];
+	int rc;
+
+	clock_today(today);
+	if ((rc = db_asof_get(db, a)) != DB_OK && rc != DB_NONE)
+		return -1;
+	return rc == DB_OK && strcmp(a->day, today) == 0;
+}
+
+/*
+ * Computes the notice of period: public, as the ledger stood at the start
+ * of today (the figures notice_freeze kept, or, before today's first
+ * write, the ledger itself); otherwise as it stands now.
+ */
+int
+notice_compute(struct db *db, const char *period, int public, struct notice *n)
 {
 	struct notice_ctx c;
 	char first[CLOCK_DATE_LEN], last[CLOCK_DATE_LEN], next[CLOCK_DATE_LEN];
 	char now[CLOCK_PERIOD_LEN];
+	struct db_asof a;
 	time_t end;
 	int64_t count[NOTICE_CATEGORIES];
-	int i;
+	int i, asof = 0;
 
 	memset(n, 0, sizeof(*n));
 	if (clock_period_bounds(period, first, last) != 0)
@@ -148,11 +200,17 @@ notice_compute(struct db *db, const char *period, struct notice *n)
 	clock_period_now(now);
 	/* Computed means not frozen: only a published notice is final. */
 	n->provisional = 1;
+	if (public) {
+		clock_today(n->as_of);
+		if ((asof = notice_asof(db, &a)) < 0)
+			return -1;
+	}
 	c.db = db;
 	c.n = n;
-	if (db_stats_period(db, period, notice_stat, &c) != DB_OK ||
-	    db_served_period(db, period, notice_served, n) != DB_OK ||
-	    db_stock_value_upto(db, period, &n->closing_stock_fen) != DB_OK)
+	if (db_stats_period(db, period, asof, notice_stat, &c) != DB_OK ||
+	    db_served_period(db, period, asof, notice_served, n) != DB_OK ||
+	    db_stock_value_upto(db, period, asof, &n->closing_stock_fen) !=
+	        DB_OK)
 		return -1;
 	n->distributed_value = n->distributed.value;
 	for (i = 0; i < n->nserved; i++)
@@ -163,8 +221,15 @@ notice_compute(struct db *db, const char *period, struct notice *n)
 	if (clock_date_add(last, 1, next) != 0 ||
 	    clock_date_epoch(next, &end) != 0)
 		return -1;
-	if (strcmp(period, now) >= 0)
+	if (strcmp(period, now) >= 0) {
+		if (asof) /* the open month, for the public: as kept */
+			return db_chain_head_seq(db, a.chain_seq,
+			           n->ledger_head,
+			           sizeof(n->ledger_head)) == DB_OK
+			    ? 0
+			    : -1;
 		end = clock_now() + 1;
+	}
 	return db_chain_head(db, (int64_t)end, n->ledger_head,
 	           sizeof(n->ledger_head)) == DB_OK
 	    ? 0

@@ -84,6 +84,8 @@ res_notices_json(struct db *db, const struct notice *n)
 
 	json_add_str(o, "period", n->period);
 	json_add_bool(o, "provisional", n->provisional);
+	if (n->as_of[0] != '\0')
+		json_add_str(o, "as_of", n->as_of);
 	if (db_setting_get(db, "store_name", store, sizeof(store)) == DB_OK)
 		json_add_str(o, "store", store);
 	json_add_time(o, "generated_at", clock_now());
@@ -157,8 +159,10 @@ res_notices_json(struct db *db, const struct notice *n)
  * The notice of period as JSON text (malloc'd): the published one, or
  * one computed now. NULL with a fault otherwise.
  */
+/* A period's notice as JSON text: the published one, or computed (for
+ * the public, as the ledger stood at the start of today). */
 char *
-res_notices_text(struct db *db, const char *period, struct fault *f)
+res_notices_text(struct db *db, const char *period, int public, struct fault *f)
 {
 	struct notice *n;
 	cJSON *o;
@@ -176,7 +180,7 @@ res_notices_text(struct db *db, const char *period, struct fault *f)
 		fault_db(f, DB_ERR);
 		return NULL;
 	}
-	if (notice_compute(db, period, n) != 0) {
+	if (notice_compute(db, period, public, n) != 0) {
 		free(n);
 		fault_db(f, DB_ERR);
 		return NULL;
@@ -340,8 +344,8 @@ res_notices_csv(const cJSON *o, size_t *len)
 	return buf;
 }
 
-void
-res_notices_get(struct req *r)
+static void
+res_notices_send(struct req *r, int public)
 {
 	struct fault f;
 	const char *arg = http_arg(r, 0);
@@ -357,7 +361,7 @@ res_notices_get(struct req *r)
 	}
 	memcpy(period, arg, 7);
 	period[7] = '\0';
-	if ((body = res_notices_text(http_db(r), period, &f)) == NULL) {
+	if ((body = res_notices_text(http_db(r), period, public, &f)) == NULL) {
 		http_fault(r, &f);
 		return;
 	}
@@ -377,6 +381,20 @@ res_notices_get(struct req *r)
 	cJSON_Delete(o);
 	http_reply_text(r, 200, "text/csv; charset=utf-8", csv, len);
 	free(csv);
+}
+
+/* GET /public/notices/{period}[.csv]: as at the start of today. */
+void
+res_notices_get(struct req *r)
+{
+	res_notices_send(r, 1);
+}
+
+/* GET /api/v1/notices/{period}[.csv]: the same, as the ledger stands. */
+void
+res_notices_live(struct req *r)
+{
+	res_notices_send(r, 0);
 }
 
 struct res_notices_list {
@@ -449,7 +467,7 @@ res_notices_publish(struct req *r)
 		http_error(r, 404, "not_found", "no such period");
 		return;
 	}
-	if ((body = res_notices_text(http_db(r), period, &f)) == NULL) {
+	if ((body = res_notices_text(http_db(r), period, 0, &f)) == NULL) {
 		http_fault(r, &f);
 		return;
 	}
@@ -544,8 +562,10 @@ res_notices_donation(struct req *r)
 	struct db_fund fu;
 	struct res_trace tr;
 	const char *code = http_arg(r, 0);
+	char today[CLOCK_DATE_LEN];
+	struct db_asof a;
 	cJSON *o, *c;
-	int rc;
+	int rc, frozen;
 
 	rc = strlen(code) > 31 ? DB_NONE
 	                       : db_donation_by_receipt(http_db(r), code, &d);
@@ -569,11 +589,19 @@ res_notices_donation(struct req *r)
 		}
 		cJSON_AddItemToObject(o, "cash", c);
 	}
+	/* Where the goods went as at the start of today, as notices. */
+	if ((frozen = notice_asof(http_db(r), &a)) < 0) {
+		cJSON_Delete(o);
+		goto fail;
+	}
+	clock_today(today);
+	json_add_str(o, "as_of", today);
 	memset(&tr, 0, sizeof(tr));
 	tr.items = cJSON_CreateArray();
 	cJSON_AddItemToObject(o, "items", tr.items);
-	if (db_donation_trace(http_db(r), d.id, res_notices_trace_row, &tr) !=
-	    DB_OK) {
+	if (db_donation_trace(http_db(r), d.id,
+	        frozen ? a.movement_id : INT64_MAX, res_notices_trace_row,
+	        &tr) != DB_OK) {
 		cJSON_Delete(o);
 		goto fail;
 	}

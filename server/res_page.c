@@ -12,12 +12,13 @@
 
 #define PAGE_MONTHS 12
 
-/* The page, kept until a ledger row or a publication changes it. */
+/* The page, kept until a ledger row, a publication or the day (its
+ * figures stand as at the start of the day) changes it. */
 static struct {
 	char *html;
 	size_t len;
 	int64_t version;
-	char period[CLOCK_PERIOD_LEN];
+	char day[CLOCK_DATE_LEN];
 } res_page_cache;
 
 static void
@@ -233,7 +234,7 @@ res_page_build(struct db *db, size_t *len, struct fault *f)
 	for (i = PAGE_MONTHS - 1; i > 0; i--)
 		clock_period_prev(periods[i], periods[i - 1]);
 	for (i = 0; i < PAGE_MONTHS; i++) {
-		if ((text = res_notices_text(db, periods[i], f)) == NULL)
+		if ((text = res_notices_text(db, periods[i], 1, f)) == NULL)
 			goto fail;
 		n = cJSON_Parse(text);
 		free(text);
@@ -264,10 +265,11 @@ res_page_build(struct db *db, size_t *len, struct fault *f)
 	fputs("</head><body><header><h1>", fp);
 	res_page_esc(
 	    fp, cJSON_GetStringValue(cJSON_GetObjectItem(cur, "store")));
-	fprintf(fp,
-	    " 资金与物资使用公示</h1><p>本月 %s（暂定，随记账更新）</p>"
-	    "</header><main>",
+	fprintf(fp, " 资金与物资使用公示</h1><p>本月 %s（暂定：截至 ",
 	    periods[PAGE_MONTHS - 1]);
+	res_page_esc(
+	    fp, cJSON_GetStringValue(cJSON_GetObjectItem(cur, "as_of")));
+	fputs(" 零时，每日更新）</p></header><main>", fp);
 
 	fputs("<div class=cards><div class=card>本月来源<b id=in>", fp);
 	res_page_money(fp, in[PAGE_MONTHS - 1]);
@@ -356,20 +358,20 @@ void
 res_page_index(struct req *r)
 {
 	struct fault f;
-	char period[CLOCK_PERIOD_LEN];
+	char day[CLOCK_DATE_LEN];
 	int64_t version;
 	size_t len;
 	char *html;
 
 	memset(&f, 0, sizeof(f));
-	clock_period_now(period);
+	clock_today(day);
 	if (db_notice_version(http_db(r), &version) != DB_OK) {
 		http_error(
 		    r, 503, "unavailable", "the database does not answer");
 		return;
 	}
 	if (res_page_cache.html == NULL || res_page_cache.version != version ||
-	    strcmp(res_page_cache.period, period) != 0) {
+	    strcmp(res_page_cache.day, day) != 0) {
 		if ((html = res_page_build(http_db(r), &len, &f)) == NULL) {
 			http_fault(r, &f);
 			return;
@@ -378,7 +380,7 @@ res_page_index(struct req *r)
 		res_page_cache.html = html;
 		res_page_cache.len = len;
 		res_page_cache.version = version;
-		memcpy(res_page_cache.period, period, sizeof(period));
+		memcpy(res_page_cache.day, day, sizeof(day));
 	}
 	http_reply_text(r, 200, "text/html; charset=utf-8", res_page_cache.html,
 	    res_page_cache.len);

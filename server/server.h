@@ -242,9 +242,12 @@ struct notice {
 	int64_t closing_stock_fen;
 	int64_t priority_value, distributed_value;
 	char ledger_head[72];
+	char as_of[CLOCK_DATE_LEN]; /* public: as at the start of this day */
 };
 void notice_suppress(const int64_t *, int, int *);
-int notice_compute(struct db *, const char *, struct notice *);
+int notice_compute(struct db *, const char *, int, struct notice *);
+void notice_serve(struct db *);
+int notice_asof(struct db *, struct db_asof *);
 int notice_period_ok(const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);

@@ -179,6 +179,16 @@ itest_rmdir(const char *dir)
 	nftw(dir, itest_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+void
+itest_new_day(struct itest_srv *s)
+{
+	int rc = system(itest_f("sqlite3 -cmd '.timeout 5000' %s "
+	                        "\"DELETE FROM asof\"",
+	    s->db));
+
+	ck_assert_msg(rc == 0, "sqlite3 on %s: status %d", s->db, rc);
+}
+
 /* Read a whole small file into a harness string ("" if missing). */
 char *
 itest_slurp(const char *path)

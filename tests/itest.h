@@ -170,6 +170,13 @@ const char *itest_period(int months_from_now);
 void itest_kill(struct itest_srv *);
 /* Remove a directory tree (a server's, once it is stopped). */
 void itest_remove_dir(const char *dir);
+/*
+ * Midnight, for the public notices: forgets the day whose start their
+ * figures stand at (the row notice_freeze keeps), as the next day would,
+ * so that they show what was written today. Through the sqlite3
+ * program, beside the running server.
+ */
+void itest_new_day(struct itest_srv *);
 /* A whole small file as a harness-owned string ("" if missing). */
 char *itest_slurp(const char *path);
 /* Does the file at PATH contain the bytes NEEDLE? */

@@ -132,13 +132,17 @@ itest_notices_hh(const char *card, const char *category, int members)
 	return h;
 }
 
-/* Read the notices. */
+/* Read the notices, as the public will once today is over (the public
+ * sees the figures as they stood at the start of the day:
+ * test_public_as_of). */
 
 static struct itest_reply *
 itest_notices_raw(const char *path)
 {
-	struct itest_reply *r =
-	    itest_raw(itest_s, "GET", path, NULL, NULL, NULL, 0);
+	struct itest_reply *r;
+
+	itest_new_day(itest_s);
+	r = itest_raw(itest_s, "GET", path, NULL, NULL, NULL, 0);
 
 	ck_assert_msg(
 	    r->status == 200, "GET %s: %d %.500s", path, r->status, r->body);
@@ -148,7 +152,10 @@ itest_notices_raw(const char *path)
 static cJSON *
 itest_notices_get(const char *period)
 {
-	cJSON *j = itest_ok(
+	cJSON *j;
+
+	itest_new_day(itest_s);
+	j = itest_ok(
 	    "GET", itest_f("/public/notices/%s", period), NULL, NULL, 200);
 
 	ck_assert_str_eq(itest_str(j, "period"), period);
@@ -319,6 +326,122 @@ START_TEST(test_provisional_changes)
 	ck_assert_str_ne(
 	    itest_str(a, "ledger_head"), itest_str(b, "ledger_head"));
 	ck_assert_int_eq(itest_notices_served(b, "dibao", "households"), -1);
+}
+END_TEST
+
+/* The public notice of period as it is (no new day first). */
+static cJSON *
+itest_notices_today(const char *period)
+{
+	return itest_ok(
+	    "GET", itest_f("/public/notices/%s", period), NULL, NULL, 200);
+}
+
+/* The part of a notice that moves with the ledger, as text. */
+static const char *
+itest_notices_figures(const cJSON *n)
+{
+	return itest_f("%s %s %s %s %lld %s",
+	    itest_text(cJSON_GetObjectItem(n, "sources")),
+	    itest_text(cJSON_GetObjectItem(n, "uses")),
+	    itest_text(cJSON_GetObjectItem(n, "households_served")),
+	    itest_text(cJSON_GetObjectItem(n, "points")),
+	    (long long)itest_int(n, "closing_stock_value_fen"),
+	    itest_str(n, "ledger_head"));
+}
+
+/*
+ * The public sees the months not yet published as they stood at the
+ * start of the day, so that watching a notice (or a donation's trace)
+ * cannot tie a change to one household at the till; staff see them live
+ * at /api/v1/notices. The next day's first write shows the day before.
+ */
+START_TEST(test_public_as_of)
+{
+	const char *now = itest_period(0), *before, *staff_fig, *page;
+	const char *auditor = itest_user(itest_s, "aud", "auditor");
+	const char *cashier = itest_user(itest_s, "cas", "cashier");
+	int64_t rice, donor, fund;
+	cJSON *p, *staff, *gift, *t, *it;
+	int st;
+
+	/* Its first writes (the users) were the day's: kept as it stood. */
+	p = itest_notices_today(now);
+	before = itest_notices_figures(p);
+	ck_assert_str_eq(itest_str(p, "as_of"), itest_date(0));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(p, "provisional")));
+
+	donor = itest_notices_donor("某公司", "enterprise");
+	fund = itest_notices_fund("慈善基金", "donations");
+	rice = itest_notices_item("大米", "NT-ASOF", "粮油", 500, 5);
+	gift = itest_notices_give(
+	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	itest_notices_cash(donor, fund, 8800);
+	itest_notices_hh("AS-1", "tekun", 3);
+	itest_notices_basket("AS-1", rice, 2);
+
+	/* The public: nothing of today yet, in the notice, its CSV, the
+	 * page or the donation's trace. */
+	p = itest_notices_today(now);
+	ck_assert_str_eq(itest_notices_figures(p), before);
+	ck_assert_str_eq(itest_str(p, "as_of"), itest_date(0));
+	page = itest_raw(itest_s, "GET", "/", NULL, NULL, NULL, 0)->body;
+	ck_assert_msg(strstr(page, itest_f("截至 %s 零时", itest_date(0))) &&
+	        strstr(page, itest_str(p, "ledger_head")),
+	    "the page does not stand at the start of the day");
+	t = itest_ok("GET",
+	    itest_f("/public/donations/%s", itest_str(gift, "receipt_code")),
+	    NULL, NULL, 200);
+	ck_assert_str_eq(itest_str(t, "as_of"), itest_date(0));
+	it = cJSON_GetArrayItem(itest_arr(t, "items"), 0);
+	ck_assert_int_eq(itest_int(it, "in_stock"), 10);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_arr(it, "distributed")), 0);
+
+	/* Staff: live, the auditor too; not a cashier, not anonymous. */
+	staff = itest_ok(
+	    "GET", itest_f("/api/v1/notices/%s", now), auditor, NULL, 200);
+	staff_fig = itest_notices_figures(staff);
+	ck_assert_str_ne(staff_fig, before);
+	ck_assert_int_eq(itest_int(itest_notices_obj(staff, "uses"),
+	                     "goods_distributed_total_fen"),
+	    1000);
+	ck_assert_int_eq(
+	    itest_int(itest_notices_obj(staff, "sources"), "cash_total_fen"),
+	    8800);
+	ck_assert_ptr_null(cJSON_GetObjectItem(staff, "as_of"));
+	ck_assert_msg(strncmp(itest_raw(itest_s, "GET",
+	                          itest_f("/api/v1/notices/%s.csv", now),
+	                          itest_admin, NULL, NULL, 0)
+	                          ->body,
+	                  "\xEF\xBB\xBF", 3) == 0,
+	    "the staff CSV has no BOM");
+	t = itest_req(itest_s, "GET", itest_f("/api/v1/notices/%s", now),
+	    cashier, NULL, &st);
+	itest_assert_error(t, st, 403, "forbidden", NULL);
+	t = itest_req(itest_s, "GET", itest_f("/api/v1/notices/%s", now), NULL,
+	    NULL, &st);
+	itest_assert_error(t, st, 401, "unauthenticated", NULL);
+
+	/* The next day, before any write: what the ledger was at midnight,
+	 * which is what staff saw. */
+	itest_new_day(itest_s);
+	p = itest_notices_today(now);
+	ck_assert_str_eq(itest_notices_figures(p), staff_fig);
+	t = itest_ok("GET",
+	    itest_f("/public/donations/%s", itest_str(gift, "receipt_code")),
+	    NULL, NULL, 200);
+	it = cJSON_GetArrayItem(itest_arr(t, "items"), 0);
+	ck_assert_int_eq(itest_int(it, "in_stock"), 8);
+
+	/* Its first write keeps that, and adds only to the staff's view. */
+	itest_notices_basket("AS-1", rice, 1);
+	p = itest_notices_today(now);
+	ck_assert_str_eq(itest_notices_figures(p), staff_fig);
+	staff = itest_ok(
+	    "GET", itest_f("/api/v1/notices/%s", now), itest_admin, NULL, 200);
+	ck_assert_int_eq(itest_int(itest_notices_obj(staff, "uses"),
+	                     "goods_distributed_total_fen"),
+	    1500);
 }
 END_TEST
 
@@ -1017,6 +1140,7 @@ START_TEST(test_trace)
 	    itest_f("{'client_id':'%s','reason':'x'}", itest_uuid()), 201);
 	itest_notices_adjust(itest_notices_lot(gift, 1), -2, "expired");
 
+	itest_new_day(itest_s); /* the trace, as of the start of a day */
 	t = itest_ok(
 	    "GET", itest_f("/public/donations/%s", code), NULL, NULL, 200);
 	body = itest_text(t);
@@ -1108,6 +1232,7 @@ START_TEST(test_trace_count_correction)
 	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
 	itest_notices_adjust(itest_notices_lot(gift, 0), 1, "count_correction");
 	itest_notices_adjust(itest_notices_lot(gift, 0), -3, "expired");
+	itest_new_day(itest_s);
 	t = itest_ok("GET",
 	    itest_f("/public/donations/%s", itest_str(gift, "receipt_code")),
 	    NULL, NULL, 200);
@@ -1423,6 +1548,7 @@ itest_notices_suite(void)
 	TCase *demo = itest_demo_tcase("privacy");
 
 	tcase_add_test(tc, test_provisional_changes);
+	tcase_add_test(tc, test_public_as_of);
 	tcase_add_test(tc, test_figures);
 	tcase_add_test(tc, test_csv_all_totals);
 	tcase_add_test(tc, test_small_cells);
