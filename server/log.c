@@ -52,6 +52,20 @@ log_init(int verbose)
 	log_verbose = verbose;
 }
 
+/* One line out: gathered while held, else written at once. */
+static void
+log_put(const char *line, size_t n)
+{
+	if (log_held && log_len + n <= sizeof(log_buf)) {
+		memcpy(log_buf + log_len, line, n);
+		log_len += n;
+		return;
+	}
+	log_flush();
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;
+}
+
 static void
 log_vwrite(const char *level, const char *fmt, va_list ap, const char *err)
 {
@@ -78,14 +92,75 @@ log_vwrite(const char *level, const char *fmt, va_list ap, const char *err)
 		                                       : sizeof(line) - 2;
 	}
 	line[n++] = '\n';
-	if (log_held && log_len + n <= sizeof(log_buf)) {
-		memcpy(log_buf + log_len, line, n);
-		log_len += n;
+	log_put(line, n);
+}
+
+/* Appends s, cut at end (exclusive); where it stopped. */
+static char *
+log_cat(char *p, const char *end, const char *s)
+{
+	while (*s != '\0' && p < end)
+		*p++ = *s++;
+	return p;
+}
+
+/* v >= 0 in decimal, at least width digits. */
+static char *
+log_num(char *p, const char *end, long v, int width)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 || n < width);
+	while (n > 0 && p < end)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/*
+ * The line of one request (the server's most frequent), as log_info
+ * would write "METHOD PATH STATUS X.XXms", put together by hand with its
+ * second's time stamp formatted once: strftime and printf's floats cost
+ * a twentieth of a look-up.
+ */
+void
+log_request(const char *method, const char *path, int status, long us)
+{
+	static time_t sec = -1;
+	static char stamp[40];
+	struct timespec ts;
+	struct tm tm;
+	char line[1024], *p, *end = line + sizeof(line) - 1;
+
+	if (log_verbose < 1)
 		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (ts.tv_sec != sec) {
+		gmtime_r(&ts.tv_sec, &tm);
+		if (strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ info ",
+		        &tm) == 0)
+			stamp[0] = '\0';
+		sec = ts.tv_sec;
 	}
-	log_flush();
-	if (write(STDERR_FILENO, line, n) < 0)
-		return;
+	if (us < 0)
+		us = 0;
+	p = log_cat(line, end, stamp);
+	p = log_cat(p, end, method);
+	p = log_cat(p, end, " ");
+	p = log_cat(p, end, path);
+	p = log_cat(p, end, " ");
+	p = log_num(p, end, status, 1);
+	p = log_cat(p, end, " ");
+	us = (us + 5) / 10; /* hundredths of a millisecond, rounded */
+	p = log_num(p, end, us / 100, 1);
+	p = log_cat(p, end, ".");
+	p = log_num(p, end, us % 100, 2);
+	p = log_cat(p, end, "ms");
+	*p++ = '\n';
+	log_put(line, (size_t)(p - line));
 }
 
 void

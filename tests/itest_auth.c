@@ -2,6 +2,7 @@
  * Log-in, sessions, the role matrix, the log-in throttle and the audit log,
  * against the real server.
  */
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,36 @@ START_TEST(test_healthz)
 }
 END_TEST
 
+/* One log line a request: time, method, path, status, milliseconds. */
+START_TEST(test_request_log)
+{
+	const char *log = itest_f("%s/server.log", itest_s->dir), *text;
+	regex_t re;
+	double t0;
+	int st;
+
+	itest_req(itest_s, "GET", "/no/such/path", NULL, NULL, &st);
+	ck_assert_int_eq(st, 404);
+	itest_ok("GET", "/healthz", NULL, NULL, 200);
+	ck_assert_int_eq(
+	    regcomp(&re,
+	        "(^|\n)[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:"
+	        "[0-9]{2}Z info GET /no/such/path 404 [0-9]+\\."
+	        "[0-9]{2}ms\n[0-9TZ:-]+ info GET /healthz 200 "
+	        "[0-9]+\\.[0-9]{2}ms\n",
+	        REG_EXTENDED),
+	    0);
+	t0 = itest_now(); /* the loop writes its turn's lines after it */
+	do
+		text = itest_slurp(log);
+	while (regexec(&re, text, 0, NULL, 0) != 0 && itest_now() - t0 < 5 &&
+	    usleep(20000) == 0);
+	st = regexec(&re, text, 0, NULL, 0);
+	regfree(&re);
+	ck_assert_msg(st == 0, "no request lines in:\n%s", text);
+}
+END_TEST
+
 /*
  * Repeated failed log-ins are slowed down. Not a tight timing check: after
  * 6 failures, the next wrong attempt takes at least 0.5 s more than the
@@ -569,6 +600,7 @@ itest_auth_suite(void)
 	TCase *tc = itest_tcase("auth");
 
 	tcase_add_test(tc, test_healthz);
+	tcase_add_test(tc, test_request_log);
 	tcase_add_test(tc, test_login_ok);
 	tcase_add_test(tc, test_login_wrong);
 	tcase_add_test(tc, test_no_or_bad_token);
