@@ -308,8 +308,17 @@ END_TEST
 START_TEST(test_healthz)
 {
 	cJSON *j = itest_ok("GET", "/healthz", NULL, NULL, 200);
+	int st;
 
 	ck_assert_str_eq(itest_str(j, "status"), "ok");
+	/* A path that takes other methods, and one that does not exist. */
+	j = itest_req(itest_s, "DELETE", "/healthz", NULL, NULL, &st);
+	itest_assert_error(j, st, 405, "method_not_allowed", NULL);
+	j = itest_req(
+	    itest_s, "DELETE", "/api/v1/items/1", itest_admin, NULL, &st);
+	itest_assert_error(j, st, 405, "method_not_allowed", NULL);
+	j = itest_req(itest_s, "GET", "/api/v1/itemz", itest_admin, NULL, &st);
+	itest_assert_error(j, st, 404, "not_found", NULL);
 }
 END_TEST
 
