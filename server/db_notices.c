@@ -23,8 +23,8 @@ static const char SQL_STOCK_UPTO_ASOF[] =
     "(SELECT coalesce(sum(value), 0) FROM stats_asof "
     "WHERE metric = 'stock' AND period = ?1)";
 static const char SQL_SERVED[] =
-    "SELECT category, count(*), sum(members) FROM served WHERE period = ?1 "
-    "GROUP BY category ORDER BY category";
+    "SELECT category, households, persons FROM served_count "
+    "WHERE period = ?1 AND households > 0 ORDER BY category";
 static const char SQL_SERVED_ASOF[] =
     "SELECT category, households, persons FROM served_asof "
     "WHERE period = ?1 ORDER BY category";
@@ -47,9 +47,8 @@ static const char SQL_CHAIN_HEAD_SEQ[] =
     "SELECT hex(hash) FROM chain WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1";
 static const char SQL_FREEZE_SERVED[] =
     "INSERT INTO served_asof(period, category, households, persons) "
-    "SELECT period, category, count(*), coalesce(sum(members), 0) "
-    "FROM served WHERE period NOT IN (SELECT period FROM notices) "
-    "GROUP BY period, category";
+    "SELECT period, category, households, persons FROM served_count "
+    "WHERE households > 0 AND period NOT IN (SELECT period FROM notices)";
 static const char SQL_CHAIN_HEAD[] =
     "SELECT hex(hash) FROM chain WHERE at < ?1 ORDER BY at DESC, seq DESC "
     "LIMIT 1"; /* chain_at holds (at, seq): one index step, no sort */

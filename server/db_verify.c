@@ -217,6 +217,16 @@ static const struct db_rule db_chain_rules[] = {
         "0) FROM lots) WHERE (SELECT coalesce(sum(value), 0) FROM stats "
         "WHERE metric = 'stock') <> (SELECT coalesce(sum(on_hand * "
         "unit_value_fen), 0) FROM lots)"},
+    {"households served per period and category are counted right",
+        "SELECT 'served ' || coalesce(c.period, s.period) || ' ' || "
+        "coalesce(c.category, s.category) || ': counted ' || "
+        "coalesce(c.households, 0) || '/' || coalesce(c.persons, 0) || "
+        "', served ' || coalesce(s.h, 0) || '/' || coalesce(s.p, 0) FROM "
+        "served_count c FULL JOIN (SELECT period, category, count(*) AS h, "
+        "sum(members) AS p FROM served GROUP BY period, category) s ON "
+        "s.period = c.period AND s.category = c.category WHERE "
+        "coalesce(c.households, 0) <> coalesce(s.h, 0) OR "
+        "coalesce(c.persons, 0) <> coalesce(s.p, 0)"},
     {"per-period points figures add up to the transfers",
         "SELECT 'points ' || t.kind || ': stats ' || coalesce(s.v, 0) || "
         "', transfers ' || t.v FROM (SELECT kind, sum(amount) AS v FROM "

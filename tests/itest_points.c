@@ -782,6 +782,24 @@ START_TEST(test_verify_lost_transfer)
 }
 END_TEST
 
+/* The count of households served (what notices read) against the
+ * households served. */
+START_TEST(test_verify_served_count)
+{
+	int64_t other, dist, h = itest_points_store(&other, &dist);
+
+	(void)other;
+	(void)dist;
+	(void)h;
+	itest_points_sql(
+	    itest_s->db, "UPDATE served_count SET persons = persons + 1");
+	itest_verify(itest_s->db, 0,
+	    itest_f(
+	        "served %s dibao: counted 1/2, served 1/1", itest_period(0)));
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
 START_TEST(test_verify_limit_cache)
 {
 	int64_t other, dist, h = itest_points_store(&other, &dist);
@@ -854,6 +872,7 @@ itest_points_suite(void)
 	tcase_add_test(tc, test_verify_double_grant);
 	tcase_add_test(tc, test_verify_lost_transfer);
 	tcase_add_test(tc, test_verify_limit_cache);
+	tcase_add_test(tc, test_verify_served_count);
 	tcase_add_test(tc, test_backfill_keeps_current);
 	suite_add_tcase(s, tc);
 	return s;
