@@ -949,6 +949,7 @@ http_serve(struct db *db, const char *listen)
 	long port;
 	char *end;
 	struct event *wev = NULL;
+	struct event_config *cfg;
 	int rc = -1, p, one = 1, wfd;
 
 	memset(&srv, 0, sizeof(srv));
@@ -965,9 +966,14 @@ http_serve(struct db *db, const char *listen)
 		log_warnx("bad port in %s", listen);
 		return -1;
 	}
-	if ((srv.base = event_base_new()) == NULL ||
+	/* A precise clock: libevent's coarse one fires timers up to a tick
+	 * early, and a throttled log-in is promised its whole wait. */
+	if ((cfg = event_config_new()) == NULL ||
+	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) != 0 ||
+	    (srv.base = event_base_new_with_config(cfg)) == NULL ||
 	    (srv.http = evhttp_new(srv.base)) == NULL)
 		log_fatalx("libevent: out of memory");
+	event_config_free(cfg);
 	evhttp_set_max_body_size(srv.http, HTTP_READ_MAX);
 	evhttp_set_max_headers_size(srv.http, HTTP_HEADERS_MAX);
 	evhttp_set_timeout(srv.http, 30);
