@@ -415,7 +415,7 @@ if [ "$city" = 1 ]; then
 			v = "MISSED there (extrapolated, not measured)"
 		printf "(a %.3g share of the city-year, BENCH_CITY_SCALE=1 for", f
 		printf " all of it; distributed in yuan. The slowest compute,"
-		printf " %.0f ms, grows with the ledger: ~%.0f ms at full", w, x
+		printf " %.1f ms, grows with the ledger: ~%.0f ms at full", w, x
 		printf " scale if linear: %s)\n", v
 	}'
 	echo
