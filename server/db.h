@@ -420,7 +420,7 @@ int db_periods(struct db *, db_row_cb, void *);
 int db_notice_get(struct db *, const char *, char **);
 int db_notice_insert(
     struct db *, const char *, int64_t, int64_t, const char *, const char *);
-int db_notice_version(struct db *, int64_t *);
+int db_notice_version(struct db *, int64_t *, int64_t *);
 int db_donation_by_receipt(struct db *, const char *, struct db_donation *);
 int db_donation_trace(struct db *, int64_t, int64_t, db_row_cb, void *);
 

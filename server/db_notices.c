@@ -362,10 +362,10 @@ db_donation_trace(
 	return db_rows(db, st, &t, db_trace_fill, cb, arg, "trace");
 }
 
-/* Changes whenever a figure of any notice can have changed: every ledger
- * row is chained, and publishing adds a notice. */
+/* What a notice's figures follow: the last chain row (every ledger row is
+ * chained) and the number of notices published. */
 int
-db_notice_version(struct db *db, int64_t *v)
+db_notice_version(struct db *db, int64_t *seq, int64_t *published)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -373,8 +373,8 @@ db_notice_version(struct db *db, int64_t *v)
 	if ((st = db_stmt(db, SQL_NOTICE_VERSION)) == NULL)
 		return DB_ERR;
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*v = sqlite3_column_int64(st, 0) * 1000003 +
-		    sqlite3_column_int64(st, 1);
+		*seq = sqlite3_column_int64(st, 0);
+		*published = sqlite3_column_int64(st, 1);
 		rc = DB_OK;
 	} else
 		rc = db_fail(db, "notice version");

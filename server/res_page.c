@@ -12,12 +12,14 @@
 
 #define PAGE_MONTHS 12
 
-/* The page, kept until a ledger row, a publication or the day (its
- * figures stand as at the start of the day) changes it. */
+/* The page, kept while the ledger the public sees (the last chain row of
+ * the day's kept figures, or before them the last row), the published
+ * notices and the day stay: once the day's figures are kept, the tills'
+ * writes no longer rebuild it. */
 static struct {
 	char *html;
 	size_t len;
-	int64_t version;
+	int64_t seq, published;
 	char day[CLOCK_DATE_LEN];
 } res_page_cache;
 
@@ -358,19 +360,25 @@ void
 res_page_index(struct req *r)
 {
 	struct fault f;
+	struct db_asof a;
 	char day[CLOCK_DATE_LEN];
-	int64_t version;
+	int64_t seq, published;
 	size_t len;
 	char *html;
+	int kept;
 
 	memset(&f, 0, sizeof(f));
 	clock_today(day);
-	if (db_notice_version(http_db(r), &version) != DB_OK) {
+	if ((kept = notice_asof(http_db(r), &a)) < 0 ||
+	    db_notice_version(http_db(r), &seq, &published) != DB_OK) {
 		http_error(
 		    r, 503, "unavailable", "the database does not answer");
 		return;
 	}
-	if (res_page_cache.html == NULL || res_page_cache.version != version ||
+	if (kept)
+		seq = a.chain_seq;
+	if (res_page_cache.html == NULL || res_page_cache.seq != seq ||
+	    res_page_cache.published != published ||
 	    strcmp(res_page_cache.day, day) != 0) {
 		if ((html = res_page_build(http_db(r), &len, &f)) == NULL) {
 			http_fault(r, &f);
@@ -379,7 +387,8 @@ res_page_index(struct req *r)
 		free(res_page_cache.html);
 		res_page_cache.html = html;
 		res_page_cache.len = len;
-		res_page_cache.version = version;
+		res_page_cache.seq = seq;
+		res_page_cache.published = published;
 		memcpy(res_page_cache.day, day, sizeof(day));
 	}
 	http_reply_text(r, 200, "text/html; charset=utf-8", res_page_cache.html,

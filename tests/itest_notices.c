@@ -427,6 +427,9 @@ START_TEST(test_public_as_of)
 	itest_new_day(itest_s);
 	p = itest_notices_today(now);
 	ck_assert_str_eq(itest_notices_figures(p), staff_fig);
+	page = itest_raw(itest_s, "GET", "/", NULL, NULL, NULL, 0)->body;
+	ck_assert_msg(strstr(page, itest_str(staff, "ledger_head")) != NULL,
+	    "the page was not rebuilt for the new day's figures");
 	t = itest_ok("GET",
 	    itest_f("/public/donations/%s", itest_str(gift, "receipt_code")),
 	    NULL, NULL, 200);
