@@ -141,15 +141,12 @@ notice_freeze(struct db *db, void *unused)
 {
 	char today[CLOCK_DATE_LEN];
 	struct db_asof a;
-	int rc;
+	int kept;
 
 	(void)unused;
+	if ((kept = notice_asof(db, &a)) != 0)
+		return kept < 0 ? DB_ERR : DB_OK;
 	clock_today(today);
-	rc = db_asof_get(db, &a);
-	if (rc == DB_OK && strcmp(a.day, today) == 0)
-		return DB_OK;
-	if (rc != DB_OK && rc != DB_NONE)
-		return rc;
 	return db_asof_freeze(db, today);
 }
 
