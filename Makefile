@@ -18,7 +18,7 @@ endif
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
        -Wformat=2 -Wno-format-nonliteral -Werror
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -MMD -MP $(WARN) $(SANFLAGS)
+CFLAGS += -std=c11 -D_GNU_SOURCE -Icommon -MMD -MP $(WARN) $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 
 PKG = pkg-config
@@ -42,6 +42,7 @@ BINS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
 
+include common/common.mk
 include server/server.mk
 -include drivers/drivers.mk
 -include pos/pos.mk

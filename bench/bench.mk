@@ -14,7 +14,7 @@ BENCH_EVENT_LIBS = $(shell $(PKG) --libs libevent)
 BENCH_CJSON_LIBS = $(shell $(PKG) --libs libcjson)
 # Tools on the domain and db layers: the server's headers and its core.
 BENCH_CORE_CFLAGS = $(shell $(PKG) --cflags sqlite3 libsodium) -Iserver
-BENCH_CORE_LIBS = $(B)/libcishan-core.a \
+BENCH_CORE_LIBS = $(B)/libcishan-core.a $(B)/libcishan-common.a \
                   $(shell $(PKG) --libs sqlite3 libsodium) -lm
 
 # Built with everything else, so warnings in bench/ break the build too.
@@ -32,10 +32,11 @@ $(B)/bench/seed: $(B)/bench/seed.o $(B)/bench/bhttp.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_CJSON_LIBS)
 
 $(B)/bench/fill.o $(B)/bench/direct.o: BENCH_CFLAGS += $(BENCH_CORE_CFLAGS)
-$(B)/bench/fill: $(B)/bench/fill.o $(B)/bench/bhttp.o $(B)/libcishan-core.a
+$(B)/bench/fill: $(B)/bench/fill.o $(B)/bench/bhttp.o $(B)/libcishan-core.a \
+                 $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BENCH_CORE_LIBS)
 $(B)/bench/direct: $(B)/bench/direct.o $(B)/bench/bhttp.o \
-                   $(B)/libcishan-core.a
+                   $(B)/libcishan-core.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BENCH_CORE_LIBS)
 
 # Knobs (environment or make command line): BENCH_SECONDS, BENCH_ROUNDS,

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "barcode.h"
+
 struct event_base;
 
 /* Error codes given to callbacks (negative, 0 = success). */
@@ -22,24 +24,7 @@ struct event_base;
 #define DRV_EINVAL    -5
 #define DRV_ECANCELED -6 /* device closed with the job pending */
 
-/* barcode.c: symbologies and check digits. */
-enum barcode_sym {
-	BARCODE_UNKNOWN = 0,
-	BARCODE_EAN13,
-	BARCODE_EAN8,
-	BARCODE_UPCA,
-	BARCODE_CODE128,
-	BARCODE_QR,
-};
-/* Check digit of n digits (the last one excluded); -1 if not digits. */
-int barcode_check_digit(const char *digits, size_t n);
-/* 1 when code is all digits of length 8, 12 or 13 with a valid check. */
-int barcode_check_ok(const char *code, size_t len);
-/* Guess a symbology from the code alone (digits by length, else unknown). */
-enum barcode_sym barcode_guess(const char *code, size_t len);
-/* Normalise UPC-A (12 digits) to GTIN-13 in out[14]; copies EAN-13. */
-int barcode_gtin13(const char *code, size_t len, char out[14]);
-const char *barcode_sym_name(enum barcode_sym);
+/* Barcodes (symbologies, check digits) are common/barcode.h. */
 
 /* devices.c: the table of known devices and printer profiles. */
 enum devices_kind {

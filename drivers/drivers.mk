@@ -1,7 +1,7 @@
 # drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
 # Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
 
-DRV_SRCS = barcode devices devid escpos receipt hidscan wedge drv usb scanner printer
+DRV_SRCS = devices devid escpos receipt hidscan wedge drv usb scanner printer
 DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
 DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
 DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
@@ -18,7 +18,7 @@ $(B)/libcishan-drivers.a: $(DRV_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/cishan-usb: $(B)/drivers/cishan-usb.o $(B)/libcishan-drivers.a
+$(B)/cishan-usb: $(B)/drivers/cishan-usb.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS)
 
 # Unit suites of the pure code (no device needed).
@@ -29,7 +29,7 @@ $(B)/drvtests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Idrivers $(DRV_CFLAGS) $(DRV_TEST_CFLAGS) -c -o $@ $<
 
-$(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a
+$(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
 
 # Suites against emulated devices: umockdev's preload (ASan's runtime
@@ -42,7 +42,7 @@ DRV_PRELOAD = libumockdev-preload.so.0
 endif
 
 $(B)/drvtests/check_usb_%: $(B)/drvtests/check_usb_%.o \
-    $(B)/drvtests/usbemu.o $(B)/libcishan-drivers.a
+    $(B)/drvtests/usbemu.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
 
 .PRECIOUS: $(B)/drvtests/%.o
@@ -61,9 +61,9 @@ test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%) \
 # libFuzzer targets for the decoders, FUZZ_SECONDS each (clang needed).
 FUZZ_SECONDS ?= 20
 DRV_FUZZ = fuzz_hidboot fuzz_hidpos fuzz_status fuzz_devid
-DRV_FUZZ_SRCS = drivers/hidscan.c drivers/barcode.c drivers/escpos.c \
+DRV_FUZZ_SRCS = drivers/hidscan.c common/barcode.c drivers/escpos.c \
     drivers/receipt.c drivers/devices.c drivers/devid.c
-DRV_FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Idrivers \
+DRV_FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -Idrivers -Icommon \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 
 $(B)/fuzz/%: drivers/fuzz/%.c $(DRV_FUZZ_SRCS) drivers/drivers.h

@@ -184,8 +184,6 @@ void slip_shift(struct escpos *e, const struct slip_shift *);
 /* Always in Chinese (the donor's paper); a value that does not fit in
  * int64 fen fails e with DRV_EINVAL. */
 void slip_donation(struct escpos *e, const struct slip_donation *);
-/* "¥1,234.56" from fen, by integers (as the server's HTML receipt). */
-void slip_money(int64_t fen, char *out, size_t size);
 /* card masked for paper and screen: 2 + last 4 kept (short: 1 + 2). */
 void slip_mask(const char *card, char *out, size_t size);
 

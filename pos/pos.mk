@@ -15,7 +15,7 @@ $(B)/pos/%.o: pos/%.c pos/pos.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(POS_CFLAGS) -c -o $@ $<
 
-$(B)/cishan-pos: $(B)/pos/main.o $(POS_OBJS) $(B)/libcishan-drivers.a
+$(B)/cishan-pos: $(B)/pos/main.o $(POS_OBJS) $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS)
 
 # Tests: unit suites link the pure objects; itest suites drive the real
@@ -35,12 +35,12 @@ $(B)/postests/%.o: tests/%.c
 	$(CC) $(CFLAGS) -Itests $(POS_CFLAGS) $(POS_TEST_CFLAGS) -c -o $@ $<
 
 $(B)/postests/check_pos_%: $(B)/postests/check_pos_%.o $(POS_OBJS) \
-    $(B)/libcishan-drivers.a
+    $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
 
 $(B)/postests/itest_pos_%: $(B)/postests/itest_pos_%.o \
     $(B)/postests/pos_itest.o $(B)/postests/itest.o $(B)/postests/usbemu.o \
-    $(B)/libcishan-drivers.a
+    $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
 
 .PRECIOUS: $(B)/postests/%.o
@@ -66,7 +66,7 @@ test-pos: $(POS_UNIT:%=$(B)/postests/%) $(POS_ITEST:%=$(B)/postests/%) \
 .PHONY: bench-pos
 BENCH_TARGETS += bench-pos
 
-$(B)/pos-bench: $(B)/pos/bench.o $(POS_OBJS) $(B)/libcishan-drivers.a
+$(B)/pos-bench: $(B)/pos/bench.o $(POS_OBJS) $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS)
 
 bench-pos: $(B)/pos-bench $(B)/cishan-server

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "drivers.h"
+#include "money.h"
 #include "pos.h"
 
 void
@@ -140,25 +141,6 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
 }
 
-void
-slip_money(int64_t fen, char *out, size_t size)
-{
-	char digits[24], yuan[40];
-	uint64_t u = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-	size_t o = 0;
-	int n, i;
-
-	n = snprintf(digits, sizeof(digits), "%" PRIu64, u / 100);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			yuan[o++] = ',';
-		yuan[o++] = digits[i];
-	}
-	yuan[o] = '\0';
-	snprintf(out, size, "%s¥%s.%02u", fen < 0 ? "-" : "", yuan,
-	    (unsigned)(u % 100));
-}
-
 /* s in lines of the paper's width (at the current alignment). */
 static void
 slip_wrap(struct escpos *e, const char *s)
@@ -213,7 +195,7 @@ slip_donation(struct escpos *e, const struct slip_donation *d)
 	slip_field(e, "日期", d->date);
 	receipt_rule(e, '-');
 	if (d->cash_fen > 0) {
-		slip_money(d->cash_fen, right, sizeof(right));
+		money_format(d->cash_fen, right, sizeof(right));
 		receipt_lr(e, "现金捐赠", right);
 		slip_field(e, "捐入资金", d->fund != NULL ? d->fund : "");
 		if (d->purpose != NULL && d->purpose[0] != '\0')
@@ -233,12 +215,12 @@ slip_donation(struct escpos *e, const struct slip_donation *d)
 			}
 			snprintf(left, sizeof(left), "%s x%" PRId64, g->name,
 			    g->qty);
-			slip_money(v, right, sizeof(right));
+			money_format(v, right, sizeof(right));
 			receipt_lr(e, left, right);
 		}
 	}
 	receipt_rule(e, '-');
-	slip_money(total, right, sizeof(right));
+	money_format(total, right, sizeof(right));
 	escpos_bold(e, 1);
 	receipt_lr(e, "合计", right);
 	escpos_bold(e, 0);

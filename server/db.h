@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "barcode.h"
+
 struct db;
 
 /* Results of db_* calls. */
@@ -19,7 +21,7 @@ struct db;
 
 #define DB_NAME_MAX     200
 #define DB_SHORT_MAX    64
-#define DB_BARCODE_MAX  48
+#define DB_BARCODE_MAX  BARCODE_MAX /* common/barcode.h */
 #define DB_BARCODES_MAX 8
 
 struct db_user {

@@ -91,7 +91,7 @@ static int
 distribution_resolve(struct db *db, const struct dist_request *in,
     struct db_item *items, int64_t *qty, int *line, int *n, struct fault *f)
 {
-	enum barcode_kind kind;
+	enum barcode_sym kind;
 	struct db_item it;
 	char code[DB_BARCODE_MAX + 2];
 	int i, j, rc;

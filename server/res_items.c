@@ -109,7 +109,7 @@ res_items_by_barcode(struct req *r)
 {
 	struct fault f;
 	struct db_item it;
-	enum barcode_kind kind;
+	enum barcode_sym kind;
 	char code[DB_BARCODE_MAX + 2];
 
 	if (barcode_normalize(http_arg(r, 0), code, sizeof(code), &kind)) {
@@ -137,7 +137,7 @@ res_items_list(struct req *r)
 	struct http_list l;
 	struct fault f;
 	const char *q, *cat;
-	enum barcode_kind kind;
+	enum barcode_sym kind;
 	char code[DB_BARCODE_MAX + 2];
 
 	memset(&f, 0, sizeof(f));

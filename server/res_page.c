@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http.h"
+#include "money.h"
 
 #define PAGE_MONTHS 12
 
@@ -66,27 +67,13 @@ res_page_int(const cJSON *o, const char *key)
 	return res_page_num(cJSON_GetObjectItem(o, key));
 }
 
-/* ¥1,234.56 from fen, by integers. */
 static void
 res_page_money(FILE *fp, int64_t fen)
 {
-	char digits[32];
-	int64_t yuan;
-	int n, i;
+	char m[MONEY_LEN];
 
-	if (fen < 0) {
-		fputc('-', fp);
-		fen = fen == INT64_MIN ? INT64_MAX : -fen;
-	}
-	yuan = fen / 100;
-	n = snprintf(digits, sizeof(digits), "%lld", (long long)yuan);
-	fputs("¥", fp);
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			fputc(',', fp);
-		fputc(digits[i], fp);
-	}
-	fprintf(fp, ".%02d", (int)(fen % 100));
+	money_format(fen, m, sizeof(m));
+	fputs(m, fp);
 }
 
 /* A count as published: a number or "<5". */

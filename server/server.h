@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "barcode.h"
 #include "db.h"
 #include "log.h"
 
@@ -97,16 +98,6 @@ int clock_date_epoch(const char *, time_t *);
 int clock_period_bounds(const char *, char *, char *);
 int clock_period_prev(const char *, char *);
 void clock_period_now(char *);
-
-/* barcode.c */
-enum barcode_kind {
-	BARCODE_INTERNAL,
-	BARCODE_EAN13,
-	BARCODE_EAN8,
-	BARCODE_UPCA
-};
-int barcode_check_digit(const char *, size_t);
-int barcode_normalize(const char *, char *, size_t, enum barcode_kind *);
 
 /* auth.c: roles, passwords, sessions and the log-in throttle. */
 #define AUTH_TOKEN_LEN 64 /* hex characters */

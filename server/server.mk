@@ -7,7 +7,7 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_page.c server/res_audit.c server/res_health.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
-                server/barcode.c server/clock.c \
+                server/clock.c \
                 server/fault.c server/verify.c server/demo.c server/log.c \
                 server/worker.c
 SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
@@ -34,7 +34,7 @@ $(B)/schema.c: $(sort $(wildcard schema/*.sql)) schema/embed.sh
 $(B)/schema.o: $(B)/schema.c
 	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
 
-$(B)/cishan-server: $(SERVER_OBJ)
+$(B)/cishan-server: $(SERVER_OBJ) $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(SERVER_LIBS)
 
 # The domain and db layers alone, for tools that drive them directly

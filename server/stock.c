@@ -35,7 +35,7 @@ int
 stock_item_create(
     struct db *db, const struct actor *who, struct db_item *it, struct fault *f)
 {
-	enum barcode_kind kind;
+	enum barcode_sym kind;
 	char codes[DB_BARCODES_MAX][DB_BARCODE_MAX];
 	char field[32];
 	int i, j, rc;

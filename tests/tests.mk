@@ -1,12 +1,12 @@
 # Server tests: Check suites. Integration suites (itest_*) start the real
 # $(B)/cishan-server on port 0 with a fresh database and speak HTTP to it;
-# unit suites (check_barcode, check_json) link the server's pure objects.
+# unit suites (check_common, check_json) link the server's pure objects.
 #   make test-server            run them all (SANITIZE=1: under ASan/UBSan)
 #   CISHAN_SERVER=path          run the integration suites against another binary
 ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions \
     itest_funds itest_notices itest_page
-UNIT_SUITES = check_barcode check_json check_notice
+UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
 ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,itest $(ITEST_SUITES) $(UNIT_SUITES))
@@ -30,7 +30,7 @@ $(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/itest.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
 
 # Unit suites link the pure server objects they test.
-$(B)/tests/check_barcode: $(B)/tests/check_barcode.o $(B)/server/barcode.o
+$(B)/tests/check_common: $(B)/tests/check_common.o $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
     $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o

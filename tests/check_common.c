@@ -1,13 +1,16 @@
 /*
- * Unit suite for server/barcode.c: check digits of EAN-13, EAN-8 and UPC-A,
- * UPC-A normalised to GTIN-13, internal (Code 128) codes taken as given.
+ * Unit suite for common/: check digits of EAN-13, EAN-8 and UPC-A, UPC-A
+ * normalised to GTIN-13, internal (Code 128) codes taken as given; money
+ * as people read it.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
-#include "server.h"
+#include "barcode.h"
+#include "money.h"
 
 /* Check digits computed by hand (and on real packs). */
 START_TEST(test_check_digit)
@@ -35,10 +38,10 @@ START_TEST(test_check_digit)
 END_TEST
 
 static void
-check_barcode_ok(const char *in, const char *want, enum barcode_kind kind)
+check_barcode_ok(const char *in, const char *want, enum barcode_sym kind)
 {
 	char out[64];
-	enum barcode_kind k = (enum barcode_kind) - 1;
+	enum barcode_sym k = (enum barcode_sym) - 1;
 
 	memset(out, 'Z', sizeof out);
 	ck_assert_msg(
@@ -51,7 +54,7 @@ static void
 check_barcode_bad(const char *in)
 {
 	char out[64];
-	enum barcode_kind k;
+	enum barcode_sym k;
 
 	ck_assert_msg(barcode_normalize(in, out, sizeof out, &k) == -1,
 	    "'%s' accepted", in);
@@ -96,11 +99,11 @@ END_TEST
 
 START_TEST(test_normalize_internal)
 {
-	check_barcode_ok("CS-RICE-0001", "CS-RICE-0001", BARCODE_INTERNAL);
-	check_barcode_ok("a b~!", "a b~!", BARCODE_INTERNAL);
+	check_barcode_ok("CS-RICE-0001", "CS-RICE-0001", BARCODE_CODE128);
+	check_barcode_ok("a b~!", "a b~!", BARCODE_CODE128);
 	/* Digits of other lengths are not GTINs: internal, as given. */
-	check_barcode_ok("12345", "12345", BARCODE_INTERNAL);
-	check_barcode_ok("123456789", "123456789", BARCODE_INTERNAL);
+	check_barcode_ok("12345", "12345", BARCODE_CODE128);
+	check_barcode_ok("123456789", "123456789", BARCODE_CODE128);
 	/* Not plain printable ASCII: not Code 128 text. */
 	check_barcode_bad("");
 	check_barcode_bad("CS\t1");
@@ -113,16 +116,16 @@ END_TEST
 
 START_TEST(test_normalize_bounds)
 {
-	char in[DB_BARCODE_MAX + 8], out[DB_BARCODE_MAX + 8];
-	enum barcode_kind k;
+	char in[BARCODE_MAX + 8], out[BARCODE_MAX + 8];
+	enum barcode_sym k;
 
 	/* The longest code the database holds, and one more. */
 	memset(in, 'A', sizeof in);
-	in[DB_BARCODE_MAX - 1] = '\0';
+	in[BARCODE_MAX - 1] = '\0';
 	ck_assert_int_eq(barcode_normalize(in, out, sizeof out, &k), 0);
 	ck_assert_str_eq(out, in);
-	in[DB_BARCODE_MAX - 1] = 'A';
-	in[DB_BARCODE_MAX] = '\0';
+	in[BARCODE_MAX - 1] = 'A';
+	in[BARCODE_MAX] = '\0';
 	ck_assert_int_eq(barcode_normalize(in, out, sizeof out, &k), -1);
 	/* An output too small for the GTIN-13 of a UPC-A is refused. */
 	memset(out, 'Z', sizeof out);
@@ -133,10 +136,31 @@ START_TEST(test_normalize_bounds)
 }
 END_TEST
 
+START_TEST(t_money)
+{
+	char out[48];
+
+	money_format(0, out, sizeof(out));
+	ck_assert_str_eq(out, "¥0.00");
+	money_format(5, out, sizeof(out));
+	ck_assert_str_eq(out, "¥0.05");
+	money_format(99999, out, sizeof(out));
+	ck_assert_str_eq(out, "¥999.99");
+	money_format(100000, out, sizeof(out));
+	ck_assert_str_eq(out, "¥1,000.00");
+	money_format(10000000000LL, out, sizeof(out));
+	ck_assert_str_eq(out, "¥100,000,000.00");
+	money_format(-123456, out, sizeof(out));
+	ck_assert_str_eq(out, "-¥1,234.56");
+	money_format(INT64_MIN, out, sizeof(out));
+	ck_assert_str_eq(out, "-¥92,233,720,368,547,758.08");
+}
+END_TEST
+
 int
 main(void)
 {
-	Suite *s = suite_create("check_barcode");
+	Suite *s = suite_create("check_common");
 	TCase *tc = tcase_create("barcode");
 	SRunner *sr;
 	int nf;
@@ -146,6 +170,7 @@ main(void)
 	tcase_add_test(tc, test_normalize_bad_check);
 	tcase_add_test(tc, test_normalize_internal);
 	tcase_add_test(tc, test_normalize_bounds);
+	tcase_add_test(tc, t_money);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
