@@ -7,7 +7,7 @@
  *
  * ceiling: issue 4's storage ceiling. The baskets of FILE (written by
  * `fill redeem`: "CARD i:ITEM_ID:QTY b:BARCODE:QTY ..." a line), in turn,
- * each one redemption: db_begin, distribution_post, db_commit, one commit
+ * each one redemption: distribution_post in its own transaction, one commit
  * (and fsync: db_open sets WAL and synchronous=FULL) each, with the
  * statements the db layer prepares once. Prints one line as `load` does:
  *
@@ -157,14 +157,7 @@ direct_ceiling(struct db *db, const char *file, double secs, double warm)
 		memcpy(req->lines, bs[i].lines,
 		    (size_t)bs[i].n * sizeof req->lines[0]);
 		memset(&f, 0, sizeof f);
-		ok = db_begin(db) == DB_OK;
-		if (ok &&
-		    distribution_post(db, &who, req, &d, &replayed, &f) != 0)
-			ok = 0;
-		if (ok && db_commit(db) != DB_OK)
-			ok = 0;
-		if (!ok)
-			db_rollback(db);
+		ok = distribution_post(db, &who, req, &d, &replayed, &f) == 0;
 		t1 = bhttp_now_ns();
 		if (t0 < t_measure)
 			continue;

@@ -642,7 +642,7 @@ fill_day(struct fill *s, struct fill_city *c, const char *day)
 	long k;
 	int j, n, replayed;
 
-	if (db_begin(s->db) != DB_OK)
+	if (db_batch_begin(s->db) != DB_OK)
 		return -1;
 	for (k = 0; k < c->per_day; k++) {
 		fill_clock(day, 9 * 3600 + k * 8 * 3600 / c->per_day);
@@ -662,15 +662,10 @@ fill_day(struct fill *s, struct fill_city *c, const char *day)
 		}
 		r->nlines = n;
 		memset(&s->f, 0, sizeof s->f);
-		if (db_savepoint(s->db) != DB_OK)
-			goto fail;
 		if (distribution_post(
-		        s->db, &s->who, r, &d, &replayed, &s->f) == 0) {
-			if (db_release(s->db) != DB_OK)
-				goto fail;
+		        s->db, &s->who, r, &d, &replayed, &s->f) == 0)
 			c->posted++;
-		} else {
-			db_rollback_to(s->db);
+		else {
 			if (s->f.kind == FAULT_INTERNAL)
 				goto fail;
 			if (c->refused++ == 0)
@@ -680,10 +675,10 @@ fill_day(struct fill *s, struct fill_city *c, const char *day)
 				    s->f.message);
 		}
 	}
-	return db_commit(s->db) == DB_OK ? 0 : -1;
+	return db_batch_commit(s->db) == DB_OK ? 0 : -1;
 fail:
 	fill_fail(s, "city distribution");
-	db_rollback(s->db);
+	db_batch_rollback(s->db);
 	return -1;
 }
 
@@ -744,10 +739,11 @@ fill_city(struct fill *s)
 	 * the start of the day, notice_freeze) show the year. */
 	clock_shift(0);
 	clock_today(day);
-	if (db_begin(s->db) != DB_OK || db_asof_freeze(s->db, day) != DB_OK ||
-	    db_commit(s->db) != DB_OK) {
+	if (db_tx_begin(s->db) != DB_OK ||
+	    db_asof_freeze(s->db, day) != DB_OK ||
+	    db_tx_commit(s->db) != DB_OK) {
 		fputs("fill: city: the public figures were not kept\n", stderr);
-		db_rollback(s->db);
+		db_tx_rollback(s->db);
 		goto out;
 	}
 	rc = 0;

@@ -133,10 +133,10 @@ auth_user_create(struct db *db, const struct actor *who, const char *name,
 	if (auth_hash_password(pw, u.pwhash, sizeof(u.pwhash)) != 0)
 		return fault_set(f, FAULT_INTERNAL, "internal",
 		    "out of memory hashing the password");
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_user_insert(db, &u)) != DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		if (rc == DB_CONFLICT)
 			return fault_field(f, FAULT_CONFLICT, "conflict",
 			    "username", "user %s exists already", name);
@@ -144,8 +144,8 @@ auth_user_create(struct db *db, const struct actor *who, const char *name,
 	}
 	if ((who != NULL &&
 	        auth_audit(db, who, "create", "user", u.id, u.username) != 0) ||
-	    db_commit(db) != DB_OK) {
-		db_rollback(db);
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
 		return fault_db(f, DB_ERR);
 	}
 	*id = u.id;

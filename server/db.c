@@ -21,22 +21,6 @@ struct schema_migration {
 extern const struct schema_migration schema_migrations[];
 extern const size_t schema_nmigrations;
 
-#define DB_CACHE 512 /* a power of two, over the number of statements */
-
-struct db {
-	sqlite3 *h;
-	int (*on_begin)(struct db *, void *); /* first, in each write */
-	void *on_begin_arg;
-	struct {
-		const char *sql;
-		sqlite3_stmt *st;
-	} cache[DB_CACHE];
-};
-
-static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
-static const char SQL_BEGIN_READ[] = "BEGIN";
-static const char SQL_COMMIT[] = "COMMIT";
-static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SETTING_GET[] =
     "SELECT value FROM settings WHERE key = ?1";
 static const char SQL_SETTING_SET[] =
@@ -369,66 +353,6 @@ db_close(struct db *db)
 	free(db);
 }
 
-int
-db_begin(struct db *db)
-{
-	int rc;
-
-	if ((rc = db_step_done(db, db_stmt(db, SQL_BEGIN), "begin")) != DB_OK)
-		return rc;
-	if (db->on_begin != NULL &&
-	    (rc = db->on_begin(db, db->on_begin_arg)) != DB_OK) {
-		db_rollback(db);
-		return rc;
-	}
-	return DB_OK;
-}
-
-/* fn runs at the start of every write transaction, before its writes;
- * one that fails fails the transaction. */
-void
-db_on_begin(struct db *db, int (*fn)(struct db *, void *), void *arg)
-{
-	db->on_begin = fn;
-	db->on_begin_arg = arg;
-}
-
-/* A read transaction: one snapshot and one lock for a whole request. */
-int
-db_read_begin(struct db *db)
-{
-	return db_step_done(db, db_stmt(db, SQL_BEGIN_READ), "begin read");
-}
-
-void
-db_read_end(struct db *db)
-{
-	if (!sqlite3_get_autocommit(db->h))
-		db_step_done(db, db_stmt(db, SQL_COMMIT), "end read");
-}
-
-/* Whether a transaction is open: sqlite ends one by itself on some
- * errors (I/O, full disk, out of memory). */
-int
-db_in_transaction(struct db *db)
-{
-	return !sqlite3_get_autocommit(db->h);
-}
-
-int
-db_commit(struct db *db)
-{
-	return db_step_done(db, db_stmt(db, SQL_COMMIT), "commit");
-}
-
-void
-db_rollback(struct db *db)
-{
-	if (sqlite3_get_autocommit(db->h))
-		return;
-	db_step_done(db, db_stmt(db, SQL_ROLLBACK), "rollback");
-}
-
 static int
 db_int_query(struct db *db, const char *sql, int64_t *out)
 {
@@ -496,7 +420,7 @@ db_migrate(struct db *db)
 		sqlite3_reset(st);
 		if (one)
 			continue;
-		if (db_begin(db) != DB_OK)
+		if (db_tx_begin(db) != DB_OK)
 			return DB_ERR;
 		if (db_exec(db, m->sql) != DB_OK)
 			goto fail;
@@ -506,14 +430,14 @@ db_migrate(struct db *db)
 		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
 		if (db_step_done(db, st, "migration") != DB_OK ||
-		    db_commit(db) != DB_OK)
+		    db_tx_commit(db) != DB_OK)
 			goto fail;
 		log_info("db: applied migration %s", m->name);
 	}
 	return DB_OK;
 fail:
 	log_warnx("db: migration %s failed", m->name);
-	db_rollback(db);
+	db_tx_rollback(db);
 	return DB_ERR;
 }
 

@@ -303,17 +303,23 @@ int db_wal_start(struct db *, const char *, int);
 void db_wal_stop(struct db *);
 int db_migrate(struct db *);
 int db_schema_version(struct db *, int *, int *);
-int db_begin(struct db *);
-void db_on_begin(struct db *, int (*)(struct db *, void *), void *);
-int db_commit(struct db *);
-int db_read_begin(struct db *);
-void db_read_end(struct db *);
-void db_rollback(struct db *);
 int db_backup(struct db *, const char *);
 int db_setting_get(struct db *, const char *, char *, size_t);
 int db_setting_set(struct db *, const char *, const char *);
 const char *db_errmsg(struct db *);
 int64_t db_changes(struct db *);
+
+/* db_tx.c: the domain owns its transactions; the group commit lends
+ * savepoints (db_tx_* inside db_batch_*). */
+int db_tx_begin(struct db *);
+int db_tx_commit(struct db *);
+void db_tx_rollback(struct db *);
+void db_on_begin(struct db *, int (*)(struct db *, void *), void *);
+int db_batch_begin(struct db *);
+int db_batch_commit(struct db *);
+void db_batch_rollback(struct db *);
+int db_read_begin(struct db *);
+void db_read_end(struct db *);
 
 /* db_users.c */
 int db_user_insert(struct db *, struct db_user *);
@@ -377,10 +383,6 @@ int db_transfer_by_client(struct db *, const char *, struct db_transfer *);
 int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);
 
 /* db_distributions.c */
-int db_savepoint(struct db *);
-int db_release(struct db *);
-int db_rollback_to(struct db *);
-int db_in_transaction(struct db *);
 int db_till_next(struct db *, const char *, int64_t *);
 int db_dist_insert(struct db *, struct db_distribution *);
 int db_dist_line_insert(struct db *, struct db_dist_line *);

@@ -3,9 +3,6 @@
 
 #include "db_int.h"
 
-static const char SQL_SAVEPOINT[] = "SAVEPOINT one";
-static const char SQL_RELEASE[] = "RELEASE one";
-static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO one";
 static const char SQL_TILL_NEXT[] =
     "INSERT INTO tills(id, last_receipt) VALUES (?1, 1) "
     "ON CONFLICT(id) DO UPDATE SET last_receipt = last_receipt + 1 "
@@ -56,28 +53,6 @@ static const char SQL_LIMITS[] =
     "household_item_month m JOIN items i ON i.id = m.item_id "
     "WHERE m.household_id = ?1 AND m.period = ?2 AND m.quantity > 0 "
     "AND i.monthly_limit IS NOT NULL ORDER BY i.id";
-
-int
-db_savepoint(struct db *db)
-{
-	return db_step_done(db, db_stmt(db, SQL_SAVEPOINT), "savepoint");
-}
-
-int
-db_release(struct db *db)
-{
-	return db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
-}
-
-/* Undoes and ends the savepoint, leaving the outer transaction open. */
-int
-db_rollback_to(struct db *db)
-{
-	if (db_step_done(db, db_stmt(db, SQL_ROLLBACK_TO), "rollback to") !=
-	    DB_OK)
-		return DB_ERR;
-	return db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
-}
 
 /* The till's next receipt number: no gaps (it rolls back with its
  * transaction), never reused. */

@@ -6,6 +6,20 @@
 
 #include "db.h"
 
+#define DB_CACHE 512 /* a power of two, over the number of statements */
+
+/* A connection and its prepared statements. */
+struct db {
+	sqlite3 *h;
+	int (*on_begin)(struct db *, void *); /* first, in each write */
+	void *on_begin_arg;
+	int batch; /* a group commit is open: db_tx_* are savepoints */
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[DB_CACHE];
+};
+
 /* Copies the current row of a statement into a struct db_*. */
 typedef void (*db_fill_fn)(struct db *, sqlite3_stmt *, void *);
 

@@ -152,13 +152,8 @@ demo_households(struct db *db, const struct actor *who, const int64_t *items,
 		req->lines[0].quantity = 1;
 		req->lines[1].item_id = items[14 + i];
 		req->lines[1].quantity = 1;
-		if (db_begin(db) != DB_OK)
+		if (distribution_post(db, who, req, &d, &replayed, f) != 0)
 			goto out;
-		if (distribution_post(db, who, req, &d, &replayed, f) != 0 ||
-		    db_commit(db) != DB_OK) {
-			db_rollback(db);
-			goto out;
-		}
 	}
 	rc = 0;
 out:

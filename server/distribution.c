@@ -3,8 +3,9 @@
  * rule checked (active household, priority-only items, monthly limits,
  * unexpired stock first-expiring-first-out, points), then the rows: the
  * distribution, its lines, the stock movements and the points transfer.
- * It runs inside the caller's transaction (or savepoint), so it posts
- * whole or not at all. Voids put goods and points back by new rows.
+ * It runs in a transaction of its own (a savepoint when the group commit
+ * holds one), so it posts whole or not at all. Voids put goods and points
+ * back by new rows.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,15 +76,13 @@ distribution_move(
 	return 0;
 }
 
+/* The fault is about field of the basket's line: the caller names it. */
 static int
 distribution_line_fault(struct fault *f, int line, const char *field)
 {
-	char name[48];
-
-	snprintf(name, sizeof(name), "lines[%d].%s", line, field);
-	snprintf(f->field, sizeof(f->field), "%s", name);
+	snprintf(f->field, sizeof(f->field), "%s", field);
 	fault_num(f, "line", line);
-	return -1;
+	return fault_elem(f, line);
 }
 
 /* Resolves the basket into items, merging repeated ones. */
@@ -135,8 +134,8 @@ distribution_resolve(struct db *db, const struct dist_request *in,
 	return 0;
 }
 
-int
-distribution_post(struct db *db, const struct actor *who,
+static int
+distribution_post_tx(struct db *db, const struct actor *who,
     const struct dist_request *in, struct db_distribution *out, int *replayed,
     struct fault *f)
 {
@@ -312,6 +311,24 @@ fail:
 	return fault_db(f, DB_ERR);
 }
 
+int
+distribution_post(struct db *db, const struct actor *who,
+    const struct dist_request *in, struct db_distribution *out, int *replayed,
+    struct fault *f)
+{
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if (distribution_post_tx(db, who, in, out, replayed, f) != 0) {
+		db_tx_rollback(db);
+		return -1;
+	}
+	if (db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, DB_ERR);
+	}
+	return 0;
+}
+
 /* Lines are read first: a statement is not stepped while it is reused. */
 struct distribution_lines {
 	struct db_dist_line l[LIMIT_LINES];
@@ -343,10 +360,10 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	int i, rc;
 
 	*replayed = 0;
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_void_by_client(db, v->client_id, &had)) == DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		if (had.distribution_id != id ||
 		    memcmp(had.req_hash, v->req_hash, 32) != 0)
 			return fault_field(f, FAULT_CONFLICT,
@@ -362,12 +379,12 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	if ((rc = db_dist_by_id(db, id, &d)) != DB_OK) {
 		if (rc != DB_NONE)
 			goto fail;
-		db_rollback(db);
+		db_tx_rollback(db);
 		return fault_set(f, FAULT_NOT_FOUND, "not_found",
 		    "no distribution %lld", (long long)id);
 	}
 	if (d.void_id != 0) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		fault_set(f, FAULT_CONFLICT, "conflict",
 		    "distribution %s is voided already", d.receipt_no);
 		fault_num(f, "void_id", d.void_id);
@@ -416,12 +433,12 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	v->created_at = mv.at;
 	if (db_void_insert(db, v) != DB_OK ||
 	    auth_audit(db, who, "void", "distribution", d.id, v->reason) != 0 ||
-	    db_commit(db) != DB_OK)
+	    db_tx_commit(db) != DB_OK)
 		goto fail;
 	free(lots.v);
 	return 0;
 fail:
 	free(lots.v);
-	db_rollback(db);
+	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);
 }

@@ -66,6 +66,15 @@ fault_str(struct fault *f, const char *key, const char *v)
 	f->details[f->ndetails++].is_str = 1;
 }
 
+/* The fault's field is in element i of a list the caller names (the
+ * domain knows a basket's line, the handler that it is "lines"). */
+int
+fault_elem(struct fault *f, int i)
+{
+	f->elem = i + 1;
+	return -1;
+}
+
 /* A db error the caller did not expect. */
 int
 fault_db(struct fault *f, int rc)
@@ -75,25 +84,4 @@ fault_db(struct fault *f, int rc)
 		    "the record conflicts with an existing one");
 	return fault_set(f, FAULT_INTERNAL, "internal",
 	    "the database failed; nothing was changed");
-}
-
-int
-fault_status(const struct fault *f)
-{
-	static const int status[] = {
-	    [FAULT_NONE] = 200,
-	    [FAULT_BAD] = 400,
-	    [FAULT_UNAUTH] = 401,
-	    [FAULT_FORBIDDEN] = 403,
-	    [FAULT_NOT_FOUND] = 404,
-	    [FAULT_METHOD] = 405,
-	    [FAULT_CONFLICT] = 409,
-	    [FAULT_TOO_LARGE] = 413,
-	    [FAULT_MEDIA] = 415,
-	    [FAULT_RULE] = 422,
-	    [FAULT_INTERNAL] = 500,
-	    [FAULT_UNAVAILABLE] = 503,
-	};
-
-	return status[f->kind];
 }

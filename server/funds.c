@@ -29,18 +29,18 @@ funds_create(
 		return fault_field(f, FAULT_BAD, "missing_field", "purpose",
 		    "a restricted fund needs the purpose its donor set");
 	fu->created_at = clock_now();
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_fund_insert(db, fu)) != DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		return rc == DB_CONFLICT
 		    ? fault_field(f, FAULT_CONFLICT, "conflict", "name",
 		          "a fund named %s exists already", fu->name)
 		    : fault_db(f, rc);
 	}
 	if (auth_audit(db, who, "create", "fund", fu->id, fu->name) != 0 ||
-	    db_commit(db) != DB_OK) {
-		db_rollback(db);
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
 		return fault_db(f, DB_ERR);
 	}
 	return 0;
@@ -58,10 +58,10 @@ funds_expense(struct db *db, const struct actor *who, struct db_expense *x,
 
 	*replayed = 0;
 	memset(f, 0, sizeof(*f));
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_expense_by_client(db, x->client_id, &had)) == DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		if (had.fund_id != x->fund_id ||
 		    memcmp(had.req_hash, x->req_hash, 32) != 0)
 			return fault_field(f, FAULT_CONFLICT,
@@ -77,19 +77,19 @@ funds_expense(struct db *db, const struct actor *who, struct db_expense *x,
 	if ((rc = db_fund_by_id(db, x->fund_id, &fu)) != DB_OK) {
 		if (rc != DB_NONE)
 			goto fail;
-		db_rollback(db);
+		db_tx_rollback(db);
 		return fault_set(f, FAULT_NOT_FOUND, "not_found",
 		    "no fund %lld", (long long)x->fund_id);
 	}
 	if (fu.restricted && strcmp(fu.purpose, x->purpose) != 0) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		fault_field(f, FAULT_RULE, "restricted_fund", "purpose",
 		    "fund %s may only be spent on: %s", fu.name, fu.purpose);
 		fault_str(f, "fund_purpose", fu.purpose);
 		return -1;
 	}
 	if (fu.balance_fen < x->amount_fen) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		fault_field(f, FAULT_RULE, "insufficient_funds", "amount_fen",
 		    "fund %s holds %lld fen, %lld asked", fu.name,
 		    (long long)fu.balance_fen, (long long)x->amount_fen);
@@ -115,16 +115,16 @@ funds_expense(struct db *db, const struct actor *who, struct db_expense *x,
 	        nlines, x->created_at, f) != 0) {
 		if (f->kind == FAULT_NONE)
 			goto fail;
-		db_rollback(db);
+		db_tx_rollback(db);
 		return -1;
 	}
 	snprintf(detail, sizeof(detail), "fund %lld: %lld fen",
 	    (long long)fu.id, (long long)x->amount_fen);
 	if (auth_audit(db, who, "expense", "expense", x->id, detail) != 0 ||
-	    db_commit(db) != DB_OK)
+	    db_tx_commit(db) != DB_OK)
 		goto fail;
 	return 0;
 fail:
-	db_rollback(db);
+	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);
 }

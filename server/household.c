@@ -247,10 +247,10 @@ household_register(struct db *db, const struct actor *who,
 	sodium_memzero(norm, sizeof(norm));
 	sodium_memzero(in->id_number, sizeof(in->id_number));
 	h->created_at = clock_now();
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_household_by_idhash(db, h->id_hash, &had)) == DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		fault_field(f, FAULT_RULE, "duplicate_household", "id_number",
 		    "a household with this id number is registered already "
 		    "(card %s)",
@@ -261,19 +261,19 @@ household_register(struct db *db, const struct actor *who,
 	if (rc != DB_NONE)
 		goto fail;
 	if ((rc = db_household_insert(db, h)) == DB_CONFLICT) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		return fault_field(f, FAULT_CONFLICT, "conflict", "card_code",
 		    "card %s belongs to another household", h->card_code);
 	}
 	if (rc != DB_OK ||
 	    auth_audit(db, who, "create", "household", h->id, h->category) != 0)
 		goto fail;
-	if (db_commit(db) != DB_OK)
+	if (db_tx_commit(db) != DB_OK)
 		goto fail;
 	h->balance = 0;
 	return 0;
 fail:
-	db_rollback(db);
+	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);
 }
 
@@ -284,12 +284,12 @@ household_update(struct db *db, const struct actor *who,
 {
 	if (household_check(h, f) != 0)
 		return -1;
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (db_household_update(db, h) != DB_OK ||
 	    auth_audit(db, who, "update", "household", h->id, changed) != 0 ||
-	    db_commit(db) != DB_OK) {
-		db_rollback(db);
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
 		return fault_db(f, DB_ERR);
 	}
 	return 0;

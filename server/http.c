@@ -36,7 +36,7 @@
 /* A write waiting for the next group commit. */
 struct batch {
 	struct req *r;
-	int (*fn)(struct req *, void *);
+	void (*fn)(struct req *, void *);
 	void *arg;
 	void (*free)(void *);
 	TAILQ_ENTRY(batch) entry;
@@ -316,6 +316,28 @@ http_reply_later(struct req *r, int status, cJSON *v, int64_t ms)
 		log_fatalx("event_base_once failed");
 }
 
+/* The status a fault is answered with: HTTP knowledge stays here. */
+static int
+http_status(const struct fault *f)
+{
+	static const int status[] = {
+	    [FAULT_NONE] = 200,
+	    [FAULT_BAD] = 400,
+	    [FAULT_UNAUTH] = 401,
+	    [FAULT_FORBIDDEN] = 403,
+	    [FAULT_NOT_FOUND] = 404,
+	    [FAULT_METHOD] = 405,
+	    [FAULT_CONFLICT] = 409,
+	    [FAULT_TOO_LARGE] = 413,
+	    [FAULT_MEDIA] = 415,
+	    [FAULT_RULE] = 422,
+	    [FAULT_INTERNAL] = 500,
+	    [FAULT_UNAVAILABLE] = 503,
+	};
+
+	return status[f->kind];
+}
+
 static cJSON *
 http_fault_json(const struct fault *f)
 {
@@ -353,13 +375,13 @@ http_take_later(struct req *r)
 void
 http_fault(struct req *r, const struct fault *f)
 {
-	http_reply(r, fault_status(f), http_fault_json(f));
+	http_reply(r, http_status(f), http_fault_json(f));
 }
 
 void
 http_fault_later(struct req *r, const struct fault *f, int64_t ms)
 {
-	http_reply_later(r, fault_status(f), http_fault_json(f), ms);
+	http_reply_later(r, http_status(f), http_fault_json(f), ms);
 }
 
 void
@@ -737,8 +759,8 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 }
 
 /*
- * Group commit: every queued write runs in its own savepoint inside one
- * transaction; replies go out after the commit, or all become 503.
+ * Group commit: the queued writes run inside one transaction; replies go
+ * out after the commit, or all become 503.
  */
 static void
 http_batch_run(struct server *srv)
@@ -755,25 +777,20 @@ http_batch_run(struct server *srv)
 	TAILQ_CONCAT(&list, &srv->batch, entry);
 	srv->last_batch = srv->queued;
 	srv->queued = 0;
-	ok = db_begin(srv->db) == DB_OK;
+	/* Each write's domain call takes a savepoint of this transaction
+	 * (db_tx_* inside db_batch_*); sqlite ending it early on an I/O
+	 * error fails the commit, and then every write of the batch. */
+	ok = db_batch_begin(srv->db) == DB_OK;
 	TAILQ_FOREACH(b, &list, entry)
 	{
-		if (!ok || db_savepoint(srv->db) != DB_OK) {
-			ok = 0;
+		if (!ok)
 			break;
-		}
-		if (b->fn(b->r, b->arg) == 0)
-			ok = db_release(srv->db) == DB_OK;
-		else
-			ok = db_rollback_to(srv->db) == DB_OK;
-		/* Had sqlite rolled the whole transaction back, a savepoint
-		 * would start a new one and its release commit it. */
-		ok = ok && db_in_transaction(srv->db);
+		b->fn(b->r, b->arg);
 	}
-	if (ok && db_commit(srv->db) != DB_OK)
+	if (ok && db_batch_commit(srv->db) != DB_OK)
 		ok = 0;
 	if (!ok) {
-		db_rollback(srv->db);
+		db_batch_rollback(srv->db);
 		fault_set(&f, FAULT_UNAVAILABLE, "unavailable",
 		    "the database could not commit; nothing was recorded, "
 		    "retry with the same client_id");
@@ -829,9 +846,9 @@ http_batch_due(struct server *srv)
 }
 
 /* Queues a write for the group commit that runs once this loop's
- * requests are read; fn answers with http_defer, 0 to keep its work. */
+ * requests are read; fn answers with http_defer. */
 void
-http_batch(struct req *r, int (*fn)(struct req *, void *), void *arg,
+http_batch(struct req *r, void (*fn)(struct req *, void *), void *arg,
     void (*afree)(void *))
 {
 	struct batch *b;
@@ -858,7 +875,7 @@ http_defer(struct req *r, int status, cJSON *v)
 void
 http_defer_fault(struct req *r, const struct fault *f)
 {
-	http_defer(r, fault_status(f), http_fault_json(f));
+	http_defer(r, http_status(f), http_fault_json(f));
 }
 
 /* Work for the worker thread on behalf of a request. */

@@ -17,7 +17,7 @@ typedef void (*http_handler)(struct req *);
 /* http.c */
 int http_serve(struct db *, const char *);
 void http_batch(
-    struct req *, int (*)(struct req *, void *), void *, void (*)(void *));
+    struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
 void http_defer(struct req *, int, cJSON *);
 void http_defer_fault(struct req *, const struct fault *);
 int http_offload(
@@ -65,6 +65,7 @@ const cJSON *json_array(
 int json_object(const cJSON *, const char *, struct fault *);
 int json_client_id(const cJSON *, char *, size_t, struct fault *);
 void json_prefix(struct fault *, const char *, int);
+void json_fault_path(struct fault *, const char *);
 int json_utf8_valid(const char *, size_t);
 void json_hash(const cJSON *, unsigned char *);
 cJSON *json_new(void);

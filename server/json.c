@@ -218,6 +218,15 @@ json_prefix(struct fault *f, const char *list, int i)
 	    field[0] ? "." : "", field);
 }
 
+/* A domain fault about element i of a list: its path as list[i].field. */
+void
+json_fault_path(struct fault *f, const char *list)
+{
+	if (f->elem > 0)
+		json_prefix(f, list, f->elem - 1);
+	f->elem = 0;
+}
+
 /* Orders every object's members by key (insertion sort of the list). */
 static void
 json_sort(cJSON *v)

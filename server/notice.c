@@ -264,19 +264,19 @@ notice_publish(struct db *db, const struct actor *who, const char *period,
 		fault_str(f, "period", period);
 		return -1;
 	}
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_notice_get(db, period, &had)) == DB_OK) {
 		free(had);
-		db_rollback(db);
+		db_tx_rollback(db);
 		return 1;
 	}
 	if (rc != DB_NONE ||
 	    db_notice_insert(
 	        db, period, clock_now(), who->user_id, head, body) != DB_OK ||
 	    auth_audit(db, who, "publish", "notice", 0, period) != 0 ||
-	    db_commit(db) != DB_OK) {
-		db_rollback(db);
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
 		return fault_db(f, DB_ERR);
 	}
 	return 0;

@@ -22,12 +22,12 @@ points_policy_put(struct db *db, const struct actor *who, struct db_policy *p,
 	snprintf(detail, sizeof(detail), "%s %lld+%lld/member carry=%d",
 	    p->category, (long long)p->monthly_points,
 	    (long long)p->per_member_points, p->carry_over);
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (db_policy_put(db, p) != DB_OK ||
 	    auth_audit(db, who, "update", "policy", 0, detail) != 0 ||
-	    db_commit(db) != DB_OK) {
-		db_rollback(db);
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
 		return fault_db(f, DB_ERR);
 	}
 	return 0;
@@ -50,7 +50,7 @@ points_grant_monthly(struct db *db, const struct actor *who, const char *period,
 	if (strcmp(period, now) > 0)
 		return fault_field(f, FAULT_BAD, "bad_field", "period",
 		    "period %s has not begun", period);
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (db_grant_monthly(db, period, prev, first, last, (int64_t)start,
 	        clock_now(), who->user_id, run) != DB_OK)
@@ -58,11 +58,11 @@ points_grant_monthly(struct db *db, const struct actor *who, const char *period,
 	snprintf(detail, sizeof(detail), "%s: %lld households, %lld points",
 	    period, (long long)run->households, (long long)run->points);
 	if (auth_audit(db, who, "grant_monthly", "period", 0, detail) != 0 ||
-	    db_commit(db) != DB_OK)
+	    db_tx_commit(db) != DB_OK)
 		goto fail;
 	return 0;
 fail:
-	db_rollback(db);
+	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);
 }
 
@@ -76,10 +76,10 @@ points_grant_oneoff(struct db *db, const struct actor *who,
 	int rc;
 
 	*replayed = 0;
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_transfer_by_client(db, t->client_id, &had)) == DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		if (strcmp(had.kind, "grant_oneoff") != 0 ||
 		    memcmp(had.req_hash, t->req_hash, 32) != 0)
 			return fault_field(f, FAULT_CONFLICT,
@@ -95,14 +95,14 @@ points_grant_oneoff(struct db *db, const struct actor *who,
 	if ((rc = db_household_by_id(db, t->household_id, &h)) != DB_OK) {
 		if (rc != DB_NONE)
 			goto fail;
-		db_rollback(db);
+		db_tx_rollback(db);
 		return fault_field(f, FAULT_NOT_FOUND, "not_found",
 		    "household_id", "no household %lld",
 		    (long long)t->household_id);
 	}
 	clock_today(today);
 	if (!household_active(&h, today)) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		fault_field(f, FAULT_RULE, "household_inactive", "household_id",
 		    "the household is %s", household_status(&h));
 		fault_num(f, "household_id", h.id);
@@ -116,10 +116,10 @@ points_grant_oneoff(struct db *db, const struct actor *who,
 	if (db_transfer_insert(db, t) != DB_OK ||
 	    auth_audit(db, who, "grant_oneoff", "household", h.id, t->reason) !=
 	        0 ||
-	    db_commit(db) != DB_OK)
+	    db_tx_commit(db) != DB_OK)
 		goto fail;
 	return 0;
 fail:
-	db_rollback(db);
+	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);
 }

@@ -134,8 +134,8 @@ fail:
 	return -1;
 }
 
-/* Runs inside the batch's transaction, in its own savepoint. */
-static int
+/* Runs inside the group commit; the post takes its own savepoint. */
+static void
 res_distributions_post(struct req *r, void *arg)
 {
 	struct dist_request *in = arg;
@@ -147,16 +147,16 @@ res_distributions_post(struct req *r, void *arg)
 	memset(&f, 0, sizeof(f));
 	if (distribution_post(
 	        http_db(r), http_actor(r), in, &d, &replayed, &f) != 0) {
+		json_fault_path(&f, "lines");
 		http_defer_fault(r, &f);
-		return -1;
+		return;
 	}
 	if ((o = res_distributions_json(http_db(r), &d, 0)) == NULL) {
 		fault_db(&f, DB_ERR);
 		http_defer_fault(r, &f);
-		return -1;
+		return;
 	}
 	http_defer(r, replayed ? 200 : 201, o);
-	return 0;
 }
 
 void

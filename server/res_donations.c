@@ -138,8 +138,10 @@ res_donations_create(struct req *r)
 		goto fail;
 	memcpy(in->req_hash, http_body_hash(r), 32);
 	if (stock_donation_post(
-	        http_db(r), http_actor(r), in, &d, &replayed, &f) != 0)
+	        http_db(r), http_actor(r), in, &d, &replayed, &f) != 0) {
+		json_fault_path(&f, "lines");
 		goto fail;
+	}
 	free(in);
 	res_donations_reply(r, replayed ? 200 : 201, &d);
 	return;

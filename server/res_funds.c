@@ -139,8 +139,10 @@ res_funds_expense(struct req *r)
 	}
 	memcpy(x.req_hash, http_body_hash(r), 32);
 	if (funds_expense(
-	        http_db(r), http_actor(r), &x, lines, n, &replayed, &f) != 0)
+	        http_db(r), http_actor(r), &x, lines, n, &replayed, &f) != 0) {
+		json_fault_path(&f, "lines");
 		goto fail;
+	}
 	free(lines);
 	o = json_new();
 	json_add_int(o, "id", x.id);

@@ -72,8 +72,10 @@ res_items_create(struct req *r)
 		snprintf(it.barcodes[i], DB_BARCODE_MAX, "%s", c->valuestring);
 	}
 	it.nbarcodes = n;
-	if (stock_item_create(http_db(r), http_actor(r), &it, &f) != 0)
+	if (stock_item_create(http_db(r), http_actor(r), &it, &f) != 0) {
+		json_fault_path(&f, "barcodes");
 		goto fail;
+	}
 	http_reply(r, 201, res_items_json(&it));
 	return;
 fail:

@@ -32,7 +32,8 @@
 #define LIMIT_LINES    500
 #define LIMIT_LIST     500
 
-/* Why a request was refused; http.c maps the kind to a status. */
+/* Why a request was refused; the http layer answers each kind with its
+ * status. */
 enum fault_kind {
 	FAULT_NONE = 0,
 	FAULT_BAD,        /* 400 */
@@ -54,6 +55,7 @@ struct fault {
 	const char *code;
 	char message[256];
 	char field[96];
+	int elem; /* the field is in element elem - 1 of a list; 0: not */
 	int ndetails;
 	struct {
 		const char *key;
@@ -77,10 +79,10 @@ int fault_set(struct fault *, enum fault_kind, const char *, const char *, ...)
     __attribute__((format(printf, 4, 5)));
 int fault_field(struct fault *, enum fault_kind, const char *, const char *,
     const char *, ...) __attribute__((format(printf, 5, 6)));
+int fault_elem(struct fault *, int);
 void fault_num(struct fault *, const char *, int64_t);
 void fault_str(struct fault *, const char *, const char *);
 int fault_db(struct fault *, int);
-int fault_status(const struct fault *);
 
 /* clock.c: the store's time; "today" and periods are in its zone. */
 #define CLOCK_DATE_LEN    11

@@ -10,7 +10,7 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
                 server/clock.c \
                 server/fault.c server/verify.c server/demo.c server/log.c \
                 server/worker.c
-SERVER_DB = server/db.c server/db_users.c server/db_goods.c \
+SERVER_DB = server/db.c server/db_tx.c server/db_users.c server/db_goods.c \
             server/db_audit.c server/db_households.c server/db_distributions.c \
             server/db_funds.c server/db_notices.c \
             server/db_verify.c server/db_wal.c \

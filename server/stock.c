@@ -18,16 +18,16 @@ static const char *const stock_reasons[] = {
 static int
 stock_commit(struct db *db, struct fault *f)
 {
-	if (db_commit(db) == DB_OK)
+	if (db_tx_commit(db) == DB_OK)
 		return 0;
-	db_rollback(db);
+	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);
 }
 
 static int
 stock_abort(struct db *db, struct fault *f, int rc)
 {
-	db_rollback(db);
+	db_tx_rollback(db);
 	return rc == 0 ? fault_db(f, DB_ERR) : -1;
 }
 
@@ -37,40 +37,39 @@ stock_item_create(
 {
 	enum barcode_sym kind;
 	char codes[DB_BARCODES_MAX][DB_BARCODE_MAX];
-	char field[32];
 	int i, j, rc;
 
 	for (i = 0; i < it->nbarcodes; i++) {
-		snprintf(field, sizeof(field), "barcodes[%d]", i);
 		if (barcode_normalize(it->barcodes[i], codes[i],
 		        sizeof(codes[i]), &kind) != 0) {
-			fault_field(f, FAULT_BAD, "bad_barcode", field,
+			fault_set(f, FAULT_BAD, "bad_barcode",
 			    "%s is not a valid barcode (check digit or "
 			    "characters)",
 			    it->barcodes[i]);
 			fault_str(f, "barcode", it->barcodes[i]);
-			return -1;
+			return fault_elem(f, i);
 		}
 		for (j = 0; j < i; j++)
-			if (strcmp(codes[j], codes[i]) == 0)
-				return fault_field(f, FAULT_BAD, "bad_field",
-				    field, "barcode %s is listed twice",
+			if (strcmp(codes[j], codes[i]) == 0) {
+				fault_set(f, FAULT_BAD, "bad_field",
+				    "barcode %s is listed twice",
 				    it->barcodes[i]);
+				return fault_elem(f, i);
+			}
 	}
 	memcpy(it->barcodes, codes, sizeof(codes));
 	it->created_at = clock_now();
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if ((rc = db_item_insert(db, it)) != DB_OK)
 		return stock_abort(db, f, fault_db(f, rc));
 	for (i = 0; i < it->nbarcodes; i++) {
 		rc = db_barcode_insert(db, it->barcodes[i], it->id);
 		if (rc == DB_CONFLICT) {
-			snprintf(field, sizeof(field), "barcodes[%d]", i);
-			fault_field(f, FAULT_CONFLICT, "conflict", field,
+			fault_set(f, FAULT_CONFLICT, "conflict",
 			    "barcode %s belongs to another item already",
 			    it->barcodes[i]);
-			return stock_abort(db, f, -1);
+			return stock_abort(db, f, fault_elem(f, i));
 		}
 		if (rc != DB_OK)
 			return stock_abort(db, f, 0);
@@ -85,7 +84,7 @@ stock_donor_create(
     struct db *db, const struct actor *who, struct db_donor *d, struct fault *f)
 {
 	d->created_at = clock_now();
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (db_donor_insert(db, d) != DB_OK ||
 	    auth_audit(db, who, "create", "donor", d->id, d->kind) != 0)
@@ -138,17 +137,15 @@ stock_lots_add(struct db *db, const struct actor *who, const char *source,
 	struct db_lot lot;
 	struct db_movement mv;
 	int64_t value, total, on_hand;
-	char field[40];
 	int i, rc;
 
 	for (i = 0; i < n; i++) {
 		if ((rc = db_item_by_id(db, lines[i].item_id, &it)) != DB_OK) {
-			snprintf(field, sizeof(field), "lines[%d].item_id", i);
-			return rc == DB_NONE
-			    ? fault_field(f, FAULT_NOT_FOUND, "not_found",
-			          field, "no item %lld",
-			          (long long)lines[i].item_id)
-			    : -1;
+			if (rc != DB_NONE)
+				return -1;
+			fault_field(f, FAULT_NOT_FOUND, "not_found", "item_id",
+			    "no item %lld", (long long)lines[i].item_id);
+			return fault_elem(f, i);
 		}
 		memset(&lot, 0, sizeof(lot));
 		lot.item_id = it.id;
@@ -165,10 +162,10 @@ stock_lots_add(struct db *db, const struct actor *who, const char *source,
 		        lot.quantity, lot.unit_value_fen, &value) ||
 		    __builtin_add_overflow(total, value, &total) ||
 		    __builtin_add_overflow(on_hand, lot.quantity, &on_hand)) {
-			snprintf(field, sizeof(field), "lines[%d].quantity", i);
-			return fault_field(f, FAULT_BAD, "bad_field", field,
+			fault_field(f, FAULT_BAD, "bad_field", "quantity",
 			    "the line would take the item's stock or its value "
 			    "past what can be counted");
+			return fault_elem(f, i);
 		}
 		memcpy(lot.expires_on, lines[i].expires_on,
 		    sizeof(lot.expires_on));
@@ -204,11 +201,11 @@ stock_donation_post(struct db *db, const struct actor *who,
 
 	*replayed = 0;
 	memset(f, 0, sizeof(*f));
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	rc = db_donation_by_client(db, in->client_id, out);
 	if (rc == DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		if (stock_replay(
 		        out->req_hash, in->req_hash, in->client_id, f) < 0)
 			return -1;
@@ -294,11 +291,11 @@ stock_adjust(struct db *db, const struct actor *who, struct db_adjustment *a,
 		return fault_field(f, FAULT_BAD, "bad_field", "quantity_delta",
 		    "quantity_delta must be negative (only a count "
 		    "correction may add goods) and not zero");
-	if (db_begin(db) != DB_OK)
+	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	rc = db_adjustment_by_client(db, a->client_id, &had);
 	if (rc == DB_OK) {
-		db_rollback(db);
+		db_tx_rollback(db);
 		if (stock_replay(had.req_hash, a->req_hash, a->client_id, f) <
 		    0)
 			return -1;

@@ -1,0 +1,121 @@
+/*
+ * Transactions. Whoever posts a change owns its transaction: the domain
+ * opens and ends its own with db_tx_*. The group commit (commit.c) holds
+ * an outer transaction with db_batch_*, and while it is open each
+ * db_tx_* is a savepoint inside it: one refusal undoes only itself, one
+ * fsync serves the batch. Reads take one snapshot with db_read_*.
+ */
+#include "db_int.h"
+
+static const char SQL_BEGIN[] = "BEGIN IMMEDIATE";
+static const char SQL_BEGIN_READ[] = "BEGIN";
+static const char SQL_COMMIT[] = "COMMIT";
+static const char SQL_ROLLBACK[] = "ROLLBACK";
+static const char SQL_SAVEPOINT[] = "SAVEPOINT tx";
+static const char SQL_RELEASE[] = "RELEASE tx";
+static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO tx";
+
+/* BEGIN IMMEDIATE, then the hook that runs first in every write. */
+static int
+db_tx_open(struct db *db)
+{
+	int rc;
+
+	if ((rc = db_step_done(db, db_stmt(db, SQL_BEGIN), "begin")) != DB_OK)
+		return rc;
+	if (db->on_begin != NULL &&
+	    (rc = db->on_begin(db, db->on_begin_arg)) != DB_OK) {
+		db_step_done(db, db_stmt(db, SQL_ROLLBACK), "rollback");
+		return rc;
+	}
+	return DB_OK;
+}
+
+int
+db_tx_begin(struct db *db)
+{
+	if (!db->batch)
+		return db_tx_open(db);
+	/* sqlite may have ended the batch on an I/O error or a full disk;
+	 * a savepoint would then open a transaction of its own. */
+	if (sqlite3_get_autocommit(db->h))
+		return DB_ERR;
+	return db_step_done(db, db_stmt(db, SQL_SAVEPOINT), "savepoint");
+}
+
+int
+db_tx_commit(struct db *db)
+{
+	if (!db->batch)
+		return db_step_done(db, db_stmt(db, SQL_COMMIT), "commit");
+	if (sqlite3_get_autocommit(db->h))
+		return DB_ERR;
+	return db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
+}
+
+/* Undoes the transaction (in a batch, only its savepoint). */
+void
+db_tx_rollback(struct db *db)
+{
+	if (sqlite3_get_autocommit(db->h))
+		return;
+	if (!db->batch) {
+		db_step_done(db, db_stmt(db, SQL_ROLLBACK), "rollback");
+		return;
+	}
+	if (db_step_done(db, db_stmt(db, SQL_ROLLBACK_TO), "rollback to") ==
+	    DB_OK)
+		db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
+}
+
+/* fn runs at the start of every write transaction, before its writes;
+ * one that fails fails the transaction. */
+void
+db_on_begin(struct db *db, int (*fn)(struct db *, void *), void *arg)
+{
+	db->on_begin = fn;
+	db->on_begin_arg = arg;
+}
+
+/* The group commit's outer transaction. */
+int
+db_batch_begin(struct db *db)
+{
+	int rc;
+
+	if ((rc = db_tx_open(db)) == DB_OK)
+		db->batch = 1;
+	return rc;
+}
+
+/* Commits the batch; DB_ERR if sqlite ended it early (nothing kept). */
+int
+db_batch_commit(struct db *db)
+{
+	db->batch = 0;
+	if (sqlite3_get_autocommit(db->h))
+		return DB_ERR;
+	return db_step_done(db, db_stmt(db, SQL_COMMIT), "commit");
+}
+
+void
+db_batch_rollback(struct db *db)
+{
+	db->batch = 0;
+	if (!sqlite3_get_autocommit(db->h))
+		db_step_done(db, db_stmt(db, SQL_ROLLBACK), "rollback");
+}
+
+/* A read transaction: one snapshot and one lock for a whole request. */
+int
+db_read_begin(struct db *db)
+{
+	return db_step_done(db, db_stmt(db, SQL_BEGIN_READ), "begin read");
+}
+
+void
+db_read_end(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->h))
+		db_step_done(db, db_stmt(db, SQL_COMMIT), "end read");
+}
