@@ -37,7 +37,7 @@ all: deps-build
 	@$(MAKE) --no-print-directory binaries
 
 .PHONY: all binaries deps deps-build deps-test run test bench fuzz clean \
-        format check-format
+        format check-format check-layers
 BINS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
@@ -96,6 +96,10 @@ format:
 check-format:
 	@$(call need_debs,clang-format)
 	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+# The layering rules of docs/HACKING.md, checked on the sources.
+check-layers:
+	@sh tests/layers.sh
 
 clean:
 	rm -rf build build-san
