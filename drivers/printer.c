@@ -51,8 +51,8 @@ struct printer {
 	struct usb_spec spec;
 	struct usb_dev ud;
 	struct usb_watch watch;
-	struct libusb_transfer *out, *in;
-	int out_busy, in_busy, lost, stalls;
+	struct usb_xfer *out, *in;
+	int stalls;
 	uint8_t inbuf[64];
 	/* fd: file or tcp */
 	int fd;
@@ -97,33 +97,31 @@ printer_later(struct printer *p)
  * through printer_out_done / printer_in_done. */
 
 static void
-printer_usb_out_cb(struct libusb_transfer *x)
+printer_usb_out_cb(enum usb_xfer_status st, uint8_t *b, size_t n, void *arg)
 {
-	struct printer *p = x->user_data;
-	size_t n = (size_t)x->actual_length;
+	struct printer *p = arg;
 
-	p->out_busy = 0;
-	switch (x->status) {
-	case LIBUSB_TRANSFER_COMPLETED:
+	(void)b;
+	switch (st) {
+	case USB_XFER_OK:
 		p->stalls = 0;
 		printer_out_done(p, n, 0);
 		break;
-	case LIBUSB_TRANSFER_TIMED_OUT:
+	case USB_XFER_TIMEDOUT:
 		printer_out_done(p, n, PRINTER_AGAIN);
 		break;
-	case LIBUSB_TRANSFER_STALL:
+	case USB_XFER_STALL:
 		/* Clear the halt and resume; a printer that keeps stalling
 		 * is broken. */
-		libusb_clear_halt(p->ud.h, p->ud.ep_out);
+		usb_clear_halt(&p->ud, p->ud.ep_out);
 		printer_out_done(
 		    p, n, ++p->stalls > 5 ? DRV_EIO : PRINTER_AGAIN);
 		break;
-	case LIBUSB_TRANSFER_CANCELLED:
+	case USB_XFER_CANCELLED:
 		printer_out_done(
 		    p, n, p->expired ? DRV_ETIMEDOUT : DRV_ECANCELED);
 		break;
-	case LIBUSB_TRANSFER_NO_DEVICE:
-		p->lost = 1;
+	case USB_XFER_NODEV:
 		printer_out_done(p, n, DRV_ENODEV);
 		event_active(p->gone, 0, 0);
 		break;
@@ -133,22 +131,19 @@ printer_usb_out_cb(struct libusb_transfer *x)
 }
 
 static void
-printer_usb_in_cb(struct libusb_transfer *x)
+printer_usb_in_cb(enum usb_xfer_status st, uint8_t *b, size_t n, void *arg)
 {
-	struct printer *p = x->user_data;
+	struct printer *p = arg;
 
-	p->in_busy = 0;
-	switch (x->status) {
-	case LIBUSB_TRANSFER_COMPLETED:
-		printer_in_done(p, x->buffer, (size_t)x->actual_length, 0);
+	switch (st) {
+	case USB_XFER_OK:
+		printer_in_done(p, b, n, 0);
 		break;
-	case LIBUSB_TRANSFER_TIMED_OUT:
-	case LIBUSB_TRANSFER_CANCELLED:
-		printer_in_done(
-		    p, x->buffer, (size_t)x->actual_length, PRINTER_AGAIN);
+	case USB_XFER_TIMEDOUT:
+	case USB_XFER_CANCELLED:
+		printer_in_done(p, b, n, PRINTER_AGAIN);
 		break;
-	case LIBUSB_TRANSFER_NO_DEVICE:
-		p->lost = 1;
+	case USB_XFER_NODEV:
 		printer_in_done(p, NULL, 0, DRV_ENODEV);
 		event_active(p->gone, 0, 0);
 		break;
@@ -210,15 +205,9 @@ printer_tr_write(struct printer *p, const uint8_t *b, size_t n)
 {
 	switch (p->tr) {
 	case PRINTER_USB:
-		libusb_fill_bulk_transfer(p->out, p->ud.h, p->ud.ep_out,
-		    (unsigned char *)b, (int)n, printer_usb_out_cb, p,
-		    p->chunk_ms);
-		if (libusb_submit_transfer(p->out) != 0) {
+		if (usb_xfer_bulk(p->out, &p->ud, p->ud.ep_out, (uint8_t *)b, n,
+		        p->chunk_ms) != 0)
 			printer_out_done(p, 0, DRV_ENODEV);
-			return;
-		}
-		p->out_busy = 1;
-		usb_kick(p->ctx->usb);
 		break;
 	case PRINTER_FD:
 		p->wbuf = b;
@@ -251,14 +240,9 @@ printer_tr_read(struct printer *p, unsigned ms)
 
 	switch (p->tr) {
 	case PRINTER_USB:
-		libusb_fill_bulk_transfer(p->in, p->ud.h, p->ud.ep_in, p->inbuf,
-		    sizeof(p->inbuf), printer_usb_in_cb, p, ms);
-		if (libusb_submit_transfer(p->in) != 0) {
+		if (usb_xfer_bulk(p->in, &p->ud, p->ud.ep_in, p->inbuf,
+		        sizeof(p->inbuf), ms) != 0)
 			printer_in_done(p, NULL, 0, DRV_ENODEV);
-			return;
-		}
-		p->in_busy = 1;
-		usb_kick(p->ctx->usb);
 		break;
 	case PRINTER_FD:
 		printer_tv(&tv, ms);
@@ -444,8 +428,8 @@ printer_deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd, (void)what;
 	p->expired = 1;
-	if (p->tr == PRINTER_USB && p->out_busy) {
-		libusb_cancel_transfer(p->out);
+	if (p->tr == PRINTER_USB && usb_xfer_busy(p->out)) {
+		usb_xfer_cancel(p->out);
 		return;
 	}
 	if (p->tr == PRINTER_FD)
@@ -486,7 +470,6 @@ printer_usb_open(struct printer *p)
 	if (!p->prof_fixed && p->ud.info.profile != NULL &&
 	    devices_profile(p->ud.info.profile) != NULL)
 		p->prof = devices_profile(p->ud.info.profile);
-	p->lost = 0;
 	p->stalls = 0;
 	printer_state(p, PRINTER_ATTACHED);
 	if (p->q != NULL)
@@ -497,12 +480,10 @@ printer_usb_open(struct printer *p)
 static void
 printer_detach(struct printer *p)
 {
-	if (p->out_busy)
-		libusb_cancel_transfer(p->out);
-	if (p->in_busy)
-		libusb_cancel_transfer(p->in);
-	usb_wait(p->ctx->usb, &p->out_busy);
-	usb_wait(p->ctx->usb, &p->in_busy);
+	usb_xfer_cancel(p->out);
+	usb_xfer_cancel(p->in);
+	usb_xfer_wait(p->out);
+	usb_xfer_wait(p->in);
 	usb_close(&p->ud);
 	if (p->attached)
 		printer_state(p, PRINTER_DETACHED);
@@ -542,7 +523,7 @@ printer_retry_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-printer_hotplug(libusb_device *dev, int arrived, void *arg)
+printer_hotplug(int arrived, void *arg)
 {
 	struct printer *p = arg;
 	struct timeval tv = {0, 20000};
@@ -551,8 +532,7 @@ printer_hotplug(libusb_device *dev, int arrived, void *arg)
 		/* Not from inside the callback: udev may not be done. */
 		p->retries = 30;
 		evtimer_add(p->retry, &tv);
-	} else if (!arrived && p->attached && dev == p->ud.dev) {
-		p->lost = 1;
+	} else if (!arrived && p->attached) {
 		event_active(p->gone, 0, 0);
 	}
 }
@@ -672,11 +652,12 @@ printer_open(struct drv_ctx *ctx, const char *spec, const char *profile,
 		p->tr = PRINTER_USB;
 		if (usb_spec_parse(spec, &p->spec) != 0)
 			goto fail;
-		p->out = libusb_alloc_transfer(0);
-		p->in = libusb_alloc_transfer(0);
+		p->out = usb_xfer_new(ctx->usb, printer_usb_out_cb, p);
+		p->in = usb_xfer_new(ctx->usb, printer_usb_in_cb, p);
 		if (p->out == NULL || p->in == NULL)
 			goto fail;
 		p->watch.cb = printer_hotplug;
+		p->watch.ud = &p->ud;
 		p->watch.arg = p;
 		usb_watch_add(ctx->usb, &p->watch);
 		if (printer_usb_open(p) != 0 && !usb_has_hotplug(ctx->usb)) {
@@ -698,18 +679,16 @@ printer_close(struct printer *p)
 		return;
 	if (p->tr == PRINTER_USB && p->out != NULL) {
 		usb_watch_del(p->ctx->usb, &p->watch);
-		if (p->out_busy)
-			libusb_cancel_transfer(p->out);
-		if (p->in_busy)
-			libusb_cancel_transfer(p->in);
-		usb_wait(p->ctx->usb, &p->out_busy);
-		usb_wait(p->ctx->usb, &p->in_busy);
+		usb_xfer_cancel(p->out);
+		usb_xfer_cancel(p->in);
+		usb_xfer_wait(p->out);
+		usb_xfer_wait(p->in);
 	}
 	p->attached = 0;
 	printer_fail_all(p, DRV_ECANCELED);
 	usb_close(&p->ud);
-	libusb_free_transfer(p->out);
-	libusb_free_transfer(p->in);
+	usb_xfer_free(p->out);
+	usb_xfer_free(p->in);
 	if (p->wev != NULL)
 		event_free(p->wev);
 	if (p->rev != NULL)
