@@ -1,7 +1,8 @@
 # drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
 # Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
 
-DRV_SRCS = devices devid escpos receipt hidscan wedge drv usb scanner printer
+DRV_SRCS = devices devid escpos receipt hidscan wedge drv usb scanner printer \
+    printer_usb printer_file printer_tcp printer_mem
 DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
 DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
 DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
