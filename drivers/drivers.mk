@@ -42,9 +42,19 @@ else
 DRV_PRELOAD = libumockdev-preload.so.0
 endif
 
-$(B)/drvtests/check_usb_%: $(B)/drvtests/check_usb_%.o \
-    $(B)/drvtests/usbemu.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
+# The emulator: usbemu.c (the devices) and usbemu_io.c (the usbfs loop).
+USBEMU_OBJS = usbemu.o usbemu_io.o
+
+# A static pattern rule: check_% above must not win once objects exist.
+$(DRV_USB_TESTS:%=$(B)/drvtests/%): $(B)/drvtests/%: $(B)/drvtests/%.o \
+    $(USBEMU_OBJS:%=$(B)/drvtests/%) $(B)/libcishan-drivers.a \
+    $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
+
+# pos/pos.mk links the itest_pos_* programs with usbemu.o: the loop's
+# half of the emulator is added to them here.
+$(patsubst tests/%.c,$(B)/postests/%,$(wildcard tests/itest_pos_*.c)): \
+    $(B)/postests/usbemu_io.o
 
 .PRECIOUS: $(B)/drvtests/%.o
 .PHONY: test-drivers fuzz
