@@ -35,7 +35,7 @@ $(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a $(B)/lib
 
 # Suites against emulated devices: umockdev's preload (ASan's runtime
 # must come first in LD_PRELOAD under SANITIZE=1).
-DRV_USB_TESTS = check_usb_scanner check_usb_printer
+DRV_USB_TESTS = check_usb_scanner check_usb_printer check_usb_printer_status
 ifeq ($(SANITIZE),1)
 DRV_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
 else
