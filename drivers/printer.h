@@ -80,7 +80,12 @@ void printer_state(struct printer *, enum printer_state);
 void printer_fail_all(struct printer *, int err);
 
 /* printer_file.c: I/O on an fd, which printer_tcp.c shares.  attach
- * takes fd (closed on failure); status 0: it cannot answer a query. */
+ * takes fd (closed on failure); status 0: it cannot answer a query.
+ * PRINTER_FILE_IO: the ops of a table that only opens its fd itself. */
+#define PRINTER_FILE_IO                                                        \
+	.close = printer_file_close, .write = printer_file_write,              \
+	.read = printer_file_read, .can_status = printer_file_can_status,      \
+	.drain = printer_file_drain, .expire = printer_file_expire
 int printer_file_attach(struct printer *, int fd, int status);
 void printer_file_close(struct printer *);
 void printer_file_write(struct printer *, const uint8_t *, size_t);

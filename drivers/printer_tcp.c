@@ -44,10 +44,5 @@ printer_tcp_open(struct printer *p, const char *spec)
 const struct printer_ops printer_tcp_ops = {
     .prefix = "tcp:",
     .open = printer_tcp_open,
-    .close = printer_file_close,
-    .write = printer_file_write,
-    .read = printer_file_read,
-    .can_status = printer_file_can_status,
-    .drain = printer_file_drain,
-    .expire = printer_file_expire,
+    PRINTER_FILE_IO,
 };

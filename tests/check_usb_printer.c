@@ -80,8 +80,7 @@ START_TEST(t_chinese_receipt_bytes)
 	struct usbemu_dev *d = usbemu_check_printer(USBEMU_PRINTER58);
 	struct escpos *e = escpos_new(printer_profile(pr));
 	const uint8_t *b;
-	uint8_t *out;
-	size_t n, on;
+	size_t n;
 
 	ck_assert_str_eq(printer_profile(pr)->name, "generic58");
 	build_receipt(e);
@@ -92,12 +91,9 @@ START_TEST(t_chinese_receipt_bytes)
 	ck_assert_int_eq(printer_write(pr, b, n, usbemu_check_done, NULL), 0);
 	ck_assert(usbemu_run_until(base, &got.done, 1, 2000));
 	ck_assert_int_eq(got.err, DRV_OK);
-	out = usbemu_out(d, &on);
-	ck_assert_uint_eq(on, sizeof(receipt_expected));
-	ck_assert_mem_eq(out, receipt_expected, on);
+	usbemu_check_out(d, receipt_expected, sizeof(receipt_expected));
 	/* usblp was detached to claim the interface. */
 	ck_assert_int_eq(usbemu_driver_bound(d), 0);
-	free(out);
 	escpos_free(e);
 	usbemu_check_stop();
 }
@@ -106,18 +102,14 @@ END_TEST
 START_TEST(t_stall_cleared)
 {
 	struct usbemu_dev *d = usbemu_check_printer(USBEMU_PRINTER58);
-	uint8_t *b = usbemu_check_job(3000), *out;
-	size_t on;
+	uint8_t *b = usbemu_check_job(3000);
 
 	usbemu_fault(d, USBEMU_STALL, 0);
 	printer_write(pr, b, 3000, usbemu_check_done, NULL);
 	ck_assert(usbemu_run_until(base, &got.done, 1, 2000));
 	ck_assert_int_eq(got.err, DRV_OK);
 	ck_assert_uint_eq(usbemu_stalls_cleared(d), 1);
-	out = usbemu_out(d, &on);
-	ck_assert_uint_eq(on, 3000);
-	ck_assert_mem_eq(out, b, 3000);
-	free(out);
+	usbemu_check_out(d, b, 3000);
 	free(b);
 	usbemu_check_stop();
 }
@@ -126,8 +118,7 @@ END_TEST
 START_TEST(t_timeout_resumes_without_duplicates)
 {
 	struct usbemu_dev *d = usbemu_check_printer(USBEMU_PRINTER58);
-	uint8_t *b = usbemu_check_job(10000), *out;
-	size_t on;
+	uint8_t *b = usbemu_check_job(10000);
 
 	printer_set_timeouts(pr, 100, 5000, 300);
 	/* The first 4 KiB chunk: 1000 bytes go out, then nothing. */
@@ -135,10 +126,7 @@ START_TEST(t_timeout_resumes_without_duplicates)
 	printer_write(pr, b, 10000, usbemu_check_done, NULL);
 	ck_assert(usbemu_run_until(base, &got.done, 1, 3000));
 	ck_assert_int_eq(got.err, DRV_OK);
-	out = usbemu_out(d, &on);
-	ck_assert_uint_eq(on, 10000);
-	ck_assert_mem_eq(out, b, 10000);
-	free(out);
+	usbemu_check_out(d, b, 10000);
 	free(b);
 	usbemu_check_stop();
 }

@@ -134,6 +134,19 @@ usbemu_check_stop(void)
 	emu = NULL;
 }
 
+/* The printer d got exactly n bytes, b's: nothing twice, nothing
+ * more (no query after a job that cannot be answered). */
+static inline void
+usbemu_check_out(struct usbemu_dev *d, const void *b, size_t n)
+{
+	size_t on;
+	uint8_t *out = usbemu_out(d, &on);
+
+	ck_assert_uint_eq(on, n);
+	ck_assert_mem_eq(out, b, n);
+	free(out);
+}
+
 /* n bytes of a job that repeats no short pattern (caller frees). */
 static inline uint8_t *
 usbemu_check_job(size_t n)
