@@ -2,8 +2,9 @@
  * drivers: barcode scanners and ESC/POS receipt printers for the till.
  *
  * Everything runs on the caller's libevent loop: no thread, no busy loop.
- * Wire formats (escpos, hidscan, barcode, receipt) are pure functions;
- * only scanner.c, printer.c and usb.c do I/O.  One section per file.
+ * Wire formats (escpos, hidscan, devid, receipt; barcodes in common/)
+ * are pure functions; only scanner.c, the printer_*.c transports and
+ * usb.c (every libusb call) do I/O.  One section per file.
  */
 #ifndef CISHAN_DRIVERS_H
 #define CISHAN_DRIVERS_H
@@ -261,7 +262,9 @@ int scanner_attached(const struct scanner *);
  * (delivered through the scan callback), else 0. */
 int scanner_wedge_key(struct scanner *, int ch, uint64_t ms);
 
-/* printer.c: jobs and status over one transport seam. */
+/* printer.c: jobs and status; the transports (USB, file, TCP, memory)
+ * are printer_ops in printer_usb.c, printer_file.c, printer_tcp.c and
+ * printer_mem.c. */
 struct printer;
 enum printer_state { PRINTER_ATTACHED, PRINTER_DETACHED };
 struct printer_cbs {
@@ -290,9 +293,9 @@ int printer_status(struct printer *,
 /* Timeouts in ms: per USB chunk, whole job, status answer. */
 void printer_set_timeouts(
     struct printer *, unsigned chunk_ms, unsigned job_ms, unsigned status_ms);
-/* "mem" transport: everything written so far. */
+/* printer_mem.c ("mem" only): everything written so far. */
 const uint8_t *printer_mem_bytes(const struct printer *, size_t *len);
-/* "mem" transport: bytes the next status query reads back. */
+/* printer_mem.c ("mem" only): bytes the next status query reads. */
 void printer_mem_answer(struct printer *, const uint8_t *b, size_t n);
 
 #endif

@@ -1,7 +1,8 @@
 # drivers/: USB scanners and ESC/POS printers (libusb-1.0 on libevent).
 # Included by the top Makefile, which sets CC, CFLAGS, LDFLAGS, B and PKG.
 
-DRV_SRCS = devices devid escpos receipt hidscan wedge drv usb scanner printer
+DRV_SRCS = devices devid escpos receipt hidscan wedge drv usb scanner printer \
+    printer_usb printer_file printer_tcp printer_mem
 DRV_OBJS = $(DRV_SRCS:%=$(B)/drivers/%.o)
 DRV_CFLAGS := $(shell $(PKG) --cflags libusb-1.0 libevent 2>/dev/null)
 DRV_LIBS := $(shell $(PKG) --libs libusb-1.0 libevent 2>/dev/null)
@@ -34,16 +35,26 @@ $(B)/drvtests/check_%: $(B)/drvtests/check_%.o $(B)/libcishan-drivers.a $(B)/lib
 
 # Suites against emulated devices: umockdev's preload (ASan's runtime
 # must come first in LD_PRELOAD under SANITIZE=1).
-DRV_USB_TESTS = check_usb_scanner check_usb_printer
+DRV_USB_TESTS = check_usb_scanner check_usb_printer check_usb_printer_status
 ifeq ($(SANITIZE),1)
 DRV_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
 else
 DRV_PRELOAD = libumockdev-preload.so.0
 endif
 
-$(B)/drvtests/check_usb_%: $(B)/drvtests/check_usb_%.o \
-    $(B)/drvtests/usbemu.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
+# The emulator: usbemu.c (the devices) and usbemu_io.c (the usbfs loop).
+USBEMU_OBJS = usbemu.o usbemu_io.o
+
+# A static pattern rule: check_% above must not win once objects exist.
+$(DRV_USB_TESTS:%=$(B)/drvtests/%): $(B)/drvtests/%: $(B)/drvtests/%.o \
+    $(USBEMU_OBJS:%=$(B)/drvtests/%) $(B)/libcishan-drivers.a \
+    $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(DRV_LIBS) $(DRV_TEST_LIBS)
+
+# pos/pos.mk links the itest_pos_* programs with usbemu.o: the loop's
+# half of the emulator is added to them here.
+$(patsubst tests/%.c,$(B)/postests/%,$(wildcard tests/itest_pos_*.c)): \
+    $(B)/postests/usbemu_io.o
 
 .PRECIOUS: $(B)/drvtests/%.o
 .PHONY: test-drivers fuzz

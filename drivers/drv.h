@@ -1,4 +1,4 @@
-/* drv.h: what scanner.c and printer.c share (internal). */
+/* drv.h: the context scanner.c and the printers share (internal). */
 #ifndef CISHAN_DRIVERS_DRV_H
 #define CISHAN_DRIVERS_DRV_H
 

@@ -1,84 +1,29 @@
 /*
- * printer.c: receipt printer jobs and status over one transport seam:
- * USB (libusb bulk), a device file or TCP 9100 (an fd), or memory.
+ * printer.c: receipt printer jobs and status, whatever the transport
+ * (struct printer_ops in printer.h: USB, a device file, TCP 9100 or
+ * memory; the spec's prefix picks one).
  *
  * Jobs go out in chunks of at most 4 KiB, each with its own timeout,
  * under a deadline for the whole job.  A chunk that timed out may have
  * sent part of itself: the next one starts at `transferred`, so nothing
  * prints twice.  Status queries run between jobs, never inside one.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <termios.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
-#include "drv.h"
+#include "printer.h"
 
 #define PRINTER_CHUNK 4096
-#define PRINTER_AGAIN 1 /* chunk timed out or stalled: resume */
 
-enum printer_tr { PRINTER_USB, PRINTER_FD, PRINTER_MEM };
-enum printer_opk { PRINTER_OP_WRITE, PRINTER_OP_STATUS };
-enum printer_phase { PRINTER_DRAIN, PRINTER_QUERY, PRINTER_READ };
-
-struct printer_op {
-	enum printer_opk kind;
-	uint8_t *buf;
-	size_t len, off;
-	int started;
-	void (*done)(int, void *);
-	void (*scb)(const struct escpos_status *, void *);
-	void *arg;
-	struct printer_op *next;
+/* The spec's prefix picks one (no prefix is another's). */
+static const struct printer_ops *const printer_transports[] = {
+    &printer_mem_ops,
+    &printer_file_ops,
+    &printer_tcp_ops,
+    &printer_usb_ops,
 };
-
-struct printer {
-	struct drv_ctx *ctx;
-	struct printer_cbs cbs;
-	const struct devices_profile *prof;
-	int prof_fixed;
-	enum printer_tr tr;
-	int attached;
-	/* usb */
-	struct usb_spec spec;
-	struct usb_dev ud;
-	struct usb_watch watch;
-	struct libusb_transfer *out, *in;
-	int out_busy, in_busy, lost, stalls;
-	uint8_t inbuf[64];
-	/* fd: file or tcp */
-	int fd;
-	int fd_status; /* readable and pollable: a status query can work */
-	const uint8_t *wbuf;
-	size_t wlen;
-	struct event *wev, *rev;
-	/* mem */
-	uint8_t *mem;
-	size_t memlen, memcap;
-	uint8_t ans[8];
-	size_t anslen;
-	/* the job engine */
-	struct printer_op *q, *cur;
-	enum printer_phase phase;
-	int drains;
-	uint8_t st[3];
-	size_t stn;
-	unsigned chunk_ms, job_ms, status_ms;
-	int expired;
-	struct event *deadline, *kick, *retry, *gone;
-	int retries;
-};
-
-static void printer_out_done(struct printer *, size_t n, int err);
-static void printer_in_done(struct printer *, const uint8_t *, size_t, int err);
 
 static void
 printer_tv(struct timeval *tv, unsigned ms)
@@ -87,205 +32,17 @@ printer_tv(struct timeval *tv, unsigned ms)
 	tv->tv_usec = (ms % 1000) * 1000;
 }
 
-static void
+void
 printer_later(struct printer *p)
 {
 	event_active(p->kick, 0, 0);
 }
 
-/* The transports: start one write or one read; completion is reported
- * through printer_out_done / printer_in_done. */
-
-static void
-printer_usb_out_cb(struct libusb_transfer *x)
-{
-	struct printer *p = x->user_data;
-	size_t n = (size_t)x->actual_length;
-
-	p->out_busy = 0;
-	switch (x->status) {
-	case LIBUSB_TRANSFER_COMPLETED:
-		p->stalls = 0;
-		printer_out_done(p, n, 0);
-		break;
-	case LIBUSB_TRANSFER_TIMED_OUT:
-		printer_out_done(p, n, PRINTER_AGAIN);
-		break;
-	case LIBUSB_TRANSFER_STALL:
-		/* Clear the halt and resume; a printer that keeps stalling
-		 * is broken. */
-		libusb_clear_halt(p->ud.h, p->ud.ep_out);
-		printer_out_done(
-		    p, n, ++p->stalls > 5 ? DRV_EIO : PRINTER_AGAIN);
-		break;
-	case LIBUSB_TRANSFER_CANCELLED:
-		printer_out_done(
-		    p, n, p->expired ? DRV_ETIMEDOUT : DRV_ECANCELED);
-		break;
-	case LIBUSB_TRANSFER_NO_DEVICE:
-		p->lost = 1;
-		printer_out_done(p, n, DRV_ENODEV);
-		event_active(p->gone, 0, 0);
-		break;
-	default:
-		printer_out_done(p, n, DRV_EIO);
-	}
-}
-
-static void
-printer_usb_in_cb(struct libusb_transfer *x)
-{
-	struct printer *p = x->user_data;
-
-	p->in_busy = 0;
-	switch (x->status) {
-	case LIBUSB_TRANSFER_COMPLETED:
-		printer_in_done(p, x->buffer, (size_t)x->actual_length, 0);
-		break;
-	case LIBUSB_TRANSFER_TIMED_OUT:
-	case LIBUSB_TRANSFER_CANCELLED:
-		printer_in_done(
-		    p, x->buffer, (size_t)x->actual_length, PRINTER_AGAIN);
-		break;
-	case LIBUSB_TRANSFER_NO_DEVICE:
-		p->lost = 1;
-		printer_in_done(p, NULL, 0, DRV_ENODEV);
-		event_active(p->gone, 0, 0);
-		break;
-	default:
-		printer_in_done(p, NULL, 0, DRV_EIO);
-	}
-}
-
-static void
-printer_fd_wcb(evutil_socket_t fd, short what, void *arg)
-{
-	struct printer *p = arg;
-	ssize_t r;
-
-	(void)what;
-	if (p->cur == NULL)
-		return;
-	if ((r = write(fd, p->wbuf, p->wlen)) < 0) {
-		if ((errno == EAGAIN || errno == EINTR) &&
-		    event_add(p->wev, NULL) == 0)
-			return;
-		printer_out_done(p, 0, errno == ENODEV ? DRV_ENODEV : DRV_EIO);
-		return;
-	}
-	printer_out_done(p, (size_t)r, 0);
-}
-
-static void
-printer_fd_rcb(evutil_socket_t fd, short what, void *arg)
-{
-	struct printer *p = arg;
-	uint8_t b[64];
-	ssize_t r;
-
-	if (what & EV_TIMEOUT) {
-		printer_in_done(p, NULL, 0, PRINTER_AGAIN);
-		return;
-	}
-	if ((r = read(fd, b, sizeof(b))) <= 0) {
-		printer_in_done(p, NULL, 0, PRINTER_AGAIN);
-		return;
-	}
-	printer_in_done(p, b, (size_t)r, 0);
-}
-
-/* Bytes already waiting on the fd are not answers to our query. */
-static void
-printer_fd_drain(struct printer *p)
-{
-	uint8_t b[64];
-
-	for (int i = 0; i < 16 && read(p->fd, b, sizeof(b)) > 0; i++)
-		;
-}
-
-/* Write the current op from op->off, one chunk. */
-static void
-printer_tr_write(struct printer *p, const uint8_t *b, size_t n)
-{
-	switch (p->tr) {
-	case PRINTER_USB:
-		libusb_fill_bulk_transfer(p->out, p->ud.h, p->ud.ep_out,
-		    (unsigned char *)b, (int)n, printer_usb_out_cb, p,
-		    p->chunk_ms);
-		if (libusb_submit_transfer(p->out) != 0) {
-			printer_out_done(p, 0, DRV_ENODEV);
-			return;
-		}
-		p->out_busy = 1;
-		usb_kick(p->ctx->usb);
-		break;
-	case PRINTER_FD:
-		p->wbuf = b;
-		p->wlen = n;
-		printer_fd_wcb(p->fd, EV_WRITE, p);
-		break;
-	case PRINTER_MEM:
-		if (p->memlen + n > p->memcap) {
-			size_t cap = (p->memlen + n) * 2;
-			uint8_t *m = realloc(p->mem, cap);
-
-			if (m == NULL) {
-				printer_out_done(p, 0, DRV_ENOMEM);
-				return;
-			}
-			p->mem = m;
-			p->memcap = cap;
-		}
-		memcpy(p->mem + p->memlen, b, n);
-		p->memlen += n;
-		printer_out_done(p, n, 0);
-		break;
-	}
-}
-
-static void
-printer_tr_read(struct printer *p, unsigned ms)
-{
-	struct timeval tv;
-
-	switch (p->tr) {
-	case PRINTER_USB:
-		libusb_fill_bulk_transfer(p->in, p->ud.h, p->ud.ep_in, p->inbuf,
-		    sizeof(p->inbuf), printer_usb_in_cb, p, ms);
-		if (libusb_submit_transfer(p->in) != 0) {
-			printer_in_done(p, NULL, 0, DRV_ENODEV);
-			return;
-		}
-		p->in_busy = 1;
-		usb_kick(p->ctx->usb);
-		break;
-	case PRINTER_FD:
-		printer_tv(&tv, ms);
-		if (event_add(p->rev, &tv) != 0)
-			printer_in_done(
-			    p, NULL, 0, PRINTER_AGAIN); /* unknown */
-		break;
-	case PRINTER_MEM:
-		/* Canned answer, once; else silence. */
-		printer_in_done(
-		    p, p->ans, p->anslen, p->anslen ? 0 : PRINTER_AGAIN);
-		p->anslen = 0;
-		break;
-	}
-}
-
 static int
 printer_can_status(const struct printer *p)
 {
-	if (!p->prof->status)
-		return 0;
-	if (p->tr == PRINTER_FD)
-		return p->fd_status;
-	return p->tr != PRINTER_USB || p->ud.ep_in != 0;
+	return p->prof->status && p->ops->can_status(p);
 }
-
-/* The engine. */
 
 static void
 printer_op_free(struct printer_op *op)
@@ -345,20 +102,18 @@ printer_step(struct printer *p)
 			return;
 		}
 		/* Stale bytes first, so the answers are ours. */
-		if (p->tr == PRINTER_FD)
-			printer_fd_drain(p);
-		p->phase = p->tr == PRINTER_USB ? PRINTER_DRAIN : PRINTER_QUERY;
+		p->phase = p->ops->drain(p) ? PRINTER_DRAIN : PRINTER_QUERY;
 		if (p->phase == PRINTER_DRAIN) {
-			printer_tr_read(p, 10);
+			p->ops->read(p, 10);
 			return;
 		}
 	}
 	if (op->kind == PRINTER_OP_STATUS) {
 		if (p->phase == PRINTER_QUERY)
-			printer_tr_write(p, escpos_status_query,
+			p->ops->write(p, escpos_status_query,
 			    sizeof(escpos_status_query));
 		else if (p->phase == PRINTER_READ)
-			printer_tr_read(p, p->status_ms);
+			p->ops->read(p, p->status_ms);
 		return;
 	}
 	if (!op->started) {
@@ -370,12 +125,12 @@ printer_step(struct printer *p)
 		printer_finish(p, 0);
 		return;
 	}
-	printer_tr_write(p, op->buf + op->off,
+	p->ops->write(p, op->buf + op->off,
 	    op->len - op->off > PRINTER_CHUNK ? PRINTER_CHUNK
 	                                      : op->len - op->off);
 }
 
-static void
+void
 printer_out_done(struct printer *p, size_t n, int err)
 {
 	struct printer_op *op = p->cur;
@@ -403,7 +158,7 @@ printer_out_done(struct printer *p, size_t n, int err)
 	printer_later(p);
 }
 
-static void
+void
 printer_in_done(struct printer *p, const uint8_t *b, size_t n, int err)
 {
 	struct printer_op *op = p->cur;
@@ -444,16 +199,12 @@ printer_deadline_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd, (void)what;
 	p->expired = 1;
-	if (p->tr == PRINTER_USB && p->out_busy) {
-		libusb_cancel_transfer(p->out);
+	if (p->ops->expire(p))
 		return;
-	}
-	if (p->tr == PRINTER_FD)
-		event_del(p->wev);
 	printer_finish(p, DRV_ETIMEDOUT);
 }
 
-static void
+void
 printer_fail_all(struct printer *p, int err)
 {
 	if (p->cur != NULL)
@@ -465,9 +216,7 @@ printer_fail_all(struct printer *p, int err)
 	}
 }
 
-/* Attach and detach. */
-
-static void
+void
 printer_state(struct printer *p, enum printer_state st)
 {
 	p->attached = st == PRINTER_ATTACHED;
@@ -475,162 +224,18 @@ printer_state(struct printer *p, enum printer_state st)
 		p->cbs.state(st, p->cbs.arg);
 }
 
-static int
-printer_usb_open(struct printer *p)
+static const struct printer_ops *
+printer_transport(const char *spec)
 {
-	if (usb_open(p->ctx->usb, &p->spec, 1, &p->ud) != 0)
-		return -1;
-	/* Once per open: shown to the technician, and the profile of a
-	 * printer the id table does not know.  Failure is no matter. */
-	usb_ident(&p->ud);
-	if (!p->prof_fixed && p->ud.info.profile != NULL &&
-	    devices_profile(p->ud.info.profile) != NULL)
-		p->prof = devices_profile(p->ud.info.profile);
-	p->lost = 0;
-	p->stalls = 0;
-	printer_state(p, PRINTER_ATTACHED);
-	if (p->q != NULL)
-		printer_later(p);
-	return 0;
-}
+	for (size_t i = 0;
+	     i < sizeof(printer_transports) / sizeof(printer_transports[0]);
+	     i++) {
+		const char *pre = printer_transports[i]->prefix;
 
-static void
-printer_detach(struct printer *p)
-{
-	if (p->out_busy)
-		libusb_cancel_transfer(p->out);
-	if (p->in_busy)
-		libusb_cancel_transfer(p->in);
-	usb_wait(p->ctx->usb, &p->out_busy);
-	usb_wait(p->ctx->usb, &p->in_busy);
-	usb_close(&p->ud);
-	if (p->attached)
-		printer_state(p, PRINTER_DETACHED);
-	/* The cashier must know: every job not printed fails now. */
-	printer_fail_all(p, DRV_ENODEV);
-	if (!usb_has_hotplug(p->ctx->usb)) {
-		struct timeval tv = {1, 0};
-
-		evtimer_add(p->retry, &tv);
+		if (strncmp(spec, pre, strlen(pre)) == 0)
+			return printer_transports[i];
 	}
-}
-
-static void
-printer_gone_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct printer *p = arg;
-
-	(void)fd, (void)what;
-	if (p->ud.h != NULL)
-		printer_detach(p);
-}
-
-static void
-printer_retry_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct printer *p = arg;
-	struct timeval tv = {0, 100000};
-
-	(void)fd, (void)what;
-	if (p->attached || printer_usb_open(p) == 0)
-		return;
-	if (!usb_has_hotplug(p->ctx->usb))
-		tv.tv_sec = 1, tv.tv_usec = 0;
-	else if (p->retries-- <= 0)
-		return;
-	evtimer_add(p->retry, &tv);
-}
-
-static void
-printer_hotplug(libusb_device *dev, int arrived, void *arg)
-{
-	struct printer *p = arg;
-	struct timeval tv = {0, 20000};
-
-	if (arrived && !p->attached) {
-		/* Not from inside the callback: udev may not be done. */
-		p->retries = 30;
-		evtimer_add(p->retry, &tv);
-	} else if (!arrived && p->attached && dev == p->ud.dev) {
-		p->lost = 1;
-		event_active(p->gone, 0, 0);
-	}
-}
-
-static int
-printer_pollable(int fd)
-{
-	struct epoll_event ev = {.events = EPOLLIN};
-	int ep = epoll_create1(EPOLL_CLOEXEC), ok;
-
-	if (ep < 0)
-		return 1; /* cannot tell: try, the status timeout holds */
-	ok = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0 || errno != EPERM;
-	close(ep);
-	return ok;
-}
-
-static int
-printer_fd_open(struct printer *p, const char *spec)
-{
-	struct stat sb;
-	struct termios t;
-
-	p->fd_status = 1;
-	if (strncmp(spec, "file:", 5) == 0) {
-		p->fd =
-		    open(spec + 5, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-		if (p->fd < 0) {
-			p->fd = open(spec + 5,
-			    O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-			p->fd_status = 0; /* cannot read an answer */
-		}
-		/* A regular file (a spool, a test) never answers. */
-		if (p->fd >= 0 && fstat(p->fd, &sb) == 0 &&
-		    !S_ISCHR(sb.st_mode) && !S_ISFIFO(sb.st_mode) &&
-		    !S_ISSOCK(sb.st_mode))
-			p->fd_status = 0;
-		/* A serial printer: bytes as they are, no CR/LF games. */
-		if (p->fd >= 0 && tcgetattr(p->fd, &t) == 0) {
-			cfmakeraw(&t);
-			tcsetattr(p->fd, TCSANOW, &t);
-		}
-	} else {
-		struct addrinfo hints = {0}, *res = NULL;
-		char host[256];
-		const char *colon = strrchr(spec + 4, ':');
-		size_t hl;
-
-		if (colon == NULL || (hl = (size_t)(colon - (spec + 4))) == 0 ||
-		    hl >= sizeof(host))
-			return -1;
-		memcpy(host, spec + 4, hl);
-		host[hl] = '\0';
-		hints.ai_socktype = SOCK_STREAM;
-		if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
-			return -1;
-		p->fd = socket(res->ai_family,
-		    res->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (p->fd >= 0 &&
-		    connect(p->fd, res->ai_addr, res->ai_addrlen) != 0 &&
-		    errno != EINPROGRESS) {
-			close(p->fd);
-			p->fd = -1;
-		}
-		freeaddrinfo(res);
-	}
-	if (p->fd < 0)
-		return -1;
-	p->wev = event_new(p->ctx->base, p->fd, EV_WRITE, printer_fd_wcb, p);
-	p->rev = event_new(p->ctx->base, p->fd, EV_READ, printer_fd_rcb, p);
-	if (p->wev == NULL || p->rev == NULL)
-		return -1;
-	/* What epoll refuses (/dev/null and the like) can never answer:
-	 * find out now, quietly, rather than wait for a read that never
-	 * comes (libevent would only log a warning). */
-	if (p->fd_status && !printer_pollable(p->fd))
-		p->fd_status = 0;
-	return 0;
+	return NULL;
 }
 
 struct printer *
@@ -644,7 +249,6 @@ printer_open(struct drv_ctx *ctx, const char *spec, const char *profile,
 	p->ctx = ctx;
 	if (cbs != NULL)
 		p->cbs = *cbs;
-	p->fd = -1;
 	p->chunk_ms = 5000;
 	p->job_ms = 60000;
 	p->status_ms = 1000;
@@ -654,37 +258,12 @@ printer_open(struct drv_ctx *ctx, const char *spec, const char *profile,
 		goto fail;
 	p->kick = event_new(ctx->base, -1, 0, printer_kick_cb, p);
 	p->deadline = evtimer_new(ctx->base, printer_deadline_cb, p);
-	p->retry = evtimer_new(ctx->base, printer_retry_cb, p);
-	p->gone = event_new(ctx->base, -1, 0, printer_gone_cb, p);
-	if (p->kick == NULL || p->deadline == NULL || p->retry == NULL ||
-	    p->gone == NULL)
+	if (p->kick == NULL || p->deadline == NULL)
 		goto fail;
-	if (strcmp(spec, "mem") == 0) {
-		p->tr = PRINTER_MEM;
-		p->attached = 1;
-	} else if (strncmp(spec, "file:", 5) == 0 ||
-	    strncmp(spec, "tcp:", 4) == 0) {
-		p->tr = PRINTER_FD;
-		if (printer_fd_open(p, spec) != 0)
-			goto fail;
-		p->attached = 1;
-	} else {
-		p->tr = PRINTER_USB;
-		if (usb_spec_parse(spec, &p->spec) != 0)
-			goto fail;
-		p->out = libusb_alloc_transfer(0);
-		p->in = libusb_alloc_transfer(0);
-		if (p->out == NULL || p->in == NULL)
-			goto fail;
-		p->watch.cb = printer_hotplug;
-		p->watch.arg = p;
-		usb_watch_add(ctx->usb, &p->watch);
-		if (printer_usb_open(p) != 0 && !usb_has_hotplug(ctx->usb)) {
-			struct timeval tv = {1, 0};
-
-			evtimer_add(p->retry, &tv);
-		}
-	}
+	if ((p->ops = printer_transport(spec)) == NULL)
+		goto fail;
+	if (p->ops->open(p, spec) != 0)
+		goto fail;
 	return p;
 fail:
 	printer_close(p);
@@ -696,35 +275,14 @@ printer_close(struct printer *p)
 {
 	if (p == NULL)
 		return;
-	if (p->tr == PRINTER_USB && p->out != NULL) {
-		usb_watch_del(p->ctx->usb, &p->watch);
-		if (p->out_busy)
-			libusb_cancel_transfer(p->out);
-		if (p->in_busy)
-			libusb_cancel_transfer(p->in);
-		usb_wait(p->ctx->usb, &p->out_busy);
-		usb_wait(p->ctx->usb, &p->in_busy);
-	}
+	if (p->ops != NULL)
+		p->ops->close(p);
 	p->attached = 0;
 	printer_fail_all(p, DRV_ECANCELED);
-	usb_close(&p->ud);
-	libusb_free_transfer(p->out);
-	libusb_free_transfer(p->in);
-	if (p->wev != NULL)
-		event_free(p->wev);
-	if (p->rev != NULL)
-		event_free(p->rev);
-	if (p->fd >= 0)
-		close(p->fd);
 	if (p->kick != NULL)
 		event_free(p->kick);
 	if (p->deadline != NULL)
 		event_free(p->deadline);
-	if (p->retry != NULL)
-		event_free(p->retry);
-	if (p->gone != NULL)
-		event_free(p->gone);
-	free(p->mem);
 	free(p);
 }
 
@@ -796,18 +354,4 @@ printer_set_timeouts(
 	p->chunk_ms = chunk_ms;
 	p->job_ms = job_ms;
 	p->status_ms = status_ms;
-}
-
-const uint8_t *
-printer_mem_bytes(const struct printer *p, size_t *len)
-{
-	*len = p->memlen;
-	return p->mem;
-}
-
-void
-printer_mem_answer(struct printer *p, const uint8_t *b, size_t n)
-{
-	p->anslen = n > sizeof(p->ans) ? sizeof(p->ans) : n;
-	memcpy(p->ans, b, p->anslen);
 }

@@ -25,10 +25,10 @@ struct scanner {
 	struct usb_dev ud;
 	enum devices_kind kind;
 	int attached;
-	struct libusb_transfer *xfer;
-	int busy; /* xfer in flight */
-	int lost; /* device gone: close once xfer is back */
+	struct usb_xfer *xfer; /* one interrupt IN always in flight */
+	int lost;              /* device gone: close once xfer is back */
 	uint8_t buf[64];
+	size_t buflen; /* the endpoint's packet size, at most buf's */
 	struct hidscan_boot boot;
 	struct hidscan_pos pos;
 	struct wedge wedge;
@@ -82,25 +82,20 @@ scanner_retry_in(struct scanner *s, int ms)
 	evtimer_add(s->retry, &tv);
 }
 
-static void scanner_xfer_cb(struct libusb_transfer *);
-
 static int
 scanner_submit(struct scanner *s)
 {
-	if (libusb_submit_transfer(s->xfer) != 0)
-		return -1;
-	s->busy = 1;
-	usb_kick(s->ctx->usb);
-	return 0;
+	return usb_xfer_interrupt(
+	    s->xfer, &s->ud, s->ud.ep_in, s->buf, s->buflen, 0);
 }
 
 /* After unplug: close the handle; a half-read code is dropped. */
 static void
 scanner_detach(struct scanner *s)
 {
-	if (s->busy) {
-		libusb_cancel_transfer(s->xfer);
-		usb_wait(s->ctx->usb, &s->busy);
+	if (usb_xfer_busy(s->xfer)) {
+		usb_xfer_cancel(s->xfer);
+		usb_xfer_wait(s->xfer);
 	}
 	usb_close(&s->ud);
 	s->lost = 0;
@@ -121,29 +116,26 @@ scanner_gone_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-scanner_xfer_cb(struct libusb_transfer *x)
+scanner_xfer_cb(enum usb_xfer_status st, uint8_t *b, size_t n, void *arg)
 {
-	struct scanner *s = x->user_data;
+	struct scanner *s = arg;
 
-	s->busy = 0;
-	switch (x->status) {
-	case LIBUSB_TRANSFER_COMPLETED:
+	switch (st) {
+	case USB_XFER_OK:
 		if (s->kind == DEVICES_SCANNER_KBD) {
-			if (hidscan_boot_feed(
-			        &s->boot, x->buffer, (size_t)x->actual_length))
+			if (hidscan_boot_feed(&s->boot, b, n))
 				scanner_deliver(s, s->boot.code, s->boot.len,
 				    BARCODE_UNKNOWN);
-		} else if (hidscan_pos_feed(
-		               &s->pos, x->buffer, (size_t)x->actual_length))
+		} else if (hidscan_pos_feed(&s->pos, b, n))
 			scanner_deliver(s, s->pos.code, s->pos.len,
 			    hidscan_aim_sym(s->pos.aim));
 		break;
-	case LIBUSB_TRANSFER_TIMED_OUT:
+	case USB_XFER_TIMEDOUT:
 		break;
-	case LIBUSB_TRANSFER_STALL:
-		libusb_clear_halt(s->ud.h, s->ud.ep_in);
+	case USB_XFER_STALL:
+		usb_clear_halt(&s->ud, s->ud.ep_in);
 		break;
-	case LIBUSB_TRANSFER_CANCELLED:
+	case USB_XFER_CANCELLED:
 		return;
 	default: /* NO_DEVICE, ERROR, OVERFLOW */
 		s->lost = 1;
@@ -158,16 +150,12 @@ scanner_xfer_cb(struct libusb_transfer *x)
 static int
 scanner_usb_open(struct scanner *s)
 {
-	size_t len;
-
 	if (usb_open(s->ctx->usb, &s->spec, 0, &s->ud) != 0)
 		return -1;
 	s->kind = s->ud.info.kind;
-	len = s->ud.in_max > sizeof(s->buf) || s->ud.in_max == 0
+	s->buflen = s->ud.in_max > sizeof(s->buf) || s->ud.in_max == 0
 	    ? sizeof(s->buf)
 	    : s->ud.in_max;
-	libusb_fill_interrupt_transfer(s->xfer, s->ud.h, s->ud.ep_in, s->buf,
-	    (int)len, scanner_xfer_cb, s, 0);
 	hidscan_boot_reset(&s->boot);
 	hidscan_pos_reset(&s->pos);
 	if (scanner_submit(s) != 0) {
@@ -274,14 +262,14 @@ scanner_retry_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-scanner_hotplug(libusb_device *dev, int arrived, void *arg)
+scanner_hotplug(int arrived, void *arg)
 {
 	struct scanner *s = arg;
 
 	if (arrived && !s->attached) {
 		s->retries = 30;
 		scanner_retry_in(s, 20);
-	} else if (!arrived && s->attached && dev == s->ud.dev) {
+	} else if (!arrived && s->attached) {
 		s->lost = 1;
 		event_active(s->gone, 0, 0);
 	}
@@ -321,9 +309,10 @@ scanner_open(
 	s->mode = SCANNER_USB;
 	if (usb_spec_parse(spec, &s->spec) != 0)
 		goto fail;
-	if ((s->xfer = libusb_alloc_transfer(0)) == NULL)
+	if ((s->xfer = usb_xfer_new(ctx->usb, scanner_xfer_cb, s)) == NULL)
 		goto fail;
 	s->watch.cb = scanner_hotplug;
+	s->watch.ud = &s->ud;
 	s->watch.arg = s;
 	usb_watch_add(ctx->usb, &s->watch);
 	if (scanner_usb_open(s) != 0 && !usb_has_hotplug(ctx->usb))
@@ -341,12 +330,12 @@ scanner_close(struct scanner *s)
 		return;
 	if (s->mode == SCANNER_USB && s->xfer != NULL) {
 		usb_watch_del(s->ctx->usb, &s->watch);
-		if (s->busy) {
-			libusb_cancel_transfer(s->xfer);
-			usb_wait(s->ctx->usb, &s->busy);
+		if (usb_xfer_busy(s->xfer)) {
+			usb_xfer_cancel(s->xfer);
+			usb_xfer_wait(s->xfer);
 		}
 		usb_close(&s->ud);
-		libusb_free_transfer(s->xfer);
+		usb_xfer_free(s->xfer);
 	}
 	scanner_tty_close(s);
 	if (s->retry != NULL)

@@ -1,9 +1,11 @@
 /*
- * usb.c: libusb driven from the caller's event_base.  Each libusb fd is
- * one persistent event; when one fires, libusb handles events with a
- * zero timeout; a timer follows libusb_get_next_timeout.  No thread, no
- * polling: an idle till sleeps in epoll.
+ * usb.c: libusb driven from the caller's event_base, and the only file
+ * that calls it.  Each libusb fd is one persistent event; when one
+ * fires, libusb handles events with a zero timeout; a timer follows
+ * libusb_get_next_timeout.  No thread, no polling: an idle till sleeps
+ * in epoll.
  */
+#include <libusb.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,19 @@ struct usb_fd {
 	struct usb_fd *next;
 };
 
+struct usb_handle {
+	libusb_device_handle *lh;
+	libusb_device *dev; /* referenced while open */
+};
+
+struct usb_xfer {
+	struct usb *u;
+	struct libusb_transfer *x;
+	int busy;
+	usb_xfer_cb cb;
+	void *arg;
+};
+
 struct usb {
 	libusb_context *lu;
 	struct event_base *base;
@@ -29,6 +44,8 @@ struct usb {
 	struct usb_watch *watches;
 	unsigned long wakeups;
 };
+
+static void usb_kick(struct usb *);
 
 static void
 usb_handle(struct usb *u)
@@ -56,7 +73,7 @@ usb_timer_cb(evutil_socket_t fd, short what, void *arg)
 	usb_handle(arg);
 }
 
-void
+static void
 usb_kick(struct usb *u)
 {
 	struct timeval tv;
@@ -117,8 +134,12 @@ usb_hotplug_cb(
 	struct usb *u = arg;
 
 	(void)lu;
-	for (struct usb_watch *w = u->watches; w != NULL; w = w->next)
-		w->cb(dev, ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED, w->arg);
+	for (struct usb_watch *w = u->watches; w != NULL; w = w->next) {
+		if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED)
+			w->cb(1, w->arg);
+		else if (w->ud->h != NULL && w->ud->h->dev == dev)
+			w->cb(0, w->arg);
+	}
 	return 0;
 }
 
@@ -181,12 +202,6 @@ usb_free(struct usb *u)
 	free(u);
 }
 
-libusb_context *
-usb_ctx(struct usb *u)
-{
-	return u->lu;
-}
-
 int
 usb_has_hotplug(const struct usb *u)
 {
@@ -197,16 +212,6 @@ unsigned long
 usb_wakeups(const struct usb *u)
 {
 	return u->wakeups;
-}
-
-void
-usb_wait(struct usb *u, const int *busy)
-{
-	struct timeval tv = {0, 100000};
-
-	for (int i = 0; *busy && i < 20; i++)
-		libusb_handle_events_timeout_completed(u->lu, &tv, NULL);
-	usb_kick(u);
 }
 
 void
@@ -259,7 +264,10 @@ usb_spec_parse(const char *s, struct usb_spec *sp)
 	return 0;
 }
 
-enum devices_kind
+/* Kind and endpoints of a device from its descriptors (no I/O).  A
+ * HID device the id table does not know is a scanner only when the spec
+ * names it: a keyboard is never taken for a scanner. */
+static enum devices_kind
 usb_probe(libusb_device *dev, const struct usb_spec *sp, struct usb_dev *ud)
 {
 	struct libusb_device_descriptor dd;
@@ -323,7 +331,6 @@ usb_probe(libusb_device *dev, const struct usb_spec *sp, struct usb_dev *ud)
 	libusb_free_config_descriptor(cfg);
 	if (kind == DEVICES_NONE)
 		return kind;
-	ud->dev = dev;
 	ud->info.kind = kind;
 	ud->info.vid = dd.idVendor;
 	ud->info.pid = dd.idProduct;
@@ -346,7 +353,8 @@ usb_probe(libusb_device *dev, const struct usb_spec *sp, struct usb_dev *ud)
 	return kind;
 }
 
-void
+/* Serial and product strings into info (device open). */
+static void
 usb_strings(libusb_device_handle *h, struct drv_devinfo *info)
 {
 	struct libusb_device_descriptor dd;
@@ -371,14 +379,14 @@ usb_ident(struct usb_dev *ud)
 	memset(&ud->info.devid, 0, sizeof(ud->info.devid));
 	/* Class request to the interface: wValue = configuration index,
 	 * wIndex = interface << 8 | alternate setting (0). */
-	n = libusb_control_transfer(ud->h,
+	n = libusb_control_transfer(ud->h->lh,
 	    LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
 	        LIBUSB_RECIPIENT_INTERFACE,
 	    0, 0, (uint16_t)(ud->iface << 8), b, sizeof(b), 1000);
 	if (n < 0)
 		return n;
 	if (devid_parse(b, (size_t)n, &ud->info.devid) != 0)
-		return LIBUSB_ERROR_OTHER;
+		return DRV_EINVAL;
 	if (!ud->id_known && (prof = devid_profile(&ud->info.devid)) != NULL)
 		ud->info.profile = prof;
 	return 0;
@@ -389,6 +397,8 @@ usb_open(
     struct usb *u, const struct usb_spec *sp, int printer, struct usb_dev *out)
 {
 	libusb_device **list = NULL;
+	libusb_device_handle *lh;
+	struct usb_handle *h;
 	ssize_t n;
 	int ret = DRV_ENODEV;
 
@@ -402,23 +412,29 @@ usb_open(
 			continue;
 		if (sp->port[0] != '\0' && strcmp(sp->port, ud.info.port) != 0)
 			continue;
-		if (libusb_open(list[i], &ud.h) != 0)
+		if (libusb_open(list[i], &lh) != 0)
 			continue;
-		usb_strings(ud.h, &ud.info);
+		usb_strings(lh, &ud.info);
 		if (sp->serial[0] != '\0' &&
 		    strcmp(sp->serial, ud.info.serial) != 0)
 			goto next;
 		/* usbhid/usblp hold the interface: detach, re-attach on close.
 		 */
-		libusb_set_auto_detach_kernel_driver(ud.h, 1);
-		if (libusb_claim_interface(ud.h, ud.iface) != 0)
+		libusb_set_auto_detach_kernel_driver(lh, 1);
+		if (libusb_claim_interface(lh, ud.iface) != 0)
 			goto next;
-		ud.dev = libusb_ref_device(list[i]);
+		if ((h = malloc(sizeof(*h))) == NULL) {
+			libusb_release_interface(lh, ud.iface);
+			goto next;
+		}
+		h->lh = lh;
+		h->dev = libusb_ref_device(list[i]);
+		ud.h = h;
 		*out = ud;
 		ret = 0;
 		break;
 	next:
-		libusb_close(ud.h);
+		libusb_close(lh);
 	}
 	libusb_free_device_list(list, 1);
 	return ret;
@@ -429,9 +445,168 @@ usb_close(struct usb_dev *ud)
 {
 	if (ud->h == NULL)
 		return;
-	libusb_release_interface(ud->h, ud->iface);
-	libusb_close(ud->h);
-	libusb_unref_device(ud->dev);
+	libusb_release_interface(ud->h->lh, ud->iface);
+	libusb_close(ud->h->lh);
+	libusb_unref_device(ud->h->dev);
+	free(ud->h);
 	ud->h = NULL;
-	ud->dev = NULL;
+}
+
+int
+usb_clear_halt(struct usb_dev *ud, uint8_t ep)
+{
+	return libusb_clear_halt(ud->h->lh, ep);
+}
+
+int
+usb_list(
+    struct usb *u, void (*cb)(const struct drv_devinfo *, void *), void *arg)
+{
+	libusb_device **list = NULL;
+	struct usb_spec any = {.any = 1};
+	ssize_t n;
+	int count = 0;
+
+	if ((n = libusb_get_device_list(u->lu, &list)) < 0)
+		return DRV_EIO;
+	for (ssize_t i = 0; i < n; i++) {
+		struct usb_dev ud;
+		struct usb_handle h = {NULL, list[i]};
+
+		if (usb_probe(list[i], &any, &ud) == DEVICES_NONE)
+			continue;
+		/* Strings need the device open; without permission, skip. */
+		if (libusb_open(list[i], &h.lh) == 0) {
+			usb_strings(h.lh, &ud.info);
+			/* The device id needs the interface: only when no
+			 * program holds it (usblp is detached for a moment
+			 * and re-attached on release). */
+			if (ud.info.kind == DEVICES_PRINTER) {
+				ud.h = &h;
+				libusb_set_auto_detach_kernel_driver(h.lh, 1);
+				if (libusb_claim_interface(h.lh, ud.iface) ==
+				    0) {
+					usb_ident(&ud);
+					libusb_release_interface(
+					    h.lh, ud.iface);
+				}
+				ud.h = NULL;
+			}
+			libusb_close(h.lh);
+		}
+		cb(&ud.info, arg);
+		count++;
+	}
+	libusb_free_device_list(list, 1);
+	return count;
+}
+
+/* Transfers. */
+
+static void
+usb_xfer_done(struct libusb_transfer *x)
+{
+	struct usb_xfer *t = x->user_data;
+	enum usb_xfer_status st;
+
+	t->busy = 0;
+	switch (x->status) {
+	case LIBUSB_TRANSFER_COMPLETED:
+		st = USB_XFER_OK;
+		break;
+	case LIBUSB_TRANSFER_TIMED_OUT:
+		st = USB_XFER_TIMEDOUT;
+		break;
+	case LIBUSB_TRANSFER_STALL:
+		st = USB_XFER_STALL;
+		break;
+	case LIBUSB_TRANSFER_CANCELLED:
+		st = USB_XFER_CANCELLED;
+		break;
+	case LIBUSB_TRANSFER_NO_DEVICE:
+		st = USB_XFER_NODEV;
+		break;
+	default:
+		st = USB_XFER_ERROR;
+	}
+	t->cb(st, x->buffer, (size_t)x->actual_length, t->arg);
+}
+
+struct usb_xfer *
+usb_xfer_new(struct usb *u, usb_xfer_cb cb, void *arg)
+{
+	struct usb_xfer *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->x = libusb_alloc_transfer(0)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->u = u;
+	t->cb = cb;
+	t->arg = arg;
+	return t;
+}
+
+void
+usb_xfer_free(struct usb_xfer *t)
+{
+	if (t == NULL)
+		return;
+	libusb_free_transfer(t->x);
+	free(t);
+}
+
+static int
+usb_xfer_submit(struct usb_xfer *t)
+{
+	if (libusb_submit_transfer(t->x) != 0)
+		return -1;
+	t->busy = 1;
+	usb_kick(t->u);
+	return 0;
+}
+
+int
+usb_xfer_bulk(struct usb_xfer *t, struct usb_dev *ud, uint8_t ep, uint8_t *b,
+    size_t n, unsigned ms)
+{
+	libusb_fill_bulk_transfer(
+	    t->x, ud->h->lh, ep, b, (int)n, usb_xfer_done, t, ms);
+	return usb_xfer_submit(t);
+}
+
+int
+usb_xfer_interrupt(struct usb_xfer *t, struct usb_dev *ud, uint8_t ep,
+    uint8_t *b, size_t n, unsigned ms)
+{
+	libusb_fill_interrupt_transfer(
+	    t->x, ud->h->lh, ep, b, (int)n, usb_xfer_done, t, ms);
+	return usb_xfer_submit(t);
+}
+
+int
+usb_xfer_busy(const struct usb_xfer *t)
+{
+	return t != NULL && t->busy;
+}
+
+void
+usb_xfer_cancel(struct usb_xfer *t)
+{
+	if (t != NULL && t->busy)
+		libusb_cancel_transfer(t->x);
+}
+
+void
+usb_xfer_wait(struct usb_xfer *t)
+{
+	struct timeval tv = {0, 100000};
+
+	if (t == NULL)
+		return;
+	for (int i = 0; t->busy && i < 20; i++)
+		libusb_handle_events_timeout_completed(t->u->lu, &tv, NULL);
+	usb_kick(t->u);
 }

@@ -17,78 +17,10 @@
 #include <event2/event.h>
 
 #include "drivers.h"
-#include "usbemu_loop.h"
+#include "usbemu_check.h"
 
-static struct event_base *base;
-static struct drv_ctx *ctx;
-
-static struct {
-	int n, attached, detached;
-	char code[8][512];
-	size_t len[8];
-	enum barcode_sym sym[8];
-	int check[8];
-	int done, err, status;
-	struct escpos_status st;
-} got;
-
-static void
-on_scan(const struct scanner_scan *s, void *arg)
-{
-	(void)arg;
-	if (got.n < 8) {
-		snprintf(got.code[got.n], sizeof(got.code[0]), "%s", s->code);
-		got.len[got.n] = s->len;
-		got.sym[got.n] = s->sym;
-		got.check[got.n] = s->check_ok;
-	}
-	got.n++;
-}
-
-static void
-on_state(enum scanner_state st, void *arg)
-{
-	(void)arg;
-	if (st == SCANNER_ATTACHED)
-		got.attached++;
-	else
-		got.detached++;
-}
-
-static const struct scanner_cbs cbs = {on_scan, on_state, NULL};
-
-static void
-on_done(int err, void *arg)
-{
-	(void)arg;
-	got.err = err;
-	got.done++;
-}
-
-static void
-on_status(const struct escpos_status *st, void *arg)
-{
-	(void)arg;
-	got.st = *st;
-	got.status++;
-}
-
-static void
-setup(void)
-{
-	memset(&got, 0, sizeof(got));
-	base = event_base_new();
-	ck_assert_ptr_nonnull(base);
-	ctx = drv_new(base);
-	ck_assert_ptr_nonnull(ctx);
-}
-
-static void
-teardown(void)
-{
-	drv_free(ctx);
-	event_base_free(base);
-}
+static const struct scanner_cbs cbs = {
+    usbemu_check_scan, usbemu_check_scanner_state, NULL};
 
 /* A new pseudo-terminal: the master fd, the slave's path in slave. */
 static int
@@ -321,9 +253,9 @@ START_TEST(t_file_printer_regular_file_unknown_at_once)
 	p = printer_open(ctx, spec, NULL, NULL);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(printer_attached(p), 1);
-	printer_write(p, "abc\n", 4, on_done, NULL);
+	printer_write(p, "abc\n", 4, usbemu_check_done, NULL);
 	t0 = usbemu_now_ms();
-	ck_assert_int_eq(printer_status(p, on_status, NULL), 0);
+	ck_assert_int_eq(printer_status(p, usbemu_check_status, NULL), 0);
 	ck_assert(usbemu_run_until(base, &got.status, 1, 3000));
 	/* Before the 1 s status timeout: at once, and unknown. */
 	ck_assert_int_lt(usbemu_now_ms() - t0, 300);
@@ -335,7 +267,7 @@ START_TEST(t_file_printer_regular_file_unknown_at_once)
 	ck_assert_int_eq(read(fd, rd, sizeof(rd)), 4);
 	ck_assert_mem_eq(rd, "abc\n", 4);
 	/* Again: it does not hang the second time either. */
-	printer_status(p, on_status, NULL);
+	printer_status(p, usbemu_check_status, NULL);
 	ck_assert(usbemu_run_until(base, &got.status, 2, 300));
 	ck_assert_int_eq(got.st.state, ESCPOS_UNKNOWN);
 	printer_close(p);
@@ -345,9 +277,9 @@ START_TEST(t_file_printer_regular_file_unknown_at_once)
 	/* A character device epoll refuses: unknown at once too. */
 	p = printer_open(ctx, "file:/dev/null", NULL, NULL);
 	ck_assert_ptr_nonnull(p);
-	printer_write(p, "x", 1, on_done, NULL);
+	printer_write(p, "x", 1, usbemu_check_done, NULL);
 	t0 = usbemu_now_ms();
-	printer_status(p, on_status, NULL);
+	printer_status(p, usbemu_check_status, NULL);
 	ck_assert(usbemu_run_until(base, &got.status, 3, 3000));
 	ck_assert_int_lt(usbemu_now_ms() - t0, 300);
 	ck_assert_int_eq(got.st.state, ESCPOS_UNKNOWN);
@@ -407,8 +339,8 @@ START_TEST(t_file_printer_pty_answers_status)
 	snprintf(spec, sizeof(spec), "file:%s", slave);
 	p = printer_open(ctx, spec, NULL, NULL);
 	ck_assert_ptr_nonnull(p);
-	printer_write(p, "hi\n", 3, on_done, NULL);
-	printer_status(p, on_status, NULL);
+	printer_write(p, "hi\n", 3, usbemu_check_done, NULL);
+	printer_status(p, usbemu_check_status, NULL);
 	ck_assert(usbemu_run_until(base, &got.status, 1, 3000));
 	ck_assert_int_eq(got.done, 1);
 	ck_assert_int_eq(got.err, DRV_OK);
@@ -425,7 +357,7 @@ START_TEST(t_file_printer_pty_answers_status)
 	dev.ans[2] = 0x32, dev.ans[4] = 0x72;
 	ck_assert_int_eq(write(m, "\x00\x00\x00", 3), 3);
 	idle(50);
-	printer_status(p, on_status, NULL);
+	printer_status(p, usbemu_check_status, NULL);
 	ck_assert(usbemu_run_until(base, &got.status, 2, 3000));
 	ck_assert_int_eq(got.st.state, ESCPOS_PAPER_END);
 	ck_assert_int_eq(got.st.answered, 3);
@@ -434,7 +366,7 @@ START_TEST(t_file_printer_pty_answers_status)
 	dev.mute = 1;
 	printer_set_timeouts(p, 1000, 5000, 200);
 	t0 = usbemu_now_ms();
-	printer_status(p, on_status, NULL);
+	printer_status(p, usbemu_check_status, NULL);
 	ck_assert(usbemu_run_until(base, &got.status, 3, 3000));
 	ck_assert_int_ge(usbemu_now_ms() - t0, 150);
 	ck_assert_int_eq(got.st.state, ESCPOS_UNKNOWN);
@@ -450,20 +382,15 @@ main(void)
 {
 	Suite *s = suite_create("drv_tty");
 	TCase *tc = tcase_create("tty");
-	SRunner *sr;
-	int nf;
 
 	tcase_set_timeout(tc, 20);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(
+	    tc, usbemu_check_setup, usbemu_check_teardown);
 	tcase_add_test(tc, t_tty_scanner_scans_and_comes_back);
 	tcase_add_test(tc, t_tty_scanner_absent_and_overlong);
 	tcase_add_test(tc, t_wedge_scanner_timing);
 	tcase_add_test(tc, t_file_printer_regular_file_unknown_at_once);
 	tcase_add_test(tc, t_file_printer_pty_answers_status);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return usbemu_check_run(s);
 }

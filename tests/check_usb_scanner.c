@@ -4,58 +4,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers.h"
-#include "usbemu.h"
-#include "usbemu_loop.h"
+#include "usbemu_check.h"
 
-static struct usbemu *emu;
-static struct event_base *base;
-static struct drv_ctx *ctx;
 static struct scanner *sc;
 
-static struct {
-	int n, attached, detached;
-	char code[8][512];
-	enum barcode_sym sym[8];
-	int check[8];
-} got;
-
-static void
-on_scan(const struct scanner_scan *s, void *arg)
-{
-	(void)arg;
-	if (got.n < 8) {
-		snprintf(got.code[got.n], sizeof(got.code[0]), "%s", s->code);
-		got.sym[got.n] = s->sym;
-		got.check[got.n] = s->check_ok;
-	}
-	got.n++;
-}
-
-static void
-on_state(enum scanner_state st, void *arg)
-{
-	(void)arg;
-	if (st == SCANNER_ATTACHED)
-		got.attached++;
-	else
-		got.detached++;
-}
-
-static const struct scanner_cbs cbs = {on_scan, on_state, NULL};
+static const struct scanner_cbs cbs = {
+    usbemu_check_scan, usbemu_check_scanner_state, NULL};
 
 static struct usbemu_dev *
 start(enum usbemu_model m)
 {
 	struct usbemu_dev *d;
 
-	memset(&got, 0, sizeof(got));
 	emu = usbemu_new();
 	ck_assert_ptr_nonnull(emu);
 	d = usbemu_add(emu, m, 1);
-	base = event_base_new();
-	ctx = drv_new(base);
-	ck_assert_ptr_nonnull(ctx);
+	usbemu_check_setup();
 	sc = scanner_open(ctx, "usb", &cbs);
 	ck_assert_ptr_nonnull(sc);
 	ck_assert(usbemu_run_until(base, &got.attached, 1, 2000));
@@ -66,9 +30,8 @@ static void
 stop(void)
 {
 	scanner_close(sc);
-	drv_free(ctx);
-	event_base_free(base);
-	usbemu_free(emu);
+	sc = NULL;
+	usbemu_check_stop();
 }
 
 START_TEST(t_ean13)
@@ -192,12 +155,10 @@ START_TEST(t_identical_scanners_by_serial_and_port)
 	struct usbemu_dev *d1, *d3;
 	struct scanner *a, *b;
 
-	memset(&got, 0, sizeof(got));
 	emu = usbemu_new();
 	d1 = usbemu_add(emu, USBEMU_WEDGE, 1);
 	d3 = usbemu_add(emu, USBEMU_HIDPOS, 3);
-	base = event_base_new();
-	ctx = drv_new(base);
+	usbemu_check_setup();
 	/* By serial, and by bus-port path. */
 	a = scanner_open(ctx, "usb:05e0:1300:POS0001", &cbs);
 	b = scanner_open(ctx, "usb@1-1", &cbs);
@@ -223,8 +184,6 @@ main(void)
 {
 	Suite *s = suite_create("usb_scanner");
 	TCase *tc = tcase_create("emulated");
-	SRunner *sr;
-	int nf;
 
 	if (!usbemu_available())
 		return 77; /* skipped, and said so: no umockdev preload */
@@ -237,9 +196,5 @@ main(void)
 	tcase_add_test(tc, t_wedge_and_tty_specs);
 	tcase_add_test(tc, t_identical_scanners_by_serial_and_port);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return usbemu_check_run(s);
 }

@@ -1,70 +1,18 @@
 /*
- * usbemu.c: device models behind umockdev's usbfs ioctl emulation.
- *
- * The handler runs on umockdev's worker thread; the test thread queues
- * reports and faults; one mutex guards everything.  umockdev makes the
- * device node a regular file, always "ready" to poll() and refused by
- * epoll, so each node is replaced by a FIFO kept full while no URB is
- * reapable: libusb's fd is writable exactly when a kernel's would be.
+ * usbemu.c: the emulated devices: their sysfs descriptions and
+ * descriptors, plugging and unplugging, and what a test queues (reports,
+ * status answers, faults) or reads back (OUT bytes).  usbemu_io.c
+ * answers the usbfs requests.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/usbdevice_fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <umockdev.h>
+#include "usbemu_int.h"
 
-#include "usbemu.h"
-
-#define EMU_MAXQ 256
-
-struct emu_urb {
-	UMockdevIoctlData *data; /* struct usbdevfs_urb, resolved */
-	UMockdevIoctlData *buf;
-	size_t partial; /* bytes taken before a timeout */
-	struct emu_urb *next;
-};
-
-struct emu_pkt {
-	uint8_t b[64];
-	size_t n;
-};
-
-struct usbemu_dev {
-	struct usbemu *emu;
-	enum usbemu_model model;
-	int n;
-	char *desc, *syspath, node[64], fifo[512];
-	int fifo_fd, slot_open;
-	int unplugged, bound, claimed;
-	struct emu_urb *pending, *done;
-	struct emu_pkt q[EMU_MAXQ];
-	size_t qhead, qlen;
-	uint8_t *out;
-	size_t outlen, outcap;
-	uint8_t status[3];
-	int halted, stall_next, mute;
-	size_t timeout_next; /* 0: none, else bytes to take (+1) */
-	unsigned stalls_cleared;
-	uint8_t devid[256]; /* GET_DEVICE_ID answer */
-	size_t devid_len;
-	unsigned devid_asked;
-};
-
-struct usbemu {
-	UMockdevTestbed *tb;
-	UMockdevIoctlBase *handler;
-	GMutex lock;
-	unsigned long ioctls;
-	struct usbemu_dev *devs[10];
-};
-
-static const char *const emu_hex[] = {
+static const char *const usbemu_hex[] = {
     [USBEMU_WEDGE] =
         "1201000200000040E005001200010102030109022200010100A0320904000001"
         "03010100092111010001223F000705810308000A",
@@ -82,7 +30,7 @@ static const char *const emu_hex[] = {
         "070102000705010240000007058202400000",
 };
 
-static const char *const emu_ids[][5] = {
+static const char *const usbemu_ids[][5] = {
     [USBEMU_WEDGE] = {"05e0", "1200", "Symbol Technologies", "Barcode Scanner",
         "SCAN0001"},
     [USBEMU_HIDPOS] = {"05e0", "1300", "Symbol Technologies", "HID POS Scanner",
@@ -96,10 +44,10 @@ static const char *const emu_ids[][5] = {
 };
 
 /* What every emulated printer answers to GET_DEVICE_ID by default. */
-static const char emu_devid[] = "MFG:Winbond;CMD:ESC/POS;MDL:POS58;";
+static const char usbemu_devid[] = "MFG:Winbond;CMD:ESC/POS;MDL:POS58;";
 
-static int
-emu_is_printer(const struct usbemu_dev *d)
+int
+usbemu_is_printer(const struct usbemu_dev *d)
 {
 	return d->model == USBEMU_PRINTER58 ||
 	    d->model == USBEMU_PRINTER_NOSTATUS ||
@@ -107,399 +55,17 @@ emu_is_printer(const struct usbemu_dev *d)
 }
 
 /* Printers with a bulk IN endpoint answer DLE EOT. */
-static int
-emu_has_status(const struct usbemu_dev *d)
+int
+usbemu_has_status(const struct usbemu_dev *d)
 {
 	return d->model == USBEMU_PRINTER58 ||
 	    d->model == USBEMU_PRINTER_UNKNOWN;
 }
 
-/* The FIFO has a free page exactly while some URB is reapable. */
-static void
-emu_sync_fifo(struct usbemu_dev *d)
+const char *
+usbemu_string(struct usbemu_dev *d, int idx)
 {
-	static char page[4096];
-	int want = d->done != NULL || d->unplugged;
-
-	if (d->fifo_fd < 0)
-		return;
-	if (want && !d->slot_open) {
-		if (read(d->fifo_fd, page, sizeof(page)) == sizeof(page))
-			d->slot_open = 1;
-	} else if (!want && d->slot_open) {
-		if (write(d->fifo_fd, page, sizeof(page)) == sizeof(page))
-			d->slot_open = 0;
-	}
-}
-
-static void
-emu_make_fifo(struct usbemu_dev *d)
-{
-	static char page[4096];
-	char *root = umockdev_testbed_get_root_dir(d->emu->tb);
-
-	snprintf(d->fifo, sizeof(d->fifo), "%s%s", root, d->node);
-	g_free(root);
-	if (d->fifo_fd >= 0)
-		close(d->fifo_fd);
-	unlink(d->fifo);
-	if (mkfifo(d->fifo, 0666) != 0) {
-		perror("usbemu: mkfifo");
-		abort();
-	}
-	if ((d->fifo_fd = open(d->fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		perror("usbemu: open fifo");
-		abort();
-	}
-	while (write(d->fifo_fd, page, sizeof(page)) == sizeof(page))
-		;
-	d->slot_open = 0;
-}
-
-static void
-emu_finish(struct usbemu_dev *d, struct emu_urb *u, int status, size_t actual)
-{
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->data->data;
-	struct emu_urb **pp;
-
-	urb->status = status;
-	urb->actual_length = (int)actual;
-	for (pp = &d->done; *pp != NULL; pp = &(*pp)->next)
-		;
-	u->next = NULL;
-	*pp = u;
-	emu_sync_fifo(d);
-}
-
-static void
-emu_urb_free(struct emu_urb *u)
-{
-	if (u == NULL)
-		return;
-	umockdev_ioctl_data_unref(u->data);
-	if (u->buf != NULL)
-		umockdev_ioctl_data_unref(u->buf);
-	free(u);
-}
-
-static void
-emu_capture(struct usbemu_dev *d, const uint8_t *p, size_t n)
-{
-	if (d->outlen + n > d->outcap) {
-		d->outcap = (d->outlen + n) * 2;
-		d->out = realloc(d->out, d->outcap);
-	}
-	memcpy(d->out + d->outlen, p, n);
-	d->outlen += n;
-	/* Answer real-time status queries found in the stream. */
-	for (size_t i = 0; i + 2 < n; i++) {
-		if (p[i] != 0x10 || p[i + 1] != 0x04)
-			continue;
-		if (!emu_has_status(d) || d->mute)
-			continue;
-		if (d->qlen < EMU_MAXQ) {
-			struct emu_pkt *k =
-			    &d->q[(d->qhead + d->qlen++) % EMU_MAXQ];
-
-			k->n = 1;
-			k->b[0] = p[i + 2] == 1 ? d->status[0]
-			    : p[i + 2] == 2     ? d->status[1]
-			                        : d->status[2];
-		}
-	}
-}
-
-/* Give queued IN packets to pending IN URBs. */
-static void
-emu_feed_in(struct usbemu_dev *d)
-{
-	struct emu_urb **pp = &d->pending;
-
-	while (*pp != NULL && d->qlen > 0) {
-		struct emu_urb *u = *pp;
-		struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->data->data;
-		size_t n = 0;
-
-		if (!(urb->endpoint & 0x80)) {
-			pp = &u->next;
-			continue;
-		}
-		/* Printers: status bytes coalesce into one bulk packet. */
-		do {
-			struct emu_pkt *k = &d->q[d->qhead];
-			size_t take = k->n;
-
-			if (n + take > (size_t)urb->buffer_length)
-				break;
-			memcpy(u->buf->data + n, k->b, take);
-			n += take;
-			d->qhead = (d->qhead + 1) % EMU_MAXQ;
-			d->qlen--;
-		} while (emu_is_printer(d) && d->qlen > 0);
-		*pp = u->next;
-		emu_finish(d, u, 0, n);
-	}
-}
-
-static const char *
-emu_string(struct usbemu_dev *d, int idx)
-{
-	return idx >= 1 && idx <= 3 ? emu_ids[d->model][idx + 1] : NULL;
-}
-
-/* Control transfers answered at once: strings, GET_DEVICE_ID, HID. */
-static void
-emu_control(struct usbemu_dev *d, struct emu_urb *u)
-{
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->data->data;
-	uint8_t *b = u->buf != NULL ? u->buf->data : NULL;
-	uint8_t rt, rq;
-	uint16_t val, len;
-	uint8_t ans[256];
-	size_t n = 0;
-
-	if (b == NULL || urb->buffer_length < 8) {
-		emu_finish(d, u, -EPIPE, 0);
-		return;
-	}
-	rt = b[0], rq = b[1];
-	val = (uint16_t)(b[2] | b[3] << 8);
-	len = (uint16_t)(b[6] | b[7] << 8);
-	if (rt == 0x80 && rq == 6 && (val >> 8) == 3) {
-		const char *s = emu_string(d, val & 0xff);
-
-		if ((val & 0xff) == 0) {
-			memcpy(ans, "\x04\x03\x09\x04", 4);
-			n = 4;
-		} else if (s != NULL) {
-			ans[1] = 3;
-			for (n = 2; *s != '\0' && n + 2 <= sizeof(ans); s++) {
-				ans[n++] = (uint8_t)*s;
-				ans[n++] = 0;
-			}
-			ans[0] = (uint8_t)n;
-		} else {
-			emu_finish(d, u, -EPIPE, 0);
-			return;
-		}
-	} else if (rt == 0xa1 && rq == 0 && emu_is_printer(d)) {
-		d->devid_asked++;
-		if (d->devid_len == 0) {
-			emu_finish(d, u, -EPIPE, 0);
-			return;
-		}
-		memcpy(ans, d->devid, d->devid_len);
-		n = d->devid_len;
-	} else if ((rt & 0x80) == 0) {
-		n = 0; /* SET_IDLE, SET_PROTOCOL and the like */
-	} else {
-		emu_finish(d, u, -EPIPE, 0);
-		return;
-	}
-	if (n > len)
-		n = len;
-	if (n > (size_t)urb->buffer_length - 8)
-		n = (size_t)urb->buffer_length - 8;
-	memcpy(b + 8, ans, n);
-	emu_finish(d, u, 0, n);
-}
-
-static void
-emu_submit(struct usbemu_dev *d, struct emu_urb *u)
-{
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)u->data->data;
-
-	if (urb->type == USBDEVFS_URB_TYPE_CONTROL) {
-		emu_control(d, u);
-		return;
-	}
-	if (urb->endpoint & 0x80) {
-		u->next = d->pending;
-		d->pending = u;
-		emu_feed_in(d);
-		return;
-	}
-	/* OUT: a printer's bulk endpoint. */
-	if (d->stall_next) {
-		d->stall_next = 0;
-		d->halted = 1;
-	}
-	if (d->halted) {
-		emu_finish(d, u, -EPIPE, 0);
-		return;
-	}
-	if (d->timeout_next) {
-		size_t take = d->timeout_next - 1;
-
-		if (take > (size_t)urb->buffer_length)
-			take = (size_t)urb->buffer_length;
-		d->timeout_next = 0;
-		emu_capture(d, u->buf->data, take);
-		u->partial = take;
-		u->next = d->pending;
-		d->pending = u;
-		return;
-	}
-	if (urb->buffer_length > 0)
-		emu_capture(d, u->buf->data, (size_t)urb->buffer_length);
-	emu_finish(d, u, 0, (size_t)urb->buffer_length);
-	emu_feed_in(d);
-}
-
-static UMockdevIoctlData *
-emu_resolve(UMockdevIoctlClient *c, size_t len)
-{
-	return umockdev_ioctl_data_resolve(
-	    umockdev_ioctl_client_get_arg(c), 0, len, NULL);
-}
-
-static gboolean
-emu_ioctl(UMockdevIoctlBase *base, UMockdevIoctlClient *c, gpointer arg)
-{
-	struct usbemu *emu = arg;
-	struct usbemu_dev *d = NULL;
-	const char *node = umockdev_ioctl_client_get_devnode(c);
-	unsigned long req = umockdev_ioctl_client_get_request(c);
-	UMockdevIoctlData *data;
-	long ret = 0;
-	int err = 0;
-
-	(void)base;
-	g_mutex_lock(&emu->lock);
-	emu->ioctls++;
-	for (int i = 0; i < 10; i++)
-		if (emu->devs[i] != NULL &&
-		    strcmp(emu->devs[i]->node, node) == 0)
-			d = emu->devs[i];
-	if (d == NULL) {
-		ret = -1, err = ENODEV;
-		goto out;
-	}
-	if (d->unplugged && req != USBDEVFS_REAPURBNDELAY) {
-		ret = -1, err = ENODEV;
-		goto out;
-	}
-	switch (req) {
-	case USBDEVFS_GET_CAPABILITIES:
-		data = emu_resolve(c, sizeof(uint32_t));
-		*(uint32_t *)data->data = USBDEVFS_CAP_ZERO_PACKET |
-		    USBDEVFS_CAP_BULK_CONTINUATION |
-		    USBDEVFS_CAP_NO_PACKET_SIZE_LIM;
-		break;
-	case USBDEVFS_GETDRIVER: {
-		struct usbdevfs_getdriver *g;
-
-		data = emu_resolve(c, sizeof(*g));
-		g = (struct usbdevfs_getdriver *)data->data;
-		if (!d->bound) {
-			ret = -1, err = ENODATA;
-			break;
-		}
-		snprintf(g->driver, sizeof(g->driver), "%s",
-		    emu_is_printer(d) ? "usblp" : "usbhid");
-		break;
-	}
-	case USBDEVFS_IOCTL: {
-		struct usbdevfs_ioctl *io;
-
-		data = emu_resolve(c, sizeof(*io));
-		io = (struct usbdevfs_ioctl *)data->data;
-		if (io->ioctl_code == (int)USBDEVFS_DISCONNECT) {
-			if (!d->bound)
-				ret = -1, err = ENODATA;
-			d->bound = 0;
-		} else if (io->ioctl_code == (int)USBDEVFS_CONNECT) {
-			d->bound = 1;
-			ret = 1;
-		} else
-			ret = -1, err = ENOTTY;
-		break;
-	}
-	case USBDEVFS_DISCONNECT_CLAIM:
-		d->bound = 0;
-		d->claimed = 1;
-		break;
-	case USBDEVFS_CLAIMINTERFACE:
-		if (d->bound)
-			ret = -1, err = EBUSY;
-		else
-			d->claimed = 1;
-		break;
-	case USBDEVFS_RELEASEINTERFACE:
-		d->claimed = 0;
-		break;
-	case USBDEVFS_SETCONFIGURATION:
-	case USBDEVFS_SETINTERFACE:
-	case USBDEVFS_RESET:
-		break;
-	case USBDEVFS_CLEAR_HALT:
-		if (d->halted)
-			d->stalls_cleared++;
-		d->halted = 0;
-		break;
-	case USBDEVFS_CONNECTINFO: {
-		struct usbdevfs_connectinfo *ci;
-
-		data = emu_resolve(c, sizeof(*ci));
-		ci = (struct usbdevfs_connectinfo *)data->data;
-		ci->devnum = (unsigned)d->n + 1;
-		ci->slow = 0;
-		break;
-	}
-	case USBDEVFS_SUBMITURB: {
-		struct emu_urb *u = calloc(1, sizeof(*u));
-		struct usbdevfs_urb *urb;
-
-		data = emu_resolve(c, sizeof(*urb));
-		urb = (struct usbdevfs_urb *)data->data;
-		u->data = umockdev_ioctl_data_ref(data);
-		if (urb->buffer_length > 0)
-			u->buf =
-			    umockdev_ioctl_data_ref(umockdev_ioctl_data_resolve(
-			        data, offsetof(struct usbdevfs_urb, buffer),
-			        (size_t)urb->buffer_length, NULL));
-		emu_submit(d, u);
-		break;
-	}
-	case USBDEVFS_DISCARDURB: {
-		unsigned long addr =
-		    *(unsigned long *)umockdev_ioctl_client_get_arg(c)->data;
-		struct emu_urb **pp;
-
-		ret = -1, err = EINVAL;
-		for (pp = &d->pending; *pp != NULL; pp = &(*pp)->next) {
-			struct emu_urb *u = *pp;
-
-			if (u->data->client_addr != addr)
-				continue;
-			*pp = u->next;
-			emu_finish(d, u, -ENOENT, u->partial);
-			ret = 0, err = 0;
-			break;
-		}
-		break;
-	}
-	case USBDEVFS_REAPURBNDELAY: {
-		struct emu_urb *u = d->done;
-
-		if (u == NULL) {
-			ret = -1, err = d->unplugged ? ENODEV : EAGAIN;
-			break;
-		}
-		d->done = u->next;
-		data = emu_resolve(c, sizeof(void *));
-		umockdev_ioctl_data_set_ptr(data, 0, u->data);
-		emu_urb_free(u);
-		emu_sync_fifo(d);
-		break;
-	}
-	default:
-		ret = -1, err = ENOTTY;
-	}
-out:
-	g_mutex_unlock(&emu->lock);
-	umockdev_ioctl_client_complete(c, ret, err);
-	return TRUE;
+	return idx >= 1 && idx <= 3 ? usbemu_ids[d->model][idx + 1] : NULL;
 }
 
 int
@@ -530,19 +96,8 @@ usbemu_new(void)
 	emu->tb = umockdev_testbed_new();
 	emu->handler = umockdev_ioctl_base_new();
 	g_signal_connect(
-	    emu->handler, "handle-ioctl", G_CALLBACK(emu_ioctl), emu);
+	    emu->handler, "handle-ioctl", G_CALLBACK(usbemu_io_ioctl), emu);
 	return emu;
-}
-
-static void
-emu_drop(struct emu_urb *u)
-{
-	while (u != NULL) {
-		struct emu_urb *next = u->next;
-
-		emu_urb_free(u);
-		u = next;
-	}
 }
 
 void
@@ -558,8 +113,8 @@ usbemu_free(struct usbemu *emu)
 		umockdev_testbed_detach_ioctl(emu->tb, d->node, NULL);
 		if (d->fifo_fd >= 0)
 			close(d->fifo_fd);
-		emu_drop(d->pending);
-		emu_drop(d->done);
+		usbemu_io_drop(d->pending);
+		usbemu_io_drop(d->done);
 		free(d->out);
 		free(d->desc);
 		g_free(d->syspath);
@@ -572,7 +127,7 @@ usbemu_free(struct usbemu *emu)
 }
 
 static void
-emu_plug(struct usbemu_dev *d)
+usbemu_plug(struct usbemu_dev *d)
 {
 	GError *err = NULL;
 
@@ -580,14 +135,14 @@ emu_plug(struct usbemu_dev *d)
 		fprintf(stderr, "usbemu: %s\n", err->message);
 		abort();
 	}
-	emu_make_fifo(d);
+	usbemu_io_make_fifo(d);
 }
 
 struct usbemu_dev *
 usbemu_add(struct usbemu *emu, enum usbemu_model model, int n)
 {
 	struct usbemu_dev *d = calloc(1, sizeof(*d));
-	const char *const *id = emu_ids[model];
+	const char *const *id = usbemu_ids[model];
 	GError *err = NULL;
 	char buf[2048];
 
@@ -598,9 +153,9 @@ usbemu_add(struct usbemu *emu, enum usbemu_model model, int n)
 	d->bound = 1; /* usbhid or usblp got it first, as on a real till */
 	memcpy(d->status, "\x12\x12\x12", 3);
 	d->devid[0] = 0;
-	d->devid[1] = (uint8_t)(sizeof(emu_devid) - 1 + 2);
-	memcpy(d->devid + 2, emu_devid, sizeof(emu_devid) - 1);
-	d->devid_len = sizeof(emu_devid) - 1 + 2;
+	d->devid[1] = (uint8_t)(sizeof(usbemu_devid) - 1 + 2);
+	memcpy(d->devid + 2, usbemu_devid, sizeof(usbemu_devid) - 1);
+	d->devid_len = sizeof(usbemu_devid) - 1 + 2;
 	snprintf(d->node, sizeof(d->node), "/dev/bus/usb/001/%03d", n + 1);
 	snprintf(buf, sizeof(buf),
 	    "P: /devices/pci0000:00/0000:00:14.0/usb1/1-%d\n"
@@ -614,14 +169,14 @@ usbemu_add(struct usbemu *emu, enum usbemu_model model, int n)
 	    "A: manufacturer=%s\nA: product=%s\nA: serial=%s\n"
 	    "H: descriptors=%s\n",
 	    n, n + 1, n + 1, n + 1, n + 1, id[0], id[1], id[2], id[3], id[4],
-	    emu_hex[model]);
+	    usbemu_hex[model]);
 	d->desc = strdup(buf);
 	d->syspath = g_strdup_printf(
 	    "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-%d", n);
 	g_mutex_lock(&emu->lock);
 	emu->devs[n] = d;
 	g_mutex_unlock(&emu->lock);
-	emu_plug(d);
+	usbemu_plug(d);
 	if (!umockdev_testbed_attach_ioctl(
 	        emu->tb, d->node, emu->handler, &err)) {
 		fprintf(stderr, "usbemu: %s\n", err->message);
@@ -637,12 +192,12 @@ usbemu_unplug(struct usbemu_dev *d)
 	d->unplugged = 1;
 	d->claimed = 0;
 	while (d->pending != NULL) {
-		struct emu_urb *u = d->pending;
+		struct usbemu_urb *u = d->pending;
 
 		d->pending = u->next;
-		emu_finish(d, u, -ESHUTDOWN, u->partial);
+		usbemu_io_finish(d, u, -ESHUTDOWN, u->partial);
 	}
-	emu_sync_fifo(d);
+	usbemu_io_sync_fifo(d);
 	g_mutex_unlock(&d->emu->lock);
 	umockdev_testbed_uevent(d->emu->tb, d->syspath, "remove");
 	umockdev_testbed_remove_device(d->emu->tb, d->syspath);
@@ -652,12 +207,12 @@ void
 usbemu_replug(struct usbemu_dev *d)
 {
 	g_mutex_lock(&d->emu->lock);
-	emu_drop(d->done);
+	usbemu_io_drop(d->done);
 	d->done = NULL;
 	d->unplugged = 0;
 	d->bound = 1;
 	d->qlen = 0;
-	emu_plug(d);
+	usbemu_plug(d);
 	g_mutex_unlock(&d->emu->lock);
 	umockdev_testbed_uevent(d->emu->tb, d->syspath, "add");
 }
@@ -702,13 +257,13 @@ usbemu_claimed(struct usbemu_dev *d)
 }
 
 static void
-emu_queue(struct usbemu_dev *d, const void *rep, size_t n)
+usbemu_queue(struct usbemu_dev *d, const void *rep, size_t n)
 {
-	struct emu_pkt *k;
+	struct usbemu_pkt *k;
 
-	if (d->qlen >= EMU_MAXQ || n > sizeof(k->b))
+	if (d->qlen >= USBEMU_MAXQ || n > sizeof(k->b))
 		abort();
-	k = &d->q[(d->qhead + d->qlen++) % EMU_MAXQ];
+	k = &d->q[(d->qhead + d->qlen++) % USBEMU_MAXQ];
 	memcpy(k->b, rep, n);
 	k->n = n;
 }
@@ -717,14 +272,14 @@ void
 usbemu_report(struct usbemu_dev *d, const void *rep, size_t n)
 {
 	g_mutex_lock(&d->emu->lock);
-	emu_queue(d, rep, n);
-	emu_feed_in(d);
+	usbemu_queue(d, rep, n);
+	usbemu_io_feed_in(d);
 	g_mutex_unlock(&d->emu->lock);
 }
 
 /* US layout, the inverse of the scanner's table. */
 static int
-emu_usage(char c, int *shift)
+usbemu_usage(char c, int *shift)
 {
 	static const char plain[] = "1234567890\r\0\0\t -=[]\\\0;'`,./";
 	static const char shifted[] = "!@#$%^&*()\r\0\0\t _+{}|\0:\"~<>?";
@@ -755,13 +310,13 @@ usbemu_type(struct usbemu_dev *d, const char *s)
 		uint8_t r[8] = {0};
 		int shift;
 
-		r[2] = (uint8_t)emu_usage(*s, &shift);
+		r[2] = (uint8_t)usbemu_usage(*s, &shift);
 		r[0] = shift ? 0x02 : 0;
-		emu_queue(d, r, 8);
+		usbemu_queue(d, r, 8);
 		memset(r, 0, 8);
-		emu_queue(d, r, 8);
+		usbemu_queue(d, r, 8);
 	}
-	emu_feed_in(d);
+	usbemu_io_feed_in(d);
 	g_mutex_unlock(&d->emu->lock);
 }
 
@@ -781,9 +336,9 @@ usbemu_pos_scan(struct usbemu_dev *d, const char *aim, const char *code)
 		memcpy(r + 5, code + off, n);
 		off += n;
 		r[63] = off < len ? 1 : 0;
-		emu_queue(d, r, 64);
+		usbemu_queue(d, r, 64);
 	} while (off < len);
-	emu_feed_in(d);
+	usbemu_io_feed_in(d);
 	g_mutex_unlock(&d->emu->lock);
 }
 
