@@ -17,6 +17,10 @@
  * Request bodies given to itest_req are JSON written with single quotes for
  * double quotes ("{'name':'rice'}"), so tests read like the API; data that
  * needs a real ' goes through itest_raw, which sends exact bytes.
+ *
+ * Three files: itest_proc.c (the server's life, commands, harness memory),
+ * itest_http.c (the HTTP client and assertions on replies) and
+ * itest_fixture.c (values and builders); a section each below.
  */
 #ifndef ITEST_H
 #define ITEST_H
@@ -50,6 +54,8 @@ struct itest_reply {
 	double secs;   /* wall time of the whole exchange */
 };
 
+/* itest_proc.c */
+
 /* The server of the current test (set by itest_setup). */
 extern struct itest_srv *itest_s;
 /* Admin token of itest_s, logged in by itest_setup. */
@@ -69,17 +75,50 @@ struct itest_srv *itest_start(const char *db);
 struct itest_srv *itest_start_with(
     const char *db, const char *opt, const char *val);
 void itest_stop(struct itest_srv *);
+/* SIGKILL the server and reap it; its files stay. */
+void itest_kill(struct itest_srv *);
 /* Path of the server binary. */
 const char *itest_bin(void);
+/* Remove a directory tree (a server's, once it is stopped). */
+void itest_remove_dir(const char *dir);
+
+/* Run `cishan-server verify --db DB`; assert exit 0 if OK, else non-zero
+ * and that the output contains NAMES (if given). Returns harness output. */
+const char *itest_verify(const char *db, int ok, const char *names);
+/* Run the server binary with ARGV (NULL-ended, argv[0] excluded); returns
+ * its exit status (or -1) and the combined output in *OUT (harness-owned). */
+int itest_cmd(const char *const *argv, const char **out);
+
+/*
+ * Demo stores (itest_funds, itest_notices, itest_page): `cishan-server
+ * demo` in a fresh directory, then served. Users admin/admin-demo,
+ * manager/manager-demo, cashier/cashier-demo, auditor/auditor-demo.
+ */
+struct itest_srv *itest_demo_start(void);
+/* Fixtures: itest_s on a demo store, itest_admin its admin; teardown also
+ * removes the store's directory. */
+void itest_demo_setup(void);
+void itest_demo_teardown(void);
+TCase *itest_demo_tcase(const char *name);
 
 /* A harness-owned printf result (freed at teardown). */
 char *itest_f(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A fresh random UUID v4 string (harness-owned). */
-const char *itest_uuid(void);
-/* Today +/- days in the store's time zone (Asia/Shanghai), YYYY-MM-DD. */
-const char *itest_date(int days_from_today);
+/* Free a reply now (for loops); the harness frees the rest at teardown. */
+void itest_free(cJSON *);
 /* Monotonic seconds. */
 double itest_now(void);
+/* A whole small file as a harness-owned string ("" if missing). */
+char *itest_slurp(const char *path);
+/* Does the file at PATH contain the bytes NEEDLE? */
+int itest_file_has(const char *path, const char *needle);
+
+/* For the harness's own files: hand P to the harness (freed at teardown,
+ * with free or cJSON_Delete); malloc that asserts. */
+enum itest_kind { ITEST_MEM, ITEST_JSON };
+void itest_own(enum itest_kind, void *p);
+void *itest_xmalloc(size_t n);
+
+/* itest_http.c */
 
 /*
  * One HTTP/1.1 exchange with exact bytes: METHOD PATH, optional bearer
@@ -103,8 +142,6 @@ cJSON *itest_req(struct itest_srv *, const char *method, const char *path,
 /* As itest_req on itest_s, asserting the status is WANT. */
 cJSON *itest_ok(const char *method, const char *path, const char *token,
     const char *body, int want);
-/* Free a reply now (for loops); the harness frees the rest at teardown. */
-void itest_free(cJSON *);
 
 /* POST /api/v1/sessions; asserts 201 and returns the token. */
 const char *itest_login(struct itest_srv *, const char *user, const char *pass);
@@ -120,13 +157,6 @@ const char *itest_user(struct itest_srv *, const char *name, const char *role);
 void itest_assert_error(
     cJSON *j, int status, int want, const char *code, const char *field);
 
-/* Run `cishan-server verify --db DB`; assert exit 0 if OK, else non-zero
- * and that the output contains NAMES (if given). Returns harness output. */
-const char *itest_verify(const char *db, int ok, const char *names);
-/* Run the server binary with ARGV (NULL-ended, argv[0] excluded); returns
- * its exit status (or -1) and the combined output in *OUT (harness-owned). */
-int itest_cmd(const char *const *argv, const char **out);
-
 /* JSON access that asserts: member K of O must exist with the type. */
 int64_t itest_int(const cJSON *o, const char *k);
 const char *itest_str(const cJSON *o, const char *k);
@@ -139,14 +169,22 @@ cJSON *itest_find(const cJSON *arr, const char *k, int64_t v);
 const char *itest_text(const cJSON *j);
 const char *itest_print(const cJSON *j);
 
-/*
- * Households, goods and points (itest_households, itest_points,
- * itest_distributions). All act as the admin of itest_s and assert success.
- */
+/* itest_fixture.c */
+
+/* A fresh random UUID v4 string (harness-owned). */
+const char *itest_uuid(void);
+/* Today +/- days in the store's time zone (Asia/Shanghai), YYYY-MM-DD. */
+const char *itest_date(int days_from_today);
+/* The current period +/- months, YYYY-MM (store time zone). */
+const char *itest_period(int months_from_now);
 /* The ISO 7064 MOD 11-2 check character of 17 digits. */
 char itest_idnum_check(const char *digits17);
 /* A valid resident id number, different for each SEQ (harness-owned). */
 const char *itest_idnum(unsigned seq);
+
+/*
+ * Builders: each acts as the admin of itest_s and asserts success.
+ */
 /* Registers a household (a fresh id number); VALID_* in days from today.
  * Its id. */
 int64_t itest_household(const char *card, const char *category, int members,
@@ -164,12 +202,6 @@ void itest_grant(int64_t household, int64_t points);
 /* The household's points and a lot's on-hand, as the server says. */
 int64_t itest_hh_points(int64_t household);
 int64_t itest_lot_on_hand(int64_t item, int64_t lot);
-/* The current period +/- months, YYYY-MM (store time zone). */
-const char *itest_period(int months_from_now);
-/* SIGKILL the server and reap it; its files stay. */
-void itest_kill(struct itest_srv *);
-/* Remove a directory tree (a server's, once it is stopped). */
-void itest_remove_dir(const char *dir);
 /*
  * Midnight, for the public notices: forgets the day whose start their
  * figures stand at (the row notice_freeze keeps), as the next day would,
@@ -177,21 +209,5 @@ void itest_remove_dir(const char *dir);
  * program, beside the running server.
  */
 void itest_new_day(struct itest_srv *);
-/* A whole small file as a harness-owned string ("" if missing). */
-char *itest_slurp(const char *path);
-/* Does the file at PATH contain the bytes NEEDLE? */
-int itest_file_has(const char *path, const char *needle);
-
-/*
- * Demo stores (itest_funds, itest_notices, itest_page): `cishan-server
- * demo` in a fresh directory, then served. Users admin/admin-demo,
- * manager/manager-demo, cashier/cashier-demo, auditor/auditor-demo.
- */
-struct itest_srv *itest_demo_start(void);
-/* Fixtures: itest_s on a demo store, itest_admin its admin; teardown also
- * removes the store's directory. */
-void itest_demo_setup(void);
-void itest_demo_teardown(void);
-TCase *itest_demo_tcase(const char *name);
 
 #endif

@@ -9,7 +9,11 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
 UNIT_SUITES = check_barcode check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
-ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,itest $(ITEST_SUITES) $(UNIT_SUITES))
+# The harness: the server's life, the HTTP client, the builders.
+ITEST_HARNESS = itest_proc itest_http itest_fixture
+ITEST_HARNESS_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS))
+ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS) $(ITEST_SUITES) \
+    $(UNIT_SUITES))
 
 ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson) -Itests -Iserver
 ITEST_LIBS = $(shell $(PKG) --libs check libcjson)
@@ -26,7 +30,7 @@ $(ITEST_OBJ): $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(ITEST_CFLAGS) -c -o $@ $<
 
-$(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/itest.o
+$(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(ITEST_HARNESS_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
 
 # Unit suites link the pure server objects they test.
