@@ -156,6 +156,8 @@ const char *itest_user(struct itest_srv *, const char *name, const char *role);
  */
 void itest_assert_error(
     cJSON *j, int status, int want, const char *code, const char *field);
+/* The error.details object of an error reply (asserted present). */
+const cJSON *itest_error_details(const cJSON *err);
 
 /* JSON access that asserts: member K of O must exist with the type. */
 int64_t itest_int(const cJSON *o, const char *k);
@@ -183,17 +185,65 @@ char itest_idnum_check(const char *digits17);
 const char *itest_idnum(unsigned seq);
 
 /*
- * Builders: each acts as the admin of itest_s and asserts success.
+ * Builders: each acts on itest_s, as the admin unless it takes a TOKEN,
+ * and asserts success.
  */
 /* Registers a household (a fresh id number); VALID_* in days from today.
  * Its id. */
 int64_t itest_household(const char *card, const char *category, int members,
     int valid_from_days, int valid_to_days);
-/* An item with one BARCODE; LIMIT 0 for none. Its id. */
+/* An item with one BARCODE in "grain", worth POINTS yuan; LIMIT 0 for
+ * none. Its id. */
 int64_t itest_item(const char *name, const char *barcode, int64_t points,
     int64_t limit, int priority_only);
+/* An item as TOKEN: BARCODES the single-quote JSON list's contents ("'A',
+ * 'B'" or ""), MORE further members (",'min_stock':10") or NULL. Its id. */
+int64_t itest_item_new(const char *token, const char *name,
+    const char *category, const char *barcodes, int64_t value_fen,
+    int64_t points, const char *more);
+/* A donor of KIND as TOKEN. Its id. */
+int64_t itest_donor(const char *token, const char *name, const char *kind);
+/* A donation of goods by DONOR as TOKEN: LINES the single-quote JSON line
+ * objects; its 201 reply. The body alone, with client id CID. */
+cJSON *itest_donation(const char *token, int64_t donor, const char *lines);
+const char *itest_donation_body(
+    const char *cid, int64_t donor, const char *lines);
+/* The lot id of line K of a donation's reply. */
+int64_t itest_donation_lot(const cJSON *donation, int k);
 /* A donated lot of QTY of ITEM expiring on EXPIRES (NULL: never). Its id. */
 int64_t itest_lot(int64_t item, int64_t qty, const char *expires);
+/* A stock adjustment of LOT; *STATUS set, or (STATUS NULL) 201 asserted.
+ * The reply. The body alone, with client id CID. */
+cJSON *itest_adjust(
+    int64_t lot, int64_t delta, const char *reason, int *status);
+const char *itest_adjust_body(
+    const char *cid, int64_t lot, int64_t delta, const char *reason);
+/* The stock review's entry of ITEM (asserted listed); its LOT, or NULL. */
+cJSON *itest_stock(int64_t item);
+cJSON *itest_stock_lot(int64_t item, int64_t lot);
+/* A fund as TOKEN (PURPOSE NULL: none); the reply is checked. Its id. */
+int64_t itest_fund(const char *token, const char *name, const char *kind,
+    int restricted, const char *purpose);
+/* A cash donation of AMOUNT fen into FUND as TOKEN: its 201 reply. The
+ * body alone, with client id CID. */
+cJSON *itest_cash(
+    const char *token, int64_t donor, int64_t fund, int64_t amount);
+const char *itest_cash_body(
+    const char *cid, int64_t donor, int64_t fund, int64_t amount);
+/* An expense of FUND as TOKEN with BODY; *STATUS set, or (STATUS NULL)
+ * 201 asserted. The body: LINES the goods bought, or NULL. */
+cJSON *itest_expense(
+    const char *token, int64_t fund, const char *body, int *status);
+const char *itest_expense_body(
+    const char *cid, int64_t amount, const char *purpose, const char *lines);
+/* A basket line; a basket's body; a basket of LINES for CARD at TILL as
+ * TOKEN, client id CID (NULL: a fresh one): *STATUS set, or (STATUS NULL)
+ * 201 asserted. The reply. */
+const char *itest_line(int64_t item, int64_t qty);
+const char *itest_basket_body(
+    const char *cid, const char *till, const char *card, const char *lines);
+cJSON *itest_basket(const char *token, const char *cid, const char *till,
+    const char *card, const char *lines, int *status);
 /* PUT /api/v1/policies/CATEGORY. */
 void itest_policy(
     const char *category, int64_t monthly, int64_t per_member, int carry);
@@ -209,5 +259,9 @@ int64_t itest_lot_on_hand(int64_t item, int64_t lot);
  * program, beside the running server.
  */
 void itest_new_day(struct itest_srv *);
+/* Run SQL on DB (a stopped server's, or a copy) with the sqlite3 library;
+ * assert it worked. The integer of a one-row query. */
+void itest_sql(const char *db, const char *sql);
+int64_t itest_sql_int(const char *db, const char *sql);
 
 #endif

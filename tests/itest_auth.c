@@ -190,21 +190,11 @@ START_TEST(test_role_matrix)
 	tok[2] = itest_user(itest_s, "c1", "cashier");
 	tok[3] = itest_user(itest_s, "a1", "auditor");
 
-	j = itest_ok("POST", "/api/v1/items", itest_admin,
-	    "{'name':'大米','category':'grain','unit':'bag',"
-	    "'barcodes':['6901234567892'],'unit_value_fen':2500,'points':25}",
-	    201);
-	item = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donors", itest_admin,
-	    "{'name':'某公司','kind':'enterprise'}", 201);
-	donor = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'channel':'walk_in','lines':[{'item_id':%lld,"
-	            "'quantity':100}]}",
-	        itest_uuid(), (long long)donor, itest_date(0), (long long)item),
-	    201);
-	lot = itest_int(cJSON_GetArrayItem(itest_arr(j, "lines"), 0), "lot_id");
+	item = itest_item_new(
+	    itest_admin, "大米", "grain", "'6901234567892'", 2500, 25, NULL);
+	donor = itest_donor(itest_admin, "某公司", "enterprise");
+	lot = itest_donation_lot(
+	    itest_donation(itest_admin, donor, itest_line(item, 100)), 0);
 
 	for (i = 0; i < 4; i++) {
 		/* Writes: goods are admin's and manager's. */
@@ -553,9 +543,7 @@ START_TEST(test_audit)
 	j = itest_ok(
 	    "POST", "/api/v1/items", mgr, itest_auth_item_body("食用油"), 201);
 	item = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donors", itest_admin,
-	    "{'name':'李四','kind':'volunteer'}", 201);
-	donor = itest_int(j, "id");
+	donor = itest_donor(itest_admin, "李四", "volunteer");
 	/* A refused write is not a write. */
 	j = itest_req(itest_s, "POST", "/api/v1/donors", aud,
 	    "{'name':'x','kind':'volunteer'}", &st);

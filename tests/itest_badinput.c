@@ -37,27 +37,15 @@ itest_bad_snapshot(void)
 static void
 itest_bad_setup(void)
 {
-	cJSON *j;
-
 	itest_setup();
-	j = itest_ok("POST", "/api/v1/items", itest_admin,
-	    "{'name':'大米','category':'grain','unit':'bag',"
-	    "'barcodes':['6901234567892'],'unit_value_fen':2500,'points':25,"
-	    "'min_stock':2}",
-	    201);
-	itest_bad_item_id = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donors", itest_admin,
-	    "{'name':'某超市','kind':'enterprise'}", 201);
-	itest_bad_donor_id = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'channel':'walk_in','lines':[{'item_id':%lld,"
-	            "'quantity':10,'expires_on':'%s'}]}",
-	        itest_uuid(), (long long)itest_bad_donor_id, itest_date(0),
-	        (long long)itest_bad_item_id, itest_date(30)),
-	    201);
-	itest_bad_lot_id =
-	    itest_int(cJSON_GetArrayItem(itest_arr(j, "lines"), 0), "lot_id");
+	itest_bad_item_id = itest_item_new(itest_admin, "大米", "grain",
+	    "'6901234567892'", 2500, 25, ",'min_stock':2");
+	itest_bad_donor_id = itest_donor(itest_admin, "某超市", "enterprise");
+	itest_bad_lot_id = itest_donation_lot(
+	    itest_donation(itest_admin, itest_bad_donor_id,
+	        itest_f("{'item_id':%lld,'quantity':10,'expires_on':'%s'}",
+	            (long long)itest_bad_item_id, itest_date(30))),
+	    0);
 	itest_bad_before = itest_bad_snapshot();
 }
 

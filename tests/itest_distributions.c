@@ -18,45 +18,6 @@
 
 #include "itest.h"
 
-static cJSON *
-itest_distributions_post(const char *token, const char *cid, const char *till,
-    const char *card, const char *lines, int *st)
-{
-	return itest_req(itest_s, "POST", "/api/v1/distributions", token,
-	    itest_f("{'client_id':'%s','till_id':'%s','household_card':'%s',"
-	            "'lines':[%s]}",
-	        cid, till, card, lines),
-	    st);
-}
-
-/* A basket that must post: its 201 reply. */
-static cJSON *
-itest_distributions_ok(const char *till, const char *card, const char *lines)
-{
-	int st;
-	cJSON *j = itest_distributions_post(
-	    itest_admin, itest_uuid(), till, card, lines, &st);
-
-	ck_assert_msg(st == 201, "distribution %s at %s [%s]: %d %s", card,
-	    till, lines, st, itest_print(j));
-	return j;
-}
-
-static const char *
-itest_distributions_line(int64_t item, int64_t qty)
-{
-	return itest_f("{'item_id':%lld,'quantity':%lld}", (long long)item,
-	    (long long)qty);
-}
-
-static int64_t
-itest_distributions_detail(const cJSON *err, const char *k)
-{
-	return itest_int(
-	    cJSON_GetObjectItem(cJSON_GetObjectItem(err, "error"), "details"),
-	    k);
-}
-
 static int
 itest_distributions_count(const char *query)
 {
@@ -134,7 +95,7 @@ START_TEST(test_fefo)
 	today = itest_lot(rice, 2, itest_date(0));
 
 	/* 8 by barcode: today's 2, the 5 due in 10 days, 1 of the late. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "F-1",
+	j = itest_basket(cashier, itest_uuid(), "T01", "F-1",
 	    "{'barcode':'6901234567892','quantity':8}", &st);
 	ck_assert_msg(st == 201, "%d %s", st, itest_print(j));
 	ck_assert_int_gt(itest_int(j, "id"), 0);
@@ -180,8 +141,8 @@ START_TEST(test_fefo)
 	itest_distributions_cashier(itest_int(j, "id"), "cash");
 
 	/* 6 by item id at another till: the late 4, then the undated. */
-	j = itest_distributions_ok(
-	    "T02", "F-1", itest_distributions_line(rice, 6));
+	j = itest_basket(
+	    itest_admin, NULL, "T02", "F-1", itest_line(rice, 6), NULL);
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T02-000001");
 	n = itest_distributions_lots(j, 0, lots, 8);
 	ck_assert_msg(n == 2 && lots[0] == late && lots[1] == never,
@@ -194,14 +155,14 @@ START_TEST(test_fefo)
 	itest_distributions_cashier(itest_int(j, "id"), ITEST_ADMIN);
 
 	/* The expired lot is never used: 3 left, not 8. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "F-1",
-	    itest_distributions_line(rice, 4), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "F-1", itest_line(rice, 4), &st);
 	itest_assert_error(j, st, 422, "insufficient_stock", "quantity");
-	ck_assert_int_eq(itest_distributions_detail(j, "item_id"), rice);
-	ck_assert_int_eq(itest_distributions_detail(j, "available"), 3);
-	ck_assert_int_eq(itest_distributions_detail(j, "shortfall"), 1);
-	j = itest_distributions_ok(
-	    "T01", "F-1", itest_distributions_line(rice, 3));
+	ck_assert_int_eq(itest_int(itest_error_details(j), "item_id"), rice);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "available"), 3);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "shortfall"), 1);
+	j = itest_basket(
+	    itest_admin, NULL, "T01", "F-1", itest_line(rice, 3), NULL);
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000002");
 	n = itest_distributions_lots(j, 0, lots, 8);
 	ck_assert(n == 1 && lots[0] == never);
@@ -287,88 +248,91 @@ START_TEST(test_refusals)
 	lots[0] = itest_lot(items[0], 20, itest_date(90));
 	lots[1] = itest_lot(items[1], 10, itest_date(90));
 	lots[2] = itest_lot(items[2], 2, NULL);
-	j = itest_distributions_ok(
-	    "T01", "R-TK", itest_distributions_line(items[0], 1));
+	j = itest_basket(
+	    itest_admin, NULL, "T01", "R-TK", itest_line(items[0], 1), NULL);
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000001");
 	itest_distributions_snap(&before, hh, items, lots);
 	ck_assert_int_eq(before.points[0], 90);
 
 	/* An unknown card. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "NOPE",
-	    itest_distributions_line(items[0], 1), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "NOPE", itest_line(items[0], 1), &st);
 	itest_assert_error(j, st, 404, "not_found", "household_card");
 	/* A suspended household. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-SUS",
-	    itest_distributions_line(items[2], 1), &st);
+	j = itest_basket(cashier, itest_uuid(), "T01", "R-SUS",
+	    itest_line(items[2], 1), &st);
 	itest_assert_error(j, st, 422, "household_inactive", NULL);
-	ck_assert_int_eq(itest_distributions_detail(j, "household_id"), hh[2]);
+	ck_assert_int_eq(
+	    itest_int(itest_error_details(j), "household_id"), hh[2]);
 	/* A priority-only item for a dibao household. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-DB",
-	    itest_distributions_line(items[1], 1), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-DB", itest_line(items[1], 1), &st);
 	itest_assert_error(j, st, 422, "priority_only", NULL);
-	ck_assert_int_eq(itest_distributions_detail(j, "item_id"), items[1]);
+	ck_assert_int_eq(
+	    itest_int(itest_error_details(j), "item_id"), items[1]);
 	/* Over the monthly limit: 1 taken, 3 asked, limit 3. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
-	    itest_distributions_line(items[0], 3), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-TK", itest_line(items[0], 3), &st);
 	itest_assert_error(j, st, 422, "limit_exceeded", "quantity");
-	ck_assert_int_eq(itest_distributions_detail(j, "item_id"), items[0]);
-	ck_assert_int_eq(itest_distributions_detail(j, "limit"), 3);
-	ck_assert_int_eq(itest_distributions_detail(j, "taken"), 1);
-	ck_assert_int_eq(itest_distributions_detail(j, "over"), 1);
+	ck_assert_int_eq(
+	    itest_int(itest_error_details(j), "item_id"), items[0]);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "limit"), 3);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "taken"), 1);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "over"), 1);
 	/* The same, split over two lines of one basket. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
+	j = itest_basket(cashier, itest_uuid(), "T01", "R-TK",
 	    "{'barcode':'6901234567892','quantity':1},"
 	    "{'barcode':'6901234567892','quantity':2}",
 	    &st);
 	itest_assert_error(j, st, 422, "limit_exceeded", NULL);
-	ck_assert_int_eq(itest_distributions_detail(j, "over"), 1);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "over"), 1);
 	/* Short of stock. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
-	    itest_distributions_line(items[2], 3), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-TK", itest_line(items[2], 3), &st);
 	itest_assert_error(j, st, 422, "insufficient_stock", "quantity");
-	ck_assert_int_eq(itest_distributions_detail(j, "item_id"), items[2]);
-	ck_assert_int_eq(itest_distributions_detail(j, "available"), 2);
-	ck_assert_int_eq(itest_distributions_detail(j, "shortfall"), 1);
+	ck_assert_int_eq(
+	    itest_int(itest_error_details(j), "item_id"), items[2]);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "available"), 2);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "shortfall"), 1);
 	/* A good line, then a short one: neither is taken. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
-	    itest_f("%s,%s", itest_distributions_line(items[0], 1),
-	        itest_distributions_line(items[2], 5)),
+	j = itest_basket(cashier, itest_uuid(), "T01", "R-TK",
+	    itest_f("%s,%s", itest_line(items[0], 1), itest_line(items[2], 5)),
 	    &st);
 	itest_assert_error(j, st, 422, "insufficient_stock", NULL);
-	ck_assert_int_eq(itest_distributions_detail(j, "line"), 1);
-	ck_assert_int_eq(itest_distributions_detail(j, "shortfall"), 3);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "line"), 1);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "shortfall"), 3);
 	/* Short of points: 4 × 30 = 120 against 90. */
-	j = itest_distributions_post(cashier, kept, "T01", "R-TK",
-	    itest_distributions_line(items[1], 4), &st);
+	j = itest_basket(
+	    cashier, kept, "T01", "R-TK", itest_line(items[1], 4), &st);
 	itest_assert_error(j, st, 422, "insufficient_points", NULL);
-	ck_assert_int_eq(itest_distributions_detail(j, "points_total"), 120);
-	ck_assert_int_eq(itest_distributions_detail(j, "balance"), 90);
-	ck_assert_int_eq(itest_distributions_detail(j, "shortfall"), 30);
+	ck_assert_int_eq(
+	    itest_int(itest_error_details(j), "points_total"), 120);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "balance"), 90);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "shortfall"), 30);
 
 	/* Items that are not there, and malformed baskets. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
-	    itest_distributions_line(99999, 1), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-TK", itest_line(99999, 1), &st);
 	itest_assert_error(j, st, 404, "not_found", "item_id");
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
+	j = itest_basket(cashier, itest_uuid(), "T01", "R-TK",
 	    "{'barcode':'6920152400012','quantity':1}", &st);
 	itest_assert_error(j, st, 404, "not_found", "barcode");
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
+	j = itest_basket(cashier, itest_uuid(), "T01", "R-TK",
 	    "{'barcode':'6901234567890','quantity':1}", &st);
 	itest_assert_error(j, st, 400, "bad_barcode", "barcode");
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
-	    itest_distributions_line(items[2], 0), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-TK", itest_line(items[2], 0), &st);
 	itest_assert_error(j, st, 400, "bad_field", "quantity");
-	j = itest_distributions_post(
-	    cashier, itest_uuid(), "T01", "R-TK", "", &st);
+	j = itest_basket(cashier, itest_uuid(), "T01", "R-TK", "", &st);
 	itest_assert_error(j, st, 400, "bad_field", "lines");
-	j = itest_distributions_post(cashier, itest_uuid(), "T 1", "R-TK",
-	    itest_distributions_line(items[2], 1), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T 1", "R-TK", itest_line(items[2], 1), &st);
 	itest_assert_error(j, st, 400, "bad_field", "till_id");
-	j = itest_distributions_post(cashier, "not a uuid;", "T01", "R-TK",
-	    itest_distributions_line(items[2], 1), &st);
+	j = itest_basket(cashier, "not a uuid;", "T01", "R-TK",
+	    itest_line(items[2], 1), &st);
 	itest_assert_error(j, st, 400, "bad_field", "client_id");
-	j = itest_distributions_post(auditor, itest_uuid(), "T01", "R-TK",
-	    itest_distributions_line(items[2], 1), &st);
+	j = itest_basket(
+	    auditor, itest_uuid(), "T01", "R-TK", itest_line(items[2], 1), &st);
 	itest_assert_error(j, st, 403, "forbidden", NULL);
 
 	/* Nothing changed. */
@@ -387,21 +351,21 @@ START_TEST(test_refusals)
 	/* A refused client_id recorded nothing: it posts now, and the
 	 * receipt follows without a gap. A priority household may take
 	 * the priority-only item. */
-	j = itest_distributions_post(cashier, kept, "T01", "R-TK",
-	    itest_distributions_line(items[1], 3), &st);
+	j = itest_basket(
+	    cashier, kept, "T01", "R-TK", itest_line(items[1], 3), &st);
 	ck_assert_msg(
 	    st == 201, "refused client_id reused: %d %s", st, itest_print(j));
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000002");
 	ck_assert_int_eq(itest_int(j, "points_balance"), 0);
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-DB",
-	    itest_distributions_line(items[2], 2), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-DB", itest_line(items[2], 2), &st);
 	ck_assert_int_eq(st, 201);
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000003");
 	/* A zero balance still refuses points, not stock. */
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "R-TK",
-	    itest_distributions_line(items[0], 1), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "R-TK", itest_line(items[0], 1), &st);
 	itest_assert_error(j, st, 422, "insufficient_points", NULL);
-	ck_assert_int_eq(itest_distributions_detail(j, "balance"), 0);
+	ck_assert_int_eq(itest_int(itest_error_details(j), "balance"), 0);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -419,13 +383,12 @@ START_TEST(test_idempotent)
 	itest_grant(h, 100);
 	item = itest_item("米线", "CS-RICE-NOODLE", 10, 0, 0);
 	lot = itest_lot(item, 10, NULL);
-	lines = itest_distributions_line(item, 2);
+	lines = itest_line(item, 2);
 
-	first =
-	    itest_distributions_post(cashier, cid, "T01", "I-1", lines, &st);
+	first = itest_basket(cashier, cid, "T01", "I-1", lines, &st);
 	ck_assert_int_eq(st, 201);
 	/* The answer was lost; the till sends it again. */
-	j = itest_distributions_post(cashier, cid, "T01", "I-1", lines, &st);
+	j = itest_basket(cashier, cid, "T01", "I-1", lines, &st);
 	ck_assert_msg(st == 200, "replay: %d %s", st, itest_print(j));
 	ck_assert_str_eq(itest_text(j), itest_text(first));
 	ck_assert_int_eq(itest_hh_points(h), 80);
@@ -433,17 +396,16 @@ START_TEST(test_idempotent)
 	ck_assert_int_eq(itest_distributions_count(""), 1);
 
 	/* Another body under the same client_id. */
-	j = itest_distributions_post(
-	    cashier, cid, "T01", "I-1", itest_distributions_line(item, 3), &st);
+	j = itest_basket(cashier, cid, "T01", "I-1", itest_line(item, 3), &st);
 	itest_assert_error(j, st, 409, "client_id_reused", "client_id");
-	j = itest_distributions_post(cashier, cid, "T02", "I-1", lines, &st);
+	j = itest_basket(cashier, cid, "T02", "I-1", lines, &st);
 	itest_assert_error(j, st, 409, "client_id_reused", "client_id");
 
 	/* The answer stands even once the household is suspended, and for
 	 * whoever asks. */
 	itest_ok("PATCH", itest_f("/api/v1/households/%lld", (long long)h), mgr,
 	    "{'status':'suspended'}", 200);
-	j = itest_distributions_post(mgr, cid, "T01", "I-1", lines, &st);
+	j = itest_basket(mgr, cid, "T01", "I-1", lines, &st);
 	ck_assert_msg(
 	    st == 200, "replay after suspension: %d %s", st, itest_print(j));
 	ck_assert_str_eq(itest_text(j), itest_text(first));
@@ -452,7 +414,7 @@ START_TEST(test_idempotent)
 
 	ck_assert_int_eq(itest_hh_points(h), 80);
 	ck_assert_int_eq(itest_lot_on_hand(item, lot), 8);
-	j = itest_distributions_ok("T01", "I-1", lines);
+	j = itest_basket(itest_admin, NULL, "T01", "I-1", lines, NULL);
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000002");
 	ck_assert_int_eq(itest_distributions_count(""), 2);
 
@@ -490,16 +452,15 @@ START_TEST(test_void)
 	b = itest_lot(rice, 5, itest_date(20));
 	c = itest_lot(soap, 10, NULL);
 
-	j = itest_distributions_ok("T01", "V-1",
-	    itest_f("%s,%s", itest_distributions_line(rice, 2),
-	        itest_distributions_line(soap, 3)));
+	j = itest_basket(itest_admin, NULL, "T01", "V-1",
+	    itest_f("%s,%s", itest_line(rice, 2), itest_line(soap, 3)), NULL);
 	d1 = itest_int(j, "id");
 	ck_assert_int_eq(itest_int(j, "points_total"), 29);
 	ck_assert_int_eq(itest_int(j, "points_balance"), 171);
 	n = itest_distributions_lots(j, 0, lots, 4);
 	ck_assert(n == 2 && lots[0] == a && lots[1] == b);
-	j = itest_distributions_post(cashier, itest_uuid(), "T01", "V-1",
-	    itest_distributions_line(rice, 1), &st);
+	j = itest_basket(
+	    cashier, itest_uuid(), "T01", "V-1", itest_line(rice, 1), &st);
 	itest_assert_error(j, st, 422, "limit_exceeded", NULL);
 
 	path = itest_f("/api/v1/distributions/%lld/void", (long long)d1);
@@ -556,8 +517,8 @@ START_TEST(test_void)
 	ck_assert_int_eq(itest_lot_on_hand(rice, a), 1);
 
 	/* The limit is free again; the receipt number is new. */
-	j = itest_distributions_ok(
-	    "T01", "V-1", itest_distributions_line(rice, 2));
+	j = itest_basket(
+	    itest_admin, NULL, "T01", "V-1", itest_line(rice, 2), NULL);
 	d2 = itest_int(j, "id");
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000002");
 	n = itest_distributions_lots(j, 0, lots, 4);
@@ -598,17 +559,17 @@ START_TEST(test_listing)
 	itest_grant(hb, 100);
 	item = itest_item("豆油", "CS-SOY-OIL", 5, 0, 0);
 	itest_lot(item, 50, NULL);
-	ids[0] = itest_int(itest_distributions_ok(
-	                       "T01", "L-A", itest_distributions_line(item, 1)),
+	ids[0] = itest_int(itest_basket(itest_admin, NULL, "T01", "L-A",
+	                       itest_line(item, 1), NULL),
 	    "id");
-	ids[1] = itest_int(itest_distributions_ok(
-	                       "T02", "L-B", itest_distributions_line(item, 2)),
+	ids[1] = itest_int(itest_basket(itest_admin, NULL, "T02", "L-B",
+	                       itest_line(item, 2), NULL),
 	    "id");
-	ids[2] = itest_int(itest_distributions_ok(
-	                       "T01", "L-B", itest_distributions_line(item, 3)),
+	ids[2] = itest_int(itest_basket(itest_admin, NULL, "T01", "L-B",
+	                       itest_line(item, 3), NULL),
 	    "id");
-	ids[3] = itest_int(itest_distributions_ok(
-	                       "T02", "L-A", itest_distributions_line(item, 4)),
+	ids[3] = itest_int(itest_basket(itest_admin, NULL, "T02", "L-A",
+	                       itest_line(item, 4), NULL),
 	    "id");
 
 	j = itest_ok("GET",
@@ -1039,8 +1000,8 @@ START_TEST(test_void_race)
 	itest_grant(h, 100);
 	item = itest_item("大米", "CS-VOID-RICE", 10, 0, 0);
 	lot = itest_lot(item, 10, NULL);
-	d = itest_int(itest_distributions_ok(
-	                  "T01", "VR-1", itest_distributions_line(item, 3)),
+	d = itest_int(itest_basket(itest_admin, NULL, "T01", "VR-1",
+	                  itest_line(item, 3), NULL),
 	    "id");
 	pthread_barrier_init(&go, NULL, K);
 	for (k = 0; k < K; k++) {
@@ -1093,8 +1054,8 @@ START_TEST(test_zero_points)
 	h = itest_household("ZERO-1", "low_income", 1, -5, 300);
 	bag = itest_item("环保袋", "CS-BAG-0", 0, 0, 0);
 	lot = itest_lot(bag, 5, NULL);
-	j = itest_distributions_ok(
-	    "T01", "ZERO-1", itest_distributions_line(bag, 2));
+	j = itest_basket(
+	    itest_admin, NULL, "T01", "ZERO-1", itest_line(bag, 2), NULL);
 	d = itest_int(j, "id");
 	ck_assert_int_eq(itest_int(j, "points_total"), 0);
 	ck_assert_int_eq(itest_int(j, "points_balance"), 0);
@@ -1147,8 +1108,8 @@ START_TEST(test_checkpoints)
 	itest_s = s2;
 	itest_admin = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
 	for (i = 0; i < 200; i++) {
-		itest_distributions_ok(
-		    "T01", "WAL-1", itest_distributions_line(item, 1));
+		itest_basket(itest_admin, NULL, "T01", "WAL-1",
+		    itest_line(item, 1), NULL);
 		ck_assert_int_eq(stat(itest_f("%s-wal", s2->db), &sb), 0);
 		/* 64 steps, and the last commit's pages (well under 100). */
 		ck_assert_msg(sb.st_size <= 32 + (64 * 8 + 100) * (4096 + 24),

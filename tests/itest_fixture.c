@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sqlite3.h>
+
 #include "itest.h"
 
 const char *
@@ -96,20 +98,62 @@ itest_household(const char *card, const char *category, int members,
 }
 
 int64_t
+itest_item_new(const char *token, const char *name, const char *category,
+    const char *barcodes, int64_t value_fen, int64_t points, const char *more)
+{
+	cJSON *j = itest_ok("POST", "/api/v1/items", token,
+	    itest_f("{'name':'%s','category':'%s','unit':'袋',"
+	            "'barcodes':[%s],'unit_value_fen':%lld,'points':%lld%s}",
+	        name, category, barcodes, (long long)value_fen,
+	        (long long)points, more != NULL ? more : ""),
+	    201);
+	int64_t id = itest_int(j, "id");
+
+	ck_assert_int_gt(id, 0);
+	return id;
+}
+
+int64_t
 itest_item(const char *name, const char *barcode, int64_t points, int64_t limit,
     int priority_only)
 {
-	cJSON *j = itest_ok("POST", "/api/v1/items", itest_admin,
-	    itest_f("{'name':'%s','category':'grain','unit':'袋',"
-	            "'barcodes':['%s'],'unit_value_fen':%lld,'points':%lld"
-	            "%s%s}",
-	        name, barcode, (long long)points * 100, (long long)points,
+	return itest_item_new(itest_admin, name, "grain",
+	    itest_f("'%s'", barcode), points * 100, points,
+	    itest_f("%s%s",
 	        limit > 0 ? itest_f(",'monthly_limit':%lld", (long long)limit)
 	                  : "",
-	        priority_only ? ",'priority_only':true" : ""),
-	    201);
+	        priority_only ? ",'priority_only':true" : ""));
+}
 
-	return itest_int(j, "id");
+int64_t
+itest_donor(const char *token, const char *name, const char *kind)
+{
+	return itest_int(
+	    itest_ok("POST", "/api/v1/donors", token,
+	        itest_f("{'name':'%s','kind':'%s'}", name, kind), 201),
+	    "id");
+}
+
+cJSON *
+itest_donation(const char *token, int64_t donor, const char *lines)
+{
+	return itest_ok("POST", "/api/v1/donations", token,
+	    itest_donation_body(itest_uuid(), donor, lines), 201);
+}
+
+const char *
+itest_donation_body(const char *cid, int64_t donor, const char *lines)
+{
+	return itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	               "'channel':'walk_in','lines':[%s]}",
+	    cid, (long long)donor, itest_date(0), lines);
+}
+
+int64_t
+itest_donation_lot(const cJSON *donation, int k)
+{
+	return itest_int(
+	    cJSON_GetArrayItem(itest_arr(donation, "lines"), k), "lot_id");
 }
 
 int64_t
@@ -117,24 +161,149 @@ itest_lot(int64_t item, int64_t qty, const char *expires)
 {
 	static struct itest_srv *donor_srv;
 	static int64_t donor;
-	cJSON *j;
 
 	if (donor_srv != itest_s) {
-		j = itest_ok("POST", "/api/v1/donors", itest_admin,
-		    "{'name':'itest donor','kind':'enterprise'}", 201);
-		donor = itest_int(j, "id");
+		donor = itest_donor(itest_admin, "itest donor", "enterprise");
 		donor_srv = itest_s;
 	}
-	j = itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'channel':'walk_in','lines':[{'item_id':%lld,"
-	            "'quantity':%lld%s%s%s}]}",
-	        itest_uuid(), (long long)donor, itest_date(0), (long long)item,
-	        (long long)qty, expires ? ",'expires_on':'" : "",
-	        expires ? expires : "", expires ? "'" : ""),
+	return itest_donation_lot(
+	    itest_donation(itest_admin, donor,
+	        itest_f("{'item_id':%lld,'quantity':%lld%s%s%s}",
+	            (long long)item, (long long)qty,
+	            expires ? ",'expires_on':'" : "", expires ? expires : "",
+	            expires ? "'" : "")),
+	    0);
+}
+
+const char *
+itest_adjust_body(
+    const char *cid, int64_t lot, int64_t delta, const char *reason)
+{
+	return itest_f("{'client_id':'%s','lot_id':%lld,'quantity_delta':%lld,"
+	               "'reason':'%s'}",
+	    cid, (long long)lot, (long long)delta, reason);
+}
+
+cJSON *
+itest_adjust(int64_t lot, int64_t delta, const char *reason, int *status)
+{
+	const char *body = itest_adjust_body(itest_uuid(), lot, delta, reason);
+
+	if (status == NULL)
+		return itest_ok("POST", "/api/v1/stock/adjustments",
+		    itest_admin, body, 201);
+	return itest_req(itest_s, "POST", "/api/v1/stock/adjustments",
+	    itest_admin, body, status);
+}
+
+cJSON *
+itest_stock(int64_t item)
+{
+	cJSON *j =
+	    itest_ok("GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200);
+	cJSON *e = itest_find(itest_items(j), "item_id", item);
+
+	ck_assert_msg(e != NULL, "item %lld not in the stock list: %s",
+	    (long long)item, itest_print(j));
+	return e;
+}
+
+cJSON *
+itest_stock_lot(int64_t item, int64_t lot)
+{
+	return itest_find(itest_arr(itest_stock(item), "lots"), "lot_id", lot);
+}
+
+int64_t
+itest_fund(const char *token, const char *name, const char *kind,
+    int restricted, const char *purpose)
+{
+	cJSON *j = itest_ok("POST", "/api/v1/funds", token,
+	    itest_f("{'name':'%s','kind':'%s','restricted':%s%s%s%s}", name,
+	        kind, restricted ? "true" : "false",
+	        purpose ? ",'purpose':'" : "", purpose ? purpose : "",
+	        purpose ? "'" : ""),
 	    201);
-	return itest_int(
-	    cJSON_GetArrayItem(itest_arr(j, "lines"), 0), "lot_id");
+
+	/* A NAME with JSON escapes comes back unescaped. */
+	if (strchr(name, '\\') == NULL)
+		ck_assert_str_eq(itest_str(j, "name"), name);
+	ck_assert_str_eq(itest_str(j, "kind"), kind);
+	ck_assert(cJSON_IsBool(cJSON_GetObjectItem(j, "restricted")));
+	ck_assert_int_eq(
+	    cJSON_IsTrue(cJSON_GetObjectItem(j, "restricted")), restricted);
+	ck_assert_int_eq(itest_int(j, "balance_fen"), 0);
+	return itest_int(j, "id");
+}
+
+const char *
+itest_cash_body(const char *cid, int64_t donor, int64_t fund, int64_t amount)
+{
+	return itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
+	               "'cash':{'amount_fen':%lld,'fund_id':%lld}}",
+	    cid, (long long)donor, itest_date(0), (long long)amount,
+	    (long long)fund);
+}
+
+cJSON *
+itest_cash(const char *token, int64_t donor, int64_t fund, int64_t amount)
+{
+	return itest_ok("POST", "/api/v1/donations", token,
+	    itest_cash_body(itest_uuid(), donor, fund, amount), 201);
+}
+
+const char *
+itest_expense_body(
+    const char *cid, int64_t amount, const char *purpose, const char *lines)
+{
+	return itest_f("{'client_id':'%s','amount_fen':%lld,'purpose':'%s',"
+	               "'spent_on':'%s'%s%s%s}",
+	    cid, (long long)amount, purpose, itest_date(0),
+	    lines ? ",'lines':[" : "", lines ? lines : "", lines ? "]" : "");
+}
+
+cJSON *
+itest_expense(const char *token, int64_t fund, const char *body, int *status)
+{
+	const char *path =
+	    itest_f("/api/v1/funds/%lld/expenses", (long long)fund);
+
+	if (status == NULL)
+		return itest_ok("POST", path, token, body, 201);
+	return itest_req(itest_s, "POST", path, token, body, status);
+}
+
+const char *
+itest_line(int64_t item, int64_t qty)
+{
+	return itest_f("{'item_id':%lld,'quantity':%lld}", (long long)item,
+	    (long long)qty);
+}
+
+const char *
+itest_basket_body(
+    const char *cid, const char *till, const char *card, const char *lines)
+{
+	return itest_f("{'client_id':'%s','till_id':'%s','household_card':'%s',"
+	               "'lines':[%s]}",
+	    cid, till, card, lines);
+}
+
+cJSON *
+itest_basket(const char *token, const char *cid, const char *till,
+    const char *card, const char *lines, int *status)
+{
+	const char *body = itest_basket_body(
+	    cid != NULL ? cid : itest_uuid(), till, card, lines);
+	int st;
+	cJSON *j;
+
+	j = itest_req(itest_s, "POST", "/api/v1/distributions", token, body,
+	    status != NULL ? status : &st);
+	if (status == NULL)
+		ck_assert_msg(st == 201, "distribution %s at %s [%s]: %d %s",
+		    card, till, lines, st, itest_print(j));
+	return j;
 }
 
 void
@@ -172,13 +341,8 @@ itest_hh_points(int64_t household)
 int64_t
 itest_lot_on_hand(int64_t item, int64_t lot)
 {
-	cJSON *j =
-	    itest_ok("GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200);
-	cJSON *e = itest_find(itest_items(j), "item_id", item), *l;
+	cJSON *l = itest_stock_lot(item, lot);
 
-	ck_assert_msg(e != NULL, "item %lld not in the stock list: %s",
-	    (long long)item, itest_print(j));
-	l = itest_find(itest_arr(e, "lots"), "lot_id", lot);
 	/* A lot emptied to 0 may be left out of the review. */
 	return l == NULL ? 0 : itest_int(l, "on_hand");
 }
@@ -193,4 +357,37 @@ itest_period(int months)
 	gmtime_r(&t, &tm);
 	m = tm.tm_year * 12 + tm.tm_mon + months;
 	return itest_f("%04d-%02d", 1900 + m / 12, m % 12 + 1);
+}
+
+void
+itest_sql(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	char *err = NULL;
+	int rc;
+
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	rc = sqlite3_exec(h, sql, NULL, NULL, &err);
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
+	sqlite3_free(err);
+	ck_assert_int_eq(sqlite3_close(h), SQLITE_OK);
+}
+
+int64_t
+itest_sql_int(const char *db, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	int64_t v;
+
+	ck_assert_int_eq(
+	    sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(h));
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: no row", sql);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return v;
 }

@@ -432,18 +432,6 @@ START_TEST(test_masking)
 }
 END_TEST
 
-/* A basket of one item at till T01 as TOKEN; the reply and status. */
-static cJSON *
-itest_households_take(
-    const char *token, const char *card, int64_t item, int64_t qty, int *st)
-{
-	return itest_req(itest_s, "POST", "/api/v1/distributions", token,
-	    itest_f("{'client_id':'%s','till_id':'T01','household_card':'%s',"
-	            "'lines':[{'item_id':%lld,'quantity':%lld}]}",
-	        itest_uuid(), card, (long long)item, (long long)qty),
-	    st);
-}
-
 static void
 itest_households_oneoff_refused(int64_t h)
 {
@@ -497,13 +485,16 @@ START_TEST(test_suspend_expire)
 	j = itest_ok(
 	    "GET", "/api/v1/households/by-card/SUS-A", cashier, NULL, 200);
 	ck_assert_str_eq(itest_str(j, "status"), "suspended");
-	j = itest_households_take(cashier, "SUS-A", item, 1, &st);
+	j = itest_basket(
+	    cashier, NULL, "T01", "SUS-A", itest_line(item, 1), &st);
 	itest_assert_error(j, st, 422, "household_inactive", NULL);
 	itest_households_oneoff_refused(a);
-	j = itest_households_take(cashier, "EXP-B", item, 1, &st);
+	j = itest_basket(
+	    cashier, NULL, "T01", "EXP-B", itest_line(item, 1), &st);
 	itest_assert_error(j, st, 422, "household_inactive", NULL);
 	itest_households_oneoff_refused(b);
-	j = itest_households_take(cashier, "FUT-C", item, 1, &st);
+	j = itest_basket(
+	    cashier, NULL, "T01", "FUT-C", itest_line(item, 1), &st);
 	itest_assert_error(j, st, 422, "household_inactive", NULL);
 	itest_households_oneoff_refused(c);
 
@@ -529,7 +520,8 @@ START_TEST(test_suspend_expire)
 	j = itest_ok("PATCH", itest_f("/api/v1/households/%lld", (long long)a),
 	    mgr, "{'status':'active'}", 200);
 	ck_assert_str_eq(itest_str(j, "status"), "active");
-	j = itest_households_take(cashier, "SUS-A", item, 2, &st);
+	j = itest_basket(
+	    cashier, NULL, "T01", "SUS-A", itest_line(item, 2), &st);
 	ck_assert_msg(st == 201, "reinstated: %d %s", st, itest_print(j));
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000001");
 	ck_assert_int_eq(itest_int(j, "points_balance"), 80);
@@ -538,7 +530,8 @@ START_TEST(test_suspend_expire)
 	ck_assert_str_eq(itest_str(j, "status"), "active");
 	ck_assert_str_eq(itest_str(j, "valid_to"), itest_date(30));
 	itest_grant(b, 10);
-	j = itest_households_take(cashier, "EXP-B", item, 1, &st);
+	j = itest_basket(
+	    cashier, NULL, "T01", "EXP-B", itest_line(item, 1), &st);
 	ck_assert_msg(st == 201, "renewed: %d %s", st, itest_print(j));
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000002");
 	ck_assert_int_eq(itest_lot_on_hand(item, lot), 17);
@@ -554,7 +547,8 @@ START_TEST(test_suspend_expire)
 	    "GET", "/api/v1/households/by-card/DAY-D", cashier, NULL, 200);
 	ck_assert_str_eq(itest_str(j, "status"), "active");
 	itest_grant(itest_int(j, "id"), 10);
-	j = itest_households_take(cashier, "DAY-D", item, 1, &st);
+	j = itest_basket(
+	    cashier, NULL, "T01", "DAY-D", itest_line(item, 1), &st);
 	ck_assert_msg(st == 201, "valid today only: %d %s", st, itest_print(j));
 	ck_assert_str_eq(itest_str(j, "receipt_no"), "T01-000003");
 	/* Other fields change. */

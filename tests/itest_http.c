@@ -356,6 +356,17 @@ itest_assert_error(
 	    "details.field '%s', want '%s'", f->valuestring, field);
 }
 
+const cJSON *
+itest_error_details(const cJSON *err)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(err, "error"), "details");
+
+	ck_assert_msg(
+	    cJSON_IsObject(d), "no error.details in %s", itest_print(err));
+	return d;
+}
+
 int64_t
 itest_int(const cJSON *o, const char *k)
 {

@@ -20,108 +20,6 @@
 
 #include "itest.h"
 
-/* Build data as the admin. */
-
-static int64_t
-itest_notices_donor(const char *name, const char *kind)
-{
-	return itest_int(
-	    itest_ok("POST", "/api/v1/donors", itest_admin,
-	        itest_f("{'name':'%s','kind':'%s'}", name, kind), 201),
-	    "id");
-}
-
-static int64_t
-itest_notices_fund(const char *name, const char *kind)
-{
-	return itest_int(
-	    itest_ok("POST", "/api/v1/funds", itest_admin,
-	        itest_f(
-	            "{'name':'%s','kind':'%s','restricted':false}", name, kind),
-	        201),
-	    "id");
-}
-
-static cJSON *
-itest_notices_cash(int64_t donor, int64_t fund, int64_t amount)
-{
-	return itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'cash':{'amount_fen':%lld,'fund_id':%lld}}",
-	        itest_uuid(), (long long)donor, itest_date(0),
-	        (long long)amount, (long long)fund),
-	    201);
-}
-
-/* An item of CATEGORY worth VALUE fen a unit, for POINTS. */
-static int64_t
-itest_notices_item(const char *name, const char *code, const char *category,
-    int64_t value, int64_t points)
-{
-	return itest_int(
-	    itest_ok("POST", "/api/v1/items", itest_admin,
-	        itest_f("{'name':'%s','category':'%s','unit':'件',"
-	                "'barcodes':['%s'],'unit_value_fen':%lld,"
-	                "'points':%lld}",
-	            name, category, code, (long long)value, (long long)points),
-	        201),
-	    "id");
-}
-
-/* Goods given by DONOR: LINES in single-quote JSON; the reply. */
-static cJSON *
-itest_notices_give(int64_t donor, const char *lines)
-{
-	return itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'lines':[%s]}",
-	        itest_uuid(), (long long)donor, itest_date(0), lines),
-	    201);
-}
-
-static int64_t
-itest_notices_lot(const cJSON *donation, int k)
-{
-	return itest_int(
-	    cJSON_GetArrayItem(itest_arr(donation, "lines"), k), "lot_id");
-}
-
-static void
-itest_notices_expense(
-    int64_t fund, int64_t amount, const char *purpose, const char *lines)
-{
-	itest_ok("POST",
-	    itest_f("/api/v1/funds/%lld/expenses", (long long)fund),
-	    itest_admin,
-	    itest_f("{'client_id':'%s','amount_fen':%lld,'purpose':'%s',"
-	            "'spent_on':'%s'%s%s%s}",
-	        itest_uuid(), (long long)amount, purpose, itest_date(0),
-	        lines ? ",'lines':[" : "", lines ? lines : "",
-	        lines ? "]" : ""),
-	    201);
-}
-
-static void
-itest_notices_adjust(int64_t lot, int64_t delta, const char *reason)
-{
-	itest_ok("POST", "/api/v1/stock/adjustments", itest_admin,
-	    itest_f("{'client_id':'%s','lot_id':%lld,'quantity_delta':%lld,"
-	            "'reason':'%s'}",
-	        itest_uuid(), (long long)lot, (long long)delta, reason),
-	    201);
-}
-
-/* A basket for CARD; the reply (201 asserted). */
-static cJSON *
-itest_notices_basket(const char *card, int64_t item, int64_t qty)
-{
-	return itest_ok("POST", "/api/v1/distributions", itest_admin,
-	    itest_f("{'client_id':'%s','till_id':'T1','household_card':'%s',"
-	            "'lines':[{'item_id':%lld,'quantity':%lld}]}",
-	        itest_uuid(), card, (long long)item, (long long)qty),
-	    201);
-}
-
 /* A household of CATEGORY with MEMBERS that has POINTS to spend. */
 static int64_t
 itest_notices_hh(const char *card, const char *category, int members)
@@ -305,16 +203,18 @@ START_TEST(test_provisional_changes)
 	    "the current month is not listed as provisional: %s",
 	    itest_print(list));
 
-	donor = itest_notices_donor("某公司", "enterprise");
-	rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
-	itest_notices_give(
-	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	donor = itest_donor(itest_admin, "某公司", "enterprise");
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
+	itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
 	itest_notices_hh("PV-1", "dibao", 2);
 	a = itest_notices_get(now);
 	ck_assert_int_eq(
 	    itest_int(itest_notices_obj(a, "sources"), "in_kind_total_fen"),
 	    5000);
-	itest_notices_basket("PV-1", rice, 3);
+	itest_basket(
+	    itest_admin, NULL, "T1", "PV-1", itest_line(rice, 3), NULL);
 	b = itest_notices_get(now);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(b, "provisional")));
 	ck_assert_int_eq(itest_int(itest_notices_obj(b, "uses"),
@@ -371,14 +271,16 @@ START_TEST(test_public_as_of)
 	ck_assert_str_eq(itest_str(p, "as_of"), itest_date(0));
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(p, "provisional")));
 
-	donor = itest_notices_donor("某公司", "enterprise");
-	fund = itest_notices_fund("慈善基金", "donations");
-	rice = itest_notices_item("大米", "NT-ASOF", "粮油", 500, 5);
-	gift = itest_notices_give(
-	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
-	itest_notices_cash(donor, fund, 8800);
+	donor = itest_donor(itest_admin, "某公司", "enterprise");
+	fund = itest_fund(itest_admin, "慈善基金", "donations", 0, NULL);
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-ASOF'", 500, 5, NULL);
+	gift = itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	itest_cash(itest_admin, donor, fund, 8800);
 	itest_notices_hh("AS-1", "tekun", 3);
-	itest_notices_basket("AS-1", rice, 2);
+	itest_basket(
+	    itest_admin, NULL, "T1", "AS-1", itest_line(rice, 2), NULL);
 
 	/* The public: nothing of today yet, in the notice, its CSV, the
 	 * page or the donation's trace. */
@@ -437,7 +339,8 @@ START_TEST(test_public_as_of)
 	ck_assert_int_eq(itest_int(it, "in_stock"), 8);
 
 	/* Its first write keeps that, and adds only to the staff's view. */
-	itest_notices_basket("AS-1", rice, 1);
+	itest_basket(
+	    itest_admin, NULL, "T1", "AS-1", itest_line(rice, 1), NULL);
 	p = itest_notices_today(now);
 	ck_assert_str_eq(itest_notices_figures(p), staff_fig);
 	staff = itest_ok(
@@ -582,34 +485,43 @@ START_TEST(test_figures)
 	cJSON *n, *gift;
 	int rows, nf;
 
-	ent = itest_notices_donor("某食品公司", "enterprise");
-	ind = itest_notices_donor("王先生", "individual");
-	f1 = itest_notices_fund("爱心捐款", "donations");
-	f2 = itest_notices_fund("福彩公益金", "lottery");
-	itest_notices_cash(ent, f1, 10000);
-	itest_notices_cash(ind, f1, 2000);
-	itest_notices_cash(ind, f2, 3000);
+	ent = itest_donor(itest_admin, "某食品公司", "enterprise");
+	ind = itest_donor(itest_admin, "王先生", "individual");
+	f1 = itest_fund(itest_admin, "爱心捐款", "donations", 0, NULL);
+	f2 = itest_fund(itest_admin, "福彩公益金", "lottery", 0, NULL);
+	itest_cash(itest_admin, ent, f1, 10000);
+	itest_cash(itest_admin, ind, f1, 2000);
+	itest_cash(itest_admin, ind, f2, 3000);
 
-	rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
-	oil = itest_notices_item("食用油", "NT-OIL", "粮油", 700, 7);
-	egg = itest_notices_item("鸡蛋", "NT-EGG", "副食", 300, 3);
-	gift = itest_notices_give(ent,
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
+	oil = itest_item_new(
+	    itest_admin, "食用油", "粮油", "'NT-OIL'", 700, 7, NULL);
+	egg = itest_item_new(
+	    itest_admin, "鸡蛋", "副食", "'NT-EGG'", 300, 3, NULL);
+	gift = itest_donation(itest_admin, ent,
 	    itest_f("{'item_id':%lld,'quantity':20},"
 	            "{'item_id':%lld,'quantity':10,'expires_on':'%s'}",
 	        (long long)rice, (long long)egg, itest_date(3)));
-	itest_notices_expense(f1, 4000, "采购粮油",
-	    itest_f("{'item_id':%lld,'quantity':5}", (long long)oil));
-	itest_notices_expense(f2, 1000, "运输", NULL);
-	itest_notices_adjust(itest_notices_lot(gift, 1), -2, "expired");
-	itest_notices_adjust(itest_notices_lot(gift, 0), -1, "damaged");
+	itest_expense(itest_admin, f1,
+	    itest_expense_body(itest_uuid(), 4000, "采购粮油",
+	        itest_f("{'item_id':%lld,'quantity':5}", (long long)oil)),
+	    NULL);
+	itest_expense(itest_admin, f2,
+	    itest_expense_body(itest_uuid(), 1000, "运输", NULL), NULL);
+	itest_adjust(itest_donation_lot(gift, 1), -2, "expired", NULL);
+	itest_adjust(itest_donation_lot(gift, 0), -1, "damaged", NULL);
 
 	t1 = itest_notices_hh("FG-T1", "tekun", 1);
 	d1 = itest_notices_hh("FG-D1", "dibao", 3);
 	(void)t1;
 	(void)d1;
-	itest_notices_basket("FG-T1", rice, 2);
-	itest_notices_basket("FG-D1", rice, 1);
-	itest_notices_basket("FG-D1", egg, 1);
+	itest_basket(
+	    itest_admin, NULL, "T1", "FG-T1", itest_line(rice, 2), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T1", "FG-D1", itest_line(rice, 1), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T1", "FG-D1", itest_line(egg, 1), NULL);
 
 	stock_before = itest_notices_stock_value();
 	n = itest_notices_get(now);
@@ -762,15 +674,19 @@ END_TEST
 START_TEST(test_csv_all_totals)
 {
 	const char *now = itest_period(0), *csv;
-	int64_t donor = itest_notices_donor("某公司", "enterprise");
-	int64_t fund = itest_notices_fund("爱心捐款", "donations");
-	int64_t oil = itest_notices_item("食用油", "NT-OIL", "粮油", 700, 7);
+	int64_t donor = itest_donor(itest_admin, "某公司", "enterprise");
+	int64_t fund =
+	    itest_fund(itest_admin, "爱心捐款", "donations", 0, NULL);
+	int64_t oil = itest_item_new(
+	    itest_admin, "食用油", "粮油", "'NT-OIL'", 700, 7, NULL);
 	const cJSON *s, *u;
 	cJSON *n;
 
-	itest_notices_cash(donor, fund, 9000);
-	itest_notices_expense(fund, 3500, "采购粮油",
-	    itest_f("{'item_id':%lld,'quantity':5}", (long long)oil));
+	itest_cash(itest_admin, donor, fund, 9000);
+	itest_expense(itest_admin, fund,
+	    itest_expense_body(itest_uuid(), 3500, "采购粮油",
+	        itest_f("{'item_id':%lld,'quantity':5}", (long long)oil)),
+	    NULL);
 	n = itest_notices_get(now);
 	s = itest_notices_obj(n, "sources");
 	u = itest_notices_obj(n, "uses");
@@ -797,13 +713,15 @@ START_TEST(test_small_cells)
 	cJSON *n;
 	int i;
 
-	rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
 	itest_lot(rice, 500, NULL);
 	for (i = 0; i < 6; i++) {
 		const char *card = itest_f("SC-D%d", i);
 
 		itest_notices_hh(card, "dibao", 2);
-		itest_notices_basket(card, rice, 1);
+		itest_basket(
+		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
 		truth[1]++;
 	}
 	/* Six dibao alone: shown as they are. */
@@ -815,11 +733,13 @@ START_TEST(test_small_cells)
 		const char *card = itest_f("SC-T%d", i);
 
 		itest_notices_hh(card, "tekun", 1);
-		itest_notices_basket(card, rice, 1);
+		itest_basket(
+		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
 		truth[0]++;
 	}
 	/* A second basket for the same household counts once. */
-	itest_notices_basket("SC-T0", rice, 1);
+	itest_basket(
+	    itest_admin, NULL, "T1", "SC-T0", itest_line(rice, 1), NULL);
 	n = itest_notices_get(now);
 	h = itest_notices_obj(n, "households_served");
 	ck_assert_int_eq(itest_notices_served(n, "tekun", "households"), -1);
@@ -833,7 +753,8 @@ START_TEST(test_small_cells)
 		const char *card = itest_f("SC-L%d", i);
 
 		itest_notices_hh(card, "low_income", 1);
-		itest_notices_basket(card, rice, 1);
+		itest_basket(
+		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
 		truth[2]++;
 	}
 	n = itest_notices_get(now);
@@ -843,7 +764,8 @@ START_TEST(test_small_cells)
 		const char *card = itest_f("SC-E%d", i);
 
 		itest_notices_hh(card, "emergency", 4);
-		itest_notices_basket(card, rice, 1);
+		itest_basket(
+		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
 		truth[3]++;
 	}
 	n = itest_notices_get(now);
@@ -870,7 +792,8 @@ END_TEST
 START_TEST(test_void_not_served)
 {
 	const char *now = itest_period(0);
-	int64_t rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
+	int64_t rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
 	cJSON *d, *n;
 	int i;
 
@@ -879,7 +802,8 @@ START_TEST(test_void_not_served)
 		const char *card = itest_f("VS-D%d", i);
 
 		itest_notices_hh(card, "dibao", 1);
-		d = itest_notices_basket(card, rice, 1);
+		d = itest_basket(
+		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
 	}
 	n = itest_notices_get(now);
 	ck_assert_int_eq(itest_notices_served(n, "dibao", "households"), 6);
@@ -913,10 +837,11 @@ START_TEST(test_publish)
 	int st;
 
 	mgr = itest_user(itest_s, "mgr", "manager");
-	rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
-	donor = itest_notices_donor("某公司", "enterprise");
-	itest_notices_give(
-	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
+	donor = itest_donor(itest_admin, "某公司", "enterprise");
+	itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
 
 	j = itest_req(itest_s, "POST",
 	    itest_f("/api/v1/notices/%s/publish", now), mgr, NULL, &st);
@@ -970,10 +895,11 @@ START_TEST(test_publish)
 	/* Later rows, a second later: the published month stays as it was,
 	 * while the current one moves on. */
 	usleep(1100 * 1000);
-	itest_notices_give(
-	    donor, itest_f("{'item_id':%lld,'quantity':3}", (long long)rice));
+	itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':3}", (long long)rice));
 	itest_notices_hh("PB-1", "dibao", 1);
-	itest_notices_basket("PB-1", rice, 2);
+	itest_basket(
+	    itest_admin, NULL, "T1", "PB-1", itest_line(rice, 2), NULL);
 	ck_assert_str_eq(
 	    itest_notices_raw(itest_f("/public/notices/%s", last))->body,
 	    json1);
@@ -1076,14 +1002,16 @@ START_TEST(test_ledger_head)
 	int n1, n2;
 	size_t i;
 
-	donor = itest_notices_donor("某公司", "enterprise");
-	fund = itest_notices_fund("爱心捐款", "donations");
-	rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
-	itest_notices_give(
-	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
-	itest_notices_cash(donor, fund, 777);
+	donor = itest_donor(itest_admin, "某公司", "enterprise");
+	fund = itest_fund(itest_admin, "爱心捐款", "donations", 0, NULL);
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
+	itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	itest_cash(itest_admin, donor, fund, 777);
 	itest_notices_hh("LH-1", "dibao", 1);
-	itest_notices_basket("LH-1", rice, 1);
+	itest_basket(
+	    itest_admin, NULL, "T1", "LH-1", itest_line(rice, 1), NULL);
 
 	h1 = itest_notices_chain(itest_s->db, &n1);
 	ck_assert_int_ge(n1, 4);
@@ -1094,7 +1022,7 @@ START_TEST(test_ledger_head)
 	ck_assert_msg(strcasecmp(head, h1) == 0,
 	    "ledger_head %s, the chain's head %s", head, h1);
 
-	itest_notices_cash(donor, fund, 1);
+	itest_cash(itest_admin, donor, fund, 1);
 	h2 = itest_notices_chain(itest_s->db, &n2);
 	ck_assert_int_eq(n2, n1 + 1);
 	head = itest_str(itest_notices_get(now), "ledger_head");
@@ -1121,27 +1049,33 @@ START_TEST(test_trace)
 	int64_t sum;
 	int st;
 
-	donor = itest_notices_donor("某公司", "enterprise");
-	fund = itest_notices_fund("爱心捐款", "donations");
-	rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
-	egg = itest_notices_item("鸡蛋", "NT-EGG", "副食", 300, 3);
-	gift = itest_notices_give(donor,
+	donor = itest_donor(itest_admin, "某公司", "enterprise");
+	fund = itest_fund(itest_admin, "爱心捐款", "donations", 0, NULL);
+	rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
+	egg = itest_item_new(
+	    itest_admin, "鸡蛋", "副食", "'NT-EGG'", 300, 3, NULL);
+	gift = itest_donation(itest_admin, donor,
 	    itest_f("{'item_id':%lld,'quantity':10},"
 	            "{'item_id':%lld,'quantity':6}",
 	        (long long)rice, (long long)egg));
 	code = itest_str(gift, "receipt_code");
 	itest_notices_hh("TR-T1", "tekun", 1);
 	itest_notices_hh("TR-D1", "dibao", 2);
-	itest_notices_basket("TR-T1", rice, 3);
-	itest_notices_basket("TR-D1", rice, 2);
-	itest_notices_basket("TR-D1", egg, 1);
-	basket = itest_notices_basket("TR-T1", egg, 1);
+	itest_basket(
+	    itest_admin, NULL, "T1", "TR-T1", itest_line(rice, 3), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T1", "TR-D1", itest_line(rice, 2), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T1", "TR-D1", itest_line(egg, 1), NULL);
+	basket = itest_basket(
+	    itest_admin, NULL, "T1", "TR-T1", itest_line(egg, 1), NULL);
 	itest_ok("POST",
 	    itest_f("/api/v1/distributions/%lld/void",
 	        (long long)itest_int(basket, "id")),
 	    itest_admin,
 	    itest_f("{'client_id':'%s','reason':'x'}", itest_uuid()), 201);
-	itest_notices_adjust(itest_notices_lot(gift, 1), -2, "expired");
+	itest_adjust(itest_donation_lot(gift, 1), -2, "expired", NULL);
 
 	itest_new_day(itest_s); /* the trace, as of the start of a day */
 	t = itest_ok(
@@ -1199,7 +1133,7 @@ START_TEST(test_trace)
 	    "the public trace names the donor: %s", body);
 
 	/* A cash donation: its amount and fund, no goods. */
-	cash = itest_notices_cash(donor, fund, 4321);
+	cash = itest_cash(itest_admin, donor, fund, 4321);
 	t = itest_ok("GET",
 	    itest_f("/public/donations/%s", itest_str(cash, "receipt_code")),
 	    NULL, NULL, 200);
@@ -1225,16 +1159,17 @@ END_TEST
  * written off + in stock). */
 START_TEST(test_trace_count_correction)
 {
-	int64_t donor = itest_notices_donor("某公司", "enterprise");
-	int64_t rice = itest_notices_item("大米", "NT-RICE", "粮油", 500, 5);
+	int64_t donor = itest_donor(itest_admin, "某公司", "enterprise");
+	int64_t rice = itest_item_new(
+	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
 	cJSON *gift, *t;
 	const cJSON *it, *d, *corr;
 	int64_t sum, received;
 
-	gift = itest_notices_give(
-	    donor, itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
-	itest_notices_adjust(itest_notices_lot(gift, 0), 1, "count_correction");
-	itest_notices_adjust(itest_notices_lot(gift, 0), -3, "expired");
+	gift = itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
+	itest_adjust(itest_donation_lot(gift, 0), 1, "count_correction", NULL);
+	itest_adjust(itest_donation_lot(gift, 0), -3, "expired", NULL);
 	itest_new_day(itest_s);
 	t = itest_ok("GET",
 	    itest_f("/public/donations/%s", itest_str(gift, "receipt_code")),
@@ -1263,19 +1198,25 @@ END_TEST
 START_TEST(test_outside_text)
 {
 	const char *now = itest_period(0), *csv, *page, *p, *e;
-	int64_t donor = itest_notices_donor("某公司", "enterprise");
-	int64_t fund =
-	    itest_notices_fund("=HYPERLINK(\\\"http://x\\\")", "donations");
+	int64_t donor = itest_donor(itest_admin, "某公司", "enterprise");
+	int64_t fund = itest_fund(
+	    itest_admin, "=HYPERLINK(\\\"http://x\\\")", "donations", 0, NULL);
 	int64_t oil;
 	char *line;
 	int nf, k;
 
-	oil = itest_notices_item("油", "NT-OIL", "<i>粮油</i>", 700, 7);
-	itest_notices_cash(donor, fund, 9000);
-	itest_notices_expense(fund, 3500, "@SUM(1+1)",
-	    itest_f("{'item_id':%lld,'quantity':5}", (long long)oil));
-	itest_notices_expense(fund, 100, "+cmd|/C calc!A0", NULL);
-	itest_notices_expense(fund, 100, "-2+3", NULL);
+	oil = itest_item_new(
+	    itest_admin, "油", "<i>粮油</i>", "'NT-OIL'", 700, 7, NULL);
+	itest_cash(itest_admin, donor, fund, 9000);
+	itest_expense(itest_admin, fund,
+	    itest_expense_body(itest_uuid(), 3500, "@SUM(1+1)",
+	        itest_f("{'item_id':%lld,'quantity':5}", (long long)oil)),
+	    NULL);
+	itest_expense(itest_admin, fund,
+	    itest_expense_body(itest_uuid(), 100, "+cmd|/C calc!A0", NULL),
+	    NULL);
+	itest_expense(itest_admin, fund,
+	    itest_expense_body(itest_uuid(), 100, "-2+3", NULL), NULL);
 
 	page = itest_notices_raw("/")->body;
 	ck_assert_msg(strstr(page, "<i>") == NULL,
@@ -1487,7 +1428,8 @@ START_TEST(test_privacy_walk)
 		        201),
 		    "id");
 		itest_grant(h, 500);
-		itest_notices_basket(demo[i].card, rice, 1);
+		itest_basket(itest_admin, NULL, "T1", demo[i].card,
+		    itest_line(rice, 1), NULL);
 	}
 	/* The demo's own id numbers are the ones we think they are: a second
 	 * registration of one is refused as a duplicate. */

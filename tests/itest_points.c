@@ -12,8 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "itest.h"
 
 static int64_t
@@ -411,17 +409,6 @@ START_TEST(test_monthly_concurrent)
 }
 END_TEST
 
-/* Redeem N units of ITEM (1 point each ×PTS) for CARD; the reply. */
-static cJSON *
-itest_points_redeem(const char *card, int64_t item, int64_t n)
-{
-	return itest_ok("POST", "/api/v1/distributions", itest_admin,
-	    itest_f("{'client_id':'%s','till_id':'T01','household_card':'%s',"
-	            "'lines':[{'item_id':%lld,'quantity':%lld}]}",
-	        itest_uuid(), card, (long long)item, (long long)n),
-	    201);
-}
-
 START_TEST(test_expiry)
 {
 	const char *now = itest_period(0), *last = itest_period(-1);
@@ -441,9 +428,12 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(itest_int(j, "households"), 3);
 	ck_assert_int_eq(itest_int(j, "points"), 230);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
-	itest_points_redeem("EX-A", item, 3);
-	itest_points_redeem("EX-B", item, 2);
-	itest_points_redeem("EX-C", item, 5);
+	itest_basket(
+	    itest_admin, NULL, "T01", "EX-A", itest_line(item, 3), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T01", "EX-B", itest_line(item, 2), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T01", "EX-C", itest_line(item, 5), NULL);
 	ck_assert_int_eq(itest_points_field(a, "points"), 70);
 	ck_assert_int_eq(itest_points_field(c, "points"), 0);
 
@@ -614,7 +604,8 @@ START_TEST(test_ledger)
 	itest_lot(item, 10, NULL);
 	itest_points_monthly(mgr, itest_period(0));
 	itest_grant(h, 25);
-	j = itest_points_redeem("LED-1", item, 3);
+	j = itest_basket(
+	    itest_admin, NULL, "T01", "LED-1", itest_line(item, 3), NULL);
 	dist = itest_int(j, "id");
 	ck_assert_int_eq(itest_int(j, "points_balance"), 104);
 	itest_ok("POST",
@@ -663,21 +654,6 @@ START_TEST(test_ledger)
 }
 END_TEST
 
-/* Run SQL on a stopped server's database; asserts it worked. */
-static void
-itest_points_sql(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	char *err = NULL;
-	int rc;
-
-	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-	rc = sqlite3_exec(h, sql, NULL, NULL, &err);
-	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
-	sqlite3_free(err);
-	ck_assert_int_eq(sqlite3_close(h), SQLITE_OK);
-}
-
 /* A store with grants and a distribution, stopped (files kept). */
 static int64_t itest_points_store_item;
 
@@ -693,7 +669,9 @@ itest_points_store(int64_t *other, int64_t *dist)
 	itest_lot(item, 10, NULL);
 	itest_points_store_item = item;
 	itest_points_monthly(itest_admin, itest_period(0));
-	*dist = itest_int(itest_points_redeem("COR-1", item, 2), "id");
+	*dist = itest_int(itest_basket(itest_admin, NULL, "T01", "COR-1",
+	                      itest_line(item, 2), NULL),
+	    "id");
 	itest_s->own_dir = 0;
 	itest_stop(itest_s);
 	itest_verify(itest_s->db, 1, NULL);
@@ -705,7 +683,7 @@ START_TEST(test_verify_balance_cache)
 	int64_t other, dist, h = itest_points_store(&other, &dist);
 	const char *out;
 
-	itest_points_sql(itest_s->db,
+	itest_sql(itest_s->db,
 	    itest_f("UPDATE accounts SET balance = balance + 5 "
 	            "WHERE household_id = %lld",
 	        (long long)h));
@@ -725,7 +703,7 @@ START_TEST(test_verify_transfer_edited)
 
 	(void)other;
 	(void)dist;
-	itest_points_sql(itest_s->db,
+	itest_sql(itest_s->db,
 	    itest_f("DROP TRIGGER transfers_no_update; UPDATE transfers SET "
 	            "amount = amount + 1 WHERE household_id = %lld AND kind = "
 	            "'grant_monthly'",
@@ -744,7 +722,7 @@ START_TEST(test_verify_double_grant)
 	/* A second monthly grant, balanced as the server's trigger would
 	 * (the test has not the server's chain function): the
 	 * once-per-period rule must see it. */
-	itest_points_sql(itest_s->db,
+	itest_sql(itest_s->db,
 	    itest_f("DROP INDEX transfers_monthly; "
 	            "DROP TRIGGER transfers_after; "
 	            "CREATE TRIGGER balance_only AFTER INSERT ON transfers "
@@ -771,7 +749,7 @@ START_TEST(test_verify_lost_transfer)
 	(void)other;
 	(void)dist;
 	/* A redemption's transfer deleted: the distribution names it. */
-	itest_points_sql(itest_s->db,
+	itest_sql(itest_s->db,
 	    itest_f("PRAGMA foreign_keys = OFF; DROP TRIGGER "
 	            "transfers_no_delete; DELETE FROM transfers WHERE "
 	            "household_id = %lld AND kind = 'redeem'",
@@ -791,8 +769,7 @@ START_TEST(test_verify_served_count)
 	(void)other;
 	(void)dist;
 	(void)h;
-	itest_points_sql(
-	    itest_s->db, "UPDATE served_count SET persons = persons + 1");
+	itest_sql(itest_s->db, "UPDATE served_count SET persons = persons + 1");
 	itest_verify(itest_s->db, 0,
 	    itest_f(
 	        "served %s dibao: counted 1/2, served 1/1", itest_period(0)));
@@ -807,7 +784,7 @@ START_TEST(test_verify_limit_cache)
 	(void)other;
 	(void)dist;
 	/* What the household took this month, as the limit sees it. */
-	itest_points_sql(itest_s->db,
+	itest_sql(itest_s->db,
 	    itest_f("UPDATE household_item_month SET quantity = quantity - 1 "
 	            "WHERE household_id = %lld",
 	        (long long)h));
@@ -835,7 +812,8 @@ START_TEST(test_backfill_keeps_current)
 	itest_lot(item, 100, NULL);
 	j = itest_points_monthly(itest_admin, now);
 	ck_assert_int_eq(itest_int(j, "households"), 1);
-	itest_points_redeem("BF-1", item, 3);
+	itest_basket(
+	    itest_admin, NULL, "T01", "BF-1", itest_line(item, 3), NULL);
 	ck_assert_int_eq(itest_points_field(h, "points"), 70);
 
 	j = itest_points_monthly(itest_admin, last);

@@ -15,14 +15,13 @@ ITEST_HARNESS_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS))
 ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS) $(ITEST_SUITES) \
     $(UNIT_SUITES))
 
-ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson) -Itests -Iserver
-ITEST_LIBS = $(shell $(PKG) --libs check libcjson)
-# itest_points corrupts a stopped server's database on purpose.
-$(B)/tests/itest_points: ITEST_LIBS += $(shell $(PKG) --libs sqlite3)
-# itest_funds edits a fund entry behind the server's back; itest_notices
-# reads the hash chain and recomputes it with libsodium's SHA-256.
-$(B)/tests/itest_funds: ITEST_LIBS += $(shell $(PKG) --libs sqlite3)
-$(B)/tests/itest_notices: ITEST_LIBS += $(shell $(PKG) --libs sqlite3 libsodium)
+# sqlite3: the harness edits a stopped server's database (itest_sql), as
+# the verify tests do to corrupt it on purpose.
+ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson sqlite3) -Itests -Iserver
+ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
+# itest_notices reads the hash chain and recomputes it with libsodium's
+# SHA-256.
+$(B)/tests/itest_notices: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
 
 # Static pattern: only our objects, so other fragments keep their own rules.
