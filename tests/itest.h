@@ -163,10 +163,13 @@ const cJSON *itest_error_details(const cJSON *err);
 int64_t itest_int(const cJSON *o, const char *k);
 const char *itest_str(const cJSON *o, const char *k);
 cJSON *itest_arr(const cJSON *o, const char *k);
+const cJSON *itest_obj(const cJSON *o, const char *k);
 /* The "items" array of a list reply. */
 cJSON *itest_items(const cJSON *list);
 /* The element of ARR whose integer member K equals V, or NULL. */
 cJSON *itest_find(const cJSON *arr, const char *k, int64_t v);
+/* The element of ARR whose string member K is V, or NULL. */
+const cJSON *itest_find_str(const cJSON *arr, const char *k, const char *v);
 /* Compact text of J (harness-owned); itest_print cuts it for messages. */
 const char *itest_text(const cJSON *j);
 const char *itest_print(const cJSON *j);
@@ -259,6 +262,23 @@ int64_t itest_lot_on_hand(int64_t item, int64_t lot);
  * program, beside the running server.
  */
 void itest_new_day(struct itest_srv *);
+/* A household (valid from 30 days ago for 300 days) granted POINTS. */
+int64_t itest_household_granted(
+    const char *card, const char *category, int members, int64_t points);
+
+/*
+ * The public notices, read as the public will once today is over (after
+ * itest_new_day: the public sees the figures as they stood at the start
+ * of the day): GET PATH asserting 200, or the JSON notice of PERIOD.
+ */
+struct itest_reply *itest_public_raw(const char *path);
+cJSON *itest_notice(const char *period);
+/* A published count: the number, or -1 for "<5" (the only text allowed). */
+int64_t itest_public_count(const cJSON *o, const char *k);
+/* Field K (0-based) of one CSV line, unquoted, into a harness string;
+ * NULL if the line has fewer fields. *NF: the line's number of fields. */
+const char *itest_csv_field(const char *line, int k, int *nf);
+
 /* Run SQL on DB (a stopped server's, or a copy) with the sqlite3 library;
  * assert it worked. The integer of a one-row query. */
 void itest_sql(const char *db, const char *sql);

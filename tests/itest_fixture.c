@@ -359,6 +359,86 @@ itest_period(int months)
 	return itest_f("%04d-%02d", 1900 + m / 12, m % 12 + 1);
 }
 
+int64_t
+itest_household_granted(
+    const char *card, const char *category, int members, int64_t points)
+{
+	int64_t h = itest_household(card, category, members, -30, 300);
+
+	itest_grant(h, points);
+	return h;
+}
+
+struct itest_reply *
+itest_public_raw(const char *path)
+{
+	struct itest_reply *r;
+
+	itest_new_day(itest_s);
+	r = itest_raw(itest_s, "GET", path, NULL, NULL, NULL, 0);
+	ck_assert_msg(
+	    r->status == 200, "GET %s: %d %.500s", path, r->status, r->body);
+	return r;
+}
+
+cJSON *
+itest_notice(const char *period)
+{
+	cJSON *j;
+
+	itest_new_day(itest_s);
+	j = itest_ok(
+	    "GET", itest_f("/public/notices/%s", period), NULL, NULL, 200);
+	ck_assert_str_eq(itest_str(j, "period"), period);
+	return j;
+}
+
+int64_t
+itest_public_count(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (cJSON_IsString(v)) {
+		ck_assert_msg(strcmp(v->valuestring, "<5") == 0,
+		    "count '%s' is '%s', not a number or \"<5\"", k,
+		    v->valuestring);
+		return -1;
+	}
+	return itest_int(o, k);
+}
+
+const char *
+itest_csv_field(const char *line, int k, int *nf)
+{
+	char *out = itest_f("%s", line), *o = out;
+	const char *p;
+	int i = 0, q = 0;
+
+	for (p = line;; p++) {
+		if (*p == '\0' || (!q && *p == ',')) {
+			if (i == k)
+				*o = '\0';
+			i++;
+			if (*p == '\0')
+				break;
+			continue;
+		}
+		if (*p == '"') {
+			if (q && p[1] == '"') {
+				if (i == k)
+					*o++ = '"';
+				p++;
+			} else
+				q = !q;
+			continue;
+		}
+		if (i == k)
+			*o++ = *p;
+	}
+	*nf = i;
+	return k < i ? out : NULL;
+}
+
 void
 itest_sql(const char *db, const char *sql)
 {

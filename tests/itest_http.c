@@ -403,6 +403,16 @@ itest_arr(const cJSON *o, const char *k)
 	return v;
 }
 
+const cJSON *
+itest_obj(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	ck_assert_msg(
+	    cJSON_IsObject(v), "no object '%s' in %s", k, itest_print(o));
+	return v;
+}
+
 cJSON *
 itest_items(const cJSON *list)
 {
@@ -424,6 +434,21 @@ itest_find(const cJSON *arr, const char *k, int64_t v)
 		const cJSON *x = cJSON_GetObjectItemCaseSensitive(e, k);
 
 		if (cJSON_IsNumber(x) && (int64_t)x->valuedouble == v)
+			return e;
+	}
+	return NULL;
+}
+
+const cJSON *
+itest_find_str(const cJSON *arr, const char *k, const char *v)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+	{
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(e, k);
+
+		if (cJSON_IsString(x) && strcmp(x->valuestring, v) == 0)
 			return e;
 	}
 	return NULL;

@@ -5,7 +5,8 @@
 #   CISHAN_SERVER=path          run the integration suites against another binary
 ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions \
-    itest_funds itest_notices itest_page
+    itest_funds itest_notices itest_publish itest_trace itest_privacy \
+    itest_page
 UNIT_SUITES = check_barcode check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
@@ -19,9 +20,9 @@ ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS) $(ITEST_SUITES) \
 # the verify tests do to corrupt it on purpose.
 ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson sqlite3) -Itests -Iserver
 ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
-# itest_notices reads the hash chain and recomputes it with libsodium's
+# itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
-$(B)/tests/itest_notices: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
+$(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
 
 # Static pattern: only our objects, so other fragments keep their own rules.
