@@ -247,6 +247,8 @@ const char *itest_basket_body(
     const char *cid, const char *till, const char *card, const char *lines);
 cJSON *itest_basket(const char *token, const char *cid, const char *till,
     const char *card, const char *lines, int *status);
+/* How many distributions GET /api/v1/distributions?limit=500QUERY lists. */
+int itest_basket_count(const char *query);
 /* PUT /api/v1/policies/CATEGORY. */
 void itest_policy(
     const char *category, int64_t monthly, int64_t per_member, int carry);

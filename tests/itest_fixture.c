@@ -359,6 +359,16 @@ itest_period(int months)
 	return itest_f("%04d-%02d", 1900 + m / 12, m % 12 + 1);
 }
 
+int
+itest_basket_count(const char *query)
+{
+	cJSON *j =
+	    itest_ok("GET", itest_f("/api/v1/distributions?limit=500%s", query),
+	        itest_admin, NULL, 200);
+
+	return cJSON_GetArraySize(itest_items(j));
+}
+
 int64_t
 itest_household_granted(
     const char *card, const char *category, int members, int64_t points)
