@@ -55,7 +55,7 @@ START_TEST(test_login_wrong)
 	itest_assert_error(j, st, 401, "unauthenticated", NULL);
 	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
 	    "{'username':'admin','password':''}", &st);
-	ck_assert_msg(st == 401 || st == 400, "empty password: %d", st);
+	itest_assert_error(j, st, 400, "bad_field", "password");
 	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
 	    "{'username':'admin'}", &st);
 	itest_assert_error(j, st, 400, "missing_field", "password");
@@ -105,7 +105,7 @@ START_TEST(test_logout)
 	itest_ok("GET", "/api/v1/items", tok, NULL, 200);
 	itest_req(
 	    itest_s, "DELETE", "/api/v1/sessions/current", tok, NULL, &st);
-	ck_assert_msg(st == 200 || st == 204, "log-out: status %d", st);
+	ck_assert_msg(st == 204, "log-out: status %d", st);
 	j = itest_req(itest_s, "GET", "/api/v1/items", tok, NULL, &st);
 	itest_assert_error(j, st, 401, "unauthenticated", NULL);
 	/* Logging out again, or without a token, is unauthenticated. */

@@ -393,8 +393,13 @@ START_TEST(test_masking)
 		for (p = 0; p < 3; p++) {
 			j = itest_req(
 			    itest_s, "GET", pathn[p], roles[r], NULL, &st);
-			if (st == 403)
+			if (r == 0 && p < 2) {
+				/* The list and the ledger: not the cashier's.
+				 */
+				itest_assert_error(
+				    j, st, 403, "forbidden", NULL);
 				continue;
+			}
 			ck_assert_msg(st == 200, "%s: %d", pathn[p], st);
 			itest_households_masked(j, pathn[p], id1);
 		}
@@ -646,8 +651,8 @@ START_TEST(test_card_lookup_limits)
 	itest_assert_error(j, st, 404, "not_found", NULL);
 	j = itest_req(itest_s, "GET", "/api/v1/households/by-card/card-1",
 	    cashier, NULL, &st);
-	ck_assert_msg(st == 404 || (st == 200 && itest_int(j, "id") == h),
-	    "lower-case card: %d", st);
+	/* Card codes are case-sensitive. */
+	itest_assert_error(j, st, 404, "not_found", NULL);
 	j = itest_req(itest_s, "GET", "/api/v1/households/by-card/CARD-1", NULL,
 	    NULL, &st);
 	itest_assert_error(j, st, 401, "unauthenticated", NULL);

@@ -89,7 +89,8 @@ START_TEST(test_policies)
 {
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	const char *mgr = itest_user(itest_s, "mgr", "manager");
-	cJSON *j, *e;
+	const cJSON *e;
+	cJSON *j;
 	int st;
 
 	j = itest_ok("PUT", "/api/v1/policies/tekun", mgr,
@@ -112,14 +113,11 @@ START_TEST(test_policies)
 	    "{'monthly_points':120,'carry_over':true}", 200);
 	j = itest_ok("GET", "/api/v1/policies", mgr, NULL, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
-	cJSON_ArrayForEach(e, itest_items(j))
-	{
-		if (strcmp(itest_str(e, "category"), "tekun") != 0)
-			continue;
-		ck_assert_int_eq(itest_int(e, "monthly_points"), 120);
-		ck_assert_int_eq(itest_int(e, "per_member_points"), 0);
-		ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "carry_over")));
-	}
+	e = itest_find_str(itest_items(j), "category", "tekun");
+	ck_assert_msg(e != NULL, "no tekun policy: %s", itest_print(j));
+	ck_assert_int_eq(itest_int(e, "monthly_points"), 120);
+	ck_assert_int_eq(itest_int(e, "per_member_points"), 0);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "carry_over")));
 
 	j = itest_req(itest_s, "PUT", "/api/v1/policies/tekun", cashier,
 	    "{'monthly_points':1,'carry_over':true}", &st);
