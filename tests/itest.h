@@ -156,6 +156,9 @@ const char *itest_user(struct itest_srv *, const char *name, const char *role);
  */
 void itest_assert_error(
     cJSON *j, int status, int want, const char *code, const char *field);
+/* A JSON request on itest_s that must be refused so; the reply. */
+cJSON *itest_refused(const char *method, const char *path, const char *token,
+    const char *body, int want, const char *code, const char *field);
 /* The error.details object of an error reply (asserted present). */
 const cJSON *itest_error_details(const cJSON *err);
 

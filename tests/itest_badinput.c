@@ -453,8 +453,6 @@ START_TEST(test_long_strings)
 	const char *big = itest_bad_fill('x', 100000);
 	char *codes, *lines, *p;
 	size_t i;
-	int st;
-	cJSON *j;
 
 	itest_bad_post(I, itest_bad_item(itest_f("'%s'", big), "[]", "1", "1"),
 	    400, "bad_field", "name");
@@ -524,9 +522,9 @@ START_TEST(test_long_strings)
 		    "bad_field", "name");
 	}
 	/* An overlong user name at log-in is refused, not crashed on. */
-	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
-	    itest_f("{'username':'%s','password':'x'}", big), &st);
-	itest_assert_error(j, st, 400, "bad_field", "username");
+	itest_refused("POST", "/api/v1/sessions", NULL,
+	    itest_f("{'username':'%s','password':'x'}", big), 400, "bad_field",
+	    "username");
 	itest_bad_unchanged();
 }
 END_TEST
@@ -571,8 +569,6 @@ START_TEST(test_bad_barcodes)
 	    "0036000291453", "4006381333930", ""};
 	const char *I = "/api/v1/items";
 	size_t i;
-	int st;
-	cJSON *j;
 
 	for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		itest_bad_post(I,
@@ -584,13 +580,11 @@ START_TEST(test_bad_barcodes)
 	    itest_bad_item(
 	        "'x'", "['4006381333931','6901234567891']", "1", "1"),
 	    400, "bad_barcode", "barcodes");
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/4006381333931",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/items/by-barcode/4006381333931",
+	    itest_admin, NULL, 404, "not_found", NULL);
 	/* Looking up a code with a bad check digit finds nothing. */
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/6901234567891",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 400, "bad_barcode", NULL);
+	itest_refused("GET", "/api/v1/items/by-barcode/6901234567891",
+	    itest_admin, NULL, 400, "bad_barcode", NULL);
 	itest_bad_unchanged();
 }
 END_TEST
@@ -663,16 +657,14 @@ START_TEST(test_unknown_ids)
 		itest_assert_error(j, st, 404, "not_found", fields[i]);
 	}
 	/* A line of a good donation with one unknown item: all or nothing. */
-	j = itest_req(itest_s, "POST", D, itest_admin,
+	itest_refused("POST", D, itest_admin,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':3},"
 	            "{'item_id':999999,'quantity':1}]}",
 	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
-	    &st);
-	itest_assert_error(j, st, 404, "not_found", "item_id");
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/CS-UNKNOWN",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	    404, "not_found", "item_id");
+	itest_refused("GET", "/api/v1/items/by-barcode/CS-UNKNOWN", itest_admin,
+	    NULL, 404, "not_found", NULL);
 	itest_bad_unchanged();
 }
 END_TEST
@@ -687,8 +679,8 @@ START_TEST(test_unknown_paths)
 	cJSON *j;
 
 	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-		j = itest_req(itest_s, "GET", paths[i], itest_admin, NULL, &st);
-		itest_assert_error(j, st, 404, "not_found", NULL);
+		itest_refused(
+		    "GET", paths[i], itest_admin, NULL, 404, "not_found", NULL);
 	}
 	/* Known paths, wrong methods. */
 	{
@@ -698,10 +690,8 @@ START_TEST(test_unknown_paths)
 		    {"DELETE", "/api/v1/stock/movements"}};
 
 		for (i = 0; i < sizeof m / sizeof m[0]; i++) {
-			j = itest_req(
-			    itest_s, m[i][0], m[i][1], itest_admin, NULL, &st);
-			itest_assert_error(
-			    j, st, 405, "method_not_allowed", NULL);
+			itest_refused(m[i][0], m[i][1], itest_admin, NULL, 405,
+			    "method_not_allowed", NULL);
 		}
 	}
 	/* Bad list parameters. */
@@ -710,25 +700,19 @@ START_TEST(test_unknown_paths)
 		    "limit=99999999999999999999"};
 
 		for (i = 0; i < sizeof q / sizeof q[0]; i++) {
-			j = itest_req(itest_s, "GET",
-			    itest_f("/api/v1/items?%s", q[i]), itest_admin,
-			    NULL, &st);
-			itest_assert_error(j, st, 400, "bad_field", NULL);
+			itest_refused("GET", itest_f("/api/v1/items?%s", q[i]),
+			    itest_admin, NULL, 400, "bad_field", NULL);
 		}
 		/* Over the maximum: refused, or capped at 500. */
 		j = itest_req(itest_s, "GET", "/api/v1/items?limit=501",
 		    itest_admin, NULL, &st);
 		if (st != 200)
 			itest_assert_error(j, st, 400, "bad_field", "limit");
-		j = itest_req(itest_s, "GET",
-		    "/api/v1/stock?expiring_within_days=-5", itest_admin, NULL,
-		    &st);
-		itest_assert_error(
-		    j, st, 400, "bad_field", "expiring_within_days");
-		j = itest_req(itest_s, "GET",
-		    "/api/v1/stock/movements?item_id=abc", itest_admin, NULL,
-		    &st);
-		itest_assert_error(j, st, 400, "bad_field", "item_id");
+		itest_refused("GET", "/api/v1/stock?expiring_within_days=-5",
+		    itest_admin, NULL, 400, "bad_field",
+		    "expiring_within_days");
+		itest_refused("GET", "/api/v1/stock/movements?item_id=abc",
+		    itest_admin, NULL, 400, "bad_field", "item_id");
 	}
 	itest_bad_unchanged();
 }

@@ -447,14 +447,13 @@ START_TEST(test_void)
 
 	path = itest_f("/api/v1/distributions/%lld/void", (long long)d1);
 	vbody = itest_f("{'client_id':'%s','reason':'顾客退回'}", vcid);
-	j = itest_req(itest_s, "POST", path, cashier, vbody, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/distributions/99999/void", mgr,
-	    itest_f("{'client_id':'%s','reason':'x'}", itest_uuid()), &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "POST", path, mgr,
-	    itest_f("{'client_id':'%s'}", itest_uuid()), &st);
-	itest_assert_error(j, st, 400, "missing_field", "reason");
+	itest_refused("POST", path, cashier, vbody, 403, "forbidden", NULL);
+	itest_refused("POST", "/api/v1/distributions/99999/void", mgr,
+	    itest_f("{'client_id':'%s','reason':'x'}", itest_uuid()), 404,
+	    "not_found", NULL);
+	itest_refused("POST", path, mgr,
+	    itest_f("{'client_id':'%s'}", itest_uuid()), 400, "missing_field",
+	    "reason");
 
 	log = itest_distributions_moves(rice, NULL, &moves);
 	ck_assert_int_eq(moves, 4);
@@ -492,9 +491,9 @@ START_TEST(test_void)
 	/* A retry answers the same; a second void is a conflict. */
 	j = itest_ok("POST", path, mgr, vbody, 200);
 	ck_assert_str_eq(itest_text(j), itest_text(v));
-	j = itest_req(itest_s, "POST", path, mgr,
-	    itest_f("{'client_id':'%s','reason':'again'}", itest_uuid()), &st);
-	itest_assert_error(j, st, 409, "conflict", NULL);
+	itest_refused("POST", path, mgr,
+	    itest_f("{'client_id':'%s','reason':'again'}", itest_uuid()), 409,
+	    "conflict", NULL);
 	ck_assert_int_eq(itest_hh_points(h), 200);
 	ck_assert_int_eq(itest_lot_on_hand(rice, a), 1);
 
@@ -506,10 +505,9 @@ START_TEST(test_void)
 	n = itest_distributions_lots(j, 0, lots, 4);
 	ck_assert(n == 2 && lots[0] == a && lots[1] == b);
 	/* The void's client_id on another distribution. */
-	j = itest_req(itest_s, "POST",
+	itest_refused("POST",
 	    itest_f("/api/v1/distributions/%lld/void", (long long)d2), mgr,
-	    vbody, &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	    vbody, 409, "client_id_reused", NULL);
 	j = itest_ok("GET",
 	    itest_f("/api/v1/distributions/%lld", (long long)d2), mgr, NULL,
 	    200);
@@ -533,7 +531,7 @@ START_TEST(test_listing)
 	int64_t ha, hb, item, ids[4], seen[4];
 	const char *path;
 	cJSON *j, *e, *next;
-	int st, i, n = 0, pages = 0;
+	int i, n = 0, pages = 0;
 
 	ha = itest_household("L-A", "dibao", 1, -5, 300);
 	hb = itest_household("L-B", "dibao", 1, -5, 300);
@@ -610,15 +608,12 @@ START_TEST(test_listing)
 	}
 	ck_assert_int_eq(n, 4);
 
-	j = itest_req(itest_s, "GET", "/api/v1/distributions?from=2026-13-01",
-	    cashier, NULL, &st);
-	itest_assert_error(j, st, 400, "bad_field", "from");
-	j = itest_req(itest_s, "GET", "/api/v1/distributions?household_id=x",
-	    cashier, NULL, &st);
-	itest_assert_error(j, st, 400, "bad_field", "household_id");
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/distributions/99999", cashier, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/distributions?from=2026-13-01", cashier,
+	    NULL, 400, "bad_field", "from");
+	itest_refused("GET", "/api/v1/distributions?household_id=x", cashier,
+	    NULL, 400, "bad_field", "household_id");
+	itest_refused("GET", "/api/v1/distributions/99999", cashier, NULL, 404,
+	    "not_found", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST

@@ -62,7 +62,6 @@ START_TEST(test_fund_kinds)
 	int64_t ids[4], r;
 	cJSON *j, *items;
 	size_t i;
-	int st;
 
 	for (i = 0; i < 4; i++)
 		ids[i] = itest_fund(
@@ -84,34 +83,33 @@ START_TEST(test_fund_kinds)
 	}
 
 	/* Restricted without a purpose (absent or empty). */
-	j = itest_req(itest_s, "POST", "/api/v1/funds", itest_funds_mgr,
-	    "{'name':'定向无用途','kind':'donations','restricted':true}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "purpose");
-	j = itest_req(itest_s, "POST", "/api/v1/funds", itest_funds_mgr,
+	itest_refused("POST", "/api/v1/funds", itest_funds_mgr,
+	    "{'name':'定向无用途','kind':'donations','restricted':true}", 400,
+	    "missing_field", "purpose");
+	itest_refused("POST", "/api/v1/funds", itest_funds_mgr,
 	    "{'name':'定向空用途','kind':'donations','restricted':true,"
 	    "'purpose':''}",
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "purpose");
+	    400, "bad_field", "purpose");
 	/* Unknown kind, missing restricted, duplicate name. */
-	j = itest_req(itest_s, "POST", "/api/v1/funds", itest_funds_mgr,
-	    "{'name':'x','kind':'casino','restricted':false}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "kind");
-	j = itest_req(itest_s, "POST", "/api/v1/funds", itest_funds_mgr,
-	    "{'name':'x','kind':'lottery'}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "restricted");
-	j = itest_req(itest_s, "POST", "/api/v1/funds", itest_funds_mgr,
-	    "{'name':'基金0','kind':'lottery','restricted':false}", &st);
-	itest_assert_error(j, st, 409, "conflict", NULL);
+	itest_refused("POST", "/api/v1/funds", itest_funds_mgr,
+	    "{'name':'x','kind':'casino','restricted':false}", 400, "bad_field",
+	    "kind");
+	itest_refused("POST", "/api/v1/funds", itest_funds_mgr,
+	    "{'name':'x','kind':'lottery'}", 400, "missing_field",
+	    "restricted");
+	itest_refused("POST", "/api/v1/funds", itest_funds_mgr,
+	    "{'name':'基金0','kind':'lottery','restricted':false}", 409,
+	    "conflict", NULL);
 	/* A cashier may not create funds; nobody without a token. */
-	j = itest_req(itest_s, "POST", "/api/v1/funds",
+	itest_refused("POST", "/api/v1/funds",
 	    itest_user(itest_s, "till", "cashier"),
-	    "{'name':'y','kind':'lottery','restricted':false}", &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/funds", NULL,
-	    "{'name':'y','kind':'lottery','restricted':false}", &st);
-	itest_assert_error(j, st, 401, "unauthenticated", NULL);
-	j = itest_req(itest_s, "GET", "/api/v1/funds", NULL, NULL, &st);
-	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	    "{'name':'y','kind':'lottery','restricted':false}", 403,
+	    "forbidden", NULL);
+	itest_refused("POST", "/api/v1/funds", NULL,
+	    "{'name':'y','kind':'lottery','restricted':false}", 401,
+	    "unauthenticated", NULL);
+	itest_refused(
+	    "GET", "/api/v1/funds", NULL, NULL, 401, "unauthenticated", NULL);
 	/* Nothing of the refused ones was made. */
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(itest_ok(
 	                     "GET", "/api/v1/funds", itest_admin, NULL, 200))),
@@ -131,7 +129,6 @@ START_TEST(test_cash_donation)
 	int64_t donor = itest_donor(itest_funds_mgr, "某某公司", "enterprise");
 	const char *cid = itest_uuid(), *body, *code, *before;
 	cJSON *j, *again, *cash;
-	int st;
 
 	body = itest_cash_body(cid, donor, fund, 12345);
 	j = itest_ok("POST", "/api/v1/donations", itest_funds_mgr, body, 201);
@@ -153,22 +150,21 @@ START_TEST(test_cash_donation)
 	ck_assert_int_eq(itest_funds_balance(fund), 12345);
 	/* The same client_id with another amount or fund: 409. */
 	before = itest_funds_state();
-	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_funds_mgr,
-	    itest_cash_body(cid, donor, fund, 12346), &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_funds_mgr,
-	    itest_cash_body(cid, donor, other, 12345), &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
+	    itest_cash_body(cid, donor, fund, 12346), 409, "client_id_reused",
+	    NULL);
+	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
+	    itest_cash_body(cid, donor, other, 12345), 409, "client_id_reused",
+	    NULL);
 	/* Zero; goods and cash at once. */
-	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_funds_mgr,
-	    itest_cash_body(itest_uuid(), donor, fund, 0), &st);
-	itest_assert_error(j, st, 400, "bad_field", "amount_fen");
-	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_funds_mgr,
+	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
+	    itest_cash_body(itest_uuid(), donor, fund, 0), 400, "bad_field",
+	    "amount_fen");
+	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
 	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
 	            "'cash':{'amount_fen':100,'fund_id':%lld},'lines':[]}",
 	        itest_uuid(), (long long)donor, itest_date(0), (long long)fund),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "lines");
+	    400, "bad_field", "lines");
 	ck_assert_str_eq(itest_funds_state(), before);
 
 	/* The donation reads back with its cash. */
@@ -187,9 +183,9 @@ START_TEST(test_cash_donation)
 	itest_verify(itest_s->db, 1, NULL);
 	/* No such fund: 404 naming the field, and nothing changes. */
 	before = itest_funds_state();
-	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_funds_mgr,
-	    itest_cash_body(itest_uuid(), donor, 999, 100), &st);
-	itest_assert_error(j, st, 404, "not_found", "fund_id");
+	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
+	    itest_cash_body(itest_uuid(), donor, 999, 100), 404, "not_found",
+	    "fund_id");
 	ck_assert_str_eq(itest_funds_state(), before);
 }
 END_TEST
@@ -370,7 +366,6 @@ START_TEST(test_receipt_html)
 	int64_t rice = itest_item("大米", "6901234567892", 40, 0, 0);
 	struct itest_reply *r;
 	cJSON *j;
-	int st;
 
 	j = itest_cash(itest_funds_mgr, donor, fund, 123456);
 	r = itest_raw(itest_s, "GET",
@@ -411,9 +406,8 @@ START_TEST(test_receipt_html)
 	r = itest_raw(itest_s, "GET", "/api/v1/donations/999/receipt",
 	    itest_funds_mgr, NULL, NULL, 0);
 	ck_assert_int_eq(r->status, 404);
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/donations/1/receipt", NULL, NULL, &st);
-	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	itest_refused("GET", "/api/v1/donations/1/receipt", NULL, NULL, 401,
+	    "unauthenticated", NULL);
 }
 END_TEST
 

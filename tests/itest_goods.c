@@ -57,7 +57,7 @@ START_TEST(test_items_barcodes)
 {
 	int64_t ean13, ean8, upca, internal, two;
 	cJSON *j, *codes, *c;
-	int st, found;
+	int found;
 
 	ean13 = itest_item_new(itest_admin, "金龙鱼大米 5kg", "grain",
 	    "'6901234567892'", 4500, 45, NULL);
@@ -110,18 +110,15 @@ START_TEST(test_items_barcodes)
 	ck_assert_int_eq(itest_int(j, "id"), upca);
 
 	/* A valid code nobody registered. */
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/6920152400012",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/CS-NONE",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/items/by-barcode/6920152400012",
+	    itest_admin, NULL, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/items/by-barcode/CS-NONE", itest_admin,
+	    NULL, 404, "not_found", NULL);
 	/* A barcode belongs to one item; UPC-A in GTIN-13 form too. */
-	j = itest_req(itest_s, "POST", "/api/v1/items", itest_admin,
+	itest_refused("POST", "/api/v1/items", itest_admin,
 	    "{'name':'dup','category':'grain','unit':'bag',"
 	    "'barcodes':['0036000291452'],'unit_value_fen':1,'points':1}",
-	    &st);
-	itest_assert_error(j, st, 409, "conflict", NULL);
+	    409, "conflict", NULL);
 	j = itest_ok("GET", "/api/v1/items?limit=500", itest_admin, NULL, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 5);
 	itest_verify(itest_s->db, 1, NULL);
@@ -208,7 +205,6 @@ START_TEST(test_donors_kinds)
 	int64_t ids[6];
 	size_t i, k;
 	cJSON *j;
-	int st;
 
 	for (i = 0; i < 6; i++) {
 		j = itest_ok("POST", "/api/v1/donors", itest_admin,
@@ -219,12 +215,10 @@ START_TEST(test_donors_kinds)
 		for (k = 0; k < i; k++)
 			ck_assert_int_ne(ids[k], ids[i]);
 	}
-	j = itest_req(itest_s, "POST", "/api/v1/donors", itest_admin,
-	    "{'name':'x','kind':'alien'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "kind");
-	j = itest_req(itest_s, "POST", "/api/v1/donors", itest_admin,
-	    "{'name':'x'}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "kind");
+	itest_refused("POST", "/api/v1/donors", itest_admin,
+	    "{'name':'x','kind':'alien'}", 400, "bad_field", "kind");
+	itest_refused("POST", "/api/v1/donors", itest_admin, "{'name':'x'}",
+	    400, "missing_field", "kind");
 }
 END_TEST
 
@@ -545,9 +539,8 @@ START_TEST(test_idempotent_donation)
 	    itest_donation_lot(j, 0), itest_donation_lot(first, 0));
 	itest_goods_balanced(item, 12);
 	/* Another body under the same client_id. */
-	j = itest_req(
-	    itest_s, "POST", "/api/v1/donations", itest_admin, other, &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	itest_refused("POST", "/api/v1/donations", itest_admin, other, 409,
+	    "client_id_reused", NULL);
 	itest_goods_balanced(item, 12);
 	/* And the original still replays. */
 	j = itest_req(
@@ -587,9 +580,8 @@ START_TEST(test_idempotent_adjustment)
 	ck_assert_msg(st == 200, "replay: %d %s", st, itest_print(j));
 	ck_assert_int_eq(itest_int(j, "id"), itest_int(first, "id"));
 	itest_goods_balanced(item, 26);
-	j = itest_req(itest_s, "POST", "/api/v1/stock/adjustments", itest_admin,
-	    other, &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	itest_refused("POST", "/api/v1/stock/adjustments", itest_admin, other,
+	    409, "client_id_reused", NULL);
 	itest_goods_balanced(item, 26);
 	/* A client_id is unique per kind of write, not across kinds. */
 	j = itest_ok("POST", "/api/v1/donations", itest_admin,
@@ -616,19 +608,17 @@ START_TEST(test_value_no_overflow)
 	char *lines, *p;
 	size_t i, n = 500;
 	const char *line;
-	cJSON *j, *e;
-	int st;
+	cJSON *e;
 
 	/*
 	 * A unit is worth at most 1,000,000 yuan and a line holds at most
 	 * 1,000,000 units, so no sum the store keeps can leave int64 in any
 	 * real life; past the bound an item is refused outright.
 	 */
-	j = itest_req(itest_s, "POST", "/api/v1/items", itest_admin,
+	itest_refused("POST", "/api/v1/items", itest_admin,
 	    "{'name':'金条','category':'valuables','unit':'根',"
 	    "'unit_value_fen':100000001,'points':0}",
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "unit_value_fen");
+	    400, "bad_field", "unit_value_fen");
 	item = itest_item_new(
 	    itest_admin, "金条", "valuables", "", 100000000LL, 1000000LL, NULL);
 	donor = itest_donor(itest_admin, "donor enterprise", "enterprise");
@@ -643,12 +633,11 @@ START_TEST(test_value_no_overflow)
 	ck_assert_int_eq(itest_int(e, "on_hand"), 1000000000);
 	ck_assert_int_eq(itest_int(e, "value_fen"), 100000000000000000LL);
 	/* Too many units on one line is refused, and nothing changes. */
-	j = itest_req(itest_s, "POST", "/api/v1/donations", itest_admin,
+	itest_refused("POST", "/api/v1/donations", itest_admin,
 	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
 	            "'lines':[{'item_id':%lld,'quantity':1000001}]}",
 	        itest_uuid(), (long long)donor, itest_date(0), (long long)item),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "lines[0].quantity");
+	    400, "bad_field", "lines[0].quantity");
 	e = itest_stock(item);
 	ck_assert_int_eq(itest_int(e, "on_hand"), 1000000000);
 	itest_verify(itest_s->db, 1, NULL);

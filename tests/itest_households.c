@@ -137,47 +137,41 @@ START_TEST(test_register)
 	j = itest_households_post(mgr, "HH-123456789012345678901234567890123",
 	    "张三", itest_idnum(702), "dibao", NULL, &st);
 	itest_assert_error(j, st, 400, "bad_field", "card_code");
-	j = itest_req(itest_s, "POST", "/api/v1/households", mgr,
+	itest_refused("POST", "/api/v1/households", mgr,
 	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
 	            "'members':0,'category':'dibao','street':'x',"
 	            "'valid_from':'%s','valid_to':'%s'}",
 	        itest_idnum(702), itest_date(0), itest_date(30)),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "members");
-	j = itest_req(itest_s, "POST", "/api/v1/households", mgr,
+	    400, "bad_field", "members");
+	itest_refused("POST", "/api/v1/households", mgr,
 	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
 	            "'members':51,'category':'dibao','street':'x',"
 	            "'valid_from':'%s','valid_to':'%s'}",
 	        itest_idnum(702), itest_date(0), itest_date(30)),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "members");
-	j = itest_req(itest_s, "POST", "/api/v1/households", mgr,
+	    400, "bad_field", "members");
+	itest_refused("POST", "/api/v1/households", mgr,
 	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
 	            "'members':2,'category':'dibao','street':'x',"
 	            "'valid_from':'%s','valid_to':'%s'}",
 	        itest_idnum(702), itest_date(30), itest_date(0)),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "valid_to");
-	j = itest_req(itest_s, "POST", "/api/v1/households", mgr,
+	    400, "bad_field", "valid_to");
+	itest_refused("POST", "/api/v1/households", mgr,
 	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
 	            "'members':2,'category':'dibao','street':'x',"
 	            "'valid_from':'%s','valid_to':'2027-02-30'}",
 	        itest_idnum(702), itest_date(0)),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "valid_to");
-	j = itest_req(itest_s, "POST", "/api/v1/households", mgr,
+	    400, "bad_field", "valid_to");
+	itest_refused("POST", "/api/v1/households", mgr,
 	    itest_f("{'card_code':'HH-2','head_name':'张三','members':2,"
 	            "'category':'dibao','street':'x','valid_from':'%s',"
 	            "'valid_to':'%s'}",
 	        itest_date(0), itest_date(30)),
-	    &st);
-	itest_assert_error(j, st, 400, "missing_field", "id_number");
+	    400, "missing_field", "id_number");
 	j = itest_ok(
 	    "GET", "/api/v1/households/by-card/HH-2", itest_admin, NULL, 404);
 	ck_assert_int_eq(itest_households_count(""), 7);
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/households/99999", mgr, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/households/99999", mgr, NULL, 404,
+	    "not_found", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -354,13 +348,10 @@ START_TEST(test_masking)
 	ck_assert_str_eq(itest_str(j, "phone"), "139****4321");
 	itest_households_masked(j, "cashier by-card", id2);
 	/* The register itself is not for cashiers. */
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/households", roles[0], NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "GET",
-	    itest_f("/api/v1/households/%lld", (long long)h1), roles[0], NULL,
-	    &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
+	itest_refused("GET", "/api/v1/households", roles[0], NULL, 403,
+	    "forbidden", NULL);
+	itest_refused("GET", itest_f("/api/v1/households/%lld", (long long)h1),
+	    roles[0], NULL, 403, "forbidden", NULL);
 	/* A distribution by the cashier names no one. */
 	j = itest_ok("POST", "/api/v1/distributions", roles[0],
 	    itest_f("{'client_id':'%s','till_id':'T01',"
@@ -476,14 +467,10 @@ START_TEST(test_suspend_expire)
 	ck_assert_str_eq(itest_str(j, "status"), "expired");
 
 	/* Suspend: status shows it; the till and one-off grants refuse. */
-	j = itest_req(itest_s, "PATCH",
-	    itest_f("/api/v1/households/%lld", (long long)a), cashier,
-	    "{'status':'suspended'}", &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "PATCH",
-	    itest_f("/api/v1/households/%lld", (long long)a), mgr,
-	    "{'status':'expired'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "status");
+	itest_refused("PATCH", itest_f("/api/v1/households/%lld", (long long)a),
+	    cashier, "{'status':'suspended'}", 403, "forbidden", NULL);
+	itest_refused("PATCH", itest_f("/api/v1/households/%lld", (long long)a),
+	    mgr, "{'status':'expired'}", 400, "bad_field", "status");
 	j = itest_ok("PATCH", itest_f("/api/v1/households/%lld", (long long)a),
 	    mgr, "{'status':'suspended'}", 200);
 	ck_assert_str_eq(itest_str(j, "status"), "suspended");
@@ -542,10 +529,9 @@ START_TEST(test_suspend_expire)
 	ck_assert_int_eq(itest_lot_on_hand(item, lot), 17);
 
 	/* A validity that ends before it starts is refused. */
-	j = itest_req(itest_s, "PATCH",
-	    itest_f("/api/v1/households/%lld", (long long)b), mgr,
-	    itest_f("{'valid_to':'%s'}", itest_date(-90)), &st);
-	itest_assert_error(j, st, 400, "bad_field", "valid_to");
+	itest_refused("PATCH", itest_f("/api/v1/households/%lld", (long long)b),
+	    mgr, itest_f("{'valid_to':'%s'}", itest_date(-90)), 400,
+	    "bad_field", "valid_to");
 	/* Valid from today to today: active, served. */
 	itest_household("DAY-D", "dibao", 1, 0, 0);
 	j = itest_ok(
@@ -641,21 +627,18 @@ START_TEST(test_card_lookup_limits)
 	ck_assert_int_eq(cJSON_GetArraySize(itest_arr(j, "limits")), 2);
 
 	/* Unknown cards. */
-	j = itest_req(itest_s, "GET", "/api/v1/households/by-card/NOPE",
-	    cashier, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "GET",
+	itest_refused("GET", "/api/v1/households/by-card/NOPE", cashier, NULL,
+	    404, "not_found", NULL);
+	itest_refused("GET",
 	    "/api/v1/households/by-card/"
 	    "X23456789012345678901234567890123456",
-	    cashier, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	    cashier, NULL, 404, "not_found", NULL);
 	j = itest_req(itest_s, "GET", "/api/v1/households/by-card/card-1",
 	    cashier, NULL, &st);
 	/* Card codes are case-sensitive. */
 	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "GET", "/api/v1/households/by-card/CARD-1", NULL,
-	    NULL, &st);
-	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	itest_refused("GET", "/api/v1/households/by-card/CARD-1", NULL, NULL,
+	    401, "unauthenticated", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -666,7 +649,6 @@ START_TEST(test_recertification)
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	int64_t in5, in20, in40, past, edge;
 	cJSON *j, *items;
-	int st;
 
 	in5 = itest_household("RC-5", "dibao", 1, -100, 5);
 	in20 = itest_household("RC-20", "tekun", 1, -100, 20);
@@ -724,18 +706,14 @@ START_TEST(test_recertification)
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
 	ck_assert(cJSON_IsString(cJSON_GetObjectItem(j, "next")));
 
-	j = itest_req(itest_s, "GET",
-	    "/api/v1/households?expiring_within_days=-1", mgr, NULL, &st);
-	itest_assert_error(j, st, 400, "bad_field", "expiring_within_days");
-	j = itest_req(itest_s, "GET",
-	    "/api/v1/households?expiring_within_days=ten", mgr, NULL, &st);
-	itest_assert_error(j, st, 400, "bad_field", "expiring_within_days");
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/households?category=rich", mgr, NULL, &st);
-	itest_assert_error(j, st, 400, "bad_field", "category");
-	j = itest_req(itest_s, "GET",
-	    "/api/v1/households?expiring_within_days=10", cashier, NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
+	itest_refused("GET", "/api/v1/households?expiring_within_days=-1", mgr,
+	    NULL, 400, "bad_field", "expiring_within_days");
+	itest_refused("GET", "/api/v1/households?expiring_within_days=ten", mgr,
+	    NULL, 400, "bad_field", "expiring_within_days");
+	itest_refused("GET", "/api/v1/households?category=rich", mgr, NULL, 400,
+	    "bad_field", "category");
+	itest_refused("GET", "/api/v1/households?expiring_within_days=10",
+	    cashier, NULL, 403, "forbidden", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST

@@ -356,6 +356,17 @@ itest_assert_error(
 	    "details.field '%s', want '%s'", f->valuestring, field);
 }
 
+cJSON *
+itest_refused(const char *method, const char *path, const char *token,
+    const char *body, int want, const char *code, const char *field)
+{
+	int st;
+	cJSON *j = itest_req(itest_s, method, path, token, body, &st);
+
+	itest_assert_error(j, st, want, code, field);
+	return j;
+}
+
 const cJSON *
 itest_error_details(const cJSON *err)
 {

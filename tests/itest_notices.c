@@ -172,7 +172,6 @@ START_TEST(test_public_as_of)
 	const char *cashier = itest_user(itest_s, "cas", "cashier");
 	int64_t rice, donor, fund;
 	cJSON *p, *staff, *gift, *t, *it;
-	int st;
 
 	/* Its first writes (the users) were the day's: kept as it stood. */
 	p = itest_notices_today(now);
@@ -225,12 +224,10 @@ START_TEST(test_public_as_of)
 	                          ->body,
 	                  "\xEF\xBB\xBF", 3) == 0,
 	    "the staff CSV has no BOM");
-	t = itest_req(itest_s, "GET", itest_f("/api/v1/notices/%s", now),
-	    cashier, NULL, &st);
-	itest_assert_error(t, st, 403, "forbidden", NULL);
-	t = itest_req(itest_s, "GET", itest_f("/api/v1/notices/%s", now), NULL,
-	    NULL, &st);
-	itest_assert_error(t, st, 401, "unauthenticated", NULL);
+	itest_refused("GET", itest_f("/api/v1/notices/%s", now), cashier, NULL,
+	    403, "forbidden", NULL);
+	itest_refused("GET", itest_f("/api/v1/notices/%s", now), NULL, NULL,
+	    401, "unauthenticated", NULL);
 
 	/* The next day, before any write: what the ledger was at midnight,
 	 * which is what staff saw. */

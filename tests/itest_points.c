@@ -91,7 +91,6 @@ START_TEST(test_policies)
 	const char *mgr = itest_user(itest_s, "mgr", "manager");
 	const cJSON *e;
 	cJSON *j;
-	int st;
 
 	j = itest_ok("PUT", "/api/v1/policies/tekun", mgr,
 	    "{'monthly_points':100,'per_member_points':20,'carry_over':false}",
@@ -119,28 +118,24 @@ START_TEST(test_policies)
 	ck_assert_int_eq(itest_int(e, "per_member_points"), 0);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "carry_over")));
 
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/tekun", cashier,
-	    "{'monthly_points':1,'carry_over':true}", &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/rich", mgr,
-	    "{'monthly_points':1,'carry_over':true}", &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':-1,'carry_over':true}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "monthly_points");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':1.5,'carry_over':true}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "monthly_points");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	itest_refused("PUT", "/api/v1/policies/tekun", cashier,
+	    "{'monthly_points':1,'carry_over':true}", 403, "forbidden", NULL);
+	itest_refused("PUT", "/api/v1/policies/rich", mgr,
+	    "{'monthly_points':1,'carry_over':true}", 404, "not_found", NULL);
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':-1,'carry_over':true}", 400, "bad_field",
+	    "monthly_points");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1.5,'carry_over':true}", 400, "bad_field",
+	    "monthly_points");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
 	    "{'monthly_points':1,'per_member_points':-2,'carry_over':true}",
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "per_member_points");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':1}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "carry_over");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':1,'carry_over':'no'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "carry_over");
+	    400, "bad_field", "per_member_points");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1}", 400, "missing_field", "carry_over");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1,'carry_over':'no'}", 400, "bad_field",
+	    "carry_over");
 	j = itest_ok("GET", "/api/v1/policies", mgr, NULL, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
 	itest_verify(itest_s->db, 1, NULL);
@@ -154,7 +149,6 @@ START_TEST(test_monthly_twice)
 	const char *now = itest_period(0), *last = itest_period(-1);
 	int64_t tk, db, li, sus, old, fresh, sum;
 	cJSON *j, *led;
-	int st;
 
 	itest_policy("tekun", 100, 20, 1);
 	itest_policy("dibao", 50, 0, 1);
@@ -212,21 +206,17 @@ START_TEST(test_monthly_twice)
 	ck_assert_int_eq(itest_int(j, "points"), 140);
 
 	/* Refused: a future period, bad periods, roles. */
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
-	    itest_f("{'period':'%s'}", itest_period(1)), &st);
-	itest_assert_error(j, st, 400, "bad_field", "period");
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
-	    "{'period':'2026-13'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "period");
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
-	    "{'period':'2026-1'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "period");
-	j = itest_req(
-	    itest_s, "POST", "/api/v1/grants/monthly", mgr, "{}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "period");
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", cashier,
-	    itest_f("{'period':'%s'}", now), &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
+	itest_refused("POST", "/api/v1/grants/monthly", mgr,
+	    itest_f("{'period':'%s'}", itest_period(1)), 400, "bad_field",
+	    "period");
+	itest_refused("POST", "/api/v1/grants/monthly", mgr,
+	    "{'period':'2026-13'}", 400, "bad_field", "period");
+	itest_refused("POST", "/api/v1/grants/monthly", mgr,
+	    "{'period':'2026-1'}", 400, "bad_field", "period");
+	itest_refused("POST", "/api/v1/grants/monthly", mgr, "{}", 400,
+	    "missing_field", "period");
+	itest_refused("POST", "/api/v1/grants/monthly", cashier,
+	    itest_f("{'period':'%s'}", now), 403, "forbidden", NULL);
 	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
 	itest_points_balanced(tk);
 	itest_points_balanced(sus);
@@ -489,7 +479,7 @@ START_TEST(test_oneoff_audited)
 	const char *cid = itest_uuid(), *body;
 	int64_t h, id;
 	cJSON *j, *again, *e, *led;
-	int st, found = 0;
+	int found = 0;
 
 	h = itest_household("ONE-1", "emergency", 3, -5, 300);
 	body = itest_f("{'client_id':'%s','household_id':%lld,'points':50,"
@@ -509,49 +499,42 @@ START_TEST(test_oneoff_audited)
 	ck_assert_str_eq(itest_text(again), itest_text(j));
 	ck_assert_int_eq(itest_points_field(h, "points"), 50);
 	/* The same client_id with another body. */
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':60,"
 	            "'reason':'火灾应急救助'}",
 	        cid, (long long)h),
-	    &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
+	    409, "client_id_reused", NULL);
 	ck_assert_int_eq(itest_points_field(h, "points"), 50);
 
 	/* Refusals. */
-	j = itest_req(itest_s, "POST", "/api/v1/grants", cashier,
+	itest_refused("POST", "/api/v1/grants", cashier,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':5,"
 	            "'reason':'x'}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    403, "forbidden", NULL);
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':5}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "missing_field", "reason");
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    400, "missing_field", "reason");
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':0,"
 	            "'reason':'x'}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "points");
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    400, "bad_field", "points");
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':-5,"
 	            "'reason':'x'}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "points");
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    400, "bad_field", "points");
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':99999,'points':5,"
 	            "'reason':'x'}",
 	        itest_uuid()),
-	    &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    404, "not_found", NULL);
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f(
 	        "{'household_id':%lld,'points':5,'reason':'x'}", (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "missing_field", "client_id");
+	    400, "missing_field", "client_id");
 	ck_assert_int_eq(itest_points_field(h, "points"), 50);
 
 	/* The ledger shows it with its reason. */
@@ -580,8 +563,8 @@ START_TEST(test_oneoff_audited)
 		    "audit detail lacks the reason: %s", itest_print(e));
 	}
 	ck_assert_int_eq(found, 1);
-	j = itest_req(itest_s, "GET", "/api/v1/audit", cashier, NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
+	itest_refused(
+	    "GET", "/api/v1/audit", cashier, NULL, 403, "forbidden", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -594,7 +577,7 @@ START_TEST(test_ledger)
 	    *kinds[] = {"void", "redeem", "grant_oneoff", "grant_monthly"};
 	int64_t h, item, dist, seen = 0;
 	cJSON *j, *e, *next;
-	int st, i = 0, pages = 0;
+	int i = 0, pages = 0;
 
 	itest_policy("dibao", 100, 0, 1);
 	h = itest_household("LED-1", "dibao", 1, -70, 300);
@@ -641,86 +624,94 @@ START_TEST(test_ledger)
 	e = cJSON_GetArrayItem(itest_items(j), 1);
 	ck_assert_int_eq(itest_int(e, "points"), -21);
 
-	j = itest_req(itest_s, "GET",
+	itest_refused("GET",
 	    itest_f("/api/v1/households/%lld/ledger", (long long)h), cashier,
-	    NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/households/99999/ledger", mgr, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	    NULL, 403, "forbidden", NULL);
+	itest_refused("GET", "/api/v1/households/99999/ledger", mgr, NULL, 404,
+	    "not_found", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
 
-/* A store with grants and a distribution, stopped (files kept). */
-static int64_t itest_points_store_item;
+/*
+ * The verify tests: a store with grants and a distribution, stopped (its
+ * files kept), that verify passes; each test edits the database behind
+ * the server's back and verify must fail, naming what broke.
+ */
+static int64_t itest_points_h, itest_points_other, itest_points_dist;
+static int64_t itest_points_item;
 
-static int64_t
-itest_points_store(int64_t *other, int64_t *dist)
+static void
+itest_points_store_setup(void)
 {
-	int64_t h, item;
-
+	itest_setup();
 	itest_policy("dibao", 100, 0, 1);
-	h = itest_household("COR-1", "dibao", 1, -70, 300);
-	*other = itest_household("COR-2", "dibao", 1, -70, 300);
-	item = itest_item("鸡蛋", "CS-EGG-1", 4, 5, 0);
-	itest_lot(item, 10, NULL);
-	itest_points_store_item = item;
+	itest_points_h = itest_household("COR-1", "dibao", 1, -70, 300);
+	itest_points_other = itest_household("COR-2", "dibao", 1, -70, 300);
+	itest_points_item = itest_item("鸡蛋", "CS-EGG-1", 4, 5, 0);
+	itest_lot(itest_points_item, 10, NULL);
 	itest_points_monthly(itest_admin, itest_period(0));
-	*dist = itest_int(itest_basket(itest_admin, NULL, "T01", "COR-1",
-	                      itest_line(item, 2), NULL),
-	    "id");
+	itest_points_dist =
+	    itest_int(itest_basket(itest_admin, NULL, "T01", "COR-1",
+	                  itest_line(itest_points_item, 2), NULL),
+	        "id");
 	itest_s->own_dir = 0;
 	itest_stop(itest_s);
 	itest_verify(itest_s->db, 1, NULL);
-	return h;
+}
+
+static void
+itest_points_store_teardown(void)
+{
+	if (itest_s != NULL)
+		itest_remove_dir(itest_s->dir);
+	itest_teardown();
+}
+
+/* Run SQL on the stopped store; verify fails naming NAMES. Its output. */
+static const char *
+itest_points_corrupt(const char *sql, const char *names)
+{
+	itest_sql(itest_s->db, sql);
+	return itest_verify(itest_s->db, 0, names);
 }
 
 START_TEST(test_verify_balance_cache)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
 	const char *out;
 
-	itest_sql(itest_s->db,
+	out = itest_points_corrupt(
 	    itest_f("UPDATE accounts SET balance = balance + 5 "
 	            "WHERE household_id = %lld",
-	        (long long)h));
-	out = itest_verify(
-	    itest_s->db, 0, itest_f("household %lld", (long long)h));
+	        (long long)itest_points_h),
+	    itest_f("household %lld", (long long)itest_points_h));
 	ck_assert_msg(strstr(out, "violation") != NULL, "%s", out);
-	ck_assert_msg(
-	    strstr(out, itest_f("household %lld)", (long long)other)) == NULL,
+	ck_assert_msg(strstr(out,
+	                  itest_f("household %lld)",
+	                      (long long)itest_points_other)) == NULL,
 	    "verify blames the sound household too:\n%s", out);
-	itest_remove_dir(itest_s->dir);
 }
 END_TEST
 
 START_TEST(test_verify_transfer_edited)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
-	itest_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("DROP TRIGGER transfers_no_update; UPDATE transfers SET "
 	            "amount = amount + 1 WHERE household_id = %lld AND kind = "
 	            "'grant_monthly'",
-	        (long long)h));
-	itest_verify(itest_s->db, 0, itest_f("household %lld", (long long)h));
-	itest_remove_dir(itest_s->dir);
+	        (long long)itest_points_h),
+	    itest_f("household %lld", (long long)itest_points_h));
 }
 END_TEST
 
 START_TEST(test_verify_double_grant)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
+	int64_t h = itest_points_h;
 
-	(void)other;
-	(void)dist;
 	/* A second monthly grant, balanced as the server's trigger would
 	 * (the test has not the server's chain function): the
 	 * once-per-period rule must see it. */
-	itest_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("DROP INDEX transfers_monthly; "
 	            "DROP TRIGGER transfers_after; "
 	            "CREATE TRIGGER balance_only AFTER INSERT ON transfers "
@@ -733,28 +724,21 @@ START_TEST(test_verify_double_grant)
 	            "household_id, period, at) SELECT 1, a.id, 100, "
 	            "'grant_monthly', %lld, '%s', 0 FROM accounts a WHERE "
 	            "a.household_id = %lld",
-	        (long long)h, itest_period(0), (long long)h));
-	itest_verify(itest_s->db, 0,
+	        (long long)h, itest_period(0), (long long)h),
 	    itest_f("household %lld: 2 monthly grants", (long long)h));
-	itest_remove_dir(itest_s->dir);
 }
 END_TEST
 
 START_TEST(test_verify_lost_transfer)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
 	/* A redemption's transfer deleted: the distribution names it. */
-	itest_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("PRAGMA foreign_keys = OFF; DROP TRIGGER "
 	            "transfers_no_delete; DELETE FROM transfers WHERE "
 	            "household_id = %lld AND kind = 'redeem'",
-	        (long long)h));
-	itest_verify(itest_s->db, 0,
-	    itest_f("distribution %lld: transfer", (long long)dist));
-	itest_remove_dir(itest_s->dir);
+	        (long long)itest_points_h),
+	    itest_f(
+	        "distribution %lld: transfer", (long long)itest_points_dist));
 }
 END_TEST
 
@@ -762,34 +746,21 @@ END_TEST
  * households served. */
 START_TEST(test_verify_served_count)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
-	(void)h;
-	itest_sql(itest_s->db, "UPDATE served_count SET persons = persons + 1");
-	itest_verify(itest_s->db, 0,
+	itest_points_corrupt("UPDATE served_count SET persons = persons + 1",
 	    itest_f(
 	        "served %s dibao: counted 1/2, served 1/1", itest_period(0)));
-	itest_remove_dir(itest_s->dir);
 }
 END_TEST
 
 START_TEST(test_verify_limit_cache)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
 	/* What the household took this month, as the limit sees it. */
-	itest_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("UPDATE household_item_month SET quantity = quantity - 1 "
 	            "WHERE household_id = %lld",
-	        (long long)h));
-	itest_verify(itest_s->db, 0,
-	    itest_f("household %lld, item %lld", (long long)h,
-	        (long long)itest_points_store_item));
-	itest_remove_dir(itest_s->dir);
+	        (long long)itest_points_h),
+	    itest_f("household %lld, item %lld", (long long)itest_points_h,
+	        (long long)itest_points_item));
 }
 END_TEST
 
@@ -835,7 +806,11 @@ itest_points_suite(void)
 {
 	Suite *s = suite_create("itest_points");
 	TCase *tc = itest_tcase("points");
+	TCase *store = tcase_create("verify");
 
+	tcase_add_checked_fixture(
+	    store, itest_points_store_setup, itest_points_store_teardown);
+	tcase_set_timeout(store, 90);
 	tcase_add_test(tc, test_policies);
 	tcase_add_test(tc, test_monthly_twice);
 	tcase_add_test(tc, test_monthly_window);
@@ -843,14 +818,15 @@ itest_points_suite(void)
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_oneoff_audited);
 	tcase_add_test(tc, test_ledger);
-	tcase_add_test(tc, test_verify_balance_cache);
-	tcase_add_test(tc, test_verify_transfer_edited);
-	tcase_add_test(tc, test_verify_double_grant);
-	tcase_add_test(tc, test_verify_lost_transfer);
-	tcase_add_test(tc, test_verify_limit_cache);
-	tcase_add_test(tc, test_verify_served_count);
 	tcase_add_test(tc, test_backfill_keeps_current);
 	suite_add_tcase(s, tc);
+	tcase_add_test(store, test_verify_balance_cache);
+	tcase_add_test(store, test_verify_transfer_edited);
+	tcase_add_test(store, test_verify_double_grant);
+	tcase_add_test(store, test_verify_lost_transfer);
+	tcase_add_test(store, test_verify_limit_cache);
+	tcase_add_test(store, test_verify_served_count);
+	suite_add_tcase(s, store);
 	return s;
 }
 

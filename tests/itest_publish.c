@@ -25,7 +25,6 @@ START_TEST(test_publish)
 	struct itest_reply *r1, *r2;
 	int64_t rice, donor;
 	cJSON *j, *list, *e;
-	int st;
 
 	mgr = itest_user(itest_s, "mgr", "manager");
 	rice = itest_item_new(
@@ -34,23 +33,18 @@ START_TEST(test_publish)
 	itest_donation(itest_admin, donor,
 	    itest_f("{'item_id':%lld,'quantity':10}", (long long)rice));
 
-	j = itest_req(itest_s, "POST",
-	    itest_f("/api/v1/notices/%s/publish", now), mgr, NULL, &st);
-	itest_assert_error(j, st, 422, "period_open", NULL);
-	j = itest_req(itest_s, "POST",
+	itest_refused("POST", itest_f("/api/v1/notices/%s/publish", now), mgr,
+	    NULL, 422, "period_open", NULL);
+	itest_refused("POST",
 	    itest_f("/api/v1/notices/%s/publish", itest_period(1)), mgr, NULL,
-	    &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(
-	    itest_s, "POST", "/api/v1/notices/2026-13/publish", mgr, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "POST",
-	    itest_f("/api/v1/notices/%s/publish", last),
-	    itest_user(itest_s, "till", "cashier"), NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "POST",
-	    itest_f("/api/v1/notices/%s/publish", last), NULL, NULL, &st);
-	itest_assert_error(j, st, 401, "unauthenticated", NULL);
+	    404, "not_found", NULL);
+	itest_refused("POST", "/api/v1/notices/2026-13/publish", mgr, NULL, 404,
+	    "not_found", NULL);
+	itest_refused("POST", itest_f("/api/v1/notices/%s/publish", last),
+	    itest_user(itest_s, "till", "cashier"), NULL, 403, "forbidden",
+	    NULL);
+	itest_refused("POST", itest_f("/api/v1/notices/%s/publish", last), NULL,
+	    NULL, 401, "unauthenticated", NULL);
 	/* Nothing was published by the refusals. */
 	list = itest_ok("GET", "/public/notices", NULL, NULL, 200);
 	ck_assert_ptr_null(itest_find_str(itest_items(list), "period", last));
@@ -107,12 +101,10 @@ START_TEST(test_publish)
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(e, "provisional")));
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "published")));
 	/* No notice of the future; no such path. */
-	j = itest_req(itest_s, "GET",
-	    itest_f("/public/notices/%s", itest_period(1)), NULL, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(
-	    itest_s, "GET", "/public/notices/2026-1", NULL, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_refused("GET", itest_f("/public/notices/%s", itest_period(1)),
+	    NULL, NULL, 404, "not_found", NULL);
+	itest_refused("GET", "/public/notices/2026-1", NULL, NULL, 404,
+	    "not_found", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST

@@ -19,7 +19,6 @@ START_TEST(test_trace)
 	const cJSON *it, *d, *dist;
 	cJSON *gift, *t, *basket, *cash;
 	int64_t sum;
-	int st;
 
 	donor = itest_donor(itest_admin, "某公司", "enterprise");
 	fund = itest_fund(itest_admin, "爱心捐款", "donations", 0, NULL);
@@ -113,14 +112,12 @@ START_TEST(test_trace)
 	ck_assert_str_eq(itest_str(itest_obj(t, "cash"), "fund"), "爱心捐款");
 	ck_assert_int_eq(cJSON_GetArraySize(itest_arr(t, "items")), 0);
 	/* Unknown codes. */
-	t = itest_req(itest_s, "GET", "/public/donations/JZ20200101-NOSUCH",
-	    NULL, NULL, &st);
-	itest_assert_error(t, st, 404, "not_found", NULL);
-	t = itest_req(itest_s, "GET",
+	itest_refused("GET", "/public/donations/JZ20200101-NOSUCH", NULL, NULL,
+	    404, "not_found", NULL);
+	itest_refused("GET",
 	    "/public/donations/"
 	    "JZ20200101-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
-	    NULL, NULL, &st);
-	itest_assert_error(t, st, 404, "not_found", NULL);
+	    NULL, NULL, 404, "not_found", NULL);
 }
 END_TEST
 
