@@ -198,6 +198,12 @@ const char *itest_idnum(unsigned seq);
  * Its id. */
 int64_t itest_household(const char *card, const char *category, int members,
     int valid_from_days, int valid_to_days);
+/* The same valid FROM .. TO (YYYY-MM-DD); the body of a registration. */
+int64_t itest_household_on(const char *card, const char *category, int members,
+    const char *from, const char *to);
+const char *itest_household_body(const char *card, const char *name,
+    const char *idnum, int members, const char *category, const char *from,
+    const char *to);
 /* An item with one BARCODE in "grain", worth POINTS yuan; LIMIT 0 for
  * none. Its id. */
 int64_t itest_item(const char *name, const char *barcode, int64_t points,

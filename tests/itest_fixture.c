@@ -79,22 +79,36 @@ itest_idnum(unsigned seq)
 	return itest_f("%.17s%c", d, itest_idnum_check(d));
 }
 
+const char *
+itest_household_body(const char *card, const char *name, const char *idnum,
+    int members, const char *category, const char *from, const char *to)
+{
+	return itest_f("{'card_code':'%s','head_name':'%s','id_number':'%s',"
+	               "'members':%d,'category':'%s','street':'梅陇镇',"
+	               "'valid_from':'%s','valid_to':'%s'}",
+	    card, name, idnum, members, category, from, to);
+}
+
+int64_t
+itest_household_on(const char *card, const char *category, int members,
+    const char *from, const char *to)
+{
+	static unsigned seq;
+
+	seq += 7;
+	return itest_int(itest_ok("POST", "/api/v1/households", itest_admin,
+	                     itest_household_body(card, "王建国",
+	                         itest_idnum(seq), members, category, from, to),
+	                     201),
+	    "id");
+}
+
 int64_t
 itest_household(const char *card, const char *category, int members,
     int valid_from_days, int valid_to_days)
 {
-	static unsigned seq;
-	cJSON *j;
-
-	seq += 7;
-	j = itest_ok("POST", "/api/v1/households", itest_admin,
-	    itest_f("{'card_code':'%s','head_name':'王建国','id_number':'%s',"
-	            "'members':%d,'category':'%s','street':'梅陇镇',"
-	            "'valid_from':'%s','valid_to':'%s'}",
-	        card, itest_idnum(seq), members, category,
-	        itest_date(valid_from_days), itest_date(valid_to_days)),
-	    201);
-	return itest_int(j, "id");
+	return itest_household_on(card, category, members,
+	    itest_date(valid_from_days), itest_date(valid_to_days));
 }
 
 int64_t

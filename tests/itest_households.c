@@ -137,30 +137,23 @@ START_TEST(test_register)
 	j = itest_households_post(mgr, "HH-123456789012345678901234567890123",
 	    "张三", itest_idnum(702), "dibao", NULL, &st);
 	itest_assert_error(j, st, 400, "bad_field", "card_code");
-	itest_refused("POST", "/api/v1/households", mgr,
-	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
-	            "'members':0,'category':'dibao','street':'x',"
-	            "'valid_from':'%s','valid_to':'%s'}",
-	        itest_idnum(702), itest_date(0), itest_date(30)),
-	    400, "bad_field", "members");
-	itest_refused("POST", "/api/v1/households", mgr,
-	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
-	            "'members':51,'category':'dibao','street':'x',"
-	            "'valid_from':'%s','valid_to':'%s'}",
-	        itest_idnum(702), itest_date(0), itest_date(30)),
-	    400, "bad_field", "members");
-	itest_refused("POST", "/api/v1/households", mgr,
-	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
-	            "'members':2,'category':'dibao','street':'x',"
-	            "'valid_from':'%s','valid_to':'%s'}",
-	        itest_idnum(702), itest_date(30), itest_date(0)),
-	    400, "bad_field", "valid_to");
-	itest_refused("POST", "/api/v1/households", mgr,
-	    itest_f("{'card_code':'HH-2','head_name':'张三','id_number':'%s',"
-	            "'members':2,'category':'dibao','street':'x',"
-	            "'valid_from':'%s','valid_to':'2027-02-30'}",
-	        itest_idnum(702), itest_date(0)),
-	    400, "bad_field", "valid_to");
+	{
+		/* Members 0 and 51, valid_to before valid_from, and no date. */
+		static const struct {
+			int members, from, to;
+			const char *to_text, *field;
+		} no[] = {{0, 0, 30, NULL, "members"},
+		    {51, 0, 30, NULL, "members"}, {2, 30, 0, NULL, "valid_to"},
+		    {2, 0, 0, "2027-02-30", "valid_to"}};
+		for (i = 0; i < sizeof no / sizeof no[0]; i++)
+			itest_refused("POST", "/api/v1/households", mgr,
+			    itest_household_body("HH-2", "张三",
+			        itest_idnum(702), no[i].members, "dibao",
+			        itest_date(no[i].from),
+			        no[i].to_text ? no[i].to_text
+			                      : itest_date(no[i].to)),
+			    400, "bad_field", no[i].field);
+	}
 	itest_refused("POST", "/api/v1/households", mgr,
 	    itest_f("{'card_code':'HH-2','head_name':'张三','members':2,"
 	            "'category':'dibao','street':'x','valid_from':'%s',"

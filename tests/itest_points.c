@@ -253,33 +253,12 @@ START_TEST(test_monthly_window)
 	itest_policy("other", 30, 0, 1);
 	/* Valid until the 1st of this month; until the last day of the
 	 * month before; from the last day of this month. */
-	ended = itest_int(
-	    itest_ok("POST", "/api/v1/households", itest_admin,
-	        itest_f("{'card_code':'W-1','head_name':'赵一',"
-	                "'id_number':'%s','members':1,"
-	                "'category':'other','street':'x',"
-	                "'valid_from':'%s','valid_to':'%s'}",
-	            itest_idnum(9001), itest_date(-70), itest_points_day(0, 1)),
-	        201),
-	    "id");
-	before = itest_int(
-	    itest_ok("POST", "/api/v1/households", itest_admin,
-	        itest_f("{'card_code':'W-2','head_name':'赵二',"
-	                "'id_number':'%s','members':1,"
-	                "'category':'other','street':'x',"
-	                "'valid_from':'%s','valid_to':'%s'}",
-	            itest_idnum(9002), itest_date(-70), itest_points_day(0, 0)),
-	        201),
-	    "id");
-	later = itest_int(
-	    itest_ok("POST", "/api/v1/households", itest_admin,
-	        itest_f("{'card_code':'W-3','head_name':'赵三',"
-	                "'id_number':'%s','members':1,"
-	                "'category':'other','street':'x',"
-	                "'valid_from':'%s','valid_to':'%s'}",
-	            itest_idnum(9003), itest_points_day(1, 0), itest_date(400)),
-	        201),
-	    "id");
+	ended = itest_household_on(
+	    "W-1", "other", 1, itest_date(-70), itest_points_day(0, 1));
+	before = itest_household_on(
+	    "W-2", "other", 1, itest_date(-70), itest_points_day(0, 0));
+	later = itest_household_on(
+	    "W-3", "other", 1, itest_points_day(1, 0), itest_date(400));
 
 	j = itest_points_monthly(itest_admin, now);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
