@@ -185,6 +185,9 @@ const char *itest_uuid(void);
 const char *itest_date(int days_from_today);
 /* The current period +/- months, YYYY-MM (store time zone). */
 const char *itest_period(int months_from_now);
+/* Day DAY of the month MONTHS from now (0: the last day of the one
+ * before), YYYY-MM-DD in the store's time zone. */
+const char *itest_day(int months, int day);
 /* The ISO 7064 MOD 11-2 check character of 17 digits. */
 char itest_idnum_check(const char *digits17);
 /* A valid resident id number, different for each SEQ (harness-owned). */
@@ -266,6 +269,8 @@ void itest_grant(int64_t household, int64_t points);
 /* The household's points and a lot's on-hand, as the server says. */
 int64_t itest_hh_points(int64_t household);
 int64_t itest_lot_on_hand(int64_t item, int64_t lot);
+/* The household's points ledger, newest first (all of it). */
+cJSON *itest_ledger(int64_t household);
 /*
  * Midnight, for the public notices: forgets the day whose start their
  * figures stand at (the row notice_freeze keeps), as the next day would,

@@ -56,6 +56,23 @@ itest_new_day(struct itest_srv *s)
 }
 
 /* Read a whole small file into a harness string ("" if missing). */
+const char *
+itest_day(int months, int day)
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+	char buf[16];
+
+	gmtime_r(&t, &tm);
+	tm.tm_mon += months;
+	tm.tm_mday = day;
+	tm.tm_hour = 12;
+	t = timegm(&tm);
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+	return itest_f("%s", buf);
+}
+
 char
 itest_idnum_check(const char *digits)
 {
@@ -350,6 +367,15 @@ itest_hh_points(int64_t household)
 	        itest_f("/api/v1/households/%lld", (long long)household),
 	        itest_admin, NULL, 200),
 	    "points");
+}
+
+cJSON *
+itest_ledger(int64_t household)
+{
+	return itest_items(itest_ok("GET",
+	    itest_f("/api/v1/households/%lld/ledger?limit=500",
+	        (long long)household),
+	    itest_admin, NULL, 200));
 }
 
 int64_t

@@ -14,26 +14,6 @@
 
 #include "itest.h"
 
-static int64_t
-itest_points_field(int64_t household, const char *k)
-{
-	return itest_int(
-	    itest_ok("GET",
-	        itest_f("/api/v1/households/%lld", (long long)household),
-	        itest_admin, NULL, 200),
-	    k);
-}
-
-/* The household's ledger, newest first (all of it). */
-static cJSON *
-itest_points_ledger(int64_t household)
-{
-	return itest_items(itest_ok("GET",
-	    itest_f("/api/v1/households/%lld/ledger?limit=500",
-	        (long long)household),
-	    itest_admin, NULL, 200));
-}
-
 /* Run the monthly grant for PERIOD; the reply (asserted 200). */
 static cJSON *
 itest_points_monthly(const char *token, const char *period)
@@ -75,14 +55,14 @@ itest_points_balanced(int64_t household)
 	const cJSON *e;
 	int64_t sum = 0, prev = INT64_MAX, id;
 
-	cJSON_ArrayForEach(e, itest_points_ledger(household))
+	cJSON_ArrayForEach(e, itest_ledger(household))
 	{
 		id = itest_int(e, "id");
 		ck_assert_msg(id < prev, "ledger not newest first");
 		prev = id;
 		sum += itest_int(e, "points");
 	}
-	ck_assert_int_eq(sum, itest_points_field(household, "points"));
+	ck_assert_int_eq(sum, itest_hh_points(household));
 }
 
 START_TEST(test_policies)
@@ -166,19 +146,19 @@ START_TEST(test_monthly_twice)
 	ck_assert_int_eq(itest_int(j, "points"), 160 + 50 + 50);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
 	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 160);
-	ck_assert_int_eq(itest_points_field(db, "points"), 50);
-	ck_assert_int_eq(itest_points_field(fresh, "points"), 50);
-	ck_assert_int_eq(itest_points_field(li, "points"), 0);
-	ck_assert_int_eq(itest_points_field(sus, "points"), 0);
-	ck_assert_int_eq(itest_points_field(old, "points"), 0);
+	ck_assert_int_eq(itest_hh_points(tk), 160);
+	ck_assert_int_eq(itest_hh_points(db), 50);
+	ck_assert_int_eq(itest_hh_points(fresh), 50);
+	ck_assert_int_eq(itest_hh_points(li), 0);
+	ck_assert_int_eq(itest_hh_points(sus), 0);
+	ck_assert_int_eq(itest_hh_points(old), 0);
 
 	/* Again: nothing more. */
 	j = itest_points_monthly(mgr, now);
 	ck_assert_int_eq(itest_int(j, "households"), 0);
 	ck_assert_int_eq(itest_int(j, "points"), 0);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 160);
-	led = itest_points_ledger(tk);
+	ck_assert_int_eq(itest_hh_points(tk), 160);
+	led = itest_ledger(tk);
 	ck_assert_int_eq(itest_points_kind(led, "grant_monthly", now, &sum), 1);
 	ck_assert_int_eq(sum, 160);
 
@@ -187,11 +167,11 @@ START_TEST(test_monthly_twice)
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
 	ck_assert_int_eq(itest_int(j, "points"), 160 + 50);
-	ck_assert_int_eq(itest_points_field(fresh, "points"), 50);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
+	ck_assert_int_eq(itest_hh_points(fresh), 50);
+	ck_assert_int_eq(itest_hh_points(tk), 320);
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 0);
-	led = itest_points_ledger(tk);
+	led = itest_ledger(tk);
 	ck_assert_int_eq(
 	    itest_points_kind(led, "grant_monthly", last, &sum), 1);
 	ck_assert_int_eq(sum, 160);
@@ -217,31 +197,12 @@ START_TEST(test_monthly_twice)
 	    "missing_field", "period");
 	itest_refused("POST", "/api/v1/grants/monthly", cashier,
 	    itest_f("{'period':'%s'}", now), 403, "forbidden", NULL);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
+	ck_assert_int_eq(itest_hh_points(tk), 320);
 	itest_points_balanced(tk);
 	itest_points_balanced(sus);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
-
-/* Day DAY of the month MONTHS from now (0: the last day of the one
- * before), YYYY-MM-DD in the store's time zone. */
-static const char *
-itest_points_day(int months, int day)
-{
-	time_t t = time(NULL) + 8 * 3600;
-	struct tm tm;
-	char buf[16];
-
-	gmtime_r(&t, &tm);
-	tm.tm_mon += months;
-	tm.tm_mday = day;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-	return itest_f("%s", buf);
-}
 
 /* A household active at any time in a period gets that period's grant. */
 START_TEST(test_monthly_window)
@@ -254,24 +215,24 @@ START_TEST(test_monthly_window)
 	/* Valid until the 1st of this month; until the last day of the
 	 * month before; from the last day of this month. */
 	ended = itest_household_on(
-	    "W-1", "other", 1, itest_date(-70), itest_points_day(0, 1));
+	    "W-1", "other", 1, itest_date(-70), itest_day(0, 1));
 	before = itest_household_on(
-	    "W-2", "other", 1, itest_date(-70), itest_points_day(0, 0));
+	    "W-2", "other", 1, itest_date(-70), itest_day(0, 0));
 	later = itest_household_on(
-	    "W-3", "other", 1, itest_points_day(1, 0), itest_date(400));
+	    "W-3", "other", 1, itest_day(1, 0), itest_date(400));
 
 	j = itest_points_monthly(itest_admin, now);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
-	ck_assert_int_eq(itest_points_field(ended, "points"), 30);
-	ck_assert_int_eq(itest_points_field(before, "points"), 0);
-	ck_assert_int_eq(itest_points_field(later, "points"), 30);
+	ck_assert_int_eq(itest_hh_points(ended), 30);
+	ck_assert_int_eq(itest_hh_points(before), 0);
+	ck_assert_int_eq(itest_hh_points(later), 30);
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
-	ck_assert_int_eq(itest_points_field(ended, "points"), 60);
-	ck_assert_int_eq(itest_points_field(before, "points"), 30);
-	ck_assert_int_eq(itest_points_field(later, "points"), 30);
+	ck_assert_int_eq(itest_hh_points(ended), 60);
+	ck_assert_int_eq(itest_hh_points(before), 30);
+	ck_assert_int_eq(itest_hh_points(later), 30);
 	led_n = itest_points_kind(
-	    itest_points_ledger(before), "grant_monthly", last, &sum);
+	    itest_ledger(before), "grant_monthly", last, &sum);
 	ck_assert_int_eq(led_n, 1);
 	itest_verify(itest_s->db, 1, NULL);
 }
@@ -359,7 +320,7 @@ START_TEST(test_monthly_concurrent)
 		ck_assert_int_eq(points, total);
 	}
 	for (i = 0; i < N; i++) {
-		cJSON *led = itest_points_ledger(ids[i]);
+		cJSON *led = itest_ledger(ids[i]);
 		int64_t want = i % 3 ? 40 + 10 * (1 + i % 4) : 90;
 
 		ck_assert_int_eq(
@@ -369,8 +330,7 @@ START_TEST(test_monthly_concurrent)
 		ck_assert_int_eq(
 		    itest_points_kind(led, "grant_monthly", periods[1], &sum),
 		    1);
-		ck_assert_int_eq(
-		    itest_points_field(ids[i], "points"), 2 * want);
+		ck_assert_int_eq(itest_hh_points(ids[i]), 2 * want);
 	}
 	itest_verify(itest_s->db, 1, NULL);
 }
@@ -401,8 +361,8 @@ START_TEST(test_expiry)
 	    itest_admin, NULL, "T01", "EX-B", itest_line(item, 2), NULL);
 	itest_basket(
 	    itest_admin, NULL, "T01", "EX-C", itest_line(item, 5), NULL);
-	ck_assert_int_eq(itest_points_field(a, "points"), 70);
-	ck_assert_int_eq(itest_points_field(c, "points"), 0);
+	ck_assert_int_eq(itest_hh_points(a), 70);
+	ck_assert_int_eq(itest_hh_points(c), 0);
 
 	/* This month: A's 70 left expire first, B keeps its 60, C had none. */
 	j = itest_points_monthly(itest_admin, now);
@@ -410,12 +370,12 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(itest_int(j, "points"), 230);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 1);
 	ck_assert_int_eq(itest_int(j, "expired_points"), 70);
-	ck_assert_int_eq(itest_points_field(a, "points"), 100);
-	ck_assert_int_eq(itest_points_field(b, "points"), 140);
-	ck_assert_int_eq(itest_points_field(c, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(a), 100);
+	ck_assert_int_eq(itest_hh_points(b), 140);
+	ck_assert_int_eq(itest_hh_points(c), 50);
 
 	/* A's ledger: grant (now), expire -70 (last), redeem -30, grant. */
-	led = itest_points_ledger(a);
+	led = itest_ledger(a);
 	ck_assert_int_eq(cJSON_GetArraySize(led), 4);
 	e = cJSON_GetArrayItem(led, 0);
 	ck_assert_str_eq(itest_str(e, "kind"), "grant_monthly");
@@ -432,9 +392,9 @@ START_TEST(test_expiry)
 	ck_assert_str_eq(itest_str(e, "kind"), "grant_monthly");
 	ck_assert_str_eq(itest_str(e, "period"), last);
 	ck_assert_int_eq(
-	    itest_points_kind(itest_points_ledger(b), "expire", NULL, &sum), 0);
+	    itest_points_kind(itest_ledger(b), "expire", NULL, &sum), 0);
 	ck_assert_int_eq(
-	    itest_points_kind(itest_points_ledger(c), "expire", NULL, &sum), 0);
+	    itest_points_kind(itest_ledger(c), "expire", NULL, &sum), 0);
 
 	/* Run again: nothing granted, nothing expired. */
 	j = itest_points_monthly(itest_admin, now);
@@ -442,7 +402,7 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(itest_int(j, "points"), 0);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
 	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
-	ck_assert_int_eq(itest_points_field(a, "points"), 100);
+	ck_assert_int_eq(itest_hh_points(a), 100);
 	itest_points_balanced(a);
 	itest_points_balanced(b);
 	itest_points_balanced(c);
@@ -471,19 +431,19 @@ START_TEST(test_oneoff_audited)
 	ck_assert_int_eq(itest_int(j, "points"), 50);
 	ck_assert_str_eq(itest_str(j, "reason"), "火灾应急救助");
 	itest_str(j, "created_at");
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 
 	/* A retry: the same answer, no second effect. */
 	again = itest_ok("POST", "/api/v1/grants", mgr, body, 200);
 	ck_assert_str_eq(itest_text(again), itest_text(j));
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 	/* The same client_id with another body. */
 	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':60,"
 	            "'reason':'火灾应急救助'}",
 	        cid, (long long)h),
 	    409, "client_id_reused", NULL);
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 
 	/* Refusals. */
 	itest_refused("POST", "/api/v1/grants", cashier,
@@ -514,10 +474,10 @@ START_TEST(test_oneoff_audited)
 	    itest_f(
 	        "{'household_id':%lld,'points':5,'reason':'x'}", (long long)h),
 	    400, "missing_field", "client_id");
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 
 	/* The ledger shows it with its reason. */
-	led = itest_points_ledger(h);
+	led = itest_ledger(h);
 	ck_assert_int_eq(cJSON_GetArraySize(led), 1);
 	e = cJSON_GetArrayItem(led, 0);
 	ck_assert_int_eq(itest_int(e, "id"), id);
@@ -594,7 +554,7 @@ START_TEST(test_ledger)
 	}
 	ck_assert_int_eq(i, 4);
 	ck_assert_int_eq(seen, 125);
-	ck_assert_int_eq(itest_points_field(h, "points"), 125);
+	ck_assert_int_eq(itest_hh_points(h), 125);
 	j = itest_ok("GET",
 	    itest_f("/api/v1/households/%lld/ledger", (long long)h), mgr, NULL,
 	    200);
@@ -762,19 +722,19 @@ START_TEST(test_backfill_keeps_current)
 	ck_assert_int_eq(itest_int(j, "households"), 1);
 	itest_basket(
 	    itest_admin, NULL, "T01", "BF-1", itest_line(item, 3), NULL);
-	ck_assert_int_eq(itest_points_field(h, "points"), 70);
+	ck_assert_int_eq(itest_hh_points(h), 70);
 
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 1);
 	ck_assert_int_eq(itest_int(j, "points"), 100);
-	led = itest_points_ledger(h);
+	led = itest_ledger(h);
 	ck_assert_msg(
 	    itest_points_kind(led, "expire", itest_period(-2), &sum) == 0,
 	    "granting %s expired %lld points of %s's grant as if left over "
 	    "from %s: %s",
 	    last, (long long)-sum, now, itest_period(-2), itest_print(led));
 	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
-	ck_assert_int_ge(itest_points_field(h, "points"), 70);
+	ck_assert_int_ge(itest_hh_points(h), 70);
 	itest_points_balanced(h);
 	itest_verify(itest_s->db, 1, NULL);
 }
