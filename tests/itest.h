@@ -64,8 +64,11 @@ extern const char *itest_admin;
 /* Check fixtures: fresh dir + db + server, admin logged in; and stop. */
 void itest_setup(void);
 void itest_teardown(void);
-/* A TCase with the fixtures and a timeout fit for the server. */
+/* A TCase with the fixtures and a timeout fit for the server; the same
+ * with a suite's own fixtures (which call itest_setup, itest_teardown). */
 TCase *itest_tcase(const char *name);
+TCase *itest_tcase_with(
+    const char *name, void (*setup)(void), void (*teardown)(void));
 /* Run a suite with Check's normal output; the process exit code. */
 int itest_run(Suite *);
 
@@ -120,6 +123,8 @@ void *itest_xmalloc(size_t n);
 
 /* itest_http.c */
 
+/* A TCP connection to S with SECS timeouts; its fd, or -1. */
+int itest_connect(struct itest_srv *s, int secs);
 /*
  * One HTTP/1.1 exchange with exact bytes: METHOD PATH, optional bearer
  * TOKEN, optional CONTENT_TYPE (NULL: none sent), BODY of LEN bytes (NULL:
@@ -173,6 +178,9 @@ cJSON *itest_items(const cJSON *list);
 cJSON *itest_find(const cJSON *arr, const char *k, int64_t v);
 /* The element of ARR whose string member K is V, or NULL. */
 const cJSON *itest_find_str(const cJSON *arr, const char *k, const char *v);
+/* What a refused request must leave as it was: PATH, the stock and the
+ * movements as the admin reads them, as text. */
+const char *itest_state(const char *path);
 /* Compact text of J (harness-owned); itest_print cuts it for messages. */
 const char *itest_text(const cJSON *j);
 const char *itest_print(const cJSON *j);

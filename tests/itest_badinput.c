@@ -6,47 +6,37 @@
  * movement lists read the same before and after, and `verify` passes) and
  * the server stays up.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "itest.h"
 
-/* What every test starts from: one item in stock from one donation. */
-static int64_t itest_bad_item_id, itest_bad_donor_id, itest_bad_lot_id;
+/* What every test starts from: one item in stock from one donation; their
+ * ids as text, for bodies. */
+static const char *itest_bad_iid, *itest_bad_did, *itest_bad_lid;
 static const char *itest_bad_before;
-
-static const char *
-itest_bad_snapshot(void)
-{
-	cJSON *a =
-	    itest_ok("GET", "/api/v1/items?limit=500", itest_admin, NULL, 200);
-	cJSON *b =
-	    itest_ok("GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200);
-	cJSON *c = itest_ok(
-	    "GET", "/api/v1/stock/movements?limit=500", itest_admin, NULL, 200);
-	return itest_f(
-	    "%s\n%s\n%s", itest_text(a), itest_text(b), itest_text(c));
-}
 
 static void
 itest_bad_setup(void)
 {
+	int64_t item, donor;
+
 	itest_setup();
-	itest_bad_item_id = itest_item_new(itest_admin, "大米", "grain",
-	    "'6901234567892'", 2500, 25, ",'min_stock':2");
-	itest_bad_donor_id = itest_donor(itest_admin, "某超市", "enterprise");
-	itest_bad_lot_id = itest_donation_lot(
-	    itest_donation(itest_admin, itest_bad_donor_id,
-	        itest_f("{'item_id':%lld,'quantity':10,'expires_on':'%s'}",
-	            (long long)itest_bad_item_id, itest_date(30))),
-	    0);
-	itest_bad_before = itest_bad_snapshot();
+	item = itest_item_new(itest_admin, "大米", "grain", "'6901234567892'",
+	    2500, 25, ",'min_stock':2");
+	donor = itest_donor(itest_admin, "某超市", "enterprise");
+	itest_bad_iid = itest_f("%lld", (long long)item);
+	itest_bad_did = itest_f("%lld", (long long)donor);
+	itest_bad_lid = itest_f("%lld",
+	    (long long)itest_donation_lot(
+	        itest_donation(itest_admin, donor,
+	            itest_f("{'item_id':%lld,'quantity':10,'expires_on':'%s'}",
+	                (long long)item, itest_date(30))),
+	        0));
+	itest_bad_before = itest_state("/api/v1/items?limit=500");
 }
 
 /* Nothing changed, the server is up, the database verifies. */
@@ -56,7 +46,7 @@ itest_bad_unchanged(void)
 	const char *after;
 
 	itest_ok("GET", "/healthz", NULL, NULL, 200);
-	after = itest_bad_snapshot();
+	after = itest_state("/api/v1/items?limit=500");
 	ck_assert_msg(strcmp(itest_bad_before, after) == 0,
 	    "a refused request changed the data:\nbefore %.1500s\nafter  "
 	    "%.1500s",
@@ -68,7 +58,7 @@ static void
 itest_bad_teardown(void)
 {
 	itest_teardown();
-	itest_bad_before = NULL;
+	itest_bad_before = itest_bad_iid = itest_bad_did = itest_bad_lid = NULL;
 }
 
 /* POST exact bytes as JSON; assert the error. */
@@ -118,24 +108,6 @@ itest_bad_donation(const char *donor, const char *item, const char *qty)
 	               "'channel':'walk_in','lines':[{'item_id':%s,"
 	               "'quantity':%s}]}",
 	    itest_uuid(), donor, itest_date(0), item, qty);
-}
-
-static const char *
-itest_bad_lid(void)
-{
-	return itest_f("%lld", (long long)itest_bad_lot_id);
-}
-
-static const char *
-itest_bad_iid(void)
-{
-	return itest_f("%lld", (long long)itest_bad_item_id);
-}
-
-static const char *
-itest_bad_did(void)
-{
-	return itest_f("%lld", (long long)itest_bad_donor_id);
 }
 
 START_TEST(test_bad_json)
@@ -245,47 +217,47 @@ START_TEST(test_wrong_types)
 	    "'unit_value_fen':1,'points':1,'min_stock':[1]}",
 	    400, "bad_field", "min_stock");
 
-	itest_bad_post(D, itest_bad_donation("'1'", itest_bad_iid(), "1"), 400,
+	itest_bad_post(D, itest_bad_donation("'1'", itest_bad_iid, "1"), 400,
 	    "bad_field", "donor_id");
-	itest_bad_post(D, itest_bad_donation(itest_bad_did(), "'1'", "1"), 400,
+	itest_bad_post(D, itest_bad_donation(itest_bad_did, "'1'", "1"), 400,
 	    "bad_field", "item_id");
 	itest_bad_post(D,
-	    itest_bad_donation(itest_bad_did(), itest_bad_iid(), "'5'"), 400,
+	    itest_bad_donation(itest_bad_did, itest_bad_iid, "'5'"), 400,
 	    "bad_field", "quantity");
 	itest_bad_post(D,
-	    itest_bad_donation(itest_bad_did(), itest_bad_iid(), "[5]"), 400,
+	    itest_bad_donation(itest_bad_did, itest_bad_iid, "[5]"), 400,
 	    "bad_field", "quantity");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':{'item_id':%s,'quantity':1}}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[7]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0)),
+	        itest_uuid(), itest_bad_did, itest_date(0)),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':12345,'donor_id':%s,'received_on':'%s',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "client_id");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':20261129,"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "bad_field", "received_on");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':'-1',"
 	            "'reason':'lost'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "quantity_delta");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1,"
 	            "'reason':1}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "reason");
 	itest_bad_post("/api/v1/donors", "{'name':'x','kind':['individual']}",
 	    400, "bad_field", "kind");
@@ -316,31 +288,31 @@ START_TEST(test_missing_fields)
 	itest_bad_post(D,
 	    itest_f("{'donor_id':%s,'received_on':'%s','channel':'walk_in',"
 	            "'lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "missing_field", "client_id");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','received_on':'%s','channel':'walk_in',"
 	            "'lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_date(0), itest_bad_iid),
 	    400, "missing_field", "donor_id");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'channel':'walk_in',"
 	            "'lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "missing_field", "received_on");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0)),
+	        itest_uuid(), itest_bad_did, itest_date(0)),
 	    400, "missing_field", "item_id");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "missing_field", "quantity");
 	itest_bad_post(A,
 	    itest_f("{'lot_id':%s,'quantity_delta':-1,'reason':'lost'}",
-	        itest_bad_lid()),
+	        itest_bad_lid),
 	    400, "missing_field", "client_id");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','quantity_delta':-1,'reason':'lost'}",
@@ -348,11 +320,11 @@ START_TEST(test_missing_fields)
 	    400, "missing_field", "lot_id");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'reason':'lost'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "missing_field", "quantity_delta");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "missing_field", "reason");
 	itest_bad_post("/api/v1/donors", "{'kind':'individual'}", 400,
 	    "missing_field", "name");
@@ -382,25 +354,23 @@ START_TEST(test_numbers)
 		const char *code = js ? "bad_json" : "bad_field";
 
 		itest_bad_post(D,
-		    itest_bad_donation(
-		        itest_bad_did(), itest_bad_iid(), bad[i]),
+		    itest_bad_donation(itest_bad_did, itest_bad_iid, bad[i]),
 		    400, code, js ? NULL : "quantity");
 		itest_bad_post(I, itest_bad_item("'a'", "[]", bad[i], "1"), 400,
 		    code, js ? NULL : "unit_value_fen");
 		itest_bad_post(I, itest_bad_item("'a'", "[]", "1", bad[i]), 400,
 		    code, js ? NULL : "points");
 		itest_bad_post(D,
-		    itest_bad_donation(bad[i], itest_bad_iid(), "1"), 400, code,
+		    itest_bad_donation(bad[i], itest_bad_iid, "1"), 400, code,
 		    js ? NULL : "donor_id");
 	}
 	/* Zero of a thing is not a donation line. */
-	itest_bad_post(D,
-	    itest_bad_donation(itest_bad_did(), itest_bad_iid(), "0"), 400,
-	    "bad_field", "quantity");
+	itest_bad_post(D, itest_bad_donation(itest_bad_did, itest_bad_iid, "0"),
+	    400, "bad_field", "quantity");
 	/* The biggest int64 is still far beyond any real quantity. */
 	itest_bad_post(D,
 	    itest_bad_donation(
-	        itest_bad_did(), itest_bad_iid(), "9223372036854775807"),
+	        itest_bad_did, itest_bad_iid, "9223372036854775807"),
 	    400, "bad_field", "quantity");
 	itest_bad_post(I,
 	    "{'name':'a','category':'grain','unit':'bag','barcodes':[],"
@@ -414,12 +384,12 @@ START_TEST(test_numbers)
 	    itest_f("{'client_id':'%s','lot_id':%s,"
 	            "'quantity_delta':9223372036854775807,"
 	            "'reason':'count_correction'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "quantity_delta");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1.5,"
 	            "'reason':'lost'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "quantity_delta");
 	{
 		/* Far below zero: out of range (past -2^53). */
@@ -428,7 +398,7 @@ START_TEST(test_numbers)
 		    itest_f("{'client_id':'%s','lot_id':%s,"
 		            "'quantity_delta':-9223372036854775808,"
 		            "'reason':'lost'}",
-		        itest_uuid(), itest_bad_lid()),
+		        itest_uuid(), itest_bad_lid),
 		    &st);
 
 		itest_assert_error(j, st, 400, "bad_field", "quantity_delta");
@@ -489,26 +459,26 @@ START_TEST(test_long_strings)
 		char tmp[48];
 		int n =
 		    snprintf(tmp, sizeof tmp, "{'item_id':%s,'quantity':1}%c",
-		        itest_bad_iid(), i + 1 < 20000 ? ',' : ' ');
+		        itest_bad_iid, i + 1 < 20000 ? ',' : ' ');
 
 		memcpy(p, tmp, (size_t)n);
 	}
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[%s]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), lines),
+	        itest_uuid(), itest_bad_did, itest_date(0), lines),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0)),
+	        itest_uuid(), itest_bad_did, itest_date(0)),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_bad_fill('u', 5000), itest_bad_did(), itest_date(0),
-	        itest_bad_iid()),
+	        itest_bad_fill('u', 5000), itest_bad_did, itest_date(0),
+	        itest_bad_iid),
 	    400, "bad_field", "client_id");
 	itest_bad_post("/api/v1/donors",
 	    itest_f("{'name':'%s','kind':'individual'}", big), 400, "bad_field",
@@ -599,30 +569,30 @@ START_TEST(test_bad_values)
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':'2026-13-45',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "bad_field", "received_on");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':'2026-02-30',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "bad_field", "received_on");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1,"
 	            "'expires_on':'tomorrow'}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "expires_on");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1,"
 	            "'unit_value_fen':-5}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "unit_value_fen");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1,"
 	            "'reason':'EXPIRED'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "reason");
 	itest_bad_post("/api/v1/users",
 	    "{'username':'x','password':'user-pass-12345','role':'superuser',"
@@ -636,8 +606,8 @@ START_TEST(test_unknown_ids)
 {
 	const char *D = "/api/v1/donations", *A = "/api/v1/stock/adjustments";
 	const char *bodies[] = {
-	    itest_bad_donation("999999", itest_bad_iid(), "1"),
-	    itest_bad_donation(itest_bad_did(), "999999", "1"),
+	    itest_bad_donation("999999", itest_bad_iid, "1"),
+	    itest_bad_donation(itest_bad_did, "999999", "1"),
 	    itest_f("{'client_id':'%s','lot_id':999999,'quantity_delta':-1,"
 	            "'reason':'lost'}",
 	        itest_uuid()),
@@ -661,7 +631,7 @@ START_TEST(test_unknown_ids)
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':3},"
 	            "{'item_id':999999,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    404, "not_found", "item_id");
 	itest_refused("GET", "/api/v1/items/by-barcode/CS-UNKNOWN", itest_admin,
 	    NULL, 404, "not_found", NULL);
@@ -750,19 +720,10 @@ END_TEST
 static void
 itest_bad_bytes(const char *bytes, size_t n)
 {
-	struct sockaddr_in sin;
-	struct timeval tv = {5, 0};
 	char buf[4096];
-	int fd;
+	int fd = itest_connect(itest_s, 5);
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
 	ck_assert_int_ge(fd, 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)itest_s->port);
-	inet_pton(AF_INET, itest_s->host, &sin.sin_addr);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
 	if (n > 0)
 		(void)send(fd, bytes, n, MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
@@ -803,10 +764,9 @@ static Suite *
 itest_badinput_suite(void)
 {
 	Suite *s = suite_create("itest_badinput");
-	TCase *tc = tcase_create("badinput");
+	TCase *tc =
+	    itest_tcase_with("badinput", itest_bad_setup, itest_bad_teardown);
 
-	tcase_add_checked_fixture(tc, itest_bad_setup, itest_bad_teardown);
-	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_bad_json);
 	tcase_add_test(tc, test_trailing_garbage);
 	tcase_add_test(tc, test_raw_control_bytes);

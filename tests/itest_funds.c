@@ -40,19 +40,6 @@ itest_funds_balance(int64_t fund)
 	return itest_int(itest_funds_get(fund), "balance_fen");
 }
 
-/* Everything a refused request must leave as it was. */
-static const char *
-itest_funds_state(void)
-{
-	return itest_f("%s\n%s\n%s",
-	    itest_text(
-	        itest_ok("GET", "/api/v1/funds", itest_admin, NULL, 200)),
-	    itest_text(itest_ok(
-	        "GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200)),
-	    itest_text(itest_ok("GET", "/api/v1/stock/movements?limit=500",
-	        itest_admin, NULL, 200)));
-}
-
 /* Funds of each kind; a restricted fund needs its purpose; bad kinds,
  * duplicate names and roles are refused. */
 START_TEST(test_fund_kinds)
@@ -149,7 +136,7 @@ START_TEST(test_cash_donation)
 	ck_assert_str_eq(itest_str(again, "receipt_code"), code);
 	ck_assert_int_eq(itest_funds_balance(fund), 12345);
 	/* The same client_id with another amount or fund: 409. */
-	before = itest_funds_state();
+	before = itest_state("/api/v1/funds");
 	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
 	    itest_cash_body(cid, donor, fund, 12346), 409, "client_id_reused",
 	    NULL);
@@ -165,7 +152,7 @@ START_TEST(test_cash_donation)
 	            "'cash':{'amount_fen':100,'fund_id':%lld},'lines':[]}",
 	        itest_uuid(), (long long)donor, itest_date(0), (long long)fund),
 	    400, "bad_field", "lines");
-	ck_assert_str_eq(itest_funds_state(), before);
+	ck_assert_str_eq(itest_state("/api/v1/funds"), before);
 
 	/* The donation reads back with its cash. */
 	j = itest_ok("GET",
@@ -182,11 +169,11 @@ START_TEST(test_cash_donation)
 	ck_assert_int_eq(itest_funds_balance(other), 700);
 	itest_verify(itest_s->db, 1, NULL);
 	/* No such fund: 404 naming the field, and nothing changes. */
-	before = itest_funds_state();
+	before = itest_state("/api/v1/funds");
 	itest_refused("POST", "/api/v1/donations", itest_funds_mgr,
 	    itest_cash_body(itest_uuid(), donor, 999, 100), 404, "not_found",
 	    "fund_id");
-	ck_assert_str_eq(itest_funds_state(), before);
+	ck_assert_str_eq(itest_state("/api/v1/funds"), before);
 }
 END_TEST
 
@@ -276,7 +263,7 @@ START_TEST(test_expense_over_balance)
 	itest_cash(itest_funds_mgr, donor, fund, 5000);
 	itest_cash(itest_funds_mgr, donor, rich, 900000);
 	lines = itest_f("{'item_id':%lld,'quantity':3}", (long long)rice);
-	before = itest_funds_state();
+	before = itest_state("/api/v1/funds");
 	j = itest_expense(itest_funds_mgr, fund,
 	    itest_expense_body(cid, 5001, "采购", lines), &st);
 	itest_assert_error(j, st, 422, "insufficient_funds", NULL);
@@ -284,7 +271,7 @@ START_TEST(test_expense_over_balance)
 	ck_assert_int_eq(itest_int(d, "balance_fen"), 5000);
 	ck_assert_int_eq(itest_int(d, "shortfall_fen"), 1);
 	ck_assert_int_eq(itest_int(d, "fund_id"), fund);
-	ck_assert_str_eq(itest_funds_state(), before);
+	ck_assert_str_eq(itest_state("/api/v1/funds"), before);
 	/* No such fund: 404, and nothing either. */
 	j = itest_expense(itest_funds_mgr, 9999,
 	    itest_expense_body(itest_uuid(), 1, "采购", NULL), &st);
@@ -295,7 +282,7 @@ START_TEST(test_expense_over_balance)
 	        itest_f("%s,{'item_id':987,'quantity':1}", lines)),
 	    &st);
 	itest_assert_error(j, st, 404, "not_found", "item_id");
-	ck_assert_str_eq(itest_funds_state(), before);
+	ck_assert_str_eq(itest_state("/api/v1/funds"), before);
 
 	/* The refused client_id was not spent: the same id, within the
 	 * balance, now goes through. */
@@ -326,7 +313,7 @@ START_TEST(test_restricted_fund)
 	int st;
 
 	itest_cash(itest_funds_mgr, donor, fund, 10000);
-	before = itest_funds_state();
+	before = itest_state("/api/v1/funds");
 	j = itest_expense(itest_funds_mgr, fund,
 	    itest_expense_body(itest_uuid(), 4000, "采购米面油",
 	        itest_f("{'item_id':%lld,'quantity':2}", (long long)bag)),
@@ -334,12 +321,12 @@ START_TEST(test_restricted_fund)
 	itest_assert_error(j, st, 422, "restricted_fund", "purpose");
 	ck_assert_str_eq(
 	    itest_str(itest_error_details(j), "fund_purpose"), "助学");
-	ck_assert_str_eq(itest_funds_state(), before);
+	ck_assert_str_eq(itest_state("/api/v1/funds"), before);
 	/* Over the balance on the wrong purpose: still nothing. */
 	j = itest_expense(itest_funds_mgr, fund,
 	    itest_expense_body(itest_uuid(), 99999, "其他", NULL), &st);
 	ck_assert_msg(st == 422, "%d %s", st, itest_print(j));
-	ck_assert_str_eq(itest_funds_state(), before);
+	ck_assert_str_eq(itest_state("/api/v1/funds"), before);
 
 	/* On its purpose it is spent like any fund. */
 	j = itest_expense(itest_funds_mgr, fund,
@@ -491,10 +478,9 @@ static Suite *
 itest_funds_suite(void)
 {
 	Suite *s = suite_create("funds");
-	TCase *tc = tcase_create("funds");
+	TCase *tc =
+	    itest_tcase_with("funds", itest_funds_setup, itest_teardown);
 
-	tcase_add_checked_fixture(tc, itest_funds_setup, itest_teardown);
-	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_fund_kinds);
 	tcase_add_test(tc, test_cash_donation);
 	tcase_add_test(tc, test_expense_buys_lots);

@@ -69,21 +69,12 @@ itest_unchunk(char *b, size_t n)
 }
 
 int
-itest_http(struct itest_srv *s, const char *method, const char *path,
-    const char *token, const char *content_type, const char *extra,
-    const char *body, size_t len, struct itest_reply *r)
+itest_connect(struct itest_srv *s, int secs)
 {
 	struct sockaddr_in sin;
-	struct timeval tv = {ITEST_IO_SECS, 0};
-	char *head = NULL, *buf = NULL, *hend, *p;
-	size_t n = 0, cap = 65536;
-	ssize_t got;
-	double t0 = itest_now();
-	int fd, rc = -1, hn;
-	long clen = -1;
+	struct timeval tv = {secs, 0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
 
-	memset(r, 0, sizeof *r);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -92,8 +83,30 @@ itest_http(struct itest_srv *s, const char *method, const char *path,
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)s->port);
 	if (inet_pton(AF_INET, s->host, &sin.sin_addr) != 1 ||
-	    connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0)
-		goto out;
+	    connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+itest_http(struct itest_srv *s, const char *method, const char *path,
+    const char *token, const char *content_type, const char *extra,
+    const char *body, size_t len, struct itest_reply *r)
+{
+	char *head = NULL, *buf = NULL, *hend, *p;
+	size_t n = 0, cap = 65536;
+	ssize_t got;
+	double t0 = itest_now();
+	int fd, rc = -1, hn;
+	long clen = -1;
+
+	memset(r, 0, sizeof *r);
+	if ((fd = itest_connect(s, ITEST_IO_SECS)) < 0) {
+		r->secs = itest_now() - t0;
+		return -1;
+	}
 
 	hn = asprintf(&head,
 	    "%s %s HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n"
@@ -240,6 +253,17 @@ itest_ok(const char *method, const char *path, const char *token,
 	    path, st, want, itest_print(j));
 	ck_assert_msg(j != NULL, "%s %s: reply is not JSON", method, path);
 	return j;
+}
+
+const char *
+itest_state(const char *path)
+{
+	return itest_f("%s\n%s\n%s",
+	    itest_text(itest_ok("GET", path, itest_admin, NULL, 200)),
+	    itest_text(itest_ok(
+	        "GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200)),
+	    itest_text(itest_ok("GET", "/api/v1/stock/movements?limit=500",
+	        itest_admin, NULL, 200)));
 }
 
 const char *

@@ -745,11 +745,9 @@ itest_points_suite(void)
 {
 	Suite *s = suite_create("itest_points");
 	TCase *tc = itest_tcase("points");
-	TCase *store = tcase_create("verify");
+	TCase *store = itest_tcase_with(
+	    "verify", itest_points_store_setup, itest_points_store_teardown);
 
-	tcase_add_checked_fixture(
-	    store, itest_points_store_setup, itest_points_store_teardown);
-	tcase_set_timeout(store, 90);
 	tcase_add_test(tc, test_policies);
 	tcase_add_test(tc, test_monthly_twice);
 	tcase_add_test(tc, test_monthly_window);

@@ -428,13 +428,19 @@ itest_teardown(void)
 }
 
 TCase *
-itest_tcase(const char *name)
+itest_tcase_with(const char *name, void (*setup)(void), void (*teardown)(void))
 {
 	TCase *tc = tcase_create(name);
 
-	tcase_add_checked_fixture(tc, itest_setup, itest_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 90);
 	return tc;
+}
+
+TCase *
+itest_tcase(const char *name)
+{
+	return itest_tcase_with(name, itest_setup, itest_teardown);
 }
 
 int
@@ -545,9 +551,5 @@ itest_demo_teardown(void)
 TCase *
 itest_demo_tcase(const char *name)
 {
-	TCase *tc = tcase_create(name);
-
-	tcase_add_checked_fixture(tc, itest_demo_setup, itest_demo_teardown);
-	tcase_set_timeout(tc, 90);
-	return tc;
+	return itest_tcase_with(name, itest_demo_setup, itest_demo_teardown);
 }
