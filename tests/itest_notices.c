@@ -569,6 +569,25 @@ START_TEST(test_csv_all_totals)
 }
 END_TEST
 
+/* COUNT households of CATEGORY with MEMBERS (cards PREFIX0, PREFIX1...)
+ * each take one ITEM at till T1; the last basket. */
+static cJSON *
+itest_notices_serve(const char *prefix, const char *category, int members,
+    int count, int64_t item)
+{
+	cJSON *d = NULL;
+	int i;
+
+	for (i = 0; i < count; i++) {
+		const char *card = itest_f("%s%d", prefix, i);
+
+		itest_household_granted(card, category, members, 1000);
+		d = itest_basket(
+		    itest_admin, NULL, "T1", card, itest_line(item, 1), NULL);
+	}
+	return d;
+}
+
 /* Households served: 1..4 in a category shows "<5"; with exactly one
  * such category a second cell is hidden, so the total gives none away. */
 START_TEST(test_small_cells)
@@ -579,32 +598,19 @@ START_TEST(test_small_cells)
 	int64_t rice, truth[4] = {0, 0, 0, 0};
 	const cJSON *h;
 	cJSON *n;
-	int i;
 
 	rice = itest_item_new(
 	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
 	itest_lot(rice, 500, NULL);
-	for (i = 0; i < 6; i++) {
-		const char *card = itest_f("SC-D%d", i);
-
-		itest_household_granted(card, "dibao", 2, 1000);
-		itest_basket(
-		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
-		truth[1]++;
-	}
+	itest_notices_serve("SC-D", "dibao", 2, 6, rice);
+	truth[1] += 6;
 	/* Six dibao alone: shown as they are. */
 	n = itest_notice(now);
 	ck_assert_int_eq(itest_notices_served(n, "dibao", "households"), 6);
 	ck_assert_int_eq(itest_notices_served(n, "dibao", "persons"), 12);
 	itest_notices_cells(n, cats, truth, 4);
-	for (i = 0; i < 2; i++) {
-		const char *card = itest_f("SC-T%d", i);
-
-		itest_household_granted(card, "tekun", 1, 1000);
-		itest_basket(
-		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
-		truth[0]++;
-	}
+	itest_notices_serve("SC-T", "tekun", 1, 2, rice);
+	truth[0] += 2;
 	/* A second basket for the same household counts once. */
 	itest_basket(
 	    itest_admin, NULL, "T1", "SC-T0", itest_line(rice, 1), NULL);
@@ -617,25 +623,13 @@ START_TEST(test_small_cells)
 	    itest_print(h));
 	itest_notices_cells(n, cats, truth, 4);
 	/* Five low-income: the smallest other cell hides with tekun. */
-	for (i = 0; i < 5; i++) {
-		const char *card = itest_f("SC-L%d", i);
-
-		itest_household_granted(card, "low_income", 1, 1000);
-		itest_basket(
-		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
-		truth[2]++;
-	}
+	itest_notices_serve("SC-L", "low_income", 1, 5, rice);
+	truth[2] += 5;
 	n = itest_notice(now);
 	itest_notices_cells(n, cats, truth, 4);
 	/* Two small categories hide each other. */
-	for (i = 0; i < 3; i++) {
-		const char *card = itest_f("SC-E%d", i);
-
-		itest_household_granted(card, "emergency", 4, 1000);
-		itest_basket(
-		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
-		truth[3]++;
-	}
+	itest_notices_serve("SC-E", "emergency", 4, 3, rice);
+	truth[3] += 3;
 	n = itest_notice(now);
 	itest_notices_cells(n, cats, truth, 4);
 	ck_assert_int_eq(
@@ -662,16 +656,9 @@ START_TEST(test_void_not_served)
 	int64_t rice = itest_item_new(
 	    itest_admin, "大米", "粮油", "'NT-RICE'", 500, 5, NULL);
 	cJSON *d, *n;
-	int i;
 
 	itest_lot(rice, 100, NULL);
-	for (i = 0; i < 6; i++) {
-		const char *card = itest_f("VS-D%d", i);
-
-		itest_household_granted(card, "dibao", 1, 1000);
-		d = itest_basket(
-		    itest_admin, NULL, "T1", card, itest_line(rice, 1), NULL);
-	}
+	d = itest_notices_serve("VS-D", "dibao", 1, 6, rice);
 	n = itest_notice(now);
 	ck_assert_int_eq(itest_notices_served(n, "dibao", "households"), 6);
 	itest_ok("POST",

@@ -110,6 +110,38 @@ itest_tills_work(void *arg)
 	return NULL;
 }
 
+/* K clients at once, each with PER of TRIES (in order) as TOKEN to PATH
+ * (NULL: POST /api/v1/distributions); back once all have answered. */
+static void
+itest_tills_at_once(struct itest_tills_try *tries, int k, int per,
+    const char *token, const char *path)
+{
+	struct itest_tills_worker w[ITEST_TILLS];
+	pthread_t th[ITEST_TILLS];
+	pthread_barrier_t go;
+	atomic_int acked = 0, stop = 0;
+	int i;
+
+	ck_assert_int_le(k, ITEST_TILLS);
+	pthread_barrier_init(&go, NULL, (unsigned)k);
+	for (i = 0; i < k; i++) {
+		memset(&w[i], 0, sizeof w[i]);
+		w[i].go = &go;
+		w[i].srv = itest_s;
+		w[i].token = token;
+		w[i].tries = &tries[i * per];
+		w[i].n = per;
+		w[i].acked = &acked;
+		w[i].stop = &stop;
+		w[i].path = path;
+		ck_assert_int_eq(
+		    pthread_create(&th[i], NULL, itest_tills_work, &w[i]), 0);
+	}
+	for (i = 0; i < k; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+}
+
 /* Fill T's body: one basket of NLINES (item, qty) pairs. */
 static void
 itest_tills_basket(struct itest_tills_try *t, const char *till,
@@ -171,11 +203,7 @@ START_TEST(test_concurrent_tills)
 {
 	enum { N = ITEST_TILLS * ITEST_PER_TILL };
 	static struct itest_tills_try tries[N];
-	struct itest_tills_worker w[ITEST_TILLS];
 	struct itest_tills_try *ok[N];
-	pthread_t th[ITEST_TILLS];
-	pthread_barrier_t go;
-	atomic_int acked = 0, stop = 0;
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	int64_t h, s, p, t, lot_s, lot_p, lot_t, item[2], qty[2];
 	int64_t spent = 0, took_s = 0, took_p = 0, took_t = 0, bal;
@@ -226,22 +254,7 @@ START_TEST(test_concurrent_tills)
 			break;
 		}
 	}
-	pthread_barrier_init(&go, NULL, ITEST_TILLS);
-	for (k = 0; k < ITEST_TILLS; k++) {
-		memset(&w[k], 0, sizeof w[k]);
-		w[k].go = &go;
-		w[k].srv = itest_s;
-		w[k].token = cashier;
-		w[k].tries = &tries[k * ITEST_PER_TILL];
-		w[k].n = ITEST_PER_TILL;
-		w[k].acked = &acked;
-		w[k].stop = &stop;
-		ck_assert_int_eq(
-		    pthread_create(&th[k], NULL, itest_tills_work, &w[k]), 0);
-	}
-	for (k = 0; k < ITEST_TILLS; k++)
-		pthread_join(th[k], NULL);
-	pthread_barrier_destroy(&go);
+	itest_tills_at_once(tries, ITEST_TILLS, ITEST_PER_TILL, cashier, NULL);
 
 	for (i = 0; i < N; i++) {
 		struct itest_tills_try *x = &tries[i];
@@ -309,10 +322,6 @@ START_TEST(test_same_client_id_at_once)
 {
 	enum { K = 8 };
 	static struct itest_tills_try tries[K];
-	struct itest_tills_worker w[K];
-	pthread_t th[K];
-	pthread_barrier_t go;
-	atomic_int acked = 0, stop = 0;
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	int64_t h, item, lot, qty = 2;
 	int k, created = 0;
@@ -324,22 +333,7 @@ START_TEST(test_same_client_id_at_once)
 	itest_tills_basket(&tries[0], "T01", "SAME-1", 1, &item, &qty);
 	for (k = 1; k < K; k++)
 		tries[k] = tries[0];
-	pthread_barrier_init(&go, NULL, K);
-	for (k = 0; k < K; k++) {
-		memset(&w[k], 0, sizeof w[k]);
-		w[k].go = &go;
-		w[k].srv = itest_s;
-		w[k].token = cashier;
-		w[k].tries = &tries[k];
-		w[k].n = 1;
-		w[k].acked = &acked;
-		w[k].stop = &stop;
-		ck_assert_int_eq(
-		    pthread_create(&th[k], NULL, itest_tills_work, &w[k]), 0);
-	}
-	for (k = 0; k < K; k++)
-		pthread_join(th[k], NULL);
-	pthread_barrier_destroy(&go);
+	itest_tills_at_once(tries, K, 1, cashier, NULL);
 	for (k = 0; k < K; k++) {
 		ck_assert_msg(tries[k].status == 201 || tries[k].status == 200,
 		    "client %d: status %d (%s)", k, tries[k].status,
@@ -362,10 +356,6 @@ START_TEST(test_void_race)
 {
 	enum { K = 8 };
 	static struct itest_tills_try tries[K];
-	struct itest_tills_worker w[K];
-	pthread_t th[K];
-	pthread_barrier_t go;
-	atomic_int acked = 0, stop = 0;
 	const char *mgr = itest_user(itest_s, "mgr", "manager");
 	int64_t h, item, lot, d;
 	int k, created = 0, conflicts = 0;
@@ -377,28 +367,14 @@ START_TEST(test_void_race)
 	d = itest_int(itest_basket(itest_admin, NULL, "T01", "VR-1",
 	                  itest_line(item, 3), NULL),
 	    "id");
-	pthread_barrier_init(&go, NULL, K);
 	for (k = 0; k < K; k++) {
 		memset(&tries[k], 0, sizeof tries[k]);
 		snprintf(tries[k].body, sizeof tries[k].body,
 		    "{\"client_id\":\"%s\",\"reason\":\"race %d\"}",
 		    itest_uuid(), k);
-		memset(&w[k], 0, sizeof w[k]);
-		w[k].go = &go;
-		w[k].srv = itest_s;
-		w[k].token = mgr;
-		w[k].tries = &tries[k];
-		w[k].n = 1;
-		w[k].acked = &acked;
-		w[k].stop = &stop;
-		w[k].path =
-		    itest_f("/api/v1/distributions/%lld/void", (long long)d);
-		ck_assert_int_eq(
-		    pthread_create(&th[k], NULL, itest_tills_work, &w[k]), 0);
 	}
-	for (k = 0; k < K; k++)
-		pthread_join(th[k], NULL);
-	pthread_barrier_destroy(&go);
+	itest_tills_at_once(tries, K, 1, mgr,
+	    itest_f("/api/v1/distributions/%lld/void", (long long)d));
 	for (k = 0; k < K; k++) {
 		if (tries[k].status == 201)
 			created++;
