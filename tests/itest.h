@@ -82,6 +82,9 @@ void itest_stop(struct itest_srv *);
 void itest_kill(struct itest_srv *);
 /* Path of the server binary. */
 const char *itest_bin(void);
+/* In a child before exec: PATH, opened with FLAGS, becomes descriptor TO;
+ * -1 if it cannot be opened. */
+int itest_reopen(int to, const char *path, int flags);
 /* Remove a directory tree (a server's, once it is stopped). */
 void itest_remove_dir(const char *dir);
 

@@ -169,6 +169,20 @@ itest_slurp(const char *path)
 	return buf;
 }
 
+int
+itest_reopen(int to, const char *path, int flags)
+{
+	int fd = open(path, flags, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (fd != to) {
+		dup2(fd, to);
+		close(fd);
+	}
+	return 0;
+}
+
 /* Run the binary with ARGV; stdout+stderr to OUTFILE. Exit status or -1. */
 static int
 itest_spawn_wait(
@@ -177,7 +191,7 @@ itest_spawn_wait(
 	const char *args[16];
 	size_t n;
 	pid_t pid;
-	int st, fd;
+	int st;
 
 	args[0] = itest_bin();
 	for (n = 0; argv[n] != NULL && n < 14; n++)
@@ -187,17 +201,10 @@ itest_spawn_wait(
 	pid = fork();
 	ck_assert_msg(pid >= 0, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		fd = open(outfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0)
+		if (itest_reopen(1, outfile, O_WRONLY | O_CREAT | O_TRUNC) < 0)
 			_exit(126);
-		dup2(fd, 1);
-		dup2(fd, 2);
-		close(fd);
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
+		dup2(1, 2);
+		itest_reopen(0, "/dev/null", O_RDONLY);
 		if (env_pass != NULL)
 			setenv("CISHAN_ADMIN_PASSWORD", env_pass, 1);
 		execv(args[0], (char *const *)args);
@@ -281,7 +288,7 @@ itest_start_with(const char *db, const char *opt, const char *val)
 	char path[700], *out, *p;
 	double t0;
 	pid_t pid;
-	int fd, st;
+	int st;
 
 	s = itest_xmalloc(sizeof *s);
 	memset(s, 0, sizeof *s);
@@ -314,21 +321,10 @@ itest_start_with(const char *db, const char *opt, const char *val)
 		/* Die with the test process, however it ends. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		snprintf(log, sizeof log, "%s/server.log", s->dir);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd < 0)
+		if (itest_reopen(1, path, O_WRONLY | O_CREAT | O_TRUNC) < 0)
 			_exit(126);
-		dup2(fd, 1);
-		close(fd);
-		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 2);
-			close(fd);
-		}
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
+		itest_reopen(2, log, O_WRONLY | O_CREAT | O_APPEND);
+		itest_reopen(0, "/dev/null", O_RDONLY);
 		execl(itest_bin(), itest_bin(), "serve", "--db", s->db,
 		    "--listen", "127.0.0.1:0", opt, val, (char *)NULL);
 		_exit(127);
