@@ -96,9 +96,9 @@ const char *itest_verify(const char *db, int ok, const char *names);
 int itest_cmd(const char *const *argv, const char **out);
 
 /*
- * Demo stores (itest_funds, itest_notices, itest_page): `cishan-server
- * demo` in a fresh directory, then served. Users admin/admin-demo,
- * manager/manager-demo, cashier/cashier-demo, auditor/auditor-demo.
+ * Demo stores (itest_privacy, itest_page): `cishan-server demo` in a fresh
+ * directory, then served. Users admin/admin-demo, manager/manager-demo,
+ * cashier/cashier-demo, auditor/auditor-demo.
  */
 struct itest_srv *itest_demo_start(void);
 /* Fixtures: itest_s on a demo store, itest_admin its admin; teardown also

@@ -499,7 +499,7 @@ itest_file_has(const char *path, const char *needle)
 	return found;
 }
 
-/* Demo stores (itest_funds, itest_notices, itest_page). */
+/* Demo stores (itest_privacy, itest_page). */
 
 struct itest_srv *
 itest_demo_start(void)
