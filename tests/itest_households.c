@@ -378,8 +378,7 @@ START_TEST(test_masking)
 			j = itest_req(
 			    itest_s, "GET", pathn[p], roles[r], NULL, &st);
 			if (r == 0 && p < 2) {
-				/* The list and the ledger: not the cashier's.
-				 */
+				/* Not the cashier's: list, ledger. */
 				itest_assert_error(
 				    j, st, 403, "forbidden", NULL);
 				continue;
