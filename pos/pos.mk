@@ -39,8 +39,9 @@ $(B)/postests/check_pos_%: $(B)/postests/check_pos_%.o $(POS_OBJS) \
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
 
 $(B)/postests/itest_pos_%: $(B)/postests/itest_pos_%.o \
-    $(B)/postests/pos_itest.o $(B)/postests/itest.o $(B)/postests/usbemu.o \
-    $(B)/libcishan-drivers.a $(B)/libcishan-common.a
+    $(B)/postests/pos_itest.o $(B)/postests/itest_proc.o \
+    $(B)/postests/itest_http.o $(B)/postests/itest_fixture.o \
+    $(B)/postests/usbemu.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
 
 .PRECIOUS: $(B)/postests/%.o

@@ -136,21 +136,13 @@ START_TEST(test_backup_during_writes)
 	struct itest_srv *s2;
 	int stop[2], prog[2], have, st, rc, n, total;
 	pid_t pid;
-	cJSON *j;
 	char buf[64];
 	ssize_t got;
 
-	for (n = 0; n < 3; n++) {
-		j = itest_ok("POST", "/api/v1/items", itest_admin,
-		    itest_f("{'name':'item %d','category':'grain','unit':'bag',"
-		            "'barcodes':[],'unit_value_fen':%d,'points':1}",
-		        n, 100 * (n + 1)),
-		    201);
-		item[n] = itest_int(j, "id");
-	}
-	j = itest_ok("POST", "/api/v1/donors", itest_admin,
-	    "{'name':'writer','kind':'enterprise'}", 201);
-	donor = itest_int(j, "id");
+	for (n = 0; n < 3; n++)
+		item[n] = itest_item_new(itest_admin, itest_f("item %d", n),
+		    "grain", "", 100 * (n + 1), 1, NULL);
+	donor = itest_donor(itest_admin, "writer", "enterprise");
 
 	ck_assert_int_eq(pipe(stop), 0);
 	ck_assert_int_eq(pipe(prog), 0);
@@ -204,7 +196,7 @@ START_TEST(test_backup_during_writes)
 	ck_assert_int_eq(b, 2 * a);
 	ck_assert_int_eq(c, 3 * a);
 	/* The copy is a working store: it takes a write of its own. */
-	j = itest_req(s2, "POST", "/api/v1/donors", tok2,
+	itest_req(s2, "POST", "/api/v1/donors", tok2,
 	    "{'name':'after restore','kind':'anonymous'}", &st);
 	ck_assert_int_eq(st, 201);
 	itest_stop(s2);
@@ -244,22 +236,6 @@ START_TEST(test_backup_bad_target)
 }
 END_TEST
 
-/* Run the sqlite3 shell on DB with SQL; assert it worked. */
-static void
-itest_backup_sql(const char *db, const char *sql)
-{
-	char *cmd = itest_f("sqlite3 '%s' \"%s\" 2>&1", db, sql);
-	FILE *p = popen(cmd, "r");
-	char line[512];
-	int rc;
-
-	ck_assert_msg(p != NULL, "popen sqlite3");
-	while (fgets(line, sizeof line, p) != NULL)
-		fprintf(stderr, "sqlite3: %s", line);
-	rc = pclose(p);
-	ck_assert_msg(rc == 0, "sqlite3 shell failed (%d) on: %s", rc, sql);
-}
-
 START_TEST(test_verify_names_violations)
 {
 	const char *copy = itest_f("%s/t2.db", itest_s->dir);
@@ -267,28 +243,16 @@ START_TEST(test_verify_names_violations)
 	    "backup", "--db", itest_s->db, "--to", copy, NULL};
 	const char *out, *low;
 	int64_t item, donor;
-	cJSON *j;
 	char *p;
 
-	j = itest_ok("POST", "/api/v1/items", itest_admin,
-	    "{'name':'rice','category':'grain','unit':'bag','barcodes':[],"
-	    "'unit_value_fen':100,'points':1}",
-	    201);
-	item = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donors", itest_admin,
-	    "{'name':'d','kind':'individual'}", 201);
-	donor = itest_int(j, "id");
-	itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'channel':'walk_in','lines':[{'item_id':%lld,"
-	            "'quantity':4}]}",
-	        itest_uuid(), (long long)donor, itest_date(0), (long long)item),
-	    201);
+	item = itest_item_new(itest_admin, "rice", "grain", "", 100, 1, NULL);
+	donor = itest_donor(itest_admin, "d", "individual");
+	itest_donation(itest_admin, donor, itest_line(item, 4));
 	ck_assert_int_eq(itest_cmd(argv, &out), 0);
 	itest_verify(copy, 1, NULL);
 
 	/* A lot whose cached on-hand no longer equals its movements. */
-	itest_backup_sql(copy, "UPDATE lots SET on_hand = on_hand + 5;");
+	itest_sql(copy, "UPDATE lots SET on_hand = on_hand + 5;");
 	out = itest_verify(copy, 0, NULL);
 	low = itest_f("%s", out);
 	for (p = (char *)low; *p != '\0'; p++)
@@ -334,7 +298,7 @@ START_TEST(test_newer_schema_refused)
 	int rc = -1;
 
 	ck_assert_int_eq(itest_cmd(argv, &out), 0);
-	itest_backup_sql(copy,
+	itest_sql(copy,
 	    "INSERT INTO schema_migrations(version, name, "
 	    "applied_at) VALUES (9999, 'from_the_future', 0);");
 	cmd = itest_f("timeout 10 '%s' serve --db '%s' --listen 127.0.0.1:0 "

@@ -6,59 +6,37 @@
  * movement lists read the same before and after, and `verify` passes) and
  * the server stays up.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "itest.h"
 
-/* What every test starts from: one item in stock from one donation. */
-static int64_t itest_bad_item_id, itest_bad_donor_id, itest_bad_lot_id;
+/* What every test starts from: one item in stock from one donation; their
+ * ids as text, for bodies. */
+static const char *itest_bad_iid, *itest_bad_did, *itest_bad_lid;
 static const char *itest_bad_before;
-
-static const char *
-itest_bad_snapshot(void)
-{
-	cJSON *a =
-	    itest_ok("GET", "/api/v1/items?limit=500", itest_admin, NULL, 200);
-	cJSON *b =
-	    itest_ok("GET", "/api/v1/stock?limit=500", itest_admin, NULL, 200);
-	cJSON *c = itest_ok(
-	    "GET", "/api/v1/stock/movements?limit=500", itest_admin, NULL, 200);
-	return itest_f(
-	    "%s\n%s\n%s", itest_text(a), itest_text(b), itest_text(c));
-}
 
 static void
 itest_bad_setup(void)
 {
-	cJSON *j;
+	int64_t item, donor;
 
 	itest_setup();
-	j = itest_ok("POST", "/api/v1/items", itest_admin,
-	    "{'name':'大米','category':'grain','unit':'bag',"
-	    "'barcodes':['6901234567892'],'unit_value_fen':2500,'points':25,"
-	    "'min_stock':2}",
-	    201);
-	itest_bad_item_id = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donors", itest_admin,
-	    "{'name':'某超市','kind':'enterprise'}", 201);
-	itest_bad_donor_id = itest_int(j, "id");
-	j = itest_ok("POST", "/api/v1/donations", itest_admin,
-	    itest_f("{'client_id':'%s','donor_id':%lld,'received_on':'%s',"
-	            "'channel':'walk_in','lines':[{'item_id':%lld,"
-	            "'quantity':10,'expires_on':'%s'}]}",
-	        itest_uuid(), (long long)itest_bad_donor_id, itest_date(0),
-	        (long long)itest_bad_item_id, itest_date(30)),
-	    201);
-	itest_bad_lot_id =
-	    itest_int(cJSON_GetArrayItem(itest_arr(j, "lines"), 0), "lot_id");
-	itest_bad_before = itest_bad_snapshot();
+	item = itest_item_new(itest_admin, "大米", "grain", "'6901234567892'",
+	    2500, 25, ",'min_stock':2");
+	donor = itest_donor(itest_admin, "某超市", "enterprise");
+	itest_bad_iid = itest_f("%lld", (long long)item);
+	itest_bad_did = itest_f("%lld", (long long)donor);
+	itest_bad_lid = itest_f("%lld",
+	    (long long)itest_donation_lot(
+	        itest_donation(itest_admin, donor,
+	            itest_f("{'item_id':%lld,'quantity':10,'expires_on':'%s'}",
+	                (long long)item, itest_date(30))),
+	        0));
+	itest_bad_before = itest_state("/api/v1/items?limit=500");
 }
 
 /* Nothing changed, the server is up, the database verifies. */
@@ -68,7 +46,7 @@ itest_bad_unchanged(void)
 	const char *after;
 
 	itest_ok("GET", "/healthz", NULL, NULL, 200);
-	after = itest_bad_snapshot();
+	after = itest_state("/api/v1/items?limit=500");
 	ck_assert_msg(strcmp(itest_bad_before, after) == 0,
 	    "a refused request changed the data:\nbefore %.1500s\nafter  "
 	    "%.1500s",
@@ -80,7 +58,7 @@ static void
 itest_bad_teardown(void)
 {
 	itest_teardown();
-	itest_bad_before = NULL;
+	itest_bad_before = itest_bad_iid = itest_bad_did = itest_bad_lid = NULL;
 }
 
 /* POST exact bytes as JSON; assert the error. */
@@ -132,24 +110,6 @@ itest_bad_donation(const char *donor, const char *item, const char *qty)
 	    itest_uuid(), donor, itest_date(0), item, qty);
 }
 
-static const char *
-itest_bad_lid(void)
-{
-	return itest_f("%lld", (long long)itest_bad_lot_id);
-}
-
-static const char *
-itest_bad_iid(void)
-{
-	return itest_f("%lld", (long long)itest_bad_item_id);
-}
-
-static const char *
-itest_bad_did(void)
-{
-	return itest_f("%lld", (long long)itest_bad_donor_id);
-}
-
 START_TEST(test_bad_json)
 {
 	const char *bodies[] = {"{", "{\"name\":", "not json", "[1,2",
@@ -169,7 +129,7 @@ START_TEST(test_bad_json)
 
 		for (i = 0; i < sizeof nonobj / sizeof nonobj[0]; i++)
 			itest_bad_raw("/api/v1/items", nonobj[i],
-			    strlen(nonobj[i]), 400, "bad_json|bad_field", NULL);
+			    strlen(nonobj[i]), 400, "bad_json", NULL);
 	}
 	/* Log-in too, with no token. */
 	{
@@ -195,12 +155,12 @@ START_TEST(test_raw_control_bytes)
 	static const char esc[] =
 	    "{\"name\":\"a\\u0000b\",\"kind\":\"anonymous\"}";
 
-	itest_bad_raw("/api/v1/donors", nl, sizeof nl - 1, 400,
-	    "bad_json|bad_field", NULL);
-	itest_bad_raw("/api/v1/donors", esc, sizeof esc - 1, 400,
-	    "bad_json|bad_field", NULL);
-	itest_bad_raw("/api/v1/donors", nul, sizeof nul - 1, 400,
-	    "bad_json|bad_field", NULL);
+	itest_bad_raw(
+	    "/api/v1/donors", nl, sizeof nl - 1, 400, "bad_field", "name");
+	itest_bad_raw(
+	    "/api/v1/donors", esc, sizeof esc - 1, 400, "bad_json", NULL);
+	itest_bad_raw(
+	    "/api/v1/donors", nul, sizeof nul - 1, 400, "bad_json", NULL);
 	itest_bad_unchanged();
 }
 END_TEST
@@ -233,13 +193,13 @@ START_TEST(test_wrong_types)
 	itest_bad_post(I, itest_bad_item("'a'", "'6901234567892'", "100", "1"),
 	    400, "bad_field", "barcodes");
 	itest_bad_post(I, itest_bad_item("'a'", "[6901234567892]", "100", "1"),
-	    400, "bad_field|bad_barcode", "barcodes");
+	    400, "bad_barcode", "barcodes");
 	itest_bad_post(I, itest_bad_item("'a'", "[]", "'100'", "1"), 400,
 	    "bad_field", "unit_value_fen");
 	itest_bad_post(I, itest_bad_item("'a'", "[]", "100", "true"), 400,
 	    "bad_field", "points");
 	itest_bad_post(I, itest_bad_item("'a'", "[]", "100", "null"), 400,
-	    "bad_field|missing_field", "points");
+	    "missing_field", "points");
 	itest_bad_post(I,
 	    "{'name':'a','category':'grain','unit':'bag','barcodes':[],"
 	    "'unit_value_fen':1,'points':1,'priority_only':'yes'}",
@@ -257,47 +217,47 @@ START_TEST(test_wrong_types)
 	    "'unit_value_fen':1,'points':1,'min_stock':[1]}",
 	    400, "bad_field", "min_stock");
 
-	itest_bad_post(D, itest_bad_donation("'1'", itest_bad_iid(), "1"), 400,
+	itest_bad_post(D, itest_bad_donation("'1'", itest_bad_iid, "1"), 400,
 	    "bad_field", "donor_id");
-	itest_bad_post(D, itest_bad_donation(itest_bad_did(), "'1'", "1"), 400,
+	itest_bad_post(D, itest_bad_donation(itest_bad_did, "'1'", "1"), 400,
 	    "bad_field", "item_id");
 	itest_bad_post(D,
-	    itest_bad_donation(itest_bad_did(), itest_bad_iid(), "'5'"), 400,
+	    itest_bad_donation(itest_bad_did, itest_bad_iid, "'5'"), 400,
 	    "bad_field", "quantity");
 	itest_bad_post(D,
-	    itest_bad_donation(itest_bad_did(), itest_bad_iid(), "[5]"), 400,
+	    itest_bad_donation(itest_bad_did, itest_bad_iid, "[5]"), 400,
 	    "bad_field", "quantity");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':{'item_id':%s,'quantity':1}}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[7]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0)),
+	        itest_uuid(), itest_bad_did, itest_date(0)),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':12345,'donor_id':%s,'received_on':'%s',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "client_id");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':20261129,"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "bad_field", "received_on");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':'-1',"
 	            "'reason':'lost'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "quantity_delta");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1,"
 	            "'reason':1}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "reason");
 	itest_bad_post("/api/v1/donors", "{'name':'x','kind':['individual']}",
 	    400, "bad_field", "kind");
@@ -328,31 +288,31 @@ START_TEST(test_missing_fields)
 	itest_bad_post(D,
 	    itest_f("{'donor_id':%s,'received_on':'%s','channel':'walk_in',"
 	            "'lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "missing_field", "client_id");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','received_on':'%s','channel':'walk_in',"
 	            "'lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_date(0), itest_bad_iid),
 	    400, "missing_field", "donor_id");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'channel':'walk_in',"
 	            "'lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "missing_field", "received_on");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0)),
+	        itest_uuid(), itest_bad_did, itest_date(0)),
 	    400, "missing_field", "item_id");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "missing_field", "quantity");
 	itest_bad_post(A,
 	    itest_f("{'lot_id':%s,'quantity_delta':-1,'reason':'lost'}",
-	        itest_bad_lid()),
+	        itest_bad_lid),
 	    400, "missing_field", "client_id");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','quantity_delta':-1,'reason':'lost'}",
@@ -360,11 +320,11 @@ START_TEST(test_missing_fields)
 	    400, "missing_field", "lot_id");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'reason':'lost'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "missing_field", "quantity_delta");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "missing_field", "reason");
 	itest_bad_post("/api/v1/donors", "{'kind':'individual'}", 400,
 	    "missing_field", "name");
@@ -394,25 +354,23 @@ START_TEST(test_numbers)
 		const char *code = js ? "bad_json" : "bad_field";
 
 		itest_bad_post(D,
-		    itest_bad_donation(
-		        itest_bad_did(), itest_bad_iid(), bad[i]),
+		    itest_bad_donation(itest_bad_did, itest_bad_iid, bad[i]),
 		    400, code, js ? NULL : "quantity");
 		itest_bad_post(I, itest_bad_item("'a'", "[]", bad[i], "1"), 400,
 		    code, js ? NULL : "unit_value_fen");
 		itest_bad_post(I, itest_bad_item("'a'", "[]", "1", bad[i]), 400,
 		    code, js ? NULL : "points");
 		itest_bad_post(D,
-		    itest_bad_donation(bad[i], itest_bad_iid(), "1"), 400, code,
+		    itest_bad_donation(bad[i], itest_bad_iid, "1"), 400, code,
 		    js ? NULL : "donor_id");
 	}
 	/* Zero of a thing is not a donation line. */
-	itest_bad_post(D,
-	    itest_bad_donation(itest_bad_did(), itest_bad_iid(), "0"), 400,
-	    "bad_field", "quantity");
+	itest_bad_post(D, itest_bad_donation(itest_bad_did, itest_bad_iid, "0"),
+	    400, "bad_field", "quantity");
 	/* The biggest int64 is still far beyond any real quantity. */
 	itest_bad_post(D,
 	    itest_bad_donation(
-	        itest_bad_did(), itest_bad_iid(), "9223372036854775807"),
+	        itest_bad_did, itest_bad_iid, "9223372036854775807"),
 	    400, "bad_field", "quantity");
 	itest_bad_post(I,
 	    "{'name':'a','category':'grain','unit':'bag','barcodes':[],"
@@ -426,26 +384,19 @@ START_TEST(test_numbers)
 	    itest_f("{'client_id':'%s','lot_id':%s,"
 	            "'quantity_delta':9223372036854775807,"
 	            "'reason':'count_correction'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "quantity_delta");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1.5,"
 	            "'reason':'lost'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "quantity_delta");
-	{
-		/* Far below zero: refused as out of range or as no stock. */
-		int st;
-		cJSON *j = itest_req(itest_s, "POST", A, itest_admin,
-		    itest_f("{'client_id':'%s','lot_id':%s,"
-		            "'quantity_delta':-9223372036854775808,"
-		            "'reason':'lost'}",
-		        itest_uuid(), itest_bad_lid()),
-		    &st);
-
-		itest_assert_error(j, st, st == 422 ? 422 : 400,
-		    st == 422 ? "insufficient_stock" : "bad_field", NULL);
-	}
+	/* Far below zero: out of range (past -2^53). */
+	itest_bad_post(A,
+	    itest_f("{'client_id':'%s','lot_id':%s,"
+	            "'quantity_delta':-9223372036854775808,'reason':'lost'}",
+	        itest_uuid(), itest_bad_lid),
+	    400, "bad_field", "quantity_delta");
 	itest_bad_unchanged();
 }
 END_TEST
@@ -466,8 +417,6 @@ START_TEST(test_long_strings)
 	const char *big = itest_bad_fill('x', 100000);
 	char *codes, *lines, *p;
 	size_t i;
-	int st;
-	cJSON *j;
 
 	itest_bad_post(I, itest_bad_item(itest_f("'%s'", big), "[]", "1", "1"),
 	    400, "bad_field", "name");
@@ -483,9 +432,9 @@ START_TEST(test_long_strings)
 	    400, "bad_field", "unit");
 	itest_bad_post(I,
 	    itest_bad_item("'a'", itest_f("['%s']", big), "1", "1"), 400,
-	    "bad_field|bad_barcode", "barcodes");
-	itest_bad_post(I, itest_bad_item("''", "[]", "1", "1"), 400,
-	    "bad_field|missing_field", "name");
+	    "bad_barcode", "barcodes");
+	itest_bad_post(
+	    I, itest_bad_item("''", "[]", "1", "1"), 400, "bad_field", "name");
 	/* 20000 barcodes for one item. */
 	codes = itest_bad_fill(' ', 20000 * 12);
 	for (i = 0, p = codes; i < 20000; i++, p += 12) {
@@ -504,26 +453,26 @@ START_TEST(test_long_strings)
 		char tmp[48];
 		int n =
 		    snprintf(tmp, sizeof tmp, "{'item_id':%s,'quantity':1}%c",
-		        itest_bad_iid(), i + 1 < 20000 ? ',' : ' ');
+		        itest_bad_iid, i + 1 < 20000 ? ',' : ' ');
 
 		memcpy(p, tmp, (size_t)n);
 	}
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[%s]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), lines),
+	        itest_uuid(), itest_bad_did, itest_date(0), lines),
 	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0)),
-	    400, "bad_field|missing_field", "lines");
+	        itest_uuid(), itest_bad_did, itest_date(0)),
+	    400, "bad_field", "lines");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_bad_fill('u', 5000), itest_bad_did(), itest_date(0),
-	        itest_bad_iid()),
+	        itest_bad_fill('u', 5000), itest_bad_did, itest_date(0),
+	        itest_bad_iid),
 	    400, "bad_field", "client_id");
 	itest_bad_post("/api/v1/donors",
 	    itest_f("{'name':'%s','kind':'individual'}", big), 400, "bad_field",
@@ -534,13 +483,12 @@ START_TEST(test_long_strings)
 		    "{\"name\":\"\xc3\x28\xff\",\"kind\":\"individual\"}";
 
 		itest_bad_raw("/api/v1/donors", utf, sizeof utf - 1, 400,
-		    "bad_json|bad_field", NULL);
+		    "bad_field", "name");
 	}
 	/* An overlong user name at log-in is refused, not crashed on. */
-	j = itest_req(itest_s, "POST", "/api/v1/sessions", NULL,
-	    itest_f("{'username':'%s','password':'x'}", big), &st);
-	ck_assert_msg(st == 400 || st == 401, "long log-in name: %d", st);
-	itest_assert_error(j, st, st, NULL, NULL);
+	itest_refused("POST", "/api/v1/sessions", NULL,
+	    itest_f("{'username':'%s','password':'x'}", big), 400, "bad_field",
+	    "username");
 	itest_bad_unchanged();
 }
 END_TEST
@@ -585,8 +533,6 @@ START_TEST(test_bad_barcodes)
 	    "0036000291453", "4006381333930", ""};
 	const char *I = "/api/v1/items";
 	size_t i;
-	int st;
-	cJSON *j;
 
 	for (i = 0; i < sizeof codes / sizeof codes[0]; i++)
 		itest_bad_post(I,
@@ -598,15 +544,11 @@ START_TEST(test_bad_barcodes)
 	    itest_bad_item(
 	        "'x'", "['4006381333931','6901234567891']", "1", "1"),
 	    400, "bad_barcode", "barcodes");
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/4006381333931",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/items/by-barcode/4006381333931",
+	    itest_admin, NULL, 404, "not_found", NULL);
 	/* Looking up a code with a bad check digit finds nothing. */
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/6901234567891",
-	    itest_admin, NULL, &st);
-	ck_assert_msg(st == 400 || st == 404, "bad code look-up: %d", st);
-	itest_assert_error(
-	    j, st, st, st == 400 ? "bad_barcode" : "not_found", NULL);
+	itest_refused("GET", "/api/v1/items/by-barcode/6901234567891",
+	    itest_admin, NULL, 400, "bad_barcode", NULL);
 	itest_bad_unchanged();
 }
 END_TEST
@@ -621,30 +563,30 @@ START_TEST(test_bad_values)
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':'2026-13-45',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "bad_field", "received_on");
 	itest_bad_post(D,
 	    itest_f(
 	        "{'client_id':'%s','donor_id':%s,'received_on':'2026-02-30',"
 	        "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_bad_iid),
 	    400, "bad_field", "received_on");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1,"
 	            "'expires_on':'tomorrow'}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "expires_on");
 	itest_bad_post(D,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':1,"
 	            "'unit_value_fen':-5}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
 	    400, "bad_field", "unit_value_fen");
 	itest_bad_post(A,
 	    itest_f("{'client_id':'%s','lot_id':%s,'quantity_delta':-1,"
 	            "'reason':'EXPIRED'}",
-	        itest_uuid(), itest_bad_lid()),
+	        itest_uuid(), itest_bad_lid),
 	    400, "bad_field", "reason");
 	itest_bad_post("/api/v1/users",
 	    "{'username':'x','password':'user-pass-12345','role':'superuser',"
@@ -658,8 +600,8 @@ START_TEST(test_unknown_ids)
 {
 	const char *D = "/api/v1/donations", *A = "/api/v1/stock/adjustments";
 	const char *bodies[] = {
-	    itest_bad_donation("999999", itest_bad_iid(), "1"),
-	    itest_bad_donation(itest_bad_did(), "999999", "1"),
+	    itest_bad_donation("999999", itest_bad_iid, "1"),
+	    itest_bad_donation(itest_bad_did, "999999", "1"),
 	    itest_f("{'client_id':'%s','lot_id':999999,'quantity_delta':-1,"
 	            "'reason':'lost'}",
 	        itest_uuid()),
@@ -675,28 +617,18 @@ START_TEST(test_unknown_ids)
 	for (i = 0; i < 4; i++) {
 		j = itest_req(itest_s, "POST", i < 2 ? D : A, itest_admin,
 		    bodies[i], &st);
-		/* API.md allows either reading: no such record (404), or a
-		 * bad reference in the body (400 bad_field naming it). */
-		ck_assert_msg(st == 404 || st == 400, "unknown %s: %d %s",
-		    fields[i], st, itest_print(j));
-		if (st == 404)
-			itest_assert_error(j, st, 404, "not_found", NULL);
-		else
-			itest_assert_error(j, st, 400, "bad_field", fields[i]);
+		/* No such record: 404, details.field naming it. */
+		itest_assert_error(j, st, 404, "not_found", fields[i]);
 	}
 	/* A line of a good donation with one unknown item: all or nothing. */
-	j = itest_req(itest_s, "POST", D, itest_admin,
+	itest_refused("POST", D, itest_admin,
 	    itest_f("{'client_id':'%s','donor_id':%s,'received_on':'%s',"
 	            "'channel':'walk_in','lines':[{'item_id':%s,'quantity':3},"
 	            "{'item_id':999999,'quantity':1}]}",
-	        itest_uuid(), itest_bad_did(), itest_date(0), itest_bad_iid()),
-	    &st);
-	ck_assert_msg(st == 404 || st == 400, "unknown item: %d", st);
-	itest_assert_error(
-	    j, st, st, st == 404 ? "not_found" : "bad_field", NULL);
-	j = itest_req(itest_s, "GET", "/api/v1/items/by-barcode/CS-UNKNOWN",
-	    itest_admin, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	        itest_uuid(), itest_bad_did, itest_date(0), itest_bad_iid),
+	    404, "not_found", "item_id");
+	itest_refused("GET", "/api/v1/items/by-barcode/CS-UNKNOWN", itest_admin,
+	    NULL, 404, "not_found", NULL);
 	itest_bad_unchanged();
 }
 END_TEST
@@ -711,11 +643,8 @@ START_TEST(test_unknown_paths)
 	cJSON *j;
 
 	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
-		j = itest_req(itest_s, "GET", paths[i], itest_admin, NULL, &st);
-		ck_assert_msg(
-		    st == 404 || st == 400, "GET %s: %d", paths[i], st);
-		itest_assert_error(
-		    j, st, st, st == 404 ? "not_found" : NULL, NULL);
+		itest_refused(
+		    "GET", paths[i], itest_admin, NULL, 404, "not_found", NULL);
 	}
 	/* Known paths, wrong methods. */
 	{
@@ -725,11 +654,8 @@ START_TEST(test_unknown_paths)
 		    {"DELETE", "/api/v1/stock/movements"}};
 
 		for (i = 0; i < sizeof m / sizeof m[0]; i++) {
-			j = itest_req(
-			    itest_s, m[i][0], m[i][1], itest_admin, NULL, &st);
-			ck_assert_msg(st == 405 || st == 404, "%s %s: %d",
-			    m[i][0], m[i][1], st);
-			itest_assert_error(j, st, st, NULL, NULL);
+			itest_refused(m[i][0], m[i][1], itest_admin, NULL, 405,
+			    "method_not_allowed", NULL);
 		}
 	}
 	/* Bad list parameters. */
@@ -738,25 +664,19 @@ START_TEST(test_unknown_paths)
 		    "limit=99999999999999999999"};
 
 		for (i = 0; i < sizeof q / sizeof q[0]; i++) {
-			j = itest_req(itest_s, "GET",
-			    itest_f("/api/v1/items?%s", q[i]), itest_admin,
-			    NULL, &st);
-			itest_assert_error(j, st, 400, "bad_field", NULL);
+			itest_refused("GET", itest_f("/api/v1/items?%s", q[i]),
+			    itest_admin, NULL, 400, "bad_field", NULL);
 		}
 		/* Over the maximum: refused, or capped at 500. */
 		j = itest_req(itest_s, "GET", "/api/v1/items?limit=501",
 		    itest_admin, NULL, &st);
 		if (st != 200)
 			itest_assert_error(j, st, 400, "bad_field", "limit");
-		j = itest_req(itest_s, "GET",
-		    "/api/v1/stock?expiring_within_days=-5", itest_admin, NULL,
-		    &st);
-		itest_assert_error(
-		    j, st, 400, "bad_field", "expiring_within_days");
-		j = itest_req(itest_s, "GET",
-		    "/api/v1/stock/movements?item_id=abc", itest_admin, NULL,
-		    &st);
-		itest_assert_error(j, st, 400, "bad_field", "item_id");
+		itest_refused("GET", "/api/v1/stock?expiring_within_days=-5",
+		    itest_admin, NULL, 400, "bad_field",
+		    "expiring_within_days");
+		itest_refused("GET", "/api/v1/stock/movements?item_id=abc",
+		    itest_admin, NULL, 400, "bad_field", "item_id");
 	}
 	itest_bad_unchanged();
 }
@@ -775,10 +695,8 @@ START_TEST(test_content_type)
 		r = itest_raw(itest_s, "POST", "/api/v1/donors", itest_admin,
 		    types[i], body, strlen(body));
 		j = cJSON_ParseWithLength(r->body, r->len);
-		ck_assert_msg(r->status == 400 || r->status == 415,
-		    "Content-Type %s: %d %s", types[i] ? types[i] : "(none)",
-		    r->status, r->body);
-		itest_assert_error(j, r->status, r->status, NULL, NULL);
+		itest_assert_error(
+		    j, r->status, 415, "unsupported_media_type", NULL);
 		cJSON_Delete(j);
 	}
 	/* With a charset it is JSON. */
@@ -796,19 +714,10 @@ END_TEST
 static void
 itest_bad_bytes(const char *bytes, size_t n)
 {
-	struct sockaddr_in sin;
-	struct timeval tv = {5, 0};
 	char buf[4096];
-	int fd;
+	int fd = itest_connect(itest_s, 5);
 
-	fd = socket(AF_INET, SOCK_STREAM, 0);
 	ck_assert_int_ge(fd, 0);
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)itest_s->port);
-	inet_pton(AF_INET, itest_s->host, &sin.sin_addr);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
 	if (n > 0)
 		(void)send(fd, bytes, n, MSG_NOSIGNAL);
 	shutdown(fd, SHUT_WR);
@@ -849,10 +758,9 @@ static Suite *
 itest_badinput_suite(void)
 {
 	Suite *s = suite_create("itest_badinput");
-	TCase *tc = tcase_create("badinput");
+	TCase *tc =
+	    itest_tcase_with("badinput", itest_bad_setup, itest_bad_teardown);
 
-	tcase_add_checked_fixture(tc, itest_bad_setup, itest_bad_teardown);
-	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_bad_json);
 	tcase_add_test(tc, test_trailing_garbage);
 	tcase_add_test(tc, test_raw_control_bytes);

@@ -47,7 +47,7 @@ itest_page_start(struct itest_page_run *run, const char *dir, const char *name,
 {
 	const char *bin = itest_page_chromium();
 	const char *argv[20];
-	int n = 0, fd;
+	int n = 0;
 
 	run->out = itest_f("%s/%s.out", dir, name);
 	run->err = itest_f("%s/%s.err", dir, name);
@@ -74,21 +74,9 @@ itest_page_start(struct itest_page_run *run, const char *dir, const char *name,
 	ck_assert_msg(run->pid >= 0, "fork: %s", strerror(errno));
 	if (run->pid == 0) {
 		setpgid(0, 0); /* so the test can end it with its children */
-		fd = open(run->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			close(fd);
-		}
-		fd = open(run->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (fd >= 0) {
-			dup2(fd, 2);
-			close(fd);
-		}
-		fd = open("/dev/null", O_RDONLY);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			close(fd);
-		}
+		itest_reopen(1, run->out, O_WRONLY | O_CREAT | O_TRUNC);
+		itest_reopen(2, run->err, O_WRONLY | O_CREAT | O_TRUNC);
+		itest_reopen(0, "/dev/null", O_RDONLY);
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}

@@ -12,29 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "itest.h"
-
-static int64_t
-itest_points_field(int64_t household, const char *k)
-{
-	return itest_int(
-	    itest_ok("GET",
-	        itest_f("/api/v1/households/%lld", (long long)household),
-	        itest_admin, NULL, 200),
-	    k);
-}
-
-/* The household's ledger, newest first (all of it). */
-static cJSON *
-itest_points_ledger(int64_t household)
-{
-	return itest_items(itest_ok("GET",
-	    itest_f("/api/v1/households/%lld/ledger?limit=500",
-	        (long long)household),
-	    itest_admin, NULL, 200));
-}
 
 /* Run the monthly grant for PERIOD; the reply (asserted 200). */
 static cJSON *
@@ -77,22 +55,22 @@ itest_points_balanced(int64_t household)
 	const cJSON *e;
 	int64_t sum = 0, prev = INT64_MAX, id;
 
-	cJSON_ArrayForEach(e, itest_points_ledger(household))
+	cJSON_ArrayForEach(e, itest_ledger(household))
 	{
 		id = itest_int(e, "id");
 		ck_assert_msg(id < prev, "ledger not newest first");
 		prev = id;
 		sum += itest_int(e, "points");
 	}
-	ck_assert_int_eq(sum, itest_points_field(household, "points"));
+	ck_assert_int_eq(sum, itest_hh_points(household));
 }
 
 START_TEST(test_policies)
 {
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	const char *mgr = itest_user(itest_s, "mgr", "manager");
-	cJSON *j, *e;
-	int st;
+	const cJSON *e;
+	cJSON *j;
 
 	j = itest_ok("PUT", "/api/v1/policies/tekun", mgr,
 	    "{'monthly_points':100,'per_member_points':20,'carry_over':false}",
@@ -114,37 +92,30 @@ START_TEST(test_policies)
 	    "{'monthly_points':120,'carry_over':true}", 200);
 	j = itest_ok("GET", "/api/v1/policies", mgr, NULL, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
-	cJSON_ArrayForEach(e, itest_items(j))
-	{
-		if (strcmp(itest_str(e, "category"), "tekun") != 0)
-			continue;
-		ck_assert_int_eq(itest_int(e, "monthly_points"), 120);
-		ck_assert_int_eq(itest_int(e, "per_member_points"), 0);
-		ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "carry_over")));
-	}
+	e = itest_find_str(itest_items(j), "category", "tekun");
+	ck_assert_msg(e != NULL, "no tekun policy: %s", itest_print(j));
+	ck_assert_int_eq(itest_int(e, "monthly_points"), 120);
+	ck_assert_int_eq(itest_int(e, "per_member_points"), 0);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(e, "carry_over")));
 
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/tekun", cashier,
-	    "{'monthly_points':1,'carry_over':true}", &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/rich", mgr,
-	    "{'monthly_points':1,'carry_over':true}", &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':-1,'carry_over':true}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "monthly_points");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':1.5,'carry_over':true}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "monthly_points");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
+	itest_refused("PUT", "/api/v1/policies/tekun", cashier,
+	    "{'monthly_points':1,'carry_over':true}", 403, "forbidden", NULL);
+	itest_refused("PUT", "/api/v1/policies/rich", mgr,
+	    "{'monthly_points':1,'carry_over':true}", 404, "not_found", NULL);
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':-1,'carry_over':true}", 400, "bad_field",
+	    "monthly_points");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1.5,'carry_over':true}", 400, "bad_field",
+	    "monthly_points");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
 	    "{'monthly_points':1,'per_member_points':-2,'carry_over':true}",
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "per_member_points");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':1}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "carry_over");
-	j = itest_req(itest_s, "PUT", "/api/v1/policies/other", mgr,
-	    "{'monthly_points':1,'carry_over':'no'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "carry_over");
+	    400, "bad_field", "per_member_points");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1}", 400, "missing_field", "carry_over");
+	itest_refused("PUT", "/api/v1/policies/other", mgr,
+	    "{'monthly_points':1,'carry_over':'no'}", 400, "bad_field",
+	    "carry_over");
 	j = itest_ok("GET", "/api/v1/policies", mgr, NULL, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
 	itest_verify(itest_s->db, 1, NULL);
@@ -158,7 +129,6 @@ START_TEST(test_monthly_twice)
 	const char *now = itest_period(0), *last = itest_period(-1);
 	int64_t tk, db, li, sus, old, fresh, sum;
 	cJSON *j, *led;
-	int st;
 
 	itest_policy("tekun", 100, 20, 1);
 	itest_policy("dibao", 50, 0, 1);
@@ -176,19 +146,19 @@ START_TEST(test_monthly_twice)
 	ck_assert_int_eq(itest_int(j, "points"), 160 + 50 + 50);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
 	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 160);
-	ck_assert_int_eq(itest_points_field(db, "points"), 50);
-	ck_assert_int_eq(itest_points_field(fresh, "points"), 50);
-	ck_assert_int_eq(itest_points_field(li, "points"), 0);
-	ck_assert_int_eq(itest_points_field(sus, "points"), 0);
-	ck_assert_int_eq(itest_points_field(old, "points"), 0);
+	ck_assert_int_eq(itest_hh_points(tk), 160);
+	ck_assert_int_eq(itest_hh_points(db), 50);
+	ck_assert_int_eq(itest_hh_points(fresh), 50);
+	ck_assert_int_eq(itest_hh_points(li), 0);
+	ck_assert_int_eq(itest_hh_points(sus), 0);
+	ck_assert_int_eq(itest_hh_points(old), 0);
 
 	/* Again: nothing more. */
 	j = itest_points_monthly(mgr, now);
 	ck_assert_int_eq(itest_int(j, "households"), 0);
 	ck_assert_int_eq(itest_int(j, "points"), 0);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 160);
-	led = itest_points_ledger(tk);
+	ck_assert_int_eq(itest_hh_points(tk), 160);
+	led = itest_ledger(tk);
 	ck_assert_int_eq(itest_points_kind(led, "grant_monthly", now, &sum), 1);
 	ck_assert_int_eq(sum, 160);
 
@@ -197,11 +167,11 @@ START_TEST(test_monthly_twice)
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
 	ck_assert_int_eq(itest_int(j, "points"), 160 + 50);
-	ck_assert_int_eq(itest_points_field(fresh, "points"), 50);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
+	ck_assert_int_eq(itest_hh_points(fresh), 50);
+	ck_assert_int_eq(itest_hh_points(tk), 320);
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 0);
-	led = itest_points_ledger(tk);
+	led = itest_ledger(tk);
 	ck_assert_int_eq(
 	    itest_points_kind(led, "grant_monthly", last, &sum), 1);
 	ck_assert_int_eq(sum, 160);
@@ -216,46 +186,23 @@ START_TEST(test_monthly_twice)
 	ck_assert_int_eq(itest_int(j, "points"), 140);
 
 	/* Refused: a future period, bad periods, roles. */
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
-	    itest_f("{'period':'%s'}", itest_period(1)), &st);
-	itest_assert_error(j, st, 400, "bad_field", "period");
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
-	    "{'period':'2026-13'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "period");
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", mgr,
-	    "{'period':'2026-1'}", &st);
-	itest_assert_error(j, st, 400, "bad_field", "period");
-	j = itest_req(
-	    itest_s, "POST", "/api/v1/grants/monthly", mgr, "{}", &st);
-	itest_assert_error(j, st, 400, "missing_field", "period");
-	j = itest_req(itest_s, "POST", "/api/v1/grants/monthly", cashier,
-	    itest_f("{'period':'%s'}", now), &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	ck_assert_int_eq(itest_points_field(tk, "points"), 320);
+	itest_refused("POST", "/api/v1/grants/monthly", mgr,
+	    itest_f("{'period':'%s'}", itest_period(1)), 400, "bad_field",
+	    "period");
+	itest_refused("POST", "/api/v1/grants/monthly", mgr,
+	    "{'period':'2026-13'}", 400, "bad_field", "period");
+	itest_refused("POST", "/api/v1/grants/monthly", mgr,
+	    "{'period':'2026-1'}", 400, "bad_field", "period");
+	itest_refused("POST", "/api/v1/grants/monthly", mgr, "{}", 400,
+	    "missing_field", "period");
+	itest_refused("POST", "/api/v1/grants/monthly", cashier,
+	    itest_f("{'period':'%s'}", now), 403, "forbidden", NULL);
+	ck_assert_int_eq(itest_hh_points(tk), 320);
 	itest_points_balanced(tk);
 	itest_points_balanced(sus);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
-
-/* Day DAY of the month MONTHS from now (0: the last day of the one
- * before), YYYY-MM-DD in the store's time zone. */
-static const char *
-itest_points_day(int months, int day)
-{
-	time_t t = time(NULL) + 8 * 3600;
-	struct tm tm;
-	char buf[16];
-
-	gmtime_r(&t, &tm);
-	tm.tm_mon += months;
-	tm.tm_mday = day;
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-	return itest_f("%s", buf);
-}
 
 /* A household active at any time in a period gets that period's grant. */
 START_TEST(test_monthly_window)
@@ -267,46 +214,25 @@ START_TEST(test_monthly_window)
 	itest_policy("other", 30, 0, 1);
 	/* Valid until the 1st of this month; until the last day of the
 	 * month before; from the last day of this month. */
-	ended = itest_int(
-	    itest_ok("POST", "/api/v1/households", itest_admin,
-	        itest_f("{'card_code':'W-1','head_name':'赵一',"
-	                "'id_number':'%s','members':1,"
-	                "'category':'other','street':'x',"
-	                "'valid_from':'%s','valid_to':'%s'}",
-	            itest_idnum(9001), itest_date(-70), itest_points_day(0, 1)),
-	        201),
-	    "id");
-	before = itest_int(
-	    itest_ok("POST", "/api/v1/households", itest_admin,
-	        itest_f("{'card_code':'W-2','head_name':'赵二',"
-	                "'id_number':'%s','members':1,"
-	                "'category':'other','street':'x',"
-	                "'valid_from':'%s','valid_to':'%s'}",
-	            itest_idnum(9002), itest_date(-70), itest_points_day(0, 0)),
-	        201),
-	    "id");
-	later = itest_int(
-	    itest_ok("POST", "/api/v1/households", itest_admin,
-	        itest_f("{'card_code':'W-3','head_name':'赵三',"
-	                "'id_number':'%s','members':1,"
-	                "'category':'other','street':'x',"
-	                "'valid_from':'%s','valid_to':'%s'}",
-	            itest_idnum(9003), itest_points_day(1, 0), itest_date(400)),
-	        201),
-	    "id");
+	ended = itest_household_on(
+	    "W-1", "other", 1, itest_date(-70), itest_day(0, 1));
+	before = itest_household_on(
+	    "W-2", "other", 1, itest_date(-70), itest_day(0, 0));
+	later = itest_household_on(
+	    "W-3", "other", 1, itest_day(1, 0), itest_date(400));
 
 	j = itest_points_monthly(itest_admin, now);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
-	ck_assert_int_eq(itest_points_field(ended, "points"), 30);
-	ck_assert_int_eq(itest_points_field(before, "points"), 0);
-	ck_assert_int_eq(itest_points_field(later, "points"), 30);
+	ck_assert_int_eq(itest_hh_points(ended), 30);
+	ck_assert_int_eq(itest_hh_points(before), 0);
+	ck_assert_int_eq(itest_hh_points(later), 30);
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 2);
-	ck_assert_int_eq(itest_points_field(ended, "points"), 60);
-	ck_assert_int_eq(itest_points_field(before, "points"), 30);
-	ck_assert_int_eq(itest_points_field(later, "points"), 30);
+	ck_assert_int_eq(itest_hh_points(ended), 60);
+	ck_assert_int_eq(itest_hh_points(before), 30);
+	ck_assert_int_eq(itest_hh_points(later), 30);
 	led_n = itest_points_kind(
-	    itest_points_ledger(before), "grant_monthly", last, &sum);
+	    itest_ledger(before), "grant_monthly", last, &sum);
 	ck_assert_int_eq(led_n, 1);
 	itest_verify(itest_s->db, 1, NULL);
 }
@@ -394,7 +320,7 @@ START_TEST(test_monthly_concurrent)
 		ck_assert_int_eq(points, total);
 	}
 	for (i = 0; i < N; i++) {
-		cJSON *led = itest_points_ledger(ids[i]);
+		cJSON *led = itest_ledger(ids[i]);
 		int64_t want = i % 3 ? 40 + 10 * (1 + i % 4) : 90;
 
 		ck_assert_int_eq(
@@ -404,23 +330,11 @@ START_TEST(test_monthly_concurrent)
 		ck_assert_int_eq(
 		    itest_points_kind(led, "grant_monthly", periods[1], &sum),
 		    1);
-		ck_assert_int_eq(
-		    itest_points_field(ids[i], "points"), 2 * want);
+		ck_assert_int_eq(itest_hh_points(ids[i]), 2 * want);
 	}
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
-
-/* Redeem N units of ITEM (1 point each ×PTS) for CARD; the reply. */
-static cJSON *
-itest_points_redeem(const char *card, int64_t item, int64_t n)
-{
-	return itest_ok("POST", "/api/v1/distributions", itest_admin,
-	    itest_f("{'client_id':'%s','till_id':'T01','household_card':'%s',"
-	            "'lines':[{'item_id':%lld,'quantity':%lld}]}",
-	        itest_uuid(), card, (long long)item, (long long)n),
-	    201);
-}
 
 START_TEST(test_expiry)
 {
@@ -441,11 +355,14 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(itest_int(j, "households"), 3);
 	ck_assert_int_eq(itest_int(j, "points"), 230);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
-	itest_points_redeem("EX-A", item, 3);
-	itest_points_redeem("EX-B", item, 2);
-	itest_points_redeem("EX-C", item, 5);
-	ck_assert_int_eq(itest_points_field(a, "points"), 70);
-	ck_assert_int_eq(itest_points_field(c, "points"), 0);
+	itest_basket(
+	    itest_admin, NULL, "T01", "EX-A", itest_line(item, 3), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T01", "EX-B", itest_line(item, 2), NULL);
+	itest_basket(
+	    itest_admin, NULL, "T01", "EX-C", itest_line(item, 5), NULL);
+	ck_assert_int_eq(itest_hh_points(a), 70);
+	ck_assert_int_eq(itest_hh_points(c), 0);
 
 	/* This month: A's 70 left expire first, B keeps its 60, C had none. */
 	j = itest_points_monthly(itest_admin, now);
@@ -453,12 +370,12 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(itest_int(j, "points"), 230);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 1);
 	ck_assert_int_eq(itest_int(j, "expired_points"), 70);
-	ck_assert_int_eq(itest_points_field(a, "points"), 100);
-	ck_assert_int_eq(itest_points_field(b, "points"), 140);
-	ck_assert_int_eq(itest_points_field(c, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(a), 100);
+	ck_assert_int_eq(itest_hh_points(b), 140);
+	ck_assert_int_eq(itest_hh_points(c), 50);
 
 	/* A's ledger: grant (now), expire -70 (last), redeem -30, grant. */
-	led = itest_points_ledger(a);
+	led = itest_ledger(a);
 	ck_assert_int_eq(cJSON_GetArraySize(led), 4);
 	e = cJSON_GetArrayItem(led, 0);
 	ck_assert_str_eq(itest_str(e, "kind"), "grant_monthly");
@@ -475,9 +392,9 @@ START_TEST(test_expiry)
 	ck_assert_str_eq(itest_str(e, "kind"), "grant_monthly");
 	ck_assert_str_eq(itest_str(e, "period"), last);
 	ck_assert_int_eq(
-	    itest_points_kind(itest_points_ledger(b), "expire", NULL, &sum), 0);
+	    itest_points_kind(itest_ledger(b), "expire", NULL, &sum), 0);
 	ck_assert_int_eq(
-	    itest_points_kind(itest_points_ledger(c), "expire", NULL, &sum), 0);
+	    itest_points_kind(itest_ledger(c), "expire", NULL, &sum), 0);
 
 	/* Run again: nothing granted, nothing expired. */
 	j = itest_points_monthly(itest_admin, now);
@@ -485,7 +402,7 @@ START_TEST(test_expiry)
 	ck_assert_int_eq(itest_int(j, "points"), 0);
 	ck_assert_int_eq(itest_int(j, "expired_households"), 0);
 	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
-	ck_assert_int_eq(itest_points_field(a, "points"), 100);
+	ck_assert_int_eq(itest_hh_points(a), 100);
 	itest_points_balanced(a);
 	itest_points_balanced(b);
 	itest_points_balanced(c);
@@ -501,7 +418,7 @@ START_TEST(test_oneoff_audited)
 	const char *cid = itest_uuid(), *body;
 	int64_t h, id;
 	cJSON *j, *again, *e, *led;
-	int st, found = 0;
+	int found = 0;
 
 	h = itest_household("ONE-1", "emergency", 3, -5, 300);
 	body = itest_f("{'client_id':'%s','household_id':%lld,'points':50,"
@@ -514,60 +431,53 @@ START_TEST(test_oneoff_audited)
 	ck_assert_int_eq(itest_int(j, "points"), 50);
 	ck_assert_str_eq(itest_str(j, "reason"), "火灾应急救助");
 	itest_str(j, "created_at");
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 
 	/* A retry: the same answer, no second effect. */
 	again = itest_ok("POST", "/api/v1/grants", mgr, body, 200);
 	ck_assert_str_eq(itest_text(again), itest_text(j));
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 	/* The same client_id with another body. */
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':60,"
 	            "'reason':'火灾应急救助'}",
 	        cid, (long long)h),
-	    &st);
-	itest_assert_error(j, st, 409, "client_id_reused", NULL);
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	    409, "client_id_reused", NULL);
+	ck_assert_int_eq(itest_hh_points(h), 50);
 
 	/* Refusals. */
-	j = itest_req(itest_s, "POST", "/api/v1/grants", cashier,
+	itest_refused("POST", "/api/v1/grants", cashier,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':5,"
 	            "'reason':'x'}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    403, "forbidden", NULL);
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':5}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "missing_field", "reason");
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    400, "missing_field", "reason");
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':0,"
 	            "'reason':'x'}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "points");
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    400, "bad_field", "points");
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':-5,"
 	            "'reason':'x'}",
 	        itest_uuid(), (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "bad_field", "points");
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    400, "bad_field", "points");
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f("{'client_id':'%s','household_id':99999,'points':5,"
 	            "'reason':'x'}",
 	        itest_uuid()),
-	    &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
-	j = itest_req(itest_s, "POST", "/api/v1/grants", mgr,
+	    404, "not_found", NULL);
+	itest_refused("POST", "/api/v1/grants", mgr,
 	    itest_f(
 	        "{'household_id':%lld,'points':5,'reason':'x'}", (long long)h),
-	    &st);
-	itest_assert_error(j, st, 400, "missing_field", "client_id");
-	ck_assert_int_eq(itest_points_field(h, "points"), 50);
+	    400, "missing_field", "client_id");
+	ck_assert_int_eq(itest_hh_points(h), 50);
 
 	/* The ledger shows it with its reason. */
-	led = itest_points_ledger(h);
+	led = itest_ledger(h);
 	ck_assert_int_eq(cJSON_GetArraySize(led), 1);
 	e = cJSON_GetArrayItem(led, 0);
 	ck_assert_int_eq(itest_int(e, "id"), id);
@@ -592,8 +502,8 @@ START_TEST(test_oneoff_audited)
 		    "audit detail lacks the reason: %s", itest_print(e));
 	}
 	ck_assert_int_eq(found, 1);
-	j = itest_req(itest_s, "GET", "/api/v1/audit", cashier, NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
+	itest_refused(
+	    "GET", "/api/v1/audit", cashier, NULL, 403, "forbidden", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -606,7 +516,7 @@ START_TEST(test_ledger)
 	    *kinds[] = {"void", "redeem", "grant_oneoff", "grant_monthly"};
 	int64_t h, item, dist, seen = 0;
 	cJSON *j, *e, *next;
-	int st, i = 0, pages = 0;
+	int i = 0, pages = 0;
 
 	itest_policy("dibao", 100, 0, 1);
 	h = itest_household("LED-1", "dibao", 1, -70, 300);
@@ -614,7 +524,8 @@ START_TEST(test_ledger)
 	itest_lot(item, 10, NULL);
 	itest_points_monthly(mgr, itest_period(0));
 	itest_grant(h, 25);
-	j = itest_points_redeem("LED-1", item, 3);
+	j = itest_basket(
+	    itest_admin, NULL, "T01", "LED-1", itest_line(item, 3), NULL);
 	dist = itest_int(j, "id");
 	ck_assert_int_eq(itest_int(j, "points_balance"), 104);
 	itest_ok("POST",
@@ -643,7 +554,7 @@ START_TEST(test_ledger)
 	}
 	ck_assert_int_eq(i, 4);
 	ck_assert_int_eq(seen, 125);
-	ck_assert_int_eq(itest_points_field(h, "points"), 125);
+	ck_assert_int_eq(itest_hh_points(h), 125);
 	j = itest_ok("GET",
 	    itest_f("/api/v1/households/%lld/ledger", (long long)h), mgr, NULL,
 	    200);
@@ -652,99 +563,94 @@ START_TEST(test_ledger)
 	e = cJSON_GetArrayItem(itest_items(j), 1);
 	ck_assert_int_eq(itest_int(e, "points"), -21);
 
-	j = itest_req(itest_s, "GET",
+	itest_refused("GET",
 	    itest_f("/api/v1/households/%lld/ledger", (long long)h), cashier,
-	    NULL, &st);
-	itest_assert_error(j, st, 403, "forbidden", NULL);
-	j = itest_req(
-	    itest_s, "GET", "/api/v1/households/99999/ledger", mgr, NULL, &st);
-	itest_assert_error(j, st, 404, "not_found", NULL);
+	    NULL, 403, "forbidden", NULL);
+	itest_refused("GET", "/api/v1/households/99999/ledger", mgr, NULL, 404,
+	    "not_found", NULL);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
 
-/* Run SQL on a stopped server's database; asserts it worked. */
+/*
+ * The verify tests: a store with grants and a distribution, stopped (its
+ * files kept), that verify passes; each test edits the database behind
+ * the server's back and verify must fail, naming what broke.
+ */
+static int64_t itest_points_h, itest_points_other, itest_points_dist;
+static int64_t itest_points_item;
+
 static void
-itest_points_sql(const char *db, const char *sql)
+itest_points_store_setup(void)
 {
-	sqlite3 *h;
-	char *err = NULL;
-	int rc;
-
-	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
-	rc = sqlite3_exec(h, sql, NULL, NULL, &err);
-	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, err ? err : "?");
-	sqlite3_free(err);
-	ck_assert_int_eq(sqlite3_close(h), SQLITE_OK);
-}
-
-/* A store with grants and a distribution, stopped (files kept). */
-static int64_t itest_points_store_item;
-
-static int64_t
-itest_points_store(int64_t *other, int64_t *dist)
-{
-	int64_t h, item;
-
+	itest_setup();
 	itest_policy("dibao", 100, 0, 1);
-	h = itest_household("COR-1", "dibao", 1, -70, 300);
-	*other = itest_household("COR-2", "dibao", 1, -70, 300);
-	item = itest_item("鸡蛋", "CS-EGG-1", 4, 5, 0);
-	itest_lot(item, 10, NULL);
-	itest_points_store_item = item;
+	itest_points_h = itest_household("COR-1", "dibao", 1, -70, 300);
+	itest_points_other = itest_household("COR-2", "dibao", 1, -70, 300);
+	itest_points_item = itest_item("鸡蛋", "CS-EGG-1", 4, 5, 0);
+	itest_lot(itest_points_item, 10, NULL);
 	itest_points_monthly(itest_admin, itest_period(0));
-	*dist = itest_int(itest_points_redeem("COR-1", item, 2), "id");
+	itest_points_dist =
+	    itest_int(itest_basket(itest_admin, NULL, "T01", "COR-1",
+	                  itest_line(itest_points_item, 2), NULL),
+	        "id");
 	itest_s->own_dir = 0;
 	itest_stop(itest_s);
 	itest_verify(itest_s->db, 1, NULL);
-	return h;
+}
+
+static void
+itest_points_store_teardown(void)
+{
+	if (itest_s != NULL)
+		itest_remove_dir(itest_s->dir);
+	itest_teardown();
+}
+
+/* Run SQL on the stopped store; verify fails naming NAMES. Its output. */
+static const char *
+itest_points_corrupt(const char *sql, const char *names)
+{
+	itest_sql(itest_s->db, sql);
+	return itest_verify(itest_s->db, 0, names);
 }
 
 START_TEST(test_verify_balance_cache)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
 	const char *out;
 
-	itest_points_sql(itest_s->db,
+	out = itest_points_corrupt(
 	    itest_f("UPDATE accounts SET balance = balance + 5 "
 	            "WHERE household_id = %lld",
-	        (long long)h));
-	out = itest_verify(
-	    itest_s->db, 0, itest_f("household %lld", (long long)h));
+	        (long long)itest_points_h),
+	    itest_f("household %lld", (long long)itest_points_h));
 	ck_assert_msg(strstr(out, "violation") != NULL, "%s", out);
-	ck_assert_msg(
-	    strstr(out, itest_f("household %lld)", (long long)other)) == NULL,
+	ck_assert_msg(strstr(out,
+	                  itest_f("household %lld)",
+	                      (long long)itest_points_other)) == NULL,
 	    "verify blames the sound household too:\n%s", out);
-	itest_remove_dir(itest_s->dir);
 }
 END_TEST
 
 START_TEST(test_verify_transfer_edited)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
-	itest_points_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("DROP TRIGGER transfers_no_update; UPDATE transfers SET "
 	            "amount = amount + 1 WHERE household_id = %lld AND kind = "
 	            "'grant_monthly'",
-	        (long long)h));
-	itest_verify(itest_s->db, 0, itest_f("household %lld", (long long)h));
-	itest_remove_dir(itest_s->dir);
+	        (long long)itest_points_h),
+	    itest_f("household %lld", (long long)itest_points_h));
 }
 END_TEST
 
 START_TEST(test_verify_double_grant)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
+	int64_t h = itest_points_h;
 
-	(void)other;
-	(void)dist;
 	/* A second monthly grant, balanced as the server's trigger would
 	 * (the test has not the server's chain function): the
 	 * once-per-period rule must see it. */
-	itest_points_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("DROP INDEX transfers_monthly; "
 	            "DROP TRIGGER transfers_after; "
 	            "CREATE TRIGGER balance_only AFTER INSERT ON transfers "
@@ -757,28 +663,21 @@ START_TEST(test_verify_double_grant)
 	            "household_id, period, at) SELECT 1, a.id, 100, "
 	            "'grant_monthly', %lld, '%s', 0 FROM accounts a WHERE "
 	            "a.household_id = %lld",
-	        (long long)h, itest_period(0), (long long)h));
-	itest_verify(itest_s->db, 0,
+	        (long long)h, itest_period(0), (long long)h),
 	    itest_f("household %lld: 2 monthly grants", (long long)h));
-	itest_remove_dir(itest_s->dir);
 }
 END_TEST
 
 START_TEST(test_verify_lost_transfer)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
 	/* A redemption's transfer deleted: the distribution names it. */
-	itest_points_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("PRAGMA foreign_keys = OFF; DROP TRIGGER "
 	            "transfers_no_delete; DELETE FROM transfers WHERE "
 	            "household_id = %lld AND kind = 'redeem'",
-	        (long long)h));
-	itest_verify(itest_s->db, 0,
-	    itest_f("distribution %lld: transfer", (long long)dist));
-	itest_remove_dir(itest_s->dir);
+	        (long long)itest_points_h),
+	    itest_f(
+	        "distribution %lld: transfer", (long long)itest_points_dist));
 }
 END_TEST
 
@@ -786,35 +685,21 @@ END_TEST
  * households served. */
 START_TEST(test_verify_served_count)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
-	(void)h;
-	itest_points_sql(
-	    itest_s->db, "UPDATE served_count SET persons = persons + 1");
-	itest_verify(itest_s->db, 0,
+	itest_points_corrupt("UPDATE served_count SET persons = persons + 1",
 	    itest_f(
 	        "served %s dibao: counted 1/2, served 1/1", itest_period(0)));
-	itest_remove_dir(itest_s->dir);
 }
 END_TEST
 
 START_TEST(test_verify_limit_cache)
 {
-	int64_t other, dist, h = itest_points_store(&other, &dist);
-
-	(void)other;
-	(void)dist;
 	/* What the household took this month, as the limit sees it. */
-	itest_points_sql(itest_s->db,
+	itest_points_corrupt(
 	    itest_f("UPDATE household_item_month SET quantity = quantity - 1 "
 	            "WHERE household_id = %lld",
-	        (long long)h));
-	itest_verify(itest_s->db, 0,
-	    itest_f("household %lld, item %lld", (long long)h,
-	        (long long)itest_points_store_item));
-	itest_remove_dir(itest_s->dir);
+	        (long long)itest_points_h),
+	    itest_f("household %lld, item %lld", (long long)itest_points_h,
+	        (long long)itest_points_item));
 }
 END_TEST
 
@@ -835,20 +720,21 @@ START_TEST(test_backfill_keeps_current)
 	itest_lot(item, 100, NULL);
 	j = itest_points_monthly(itest_admin, now);
 	ck_assert_int_eq(itest_int(j, "households"), 1);
-	itest_points_redeem("BF-1", item, 3);
-	ck_assert_int_eq(itest_points_field(h, "points"), 70);
+	itest_basket(
+	    itest_admin, NULL, "T01", "BF-1", itest_line(item, 3), NULL);
+	ck_assert_int_eq(itest_hh_points(h), 70);
 
 	j = itest_points_monthly(itest_admin, last);
 	ck_assert_int_eq(itest_int(j, "households"), 1);
 	ck_assert_int_eq(itest_int(j, "points"), 100);
-	led = itest_points_ledger(h);
+	led = itest_ledger(h);
 	ck_assert_msg(
 	    itest_points_kind(led, "expire", itest_period(-2), &sum) == 0,
 	    "granting %s expired %lld points of %s's grant as if left over "
 	    "from %s: %s",
 	    last, (long long)-sum, now, itest_period(-2), itest_print(led));
 	ck_assert_int_eq(itest_int(j, "expired_points"), 0);
-	ck_assert_int_ge(itest_points_field(h, "points"), 70);
+	ck_assert_int_ge(itest_hh_points(h), 70);
 	itest_points_balanced(h);
 	itest_verify(itest_s->db, 1, NULL);
 }
@@ -859,6 +745,8 @@ itest_points_suite(void)
 {
 	Suite *s = suite_create("itest_points");
 	TCase *tc = itest_tcase("points");
+	TCase *store = itest_tcase_with(
+	    "verify", itest_points_store_setup, itest_points_store_teardown);
 
 	tcase_add_test(tc, test_policies);
 	tcase_add_test(tc, test_monthly_twice);
@@ -867,14 +755,15 @@ itest_points_suite(void)
 	tcase_add_test(tc, test_expiry);
 	tcase_add_test(tc, test_oneoff_audited);
 	tcase_add_test(tc, test_ledger);
-	tcase_add_test(tc, test_verify_balance_cache);
-	tcase_add_test(tc, test_verify_transfer_edited);
-	tcase_add_test(tc, test_verify_double_grant);
-	tcase_add_test(tc, test_verify_lost_transfer);
-	tcase_add_test(tc, test_verify_limit_cache);
-	tcase_add_test(tc, test_verify_served_count);
 	tcase_add_test(tc, test_backfill_keeps_current);
 	suite_add_tcase(s, tc);
+	tcase_add_test(store, test_verify_balance_cache);
+	tcase_add_test(store, test_verify_transfer_edited);
+	tcase_add_test(store, test_verify_double_grant);
+	tcase_add_test(store, test_verify_lost_transfer);
+	tcase_add_test(store, test_verify_limit_cache);
+	tcase_add_test(store, test_verify_served_count);
+	suite_add_tcase(s, store);
 	return s;
 }
 

@@ -4,21 +4,25 @@
 #   make test-server            run them all (SANITIZE=1: under ASan/UBSan)
 #   CISHAN_SERVER=path          run the integration suites against another binary
 ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
-    itest_households itest_points itest_distributions \
-    itest_funds itest_notices itest_page
+    itest_households itest_points itest_distributions itest_tills \
+    itest_funds itest_notices itest_publish itest_trace itest_privacy \
+    itest_page
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
-ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,itest $(ITEST_SUITES) $(UNIT_SUITES))
+# The harness: the server's life, the HTTP client, the builders.
+ITEST_HARNESS = itest_proc itest_http itest_fixture
+ITEST_HARNESS_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS))
+ITEST_OBJ = $(patsubst %,$(B)/tests/%.o,$(ITEST_HARNESS) $(ITEST_SUITES) \
+    $(UNIT_SUITES))
 
-ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson) -Itests -Iserver
-ITEST_LIBS = $(shell $(PKG) --libs check libcjson)
-# itest_points corrupts a stopped server's database on purpose.
-$(B)/tests/itest_points: ITEST_LIBS += $(shell $(PKG) --libs sqlite3)
-# itest_funds edits a fund entry behind the server's back; itest_notices
-# reads the hash chain and recomputes it with libsodium's SHA-256.
-$(B)/tests/itest_funds: ITEST_LIBS += $(shell $(PKG) --libs sqlite3)
-$(B)/tests/itest_notices: ITEST_LIBS += $(shell $(PKG) --libs sqlite3 libsodium)
+# sqlite3: the harness edits a stopped server's database (itest_sql), as
+# the verify tests do to corrupt it on purpose.
+ITEST_CFLAGS = $(shell $(PKG) --cflags check libcjson sqlite3) -Itests -Iserver
+ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
+# itest_publish reads the hash chain and recomputes it with libsodium's
+# SHA-256.
+$(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
 
 # Static pattern: only our objects, so other fragments keep their own rules.
@@ -26,7 +30,7 @@ $(ITEST_OBJ): $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(ITEST_CFLAGS) -c -o $@ $<
 
-$(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(B)/tests/itest.o
+$(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(ITEST_HARNESS_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
 
 # Unit suites link the pure server objects they test.
