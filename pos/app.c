@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
 #include <event2/event.h>
 
 #include "drivers.h"
@@ -20,25 +19,6 @@
 #define APP_RESULTS 9
 #define APP_PAGES   20 /* item pages prefetched at log-in (500 each) */
 
-struct app_rline {
-	char name[TILL_NAME_MAX];
-	int64_t qty, points;
-};
-struct app_rlimit {
-	char name[TILL_NAME_MAX];
-	int64_t remaining;
-};
-/* The last receipt, kept whole so it can be reprinted. */
-struct app_rcpt {
-	int valid;
-	char receipt_no[64], when[32], card[TILL_CODE_MAX], cashier[64];
-	int offline;
-	struct app_rline lines[TILL_MAX_LINES];
-	size_t nlines;
-	struct app_rlimit limits[TILL_MAX_LIMITS];
-	size_t nlimits;
-	int64_t total, balance;
-};
 struct app_job {
 	uint8_t *bytes;
 	size_t len;
@@ -46,19 +26,12 @@ struct app_job {
 };
 /* A donor receipt on its way: the donation, then its donor, fund and
  * item names, one request at a time. */
-#define APP_DON_LINES 500 /* the server's cap on a donation's lines */
 #define APP_DON_PAGES 100 /* of donors (500 a page) looked through */
-struct app_gift {
-	int64_t item_id, qty, unit_value_fen;
-	char name[TILL_NAME_MAX];
-};
 struct app_don {
 	struct app *a;
-	int64_t id, donor_id, fund_id, cash_fen;
-	char code[64], date[16];
+	int64_t id;
+	struct wire_donation w;
 	char donor[256], fund[256], purpose[256];
-	struct app_gift lines[APP_DON_LINES];
-	size_t nlines;
 	size_t next; /* the line whose item name is asked next */
 	int pages;   /* of donors asked */
 };
@@ -81,7 +54,7 @@ struct app {
 	int probing;
 	char confirm_cid[37];
 	int confirming;
-	struct app_rcpt last;
+	struct rcpt last;
 	struct app_job *jobs; /* receipts not yet printed, oldest first */
 	int printing;
 	char printer_state[24];
@@ -163,24 +136,6 @@ app_answered(const struct client_reply *r)
 	return r->status > 0 && r->status != 503 && r->status < 500;
 }
 
-static const char *
-app_err_code(const struct client_reply *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
-
-	return cJSON_IsString(c) ? c->valuestring : "error";
-}
-
-static const char *
-app_err_text(const struct client_reply *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
-
-	return cJSON_IsString(m) ? m->valuestring : "";
-}
-
 static void
 app_probe_done(const struct client_reply *r, void *arg)
 {
@@ -220,33 +175,27 @@ struct app_page {
 static void app_prefetch(struct app *, const char *cursor, int n);
 
 static void
+app_prefetch_put(const char *barcode, const char *json, void *arg)
+{
+	struct app *a = arg;
+
+	journal_cache_put(a->j, JOURNAL_ITEM, barcode, json);
+}
+
+static void
 app_prefetch_done(const struct client_reply *r, void *arg)
 {
 	struct app_page *pg = arg;
 	struct app *a = pg->a;
-	const cJSON *items, *it, *code, *next;
-	char *js;
+	char next[256];
 
 	if (r->status == 200) {
-		items = cJSON_GetObjectItemCaseSensitive(r->json, "items");
 		journal_batch(a->j, 1);
-		cJSON_ArrayForEach(it, items)
-		{
-			if ((js = cJSON_PrintUnformatted(it)) == NULL)
-				continue;
-			cJSON_ArrayForEach(code,
-			    cJSON_GetObjectItemCaseSensitive(it, "barcodes"))
-			{
-				if (cJSON_IsString(code))
-					journal_cache_put(a->j, JOURNAL_ITEM,
-					    code->valuestring, js);
-			}
-			free(js);
-		}
+		wire_items_each(r->json, app_prefetch_put, a);
 		journal_batch(a->j, 0);
-		next = cJSON_GetObjectItemCaseSensitive(r->json, "next");
-		if (cJSON_IsString(next) && pg->n + 1 < APP_PAGES)
-			app_prefetch(a, next->valuestring, pg->n + 1);
+		if (wire_next(r->json, next, sizeof(next)) &&
+		    pg->n + 1 < APP_PAGES)
+			app_prefetch(a, next, pg->n + 1);
 	} else if (!app_answered(r))
 		app_offline(a);
 	free(pg);
@@ -289,9 +238,8 @@ app_login_done(const struct client_reply *r, void *arg)
 	char token[128], role[16];
 
 	if (r->status == 201 &&
-	    wire_strcpy(r->json, "token", token, sizeof(token)) == 0) {
-		if (wire_strcpy(r->json, "role", role, sizeof(role)) < 0)
-			role[0] = '\0';
+	    wire_login(r->json, token, sizeof(token), role, sizeof(role)) ==
+	        0) {
 		client_token(a->cl, token);
 		till_login(&a->t, lc->user, role);
 		a->shift_start = (int64_t)time(NULL);
@@ -320,19 +268,13 @@ void
 app_login(struct app *a, const char *user, const char *password)
 {
 	struct app_login_call *lc;
-	cJSON *b = cJSON_CreateObject();
-	char *body = NULL;
+	char *body;
 
-	if (b == NULL || (lc = calloc(1, sizeof(*lc))) == NULL) {
-		cJSON_Delete(b);
+	if ((lc = calloc(1, sizeof(*lc))) == NULL)
 		return;
-	}
 	lc->a = a;
 	snprintf(lc->user, sizeof(lc->user), "%s", user);
-	cJSON_AddStringToObject(b, "username", user);
-	cJSON_AddStringToObject(b, "password", password);
-	body = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
+	body = wire_login_req(user, password);
 	app_busy_inc(a);
 	if (body == NULL ||
 	    client_req(a->cl, "POST", "/api/v1/sessions", body, app_login_done,
@@ -376,15 +318,13 @@ app_household_cached(struct app *a, const char *card)
 {
 	struct till_household h;
 	char *js = journal_cache_get(a->j, JOURNAL_HOUSEHOLD, card);
-	cJSON *o = js ? cJSON_Parse(js) : NULL;
 	int rc = -1;
 
-	if (o != NULL && wire_household(o, &h) == 0) {
+	if (wire_household_text(js, &h) == 0) {
 		snprintf(h.card, sizeof(h.card), "%s", card);
 		app_household_set(a, &h, 1);
 		rc = 0;
 	}
-	cJSON_Delete(o);
 	free(js);
 	return rc;
 }
@@ -395,6 +335,7 @@ app_household_done(const struct client_reply *r, void *arg)
 	struct app_look *lk = arg;
 	struct app *a = lk->a;
 	struct till_household h;
+	struct wire_err we;
 
 	if (r->status == 200 && wire_household(r->json, &h) == 0) {
 		snprintf(h.card, sizeof(h.card), "%s", lk->code);
@@ -416,8 +357,10 @@ app_household_done(const struct client_reply *r, void *arg)
 			    till_tr(&a->t, "离线且本机没有该卡记录:",
 			        "offline, and this till has not seen card"),
 			    lk->code);
-	} else
-		till_msg(&a->t, app_err_code(r), "%s", app_err_text(r));
+	} else {
+		wire_error(r->json, &we);
+		till_msg(&a->t, we.code, "%s", we.text);
+	}
 	free(lk);
 	app_changed(a);
 	app_busy_dec(a);
@@ -447,14 +390,12 @@ app_item_cached(struct app *a, const char *code)
 {
 	struct till_item it;
 	char *js = journal_cache_get(a->j, JOURNAL_ITEM, code);
-	cJSON *o = js ? cJSON_Parse(js) : NULL;
 	int rc = -1;
 
-	if (o != NULL && wire_item(o, code, &it) == 0) {
+	if (wire_item_text(js, code, &it) == 0) {
 		app_item_add(a, &it);
 		rc = 0;
 	}
-	cJSON_Delete(o);
 	free(js);
 	return rc;
 }
@@ -465,6 +406,7 @@ app_item_done(const struct client_reply *r, void *arg)
 	struct app_look *lk = arg;
 	struct app *a = lk->a;
 	struct till_item it;
+	struct wire_err we;
 	char *old;
 
 	if (!a->t.has_hh) {
@@ -488,8 +430,10 @@ app_item_done(const struct client_reply *r, void *arg)
 			    till_tr(&a->t, "离线且本机没有该商品:",
 			        "offline, and this till does not know item"),
 			    lk->code);
-	} else
-		till_msg(&a->t, app_err_code(r), "%s", app_err_text(r));
+	} else {
+		wire_error(r->json, &we);
+		till_msg(&a->t, we.code, "%s", we.text);
+	}
 	free(lk);
 	app_changed(a);
 	app_busy_dec(a);
@@ -573,18 +517,10 @@ static void
 app_search_done(const struct client_reply *r, void *arg)
 {
 	struct app *a = arg;
-	const cJSON *it;
 
 	a->nresults = 0;
 	if (r->status == 200) {
-		cJSON_ArrayForEach(
-		    it, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-		{
-			if (a->nresults == APP_RESULTS)
-				break;
-			if (wire_item(it, NULL, &a->results[a->nresults]) == 0)
-				a->nresults++;
-		}
+		a->nresults = wire_items(r->json, a->results, APP_RESULTS);
 		till_msg(&a->t, "search", "%s %zu",
 		    till_tr(&a->t, "找到商品:", "items found:"), a->nresults);
 	} else {
@@ -647,7 +583,7 @@ out:
 }
 
 static void
-app_slip(struct app *a, const struct app_rcpt *rc, int reprint)
+app_slip(struct app *a, const struct rcpt *rc, int reprint)
 {
 	struct slip_line sl[TILL_MAX_LINES];
 	struct slip_limit lim[TILL_MAX_LIMITS];
@@ -884,7 +820,7 @@ app_reprint(struct app *a)
 /* The receipt of the basket on screen; rc->receipt_no etc. set by the
  * caller.  What is left of limits counts this basket. */
 static void
-app_rcpt_from_basket(struct app *a, struct app_rcpt *rc)
+app_rcpt_from_basket(struct app *a, struct rcpt *rc)
 {
 	const struct till *t = &a->t;
 	size_t i, k;
@@ -931,51 +867,17 @@ app_rcpt_from_basket(struct app *a, struct app_rcpt *rc)
 }
 
 static void
-app_finish(struct app *a, const cJSON *reply, int64_t seq)
+app_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 {
-	struct app_rcpt *rc = &a->last;
-	const cJSON *lines, *l;
-	char created[64];
-	int64_t v;
-	size_t i = 0;
+	struct rcpt *rc = &a->last;
 
 	memset(rc, 0, sizeof(*rc));
 	app_rcpt_from_basket(a, rc);
 	if (reply != NULL) {
 		rc->offline = 0;
-		if (wire_strcpy(reply, "receipt_no", rc->receipt_no,
-		        sizeof(rc->receipt_no)) < 0)
-			snprintf(rc->receipt_no, sizeof(rc->receipt_no), "?");
-		if (wire_strcpy(
-		        reply, "created_at", created, sizeof(created)) == 0 &&
-		    strlen(created) >= 19) {
-			/* RFC 3339 in the store's zone: the wall clock part. */
-			memcpy(rc->when, created, 19);
-			rc->when[10] = ' ';
-			rc->when[19] = '\0';
-		} else
+		wire_distribution(reply, rc);
+		if (rc->when[0] == '\0')
 			app_now(rc->when, sizeof(rc->when));
-		if (wire_i64(reply, "points_total", 0, INT64_MAX / 2, &v) == 0)
-			rc->total = v;
-		if (wire_i64(reply, "points_balance", 0, INT64_MAX / 2, &v) ==
-		    0)
-			rc->balance = v;
-		/* The server's lines are what was given: names as it knows. */
-		lines = cJSON_GetObjectItemCaseSensitive(reply, "lines");
-		cJSON_ArrayForEach(l, lines)
-		{
-			if (i == TILL_MAX_LINES)
-				break;
-			wire_strcpy(l, "name", rc->lines[i].name,
-			    sizeof(rc->lines[i].name));
-			if (wire_i64(l, "quantity", 0, TILL_MAX_QTY, &v) == 0)
-				rc->lines[i].qty = v;
-			if (wire_i64(l, "points", 0, INT64_MAX / 2, &v) == 0)
-				rc->lines[i].points = v;
-			i++;
-		}
-		if (i > 0)
-			rc->nlines = i;
 	} else {
 		rc->offline = 1;
 		snprintf(rc->receipt_no, sizeof(rc->receipt_no),
@@ -996,14 +898,12 @@ app_finish(struct app *a, const cJSON *reply, int64_t seq)
 static void
 app_refused(struct app *a, const struct client_reply *r)
 {
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "details");
-	char *ds = d ? cJSON_PrintUnformatted(d) : NULL;
+	struct wire_err we;
 
-	till_msg(&a->t, app_err_code(r), "%s: %s %s",
+	wire_error(r->json, &we);
+	till_msg(&a->t, we.code, "%s: %s %s",
 	    till_tr(&a->t, "服务器拒绝，未发放", "refused, nothing given"),
-	    app_err_text(r), ds ? ds : "");
-	free(ds);
+	    we.text, we.details);
 	a->confirming = 0;
 	a->confirm_cid[0] = '\0';
 }
@@ -1020,6 +920,7 @@ app_sent(const struct client_reply *r, void *arg)
 	struct app_send *sd = arg;
 	struct app *a = sd->a;
 	int live = a->confirming && strcmp(sd->cid, a->confirm_cid) == 0;
+	struct wire_err we;
 	int more = 0;
 
 	a->sending = 0;
@@ -1051,10 +952,11 @@ app_sent(const struct client_reply *r, void *arg)
 		more = 1;
 	} else {
 		journal_set(a->j, sd->cid, JOURNAL_CONFLICT, r->body);
+		wire_error(r->json, &we);
 		till_msg(&a->t, "conflict", "%s #%" PRId64 ": %s",
 		    till_tr(&a->t, "离线记录被拒绝，请店长处理",
 		        "an offline entry was refused: for the manager"),
-		    sd->seq, app_err_code(r));
+		    sd->seq, we.code);
 		more = 1;
 	}
 	free(sd);
@@ -1097,29 +999,15 @@ void
 app_confirm(struct app *a)
 {
 	struct till *t = &a->t;
-	cJSON *b = NULL, *lines, *l;
 	char *body = NULL, cid[37];
 	struct journal_entry e;
 	struct timeval soon = {0, 1000};
-	size_t i;
 
 	if (a->confirming || till_can_confirm(t) != 0)
 		goto out;
 	wire_uuid(cid);
-	if ((b = cJSON_CreateObject()) == NULL)
-		goto out;
-	cJSON_AddStringToObject(b, "client_id", cid);
-	cJSON_AddStringToObject(b, "till_id", a->o.till_id);
-	cJSON_AddStringToObject(b, "household_card", t->hh.card);
-	lines = cJSON_AddArrayToObject(b, "lines");
-	for (i = 0; i < t->nlines; i++) {
-		l = cJSON_CreateObject();
-		cJSON_AddNumberToObject(
-		    l, "item_id", (double)t->lines[i].item.id);
-		cJSON_AddNumberToObject(l, "quantity", (double)t->lines[i].qty);
-		cJSON_AddItemToArray(lines, l);
-	}
-	if ((body = cJSON_PrintUnformatted(b)) == NULL)
+	if ((body = wire_distribution_req(
+	         cid, a->o.till_id, t->hh.card, t->lines, t->nlines)) == NULL)
 		goto out;
 	/* Durable before anything is sent: nothing confirmed is lost. */
 	if (journal_add(a->j, cid, t->hh.card, body, !t->online, till_total(t),
@@ -1143,7 +1031,6 @@ app_confirm(struct app *a)
 	app_busy_inc(a);
 	app_pump(a);
 out:
-	cJSON_Delete(b);
 	free(body);
 	app_changed(a);
 }
@@ -1200,6 +1087,7 @@ app_don_fail(struct app_don *d, const struct client_reply *r)
 {
 	struct app *a = d->a;
 	struct till *t = &a->t;
+	struct wire_err we;
 
 	if (r->status == 403)
 		till_msg(t, "forbidden", "%s",
@@ -1218,10 +1106,12 @@ app_don_fail(struct app_don *d, const struct client_reply *r)
 		till_msg(t, "bad_reply", "%s",
 		    till_tr(t, "服务器的回答无法读取，捐赠收据未打印",
 		        "the server's answer cannot be read: nothing printed"));
-	else
-		till_msg(t, app_err_code(r), "%s %s",
+	else {
+		wire_error(r->json, &we);
+		till_msg(t, we.code, "%s %s",
 		    till_tr(t, "捐赠收据未打印:", "no donor receipt:"),
-		    app_err_text(r));
+		    we.text);
+	}
 	app_don_end(d);
 }
 
@@ -1234,25 +1124,25 @@ app_don_print(struct app_don *d)
 	struct escpos *e;
 	size_t i;
 
-	if ((g = calloc(d->nlines + 1, sizeof(*g))) == NULL ||
+	if ((g = calloc(d->w.nlines + 1, sizeof(*g))) == NULL ||
 	    (e = escpos_new(printer_profile(a->pr))) == NULL) {
 		free(g);
 		app_don_end(d);
 		return;
 	}
-	for (i = 0; i < d->nlines; i++) {
-		g[i].name = d->lines[i].name;
-		g[i].qty = d->lines[i].qty;
-		g[i].unit_value_fen = d->lines[i].unit_value_fen;
+	for (i = 0; i < d->w.nlines; i++) {
+		g[i].name = d->w.lines[i].name;
+		g[i].qty = d->w.lines[i].qty;
+		g[i].unit_value_fen = d->w.lines[i].unit_value_fen;
 	}
 	memset(&s, 0, sizeof(s));
 	s.store = a->o.store;
-	s.receipt_code = d->code;
+	s.receipt_code = d->w.code;
 	s.donor = d->donor;
-	s.date = d->date;
+	s.date = d->w.date;
 	s.lines = g;
-	s.nlines = d->nlines;
-	s.cash_fen = d->cash_fen;
+	s.nlines = d->w.nlines;
+	s.cash_fen = d->w.cash_fen;
 	s.fund = d->fund;
 	s.purpose = d->purpose;
 	slip_donation(e, &s);
@@ -1266,7 +1156,7 @@ app_don_print(struct app_don *d)
 	} else {
 		till_msg(&a->t, "donation_receipt", "%s %s",
 		    till_tr(&a->t, "打印捐赠收据", "printing donor receipt"),
-		    d->code);
+		    d->w.code);
 		app_queue(a, e);
 	}
 	app_don_end(d);
@@ -1276,7 +1166,7 @@ static void
 app_don_item_done(const struct client_reply *r, void *arg)
 {
 	struct app_don *d = arg;
-	struct app_gift *l = &d->lines[d->next];
+	struct wire_gift *l = &d->w.lines[d->next];
 
 	if (r->status != 200 ||
 	    wire_strcpy(r->json, "name", l->name, sizeof(l->name)) < 0) {
@@ -1295,22 +1185,22 @@ app_don_item(struct app_don *d)
 	char path[64];
 	size_t k;
 
-	for (; d->next < d->nlines; d->next++) {
-		struct app_gift *l = &d->lines[d->next];
+	for (; d->next < d->w.nlines; d->next++) {
+		struct wire_gift *l = &d->w.lines[d->next];
 
 		for (k = 0; k < d->next; k++)
-			if (d->lines[k].item_id == l->item_id)
+			if (d->w.lines[k].item_id == l->item_id)
 				break;
 		if (k == d->next)
 			break;
-		memcpy(l->name, d->lines[k].name, sizeof(l->name));
+		memcpy(l->name, d->w.lines[k].name, sizeof(l->name));
 	}
-	if (d->next == d->nlines) {
+	if (d->next == d->w.nlines) {
 		app_don_print(d);
 		return;
 	}
 	snprintf(path, sizeof(path), "/api/v1/items/%" PRId64,
-	    d->lines[d->next].item_id);
+	    d->w.lines[d->next].item_id);
 	if (client_req(d->a->cl, "GET", path, NULL, app_don_item_done, d) < 0)
 		app_don_fail(d, &none);
 }
@@ -1319,30 +1209,20 @@ static void
 app_don_funds_done(const struct client_reply *r, void *arg)
 {
 	struct app_don *d = arg;
-	const cJSON *f;
-	int64_t id;
 
 	if (r->status != 200) {
 		app_don_fail(d, r);
 		return;
 	}
-	cJSON_ArrayForEach(
-	    f, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-	{
-		if (wire_i64(f, "id", 1, INT64_MAX, &id) == 0 &&
-		    id == d->fund_id &&
-		    wire_strcpy(f, "name", d->fund, sizeof(d->fund)) == 0) {
-			if (wire_strcpy(f, "purpose", d->purpose,
-			        sizeof(d->purpose)) < 0)
-				d->purpose[0] = '\0';
-			app_don_print(d);
-			return;
-		}
+	if (wire_listed(r->json, d->w.fund_id, d->fund, sizeof(d->fund),
+	        d->purpose, sizeof(d->purpose)) == 0) {
+		app_don_print(d);
+		return;
 	}
 	till_msg(&d->a->t, "unknown_fund", "%s %" PRId64,
 	    till_tr(&d->a->t, "服务器没有这笔捐赠的资金:",
 	        "the server lists no fund with id"),
-	    d->fund_id);
+	    d->w.fund_id);
 	app_don_end(d);
 }
 
@@ -1353,36 +1233,30 @@ app_don_donors_done(const struct client_reply *r, void *arg)
 {
 	struct app_don *d = arg;
 	struct client_reply none = {0};
-	const cJSON *o, *next;
-	int64_t id;
+	char next[256];
 
 	if (r->status != 200) {
 		app_don_fail(d, r);
 		return;
 	}
-	cJSON_ArrayForEach(
-	    o, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-	{
-		if (wire_i64(o, "id", 1, INT64_MAX, &id) < 0 ||
-		    id != d->donor_id ||
-		    wire_strcpy(o, "name", d->donor, sizeof(d->donor)) < 0)
-			continue;
-		if (d->cash_fen == 0)
+	if (wire_listed(r->json, d->w.donor_id, d->donor, sizeof(d->donor),
+	        NULL, 0) == 0) {
+		if (d->w.cash_fen == 0)
 			app_don_item(d);
 		else if (client_req(d->a->cl, "GET", "/api/v1/funds", NULL,
 		             app_don_funds_done, d) < 0)
 			app_don_fail(d, &none);
 		return;
 	}
-	next = cJSON_GetObjectItemCaseSensitive(r->json, "next");
-	if (cJSON_IsString(next) && d->pages < APP_DON_PAGES) {
-		app_don_donors(d, next->valuestring);
+	if (wire_next(r->json, next, sizeof(next)) &&
+	    d->pages < APP_DON_PAGES) {
+		app_don_donors(d, next);
 		return;
 	}
 	till_msg(&d->a->t, "unknown_donor", "%s %" PRId64,
 	    till_tr(&d->a->t, "服务器没有这笔捐赠的捐赠方:",
 	        "the server lists no donor with id"),
-	    d->donor_id);
+	    d->w.donor_id);
 	app_don_end(d);
 }
 
@@ -1404,39 +1278,6 @@ app_don_donors(struct app_don *d, const char *cursor)
 		app_don_fail(d, &none);
 }
 
-/* The donation: its code, date, donor, and cash or goods lines. */
-static int
-app_don_parse(struct app_don *d, const cJSON *o)
-{
-	const cJSON *cash, *l;
-
-	if (wire_strcpy(o, "receipt_code", d->code, sizeof(d->code)) < 0 ||
-	    d->code[0] == '\0' ||
-	    wire_strcpy(o, "received_on", d->date, sizeof(d->date)) < 0 ||
-	    wire_i64(o, "donor_id", 1, INT64_MAX, &d->donor_id) < 0)
-		return -1;
-	cash = cJSON_GetObjectItemCaseSensitive(o, "cash");
-	if (cJSON_IsObject(cash))
-		return wire_i64(cash, "amount_fen", 1, SLIP_FEN_MAX,
-		           &d->cash_fen) < 0 ||
-		        wire_i64(cash, "fund_id", 1, INT64_MAX, &d->fund_id) < 0
-		    ? -1
-		    : 0;
-	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(o, "lines"))
-	{
-		struct app_gift *g = &d->lines[d->nlines];
-
-		if (d->nlines == APP_DON_LINES ||
-		    wire_i64(l, "item_id", 1, INT64_MAX, &g->item_id) < 0 ||
-		    wire_i64(l, "quantity", 1, SLIP_QTY_MAX, &g->qty) < 0 ||
-		    wire_i64(l, "unit_value_fen", 0, SLIP_FEN_MAX,
-		        &g->unit_value_fen) < 0)
-			return -1;
-		d->nlines++;
-	}
-	return 0;
-}
-
 static void
 app_don_got(const struct client_reply *r, void *arg)
 {
@@ -1449,7 +1290,7 @@ app_don_got(const struct client_reply *r, void *arg)
 		app_don_end(d);
 		return;
 	}
-	if (r->status != 200 || app_don_parse(d, r->json) < 0) {
+	if (r->status != 200 || wire_donation(r->json, &d->w) < 0) {
 		app_don_fail(d, r);
 		return;
 	}
@@ -1574,24 +1415,12 @@ app_hooks(struct app *a, void (*on_change)(void *), void (*on_idle)(void *),
 static void
 app_conflict_line(const struct journal_entry *e, void *arg)
 {
-	cJSON *o = cJSON_CreateObject(), *b, *r;
 	char *s;
 
 	(void)arg;
-	if (o == NULL)
-		return;
-	cJSON_AddNumberToObject(o, "seq", (double)e->seq);
-	cJSON_AddStringToObject(o, "client_id", e->client_id);
-	cJSON_AddNumberToObject(o, "points", (double)e->points);
-	cJSON_AddBoolToObject(o, "offline", e->offline);
-	if ((b = cJSON_Parse(e->body)) != NULL)
-		cJSON_AddItemToObject(o, "request", b);
-	if (e->reply != NULL && (r = cJSON_Parse(e->reply)) != NULL)
-		cJSON_AddItemToObject(o, "reply", r);
-	if ((s = cJSON_PrintUnformatted(o)) != NULL)
+	if ((s = wire_conflict(e)) != NULL)
 		printf("%s\n", s);
 	free(s);
-	cJSON_Delete(o);
 }
 
 int

@@ -22,7 +22,7 @@ $(B)/cishan-pos: $(B)/pos/main.o $(POS_OBJS) $(B)/libcishan-drivers.a $(B)/libci
 # binary with tests/itest.c (HTTP) and tests/usbemu.c (USB devices).
 POS_TEST_CFLAGS := $(shell $(PKG) --cflags check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
 POS_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
-POS_UNIT = check_pos_till check_pos_journal check_pos_slip
+POS_UNIT = check_pos_till check_pos_journal check_pos_slip check_pos_wire
 POS_ITEST = itest_pos_flow
 ifeq ($(SANITIZE),1)
 POS_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
