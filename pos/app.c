@@ -14,19 +14,14 @@
 #include <event2/event.h>
 
 #include "drivers.h"
-#include "pos.h"
+#include "app.h"
 
-#define APP_RESULTS 9
-#define APP_PAGES   20 /* item pages prefetched at log-in (500 each) */
+#define APP_PAGES 20 /* item pages prefetched at log-in (500 each) */
 
-struct app_job {
-	uint8_t *bytes;
-	size_t len;
-	struct app_job *next;
-};
 /* A donor receipt on its way: the donation, then its donor, fund and
  * item names, one request at a time. */
 #define APP_DON_PAGES 100 /* of donors (500 a page) looked through */
+
 struct app_don {
 	struct app *a;
 	int64_t id;
@@ -36,60 +31,29 @@ struct app_don {
 	int pages;   /* of donors asked */
 };
 
-struct app {
-	struct event_base *base;
-	struct app_opts o;
-	struct till t;
-	struct client *cl;
-	struct journal *j;
-	struct drv_ctx *drv;
-	struct scanner *sc;
-	struct printer *pr;
-	struct event *probe, *prtimer;
-	void (*on_change)(void *);
-	void (*on_idle)(void *);
-	void *hook_arg;
-	int busy;
-	int sending;
-	int probing;
-	char confirm_cid[37];
-	int confirming;
-	struct rcpt last;
-	struct app_job *jobs; /* receipts not yet printed, oldest first */
-	int printing;
-	char printer_state[24];
-	char scanner_state[16];
-	struct till_item results[APP_RESULTS];
-	size_t nresults;
-	int64_t shift_start;
-	char shift_from[32];
-	struct app_don *don; /* a donor receipt being fetched */
-};
-
 static void app_pump(struct app *);
-static void app_print_pump(struct app *);
 
-static void
+void
 app_changed(struct app *a)
 {
 	if (a->on_change != NULL)
 		a->on_change(a->hook_arg);
 }
 
-static void
+void
 app_busy_inc(struct app *a)
 {
 	a->busy++;
 }
 
-static void
+void
 app_busy_dec(struct app *a)
 {
 	if (a->busy > 0 && --a->busy == 0 && a->on_idle != NULL)
 		a->on_idle(a->hook_arg);
 }
 
-static void
+void
 app_now(char *out, size_t size)
 {
 	time_t now = time(NULL);
@@ -98,8 +62,6 @@ app_now(char *out, size_t size)
 	localtime_r(&now, &tm);
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
-
-/* ---- online / offline ---- */
 
 static void
 app_offline(struct app *a)
@@ -164,8 +126,6 @@ app_probe(evutil_socket_t fd, short ev, void *arg)
 		app_offline(a);
 	}
 }
-
-/* ---- log-in and item prefetch ---- */
 
 struct app_page {
 	struct app *a;
@@ -285,8 +245,6 @@ app_login(struct app *a, const char *user, const char *password)
 	free(body);
 }
 
-/* ---- households ---- */
-
 struct app_look {
 	struct app *a;
 	char code[TILL_CODE_MAX];
@@ -365,8 +323,6 @@ app_household_done(const struct client_reply *r, void *arg)
 	app_changed(a);
 	app_busy_dec(a);
 }
-
-/* ---- items ---- */
 
 static void
 app_item_add(struct app *a, struct till_item *it)
@@ -511,8 +467,6 @@ out:
 	app_changed(a);
 }
 
-/* ---- search by name ---- */
-
 static void
 app_search_done(const struct client_reply *r, void *arg)
 {
@@ -553,208 +507,6 @@ app_results(const struct app *a, const struct till_item **out)
 {
 	*out = a->results;
 	return a->nresults;
-}
-
-/* ---- receipts and printing ---- */
-
-/* Queue the bytes of e (freed here) behind the receipts not yet printed. */
-static void
-app_queue(struct app *a, struct escpos *e)
-{
-	struct app_job *job, **tail;
-	const uint8_t *b;
-	size_t len;
-
-	b = escpos_bytes(e, &len);
-	if (escpos_error(e) != 0 || (job = calloc(1, sizeof(*job))) == NULL)
-		goto out;
-	if ((job->bytes = malloc(len)) == NULL) {
-		free(job);
-		goto out;
-	}
-	memcpy(job->bytes, b, len);
-	job->len = len;
-	for (tail = &a->jobs; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = job;
-out:
-	escpos_free(e);
-	app_print_pump(a);
-}
-
-static void
-app_slip(struct app *a, const struct rcpt *rc, int reprint)
-{
-	struct slip_line sl[TILL_MAX_LINES];
-	struct slip_limit lim[TILL_MAX_LIMITS];
-	struct slip s;
-	struct escpos *e;
-	size_t i;
-
-	if (a->pr == NULL)
-		return;
-	memset(&s, 0, sizeof(s));
-	for (i = 0; i < rc->nlines; i++) {
-		sl[i].name = rc->lines[i].name;
-		sl[i].qty = rc->lines[i].qty;
-		sl[i].points = rc->lines[i].points;
-	}
-	for (i = 0; i < rc->nlimits; i++) {
-		lim[i].name = rc->limits[i].name;
-		lim[i].remaining = rc->limits[i].remaining;
-	}
-	s.store = a->o.store;
-	s.till = a->o.till_id;
-	s.cashier = rc->cashier;
-	s.receipt_no = rc->receipt_no;
-	s.when = rc->when;
-	s.card = rc->card;
-	s.offline = rc->offline;
-	s.reprint = reprint;
-	s.lines = sl;
-	s.nlines = rc->nlines;
-	s.total = rc->total;
-	s.balance_after = rc->balance;
-	s.limits = lim;
-	s.nlimits = rc->nlimits;
-	s.lang = a->t.lang;
-	if ((e = escpos_new(printer_profile(a->pr))) == NULL)
-		return;
-	slip_build(e, &s);
-	app_queue(a, e);
-}
-
-static void
-app_job_pop(struct app *a)
-{
-	struct app_job *job = a->jobs;
-
-	if (job == NULL)
-		return;
-	a->jobs = job->next;
-	free(job->bytes);
-	free(job);
-}
-
-static void
-app_printed(int err, void *arg)
-{
-	struct app *a = arg;
-
-	a->printing = 0;
-	if (err == DRV_OK) {
-		app_job_pop(a);
-		snprintf(a->printer_state, sizeof(a->printer_state), "ok");
-	} else {
-		/* Kept: it prints in full when the printer is back. */
-		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-		    err == DRV_ENODEV ? "detached" : "error");
-		till_msg(&a->t, "printer_error", "%s",
-		    till_tr(&a->t, "打印失败，打印机恢复后重打",
-		        "printing failed: it prints again when the printer "
-		        "is back"));
-	}
-	app_changed(a);
-	app_print_pump(a);
-	app_busy_dec(a);
-}
-
-static void
-app_print_retry(struct app *a)
-{
-	struct timeval tv = {0, 300000};
-
-	evtimer_add(a->prtimer, &tv);
-}
-
-static void
-app_status_done(const struct escpos_status *st, void *arg)
-{
-	struct app *a = arg;
-	const char *was = a->printer_state;
-	int bad = st->state == ESCPOS_PAPER_END ||
-	    st->state == ESCPOS_COVER_OPEN || st->state == ESCPOS_OFFLINE ||
-	    st->state == ESCPOS_ERROR;
-
-	if (bad) {
-		if (strcmp(was, escpos_state_name(st->state)) != 0)
-			till_msg(&a->t, "printer_trouble", "%s: %s",
-			    till_tr(&a->t, "打印机故障，小票稍后打印",
-			        "printer trouble, the receipt prints later"),
-			    escpos_state_name(st->state));
-		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-		    escpos_state_name(st->state));
-		a->printing = 0;
-		app_print_retry(a);
-		app_changed(a);
-		app_busy_dec(a);
-		return;
-	}
-	if (strcmp(was, "ok") != 0 && strcmp(was, "unknown") != 0 &&
-	    strcmp(was, "paper_near_end") != 0)
-		till_msg(&a->t, "printer_ok", "%s",
-		    till_tr(&a->t, "打印机已恢复", "printer is back"));
-	/* Silence (unknown) is not "fine", but a printer without a status
-	 * channel must still print: send, and let the job report. */
-	snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-	    st->state == ESCPOS_UNKNOWN ? "unknown"
-	                                : escpos_state_name(st->state));
-	if (a->jobs == NULL ||
-	    printer_write(
-	        a->pr, a->jobs->bytes, a->jobs->len, app_printed, a) != 0) {
-		a->printing = 0;
-		if (a->jobs != NULL)
-			app_print_retry(a);
-		app_busy_dec(a);
-	}
-	app_changed(a);
-}
-
-static void
-app_print_pump(struct app *a)
-{
-	if (a->pr == NULL || a->printing || a->jobs == NULL ||
-	    evtimer_pending(a->prtimer, NULL))
-		return;
-	if (!printer_attached(a->pr)) {
-		snprintf(
-		    a->printer_state, sizeof(a->printer_state), "detached");
-		return; /* the attach callback pumps again */
-	}
-	a->printing = 1;
-	app_busy_inc(a);
-	if (printer_status(a->pr, app_status_done, a) != 0) {
-		a->printing = 0;
-		app_print_retry(a);
-		app_busy_dec(a);
-	}
-}
-
-static void
-app_print_timer(evutil_socket_t fd, short ev, void *arg)
-{
-	(void)fd;
-	(void)ev;
-	app_print_pump(arg);
-}
-
-static void
-app_printer_state_cb(enum printer_state st, void *arg)
-{
-	struct app *a = arg;
-
-	if (st == PRINTER_DETACHED) {
-		snprintf(
-		    a->printer_state, sizeof(a->printer_state), "detached");
-		till_msg(&a->t, "printer_detached", "%s",
-		    till_tr(&a->t, "打印机已断开", "printer unplugged"));
-	} else {
-		snprintf(a->printer_state, sizeof(a->printer_state), "ok");
-		till_msg(&a->t, "printer_attached", "%s",
-		    till_tr(&a->t, "打印机已连接", "printer connected"));
-		app_print_pump(a);
-	}
-	app_changed(a);
 }
 
 static void
@@ -799,80 +551,13 @@ app_scanner_scan_cb(const struct scanner_scan *s, void *arg)
 	app_scan(a, code);
 }
 
-void
-app_reprint(struct app *a)
-{
-	if (!a->last.valid) {
-		till_msg(&a->t, "no_receipt", "%s",
-		    till_tr(
-		        &a->t, "没有可补打的小票", "no receipt to reprint"));
-		app_changed(a);
-		return;
-	}
-	app_slip(a, &a->last, 1);
-	till_msg(&a->t, "reprint", "%s %s",
-	    till_tr(&a->t, "补打小票", "reprinting"), a->last.receipt_no);
-	app_changed(a);
-}
-
-/* ---- confirm, post, replay ---- */
-
-/* The receipt of the basket on screen; rc->receipt_no etc. set by the
- * caller.  What is left of limits counts this basket. */
-static void
-app_rcpt_from_basket(struct app *a, struct rcpt *rc)
-{
-	const struct till *t = &a->t;
-	size_t i, k;
-
-	rc->valid = 1;
-	snprintf(rc->card, sizeof(rc->card), "%s", t->hh.card);
-	snprintf(rc->cashier, sizeof(rc->cashier), "%s", t->user);
-	rc->nlines = t->nlines;
-	for (i = 0; i < t->nlines; i++) {
-		snprintf(rc->lines[i].name, sizeof(rc->lines[i].name), "%s",
-		    t->lines[i].item.name);
-		rc->lines[i].qty = t->lines[i].qty;
-		rc->lines[i].points = t->lines[i].qty * t->lines[i].item.points;
-	}
-	rc->total = till_total(t);
-	rc->balance = till_balance_after(t);
-	rc->nlimits = 0;
-	for (i = 0; i < t->hh.nlimits && rc->nlimits < TILL_MAX_LIMITS; i++) {
-		int idx = till_find(t, t->hh.limits[i].item_id);
-		int64_t rem = t->hh.limits[i].remaining;
-
-		if (idx >= 0)
-			rem -= t->lines[idx].qty + t->lines[idx].item.held;
-		snprintf(rc->limits[rc->nlimits].name,
-		    sizeof(rc->limits[0].name), "%s", t->hh.limits[i].name);
-		rc->limits[rc->nlimits++].remaining = rem > 0 ? rem : 0;
-	}
-	for (i = 0; i < t->nlines && rc->nlimits < TILL_MAX_LIMITS; i++) {
-		const struct till_item *it = &t->lines[i].item;
-		int64_t rem;
-
-		if (it->monthly_limit < 0)
-			continue;
-		for (k = 0; k < t->hh.nlimits; k++)
-			if (t->hh.limits[k].item_id == it->id)
-				break;
-		if (k < t->hh.nlimits)
-			continue;
-		rem = it->monthly_limit - it->held - t->lines[i].qty;
-		snprintf(rc->limits[rc->nlimits].name,
-		    sizeof(rc->limits[0].name), "%s", it->name);
-		rc->limits[rc->nlimits++].remaining = rem > 0 ? rem : 0;
-	}
-}
-
 static void
 app_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 {
 	struct rcpt *rc = &a->last;
 
 	memset(rc, 0, sizeof(*rc));
-	app_rcpt_from_basket(a, rc);
+	print_rcpt_basket(a, rc);
 	if (reply != NULL) {
 		rc->offline = 0;
 		wire_distribution(reply, rc);
@@ -892,7 +577,7 @@ app_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 	till_cancel(&a->t);
 	a->confirming = 0;
 	a->confirm_cid[0] = '\0';
-	app_slip(a, rc, 0);
+	print_receipt(a, rc, 0);
 }
 
 static void
@@ -1035,39 +720,6 @@ out:
 	app_changed(a);
 }
 
-void
-app_shift(struct app *a)
-{
-	struct slip_shift s;
-	struct escpos *e;
-	char to[32];
-
-	memset(&s, 0, sizeof(s));
-	if (journal_shift(a->j, a->shift_start, &s.distributions, &s.points,
-	        &s.goods) < 0)
-		return;
-	s.pending = app_pending(a);
-	s.conflicts = app_conflicts(a);
-	app_now(to, sizeof(to));
-	s.store = a->o.store;
-	s.till = a->o.till_id;
-	s.cashier = a->t.user;
-	s.from = a->shift_from;
-	s.to = to;
-	s.lang = a->t.lang;
-	till_msg(&a->t, "shift", "%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64,
-	    till_tr(&a->t, "本班发放笔数", "distributions"), s.distributions,
-	    till_tr(&a->t, "积分", "points"), s.points,
-	    till_tr(&a->t, "物品件数", "goods"), s.goods);
-	if (a->pr != NULL && (e = escpos_new(printer_profile(a->pr))) != NULL) {
-		slip_shift(e, &s);
-		app_queue(a, e);
-	}
-	app_changed(a);
-}
-
-/* ---- donor receipts ---- */
-
 static void app_don_item(struct app_don *);
 
 static void
@@ -1157,7 +809,7 @@ app_don_print(struct app_don *d)
 		till_msg(&a->t, "donation_receipt", "%s %s",
 		    till_tr(&a->t, "打印捐赠收据", "printing donor receipt"),
 		    d->w.code);
-		app_queue(a, e);
+		print_queue(a, e);
 	}
 	app_don_end(d);
 }
@@ -1330,8 +982,6 @@ app_donation(struct app *a, int64_t id)
 	app_changed(a);
 }
 
-/* ---- accessors, life cycle ---- */
-
 int64_t
 app_pending(struct app *a)
 {
@@ -1366,17 +1016,6 @@ const char *
 app_last_receipt(const struct app *a)
 {
 	return a->last.valid ? a->last.receipt_no : NULL;
-}
-
-size_t
-app_print_queue(const struct app *a)
-{
-	const struct app_job *j;
-	size_t n = 0;
-
-	for (j = a->jobs; j != NULL; j = j->next)
-		n++;
-	return n;
 }
 
 struct till *
@@ -1459,7 +1098,7 @@ app_new(
 	    NULL)
 		goto fail;
 	a->probe = evtimer_new(base, app_probe, a);
-	a->prtimer = evtimer_new(base, app_print_timer, a);
+	a->prtimer = evtimer_new(base, print_timer, a);
 	if (a->probe == NULL || a->prtimer == NULL) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
@@ -1485,7 +1124,7 @@ app_new(
 			    "attached");
 	}
 	if (strcmp(o->printer, "none") != 0) {
-		pcb.state = app_printer_state_cb;
+		pcb.state = print_printer_cb;
 		pcb.arg = a;
 		if ((a->pr = printer_open(
 		         a->drv, o->printer, o->profile, &pcb)) == NULL) {
@@ -1508,7 +1147,7 @@ app_free(struct app *a)
 	if (a == NULL)
 		return;
 	while (a->jobs != NULL)
-		app_job_pop(a);
+		print_job_pop(a);
 	scanner_close(a->sc);
 	printer_close(a->pr);
 	drv_free(a->drv);
@@ -1520,4 +1159,22 @@ app_free(struct app *a)
 	free(a->don);
 	journal_close(a->j);
 	free(a);
+}
+
+void
+app_reprint(struct app *a)
+{
+	print_reprint(a);
+}
+
+void
+app_shift(struct app *a)
+{
+	print_shift(a);
+}
+
+size_t
+app_print_queue(const struct app *a)
+{
+	return print_queued(a);
 }

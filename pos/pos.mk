@@ -4,14 +4,14 @@
 #                     server and emulated USB devices (+ tmux UI test)
 #   make bench-pos    scan-to-screen latency, receipt bytes for 30 lines
 
-POS_SRCS = till wire slip journal client app script ui
+POS_SRCS = till wire slip journal client print app script ui
 POS_OBJS = $(POS_SRCS:%=$(B)/pos/%.o)
 POS_CFLAGS := -Ipos -Idrivers $(shell $(PKG) --cflags $(POS_PKGS) 2>/dev/null)
 POS_LIBS := $(shell $(PKG) --libs $(POS_PKGS) 2>/dev/null) -lm
 
 BINS += $(B)/cishan-pos
 
-$(B)/pos/%.o: pos/%.c pos/pos.h
+$(B)/pos/%.o: pos/%.c pos/pos.h pos/app.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(POS_CFLAGS) -c -o $@ $<
 
