@@ -18,19 +18,6 @@
 
 #define APP_PAGES 20 /* item pages prefetched at log-in (500 each) */
 
-/* A donor receipt on its way: the donation, then its donor, fund and
- * item names, one request at a time. */
-#define APP_DON_PAGES 100 /* of donors (500 a page) looked through */
-
-struct app_don {
-	struct app *a;
-	int64_t id;
-	struct wire_donation w;
-	char donor[256], fund[256], purpose[256];
-	size_t next; /* the line whose item name is asked next */
-	int pages;   /* of donors asked */
-};
-
 static void app_pump(struct app *);
 
 void
@@ -63,7 +50,7 @@ app_now(char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-static void
+void
 app_offline(struct app *a)
 {
 	struct timeval tv = {
@@ -79,7 +66,7 @@ app_offline(struct app *a)
 	evtimer_add(a->probe, &tv);
 }
 
-static void
+void
 app_online(struct app *a)
 {
 	if (!a->t.online) {
@@ -92,7 +79,7 @@ app_online(struct app *a)
 }
 
 /* A status the server itself answered, other than overload. */
-static int
+int
 app_answered(const struct client_reply *r)
 {
 	return r->status > 0 && r->status != 503 && r->status < 500;
@@ -720,268 +707,6 @@ out:
 	app_changed(a);
 }
 
-static void app_don_item(struct app_don *);
-
-static void
-app_don_end(struct app_don *d)
-{
-	struct app *a = d->a;
-
-	a->don = NULL;
-	free(d);
-	app_changed(a);
-	app_busy_dec(a);
-}
-
-/* A request of the chain did not give what it needed: say why, stop. */
-static void
-app_don_fail(struct app_don *d, const struct client_reply *r)
-{
-	struct app *a = d->a;
-	struct till *t = &a->t;
-	struct wire_err we;
-
-	if (r->status == 403)
-		till_msg(t, "forbidden", "%s",
-		    till_tr(t, "打印捐赠收据需要店长或管理员登录",
-		        "a donor receipt needs a manager or admin to log in"));
-	else if (r->status == 401)
-		till_msg(t, "unauthenticated", "%s",
-		    till_tr(t, "登录已过期，请重新登录",
-		        "session expired: log in again"));
-	else if (!app_answered(r)) {
-		app_offline(a);
-		till_msg(t, "server_unreachable", "%s",
-		    till_tr(t, "无法连接服务器，捐赠收据未打印",
-		        "cannot reach the server: no donor receipt printed"));
-	} else if (r->status == 200)
-		till_msg(t, "bad_reply", "%s",
-		    till_tr(t, "服务器的回答无法读取，捐赠收据未打印",
-		        "the server's answer cannot be read: nothing printed"));
-	else {
-		wire_error(r->json, &we);
-		till_msg(t, we.code, "%s %s",
-		    till_tr(t, "捐赠收据未打印:", "no donor receipt:"),
-		    we.text);
-	}
-	app_don_end(d);
-}
-
-static void
-app_don_print(struct app_don *d)
-{
-	struct app *a = d->a;
-	struct slip_gift *g;
-	struct slip_donation s;
-	struct escpos *e;
-	size_t i;
-
-	if ((g = calloc(d->w.nlines + 1, sizeof(*g))) == NULL ||
-	    (e = escpos_new(printer_profile(a->pr))) == NULL) {
-		free(g);
-		app_don_end(d);
-		return;
-	}
-	for (i = 0; i < d->w.nlines; i++) {
-		g[i].name = d->w.lines[i].name;
-		g[i].qty = d->w.lines[i].qty;
-		g[i].unit_value_fen = d->w.lines[i].unit_value_fen;
-	}
-	memset(&s, 0, sizeof(s));
-	s.store = a->o.store;
-	s.receipt_code = d->w.code;
-	s.donor = d->donor;
-	s.date = d->w.date;
-	s.lines = g;
-	s.nlines = d->w.nlines;
-	s.cash_fen = d->w.cash_fen;
-	s.fund = d->fund;
-	s.purpose = d->purpose;
-	slip_donation(e, &s);
-	free(g);
-	if (escpos_error(e) != 0) {
-		till_msg(&a->t, "bad_reply", "%s",
-		    till_tr(&a->t, "捐赠收据无法排版，未打印",
-		        "the donor receipt cannot be laid out: nothing "
-		        "printed"));
-		escpos_free(e);
-	} else {
-		till_msg(&a->t, "donation_receipt", "%s %s",
-		    till_tr(&a->t, "打印捐赠收据", "printing donor receipt"),
-		    d->w.code);
-		print_queue(a, e);
-	}
-	app_don_end(d);
-}
-
-static void
-app_don_item_done(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	struct wire_gift *l = &d->w.lines[d->next];
-
-	if (r->status != 200 ||
-	    wire_strcpy(r->json, "name", l->name, sizeof(l->name)) < 0) {
-		app_don_fail(d, r);
-		return;
-	}
-	d->next++;
-	app_don_item(d);
-}
-
-/* The name of each line's item (once an item), then the paper. */
-static void
-app_don_item(struct app_don *d)
-{
-	struct client_reply none = {0};
-	char path[64];
-	size_t k;
-
-	for (; d->next < d->w.nlines; d->next++) {
-		struct wire_gift *l = &d->w.lines[d->next];
-
-		for (k = 0; k < d->next; k++)
-			if (d->w.lines[k].item_id == l->item_id)
-				break;
-		if (k == d->next)
-			break;
-		memcpy(l->name, d->w.lines[k].name, sizeof(l->name));
-	}
-	if (d->next == d->w.nlines) {
-		app_don_print(d);
-		return;
-	}
-	snprintf(path, sizeof(path), "/api/v1/items/%" PRId64,
-	    d->w.lines[d->next].item_id);
-	if (client_req(d->a->cl, "GET", path, NULL, app_don_item_done, d) < 0)
-		app_don_fail(d, &none);
-}
-
-static void
-app_don_funds_done(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-
-	if (r->status != 200) {
-		app_don_fail(d, r);
-		return;
-	}
-	if (wire_listed(r->json, d->w.fund_id, d->fund, sizeof(d->fund),
-	        d->purpose, sizeof(d->purpose)) == 0) {
-		app_don_print(d);
-		return;
-	}
-	till_msg(&d->a->t, "unknown_fund", "%s %" PRId64,
-	    till_tr(&d->a->t, "服务器没有这笔捐赠的资金:",
-	        "the server lists no fund with id"),
-	    d->w.fund_id);
-	app_don_end(d);
-}
-
-static void app_don_donors(struct app_don *, const char *cursor);
-
-static void
-app_don_donors_done(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	struct client_reply none = {0};
-	char next[256];
-
-	if (r->status != 200) {
-		app_don_fail(d, r);
-		return;
-	}
-	if (wire_listed(r->json, d->w.donor_id, d->donor, sizeof(d->donor),
-	        NULL, 0) == 0) {
-		if (d->w.cash_fen == 0)
-			app_don_item(d);
-		else if (client_req(d->a->cl, "GET", "/api/v1/funds", NULL,
-		             app_don_funds_done, d) < 0)
-			app_don_fail(d, &none);
-		return;
-	}
-	if (wire_next(r->json, next, sizeof(next)) &&
-	    d->pages < APP_DON_PAGES) {
-		app_don_donors(d, next);
-		return;
-	}
-	till_msg(&d->a->t, "unknown_donor", "%s %" PRId64,
-	    till_tr(&d->a->t, "服务器没有这笔捐赠的捐赠方:",
-	        "the server lists no donor with id"),
-	    d->w.donor_id);
-	app_don_end(d);
-}
-
-/* Donors come as a list only: page through it to the donation's. */
-static void
-app_don_donors(struct app_don *d, const char *cursor)
-{
-	struct client_reply none = {0};
-	char path[256], esc[128];
-
-	d->pages++;
-	if (cursor != NULL) {
-		client_escape(cursor, esc, sizeof(esc));
-		snprintf(path, sizeof(path),
-		    "/api/v1/donors?limit=500&cursor=%s", esc);
-	} else
-		snprintf(path, sizeof(path), "/api/v1/donors?limit=500");
-	if (client_req(d->a->cl, "GET", path, NULL, app_don_donors_done, d) < 0)
-		app_don_fail(d, &none);
-}
-
-static void
-app_don_got(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	struct till *t = &d->a->t;
-
-	if (r->status == 404) {
-		till_msg(t, "unknown_donation", "%s %" PRId64,
-		    till_tr(t, "没有这笔捐赠:", "no donation has id"), d->id);
-		app_don_end(d);
-		return;
-	}
-	if (r->status != 200 || wire_donation(r->json, &d->w) < 0) {
-		app_don_fail(d, r);
-		return;
-	}
-	app_online(d->a);
-	app_don_donors(d, NULL);
-}
-
-void
-app_donation(struct app *a, int64_t id)
-{
-	struct till *t = &a->t;
-	struct client_reply none = {0};
-	struct app_don *d;
-	char path[64];
-
-	if (t->stage == TILL_LOGIN)
-		till_msg(t, "login_first", "%s",
-		    till_tr(t, "请先登录", "log in first"));
-	else if (a->pr == NULL)
-		till_msg(t, "no_printer", "%s",
-		    till_tr(t, "没有打印机，无法打印捐赠收据",
-		        "no printer: cannot print a donor receipt"));
-	else if (a->don != NULL)
-		till_msg(t, "busy", "%s",
-		    till_tr(t, "上一张捐赠收据还在准备，请稍候",
-		        "the last donor receipt is still on its way: wait"));
-	else if ((d = calloc(1, sizeof(*d))) != NULL) {
-		d->a = a;
-		d->id = id;
-		a->don = d;
-		app_busy_inc(a);
-		snprintf(path, sizeof(path), "/api/v1/donations/%" PRId64, id);
-		if (client_req(a->cl, "GET", path, NULL, app_don_got, d) < 0)
-			app_don_fail(d, &none);
-		return;
-	}
-	app_changed(a);
-}
-
 int64_t
 app_pending(struct app *a)
 {
@@ -1171,6 +896,12 @@ void
 app_shift(struct app *a)
 {
 	print_shift(a);
+}
+
+void
+app_donation(struct app *a, int64_t id)
+{
+	donor_start(a, id);
 }
 
 size_t

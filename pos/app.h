@@ -43,7 +43,7 @@ struct app {
 	size_t nresults;
 	int64_t shift_start;
 	char shift_from[32];
-	struct app_don *don; /* a donor receipt being fetched */
+	struct donor *don; /* a donor receipt being fetched */
 };
 
 /* app.c: the state, the hooks, the devices; the other files' helpers. */
@@ -51,6 +51,9 @@ void app_changed(struct app *a);
 void app_busy_inc(struct app *a);
 void app_busy_dec(struct app *a);
 void app_now(char *out, size_t size);
+void app_offline(struct app *a);
+void app_online(struct app *a);
+int app_answered(const struct client_reply *r);
 int64_t app_pending(struct app *a);
 int64_t app_conflicts(struct app *a);
 
@@ -64,5 +67,8 @@ void print_reprint(struct app *a);
 void print_rcpt_basket(struct app *a, struct rcpt *rc);
 void print_shift(struct app *a);
 size_t print_queued(const struct app *a);
+
+/* donor.c: the donor-receipt chain. */
+void donor_start(struct app *a, int64_t id);
 
 #endif
