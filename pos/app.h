@@ -14,7 +14,7 @@
 struct client_reply;
 struct escpos;
 
-#define APP_RESULTS 9
+#define LOOKUP_RESULTS 9
 
 struct app {
 	struct event_base *base;
@@ -39,7 +39,7 @@ struct app {
 	int printing;
 	char printer_state[24];
 	char scanner_state[16];
-	struct till_item results[APP_RESULTS];
+	struct till_item results[LOOKUP_RESULTS];
 	size_t nresults;
 	int64_t shift_start;
 	char shift_from[32];
@@ -56,6 +56,11 @@ void app_online(struct app *a);
 int app_answered(const struct client_reply *r);
 int64_t app_pending(struct app *a);
 int64_t app_conflicts(struct app *a);
+
+/* lookup.c: household and item look-ups, their caches, search. */
+void lookup_prefetch(struct app *a, const char *cursor, int n);
+void lookup_scan(struct app *a, const char *code);
+void lookup_search(struct app *a, const char *text);
 
 /* print.c: the print queue, receipts and the shift summary. */
 void print_queue(struct app *a, struct escpos *e);
