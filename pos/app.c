@@ -16,8 +16,6 @@
 #include "drivers.h"
 #include "app.h"
 
-static void app_pump(struct app *);
-
 void
 app_changed(struct app *a)
 {
@@ -46,130 +44,6 @@ app_now(char *out, size_t size)
 
 	localtime_r(&now, &tm);
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-void
-app_offline(struct app *a)
-{
-	struct timeval tv = {
-	    a->o.probe_ms / 1000, (a->o.probe_ms % 1000) * 1000};
-
-	if (a->t.online) {
-		a->t.online = 0;
-		till_check(&a->t);
-		till_msg(&a->t, "offline", "%s",
-		    till_tr(&a->t, "服务器无法连接，离线工作中",
-		        "server unreachable: working offline"));
-	}
-	evtimer_add(a->probe, &tv);
-}
-
-void
-app_online(struct app *a)
-{
-	if (!a->t.online) {
-		a->t.online = 1;
-		till_check(&a->t);
-		till_msg(&a->t, "online", "%s",
-		    till_tr(&a->t, "服务器已恢复", "server back online"));
-	}
-	app_pump(a);
-}
-
-/* A status the server itself answered, other than overload. */
-int
-app_answered(const struct client_reply *r)
-{
-	return r->status > 0 && r->status != 503 && r->status < 500;
-}
-
-static void
-app_probe_done(const struct client_reply *r, void *arg)
-{
-	struct app *a = arg;
-
-	a->probing = 0;
-	if (r->status == 200)
-		app_online(a);
-	else
-		app_offline(a);
-	app_changed(a);
-}
-
-static void
-app_probe(evutil_socket_t fd, short ev, void *arg)
-{
-	struct app *a = arg;
-
-	(void)fd;
-	(void)ev;
-	if (a->probing)
-		return;
-	a->probing = 1;
-	if (client_req(a->cl, "GET", "/healthz", NULL, app_probe_done, a) < 0) {
-		a->probing = 0;
-		app_offline(a);
-	}
-}
-
-struct app_login_call {
-	struct app *a;
-	char user[64];
-};
-
-static void
-app_login_done(const struct client_reply *r, void *arg)
-{
-	struct app_login_call *lc = arg;
-	struct app *a = lc->a;
-	char token[128], role[16];
-
-	if (r->status == 201 &&
-	    wire_login(r->json, token, sizeof(token), role, sizeof(role)) ==
-	        0) {
-		client_token(a->cl, token);
-		till_login(&a->t, lc->user, role);
-		a->shift_start = (int64_t)time(NULL);
-		app_now(a->shift_from, sizeof(a->shift_from));
-		till_msg(&a->t, "logged_in", "%s %s",
-		    till_tr(&a->t, "已登录:", "logged in:"), lc->user);
-		app_online(a);
-		lookup_prefetch(a, NULL, 0);
-	} else if (r->status == 401 || r->status == 400) {
-		till_msg(&a->t, "bad_login", "%s",
-		    till_tr(&a->t, "用户名或密码错误",
-		        "wrong user name or password"));
-	} else {
-		till_msg(&a->t, "server_unreachable", "%s",
-		    till_tr(&a->t, "无法连接服务器，不能登录",
-		        "cannot reach the server to log in"));
-		if (!app_answered(r))
-			app_offline(a);
-	}
-	free(lc);
-	app_changed(a);
-	app_busy_dec(a);
-}
-
-void
-app_login(struct app *a, const char *user, const char *password)
-{
-	struct app_login_call *lc;
-	char *body;
-
-	if ((lc = calloc(1, sizeof(*lc))) == NULL)
-		return;
-	lc->a = a;
-	snprintf(lc->user, sizeof(lc->user), "%s", user);
-	body = wire_login_req(user, password);
-	app_busy_inc(a);
-	if (body == NULL ||
-	    client_req(a->cl, "POST", "/api/v1/sessions", body, app_login_done,
-	        lc) < 0) {
-		free(lc);
-		app_busy_dec(a);
-	}
-	free(body);
 }
 
 size_t
@@ -289,8 +163,8 @@ app_sent(const struct client_reply *r, void *arg)
 			        "offline entry posted"),
 			    sd->seq);
 		more = 1;
-		app_online(a);
-	} else if (!app_answered(r) || r->status == 401) {
+		net_online(a);
+	} else if (!net_answered(r) || r->status == 401) {
 		/* Still pending: replayed later with the same client_id. */
 		if (r->status == 401) {
 			client_token(a->cl, NULL);
@@ -298,7 +172,7 @@ app_sent(const struct client_reply *r, void *arg)
 			    till_tr(&a->t, "登录已过期，请重新登录",
 			        "session expired: log in again"));
 		} else
-			app_offline(a);
+			net_offline(a);
 		if (live)
 			app_finish(a, NULL, sd->seq);
 	} else if (live) {
@@ -323,7 +197,7 @@ app_sent(const struct client_reply *r, void *arg)
 }
 
 /* Send the oldest unsent journal row, one at a time, in order. */
-static void
+void
 app_pump(struct app *a)
 {
 	struct journal_entry e;
@@ -505,7 +379,7 @@ app_new(
 	if ((a->cl = client_new(base, o->server, o->timeout_ms, err, errsz)) ==
 	    NULL)
 		goto fail;
-	a->probe = evtimer_new(base, app_probe, a);
+	a->probe = evtimer_new(base, net_probe, a);
 	a->prtimer = evtimer_new(base, print_timer, a);
 	if (a->probe == NULL || a->prtimer == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -597,6 +471,12 @@ void
 app_search(struct app *a, const char *text)
 {
 	lookup_search(a, text);
+}
+
+void
+app_login(struct app *a, const char *user, const char *password)
+{
+	net_login(a, user, password);
 }
 
 size_t

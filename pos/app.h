@@ -51,11 +51,16 @@ void app_changed(struct app *a);
 void app_busy_inc(struct app *a);
 void app_busy_dec(struct app *a);
 void app_now(char *out, size_t size);
-void app_offline(struct app *a);
-void app_online(struct app *a);
-int app_answered(const struct client_reply *r);
+void app_pump(struct app *a);
 int64_t app_pending(struct app *a);
 int64_t app_conflicts(struct app *a);
+
+/* net.c: online or offline, the probe, log-in. */
+void net_offline(struct app *a);
+void net_online(struct app *a);
+int net_answered(const struct client_reply *r);
+void net_probe(evutil_socket_t fd, short ev, void *arg);
+void net_login(struct app *a, const char *user, const char *password);
 
 /* lookup.c: household and item look-ups, their caches, search. */
 void lookup_prefetch(struct app *a, const char *cursor, int n);

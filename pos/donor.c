@@ -55,8 +55,8 @@ donor_fail(struct donor *d, const struct client_reply *r)
 		till_msg(t, "unauthenticated", "%s",
 		    till_tr(t, "登录已过期，请重新登录",
 		        "session expired: log in again"));
-	else if (!app_answered(r)) {
-		app_offline(a);
+	else if (!net_answered(r)) {
+		net_offline(a);
 		till_msg(t, "server_unreachable", "%s",
 		    till_tr(t, "无法连接服务器，捐赠收据未打印",
 		        "cannot reach the server: no donor receipt printed"));
@@ -251,7 +251,7 @@ donor_got(const struct client_reply *r, void *arg)
 		donor_fail(d, r);
 		return;
 	}
-	app_online(d->a);
+	net_online(d->a);
 	donor_donors(d, NULL);
 }
 

@@ -42,8 +42,8 @@ lookup_prefetch_done(const struct client_reply *r, void *arg)
 		if (wire_next(r->json, next, sizeof(next)) &&
 		    pg->n + 1 < LOOKUP_PAGES)
 			lookup_prefetch(a, next, pg->n + 1);
-	} else if (!app_answered(r))
-		app_offline(a);
+	} else if (!net_answered(r))
+		net_offline(a);
 	free(pg);
 	app_busy_dec(a);
 }
@@ -126,7 +126,7 @@ lookup_household_done(const struct client_reply *r, void *arg)
 		snprintf(h.card, sizeof(h.card), "%s", lk->code);
 		journal_cache_put(a->j, JOURNAL_HOUSEHOLD, lk->code, r->body);
 		lookup_household_set(a, &h, 0);
-		app_online(a);
+		net_online(a);
 	} else if (r->status == 404) {
 		till_msg(&a->t, "unknown_card", "%s %s",
 		    till_tr(&a->t, "没有这张家庭卡:", "no household has card"),
@@ -135,8 +135,8 @@ lookup_household_done(const struct client_reply *r, void *arg)
 		till_msg(&a->t, "unauthenticated", "%s",
 		    till_tr(&a->t, "登录已过期，请重新登录",
 		        "session expired: log in again"));
-	} else if (!app_answered(r)) {
-		app_offline(a);
+	} else if (!net_answered(r)) {
+		net_offline(a);
 		if (lookup_household_cached(a, lk->code) < 0)
 			till_msg(&a->t, "unknown_card", "%s %s",
 			    till_tr(&a->t, "离线且本机没有该卡记录:",
@@ -201,13 +201,13 @@ lookup_item_done(const struct client_reply *r, void *arg)
 			    a->j, JOURNAL_ITEM, lk->code, r->body);
 		free(old);
 		lookup_item_add(a, &it);
-		app_online(a);
+		net_online(a);
 	} else if (r->status == 404 || r->status == 400) {
 		till_msg(&a->t, "unknown_item", "%s %s",
 		    till_tr(&a->t, "没有这个商品:", "no item has code"),
 		    lk->code);
-	} else if (!app_answered(r)) {
-		app_offline(a);
+	} else if (!net_answered(r)) {
+		net_offline(a);
 		if (lookup_item_cached(a, lk->code) < 0)
 			till_msg(&a->t, "unknown_item", "%s %s",
 			    till_tr(&a->t, "离线且本机没有该商品:",
@@ -308,8 +308,8 @@ lookup_search_done(const struct client_reply *r, void *arg)
 	} else {
 		till_msg(&a->t, "search_failed", "%s",
 		    till_tr(&a->t, "搜索失败", "search failed"));
-		if (!app_answered(r))
-			app_offline(a);
+		if (!net_answered(r))
+			net_offline(a);
 	}
 	app_changed(a);
 	app_busy_dec(a);
