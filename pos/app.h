@@ -51,7 +51,6 @@ void app_changed(struct app *a);
 void app_busy_inc(struct app *a);
 void app_busy_dec(struct app *a);
 void app_now(char *out, size_t size);
-void app_pump(struct app *a);
 int64_t app_pending(struct app *a);
 int64_t app_conflicts(struct app *a);
 
@@ -77,6 +76,11 @@ void print_reprint(struct app *a);
 void print_rcpt_basket(struct app *a, struct rcpt *rc);
 void print_shift(struct app *a);
 size_t print_queued(const struct app *a);
+
+/* sync.c: confirm, post, replay, conflicts. */
+void sync_pump(struct app *a);
+void sync_confirm(struct app *a);
+int sync_conflicts(struct app *a);
 
 /* donor.c: the donor-receipt chain. */
 void donor_start(struct app *a, int64_t id);

@@ -39,7 +39,7 @@ net_online(struct app *a)
 		till_msg(&a->t, "online", "%s",
 		    till_tr(&a->t, "服务器已恢复", "server back online"));
 	}
-	app_pump(a);
+	sync_pump(a);
 }
 
 /* A status the server itself answered, other than overload. */
