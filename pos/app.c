@@ -1,17 +1,15 @@
 /*
- * app.c: what happens after each event of the till.  A scan becomes a
- * look-up (server, else the cache); confirm writes the journal row first
- * and only then posts it; the journal is sent in order, one request at a
- * time, by the same code whether the basket is live or being replayed;
- * receipts wait in a queue for a printer that is ready.
+ * app.c: the till's state and its events.  It owns struct app (app.h),
+ * the devices and the hooks the screen or the script set, and turns each
+ * event into a call of the concern it belongs to: log-in (net.c), a scan
+ * or a search (lookup.c), confirm (sync.c), printing (print.c), a donor
+ * receipt (donor.c).  busy counts what a cashier started and waits for,
+ * so a script knows when a command is over.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <event2/event.h>
 
 #include "drivers.h"
 #include "app.h"
@@ -46,12 +44,57 @@ app_now(char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-size_t
-app_results(const struct app *a, const struct till_item **out)
+/* ---- what the screen and the script call ---- */
+
+void
+app_login(struct app *a, const char *user, const char *password)
 {
-	*out = a->results;
-	return a->nresults;
+	net_login(a, user, password);
 }
+
+void
+app_scan(struct app *a, const char *code)
+{
+	lookup_scan(a, code);
+}
+
+void
+app_search(struct app *a, const char *text)
+{
+	lookup_search(a, text);
+}
+
+void
+app_confirm(struct app *a)
+{
+	sync_confirm(a);
+}
+
+void
+app_reprint(struct app *a)
+{
+	print_reprint(a);
+}
+
+void
+app_shift(struct app *a)
+{
+	print_shift(a);
+}
+
+void
+app_donation(struct app *a, int64_t id)
+{
+	donor_start(a, id);
+}
+
+int
+app_list_conflicts(struct app *a)
+{
+	return sync_conflicts(a);
+}
+
+/* ---- the scanner ---- */
 
 static void
 app_scanner_state_cb(enum scanner_state st, void *arg)
@@ -94,6 +137,8 @@ app_scanner_scan_cb(const struct scanner_scan *s, void *arg)
 	}
 	lookup_scan(a, code);
 }
+
+/* ---- accessors ---- */
 
 int64_t
 app_pending(struct app *a)
@@ -152,7 +197,7 @@ app_busy(const struct app *a)
 int
 app_sending(const struct app *a)
 {
-	return a->sending;
+	return sync_sending(a);
 }
 
 void
@@ -164,13 +209,27 @@ app_hooks(struct app *a, void (*on_change)(void *), void (*on_idle)(void *),
 	a->hook_arg = arg;
 }
 
+size_t
+app_results(const struct app *a, const struct till_item **out)
+{
+	*out = a->results;
+	return a->nresults;
+}
+
+size_t
+app_print_queue(const struct app *a)
+{
+	return print_queued(a);
+}
+
+/* ---- life cycle ---- */
+
 struct app *
 app_new(
     struct event_base *base, const struct app_opts *o, char *err, size_t errsz)
 {
 	struct app *a;
 	struct scanner_cbs scb;
-	struct printer_cbs pcb;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -179,8 +238,6 @@ app_new(
 	a->base = base;
 	a->o = *o;
 	till_init(&a->t, o->lang, o->offline_cap);
-	snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-	    strcmp(o->printer, "none") == 0 ? "none" : "unknown");
 	snprintf(a->scanner_state, sizeof(a->scanner_state), "%s",
 	    strcmp(o->scanner, "keyboard") == 0   ? "keyboard"
 	        : strcmp(o->scanner, "none") == 0 ? "none"
@@ -190,19 +247,12 @@ app_new(
 		    a->j ? journal_error(a->j) : "out of memory");
 		goto fail;
 	}
-	if ((a->cl = client_new(base, o->server, o->timeout_ms, err, errsz)) ==
-	    NULL)
+	if (net_open(a, err, errsz) < 0)
 		goto fail;
-	a->probe = evtimer_new(base, net_probe, a);
-	a->prtimer = evtimer_new(base, print_timer, a);
-	if (a->probe == NULL || a->prtimer == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	if (strcmp(o->scanner, "keyboard") == 0 &&
-	    strcmp(o->printer, "none") == 0)
-		return a;
-	if ((a->drv = drv_new(base)) == NULL) {
+	/* libusb only when a device needs it (a typing till has none). */
+	if ((strcmp(o->scanner, "keyboard") != 0 ||
+	        strcmp(o->printer, "none") != 0) &&
+	    (a->drv = drv_new(base)) == NULL) {
 		snprintf(err, errsz, "cannot start USB (libusb_init failed)");
 		goto fail;
 	}
@@ -219,18 +269,8 @@ app_new(
 			snprintf(a->scanner_state, sizeof(a->scanner_state),
 			    "attached");
 	}
-	if (strcmp(o->printer, "none") != 0) {
-		pcb.state = print_printer_cb;
-		pcb.arg = a;
-		if ((a->pr = printer_open(
-		         a->drv, o->printer, o->profile, &pcb)) == NULL) {
-			snprintf(err, errsz, "bad --printer %s or --profile %s",
-			    o->printer, o->profile ? o->profile : "(default)");
-			goto fail;
-		}
-		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-		    printer_attached(a->pr) ? "ok" : "detached");
-	}
+	if (print_open(a, err, errsz) < 0)
+		goto fail;
 	return a;
 fail:
 	app_free(a);
@@ -242,71 +282,11 @@ app_free(struct app *a)
 {
 	if (a == NULL)
 		return;
-	while (a->jobs != NULL)
-		print_job_pop(a);
 	scanner_close(a->sc);
-	printer_close(a->pr);
+	print_close(a);
 	drv_free(a->drv);
-	if (a->probe != NULL)
-		event_free(a->probe);
-	if (a->prtimer != NULL)
-		event_free(a->prtimer);
-	client_free(a->cl);
-	free(a->don);
+	net_close(a);
+	donor_free(a->don);
 	journal_close(a->j);
 	free(a);
-}
-
-void
-app_reprint(struct app *a)
-{
-	print_reprint(a);
-}
-
-void
-app_shift(struct app *a)
-{
-	print_shift(a);
-}
-
-void
-app_donation(struct app *a, int64_t id)
-{
-	donor_start(a, id);
-}
-
-void
-app_scan(struct app *a, const char *code)
-{
-	lookup_scan(a, code);
-}
-
-void
-app_search(struct app *a, const char *text)
-{
-	lookup_search(a, text);
-}
-
-void
-app_login(struct app *a, const char *user, const char *password)
-{
-	net_login(a, user, password);
-}
-
-void
-app_confirm(struct app *a)
-{
-	sync_confirm(a);
-}
-
-int
-app_list_conflicts(struct app *a)
-{
-	return sync_conflicts(a);
-}
-
-size_t
-app_print_queue(const struct app *a)
-{
-	return print_queued(a);
 }

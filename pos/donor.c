@@ -13,10 +13,9 @@
 #include "drivers.h"
 #include "app.h"
 
-/* A donor receipt on its way: the donation, then its donor, fund and
- * item names, one request at a time. */
 #define DONOR_PAGES 100 /* of donors (500 a page) looked through */
 
+/* A donor receipt on its way; a->don while it is. */
 struct donor {
 	struct app *a;
 	int64_t id;
@@ -34,7 +33,7 @@ donor_end(struct donor *d)
 	struct app *a = d->a;
 
 	a->don = NULL;
-	free(d);
+	donor_free(d);
 	app_changed(a);
 	app_busy_dec(a);
 }
@@ -52,9 +51,7 @@ donor_fail(struct donor *d, const struct client_reply *r)
 		    till_tr(t, "打印捐赠收据需要店长或管理员登录",
 		        "a donor receipt needs a manager or admin to log in"));
 	else if (r->status == 401)
-		till_msg(t, "unauthenticated", "%s",
-		    till_tr(t, "登录已过期，请重新登录",
-		        "session expired: log in again"));
+		net_expired(a);
 	else if (!net_answered(r)) {
 		net_offline(a);
 		till_msg(t, "server_unreachable", "%s",
@@ -285,4 +282,10 @@ donor_start(struct app *a, int64_t id)
 		return;
 	}
 	app_changed(a);
+}
+
+void
+donor_free(struct donor *d)
+{
+	free(d);
 }

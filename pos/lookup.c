@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drivers.h"
 #include "app.h"
 
 #define LOOKUP_PAGES 20 /* item pages prefetched at log-in (500 each) */
@@ -132,9 +131,7 @@ lookup_household_done(const struct client_reply *r, void *arg)
 		    till_tr(&a->t, "没有这张家庭卡:", "no household has card"),
 		    lk->code);
 	} else if (r->status == 401) {
-		till_msg(&a->t, "unauthenticated", "%s",
-		    till_tr(&a->t, "登录已过期，请重新登录",
-		        "session expired: log in again"));
+		net_expired(a);
 	} else if (!net_answered(r)) {
 		net_offline(a);
 		if (lookup_household_cached(a, lk->code) < 0)
@@ -262,7 +259,7 @@ lookup_scan(struct app *a, const char *code)
 			        "code has characters a barcode cannot have"));
 			goto out;
 		}
-	if (a->confirming) {
+	if (sync_confirming(a)) {
 		till_msg(&a->t, "busy", "%s",
 		    till_tr(&a->t, "正在提交，请稍候", "confirming: wait"));
 		goto out;
@@ -273,9 +270,7 @@ lookup_scan(struct app *a, const char *code)
 		    till_tr(&a->t, "请先登录", "log in first"));
 		break;
 	case TILL_CARD:
-		if (!a->t.online) {
-			/* Try the server anyway: it may be back. */
-		}
+		/* The server even offline: it may be back, else the cache. */
 		lookup_ask(a, "/api/v1/households/by-card/", code,
 		    lookup_household_done);
 		return;
@@ -285,7 +280,8 @@ lookup_scan(struct app *a, const char *code)
 				lookup_item_add(a, &a->t.lines[i].item);
 				goto out;
 			}
-		if (!a->t.online && lookup_item_cached(a, code) == 0)
+		/* Offline, the cache first: items are all prefetched. */
+		if (!net_up(a) && lookup_item_cached(a, code) == 0)
 			goto out;
 		lookup_ask(
 		    a, "/api/v1/items/by-barcode/", code, lookup_item_done);

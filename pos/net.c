@@ -11,8 +11,40 @@
 
 #include <event2/event.h>
 
-#include "drivers.h"
 #include "app.h"
+
+int
+net_up(const struct app *a)
+{
+	return a->net == NET_ONLINE || a->net == NET_ONLINE_PROBING;
+}
+
+static int
+net_probing(const struct app *a)
+{
+	return a->net == NET_ONLINE_PROBING || a->net == NET_OFFLINE_PROBING;
+}
+
+/* Every change of state goes here: t.online follows, the cashier is
+ * told when it flips. */
+static void
+net_set(struct app *a, enum net_state st)
+{
+	int up = st == NET_ONLINE || st == NET_ONLINE_PROBING;
+
+	a->net = st;
+	if (a->t.online == up)
+		return;
+	a->t.online = up;
+	till_check(&a->t);
+	if (up)
+		till_msg(&a->t, "online", "%s",
+		    till_tr(&a->t, "服务器已恢复", "server back online"));
+	else
+		till_msg(&a->t, "offline", "%s",
+		    till_tr(&a->t, "服务器无法连接，离线工作中",
+		        "server unreachable: working offline"));
+}
 
 void
 net_offline(struct app *a)
@@ -20,33 +52,39 @@ net_offline(struct app *a)
 	struct timeval tv = {
 	    a->o.probe_ms / 1000, (a->o.probe_ms % 1000) * 1000};
 
-	if (a->t.online) {
-		a->t.online = 0;
-		till_check(&a->t);
-		till_msg(&a->t, "offline", "%s",
-		    till_tr(&a->t, "服务器无法连接，离线工作中",
-		        "server unreachable: working offline"));
-	}
+	net_set(a, net_probing(a) ? NET_OFFLINE_PROBING : NET_OFFLINE);
 	evtimer_add(a->probe, &tv);
 }
 
+/* Any answer of the server: the journal can move again. */
 void
 net_online(struct app *a)
 {
-	if (!a->t.online) {
-		a->t.online = 1;
-		till_check(&a->t);
-		till_msg(&a->t, "online", "%s",
-		    till_tr(&a->t, "服务器已恢复", "server back online"));
-	}
+	net_set(a, net_probing(a) ? NET_ONLINE_PROBING : NET_ONLINE);
 	sync_pump(a);
 }
 
-/* A status the server itself answered, other than overload. */
+/* After a basket recorded offline: look for the server at once. */
+void
+net_probe_soon(struct app *a)
+{
+	struct timeval soon = {0, 1000};
+
+	evtimer_add(a->probe, &soon);
+}
+
 int
 net_answered(const struct client_reply *r)
 {
 	return r->status > 0 && r->status != 503 && r->status < 500;
+}
+
+void
+net_expired(struct app *a)
+{
+	till_msg(&a->t, "unauthenticated", "%s",
+	    till_tr(&a->t, "登录已过期，请重新登录",
+	        "session expired: log in again"));
 }
 
 static void
@@ -54,7 +92,8 @@ net_probe_done(const struct client_reply *r, void *arg)
 {
 	struct app *a = arg;
 
-	a->probing = 0;
+	/* Out of PROBING first, so online/offline below set the end state. */
+	a->net = net_up(a) ? NET_ONLINE : NET_OFFLINE;
 	if (r->status == 200)
 		net_online(a);
 	else
@@ -62,21 +101,45 @@ net_probe_done(const struct client_reply *r, void *arg)
 	app_changed(a);
 }
 
-void
+static void
 net_probe(evutil_socket_t fd, short ev, void *arg)
 {
 	struct app *a = arg;
 
 	(void)fd;
 	(void)ev;
-	if (a->probing)
+	if (net_probing(a))
 		return;
-	a->probing = 1;
+	a->net = net_up(a) ? NET_ONLINE_PROBING : NET_OFFLINE_PROBING;
 	if (client_req(a->cl, "GET", "/healthz", NULL, net_probe_done, a) < 0) {
-		a->probing = 0;
+		a->net = net_up(a) ? NET_ONLINE : NET_OFFLINE;
 		net_offline(a);
 	}
 }
+
+int
+net_open(struct app *a, char *err, size_t errsz)
+{
+	a->net = NET_ONLINE;
+	if ((a->cl = client_new(
+	         a->base, a->o.server, a->o.timeout_ms, err, errsz)) == NULL)
+		return -1;
+	if ((a->probe = evtimer_new(a->base, net_probe, a)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+void
+net_close(struct app *a)
+{
+	if (a->probe != NULL)
+		event_free(a->probe);
+	client_free(a->cl);
+}
+
+/* ---- log-in ---- */
 
 struct net_login_call {
 	struct app *a;

@@ -23,7 +23,6 @@ struct print_job {
 	struct print_job *next;
 };
 
-/* Queue the bytes of e (freed here) behind the receipts not yet printed. */
 void
 print_queue(struct app *a, struct escpos *e)
 {
@@ -90,7 +89,7 @@ print_receipt(struct app *a, const struct rcpt *rc, int reprint)
 	print_queue(a, e);
 }
 
-void
+static void
 print_job_pop(struct app *a)
 {
 	struct print_job *job = a->jobs;
@@ -107,7 +106,7 @@ print_written(int err, void *arg)
 {
 	struct app *a = arg;
 
-	a->printing = 0;
+	a->print = PRINT_IDLE;
 	if (err == DRV_OK) {
 		print_job_pop(a);
 		snprintf(a->printer_state, sizeof(a->printer_state), "ok");
@@ -125,11 +124,13 @@ print_written(int err, void *arg)
 	app_busy_dec(a);
 }
 
+/* The printer is not ready: ask again in 300 ms, the job kept. */
 static void
 print_retry(struct app *a)
 {
 	struct timeval tv = {0, 300000};
 
+	a->print = PRINT_WAIT;
 	evtimer_add(a->prtimer, &tv);
 }
 
@@ -150,7 +151,6 @@ print_status_done(const struct escpos_status *st, void *arg)
 			    escpos_state_name(st->state));
 		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
 		    escpos_state_name(st->state));
-		a->printing = 0;
 		print_retry(a);
 		app_changed(a);
 		app_busy_dec(a);
@@ -165,10 +165,11 @@ print_status_done(const struct escpos_status *st, void *arg)
 	snprintf(a->printer_state, sizeof(a->printer_state), "%s",
 	    st->state == ESCPOS_UNKNOWN ? "unknown"
 	                                : escpos_state_name(st->state));
+	a->print = PRINT_WRITING;
 	if (a->jobs == NULL ||
 	    printer_write(
 	        a->pr, a->jobs->bytes, a->jobs->len, print_written, a) != 0) {
-		a->printing = 0;
+		a->print = PRINT_IDLE;
 		if (a->jobs != NULL)
 			print_retry(a);
 		app_busy_dec(a);
@@ -179,32 +180,34 @@ print_status_done(const struct escpos_status *st, void *arg)
 static void
 print_pump(struct app *a)
 {
-	if (a->pr == NULL || a->printing || a->jobs == NULL ||
-	    evtimer_pending(a->prtimer, NULL))
+	if (a->pr == NULL || a->print != PRINT_IDLE || a->jobs == NULL)
 		return;
 	if (!printer_attached(a->pr)) {
 		snprintf(
 		    a->printer_state, sizeof(a->printer_state), "detached");
 		return; /* the attach callback pumps again */
 	}
-	a->printing = 1;
+	a->print = PRINT_STATUS;
 	app_busy_inc(a);
 	if (printer_status(a->pr, print_status_done, a) != 0) {
-		a->printing = 0;
 		print_retry(a);
 		app_busy_dec(a);
 	}
 }
 
-void
+static void
 print_timer(evutil_socket_t fd, short ev, void *arg)
 {
+	struct app *a = arg;
+
 	(void)fd;
 	(void)ev;
-	print_pump(arg);
+	a->print = PRINT_IDLE;
+	print_pump(a);
 }
 
-void
+/* Plugged or unplugged: a plugged printer takes the queue at once. */
+static void
 print_printer_cb(enum printer_state st, void *arg)
 {
 	struct app *a = arg;
@@ -328,4 +331,43 @@ print_queued(const struct app *a)
 	for (j = a->jobs; j != NULL; j = j->next)
 		n++;
 	return n;
+}
+
+int
+print_open(struct app *a, char *err, size_t errsz)
+{
+	const struct app_opts *o = &a->o;
+	struct printer_cbs pcb;
+
+	a->print = PRINT_IDLE;
+	if (strcmp(o->printer, "none") == 0) {
+		snprintf(a->printer_state, sizeof(a->printer_state), "none");
+		return 0;
+	}
+	snprintf(a->printer_state, sizeof(a->printer_state), "unknown");
+	if ((a->prtimer = evtimer_new(a->base, print_timer, a)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	pcb.state = print_printer_cb;
+	pcb.arg = a;
+	if ((a->pr = printer_open(a->drv, o->printer, o->profile, &pcb)) ==
+	    NULL) {
+		snprintf(err, errsz, "bad --printer %s or --profile %s",
+		    o->printer, o->profile ? o->profile : "(default)");
+		return -1;
+	}
+	snprintf(a->printer_state, sizeof(a->printer_state), "%s",
+	    printer_attached(a->pr) ? "ok" : "detached");
+	return 0;
+}
+
+void
+print_close(struct app *a)
+{
+	while (a->jobs != NULL)
+		print_job_pop(a);
+	printer_close(a->pr);
+	if (a->prtimer != NULL)
+		event_free(a->prtimer);
 }

@@ -12,10 +12,37 @@
 #include <string.h>
 #include <time.h>
 
-#include <event2/event.h>
-
-#include "drivers.h"
 #include "app.h"
+
+int
+sync_confirming(const struct app *a)
+{
+	return a->sync == SYNC_WAIT || a->sync == SYNC_BEHIND ||
+	    a->sync == SYNC_LIVE;
+}
+
+int
+sync_sending(const struct app *a)
+{
+	return a->sync == SYNC_REPLAY || a->sync == SYNC_BEHIND ||
+	    a->sync == SYNC_LIVE;
+}
+
+/* The row in flight is answered (or failed): none is in flight now. */
+static void
+sync_landed(struct app *a)
+{
+	a->sync = a->sync == SYNC_REPLAY ? SYNC_IDLE : SYNC_WAIT;
+}
+
+/* The basket no longer waits: recorded, posted or refused. */
+static void
+sync_release(struct app *a)
+{
+	if (a->sync == SYNC_WAIT)
+		a->sync = SYNC_IDLE;
+	a->sync_cid[0] = '\0';
+}
 
 static void
 sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
@@ -41,8 +68,7 @@ sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 	                : till_tr(&a->t, "已发放", "distributed"),
 	    rc->receipt_no, till_tr(&a->t, "余额", "balance"), rc->balance);
 	till_cancel(&a->t);
-	a->confirming = 0;
-	a->confirm_cid[0] = '\0';
+	sync_release(a);
 	print_receipt(a, rc, 0);
 }
 
@@ -55,8 +81,7 @@ sync_refused(struct app *a, const struct client_reply *r)
 	till_msg(&a->t, we.code, "%s: %s %s",
 	    till_tr(&a->t, "服务器拒绝，未发放", "refused, nothing given"),
 	    we.text, we.details);
-	a->confirming = 0;
-	a->confirm_cid[0] = '\0';
+	sync_release(a);
 }
 
 struct sync_call {
@@ -70,11 +95,11 @@ sync_sent(const struct client_reply *r, void *arg)
 {
 	struct sync_call *sd = arg;
 	struct app *a = sd->a;
-	int live = a->confirming && strcmp(sd->cid, a->confirm_cid) == 0;
+	int live = a->sync == SYNC_LIVE;
 	struct wire_err we;
 	int more = 0;
 
-	a->sending = 0;
+	sync_landed(a);
 	if (r->status == 200 || r->status == 201) {
 		journal_set(a->j, sd->cid, JOURNAL_POSTED, r->body);
 		if (live)
@@ -90,9 +115,7 @@ sync_sent(const struct client_reply *r, void *arg)
 		/* Still pending: replayed later with the same client_id. */
 		if (r->status == 401) {
 			client_token(a->cl, NULL);
-			till_msg(&a->t, "unauthenticated", "%s",
-			    till_tr(&a->t, "登录已过期，请重新登录",
-			        "session expired: log in again"));
+			net_expired(a);
 		} else
 			net_offline(a);
 		if (live)
@@ -125,7 +148,8 @@ sync_pump(struct app *a)
 	struct journal_entry e;
 	struct sync_call *sd;
 
-	if (a->sending || !client_has_token(a->cl) || !a->t.online)
+	if ((a->sync != SYNC_IDLE && a->sync != SYNC_WAIT) ||
+	    !client_has_token(a->cl) || !net_up(a))
 		return;
 	if (journal_next(a->j, &e) != 1)
 		return;
@@ -136,7 +160,11 @@ sync_pump(struct app *a)
 	sd->a = a;
 	sd->seq = e.seq;
 	memcpy(sd->cid, e.client_id, sizeof(sd->cid));
-	a->sending = 1;
+	if (a->sync == SYNC_IDLE)
+		a->sync = SYNC_REPLAY;
+	else
+		a->sync = strcmp(e.client_id, a->sync_cid) == 0 ? SYNC_LIVE
+		                                                : SYNC_BEHIND;
 	if (client_req(a->cl, "POST", "/api/v1/distributions", e.body,
 	        sync_sent, sd) < 0) {
 		struct client_reply r = {0};
@@ -152,16 +180,15 @@ sync_confirm(struct app *a)
 	struct till *t = &a->t;
 	char *body = NULL, cid[37];
 	struct journal_entry e;
-	struct timeval soon = {0, 1000};
 
-	if (a->confirming || till_can_confirm(t) != 0)
+	if (sync_confirming(a) || till_can_confirm(t) != 0)
 		goto out;
 	wire_uuid(cid);
 	if ((body = wire_distribution_req(
 	         cid, a->o.till_id, t->hh.card, t->lines, t->nlines)) == NULL)
 		goto out;
 	/* Durable before anything is sent: nothing confirmed is lost. */
-	if (journal_add(a->j, cid, t->hh.card, body, !t->online, till_total(t),
+	if (journal_add(a->j, cid, t->hh.card, body, !net_up(a), till_total(t),
 	        till_goods(t), t->lines, t->nlines, (int64_t)time(NULL)) < 0) {
 		till_msg(t, "journal_failed", "%s: %s",
 		    till_tr(t, "本地记录失败，未发放",
@@ -169,16 +196,16 @@ sync_confirm(struct app *a)
 		    journal_error(a->j));
 		goto out;
 	}
-	if (!t->online || !client_has_token(a->cl)) {
+	if (!net_up(a) || !client_has_token(a->cl)) {
 		if (journal_get(a->j, cid, &e) == 1) {
 			sync_finish(a, NULL, e.seq);
 			journal_entry_free(&e);
 		}
-		evtimer_add(a->probe, &soon);
+		net_probe_soon(a);
 		goto out;
 	}
-	a->confirming = 1;
-	memcpy(a->confirm_cid, cid, sizeof(cid));
+	a->sync = a->sync == SYNC_REPLAY ? SYNC_BEHIND : SYNC_WAIT;
+	memcpy(a->sync_cid, cid, sizeof(cid));
 	app_busy_inc(a);
 	sync_pump(a);
 out:
