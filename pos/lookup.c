@@ -71,8 +71,20 @@ lookup_prefetch(struct app *a, const char *cursor, int n)
 	}
 }
 
+/* A household card or an item's barcode: what differs between them. */
+struct lookup_kind {
+	const char *path; /* the code is appended */
+	int (*found)(struct app *, const struct client_reply *, const char *);
+	int (*cached)(struct app *, const char *code);
+	const char *unknown; /* the message when nothing has the code */
+	const char *zh, *en, *zh_off, *en_off;
+	int bad_is_unknown; /* a 400 (no such code can exist) says unknown */
+	int basket;         /* dropped if the basket went meanwhile */
+};
+
 struct lookup_call {
 	struct app *a;
+	const struct lookup_kind *k;
 	char code[TILL_CODE_MAX];
 };
 
@@ -113,39 +125,18 @@ lookup_household_cached(struct app *a, const char *card)
 	return rc;
 }
 
-static void
-lookup_household_done(const struct client_reply *r, void *arg)
+static int
+lookup_household_found(
+    struct app *a, const struct client_reply *r, const char *card)
 {
-	struct lookup_call *lk = arg;
-	struct app *a = lk->a;
 	struct till_household h;
-	struct wire_err we;
 
-	if (r->status == 200 && wire_household(r->json, &h) == 0) {
-		snprintf(h.card, sizeof(h.card), "%s", lk->code);
-		journal_cache_put(a->j, JOURNAL_HOUSEHOLD, lk->code, r->body);
-		lookup_household_set(a, &h, 0);
-		net_online(a);
-	} else if (r->status == 404) {
-		till_msg(&a->t, "unknown_card", "%s %s",
-		    till_tr(&a->t, "没有这张家庭卡:", "no household has card"),
-		    lk->code);
-	} else if (r->status == 401) {
-		net_expired(a);
-	} else if (!net_answered(r)) {
-		net_offline(a);
-		if (lookup_household_cached(a, lk->code) < 0)
-			till_msg(&a->t, "unknown_card", "%s %s",
-			    till_tr(&a->t, "离线且本机没有该卡记录:",
-			        "offline, and this till has not seen card"),
-			    lk->code);
-	} else {
-		wire_error(r->json, &we);
-		till_msg(&a->t, we.code, "%s", we.text);
-	}
-	free(lk);
-	app_changed(a);
-	app_busy_dec(a);
+	if (wire_household(r->json, &h) < 0)
+		return -1;
+	snprintf(h.card, sizeof(h.card), "%s", card);
+	journal_cache_put(a->j, JOURNAL_HOUSEHOLD, card, r->body);
+	lookup_household_set(a, &h, 0);
+	return 0;
 }
 
 static void
@@ -180,36 +171,69 @@ lookup_item_cached(struct app *a, const char *code)
 	return rc;
 }
 
-static void
-lookup_item_done(const struct client_reply *r, void *arg)
+static int
+lookup_item_found(struct app *a, const struct client_reply *r, const char *code)
 {
-	struct lookup_call *lk = arg;
-	struct app *a = lk->a;
 	struct till_item it;
-	struct wire_err we;
 	char *old;
 
-	if (!a->t.has_hh) {
+	if (wire_item(r->json, code, &it) < 0)
+		return -1;
+	/* Written only when it changed: a scan should not cost a write. */
+	old = journal_cache_get(a->j, JOURNAL_ITEM, code);
+	if (old == NULL || strcmp(old, r->body) != 0)
+		journal_cache_put(a->j, JOURNAL_ITEM, code, r->body);
+	free(old);
+	lookup_item_add(a, &it);
+	return 0;
+}
+
+static const struct lookup_kind lookup_household = {
+    .path = "/api/v1/households/by-card/",
+    .found = lookup_household_found,
+    .cached = lookup_household_cached,
+    .unknown = "unknown_card",
+    .zh = "没有这张家庭卡:",
+    .en = "no household has card",
+    .zh_off = "离线且本机没有该卡记录:",
+    .en_off = "offline, and this till has not seen card",
+};
+static const struct lookup_kind lookup_item = {
+    .path = "/api/v1/items/by-barcode/",
+    .found = lookup_item_found,
+    .cached = lookup_item_cached,
+    .unknown = "unknown_item",
+    .zh = "没有这个商品:",
+    .en = "no item has code",
+    .zh_off = "离线且本机没有该商品:",
+    .en_off = "offline, and this till does not know item",
+    .bad_is_unknown = 1,
+    .basket = 1,
+};
+
+static void
+lookup_done(const struct client_reply *r, void *arg)
+{
+	struct lookup_call *lk = arg;
+	const struct lookup_kind *k = lk->k;
+	struct app *a = lk->a;
+	struct wire_err we;
+
+	if (k->basket && !a->t.has_hh) {
 		/* The basket was cancelled while we asked. */
-	} else if (r->status == 200 && wire_item(r->json, lk->code, &it) == 0) {
-		old = journal_cache_get(a->j, JOURNAL_ITEM, lk->code);
-		if (old == NULL || strcmp(old, r->body) != 0)
-			journal_cache_put(
-			    a->j, JOURNAL_ITEM, lk->code, r->body);
-		free(old);
-		lookup_item_add(a, &it);
+	} else if (r->status == 200 && k->found(a, r, lk->code) == 0) {
 		net_online(a);
-	} else if (r->status == 404 || r->status == 400) {
-		till_msg(&a->t, "unknown_item", "%s %s",
-		    till_tr(&a->t, "没有这个商品:", "no item has code"),
-		    lk->code);
+	} else if (r->status == 404 ||
+	    (r->status == 400 && k->bad_is_unknown)) {
+		till_msg(&a->t, k->unknown, "%s %s",
+		    till_tr(&a->t, k->zh, k->en), lk->code);
+	} else if (r->status == 401) {
+		net_expired(a);
 	} else if (!net_answered(r)) {
 		net_offline(a);
-		if (lookup_item_cached(a, lk->code) < 0)
-			till_msg(&a->t, "unknown_item", "%s %s",
-			    till_tr(&a->t, "离线且本机没有该商品:",
-			        "offline, and this till does not know item"),
-			    lk->code);
+		if (k->cached(a, lk->code) < 0)
+			till_msg(&a->t, k->unknown, "%s %s",
+			    till_tr(&a->t, k->zh_off, k->en_off), lk->code);
 	} else {
 		wire_error(r->json, &we);
 		till_msg(&a->t, we.code, "%s", we.text);
@@ -220,7 +244,7 @@ lookup_item_done(const struct client_reply *r, void *arg)
 }
 
 static void
-lookup_ask(struct app *a, const char *prefix, const char *code, client_cb cb)
+lookup_ask(struct app *a, const struct lookup_kind *k, const char *code)
 {
 	struct lookup_call *lk;
 	char path[256], esc[3 * TILL_CODE_MAX];
@@ -228,14 +252,15 @@ lookup_ask(struct app *a, const char *prefix, const char *code, client_cb cb)
 	if ((lk = calloc(1, sizeof(*lk))) == NULL)
 		return;
 	lk->a = a;
+	lk->k = k;
 	snprintf(lk->code, sizeof(lk->code), "%s", code);
 	client_escape(code, esc, sizeof(esc));
-	snprintf(path, sizeof(path), "%s%s", prefix, esc);
+	snprintf(path, sizeof(path), "%s%s", k->path, esc);
 	app_busy_inc(a);
-	if (client_req(a->cl, "GET", path, NULL, cb, lk) < 0) {
+	if (client_req(a->cl, "GET", path, NULL, lookup_done, lk) < 0) {
 		struct client_reply r = {0};
 
-		cb(&r, lk); /* as if unreachable: falls back to the cache */
+		lookup_done(&r, lk); /* as if unreachable: the cache answers */
 	}
 }
 
@@ -271,8 +296,7 @@ lookup_scan(struct app *a, const char *code)
 		break;
 	case TILL_CARD:
 		/* The server even offline: it may be back, else the cache. */
-		lookup_ask(a, "/api/v1/households/by-card/", code,
-		    lookup_household_done);
+		lookup_ask(a, &lookup_household, code);
 		return;
 	case TILL_BASKET:
 		for (i = 0; i < a->t.nlines; i++)
@@ -283,8 +307,7 @@ lookup_scan(struct app *a, const char *code)
 		/* Offline, the cache first: items are all prefetched. */
 		if (!net_up(a) && lookup_item_cached(a, code) == 0)
 			goto out;
-		lookup_ask(
-		    a, "/api/v1/items/by-barcode/", code, lookup_item_done);
+		lookup_ask(a, &lookup_item, code);
 		return;
 	}
 out:
