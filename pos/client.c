@@ -175,6 +175,19 @@ client_escape(const char *s, char *out, size_t size)
 		out[o] = '\0';
 }
 
+void
+client_page(const char *list, const char *cursor, char *path, size_t size)
+{
+	char esc[3 * 256];
+
+	if (cursor == NULL) {
+		snprintf(path, size, "%s?limit=500", list);
+		return;
+	}
+	client_escape(cursor, esc, sizeof(esc));
+	snprintf(path, size, "%s?limit=500&cursor=%s", list, esc);
+}
+
 int
 client_req(struct client *c, const char *method, const char *path,
     const char *body, client_cb cb, void *arg)

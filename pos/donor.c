@@ -219,15 +219,10 @@ static void
 donor_donors(struct donor *d, const char *cursor)
 {
 	struct client_reply none = {0};
-	char path[256], esc[128];
+	char path[1024];
 
 	d->pages++;
-	if (cursor != NULL) {
-		client_escape(cursor, esc, sizeof(esc));
-		snprintf(path, sizeof(path),
-		    "/api/v1/donors?limit=500&cursor=%s", esc);
-	} else
-		snprintf(path, sizeof(path), "/api/v1/donors?limit=500");
+	client_page("/api/v1/donors", cursor, path, sizeof(path));
 	if (client_req(d->a->cl, "GET", path, NULL, donor_donors_done, d) < 0)
 		donor_fail(d, &none);
 }

@@ -51,18 +51,13 @@ void
 lookup_prefetch(struct app *a, const char *cursor, int n)
 {
 	struct lookup_page *pg;
-	char path[256], esc[128];
+	char path[1024];
 
 	if ((pg = calloc(1, sizeof(*pg))) == NULL)
 		return;
 	pg->a = a;
 	pg->n = n;
-	if (cursor != NULL) {
-		client_escape(cursor, esc, sizeof(esc));
-		snprintf(path, sizeof(path),
-		    "/api/v1/items?limit=500&cursor=%s", esc);
-	} else
-		snprintf(path, sizeof(path), "/api/v1/items?limit=500");
+	client_page("/api/v1/items", cursor, path, sizeof(path));
 	app_busy_inc(a);
 	if (client_req(a->cl, "GET", path, NULL, lookup_prefetch_done, pg) <
 	    0) {
