@@ -1,7 +1,8 @@
 /*
  * pos: the cashier's till.  One libevent loop carries the terminal (or a
  * script), the scanner, the printer and the evhttp client.  One section a
- * file; till.c, slip.c and the journal's SQL know nothing of the loop.
+ * file; till.c, wire.c, slip.c and the journal's SQL know nothing of the
+ * loop.  The state behind app.c and its concerns is in app.h.
  */
 #ifndef CISHAN_POS_H
 #define CISHAN_POS_H
@@ -333,9 +334,14 @@ int client_req(struct client *, const char *method, const char *path,
 size_t client_inflight(const struct client *);
 /* Percent-encode s for a path segment or query value. */
 void client_escape(const char *s, char *out, size_t size);
+/* The path of a page of 500 of a list ("/api/v1/items"), from the
+ * cursor the last page gave (NULL: the first page). */
+void client_page(const char *list, const char *cursor, char *path, size_t size);
 
-/* app.c: the till's events (scan, keys, script) and what follows them:
- * look-ups, confirm -> journal -> post, replay, printing. */
+/* app.c: the till's events (scan, keys, script), each handed to the file
+ * of its concern (see app.h): log-in (net.c), look-ups and search
+ * (lookup.c), confirm -> journal -> post and replay (sync.c), printing
+ * (print.c), donor receipts (donor.c). */
 struct app_opts {
 	const char *server;
 	const char *till_id;
