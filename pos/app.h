@@ -38,10 +38,12 @@ enum net_state {
  *   WAIT    --pumped: the basket's row is the oldest--> LIVE
  *   WAIT    --pumped: an older row first-->             BEHIND
  *   REPLAY  --answered or failed-->                     IDLE
- *   BEHIND  --answered or failed-->                     WAIT
+ *   BEHIND  --answered-->                               WAIT
+ *   BEHIND  --failed (the basket recorded offline)-->   IDLE
  *   LIVE    --posted, refused or failed-->              IDLE
- * After a failure nothing is pumped until the server is back, so a
- * basket can stay in WAIT (busy) as long as the server is away.
+ * A failure (no answer, or 401) leaves the row pending for a replay; a
+ * waiting basket is then recorded offline, as nothing more is pumped
+ * until the server is back.
  */
 enum sync_state {
 	SYNC_IDLE = 0,

@@ -44,6 +44,9 @@ sync_release(struct app *a)
 	a->sync_cid[0] = '\0';
 }
 
+/* The basket is done: its receipt from the basket and the server's
+ * reply, or (reply NULL) recorded offline under a local number; the row
+ * seq is then still pending, to be replayed. */
 static void
 sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 {
@@ -84,6 +87,20 @@ sync_refused(struct app *a, const struct client_reply *r)
 	sync_release(a);
 }
 
+/* The basket of client_id cid is recorded offline; 0, or -1 if its
+ * journal row cannot be read back (then it is not finished). */
+static int
+sync_offline(struct app *a, const char *cid)
+{
+	struct journal_entry e;
+
+	if (journal_get(a->j, cid, &e) != 1)
+		return -1;
+	sync_finish(a, NULL, e.seq);
+	journal_entry_free(&e);
+	return 0;
+}
+
 struct sync_call {
 	struct app *a;
 	char cid[37];
@@ -120,6 +137,11 @@ sync_sent(const struct client_reply *r, void *arg)
 			net_offline(a);
 		if (live)
 			sync_finish(a, NULL, sd->seq);
+		else if (a->sync == SYNC_WAIT &&
+		    sync_offline(a, a->sync_cid) == 0)
+			/* It waited behind this row: recorded offline like a
+			 * live one, not left busy until the server is back. */
+			app_busy_dec(a);
 	} else if (live) {
 		journal_set(a->j, sd->cid, JOURNAL_REFUSED, r->body);
 		sync_refused(a, r);
@@ -179,7 +201,6 @@ sync_confirm(struct app *a)
 {
 	struct till *t = &a->t;
 	char *body = NULL, cid[37];
-	struct journal_entry e;
 
 	if (sync_confirming(a) || till_can_confirm(t) != 0)
 		goto out;
@@ -197,10 +218,7 @@ sync_confirm(struct app *a)
 		goto out;
 	}
 	if (!net_up(a) || !client_has_token(a->cl)) {
-		if (journal_get(a->j, cid, &e) == 1) {
-			sync_finish(a, NULL, e.seq);
-			journal_entry_free(&e);
-		}
+		sync_offline(a, cid);
 		net_probe_soon(a);
 		goto out;
 	}
