@@ -1,9 +1,11 @@
 /*
  * print.c: the print queue and the receipts.  Receipts, shift summaries
  * and donor receipts wait in one queue, oldest first; before each the
- * printer is asked its status, and a job is kept, retried every 300 ms,
- * while the paper is out or the cover open, so nothing prints twice or
- * half.  The last receipt is kept whole to be reprinted.
+ * printer is asked its status, and a job is kept, asked again every
+ * 300 ms, while the paper is out or the cover open: the distribution is
+ * already committed, so its paper waits rather than being lost.  A job
+ * is dropped only once written.  The last receipt is kept whole to be
+ * reprinted.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -273,6 +275,8 @@ print_rcpt_basket(struct app *a, struct rcpt *rc)
 		    sizeof(rc->limits[0].name), "%s", t->hh.limits[i].name);
 		rc->limits[rc->nlimits++].remaining = rem > 0 ? rem : 0;
 	}
+	/* Limited items the household has not taken this month (absent
+	 * from its list): the whole limit, less what is held and taken now. */
 	for (i = 0; i < t->nlines && rc->nlimits < TILL_MAX_LIMITS; i++) {
 		const struct till_item *it = &t->lines[i].item;
 		int64_t rem;
