@@ -196,6 +196,18 @@ struct wire_donation {
 	size_t nlines;
 };
 int wire_donation(const struct cJSON *, struct wire_donation *);
+/* The screen as one JSON line (malloc'd), for --script: the till, and
+ * the devices and counts from beyond it. */
+struct wire_devs {
+	int64_t pending, conflicts;
+	const char *printer, *scanner;
+	size_t print_queue;
+	const char *receipt; /* the last receipt's number, or NULL */
+};
+char *wire_state(const struct till *, const struct wire_devs *);
+/* A reply's body parsed (NULL if it is not JSON), and freed. */
+struct cJSON *wire_parse(const char *body, size_t len);
+void wire_free(struct cJSON *);
 /* A random UUID v4 (libsodium) in out[37]. */
 void wire_uuid(char out[37]);
 

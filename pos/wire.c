@@ -379,6 +379,87 @@ wire_donation(const cJSON *o, struct wire_donation *d)
 	return 0;
 }
 
+char *
+wire_state(const struct till *t, const struct wire_devs *d)
+{
+	cJSON *o = cJSON_CreateObject(), *h, *arr, *x, *fl;
+	static const char *const stages[] = {"login", "card", "basket"};
+	char *s = NULL;
+	size_t i;
+	unsigned f;
+
+	if (o == NULL)
+		return NULL;
+	cJSON_AddStringToObject(o, "stage", stages[t->stage]);
+	cJSON_AddStringToObject(o, "user", t->user);
+	cJSON_AddBoolToObject(o, "online", t->online);
+	if (t->has_hh) {
+		h = cJSON_AddObjectToObject(o, "household");
+		cJSON_AddStringToObject(h, "card", t->hh.card);
+		cJSON_AddStringToObject(h, "name_masked", t->hh.name_masked);
+		cJSON_AddStringToObject(h, "category", t->hh.category);
+		cJSON_AddStringToObject(h, "status", t->hh.status);
+		cJSON_AddBoolToObject(h, "priority", t->hh.priority);
+		cJSON_AddNumberToObject(h, "points", (double)t->hh.points);
+		cJSON_AddBoolToObject(h, "cached", t->hh.cached);
+		arr = cJSON_AddArrayToObject(h, "limits");
+		for (i = 0; i < t->hh.nlimits; i++) {
+			x = cJSON_CreateObject();
+			cJSON_AddNumberToObject(
+			    x, "item_id", (double)t->hh.limits[i].item_id);
+			cJSON_AddStringToObject(
+			    x, "name", t->hh.limits[i].name);
+			cJSON_AddNumberToObject(
+			    x, "remaining", (double)t->hh.limits[i].remaining);
+			cJSON_AddItemToArray(arr, x);
+		}
+	} else
+		cJSON_AddNullToObject(o, "household");
+	arr = cJSON_AddArrayToObject(o, "lines");
+	for (i = 0; i < t->nlines; i++) {
+		const struct till_line *l = &t->lines[i];
+
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "barcode", l->item.barcode);
+		cJSON_AddNumberToObject(x, "item_id", (double)l->item.id);
+		cJSON_AddStringToObject(x, "name", l->item.name);
+		cJSON_AddNumberToObject(x, "qty", (double)l->qty);
+		cJSON_AddNumberToObject(
+		    x, "points", (double)(l->qty * l->item.points));
+		fl = cJSON_AddArrayToObject(x, "flags");
+		for (f = 1; f <= TILL_F_OFFCAP; f <<= 1)
+			if (l->flags & f)
+				cJSON_AddItemToArray(
+				    fl, cJSON_CreateString(till_flag_code(f)));
+		cJSON_AddItemToArray(arr, x);
+	}
+	cJSON_AddNumberToObject(o, "total", (double)till_total(t));
+	if (t->has_hh)
+		cJSON_AddNumberToObject(
+		    o, "balance_after", (double)till_balance_after(t));
+	else
+		cJSON_AddNullToObject(o, "balance_after");
+	arr = cJSON_AddArrayToObject(o, "messages");
+	for (i = 0; i < t->nmsgs; i++) {
+		x = cJSON_CreateObject();
+		cJSON_AddStringToObject(x, "code", t->msgs[i].code);
+		cJSON_AddStringToObject(x, "text", t->msgs[i].text);
+		cJSON_AddItemToArray(arr, x);
+	}
+	cJSON_AddNumberToObject(o, "pending", (double)d->pending);
+	cJSON_AddNumberToObject(o, "conflicts", (double)d->conflicts);
+	cJSON_AddStringToObject(o, "printer", d->printer);
+	cJSON_AddNumberToObject(o, "print_queue", (double)d->print_queue);
+	cJSON_AddStringToObject(o, "scanner", d->scanner);
+	if (d->receipt != NULL)
+		cJSON_AddStringToObject(o, "receipt", d->receipt);
+	else
+		cJSON_AddNullToObject(o, "receipt");
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return s;
+}
+
 void
 wire_uuid(char out[37])
 {
@@ -392,4 +473,16 @@ wire_uuid(char out[37])
 	    "%02x%02x%02x%02x%02x%02x",
 	    b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
 	    b[11], b[12], b[13], b[14], b[15]);
+}
+
+cJSON *
+wire_parse(const char *body, size_t len)
+{
+	return cJSON_ParseWithLength(body, len);
+}
+
+void
+wire_free(cJSON *o)
+{
+	cJSON_Delete(o);
 }

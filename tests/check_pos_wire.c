@@ -349,6 +349,73 @@ START_TEST(t_strcpy_utf8)
 }
 END_TEST
 
+START_TEST(t_state)
+{
+	struct till t;
+	struct till_household h;
+	struct till_item it;
+	struct wire_devs d = {3, 1, "paper_end", "attached", 2, NULL};
+	cJSON *o, *l;
+	char *s;
+
+	till_init(&t, TILL_EN, 200);
+	s = wire_state(&t, &d);
+	o = parse(s);
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "stage")->valuestring, "login");
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "household")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "balance_after")));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(o, "receipt")));
+	ck_assert_int_eq(cJSON_GetObjectItem(o, "pending")->valueint, 3);
+	ck_assert_int_eq(cJSON_GetObjectItem(o, "print_queue")->valueint, 2);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(o, "printer")->valuestring, "paper_end");
+	cJSON_Delete(o);
+	free(s);
+
+	till_login(&t, "cashier", "cashier");
+	memset(&h, 0, sizeof(h));
+	snprintf(h.card, sizeof(h.card), "TC1");
+	snprintf(h.status, sizeof(h.status), "active");
+	h.points = 50;
+	till_household(&t, &h);
+	memset(&it, 0, sizeof(it));
+	it.id = 7;
+	it.points = 40;
+	it.monthly_limit = -1;
+	snprintf(it.barcode, sizeof(it.barcode), "6901");
+	ck_assert_int_eq(till_add(&t, &it), 0);
+	ck_assert_int_eq(till_add(&t, &it), 0); /* 80 points: over 50 */
+	till_check(&t);
+	till_msg(&t, "hello", "%s", "a message");
+	d.receipt = "T1-000042";
+	s = wire_state(&t, &d);
+	o = parse(s);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(o, "stage")->valuestring, "basket");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(o, "household"), "card")
+	        ->valuestring,
+	    "TC1");
+	l = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "lines"), 0);
+	ck_assert_int_eq(cJSON_GetObjectItem(l, "qty")->valueint, 2);
+	ck_assert_int_eq(cJSON_GetObjectItem(l, "points")->valueint, 80);
+	ck_assert_str_eq(
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(l, "flags"), 0)->valuestring,
+	    "insufficient_points");
+	ck_assert_int_eq(cJSON_GetObjectItem(o, "total")->valueint, 80);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(o, "receipt")->valuestring, "T1-000042");
+	l = cJSON_GetObjectItem(o, "messages");
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(
+	        cJSON_GetArrayItem(l, cJSON_GetArraySize(l) - 1), "code")
+	        ->valuestring,
+	    "hello");
+	cJSON_Delete(o);
+	free(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -366,6 +433,7 @@ main(void)
 	tcase_add_test(tc, t_donation);
 	tcase_add_test(tc, t_conflict);
 	tcase_add_test(tc, t_strcpy_utf8);
+	tcase_add_test(tc, t_state);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
