@@ -25,8 +25,8 @@ net_probing(const struct app *a)
 	return a->net == NET_ONLINE_PROBING || a->net == NET_OFFLINE_PROBING;
 }
 
-/* Every change of state goes here: t.online follows, the cashier is
- * told when it flips. */
+/* Online or offline is set here only (the probe merely enters and
+ * leaves PROBING): t.online follows, and the cashier is told of a flip. */
 static void
 net_set(struct app *a, enum net_state st)
 {
