@@ -1,122 +1,40 @@
 /*
- * app.c: what happens after each event of the till.  A scan becomes a
- * look-up (server, else the cache); confirm writes the journal row first
- * and only then posts it; the journal is sent in order, one request at a
- * time, by the same code whether the basket is live or being replayed;
- * receipts wait in a queue for a printer that is ready.
+ * app.c: the till's state and its events.  It owns struct app (app.h),
+ * the devices and the hooks the screen or the script set, and turns each
+ * event into a call of the concern it belongs to: log-in (net.c), a scan
+ * or a search (lookup.c), confirm (sync.c), printing (print.c), a donor
+ * receipt (donor.c).  busy counts what a cashier started and waits for,
+ * so a script knows when a command is over.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <cjson/cJSON.h>
-#include <event2/event.h>
-
 #include "drivers.h"
-#include "pos.h"
+#include "app.h"
 
-#define APP_RESULTS 9
-#define APP_PAGES   20 /* item pages prefetched at log-in (500 each) */
-
-struct app_rline {
-	char name[TILL_NAME_MAX];
-	int64_t qty, points;
-};
-struct app_rlimit {
-	char name[TILL_NAME_MAX];
-	int64_t remaining;
-};
-/* The last receipt, kept whole so it can be reprinted. */
-struct app_rcpt {
-	int valid;
-	char receipt_no[64], when[32], card[TILL_CODE_MAX], cashier[64];
-	int offline;
-	struct app_rline lines[TILL_MAX_LINES];
-	size_t nlines;
-	struct app_rlimit limits[TILL_MAX_LIMITS];
-	size_t nlimits;
-	int64_t total, balance;
-};
-struct app_job {
-	uint8_t *bytes;
-	size_t len;
-	struct app_job *next;
-};
-/* A donor receipt on its way: the donation, then its donor, fund and
- * item names, one request at a time. */
-#define APP_DON_LINES 500 /* the server's cap on a donation's lines */
-#define APP_DON_PAGES 100 /* of donors (500 a page) looked through */
-struct app_gift {
-	int64_t item_id, qty, unit_value_fen;
-	char name[TILL_NAME_MAX];
-};
-struct app_don {
-	struct app *a;
-	int64_t id, donor_id, fund_id, cash_fen;
-	char code[64], date[16];
-	char donor[256], fund[256], purpose[256];
-	struct app_gift lines[APP_DON_LINES];
-	size_t nlines;
-	size_t next; /* the line whose item name is asked next */
-	int pages;   /* of donors asked */
-};
-
-struct app {
-	struct event_base *base;
-	struct app_opts o;
-	struct till t;
-	struct client *cl;
-	struct journal *j;
-	struct drv_ctx *drv;
-	struct scanner *sc;
-	struct printer *pr;
-	struct event *probe, *prtimer;
-	void (*on_change)(void *);
-	void (*on_idle)(void *);
-	void *hook_arg;
-	int busy;
-	int sending;
-	int probing;
-	char confirm_cid[37];
-	int confirming;
-	struct app_rcpt last;
-	struct app_job *jobs; /* receipts not yet printed, oldest first */
-	int printing;
-	char printer_state[24];
-	char scanner_state[16];
-	struct till_item results[APP_RESULTS];
-	size_t nresults;
-	int64_t shift_start;
-	char shift_from[32];
-	struct app_don *don; /* a donor receipt being fetched */
-};
-
-static void app_pump(struct app *);
-static void app_print_pump(struct app *);
-
-static void
+void
 app_changed(struct app *a)
 {
 	if (a->on_change != NULL)
 		a->on_change(a->hook_arg);
 }
 
-static void
+void
 app_busy_inc(struct app *a)
 {
 	a->busy++;
 }
 
-static void
+void
 app_busy_dec(struct app *a)
 {
 	if (a->busy > 0 && --a->busy == 0 && a->on_idle != NULL)
 		a->on_idle(a->hook_arg);
 }
 
-static void
+void
 app_now(char *out, size_t size)
 {
 	time_t now = time(NULL);
@@ -126,700 +44,57 @@ app_now(char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-/* ---- online / offline ---- */
-
-static void
-app_offline(struct app *a)
-{
-	struct timeval tv = {
-	    a->o.probe_ms / 1000, (a->o.probe_ms % 1000) * 1000};
-
-	if (a->t.online) {
-		a->t.online = 0;
-		till_check(&a->t);
-		till_msg(&a->t, "offline", "%s",
-		    till_tr(&a->t, "服务器无法连接，离线工作中",
-		        "server unreachable: working offline"));
-	}
-	evtimer_add(a->probe, &tv);
-}
-
-static void
-app_online(struct app *a)
-{
-	if (!a->t.online) {
-		a->t.online = 1;
-		till_check(&a->t);
-		till_msg(&a->t, "online", "%s",
-		    till_tr(&a->t, "服务器已恢复", "server back online"));
-	}
-	app_pump(a);
-}
-
-/* A status the server itself answered, other than overload. */
-static int
-app_answered(const struct client_reply *r)
-{
-	return r->status > 0 && r->status != 503 && r->status < 500;
-}
-
-static const char *
-app_err_code(const struct client_reply *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
-	const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
-
-	return cJSON_IsString(c) ? c->valuestring : "error";
-}
-
-static const char *
-app_err_text(const struct client_reply *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
-
-	return cJSON_IsString(m) ? m->valuestring : "";
-}
-
-static void
-app_probe_done(const struct client_reply *r, void *arg)
-{
-	struct app *a = arg;
-
-	a->probing = 0;
-	if (r->status == 200)
-		app_online(a);
-	else
-		app_offline(a);
-	app_changed(a);
-}
-
-static void
-app_probe(evutil_socket_t fd, short ev, void *arg)
-{
-	struct app *a = arg;
-
-	(void)fd;
-	(void)ev;
-	if (a->probing)
-		return;
-	a->probing = 1;
-	if (client_req(a->cl, "GET", "/healthz", NULL, app_probe_done, a) < 0) {
-		a->probing = 0;
-		app_offline(a);
-	}
-}
-
-/* ---- log-in and item prefetch ---- */
-
-struct app_page {
-	struct app *a;
-	int n;
-};
-
-static void app_prefetch(struct app *, const char *cursor, int n);
-
-static void
-app_prefetch_done(const struct client_reply *r, void *arg)
-{
-	struct app_page *pg = arg;
-	struct app *a = pg->a;
-	const cJSON *items, *it, *code, *next;
-	char *js;
-
-	if (r->status == 200) {
-		items = cJSON_GetObjectItemCaseSensitive(r->json, "items");
-		journal_batch(a->j, 1);
-		cJSON_ArrayForEach(it, items)
-		{
-			if ((js = cJSON_PrintUnformatted(it)) == NULL)
-				continue;
-			cJSON_ArrayForEach(code,
-			    cJSON_GetObjectItemCaseSensitive(it, "barcodes"))
-			{
-				if (cJSON_IsString(code))
-					journal_cache_put(a->j, JOURNAL_ITEM,
-					    code->valuestring, js);
-			}
-			free(js);
-		}
-		journal_batch(a->j, 0);
-		next = cJSON_GetObjectItemCaseSensitive(r->json, "next");
-		if (cJSON_IsString(next) && pg->n + 1 < APP_PAGES)
-			app_prefetch(a, next->valuestring, pg->n + 1);
-	} else if (!app_answered(r))
-		app_offline(a);
-	free(pg);
-	app_busy_dec(a);
-}
-
-static void
-app_prefetch(struct app *a, const char *cursor, int n)
-{
-	struct app_page *pg;
-	char path[256], esc[128];
-
-	if ((pg = calloc(1, sizeof(*pg))) == NULL)
-		return;
-	pg->a = a;
-	pg->n = n;
-	if (cursor != NULL) {
-		client_escape(cursor, esc, sizeof(esc));
-		snprintf(path, sizeof(path),
-		    "/api/v1/items?limit=500&cursor=%s", esc);
-	} else
-		snprintf(path, sizeof(path), "/api/v1/items?limit=500");
-	app_busy_inc(a);
-	if (client_req(a->cl, "GET", path, NULL, app_prefetch_done, pg) < 0) {
-		free(pg);
-		app_busy_dec(a);
-	}
-}
-
-struct app_login_call {
-	struct app *a;
-	char user[64];
-};
-
-static void
-app_login_done(const struct client_reply *r, void *arg)
-{
-	struct app_login_call *lc = arg;
-	struct app *a = lc->a;
-	char token[128], role[16];
-
-	if (r->status == 201 &&
-	    wire_strcpy(r->json, "token", token, sizeof(token)) == 0) {
-		if (wire_strcpy(r->json, "role", role, sizeof(role)) < 0)
-			role[0] = '\0';
-		client_token(a->cl, token);
-		till_login(&a->t, lc->user, role);
-		a->shift_start = (int64_t)time(NULL);
-		app_now(a->shift_from, sizeof(a->shift_from));
-		till_msg(&a->t, "logged_in", "%s %s",
-		    till_tr(&a->t, "已登录:", "logged in:"), lc->user);
-		app_online(a);
-		app_prefetch(a, NULL, 0);
-	} else if (r->status == 401 || r->status == 400) {
-		till_msg(&a->t, "bad_login", "%s",
-		    till_tr(&a->t, "用户名或密码错误",
-		        "wrong user name or password"));
-	} else {
-		till_msg(&a->t, "server_unreachable", "%s",
-		    till_tr(&a->t, "无法连接服务器，不能登录",
-		        "cannot reach the server to log in"));
-		if (!app_answered(r))
-			app_offline(a);
-	}
-	free(lc);
-	app_changed(a);
-	app_busy_dec(a);
-}
+/* ---- what the screen and the script call ---- */
 
 void
 app_login(struct app *a, const char *user, const char *password)
 {
-	struct app_login_call *lc;
-	cJSON *b = cJSON_CreateObject();
-	char *body = NULL;
-
-	if (b == NULL || (lc = calloc(1, sizeof(*lc))) == NULL) {
-		cJSON_Delete(b);
-		return;
-	}
-	lc->a = a;
-	snprintf(lc->user, sizeof(lc->user), "%s", user);
-	cJSON_AddStringToObject(b, "username", user);
-	cJSON_AddStringToObject(b, "password", password);
-	body = cJSON_PrintUnformatted(b);
-	cJSON_Delete(b);
-	app_busy_inc(a);
-	if (body == NULL ||
-	    client_req(a->cl, "POST", "/api/v1/sessions", body, app_login_done,
-	        lc) < 0) {
-		free(lc);
-		app_busy_dec(a);
-	}
-	free(body);
-}
-
-/* ---- households ---- */
-
-struct app_look {
-	struct app *a;
-	char code[TILL_CODE_MAX];
-};
-
-/* Apply what the unsent journal still holds for this card. */
-static void
-app_household_set(struct app *a, struct till_household *h, int cached)
-{
-	int64_t held = 0, off = 0, qty;
-
-	if (journal_held(a->j, h->card, 0, &held, &off, &qty) == 0) {
-		h->points = h->points > held ? h->points - held : 0;
-		a->t.offline_used = off;
-	}
-	h->cached = cached;
-	till_household(&a->t, h);
-	if (strcmp(h->status, "active") != 0)
-		till_msg(&a->t, "household_inactive", "%s",
-		    till_tr(&a->t, "该家庭已暂停或过期",
-		        "this household is suspended or expired"));
-	else
-		till_msg(&a->t, "household", "%s %s %" PRId64, h->name_masked,
-		    till_tr(&a->t, "积分余额", "balance"), h->points);
-}
-
-static int
-app_household_cached(struct app *a, const char *card)
-{
-	struct till_household h;
-	char *js = journal_cache_get(a->j, JOURNAL_HOUSEHOLD, card);
-	cJSON *o = js ? cJSON_Parse(js) : NULL;
-	int rc = -1;
-
-	if (o != NULL && wire_household(o, &h) == 0) {
-		snprintf(h.card, sizeof(h.card), "%s", card);
-		app_household_set(a, &h, 1);
-		rc = 0;
-	}
-	cJSON_Delete(o);
-	free(js);
-	return rc;
-}
-
-static void
-app_household_done(const struct client_reply *r, void *arg)
-{
-	struct app_look *lk = arg;
-	struct app *a = lk->a;
-	struct till_household h;
-
-	if (r->status == 200 && wire_household(r->json, &h) == 0) {
-		snprintf(h.card, sizeof(h.card), "%s", lk->code);
-		journal_cache_put(a->j, JOURNAL_HOUSEHOLD, lk->code, r->body);
-		app_household_set(a, &h, 0);
-		app_online(a);
-	} else if (r->status == 404) {
-		till_msg(&a->t, "unknown_card", "%s %s",
-		    till_tr(&a->t, "没有这张家庭卡:", "no household has card"),
-		    lk->code);
-	} else if (r->status == 401) {
-		till_msg(&a->t, "unauthenticated", "%s",
-		    till_tr(&a->t, "登录已过期，请重新登录",
-		        "session expired: log in again"));
-	} else if (!app_answered(r)) {
-		app_offline(a);
-		if (app_household_cached(a, lk->code) < 0)
-			till_msg(&a->t, "unknown_card", "%s %s",
-			    till_tr(&a->t, "离线且本机没有该卡记录:",
-			        "offline, and this till has not seen card"),
-			    lk->code);
-	} else
-		till_msg(&a->t, app_err_code(r), "%s", app_err_text(r));
-	free(lk);
-	app_changed(a);
-	app_busy_dec(a);
-}
-
-/* ---- items ---- */
-
-static void
-app_item_add(struct app *a, struct till_item *it)
-{
-	int64_t pts, off, held = 0;
-	int idx;
-
-	if (a->t.has_hh &&
-	    journal_held(a->j, a->t.hh.card, it->id, &pts, &off, &held) == 0)
-		it->held = held;
-	if ((idx = till_add(&a->t, it)) < 0)
-		return;
-	if (a->t.lines[idx].flags != 0)
-		till_msg(&a->t, "flagged", "%s: %s", it->name,
-		    till_tr(&a->t, "不符合发放规则，确认前请修改",
-		        "breaks a rule: change it before confirming"));
-}
-
-static int
-app_item_cached(struct app *a, const char *code)
-{
-	struct till_item it;
-	char *js = journal_cache_get(a->j, JOURNAL_ITEM, code);
-	cJSON *o = js ? cJSON_Parse(js) : NULL;
-	int rc = -1;
-
-	if (o != NULL && wire_item(o, code, &it) == 0) {
-		app_item_add(a, &it);
-		rc = 0;
-	}
-	cJSON_Delete(o);
-	free(js);
-	return rc;
-}
-
-static void
-app_item_done(const struct client_reply *r, void *arg)
-{
-	struct app_look *lk = arg;
-	struct app *a = lk->a;
-	struct till_item it;
-	char *old;
-
-	if (!a->t.has_hh) {
-		/* The basket was cancelled while we asked. */
-	} else if (r->status == 200 && wire_item(r->json, lk->code, &it) == 0) {
-		old = journal_cache_get(a->j, JOURNAL_ITEM, lk->code);
-		if (old == NULL || strcmp(old, r->body) != 0)
-			journal_cache_put(
-			    a->j, JOURNAL_ITEM, lk->code, r->body);
-		free(old);
-		app_item_add(a, &it);
-		app_online(a);
-	} else if (r->status == 404 || r->status == 400) {
-		till_msg(&a->t, "unknown_item", "%s %s",
-		    till_tr(&a->t, "没有这个商品:", "no item has code"),
-		    lk->code);
-	} else if (!app_answered(r)) {
-		app_offline(a);
-		if (app_item_cached(a, lk->code) < 0)
-			till_msg(&a->t, "unknown_item", "%s %s",
-			    till_tr(&a->t, "离线且本机没有该商品:",
-			        "offline, and this till does not know item"),
-			    lk->code);
-	} else
-		till_msg(&a->t, app_err_code(r), "%s", app_err_text(r));
-	free(lk);
-	app_changed(a);
-	app_busy_dec(a);
-}
-
-static void
-app_lookup(struct app *a, const char *prefix, const char *code, client_cb cb)
-{
-	struct app_look *lk;
-	char path[256], esc[3 * TILL_CODE_MAX];
-
-	if ((lk = calloc(1, sizeof(*lk))) == NULL)
-		return;
-	lk->a = a;
-	snprintf(lk->code, sizeof(lk->code), "%s", code);
-	client_escape(code, esc, sizeof(esc));
-	snprintf(path, sizeof(path), "%s%s", prefix, esc);
-	app_busy_inc(a);
-	if (client_req(a->cl, "GET", path, NULL, cb, lk) < 0) {
-		struct client_reply r = {0};
-
-		cb(&r, lk); /* as if unreachable: falls back to the cache */
-	}
+	net_login(a, user, password);
 }
 
 void
 app_scan(struct app *a, const char *code)
 {
-	size_t n = strlen(code), i;
-
-	if (n == 0)
-		return;
-	if (n >= TILL_CODE_MAX) {
-		till_msg(&a->t, "bad_code", "%s",
-		    till_tr(&a->t, "条码太长", "code too long"));
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		if ((unsigned char)code[i] < 0x21 ||
-		    (unsigned char)code[i] > 0x7E) {
-			till_msg(&a->t, "bad_code", "%s",
-			    till_tr(&a->t, "条码含非法字符",
-			        "code has characters a barcode cannot have"));
-			goto out;
-		}
-	if (a->confirming) {
-		till_msg(&a->t, "busy", "%s",
-		    till_tr(&a->t, "正在提交，请稍候", "confirming: wait"));
-		goto out;
-	}
-	switch (a->t.stage) {
-	case TILL_LOGIN:
-		till_msg(&a->t, "login_first", "%s",
-		    till_tr(&a->t, "请先登录", "log in first"));
-		break;
-	case TILL_CARD:
-		if (!a->t.online) {
-			/* Try the server anyway: it may be back. */
-		}
-		app_lookup(
-		    a, "/api/v1/households/by-card/", code, app_household_done);
-		return;
-	case TILL_BASKET:
-		for (i = 0; i < a->t.nlines; i++)
-			if (strcmp(a->t.lines[i].item.barcode, code) == 0) {
-				app_item_add(a, &a->t.lines[i].item);
-				goto out;
-			}
-		if (!a->t.online && app_item_cached(a, code) == 0)
-			goto out;
-		app_lookup(a, "/api/v1/items/by-barcode/", code, app_item_done);
-		return;
-	}
-out:
-	app_changed(a);
-}
-
-/* ---- search by name ---- */
-
-static void
-app_search_done(const struct client_reply *r, void *arg)
-{
-	struct app *a = arg;
-	const cJSON *it;
-
-	a->nresults = 0;
-	if (r->status == 200) {
-		cJSON_ArrayForEach(
-		    it, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-		{
-			if (a->nresults == APP_RESULTS)
-				break;
-			if (wire_item(it, NULL, &a->results[a->nresults]) == 0)
-				a->nresults++;
-		}
-		till_msg(&a->t, "search", "%s %zu",
-		    till_tr(&a->t, "找到商品:", "items found:"), a->nresults);
-	} else {
-		till_msg(&a->t, "search_failed", "%s",
-		    till_tr(&a->t, "搜索失败", "search failed"));
-		if (!app_answered(r))
-			app_offline(a);
-	}
-	app_changed(a);
-	app_busy_dec(a);
+	lookup_scan(a, code);
 }
 
 void
 app_search(struct app *a, const char *text)
 {
-	char path[512], esc[300];
-
-	if (strlen(text) == 0 || strlen(text) > 90)
-		return;
-	client_escape(text, esc, sizeof(esc));
-	snprintf(path, sizeof(path), "/api/v1/items?limit=%d&q=%s", APP_RESULTS,
-	    esc);
-	app_busy_inc(a);
-	if (client_req(a->cl, "GET", path, NULL, app_search_done, a) < 0)
-		app_busy_dec(a);
+	lookup_search(a, text);
 }
 
-size_t
-app_results(const struct app *a, const struct till_item **out)
+void
+app_confirm(struct app *a)
 {
-	*out = a->results;
-	return a->nresults;
+	sync_confirm(a);
 }
 
-/* ---- receipts and printing ---- */
-
-/* Queue the bytes of e (freed here) behind the receipts not yet printed. */
-static void
-app_queue(struct app *a, struct escpos *e)
+void
+app_reprint(struct app *a)
 {
-	struct app_job *job, **tail;
-	const uint8_t *b;
-	size_t len;
-
-	b = escpos_bytes(e, &len);
-	if (escpos_error(e) != 0 || (job = calloc(1, sizeof(*job))) == NULL)
-		goto out;
-	if ((job->bytes = malloc(len)) == NULL) {
-		free(job);
-		goto out;
-	}
-	memcpy(job->bytes, b, len);
-	job->len = len;
-	for (tail = &a->jobs; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = job;
-out:
-	escpos_free(e);
-	app_print_pump(a);
+	print_reprint(a);
 }
 
-static void
-app_slip(struct app *a, const struct app_rcpt *rc, int reprint)
+void
+app_shift(struct app *a)
 {
-	struct slip_line sl[TILL_MAX_LINES];
-	struct slip_limit lim[TILL_MAX_LIMITS];
-	struct slip s;
-	struct escpos *e;
-	size_t i;
-
-	if (a->pr == NULL)
-		return;
-	memset(&s, 0, sizeof(s));
-	for (i = 0; i < rc->nlines; i++) {
-		sl[i].name = rc->lines[i].name;
-		sl[i].qty = rc->lines[i].qty;
-		sl[i].points = rc->lines[i].points;
-	}
-	for (i = 0; i < rc->nlimits; i++) {
-		lim[i].name = rc->limits[i].name;
-		lim[i].remaining = rc->limits[i].remaining;
-	}
-	s.store = a->o.store;
-	s.till = a->o.till_id;
-	s.cashier = rc->cashier;
-	s.receipt_no = rc->receipt_no;
-	s.when = rc->when;
-	s.card = rc->card;
-	s.offline = rc->offline;
-	s.reprint = reprint;
-	s.lines = sl;
-	s.nlines = rc->nlines;
-	s.total = rc->total;
-	s.balance_after = rc->balance;
-	s.limits = lim;
-	s.nlimits = rc->nlimits;
-	s.lang = a->t.lang;
-	if ((e = escpos_new(printer_profile(a->pr))) == NULL)
-		return;
-	slip_build(e, &s);
-	app_queue(a, e);
+	print_shift(a);
 }
 
-static void
-app_job_pop(struct app *a)
+void
+app_donation(struct app *a, int64_t id)
 {
-	struct app_job *job = a->jobs;
-
-	if (job == NULL)
-		return;
-	a->jobs = job->next;
-	free(job->bytes);
-	free(job);
+	donor_start(a, id);
 }
 
-static void
-app_printed(int err, void *arg)
+int
+app_list_conflicts(struct app *a)
 {
-	struct app *a = arg;
-
-	a->printing = 0;
-	if (err == DRV_OK) {
-		app_job_pop(a);
-		snprintf(a->printer_state, sizeof(a->printer_state), "ok");
-	} else {
-		/* Kept: it prints in full when the printer is back. */
-		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-		    err == DRV_ENODEV ? "detached" : "error");
-		till_msg(&a->t, "printer_error", "%s",
-		    till_tr(&a->t, "打印失败，打印机恢复后重打",
-		        "printing failed: it prints again when the printer "
-		        "is back"));
-	}
-	app_changed(a);
-	app_print_pump(a);
-	app_busy_dec(a);
+	return sync_conflicts(a);
 }
 
-static void
-app_print_retry(struct app *a)
-{
-	struct timeval tv = {0, 300000};
-
-	evtimer_add(a->prtimer, &tv);
-}
-
-static void
-app_status_done(const struct escpos_status *st, void *arg)
-{
-	struct app *a = arg;
-	const char *was = a->printer_state;
-	int bad = st->state == ESCPOS_PAPER_END ||
-	    st->state == ESCPOS_COVER_OPEN || st->state == ESCPOS_OFFLINE ||
-	    st->state == ESCPOS_ERROR;
-
-	if (bad) {
-		if (strcmp(was, escpos_state_name(st->state)) != 0)
-			till_msg(&a->t, "printer_trouble", "%s: %s",
-			    till_tr(&a->t, "打印机故障，小票稍后打印",
-			        "printer trouble, the receipt prints later"),
-			    escpos_state_name(st->state));
-		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-		    escpos_state_name(st->state));
-		a->printing = 0;
-		app_print_retry(a);
-		app_changed(a);
-		app_busy_dec(a);
-		return;
-	}
-	if (strcmp(was, "ok") != 0 && strcmp(was, "unknown") != 0 &&
-	    strcmp(was, "paper_near_end") != 0)
-		till_msg(&a->t, "printer_ok", "%s",
-		    till_tr(&a->t, "打印机已恢复", "printer is back"));
-	/* Silence (unknown) is not "fine", but a printer without a status
-	 * channel must still print: send, and let the job report. */
-	snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-	    st->state == ESCPOS_UNKNOWN ? "unknown"
-	                                : escpos_state_name(st->state));
-	if (a->jobs == NULL ||
-	    printer_write(
-	        a->pr, a->jobs->bytes, a->jobs->len, app_printed, a) != 0) {
-		a->printing = 0;
-		if (a->jobs != NULL)
-			app_print_retry(a);
-		app_busy_dec(a);
-	}
-	app_changed(a);
-}
-
-static void
-app_print_pump(struct app *a)
-{
-	if (a->pr == NULL || a->printing || a->jobs == NULL ||
-	    evtimer_pending(a->prtimer, NULL))
-		return;
-	if (!printer_attached(a->pr)) {
-		snprintf(
-		    a->printer_state, sizeof(a->printer_state), "detached");
-		return; /* the attach callback pumps again */
-	}
-	a->printing = 1;
-	app_busy_inc(a);
-	if (printer_status(a->pr, app_status_done, a) != 0) {
-		a->printing = 0;
-		app_print_retry(a);
-		app_busy_dec(a);
-	}
-}
-
-static void
-app_print_timer(evutil_socket_t fd, short ev, void *arg)
-{
-	(void)fd;
-	(void)ev;
-	app_print_pump(arg);
-}
-
-static void
-app_printer_state_cb(enum printer_state st, void *arg)
-{
-	struct app *a = arg;
-
-	if (st == PRINTER_DETACHED) {
-		snprintf(
-		    a->printer_state, sizeof(a->printer_state), "detached");
-		till_msg(&a->t, "printer_detached", "%s",
-		    till_tr(&a->t, "打印机已断开", "printer unplugged"));
-	} else {
-		snprintf(a->printer_state, sizeof(a->printer_state), "ok");
-		till_msg(&a->t, "printer_attached", "%s",
-		    till_tr(&a->t, "打印机已连接", "printer connected"));
-		app_print_pump(a);
-	}
-	app_changed(a);
-}
+/* ---- the scanner ---- */
 
 static void
 app_scanner_state_cb(enum scanner_state st, void *arg)
@@ -860,636 +135,10 @@ app_scanner_scan_cb(const struct scanner_scan *s, void *arg)
 		app_changed(a);
 		return;
 	}
-	app_scan(a, code);
+	lookup_scan(a, code);
 }
 
-void
-app_reprint(struct app *a)
-{
-	if (!a->last.valid) {
-		till_msg(&a->t, "no_receipt", "%s",
-		    till_tr(
-		        &a->t, "没有可补打的小票", "no receipt to reprint"));
-		app_changed(a);
-		return;
-	}
-	app_slip(a, &a->last, 1);
-	till_msg(&a->t, "reprint", "%s %s",
-	    till_tr(&a->t, "补打小票", "reprinting"), a->last.receipt_no);
-	app_changed(a);
-}
-
-/* ---- confirm, post, replay ---- */
-
-/* The receipt of the basket on screen; rc->receipt_no etc. set by the
- * caller.  What is left of limits counts this basket. */
-static void
-app_rcpt_from_basket(struct app *a, struct app_rcpt *rc)
-{
-	const struct till *t = &a->t;
-	size_t i, k;
-
-	rc->valid = 1;
-	snprintf(rc->card, sizeof(rc->card), "%s", t->hh.card);
-	snprintf(rc->cashier, sizeof(rc->cashier), "%s", t->user);
-	rc->nlines = t->nlines;
-	for (i = 0; i < t->nlines; i++) {
-		snprintf(rc->lines[i].name, sizeof(rc->lines[i].name), "%s",
-		    t->lines[i].item.name);
-		rc->lines[i].qty = t->lines[i].qty;
-		rc->lines[i].points = t->lines[i].qty * t->lines[i].item.points;
-	}
-	rc->total = till_total(t);
-	rc->balance = till_balance_after(t);
-	rc->nlimits = 0;
-	for (i = 0; i < t->hh.nlimits && rc->nlimits < TILL_MAX_LIMITS; i++) {
-		int idx = till_find(t, t->hh.limits[i].item_id);
-		int64_t rem = t->hh.limits[i].remaining;
-
-		if (idx >= 0)
-			rem -= t->lines[idx].qty + t->lines[idx].item.held;
-		snprintf(rc->limits[rc->nlimits].name,
-		    sizeof(rc->limits[0].name), "%s", t->hh.limits[i].name);
-		rc->limits[rc->nlimits++].remaining = rem > 0 ? rem : 0;
-	}
-	for (i = 0; i < t->nlines && rc->nlimits < TILL_MAX_LIMITS; i++) {
-		const struct till_item *it = &t->lines[i].item;
-		int64_t rem;
-
-		if (it->monthly_limit < 0)
-			continue;
-		for (k = 0; k < t->hh.nlimits; k++)
-			if (t->hh.limits[k].item_id == it->id)
-				break;
-		if (k < t->hh.nlimits)
-			continue;
-		rem = it->monthly_limit - it->held - t->lines[i].qty;
-		snprintf(rc->limits[rc->nlimits].name,
-		    sizeof(rc->limits[0].name), "%s", it->name);
-		rc->limits[rc->nlimits++].remaining = rem > 0 ? rem : 0;
-	}
-}
-
-static void
-app_finish(struct app *a, const cJSON *reply, int64_t seq)
-{
-	struct app_rcpt *rc = &a->last;
-	const cJSON *lines, *l;
-	char created[64];
-	int64_t v;
-	size_t i = 0;
-
-	memset(rc, 0, sizeof(*rc));
-	app_rcpt_from_basket(a, rc);
-	if (reply != NULL) {
-		rc->offline = 0;
-		if (wire_strcpy(reply, "receipt_no", rc->receipt_no,
-		        sizeof(rc->receipt_no)) < 0)
-			snprintf(rc->receipt_no, sizeof(rc->receipt_no), "?");
-		if (wire_strcpy(
-		        reply, "created_at", created, sizeof(created)) == 0 &&
-		    strlen(created) >= 19) {
-			/* RFC 3339 in the store's zone: the wall clock part. */
-			memcpy(rc->when, created, 19);
-			rc->when[10] = ' ';
-			rc->when[19] = '\0';
-		} else
-			app_now(rc->when, sizeof(rc->when));
-		if (wire_i64(reply, "points_total", 0, INT64_MAX / 2, &v) == 0)
-			rc->total = v;
-		if (wire_i64(reply, "points_balance", 0, INT64_MAX / 2, &v) ==
-		    0)
-			rc->balance = v;
-		/* The server's lines are what was given: names as it knows. */
-		lines = cJSON_GetObjectItemCaseSensitive(reply, "lines");
-		cJSON_ArrayForEach(l, lines)
-		{
-			if (i == TILL_MAX_LINES)
-				break;
-			wire_strcpy(l, "name", rc->lines[i].name,
-			    sizeof(rc->lines[i].name));
-			if (wire_i64(l, "quantity", 0, TILL_MAX_QTY, &v) == 0)
-				rc->lines[i].qty = v;
-			if (wire_i64(l, "points", 0, INT64_MAX / 2, &v) == 0)
-				rc->lines[i].points = v;
-			i++;
-		}
-		if (i > 0)
-			rc->nlines = i;
-	} else {
-		rc->offline = 1;
-		snprintf(rc->receipt_no, sizeof(rc->receipt_no),
-		    "L-%s-%" PRId64, a->o.till_id, seq);
-		app_now(rc->when, sizeof(rc->when));
-	}
-	till_msg(&a->t, rc->offline ? "confirmed_offline" : "confirmed",
-	    "%s %s, %s %" PRId64,
-	    rc->offline ? till_tr(&a->t, "已离线记录", "recorded offline")
-	                : till_tr(&a->t, "已发放", "distributed"),
-	    rc->receipt_no, till_tr(&a->t, "余额", "balance"), rc->balance);
-	till_cancel(&a->t);
-	a->confirming = 0;
-	a->confirm_cid[0] = '\0';
-	app_slip(a, rc, 0);
-}
-
-static void
-app_refused(struct app *a, const struct client_reply *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "details");
-	char *ds = d ? cJSON_PrintUnformatted(d) : NULL;
-
-	till_msg(&a->t, app_err_code(r), "%s: %s %s",
-	    till_tr(&a->t, "服务器拒绝，未发放", "refused, nothing given"),
-	    app_err_text(r), ds ? ds : "");
-	free(ds);
-	a->confirming = 0;
-	a->confirm_cid[0] = '\0';
-}
-
-struct app_send {
-	struct app *a;
-	char cid[37];
-	int64_t seq;
-};
-
-static void
-app_sent(const struct client_reply *r, void *arg)
-{
-	struct app_send *sd = arg;
-	struct app *a = sd->a;
-	int live = a->confirming && strcmp(sd->cid, a->confirm_cid) == 0;
-	int more = 0;
-
-	a->sending = 0;
-	if (r->status == 200 || r->status == 201) {
-		journal_set(a->j, sd->cid, JOURNAL_POSTED, r->body);
-		if (live)
-			app_finish(a, r->json, sd->seq);
-		else
-			till_msg(&a->t, "replayed", "%s #%" PRId64,
-			    till_tr(&a->t, "离线记录已上传",
-			        "offline entry posted"),
-			    sd->seq);
-		more = 1;
-		app_online(a);
-	} else if (!app_answered(r) || r->status == 401) {
-		/* Still pending: replayed later with the same client_id. */
-		if (r->status == 401) {
-			client_token(a->cl, NULL);
-			till_msg(&a->t, "unauthenticated", "%s",
-			    till_tr(&a->t, "登录已过期，请重新登录",
-			        "session expired: log in again"));
-		} else
-			app_offline(a);
-		if (live)
-			app_finish(a, NULL, sd->seq);
-	} else if (live) {
-		journal_set(a->j, sd->cid, JOURNAL_REFUSED, r->body);
-		app_refused(a, r);
-		more = 1;
-	} else {
-		journal_set(a->j, sd->cid, JOURNAL_CONFLICT, r->body);
-		till_msg(&a->t, "conflict", "%s #%" PRId64 ": %s",
-		    till_tr(&a->t, "离线记录被拒绝，请店长处理",
-		        "an offline entry was refused: for the manager"),
-		    sd->seq, app_err_code(r));
-		more = 1;
-	}
-	free(sd);
-	if (live)
-		app_busy_dec(a);
-	app_changed(a);
-	if (more)
-		app_pump(a);
-}
-
-/* Send the oldest unsent journal row, one at a time, in order. */
-static void
-app_pump(struct app *a)
-{
-	struct journal_entry e;
-	struct app_send *sd;
-
-	if (a->sending || !client_has_token(a->cl) || !a->t.online)
-		return;
-	if (journal_next(a->j, &e) != 1)
-		return;
-	if ((sd = calloc(1, sizeof(*sd))) == NULL) {
-		journal_entry_free(&e);
-		return;
-	}
-	sd->a = a;
-	sd->seq = e.seq;
-	memcpy(sd->cid, e.client_id, sizeof(sd->cid));
-	a->sending = 1;
-	if (client_req(a->cl, "POST", "/api/v1/distributions", e.body, app_sent,
-	        sd) < 0) {
-		struct client_reply r = {0};
-
-		app_sent(&r, sd);
-	}
-	journal_entry_free(&e);
-}
-
-void
-app_confirm(struct app *a)
-{
-	struct till *t = &a->t;
-	cJSON *b = NULL, *lines, *l;
-	char *body = NULL, cid[37];
-	struct journal_entry e;
-	struct timeval soon = {0, 1000};
-	size_t i;
-
-	if (a->confirming || till_can_confirm(t) != 0)
-		goto out;
-	wire_uuid(cid);
-	if ((b = cJSON_CreateObject()) == NULL)
-		goto out;
-	cJSON_AddStringToObject(b, "client_id", cid);
-	cJSON_AddStringToObject(b, "till_id", a->o.till_id);
-	cJSON_AddStringToObject(b, "household_card", t->hh.card);
-	lines = cJSON_AddArrayToObject(b, "lines");
-	for (i = 0; i < t->nlines; i++) {
-		l = cJSON_CreateObject();
-		cJSON_AddNumberToObject(
-		    l, "item_id", (double)t->lines[i].item.id);
-		cJSON_AddNumberToObject(l, "quantity", (double)t->lines[i].qty);
-		cJSON_AddItemToArray(lines, l);
-	}
-	if ((body = cJSON_PrintUnformatted(b)) == NULL)
-		goto out;
-	/* Durable before anything is sent: nothing confirmed is lost. */
-	if (journal_add(a->j, cid, t->hh.card, body, !t->online, till_total(t),
-	        till_goods(t), t->lines, t->nlines, (int64_t)time(NULL)) < 0) {
-		till_msg(t, "journal_failed", "%s: %s",
-		    till_tr(t, "本地记录失败，未发放",
-		        "could not write the journal, nothing given"),
-		    journal_error(a->j));
-		goto out;
-	}
-	if (!t->online || !client_has_token(a->cl)) {
-		if (journal_get(a->j, cid, &e) == 1) {
-			app_finish(a, NULL, e.seq);
-			journal_entry_free(&e);
-		}
-		evtimer_add(a->probe, &soon);
-		goto out;
-	}
-	a->confirming = 1;
-	memcpy(a->confirm_cid, cid, sizeof(cid));
-	app_busy_inc(a);
-	app_pump(a);
-out:
-	cJSON_Delete(b);
-	free(body);
-	app_changed(a);
-}
-
-void
-app_shift(struct app *a)
-{
-	struct slip_shift s;
-	struct escpos *e;
-	char to[32];
-
-	memset(&s, 0, sizeof(s));
-	if (journal_shift(a->j, a->shift_start, &s.distributions, &s.points,
-	        &s.goods) < 0)
-		return;
-	s.pending = app_pending(a);
-	s.conflicts = app_conflicts(a);
-	app_now(to, sizeof(to));
-	s.store = a->o.store;
-	s.till = a->o.till_id;
-	s.cashier = a->t.user;
-	s.from = a->shift_from;
-	s.to = to;
-	s.lang = a->t.lang;
-	till_msg(&a->t, "shift", "%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64,
-	    till_tr(&a->t, "本班发放笔数", "distributions"), s.distributions,
-	    till_tr(&a->t, "积分", "points"), s.points,
-	    till_tr(&a->t, "物品件数", "goods"), s.goods);
-	if (a->pr != NULL && (e = escpos_new(printer_profile(a->pr))) != NULL) {
-		slip_shift(e, &s);
-		app_queue(a, e);
-	}
-	app_changed(a);
-}
-
-/* ---- donor receipts ---- */
-
-static void app_don_item(struct app_don *);
-
-static void
-app_don_end(struct app_don *d)
-{
-	struct app *a = d->a;
-
-	a->don = NULL;
-	free(d);
-	app_changed(a);
-	app_busy_dec(a);
-}
-
-/* A request of the chain did not give what it needed: say why, stop. */
-static void
-app_don_fail(struct app_don *d, const struct client_reply *r)
-{
-	struct app *a = d->a;
-	struct till *t = &a->t;
-
-	if (r->status == 403)
-		till_msg(t, "forbidden", "%s",
-		    till_tr(t, "打印捐赠收据需要店长或管理员登录",
-		        "a donor receipt needs a manager or admin to log in"));
-	else if (r->status == 401)
-		till_msg(t, "unauthenticated", "%s",
-		    till_tr(t, "登录已过期，请重新登录",
-		        "session expired: log in again"));
-	else if (!app_answered(r)) {
-		app_offline(a);
-		till_msg(t, "server_unreachable", "%s",
-		    till_tr(t, "无法连接服务器，捐赠收据未打印",
-		        "cannot reach the server: no donor receipt printed"));
-	} else if (r->status == 200)
-		till_msg(t, "bad_reply", "%s",
-		    till_tr(t, "服务器的回答无法读取，捐赠收据未打印",
-		        "the server's answer cannot be read: nothing printed"));
-	else
-		till_msg(t, app_err_code(r), "%s %s",
-		    till_tr(t, "捐赠收据未打印:", "no donor receipt:"),
-		    app_err_text(r));
-	app_don_end(d);
-}
-
-static void
-app_don_print(struct app_don *d)
-{
-	struct app *a = d->a;
-	struct slip_gift *g;
-	struct slip_donation s;
-	struct escpos *e;
-	size_t i;
-
-	if ((g = calloc(d->nlines + 1, sizeof(*g))) == NULL ||
-	    (e = escpos_new(printer_profile(a->pr))) == NULL) {
-		free(g);
-		app_don_end(d);
-		return;
-	}
-	for (i = 0; i < d->nlines; i++) {
-		g[i].name = d->lines[i].name;
-		g[i].qty = d->lines[i].qty;
-		g[i].unit_value_fen = d->lines[i].unit_value_fen;
-	}
-	memset(&s, 0, sizeof(s));
-	s.store = a->o.store;
-	s.receipt_code = d->code;
-	s.donor = d->donor;
-	s.date = d->date;
-	s.lines = g;
-	s.nlines = d->nlines;
-	s.cash_fen = d->cash_fen;
-	s.fund = d->fund;
-	s.purpose = d->purpose;
-	slip_donation(e, &s);
-	free(g);
-	if (escpos_error(e) != 0) {
-		till_msg(&a->t, "bad_reply", "%s",
-		    till_tr(&a->t, "捐赠收据无法排版，未打印",
-		        "the donor receipt cannot be laid out: nothing "
-		        "printed"));
-		escpos_free(e);
-	} else {
-		till_msg(&a->t, "donation_receipt", "%s %s",
-		    till_tr(&a->t, "打印捐赠收据", "printing donor receipt"),
-		    d->code);
-		app_queue(a, e);
-	}
-	app_don_end(d);
-}
-
-static void
-app_don_item_done(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	struct app_gift *l = &d->lines[d->next];
-
-	if (r->status != 200 ||
-	    wire_strcpy(r->json, "name", l->name, sizeof(l->name)) < 0) {
-		app_don_fail(d, r);
-		return;
-	}
-	d->next++;
-	app_don_item(d);
-}
-
-/* The name of each line's item (once an item), then the paper. */
-static void
-app_don_item(struct app_don *d)
-{
-	struct client_reply none = {0};
-	char path[64];
-	size_t k;
-
-	for (; d->next < d->nlines; d->next++) {
-		struct app_gift *l = &d->lines[d->next];
-
-		for (k = 0; k < d->next; k++)
-			if (d->lines[k].item_id == l->item_id)
-				break;
-		if (k == d->next)
-			break;
-		memcpy(l->name, d->lines[k].name, sizeof(l->name));
-	}
-	if (d->next == d->nlines) {
-		app_don_print(d);
-		return;
-	}
-	snprintf(path, sizeof(path), "/api/v1/items/%" PRId64,
-	    d->lines[d->next].item_id);
-	if (client_req(d->a->cl, "GET", path, NULL, app_don_item_done, d) < 0)
-		app_don_fail(d, &none);
-}
-
-static void
-app_don_funds_done(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	const cJSON *f;
-	int64_t id;
-
-	if (r->status != 200) {
-		app_don_fail(d, r);
-		return;
-	}
-	cJSON_ArrayForEach(
-	    f, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-	{
-		if (wire_i64(f, "id", 1, INT64_MAX, &id) == 0 &&
-		    id == d->fund_id &&
-		    wire_strcpy(f, "name", d->fund, sizeof(d->fund)) == 0) {
-			if (wire_strcpy(f, "purpose", d->purpose,
-			        sizeof(d->purpose)) < 0)
-				d->purpose[0] = '\0';
-			app_don_print(d);
-			return;
-		}
-	}
-	till_msg(&d->a->t, "unknown_fund", "%s %" PRId64,
-	    till_tr(&d->a->t, "服务器没有这笔捐赠的资金:",
-	        "the server lists no fund with id"),
-	    d->fund_id);
-	app_don_end(d);
-}
-
-static void app_don_donors(struct app_don *, const char *cursor);
-
-static void
-app_don_donors_done(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	struct client_reply none = {0};
-	const cJSON *o, *next;
-	int64_t id;
-
-	if (r->status != 200) {
-		app_don_fail(d, r);
-		return;
-	}
-	cJSON_ArrayForEach(
-	    o, cJSON_GetObjectItemCaseSensitive(r->json, "items"))
-	{
-		if (wire_i64(o, "id", 1, INT64_MAX, &id) < 0 ||
-		    id != d->donor_id ||
-		    wire_strcpy(o, "name", d->donor, sizeof(d->donor)) < 0)
-			continue;
-		if (d->cash_fen == 0)
-			app_don_item(d);
-		else if (client_req(d->a->cl, "GET", "/api/v1/funds", NULL,
-		             app_don_funds_done, d) < 0)
-			app_don_fail(d, &none);
-		return;
-	}
-	next = cJSON_GetObjectItemCaseSensitive(r->json, "next");
-	if (cJSON_IsString(next) && d->pages < APP_DON_PAGES) {
-		app_don_donors(d, next->valuestring);
-		return;
-	}
-	till_msg(&d->a->t, "unknown_donor", "%s %" PRId64,
-	    till_tr(&d->a->t, "服务器没有这笔捐赠的捐赠方:",
-	        "the server lists no donor with id"),
-	    d->donor_id);
-	app_don_end(d);
-}
-
-/* Donors come as a list only: page through it to the donation's. */
-static void
-app_don_donors(struct app_don *d, const char *cursor)
-{
-	struct client_reply none = {0};
-	char path[256], esc[128];
-
-	d->pages++;
-	if (cursor != NULL) {
-		client_escape(cursor, esc, sizeof(esc));
-		snprintf(path, sizeof(path),
-		    "/api/v1/donors?limit=500&cursor=%s", esc);
-	} else
-		snprintf(path, sizeof(path), "/api/v1/donors?limit=500");
-	if (client_req(d->a->cl, "GET", path, NULL, app_don_donors_done, d) < 0)
-		app_don_fail(d, &none);
-}
-
-/* The donation: its code, date, donor, and cash or goods lines. */
-static int
-app_don_parse(struct app_don *d, const cJSON *o)
-{
-	const cJSON *cash, *l;
-
-	if (wire_strcpy(o, "receipt_code", d->code, sizeof(d->code)) < 0 ||
-	    d->code[0] == '\0' ||
-	    wire_strcpy(o, "received_on", d->date, sizeof(d->date)) < 0 ||
-	    wire_i64(o, "donor_id", 1, INT64_MAX, &d->donor_id) < 0)
-		return -1;
-	cash = cJSON_GetObjectItemCaseSensitive(o, "cash");
-	if (cJSON_IsObject(cash))
-		return wire_i64(cash, "amount_fen", 1, SLIP_FEN_MAX,
-		           &d->cash_fen) < 0 ||
-		        wire_i64(cash, "fund_id", 1, INT64_MAX, &d->fund_id) < 0
-		    ? -1
-		    : 0;
-	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(o, "lines"))
-	{
-		struct app_gift *g = &d->lines[d->nlines];
-
-		if (d->nlines == APP_DON_LINES ||
-		    wire_i64(l, "item_id", 1, INT64_MAX, &g->item_id) < 0 ||
-		    wire_i64(l, "quantity", 1, SLIP_QTY_MAX, &g->qty) < 0 ||
-		    wire_i64(l, "unit_value_fen", 0, SLIP_FEN_MAX,
-		        &g->unit_value_fen) < 0)
-			return -1;
-		d->nlines++;
-	}
-	return 0;
-}
-
-static void
-app_don_got(const struct client_reply *r, void *arg)
-{
-	struct app_don *d = arg;
-	struct till *t = &d->a->t;
-
-	if (r->status == 404) {
-		till_msg(t, "unknown_donation", "%s %" PRId64,
-		    till_tr(t, "没有这笔捐赠:", "no donation has id"), d->id);
-		app_don_end(d);
-		return;
-	}
-	if (r->status != 200 || app_don_parse(d, r->json) < 0) {
-		app_don_fail(d, r);
-		return;
-	}
-	app_online(d->a);
-	app_don_donors(d, NULL);
-}
-
-void
-app_donation(struct app *a, int64_t id)
-{
-	struct till *t = &a->t;
-	struct client_reply none = {0};
-	struct app_don *d;
-	char path[64];
-
-	if (t->stage == TILL_LOGIN)
-		till_msg(t, "login_first", "%s",
-		    till_tr(t, "请先登录", "log in first"));
-	else if (a->pr == NULL)
-		till_msg(t, "no_printer", "%s",
-		    till_tr(t, "没有打印机，无法打印捐赠收据",
-		        "no printer: cannot print a donor receipt"));
-	else if (a->don != NULL)
-		till_msg(t, "busy", "%s",
-		    till_tr(t, "上一张捐赠收据还在准备，请稍候",
-		        "the last donor receipt is still on its way: wait"));
-	else if ((d = calloc(1, sizeof(*d))) != NULL) {
-		d->a = a;
-		d->id = id;
-		a->don = d;
-		app_busy_inc(a);
-		snprintf(path, sizeof(path), "/api/v1/donations/%" PRId64, id);
-		if (client_req(a->cl, "GET", path, NULL, app_don_got, d) < 0)
-			app_don_fail(d, &none);
-		return;
-	}
-	app_changed(a);
-}
-
-/* ---- accessors, life cycle ---- */
+/* ---- accessors ---- */
 
 int64_t
 app_pending(struct app *a)
@@ -1527,17 +176,6 @@ app_last_receipt(const struct app *a)
 	return a->last.valid ? a->last.receipt_no : NULL;
 }
 
-size_t
-app_print_queue(const struct app *a)
-{
-	const struct app_job *j;
-	size_t n = 0;
-
-	for (j = a->jobs; j != NULL; j = j->next)
-		n++;
-	return n;
-}
-
 struct till *
 app_till(struct app *a)
 {
@@ -1559,7 +197,7 @@ app_busy(const struct app *a)
 int
 app_sending(const struct app *a)
 {
-	return a->sending;
+	return sync_sending(a);
 }
 
 void
@@ -1571,34 +209,20 @@ app_hooks(struct app *a, void (*on_change)(void *), void (*on_idle)(void *),
 	a->hook_arg = arg;
 }
 
-static void
-app_conflict_line(const struct journal_entry *e, void *arg)
+size_t
+app_results(const struct app *a, const struct till_item **out)
 {
-	cJSON *o = cJSON_CreateObject(), *b, *r;
-	char *s;
-
-	(void)arg;
-	if (o == NULL)
-		return;
-	cJSON_AddNumberToObject(o, "seq", (double)e->seq);
-	cJSON_AddStringToObject(o, "client_id", e->client_id);
-	cJSON_AddNumberToObject(o, "points", (double)e->points);
-	cJSON_AddBoolToObject(o, "offline", e->offline);
-	if ((b = cJSON_Parse(e->body)) != NULL)
-		cJSON_AddItemToObject(o, "request", b);
-	if (e->reply != NULL && (r = cJSON_Parse(e->reply)) != NULL)
-		cJSON_AddItemToObject(o, "reply", r);
-	if ((s = cJSON_PrintUnformatted(o)) != NULL)
-		printf("%s\n", s);
-	free(s);
-	cJSON_Delete(o);
+	*out = a->results;
+	return a->nresults;
 }
 
-int
-app_list_conflicts(struct app *a)
+size_t
+app_print_queue(const struct app *a)
 {
-	return journal_conflicts(a->j, app_conflict_line, a);
+	return print_queued(a);
 }
+
+/* ---- life cycle ---- */
 
 struct app *
 app_new(
@@ -1606,7 +230,6 @@ app_new(
 {
 	struct app *a;
 	struct scanner_cbs scb;
-	struct printer_cbs pcb;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -1615,8 +238,6 @@ app_new(
 	a->base = base;
 	a->o = *o;
 	till_init(&a->t, o->lang, o->offline_cap);
-	snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-	    strcmp(o->printer, "none") == 0 ? "none" : "unknown");
 	snprintf(a->scanner_state, sizeof(a->scanner_state), "%s",
 	    strcmp(o->scanner, "keyboard") == 0   ? "keyboard"
 	        : strcmp(o->scanner, "none") == 0 ? "none"
@@ -1626,19 +247,12 @@ app_new(
 		    a->j ? journal_error(a->j) : "out of memory");
 		goto fail;
 	}
-	if ((a->cl = client_new(base, o->server, o->timeout_ms, err, errsz)) ==
-	    NULL)
+	if (net_open(a, err, errsz) < 0)
 		goto fail;
-	a->probe = evtimer_new(base, app_probe, a);
-	a->prtimer = evtimer_new(base, app_print_timer, a);
-	if (a->probe == NULL || a->prtimer == NULL) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
-	if (strcmp(o->scanner, "keyboard") == 0 &&
-	    strcmp(o->printer, "none") == 0)
-		return a;
-	if ((a->drv = drv_new(base)) == NULL) {
+	/* libusb only when a device needs it (a typing till has none). */
+	if ((strcmp(o->scanner, "keyboard") != 0 ||
+	        strcmp(o->printer, "none") != 0) &&
+	    (a->drv = drv_new(base)) == NULL) {
 		snprintf(err, errsz, "cannot start USB (libusb_init failed)");
 		goto fail;
 	}
@@ -1655,18 +269,8 @@ app_new(
 			snprintf(a->scanner_state, sizeof(a->scanner_state),
 			    "attached");
 	}
-	if (strcmp(o->printer, "none") != 0) {
-		pcb.state = app_printer_state_cb;
-		pcb.arg = a;
-		if ((a->pr = printer_open(
-		         a->drv, o->printer, o->profile, &pcb)) == NULL) {
-			snprintf(err, errsz, "bad --printer %s or --profile %s",
-			    o->printer, o->profile ? o->profile : "(default)");
-			goto fail;
-		}
-		snprintf(a->printer_state, sizeof(a->printer_state), "%s",
-		    printer_attached(a->pr) ? "ok" : "detached");
-	}
+	if (print_open(a, err, errsz) < 0)
+		goto fail;
 	return a;
 fail:
 	app_free(a);
@@ -1678,17 +282,11 @@ app_free(struct app *a)
 {
 	if (a == NULL)
 		return;
-	while (a->jobs != NULL)
-		app_job_pop(a);
 	scanner_close(a->sc);
-	printer_close(a->pr);
+	print_close(a);
 	drv_free(a->drv);
-	if (a->probe != NULL)
-		event_free(a->probe);
-	if (a->prtimer != NULL)
-		event_free(a->prtimer);
-	client_free(a->cl);
-	free(a->don);
+	net_close(a);
+	donor_free(a->don);
 	journal_close(a->j);
 	free(a);
 }

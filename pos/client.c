@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
@@ -143,12 +142,12 @@ client_done(struct evhttp_request *req, void *arg)
 			body[len] = '\0';
 			r.body = body;
 			r.len = len;
-			r.json = cJSON_ParseWithLength(body, len);
+			r.json = wire_parse(body, len);
 		}
 	}
 	call->c->inflight--;
 	call->cb(&r, call->arg);
-	cJSON_Delete(r.json);
+	wire_free(r.json);
 	free(body);
 	free(call);
 }
@@ -173,6 +172,19 @@ client_escape(const char *s, char *out, size_t size)
 	}
 	if (size > 0)
 		out[o] = '\0';
+}
+
+void
+client_page(const char *list, const char *cursor, char *path, size_t size)
+{
+	char esc[3 * 256];
+
+	if (cursor == NULL) {
+		snprintf(path, size, "%s?limit=500", list);
+		return;
+	}
+	client_escape(cursor, esc, sizeof(esc));
+	snprintf(path, size, "%s?limit=500&cursor=%s", list, esc);
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * pos: the cashier's till.  One libevent loop carries the terminal (or a
  * script), the scanner, the printer and the evhttp client.  One section a
- * file; till.c, slip.c and the journal's SQL know nothing of the loop.
+ * file; till.c, wire.c, slip.c and the journal's SQL know nothing of the
+ * loop.  The state behind app.c and its concerns is in app.h.
  */
 #ifndef CISHAN_POS_H
 #define CISHAN_POS_H
@@ -115,7 +116,30 @@ void till_msgs_clear(struct till *);
 const char *till_tr(const struct till *, const char *zh, const char *en);
 const char *till_flag_code(unsigned flag);
 
-/* wire.c: bounded reading of the server's answers (cJSON). */
+/* A receipt as printed, kept whole to be reprinted: from the basket,
+ * then what the server's reply says. */
+struct rcpt_line {
+	char name[TILL_NAME_MAX];
+	int64_t qty, points;
+};
+struct rcpt_limit {
+	char name[TILL_NAME_MAX];
+	int64_t remaining;
+};
+struct rcpt {
+	int valid;
+	char receipt_no[64], when[32], card[TILL_CODE_MAX], cashier[64];
+	int offline;
+	struct rcpt_line lines[TILL_MAX_LINES];
+	size_t nlines;
+	struct rcpt_limit limits[TILL_MAX_LIMITS];
+	size_t nlimits;
+	int64_t total, balance;
+};
+
+/* wire.c: all the JSON between till and server (cJSON), pure: requests
+ * built from structs, replies read into bounded structs. */
+struct journal_entry;
 int wire_i64(const struct cJSON *, const char *key, int64_t min, int64_t max,
     int64_t *out);
 /* Copies a string field (cut at size - 1 on a UTF-8 boundary); -1 if
@@ -123,6 +147,67 @@ int wire_i64(const struct cJSON *, const char *key, int64_t min, int64_t max,
 int wire_strcpy(const struct cJSON *, const char *key, char *out, size_t size);
 int wire_household(const struct cJSON *, struct till_household *);
 int wire_item(const struct cJSON *, const char *barcode, struct till_item *);
+/* The same from the JSON text the caches keep. */
+int wire_household_text(const char *json, struct till_household *);
+int wire_item_text(const char *json, const char *barcode, struct till_item *);
+/* Up to max items of a list page (search results); how many. */
+size_t wire_items(const struct cJSON *page, struct till_item *, size_t max);
+/* cb(barcode, the item's JSON text) for each barcode of each item of a
+ * list page (the item cache); the number of items. */
+size_t wire_items_each(const struct cJSON *page,
+    void (*cb)(const char *barcode, const char *json, void *), void *arg);
+/* A list page's cursor to the next page: 1, or 0 on the last page. */
+int wire_next(const struct cJSON *page, char *cursor, size_t size);
+/* The entry of a list page (donors, funds) with id: its name and, if
+ * purpose is not NULL, its purpose ("" if none).  0, or -1 if absent. */
+int wire_listed(const struct cJSON *page, int64_t id, char *name, size_t namesz,
+    char *purpose, size_t purposesz);
+/* An error reply: {"error":{"code","message","details"}}. */
+struct wire_err {
+	char code[32];     /* "error" if absent */
+	char text[256];    /* the message, "" if absent */
+	char details[256]; /* details as JSON text, "" if absent */
+};
+void wire_error(const struct cJSON *reply, struct wire_err *);
+/* POST /api/v1/sessions: the body (malloc'd; NULL out of memory), and
+ * its reply's token (needed) and role ("" if absent). */
+char *wire_login_req(const char *user, const char *password);
+int wire_login(const struct cJSON *, char *token, size_t tokensz, char *role,
+    size_t rolesz);
+/* POST /api/v1/distributions: the body of a basket (malloc'd). */
+char *wire_distribution_req(const char *client_id, const char *till_id,
+    const char *card, const struct till_line *, size_t nlines);
+/* Its reply onto rc, which holds the basket's receipt: the receipt
+ * number ("?" if absent), when (created_at's wall clock, "" if absent),
+ * and total, balance and lines where the server gives them. */
+void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
+/* A journal conflict as one JSON line (malloc'd), request and reply. */
+char *wire_conflict(const struct journal_entry *);
+/* GET /api/v1/donations/{id}: code, date, donor, and cash or goods. */
+#define WIRE_DON_LINES 500 /* the server's cap on a donation's lines */
+struct wire_gift {
+	int64_t item_id, qty, unit_value_fen;
+	char name[TILL_NAME_MAX]; /* filled later, from the item */
+};
+struct wire_donation {
+	char code[64], date[16];
+	int64_t donor_id, fund_id, cash_fen; /* cash_fen > 0: cash */
+	struct wire_gift lines[WIRE_DON_LINES];
+	size_t nlines;
+};
+int wire_donation(const struct cJSON *, struct wire_donation *);
+/* The screen as one JSON line (malloc'd), for --script: the till, and
+ * the devices and counts from beyond it. */
+struct wire_devs {
+	int64_t pending, conflicts;
+	const char *printer, *scanner;
+	size_t print_queue;
+	const char *receipt; /* the last receipt's number, or NULL */
+};
+char *wire_state(const struct till *, const struct wire_devs *);
+/* A reply's body parsed (NULL if it is not JSON), and freed. */
+struct cJSON *wire_parse(const char *body, size_t len);
+void wire_free(struct cJSON *);
 /* A random UUID v4 (libsodium) in out[37]. */
 void wire_uuid(char out[37]);
 
@@ -261,9 +346,14 @@ int client_req(struct client *, const char *method, const char *path,
 size_t client_inflight(const struct client *);
 /* Percent-encode s for a path segment or query value. */
 void client_escape(const char *s, char *out, size_t size);
+/* The path of a page of 500 of a list ("/api/v1/items"), from the
+ * cursor the last page gave (NULL: the first page). */
+void client_page(const char *list, const char *cursor, char *path, size_t size);
 
-/* app.c: the till's events (scan, keys, script) and what follows them:
- * look-ups, confirm -> journal -> post, replay, printing. */
+/* app.c: the till's events (scan, keys, script), each handed to the file
+ * of its concern (see app.h): log-in (net.c), look-ups and search
+ * (lookup.c), confirm -> journal -> post and replay (sync.c), printing
+ * (print.c), donor receipts (donor.c). */
 struct app_opts {
 	const char *server;
 	const char *till_id;

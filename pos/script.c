@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cjson/cJSON.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
 
@@ -41,84 +40,15 @@ static void script_next(struct script *);
 char *
 script_state(struct app *a)
 {
-	struct till *t = app_till(a);
-	cJSON *o = cJSON_CreateObject(), *h, *arr, *x, *fl;
-	static const char *const stages[] = {"login", "card", "basket"};
-	const char *last;
-	char *s = NULL;
-	size_t i;
-	unsigned f;
+	struct wire_devs d;
 
-	if (o == NULL)
-		return NULL;
-	cJSON_AddStringToObject(o, "stage", stages[t->stage]);
-	cJSON_AddStringToObject(o, "user", t->user);
-	cJSON_AddBoolToObject(o, "online", t->online);
-	if (t->has_hh) {
-		h = cJSON_AddObjectToObject(o, "household");
-		cJSON_AddStringToObject(h, "card", t->hh.card);
-		cJSON_AddStringToObject(h, "name_masked", t->hh.name_masked);
-		cJSON_AddStringToObject(h, "category", t->hh.category);
-		cJSON_AddStringToObject(h, "status", t->hh.status);
-		cJSON_AddBoolToObject(h, "priority", t->hh.priority);
-		cJSON_AddNumberToObject(h, "points", (double)t->hh.points);
-		cJSON_AddBoolToObject(h, "cached", t->hh.cached);
-		arr = cJSON_AddArrayToObject(h, "limits");
-		for (i = 0; i < t->hh.nlimits; i++) {
-			x = cJSON_CreateObject();
-			cJSON_AddNumberToObject(
-			    x, "item_id", (double)t->hh.limits[i].item_id);
-			cJSON_AddStringToObject(
-			    x, "name", t->hh.limits[i].name);
-			cJSON_AddNumberToObject(
-			    x, "remaining", (double)t->hh.limits[i].remaining);
-			cJSON_AddItemToArray(arr, x);
-		}
-	} else
-		cJSON_AddNullToObject(o, "household");
-	arr = cJSON_AddArrayToObject(o, "lines");
-	for (i = 0; i < t->nlines; i++) {
-		const struct till_line *l = &t->lines[i];
-
-		x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "barcode", l->item.barcode);
-		cJSON_AddNumberToObject(x, "item_id", (double)l->item.id);
-		cJSON_AddStringToObject(x, "name", l->item.name);
-		cJSON_AddNumberToObject(x, "qty", (double)l->qty);
-		cJSON_AddNumberToObject(
-		    x, "points", (double)(l->qty * l->item.points));
-		fl = cJSON_AddArrayToObject(x, "flags");
-		for (f = 1; f <= TILL_F_OFFCAP; f <<= 1)
-			if (l->flags & f)
-				cJSON_AddItemToArray(
-				    fl, cJSON_CreateString(till_flag_code(f)));
-		cJSON_AddItemToArray(arr, x);
-	}
-	cJSON_AddNumberToObject(o, "total", (double)till_total(t));
-	if (t->has_hh)
-		cJSON_AddNumberToObject(
-		    o, "balance_after", (double)till_balance_after(t));
-	else
-		cJSON_AddNullToObject(o, "balance_after");
-	arr = cJSON_AddArrayToObject(o, "messages");
-	for (i = 0; i < t->nmsgs; i++) {
-		x = cJSON_CreateObject();
-		cJSON_AddStringToObject(x, "code", t->msgs[i].code);
-		cJSON_AddStringToObject(x, "text", t->msgs[i].text);
-		cJSON_AddItemToArray(arr, x);
-	}
-	cJSON_AddNumberToObject(o, "pending", (double)app_pending(a));
-	cJSON_AddNumberToObject(o, "conflicts", (double)app_conflicts(a));
-	cJSON_AddStringToObject(o, "printer", app_printer_state(a));
-	cJSON_AddNumberToObject(o, "print_queue", (double)app_print_queue(a));
-	cJSON_AddStringToObject(o, "scanner", app_scanner_state(a));
-	if ((last = app_last_receipt(a)) != NULL)
-		cJSON_AddStringToObject(o, "receipt", last);
-	else
-		cJSON_AddNullToObject(o, "receipt");
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return s;
+	d.pending = app_pending(a);
+	d.conflicts = app_conflicts(a);
+	d.printer = app_printer_state(a);
+	d.print_queue = app_print_queue(a);
+	d.scanner = app_scanner_state(a);
+	d.receipt = app_last_receipt(a);
+	return wire_state(app_till(a), &d);
 }
 
 static void
