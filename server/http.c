@@ -24,13 +24,11 @@
 #include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 
-#include "http.h"
+#include "http_int.h"
 
 #define HTTP_BODY_MAX    (1024 * 1024)
 #define HTTP_READ_MAX    (8 * 1024 * 1024) /* beyond: evhttp's own 413 */
 #define HTTP_HEADERS_MAX (32 * 1024)
-#define HTTP_ARGS        4
-#define HTTP_PATH_MAX    1024
 #define HTTP_GATHER_US   1000 /* longest wait for a group commit to fill */
 
 /* A write waiting for the next group commit. */
@@ -40,105 +38,6 @@ struct batch {
 	void *arg;
 	void (*free)(void *);
 	TAILQ_ENTRY(batch) entry;
-};
-TAILQ_HEAD(batch_list, batch);
-
-struct server {
-	struct event_base *base;
-	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
-	struct db *db;
-	int stopping;
-	int pending; /* replies waiting on a timer */
-	char url[128];
-	struct event *batch_ev;
-	struct batch_list batch;
-	int queued;           /* writes in batch */
-	int last_batch;       /* writes the last group commit held */
-	struct event *log_ev; /* writes the turn's log lines at once */
-	int log_pending;
-};
-
-struct req {
-	struct evhttp_request *ev;
-	struct server *srv;
-	const char *method;
-	char path[HTTP_PATH_MAX];
-	char *args[HTTP_ARGS];
-	int nargs;
-	struct evkeyvalq query;
-	int has_query;
-	cJSON *body;
-	int body_read;
-	unsigned char body_hash[32];
-	struct actor actor;
-	char peer[48];
-	struct timespec t0;
-	int status;
-	cJSON *later;
-};
-
-struct route {
-	enum evhttp_cmd_type method;
-	const char *pattern; /* '*' matches one path segment */
-	http_handler handler;
-	int roles; /* 0: open to all */
-};
-
-static const struct route http_routes[] = {
-    {EVHTTP_REQ_GET, "/healthz", res_health, 0},
-    {EVHTTP_REQ_POST, "/api/v1/sessions", res_sessions_create, 0},
-    {EVHTTP_REQ_DELETE, "/api/v1/sessions/current", res_sessions_delete,
-        ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/users", res_users_create, ROLE_ADMIN},
-    {EVHTTP_REQ_POST, "/api/v1/items", res_items_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/items", res_items_list, ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/items/by-barcode/*", res_items_by_barcode,
-        ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/items/*", res_items_get, ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/donors", res_donors_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/donors", res_donors_list, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/donations", res_donations_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/donations/*", res_donations_get, ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/stock", res_stock_list, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/stock/adjustments", res_stock_adjust,
-        ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/stock/movements", res_stock_movements, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/households", res_households_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/households", res_households_list, ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/households/by-card/*", res_households_by_card,
-        ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/households/*/ledger", res_households_ledger,
-        ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/households/*", res_households_get, ROLE_READ},
-    {EVHTTP_REQ_PATCH, "/api/v1/households/*", res_households_patch,
-        ROLE_STAFF},
-    {EVHTTP_REQ_PUT, "/api/v1/policies/*", res_grants_policy_put, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/policies", res_grants_policy_list, ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/grants/monthly", res_grants_monthly, ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/grants", res_grants_oneoff, ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/distributions", res_distributions_create,
-        ROLE_ANY & ~ROLE_AUDITOR},
-    {EVHTTP_REQ_GET, "/api/v1/distributions", res_distributions_list, ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/distributions/*", res_distributions_get,
-        ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/distributions/*/void", res_distributions_void,
-        ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/funds", res_funds_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/funds", res_funds_list, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/funds/*/expenses", res_funds_expense,
-        ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/notices/*/publish", res_notices_publish,
-        ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/notices/*", res_notices_live, ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/donations/*/receipt", res_page_receipt,
-        ROLE_READ},
-    {EVHTTP_REQ_GET, "/public/notices", res_notices_list, 0},
-    {EVHTTP_REQ_GET, "/public/notices/*", res_notices_get, 0},
-    {EVHTTP_REQ_GET, "/public/donations/*", res_notices_donation, 0},
-    {EVHTTP_REQ_GET, "/", res_page_index, 0},
-    {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
-        ROLE_ADMIN | ROLE_AUDITOR},
 };
 
 static const char *
@@ -694,7 +593,7 @@ http_authenticate(struct req *r, int roles)
 	return 0;
 }
 
-static void
+void
 http_dispatch(struct evhttp_request *ev, void *arg)
 {
 	struct server *srv = arg;
@@ -702,7 +601,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 	const struct evhttp_uri *uri;
 	const char *path;
 	enum evhttp_cmd_type m = evhttp_request_get_command(ev);
-	size_t i;
+	size_t i, n = http_nroutes;
 	int path_known = 0, reading;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -728,7 +627,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	/* The method first: it is cheaper to compare than the path. */
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
+	for (i = 0; i < n; i++) {
 		if (http_routes[i].method != m &&
 		    !(m == EVHTTP_REQ_HEAD &&
 		        http_routes[i].method == EVHTTP_REQ_GET))
@@ -745,7 +644,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 			db_read_end(srv->db);
 		return;
 	}
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++)
+	for (i = 0; i < n; i++)
 		if (http_match(http_routes[i].pattern, r)) {
 			http_unmatch(r);
 			path_known = 1;

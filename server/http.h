@@ -77,7 +77,7 @@ cJSON *json_int_item(int64_t);
 #define JSON_INT_LEN 21 /* "-9223372036854775808" and its NUL */
 void json_itoa(int64_t, char *);
 
-/* One handler per route; the table is in http.c. */
+/* One handler per route; the table is in http_route.c. */
 /* res_sessions.c */
 void res_sessions_create(struct req *);
 void res_sessions_delete(struct req *);
