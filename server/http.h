@@ -18,8 +18,6 @@ typedef void (*http_handler)(struct req *);
 int http_serve(struct db *, const char *);
 void http_batch(
     struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
-void http_defer(struct req *, int, cJSON *);
-void http_defer_fault(struct req *, const struct fault *);
 int http_offload(
     struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 struct db *http_db(struct req *);
@@ -32,12 +30,6 @@ const char *http_peer(struct req *);
 const char *http_token(struct req *);
 int http_range(struct req *, int64_t *, int64_t *, struct fault *);
 int http_id_arg(struct req *, int, int64_t *);
-void http_reply(struct req *, int, cJSON *);
-void http_reply_later(struct req *, int, cJSON *, int64_t);
-void http_reply_text(struct req *, int, const char *, const char *, size_t);
-void http_fault(struct req *, const struct fault *);
-void http_fault_later(struct req *, const struct fault *, int64_t);
-void http_error(struct req *, int, const char *, const char *);
 /* A page of a list as it is built: embed it in a handler's own state. */
 struct http_list {
 	cJSON *items;
@@ -51,6 +43,16 @@ void http_list_add(struct http_list *, cJSON *, int64_t);
 void http_list_reply(struct req *, struct http_list *);
 void http_list_fail(struct req *, struct http_list *, struct fault *);
 int http_days_ahead(struct req *, const char *, char *, struct fault *);
+
+/* http_reply.c */
+void http_reply(struct req *, int, cJSON *);
+void http_reply_text(struct req *, int, const char *, const char *, size_t);
+void http_fault(struct req *, const struct fault *);
+void http_error(struct req *, int, const char *, const char *);
+void http_defer(struct req *, int, cJSON *);
+void http_defer_fault(struct req *, const struct fault *);
+void http_reply_later(struct req *, int, cJSON *, int64_t);
+void http_fault_later(struct req *, const struct fault *, int64_t);
 
 /* json.c */
 int json_str(

@@ -72,6 +72,10 @@ struct route {
 
 /* http.c */
 void http_dispatch(struct evhttp_request *, void *);
+void http_req_free(struct req *);
+
+/* http_reply.c */
+void http_reply_deferred(struct req *);
 
 /* http_route.c */
 extern const struct route http_routes[];
