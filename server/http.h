@@ -23,13 +23,17 @@ int http_offload(
 struct db *http_db(struct req *);
 const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
-const char *http_query(struct req *, const char *);
 const cJSON *http_body(struct req *, struct fault *);
 const unsigned char *http_body_hash(struct req *);
 const char *http_peer(struct req *);
 const char *http_token(struct req *);
-int http_range(struct req *, int64_t *, int64_t *, struct fault *);
+
+/* http_query.c */
+const char *http_query(struct req *, const char *);
 int http_id_arg(struct req *, int, int64_t *);
+int http_range(struct req *, int64_t *, int64_t *, struct fault *);
+int http_days_ahead(struct req *, const char *, char *, struct fault *);
+
 /* A page of a list as it is built: embed it in a handler's own state. */
 struct http_list {
 	cJSON *items;
@@ -42,7 +46,6 @@ void http_list_all(struct http_list *);
 void http_list_add(struct http_list *, cJSON *, int64_t);
 void http_list_reply(struct req *, struct http_list *);
 void http_list_fail(struct req *, struct http_list *, struct fault *);
-int http_days_ahead(struct req *, const char *, char *, struct fault *);
 
 /* http_reply.c */
 void http_reply(struct req *, int, cJSON *);
