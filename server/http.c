@@ -29,16 +29,6 @@
 #define HTTP_BODY_MAX    (1024 * 1024)
 #define HTTP_READ_MAX    (8 * 1024 * 1024) /* beyond: evhttp's own 413 */
 #define HTTP_HEADERS_MAX (32 * 1024)
-#define HTTP_GATHER_US   1000 /* longest wait for a group commit to fill */
-
-/* A write waiting for the next group commit. */
-struct batch {
-	struct req *r;
-	void (*fn)(struct req *, void *);
-	void *arg;
-	void (*free)(void *);
-	TAILQ_ENTRY(batch) entry;
-};
 
 static const char *
 http_method_name(enum evhttp_cmd_type m)
@@ -337,54 +327,6 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		http_error(r, 404, "not_found", "no such path");
 }
 
-/*
- * Group commit: the queued writes run inside one transaction; replies go
- * out after the commit, or all become 503.
- */
-static void
-http_batch_run(struct server *srv)
-{
-	struct batch_list list;
-	struct batch *b;
-	struct fault f;
-	int ok;
-
-	event_del(srv->batch_ev);
-	if (TAILQ_EMPTY(&srv->batch))
-		return;
-	TAILQ_INIT(&list);
-	TAILQ_CONCAT(&list, &srv->batch, entry);
-	srv->last_batch = srv->queued;
-	srv->queued = 0;
-	/* Each write's domain call takes a savepoint of this transaction
-	 * (db_tx_* inside db_batch_*); sqlite ending it early on an I/O
-	 * error fails the commit, and then every write of the batch. */
-	ok = db_batch_begin(srv->db) == DB_OK;
-	TAILQ_FOREACH(b, &list, entry)
-	{
-		if (!ok)
-			break;
-		b->fn(b->r, b->arg);
-	}
-	if (ok && db_batch_commit(srv->db) != DB_OK)
-		ok = 0;
-	if (!ok) {
-		db_batch_rollback(srv->db);
-		fault_set(&f, FAULT_UNAVAILABLE, "unavailable",
-		    "the database could not commit; nothing was recorded, "
-		    "retry with the same client_id");
-	}
-	while ((b = TAILQ_FIRST(&list)) != NULL) {
-		TAILQ_REMOVE(&list, b, entry);
-		if (!ok)
-			http_defer_fault(b->r, &f);
-		http_reply_deferred(b->r);
-		if (b->free != NULL)
-			b->free(b->arg);
-		free(b);
-	}
-}
-
 static void
 http_log_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -394,52 +336,6 @@ http_log_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	srv->log_pending = 0;
 	log_flush();
-}
-
-static void
-http_batch_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	http_batch_run(arg);
-}
-
-/*
- * When the group commit runs. Tills answered by one commit come back
- * together, but one by one: starting at the first arrival would commit a
- * few of them and leave the rest a whole commit behind (twice the
- * latency). So the commit waits, at most HTTP_GATHER_US, until as many
- * writes are queued as the last one held; a lone till never waits.
- */
-static void
-http_batch_due(struct server *srv)
-{
-	struct timeval tv = {0, HTTP_GATHER_US};
-
-	srv->queued++;
-	if (srv->queued >= srv->last_batch || srv->stopping)
-		event_active(srv->batch_ev, EV_TIMEOUT, 0);
-	else if (srv->queued == 1)
-		event_add(srv->batch_ev, &tv);
-}
-
-/* Queues a write for the group commit that runs once this loop's
- * requests are read; fn answers with http_defer. */
-void
-http_batch(struct req *r, void (*fn)(struct req *, void *), void *arg,
-    void (*afree)(void *))
-{
-	struct batch *b;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		log_fatalx("out of memory");
-	b->r = r;
-	b->fn = fn;
-	b->arg = arg;
-	b->free = afree;
-	TAILQ_INSERT_TAIL(&r->srv->batch, b, entry);
-	r->srv->pending++;
-	http_batch_due(r->srv);
 }
 
 /* Work for the worker thread on behalf of a request. */
@@ -508,7 +404,7 @@ http_signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	log_info("signal %d: finishing requests in flight", (int)sig);
 	srv->stopping = 1;
-	http_batch_run(srv);
+	http_commit_run(srv);
 	if (srv->sock != NULL) {
 		evhttp_del_accept_socket(srv->http, srv->sock);
 		srv->sock = NULL;
@@ -589,16 +485,12 @@ http_serve(struct db *db, const char *listen)
 		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 		snprintf(srv.url, sizeof(srv.url), "http://%s:%d", addr, p);
 	}
-	/* The group commit runs after every request of the loop is read. */
-	TAILQ_INIT(&srv.batch);
-	if (event_base_priority_init(srv.base, 3) != 0 ||
-	    (srv.batch_ev = event_new(srv.base, -1, 0, http_batch_cb, &srv)) ==
-	        NULL ||
-	    event_priority_set(srv.batch_ev, 2) != 0)
-		log_fatalx("libevent: batch event");
+	if (event_base_priority_init(srv.base, HTTP_PRIORITIES) != 0)
+		log_fatalx("libevent: priorities");
+	http_commit_init(&srv);
 	if ((srv.log_ev = event_new(srv.base, -1, 0, http_log_cb, &srv)) ==
 	        NULL ||
-	    event_priority_set(srv.log_ev, 2) != 0)
+	    event_priority_set(srv.log_ev, HTTP_PRIO_LAST) != 0)
 		log_fatalx("libevent: log event");
 	log_hold(1);
 	if ((wfd = worker_start()) < 0 ||
@@ -621,8 +513,7 @@ out:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
-	if (srv.batch_ev != NULL)
-		event_free(srv.batch_ev);
+	http_commit_free(&srv);
 	if (wev != NULL)
 		event_free(wev);
 	worker_stop();

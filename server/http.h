@@ -16,8 +16,6 @@ typedef void (*http_handler)(struct req *);
 
 /* http.c */
 int http_serve(struct db *, const char *);
-void http_batch(
-    struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
 int http_offload(
     struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 struct db *http_db(struct req *);
@@ -56,6 +54,10 @@ void http_defer(struct req *, int, cJSON *);
 void http_defer_fault(struct req *, const struct fault *);
 void http_reply_later(struct req *, int, cJSON *, int64_t);
 void http_fault_later(struct req *, const struct fault *, int64_t);
+
+/* http_commit.c */
+void http_batch(
+    struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
 
 /* json.c */
 int json_str(

@@ -77,6 +77,11 @@ void http_req_free(struct req *);
 /* http_reply.c */
 void http_reply_deferred(struct req *);
 
+/* http_commit.c */
+void http_commit_init(struct server *);
+void http_commit_run(struct server *);
+void http_commit_free(struct server *);
+
 /* http_route.c */
 extern const struct route http_routes[];
 extern const size_t http_nroutes;
