@@ -338,63 +338,6 @@ http_log_cb(evutil_socket_t fd, short what, void *arg)
 	log_flush();
 }
 
-/* Work for the worker thread on behalf of a request. */
-struct offload {
-	struct req *r;
-	void (*run)(void *);
-	void (*done)(struct req *, void *);
-	void *arg;
-};
-
-/* On the worker thread: the job's own work, on its own memory only. */
-static void
-http_offload_run(void *arg)
-{
-	struct offload *o = arg;
-
-	o->run(o->arg);
-}
-
-static void
-http_offload_done(void *arg)
-{
-	struct offload *o = arg;
-
-	o->r->srv->pending--;
-	o->done(o->r, o->arg);
-	free(o);
-}
-
-/* Runs run(arg) off the loop, then done(r, arg) on it; -1: too busy. */
-int
-http_offload(struct req *r, void (*run)(void *),
-    void (*done)(struct req *, void *), void *arg)
-{
-	struct offload *o;
-
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		log_fatalx("out of memory");
-	o->r = r;
-	o->run = run;
-	o->done = done;
-	o->arg = arg;
-	if (worker_submit(http_offload_run, http_offload_done, o) != 0) {
-		free(o);
-		return -1;
-	}
-	r->srv->pending++;
-	return 0;
-}
-
-static void
-http_worker_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	worker_collect();
-}
-
 static void
 http_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
@@ -425,9 +368,8 @@ http_serve(struct db *db, const char *listen)
 	const char *colon;
 	long port;
 	char *end;
-	struct event *wev = NULL;
 	struct event_config *cfg;
-	int rc = -1, p, one = 1, wfd;
+	int rc = -1, p, one = 1;
 
 	memset(&srv, 0, sizeof(srv));
 	srv.db = db;
@@ -493,11 +435,7 @@ http_serve(struct db *db, const char *listen)
 	    event_priority_set(srv.log_ev, HTTP_PRIO_LAST) != 0)
 		log_fatalx("libevent: log event");
 	log_hold(1);
-	if ((wfd = worker_start()) < 0 ||
-	    (wev = event_new(srv.base, wfd, EV_READ | EV_PERSIST,
-	         http_worker_cb, NULL)) == NULL ||
-	    event_add(wev, NULL) != 0)
-		log_fatalx("the password worker cannot start");
+	http_offload_start(&srv);
 	sigterm = evsignal_new(srv.base, SIGTERM, http_signal_cb, &srv);
 	sigint = evsignal_new(srv.base, SIGINT, http_signal_cb, &srv);
 	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
@@ -514,9 +452,7 @@ out:
 	if (sigint != NULL)
 		event_free(sigint);
 	http_commit_free(&srv);
-	if (wev != NULL)
-		event_free(wev);
-	worker_stop();
+	http_offload_stop(&srv);
 	log_hold(0);
 	if (srv.log_ev != NULL)
 		event_free(srv.log_ev);

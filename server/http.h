@@ -16,8 +16,6 @@ typedef void (*http_handler)(struct req *);
 
 /* http.c */
 int http_serve(struct db *, const char *);
-int http_offload(
-    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 struct db *http_db(struct req *);
 const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
@@ -58,6 +56,10 @@ void http_fault_later(struct req *, const struct fault *, int64_t);
 /* http_commit.c */
 void http_batch(
     struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
+
+/* http_offload.c */
+int http_offload(
+    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 
 /* json.c */
 int json_str(

@@ -82,6 +82,10 @@ void http_commit_init(struct server *);
 void http_commit_run(struct server *);
 void http_commit_free(struct server *);
 
+/* http_offload.c */
+void http_offload_start(struct server *);
+void http_offload_stop(struct server *);
+
 /* http_route.c */
 extern const struct route http_routes[];
 extern const size_t http_nroutes;
