@@ -15,7 +15,6 @@ struct server;
 typedef void (*http_handler)(struct req *);
 
 /* http.c */
-int http_serve(struct db *, const char *);
 struct db *http_db(struct req *);
 const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
@@ -60,6 +59,9 @@ void http_batch(
 /* http_offload.c */
 int http_offload(
     struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
+
+/* http_serve.c */
+int http_serve(struct db *, const char *);
 
 /* json.c */
 int json_str(
