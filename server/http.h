@@ -1,6 +1,7 @@
 /*
- * The HTTP side: the request as handlers see it (opaque; libevent stays
- * in http.c), replies, and the bounded JSON getters of json.c.
+ * The HTTP side as handlers (res_*.c) see it: the request, opaque (its
+ * struct and libevent stay in the http*.c files, behind http_int.h),
+ * replies, the group commit, offload, and the bounded JSON of json.c.
  */
 #ifndef CISHAN_HTTP_H
 #define CISHAN_HTTP_H

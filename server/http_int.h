@@ -74,6 +74,10 @@ struct route {
 void http_dispatch(struct evhttp_request *, void *);
 void http_req_free(struct req *);
 
+/* http_route.c */
+extern const struct route http_routes[];
+extern const size_t http_nroutes;
+
 /* http_reply.c */
 void http_reply_deferred(struct req *);
 
@@ -85,9 +89,5 @@ void http_commit_free(struct server *);
 /* http_offload.c */
 void http_offload_start(struct server *);
 void http_offload_stop(struct server *);
-
-/* http_route.c */
-extern const struct route http_routes[];
-extern const size_t http_nroutes;
 
 #endif

@@ -1,4 +1,6 @@
 # cishan-server: http -> res_* -> domain -> db. Source lists follow that order.
+# The http layer: main, the loop (http_serve.c), the request (http.c), what
+# a request uses (routes, query, replies, group commit, offload), json.c.
 SERVER_HTTP = server/main.c server/http_serve.c server/http.c \
               server/http_route.c server/http_query.c server/http_reply.c \
               server/http_commit.c server/http_offload.c server/json.c
