@@ -1,145 +1,18 @@
 /*
- * HTTP: evhttp setup, the route table, authentication and roles, bounded
- * bodies, replies in the API's shape, and one log line per request.
+ * The request: its life from evhttp's callback to its reply (matching a
+ * route, authenticating it and checking its role, the peer and till it
+ * came from), and what handlers read of it (path args, bounded body).
  */
-#include <sys/socket.h>
-#include <sys/queue.h>
-#include <sys/time.h>
-
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <arpa/inet.h>
-
-#include <inttypes.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/event.h>
-#include <event2/http.h>
-#include <event2/http_struct.h>
-#include <event2/keyvalq_struct.h>
 
-#include "http.h"
+#include "http_int.h"
 
-#define HTTP_BODY_MAX    (1024 * 1024)
-#define HTTP_READ_MAX    (8 * 1024 * 1024) /* beyond: evhttp's own 413 */
-#define HTTP_HEADERS_MAX (32 * 1024)
-#define HTTP_ARGS        4
-#define HTTP_PATH_MAX    1024
-#define HTTP_GATHER_US   1000 /* longest wait for a group commit to fill */
-
-/* A write waiting for the next group commit. */
-struct batch {
-	struct req *r;
-	void (*fn)(struct req *, void *);
-	void *arg;
-	void (*free)(void *);
-	TAILQ_ENTRY(batch) entry;
-};
-TAILQ_HEAD(batch_list, batch);
-
-struct server {
-	struct event_base *base;
-	struct evhttp *http;
-	struct evhttp_bound_socket *sock;
-	struct db *db;
-	int stopping;
-	int pending; /* replies waiting on a timer */
-	char url[128];
-	struct event *batch_ev;
-	struct batch_list batch;
-	int queued;           /* writes in batch */
-	int last_batch;       /* writes the last group commit held */
-	struct event *log_ev; /* writes the turn's log lines at once */
-	int log_pending;
-};
-
-struct req {
-	struct evhttp_request *ev;
-	struct server *srv;
-	const char *method;
-	char path[HTTP_PATH_MAX];
-	char *args[HTTP_ARGS];
-	int nargs;
-	struct evkeyvalq query;
-	int has_query;
-	cJSON *body;
-	int body_read;
-	unsigned char body_hash[32];
-	struct actor actor;
-	char peer[48];
-	struct timespec t0;
-	int status;
-	cJSON *later;
-};
-
-struct route {
-	enum evhttp_cmd_type method;
-	const char *pattern; /* '*' matches one path segment */
-	http_handler handler;
-	int roles; /* 0: open to all */
-};
-
-static const struct route http_routes[] = {
-    {EVHTTP_REQ_GET, "/healthz", res_health, 0},
-    {EVHTTP_REQ_POST, "/api/v1/sessions", res_sessions_create, 0},
-    {EVHTTP_REQ_DELETE, "/api/v1/sessions/current", res_sessions_delete,
-        ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/users", res_users_create, ROLE_ADMIN},
-    {EVHTTP_REQ_POST, "/api/v1/items", res_items_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/items", res_items_list, ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/items/by-barcode/*", res_items_by_barcode,
-        ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/items/*", res_items_get, ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/donors", res_donors_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/donors", res_donors_list, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/donations", res_donations_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/donations/*", res_donations_get, ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/stock", res_stock_list, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/stock/adjustments", res_stock_adjust,
-        ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/stock/movements", res_stock_movements, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/households", res_households_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/households", res_households_list, ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/households/by-card/*", res_households_by_card,
-        ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/households/*/ledger", res_households_ledger,
-        ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/households/*", res_households_get, ROLE_READ},
-    {EVHTTP_REQ_PATCH, "/api/v1/households/*", res_households_patch,
-        ROLE_STAFF},
-    {EVHTTP_REQ_PUT, "/api/v1/policies/*", res_grants_policy_put, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/policies", res_grants_policy_list, ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/grants/monthly", res_grants_monthly, ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/grants", res_grants_oneoff, ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/distributions", res_distributions_create,
-        ROLE_ANY & ~ROLE_AUDITOR},
-    {EVHTTP_REQ_GET, "/api/v1/distributions", res_distributions_list, ROLE_ANY},
-    {EVHTTP_REQ_GET, "/api/v1/distributions/*", res_distributions_get,
-        ROLE_ANY},
-    {EVHTTP_REQ_POST, "/api/v1/distributions/*/void", res_distributions_void,
-        ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/funds", res_funds_create, ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/funds", res_funds_list, ROLE_READ},
-    {EVHTTP_REQ_POST, "/api/v1/funds/*/expenses", res_funds_expense,
-        ROLE_STAFF},
-    {EVHTTP_REQ_POST, "/api/v1/notices/*/publish", res_notices_publish,
-        ROLE_STAFF},
-    {EVHTTP_REQ_GET, "/api/v1/notices/*", res_notices_live, ROLE_READ},
-    {EVHTTP_REQ_GET, "/api/v1/donations/*/receipt", res_page_receipt,
-        ROLE_READ},
-    {EVHTTP_REQ_GET, "/public/notices", res_notices_list, 0},
-    {EVHTTP_REQ_GET, "/public/notices/*", res_notices_get, 0},
-    {EVHTTP_REQ_GET, "/public/donations/*", res_notices_donation, 0},
-    {EVHTTP_REQ_GET, "/", res_page_index, 0},
-    {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
-        ROLE_ADMIN | ROLE_AUDITOR},
-};
+#define HTTP_BODY_MAX (1024 * 1024)
 
 static const char *
 http_method_name(enum evhttp_cmd_type m)
@@ -216,7 +89,7 @@ http_unmatch(struct req *r)
 	}
 }
 
-static void
+void
 http_req_free(struct req *r)
 {
 	int i;
@@ -230,169 +103,6 @@ http_req_free(struct req *r)
 	cJSON_Delete(r->body);
 	cJSON_Delete(r->later);
 	free(r);
-}
-
-static void
-http_send(
-    struct req *r, int status, const char *type, const char *body, size_t len)
-{
-	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-	struct evbuffer *out = evhttp_request_get_output_buffer(r->ev);
-	struct timespec t1;
-	long us;
-
-	evhttp_add_header(h, "Content-Type", type);
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if (len > 0 && evbuffer_add(out, body, len) != 0)
-		log_fatalx("out of memory");
-	evhttp_send_reply(r->ev, status, NULL, NULL);
-	if (!r->srv->log_pending) {
-		r->srv->log_pending = 1;
-		event_active(r->srv->log_ev, EV_TIMEOUT, 0);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	us = (long)(t1.tv_sec - r->t0.tv_sec) * 1000000L +
-	    (long)(t1.tv_nsec - r->t0.tv_nsec) / 1000;
-	/* A card code is who a household is: it stays out of the log. */
-	log_request(r->method,
-	    strncmp(r->path, "/api/v1/households/by-card/", 27) == 0
-	        ? "/api/v1/households/by-card/*"
-	        : r->path,
-	    status, us);
-	http_req_free(r);
-}
-
-void
-http_reply_text(
-    struct req *r, int status, const char *type, const char *body, size_t len)
-{
-	http_send(r, status, type, body, len);
-}
-
-/* Sends v (consumed) as the JSON reply. */
-void
-http_reply(struct req *r, int status, cJSON *v)
-{
-	char *s;
-
-	if ((s = cJSON_PrintUnformatted(v)) == NULL)
-		log_fatalx("out of memory");
-	cJSON_Delete(v);
-	http_send(r, status, "application/json; charset=utf-8", s, strlen(s));
-	cJSON_free(s);
-}
-
-static void
-http_later_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct req *r = arg;
-	cJSON *v = r->later;
-
-	(void)fd;
-	(void)what;
-	r->srv->pending--;
-	r->later = NULL;
-	http_reply(r, r->status, v);
-}
-
-/* The same, after ms milliseconds (the log-in throttle). */
-void
-http_reply_later(struct req *r, int status, cJSON *v, int64_t ms)
-{
-	struct timeval tv;
-
-	if (ms <= 0) {
-		http_reply(r, status, v);
-		return;
-	}
-	tv.tv_sec = ms / 1000;
-	tv.tv_usec = (ms % 1000) * 1000;
-	r->status = status;
-	r->later = v;
-	r->srv->pending++;
-	if (event_base_once(
-	        r->srv->base, -1, EV_TIMEOUT, http_later_cb, r, &tv) != 0)
-		log_fatalx("event_base_once failed");
-}
-
-/* The status a fault is answered with: HTTP knowledge stays here. */
-static int
-http_status(const struct fault *f)
-{
-	static const int status[] = {
-	    [FAULT_NONE] = 200,
-	    [FAULT_BAD] = 400,
-	    [FAULT_UNAUTH] = 401,
-	    [FAULT_FORBIDDEN] = 403,
-	    [FAULT_NOT_FOUND] = 404,
-	    [FAULT_METHOD] = 405,
-	    [FAULT_CONFLICT] = 409,
-	    [FAULT_TOO_LARGE] = 413,
-	    [FAULT_MEDIA] = 415,
-	    [FAULT_RULE] = 422,
-	    [FAULT_INTERNAL] = 500,
-	    [FAULT_UNAVAILABLE] = 503,
-	};
-
-	return status[f->kind];
-}
-
-static cJSON *
-http_fault_json(const struct fault *f)
-{
-	cJSON *o, *e, *d;
-	int i;
-
-	o = json_new();
-	e = json_new();
-	d = json_new();
-	cJSON_AddItemToObject(o, "error", e);
-	json_add_str(e, "code", f->code != NULL ? f->code : "internal");
-	json_add_str(e, "message", f->message);
-	if (f->field[0] != '\0')
-		json_add_str(d, "field", f->field);
-	for (i = 0; i < f->ndetails; i++) {
-		if (f->details[i].is_str)
-			json_add_str(d, f->details[i].key, f->details[i].str);
-		else
-			json_add_int(d, f->details[i].key, f->details[i].num);
-	}
-	cJSON_AddItemToObject(e, "details", d);
-	return o;
-}
-
-/* The deferred reply, handed over to the caller. */
-static cJSON *
-http_take_later(struct req *r)
-{
-	cJSON *v = r->later;
-
-	r->later = NULL;
-	return v != NULL ? v : json_new();
-}
-
-void
-http_fault(struct req *r, const struct fault *f)
-{
-	http_reply(r, http_status(f), http_fault_json(f));
-}
-
-void
-http_fault_later(struct req *r, const struct fault *f, int64_t ms)
-{
-	http_reply_later(r, http_status(f), http_fault_json(f), ms);
-}
-
-void
-http_error(struct req *r, int status, const char *code, const char *msg)
-{
-	struct fault f;
-
-	memset(&f, 0, sizeof(f));
-	f.code = code;
-	snprintf(f.message, sizeof(f.message), "%s", msg);
-	http_reply(r, status, http_fault_json(&f));
 }
 
 struct db *
@@ -413,21 +123,6 @@ http_arg(struct req *r, int i)
 	return i < r->nargs ? r->args[i] : NULL;
 }
 
-const char *
-http_query(struct req *r, const char *key)
-{
-	const char *q;
-
-	if (!r->has_query) {
-		q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(r->ev));
-		TAILQ_INIT(&r->query);
-		r->has_query = 1;
-		if (q != NULL && evhttp_parse_query_str(q, &r->query) != 0)
-			evhttp_clear_headers(&r->query);
-	}
-	return evhttp_find_header(&r->query, key);
-}
-
 /* The bearer token of an authenticated request. */
 const char *
 http_token(struct req *r)
@@ -437,49 +132,6 @@ http_token(struct req *r)
 	a = evhttp_find_header(
 	    evhttp_request_get_input_headers(r->ev), "Authorization");
 	return a != NULL && strlen(a) > 7 ? a + 7 : "";
-}
-
-/* A positive integer id in path segment i. */
-int
-http_id_arg(struct req *r, int i, int64_t *id)
-{
-	const char *s = http_arg(r, i);
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '1' || *s > '9')
-		return -1;
-	v = strtoll(s, &end, 10);
-	if (*end != '\0' || v <= 0 || v == LLONG_MAX)
-		return -1;
-	*id = v;
-	return 0;
-}
-
-/* from= and to= as store dates, to inclusive: [from 00:00, to+1 00:00). */
-int
-http_range(struct req *r, int64_t *from, int64_t *to, struct fault *f)
-{
-	const char *s;
-	char next[CLOCK_DATE_LEN];
-	time_t t;
-
-	*from = 0;
-	*to = INT64_MAX;
-	if ((s = http_query(r, "from")) != NULL) {
-		if (clock_date_epoch(s, &t) != 0)
-			return fault_field(f, FAULT_BAD, "bad_field", "from",
-			    "from must be a date, YYYY-MM-DD");
-		*from = t;
-	}
-	if ((s = http_query(r, "to")) != NULL) {
-		if (clock_date_add(s, 1, next) != 0 ||
-		    clock_date_epoch(next, &t) != 0)
-			return fault_field(f, FAULT_BAD, "bad_field", "to",
-			    "to must be a date, YYYY-MM-DD");
-		*to = t;
-	}
-	return 0;
 }
 
 const char *
@@ -550,105 +202,6 @@ http_body_hash(struct req *r)
 	return r->body_hash;
 }
 
-/*
- * A list's page: limit (1..500, default 50) and cursor (the id to go on
- * after) from the query, and the items as they are added.
- */
-int
-http_list_begin(struct req *r, struct http_list *l, struct fault *f)
-{
-	const char *s;
-	char *end;
-	long long v;
-
-	memset(l, 0, sizeof(*l));
-	l->limit = 50;
-	if ((s = http_query(r, "limit")) != NULL) {
-		v = strtoll(s, &end, 10);
-		if (*s == '\0' || *end != '\0' || v < 1 || v > LIMIT_LIST)
-			return fault_field(f, FAULT_BAD, "bad_field", "limit",
-			    "limit must be between 1 and %d", LIMIT_LIST);
-		l->limit = (int)v;
-	}
-	if ((s = http_query(r, "cursor")) != NULL) {
-		v = strtoll(s, &end, 10);
-		if (*s == '\0' || *end != '\0' || v < 0)
-			return fault_field(f, FAULT_BAD, "bad_field", "cursor",
-			    "cursor is not one this server gave");
-		l->after = v;
-	}
-	if ((l->items = cJSON_CreateArray()) == NULL)
-		log_fatalx("out of memory");
-	return 0;
-}
-
-/* A list given whole, with no cursor. */
-void
-http_list_all(struct http_list *l)
-{
-	memset(l, 0, sizeof(*l));
-	if ((l->items = cJSON_CreateArray()) == NULL)
-		log_fatalx("out of memory");
-}
-
-void
-http_list_add(struct http_list *l, cJSON *item, int64_t id)
-{
-	cJSON_AddItemToArray(l->items, item);
-	l->last = id;
-	l->n++;
-}
-
-/* {"items": [...], "next": cursor or null}: a full page may go on. */
-void
-http_list_reply(struct req *r, struct http_list *l)
-{
-	cJSON *o = json_new();
-	char buf[24];
-
-	cJSON_AddItemToObject(o, "items", l->items);
-	l->items = NULL;
-	if (l->limit > 0 && l->n == l->limit) {
-		snprintf(buf, sizeof(buf), "%" PRId64, l->last);
-		json_add_str(o, "next", buf);
-	} else
-		cJSON_AddNullToObject(o, "next");
-	http_reply(r, 200, o);
-}
-
-/*
- * key=N days from today (0..3650) as the date it comes to, in date.
- * Returns 1 when given, 0 when not, -1 with a fault.
- */
-int
-http_days_ahead(struct req *r, const char *key, char *date, struct fault *f)
-{
-	const char *s = http_query(r, key);
-	char today[CLOCK_DATE_LEN], *end;
-	long long n;
-
-	if (s == NULL)
-		return 0;
-	n = strtoll(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || n < 0 || n > 3650)
-		return fault_field(f, FAULT_BAD, "bad_field", key,
-		    "%s must be 0 to 3650", key);
-	clock_today(today);
-	return clock_date_add(today, n, date) == 0 ? 1 : -1;
-}
-
-/* The list could not be read: its page is dropped, the fault sent (the
- * database's when none was set). */
-void
-http_list_fail(struct req *r, struct http_list *l, struct fault *f)
-{
-	cJSON_Delete(l->items);
-	l->items = NULL;
-	if (f->kind == FAULT_NONE)
-		fault_db(f, DB_ERR);
-	http_fault(r, f);
-}
-
 static void
 http_origin(struct req *r)
 {
@@ -694,7 +247,7 @@ http_authenticate(struct req *r, int roles)
 	return 0;
 }
 
-static void
+void
 http_dispatch(struct evhttp_request *ev, void *arg)
 {
 	struct server *srv = arg;
@@ -702,7 +255,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 	const struct evhttp_uri *uri;
 	const char *path;
 	enum evhttp_cmd_type m = evhttp_request_get_command(ev);
-	size_t i;
+	size_t i, n = http_nroutes;
 	int path_known = 0, reading;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -728,7 +281,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	/* The method first: it is cheaper to compare than the path. */
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++) {
+	for (i = 0; i < n; i++) {
 		if (http_routes[i].method != m &&
 		    !(m == EVHTTP_REQ_HEAD &&
 		        http_routes[i].method == EVHTTP_REQ_GET))
@@ -745,7 +298,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 			db_read_end(srv->db);
 		return;
 	}
-	for (i = 0; i < sizeof(http_routes) / sizeof(http_routes[0]); i++)
+	for (i = 0; i < n; i++)
 		if (http_match(http_routes[i].pattern, r)) {
 			http_unmatch(r);
 			path_known = 1;
@@ -756,316 +309,4 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		    "this path does not take that method");
 	else
 		http_error(r, 404, "not_found", "no such path");
-}
-
-/*
- * Group commit: the queued writes run inside one transaction; replies go
- * out after the commit, or all become 503.
- */
-static void
-http_batch_run(struct server *srv)
-{
-	struct batch_list list;
-	struct batch *b;
-	struct fault f;
-	int ok;
-
-	event_del(srv->batch_ev);
-	if (TAILQ_EMPTY(&srv->batch))
-		return;
-	TAILQ_INIT(&list);
-	TAILQ_CONCAT(&list, &srv->batch, entry);
-	srv->last_batch = srv->queued;
-	srv->queued = 0;
-	/* Each write's domain call takes a savepoint of this transaction
-	 * (db_tx_* inside db_batch_*); sqlite ending it early on an I/O
-	 * error fails the commit, and then every write of the batch. */
-	ok = db_batch_begin(srv->db) == DB_OK;
-	TAILQ_FOREACH(b, &list, entry)
-	{
-		if (!ok)
-			break;
-		b->fn(b->r, b->arg);
-	}
-	if (ok && db_batch_commit(srv->db) != DB_OK)
-		ok = 0;
-	if (!ok) {
-		db_batch_rollback(srv->db);
-		fault_set(&f, FAULT_UNAVAILABLE, "unavailable",
-		    "the database could not commit; nothing was recorded, "
-		    "retry with the same client_id");
-	}
-	while ((b = TAILQ_FIRST(&list)) != NULL) {
-		TAILQ_REMOVE(&list, b, entry);
-		if (!ok)
-			http_defer_fault(b->r, &f);
-		b->r->srv->pending--;
-		http_reply(b->r, b->r->status, http_take_later(b->r));
-		if (b->free != NULL)
-			b->free(b->arg);
-		free(b);
-	}
-}
-
-static void
-http_log_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct server *srv = arg;
-
-	(void)fd;
-	(void)what;
-	srv->log_pending = 0;
-	log_flush();
-}
-
-static void
-http_batch_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	http_batch_run(arg);
-}
-
-/*
- * When the group commit runs. Tills answered by one commit come back
- * together, but one by one: starting at the first arrival would commit a
- * few of them and leave the rest a whole commit behind (twice the
- * latency). So the commit waits, at most HTTP_GATHER_US, until as many
- * writes are queued as the last one held; a lone till never waits.
- */
-static void
-http_batch_due(struct server *srv)
-{
-	struct timeval tv = {0, HTTP_GATHER_US};
-
-	srv->queued++;
-	if (srv->queued >= srv->last_batch || srv->stopping)
-		event_active(srv->batch_ev, EV_TIMEOUT, 0);
-	else if (srv->queued == 1)
-		event_add(srv->batch_ev, &tv);
-}
-
-/* Queues a write for the group commit that runs once this loop's
- * requests are read; fn answers with http_defer. */
-void
-http_batch(struct req *r, void (*fn)(struct req *, void *), void *arg,
-    void (*afree)(void *))
-{
-	struct batch *b;
-
-	if ((b = calloc(1, sizeof(*b))) == NULL)
-		log_fatalx("out of memory");
-	b->r = r;
-	b->fn = fn;
-	b->arg = arg;
-	b->free = afree;
-	TAILQ_INSERT_TAIL(&r->srv->batch, b, entry);
-	r->srv->pending++;
-	http_batch_due(r->srv);
-}
-
-void
-http_defer(struct req *r, int status, cJSON *v)
-{
-	cJSON_Delete(r->later);
-	r->status = status;
-	r->later = v;
-}
-
-void
-http_defer_fault(struct req *r, const struct fault *f)
-{
-	http_defer(r, http_status(f), http_fault_json(f));
-}
-
-/* Work for the worker thread on behalf of a request. */
-struct offload {
-	struct req *r;
-	void (*run)(void *);
-	void (*done)(struct req *, void *);
-	void *arg;
-};
-
-/* On the worker thread: the job's own work, on its own memory only. */
-static void
-http_offload_run(void *arg)
-{
-	struct offload *o = arg;
-
-	o->run(o->arg);
-}
-
-static void
-http_offload_done(void *arg)
-{
-	struct offload *o = arg;
-
-	o->r->srv->pending--;
-	o->done(o->r, o->arg);
-	free(o);
-}
-
-/* Runs run(arg) off the loop, then done(r, arg) on it; -1: too busy. */
-int
-http_offload(struct req *r, void (*run)(void *),
-    void (*done)(struct req *, void *), void *arg)
-{
-	struct offload *o;
-
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		log_fatalx("out of memory");
-	o->r = r;
-	o->run = run;
-	o->done = done;
-	o->arg = arg;
-	if (worker_submit(http_offload_run, http_offload_done, o) != 0) {
-		free(o);
-		return -1;
-	}
-	r->srv->pending++;
-	return 0;
-}
-
-static void
-http_worker_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	worker_collect();
-}
-
-static void
-http_signal_cb(evutil_socket_t sig, short what, void *arg)
-{
-	struct server *srv = arg;
-	struct timeval tv = {1, 0};
-
-	(void)what;
-	log_info("signal %d: finishing requests in flight", (int)sig);
-	srv->stopping = 1;
-	http_batch_run(srv);
-	if (srv->sock != NULL) {
-		evhttp_del_accept_socket(srv->http, srv->sock);
-		srv->sock = NULL;
-	}
-	/* Handlers are synchronous; only throttled replies can be waiting. */
-	event_base_loopexit(srv->base, srv->pending > 0 ? &tv : NULL);
-}
-
-/* Binds host:port (port 0: any free one) and serves until a signal. */
-int
-http_serve(struct db *db, const char *listen)
-{
-	struct server srv;
-	struct event *sigterm = NULL, *sigint = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char host[64], addr[INET6_ADDRSTRLEN];
-	const char *colon;
-	long port;
-	char *end;
-	struct event *wev = NULL;
-	struct event_config *cfg;
-	int rc = -1, p, one = 1, wfd;
-
-	memset(&srv, 0, sizeof(srv));
-	srv.db = db;
-	colon = strrchr(listen, ':');
-	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host)) {
-		log_warnx("--listen wants HOST:PORT, not %s", listen);
-		return -1;
-	}
-	memcpy(host, listen, (size_t)(colon - listen));
-	host[colon - listen] = '\0';
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 0 || port > 65535) {
-		log_warnx("bad port in %s", listen);
-		return -1;
-	}
-	/* A precise clock: libevent's coarse one fires timers up to a tick
-	 * early, and a throttled log-in is promised its whole wait. */
-	if ((cfg = event_config_new()) == NULL ||
-	    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER) != 0 ||
-	    (srv.base = event_base_new_with_config(cfg)) == NULL ||
-	    (srv.http = evhttp_new(srv.base)) == NULL)
-		log_fatalx("libevent: out of memory");
-	event_config_free(cfg);
-	evhttp_set_max_body_size(srv.http, HTTP_READ_MAX);
-	evhttp_set_max_headers_size(srv.http, HTTP_HEADERS_MAX);
-	evhttp_set_timeout(srv.http, 30);
-	evhttp_set_allowed_methods(srv.http,
-	    EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-	        EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
-	        EVHTTP_REQ_OPTIONS);
-	evhttp_set_gencb(srv.http, http_dispatch, &srv);
-	srv.sock =
-	    evhttp_bind_socket_with_handle(srv.http, host, (ev_uint16_t)port);
-	if (srv.sock == NULL) {
-		log_warnx("cannot listen on %s", listen);
-		goto out;
-	}
-	/* Replies go out whole at once: without this a reply over one
-	 * segment waits on the client's delayed ACK (40 ms). Accepted
-	 * sockets inherit it. */
-	if (setsockopt(evhttp_bound_socket_get_fd(srv.sock), IPPROTO_TCP,
-	        TCP_NODELAY, &one, sizeof(one)) != 0)
-		log_warn("TCP_NODELAY");
-	if (getsockname(evhttp_bound_socket_get_fd(srv.sock),
-	        (struct sockaddr *)&ss, &sl) != 0)
-		log_fatal("getsockname");
-	if (ss.ss_family == AF_INET6) {
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-		    addr, sizeof(addr));
-		p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		snprintf(srv.url, sizeof(srv.url), "http://[%s]:%d", addr, p);
-	} else {
-		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr,
-		    sizeof(addr));
-		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		snprintf(srv.url, sizeof(srv.url), "http://%s:%d", addr, p);
-	}
-	/* The group commit runs after every request of the loop is read. */
-	TAILQ_INIT(&srv.batch);
-	if (event_base_priority_init(srv.base, 3) != 0 ||
-	    (srv.batch_ev = event_new(srv.base, -1, 0, http_batch_cb, &srv)) ==
-	        NULL ||
-	    event_priority_set(srv.batch_ev, 2) != 0)
-		log_fatalx("libevent: batch event");
-	if ((srv.log_ev = event_new(srv.base, -1, 0, http_log_cb, &srv)) ==
-	        NULL ||
-	    event_priority_set(srv.log_ev, 2) != 0)
-		log_fatalx("libevent: log event");
-	log_hold(1);
-	if ((wfd = worker_start()) < 0 ||
-	    (wev = event_new(srv.base, wfd, EV_READ | EV_PERSIST,
-	         http_worker_cb, NULL)) == NULL ||
-	    event_add(wev, NULL) != 0)
-		log_fatalx("the password worker cannot start");
-	sigterm = evsignal_new(srv.base, SIGTERM, http_signal_cb, &srv);
-	sigint = evsignal_new(srv.base, SIGINT, http_signal_cb, &srv);
-	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
-	    evsignal_add(sigint, NULL))
-		log_fatalx("libevent: signals");
-	printf("listening on %s\n", srv.url);
-	fflush(stdout);
-	event_base_dispatch(srv.base);
-	rc = 0;
-	log_info("stopped");
-out:
-	if (sigterm != NULL)
-		event_free(sigterm);
-	if (sigint != NULL)
-		event_free(sigint);
-	if (srv.batch_ev != NULL)
-		event_free(srv.batch_ev);
-	if (wev != NULL)
-		event_free(wev);
-	worker_stop();
-	log_hold(0);
-	if (srv.log_ev != NULL)
-		event_free(srv.log_ev);
-	evhttp_free(srv.http);
-	event_base_free(srv.base);
-	return rc;
 }

@@ -1,6 +1,7 @@
 /*
- * The HTTP side: the request as handlers see it (opaque; libevent stays
- * in http.c), replies, and the bounded JSON getters of json.c.
+ * The HTTP side as handlers (res_*.c) see it: the request, opaque (its
+ * struct and libevent stay in the http*.c files, behind http_int.h),
+ * replies, the group commit, offload, and the bounded JSON of json.c.
  */
 #ifndef CISHAN_HTTP_H
 #define CISHAN_HTTP_H
@@ -15,29 +16,20 @@ struct server;
 typedef void (*http_handler)(struct req *);
 
 /* http.c */
-int http_serve(struct db *, const char *);
-void http_batch(
-    struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
-void http_defer(struct req *, int, cJSON *);
-void http_defer_fault(struct req *, const struct fault *);
-int http_offload(
-    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 struct db *http_db(struct req *);
 const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
-const char *http_query(struct req *, const char *);
 const cJSON *http_body(struct req *, struct fault *);
 const unsigned char *http_body_hash(struct req *);
 const char *http_peer(struct req *);
 const char *http_token(struct req *);
-int http_range(struct req *, int64_t *, int64_t *, struct fault *);
+
+/* http_query.c */
+const char *http_query(struct req *, const char *);
 int http_id_arg(struct req *, int, int64_t *);
-void http_reply(struct req *, int, cJSON *);
-void http_reply_later(struct req *, int, cJSON *, int64_t);
-void http_reply_text(struct req *, int, const char *, const char *, size_t);
-void http_fault(struct req *, const struct fault *);
-void http_fault_later(struct req *, const struct fault *, int64_t);
-void http_error(struct req *, int, const char *, const char *);
+int http_range(struct req *, int64_t *, int64_t *, struct fault *);
+int http_days_ahead(struct req *, const char *, char *, struct fault *);
+
 /* A page of a list as it is built: embed it in a handler's own state. */
 struct http_list {
 	cJSON *items;
@@ -50,7 +42,27 @@ void http_list_all(struct http_list *);
 void http_list_add(struct http_list *, cJSON *, int64_t);
 void http_list_reply(struct req *, struct http_list *);
 void http_list_fail(struct req *, struct http_list *, struct fault *);
-int http_days_ahead(struct req *, const char *, char *, struct fault *);
+
+/* http_reply.c */
+void http_reply(struct req *, int, cJSON *);
+void http_reply_text(struct req *, int, const char *, const char *, size_t);
+void http_fault(struct req *, const struct fault *);
+void http_error(struct req *, int, const char *, const char *);
+void http_defer(struct req *, int, cJSON *);
+void http_defer_fault(struct req *, const struct fault *);
+void http_reply_later(struct req *, int, cJSON *, int64_t);
+void http_fault_later(struct req *, const struct fault *, int64_t);
+
+/* http_commit.c */
+void http_batch(
+    struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
+
+/* http_offload.c */
+int http_offload(
+    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
+
+/* http_serve.c */
+int http_serve(struct db *, const char *);
 
 /* json.c */
 int json_str(
@@ -77,7 +89,7 @@ cJSON *json_int_item(int64_t);
 #define JSON_INT_LEN 21 /* "-9223372036854775808" and its NUL */
 void json_itoa(int64_t, char *);
 
-/* One handler per route; the table is in http.c. */
+/* One handler per route; the table is in http_route.c. */
 /* res_sessions.c */
 void res_sessions_create(struct req *);
 void res_sessions_delete(struct req *);

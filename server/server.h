@@ -1,8 +1,8 @@
 /*
  * cishan-server: shared types, and prototypes in one section per file.
  * Layers, calling one way: http -> res_* -> domain (auth, stock, ...) -> db.
- * Only http.c and main.c see libevent; only db*.c see sqlite3; the domain
- * sees neither HTTP nor JSON.
+ * Only http*.c see libevent; only db*.c see sqlite3; the domain sees
+ * neither HTTP nor JSON.
  */
 #ifndef CISHAN_SERVER_H
 #define CISHAN_SERVER_H

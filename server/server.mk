@@ -1,5 +1,9 @@
 # cishan-server: http -> res_* -> domain -> db. Source lists follow that order.
-SERVER_HTTP = server/main.c server/http.c server/json.c
+# The http layer: main, the loop (http_serve.c), the request (http.c), what
+# a request uses (routes, query, replies, group commit, offload), json.c.
+SERVER_HTTP = server/main.c server/http_serve.c server/http.c \
+              server/http_route.c server/http_query.c server/http_reply.c \
+              server/http_commit.c server/http_offload.c server/json.c
 SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_donors.c server/res_donations.c server/res_stock.c \
              server/res_households.c server/res_grants.c \

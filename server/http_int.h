@@ -1,0 +1,93 @@
+/*
+ * Private to the http layer (http*.c): the server, the request and the
+ * route as its files share them, and what they ask of each other.
+ * Handlers (res_*.c) see only http.h, where a request is opaque.
+ */
+#ifndef CISHAN_HTTP_INT_H
+#define CISHAN_HTTP_INT_H
+
+#include <sys/queue.h>
+
+#include <time.h>
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "http.h"
+
+#define HTTP_ARGS     4
+#define HTTP_PATH_MAX 1024
+
+/* Event priorities: requests are read at the middle one; the group commit
+ * and the log flush run at the last, once the loop's requests are in. */
+#define HTTP_PRIORITIES 3
+#define HTTP_PRIO_LAST  2
+
+struct batch;
+TAILQ_HEAD(batch_list, batch);
+
+struct server {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *sock;
+	struct db *db;
+	int stopping;
+	int pending; /* replies waiting: on a timer, a commit or the worker */
+	char url[128];
+	struct event *batch_ev; /* runs the group commit (http_commit.c) */
+	struct batch_list batch;
+	int queued;              /* writes in batch */
+	int last_batch;          /* writes the last group commit held */
+	struct event *worker_ev; /* the worker has results (http_offload.c) */
+	struct event *log_ev;    /* writes the turn's log lines at once */
+	int log_pending;
+};
+
+struct req {
+	struct evhttp_request *ev;
+	struct server *srv;
+	const char *method;
+	char path[HTTP_PATH_MAX];
+	char *args[HTTP_ARGS]; /* the path's '*' segments, decoded */
+	int nargs;
+	struct evkeyvalq query; /* parsed on first use (http_query) */
+	int has_query;
+	cJSON *body;
+	int body_read;
+	unsigned char body_hash[32];
+	struct actor actor;
+	char peer[48];
+	struct timespec t0;
+	int status;   /* of the deferred reply */
+	cJSON *later; /* the deferred reply */
+};
+
+struct route {
+	enum evhttp_cmd_type method;
+	const char *pattern; /* '*' matches one path segment */
+	http_handler handler;
+	int roles; /* 0: open to all */
+};
+
+/* http.c */
+void http_dispatch(struct evhttp_request *, void *);
+void http_req_free(struct req *);
+
+/* http_route.c */
+extern const struct route http_routes[];
+extern const size_t http_nroutes;
+
+/* http_reply.c */
+void http_reply_deferred(struct req *);
+
+/* http_commit.c */
+void http_commit_init(struct server *);
+void http_commit_run(struct server *);
+void http_commit_free(struct server *);
+
+/* http_offload.c */
+void http_offload_start(struct server *);
+void http_offload_stop(struct server *);
+
+#endif

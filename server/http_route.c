@@ -1,0 +1,65 @@
+/*
+ * The route table: each route's method, path pattern, handler and the
+ * roles that may call it (http.c matches and dispatches). The first route
+ * to match wins: where two patterns fit one path (households/by-card/<card>
+ * and households/<id>/ledger), the literal one comes first.
+ */
+#include "http_int.h"
+
+const struct route http_routes[] = {
+    {EVHTTP_REQ_GET, "/healthz", res_health, 0},
+    {EVHTTP_REQ_POST, "/api/v1/sessions", res_sessions_create, 0},
+    {EVHTTP_REQ_DELETE, "/api/v1/sessions/current", res_sessions_delete,
+        ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/users", res_users_create, ROLE_ADMIN},
+    {EVHTTP_REQ_POST, "/api/v1/items", res_items_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/items", res_items_list, ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/items/by-barcode/*", res_items_by_barcode,
+        ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/items/*", res_items_get, ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/donors", res_donors_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/donors", res_donors_list, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/donations", res_donations_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/donations/*", res_donations_get, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/stock", res_stock_list, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/stock/adjustments", res_stock_adjust,
+        ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/stock/movements", res_stock_movements, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/households", res_households_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/households", res_households_list, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/households/by-card/*", res_households_by_card,
+        ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/households/*/ledger", res_households_ledger,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/households/*", res_households_get, ROLE_READ},
+    {EVHTTP_REQ_PATCH, "/api/v1/households/*", res_households_patch,
+        ROLE_STAFF},
+    {EVHTTP_REQ_PUT, "/api/v1/policies/*", res_grants_policy_put, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/policies", res_grants_policy_list, ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/grants/monthly", res_grants_monthly, ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/grants", res_grants_oneoff, ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/distributions", res_distributions_create,
+        ROLE_ANY & ~ROLE_AUDITOR},
+    {EVHTTP_REQ_GET, "/api/v1/distributions", res_distributions_list, ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/distributions/*", res_distributions_get,
+        ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/distributions/*/void", res_distributions_void,
+        ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/funds", res_funds_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/funds", res_funds_list, ROLE_READ},
+    {EVHTTP_REQ_POST, "/api/v1/funds/*/expenses", res_funds_expense,
+        ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/notices/*/publish", res_notices_publish,
+        ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/notices/*", res_notices_live, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/donations/*/receipt", res_page_receipt,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/public/notices", res_notices_list, 0},
+    {EVHTTP_REQ_GET, "/public/notices/*", res_notices_get, 0},
+    {EVHTTP_REQ_GET, "/public/donations/*", res_notices_donation, 0},
+    {EVHTTP_REQ_GET, "/", res_page_index, 0},
+    {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
+        ROLE_ADMIN | ROLE_AUDITOR},
+};
+
+const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);
