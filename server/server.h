@@ -84,6 +84,10 @@ void fault_num(struct fault *, const char *, int64_t);
 void fault_str(struct fault *, const char *, const char *);
 int fault_db(struct fault *, int);
 
+/* replay.c: a retried write answers as the first did. */
+int replay_check(int, const unsigned char *, const unsigned char *, int,
+    const char *, int *, struct fault *);
+
 /* clock.c: the store's time; "today" and periods are in its zone. */
 #define CLOCK_DATE_LEN    11
 #define CLOCK_RFC3339_LEN 26 /* 2026-11-29T08:40:51+08:00 and NUL */
