@@ -159,6 +159,16 @@ db_bind_like(sqlite3_stmt *st, int i, const char *q)
 	sqlite3_bind_text(st, i, like, -1, SQLITE_TRANSIENT);
 }
 
+/* Binds s, or NULL for NULL or "" (a filter not asked for). */
+void
+db_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
 /* One row found by an id, or by a text key. */
 int
 db_one_id(struct db *db, const char *sql, int64_t id, void *row,

@@ -27,6 +27,7 @@ sqlite3_stmt *db_stmt(struct db *, const char *);
 int db_rows(struct db *, sqlite3_stmt *, void *, db_fill_fn, db_row_cb, void *,
     const char *);
 void db_bind_like(sqlite3_stmt *, int, const char *);
+void db_bind_opt(sqlite3_stmt *, int, const char *);
 int db_one(struct db *, sqlite3_stmt *, void *, db_fill_fn, const char *);
 int db_one_id(
     struct db *, const char *, int64_t, void *, db_fill_fn, const char *);

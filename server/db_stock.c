@@ -1,50 +1,8 @@
-/* Goods: items and barcodes, donors, donations, lots, movements. */
+/* Stock: lots, their movements and adjustments, and the sums. */
 #include <string.h>
 
 #include "db_int.h"
 
-static const char SQL_ITEM_INSERT[] =
-    "INSERT INTO items(name, category, unit, unit_value_fen, points, "
-    "monthly_limit, priority_only, min_stock, created_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, ?8, ?9)";
-#define ITEM_COLS                                                              \
-	"i.id, i.name, i.category, i.unit, i.unit_value_fen, i.points, "       \
-	"coalesce(i.monthly_limit, 0), i.priority_only, i.min_stock, "         \
-	"i.created_at"
-static const char SQL_ITEM_BY_ID[] =
-    "SELECT " ITEM_COLS " FROM items i WHERE i.id = ?1";
-static const char SQL_ITEM_BY_BARCODE[] =
-    "SELECT " ITEM_COLS " FROM barcodes b JOIN items i ON i.id = b.item_id "
-    "WHERE b.code = ?1";
-static const char SQL_ITEM_LIST[] =
-    "SELECT " ITEM_COLS " FROM items i WHERE i.id > ?1 "
-    "AND (?2 IS NULL OR i.category = ?2) "
-    "AND (?3 IS NULL OR i.name LIKE ?4 ESCAPE '\\' OR EXISTS "
-    "(SELECT 1 FROM barcodes b WHERE b.item_id = i.id AND b.code = ?3)) "
-    "ORDER BY i.id LIMIT ?5";
-static const char SQL_BARCODES_OF[] =
-    "SELECT code FROM barcodes WHERE item_id = ?1 ORDER BY code";
-static const char SQL_BARCODE_INSERT[] =
-    "INSERT INTO barcodes(code, item_id) VALUES (?1, ?2)";
-static const char SQL_DONOR_INSERT[] =
-    "INSERT INTO donors(name, kind, created_at) VALUES (?1, ?2, ?3)";
-static const char SQL_DONOR_BY_ID[] =
-    "SELECT id, name, kind, created_at FROM donors WHERE id = ?1";
-static const char SQL_DONOR_LIST[] =
-    "SELECT id, name, kind, created_at FROM donors WHERE id > ?1 "
-    "ORDER BY id LIMIT ?2";
-static const char SQL_DONATION_INSERT[] =
-    "INSERT INTO donations(client_id, req_hash, donor_id, received_on, "
-    "channel, receipt_code, created_at, user_id, fund_id, cash_fen) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, 0), nullif(?9, 0), ?10)";
-#define DONATION_COLS                                                          \
-	"id, client_id, req_hash, donor_id, received_on, channel, "            \
-	"receipt_code, created_at, coalesce(user_id, 0), "                     \
-	"coalesce(fund_id, 0), cash_fen"
-static const char SQL_DONATION_BY_CLIENT[] =
-    "SELECT " DONATION_COLS " FROM donations WHERE client_id = ?1";
-static const char SQL_DONATION_BY_ID[] =
-    "SELECT " DONATION_COLS " FROM donations WHERE id = ?1";
 static const char SQL_LOT_INSERT[] =
     "INSERT INTO lots(item_id, source, donation_id, quantity, "
     "unit_value_fen, expires_on, location, received_on, created_at, "
@@ -56,10 +14,10 @@ static const char SQL_LOT_INSERT[] =
 	"on_hand, created_at, coalesce(expense_id, 0)"
 static const char SQL_LOT_BY_ID[] =
     "SELECT " LOT_COLS " FROM lots WHERE id = ?1";
-static const char SQL_LOTS_OF_EXPENSE[] =
-    "SELECT " LOT_COLS " FROM lots WHERE expense_id = ?1 ORDER BY id";
 static const char SQL_LOTS_OF_DONATION[] =
     "SELECT " LOT_COLS " FROM lots WHERE donation_id = ?1 ORDER BY id";
+static const char SQL_LOTS_OF_EXPENSE[] =
+    "SELECT " LOT_COLS " FROM lots WHERE expense_id = ?1 ORDER BY id";
 /* First-expiring-first-out; lots that never expire come last. */
 static const char SQL_LOTS_LIVE[] =
     "SELECT " LOT_COLS " FROM lots WHERE item_id = ?1 AND on_hand > 0 "
@@ -70,9 +28,6 @@ static const char SQL_LOTS_AVAILABLE[] =
     "SELECT " LOT_COLS " FROM lots WHERE item_id = ?1 AND on_hand > 0 "
     "AND (expires_on IS NULL OR expires_on >= ?2) "
     "ORDER BY expires_on IS NULL, expires_on, id";
-static const char SQL_STOCK_AVAILABLE[] =
-    "SELECT coalesce(sum(on_hand), 0) FROM lots WHERE item_id = ?1 "
-    "AND on_hand > 0 AND (expires_on IS NULL OR expires_on >= ?2)";
 static const char SQL_MOVEMENT_INSERT[] =
     "INSERT INTO movements(lot_id, item_id, kind, reason, quantity, ref_id, "
     "at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, "
@@ -89,8 +44,6 @@ static const char SQL_ADJUSTMENT_INSERT[] =
 static const char SQL_ADJUSTMENT_BY_CLIENT[] =
     "SELECT id, client_id, req_hash, lot_id, quantity_delta, reason, "
     "created_at, coalesce(user_id, 0) FROM adjustments WHERE client_id = ?1";
-static const char SQL_STOCK_OF[] =
-    "SELECT on_hand, value_fen FROM stock_summary WHERE item_id = ?1";
 static const char SQL_STOCK_LIST[] =
     "SELECT i.id, i.name, i.category, i.unit, s.on_hand, s.value_fen, "
     "i.min_stock FROM items i JOIN stock_summary s ON s.item_id = i.id "
@@ -98,209 +51,20 @@ static const char SQL_STOCK_LIST[] =
     "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM lots l WHERE "
     "l.item_id = i.id AND l.on_hand > 0 AND l.expires_on <= ?3)) "
     "ORDER BY i.id LIMIT ?4";
-
-static void
-db_bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL || *s == '\0')
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
-
-static void
-db_item_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	struct db_item *it = row;
-	sqlite3_stmt *b;
-
-	memset(it, 0, sizeof(*it));
-	it->id = sqlite3_column_int64(st, 0);
-	db_col_text(st, 1, it->name, sizeof(it->name));
-	db_col_text(st, 2, it->category, sizeof(it->category));
-	db_col_text(st, 3, it->unit, sizeof(it->unit));
-	it->unit_value_fen = sqlite3_column_int64(st, 4);
-	it->points = sqlite3_column_int64(st, 5);
-	it->monthly_limit = sqlite3_column_int64(st, 6);
-	it->priority_only = sqlite3_column_int(st, 7);
-	it->min_stock = sqlite3_column_int64(st, 8);
-	it->created_at = sqlite3_column_int64(st, 9);
-	if ((b = db_stmt(db, SQL_BARCODES_OF)) == NULL)
-		return;
-	sqlite3_bind_int64(b, 1, it->id);
-	while (it->nbarcodes < DB_BARCODES_MAX && sqlite3_step(b) == SQLITE_ROW)
-		db_col_text(
-		    b, 0, it->barcodes[it->nbarcodes++], DB_BARCODE_MAX);
-	sqlite3_reset(b);
-}
-
-int
-db_item_insert(struct db *db, struct db_item *it)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_ITEM_INSERT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, it->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, it->category, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, it->unit, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, it->unit_value_fen);
-	sqlite3_bind_int64(st, 5, it->points);
-	sqlite3_bind_int64(st, 6, it->monthly_limit);
-	sqlite3_bind_int(st, 7, it->priority_only);
-	sqlite3_bind_int64(st, 8, it->min_stock);
-	sqlite3_bind_int64(st, 9, it->created_at);
-	if ((rc = db_step_done(db, st, "item insert")) == DB_OK)
-		it->id = db_last_id(db);
-	return rc;
-}
-
-int
-db_barcode_insert(struct db *db, const char *code, int64_t item)
-{
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_BARCODE_INSERT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, item);
-	return db_step_done(db, st, "barcode insert");
-}
-
-int
-db_item_by_id(struct db *db, int64_t id, struct db_item *it)
-{
-	return db_one_id(db, SQL_ITEM_BY_ID, id, it, db_item_fill, "item");
-}
-
-int
-db_item_by_barcode(struct db *db, const char *code, struct db_item *it)
-{
-	return db_one_text(
-	    db, SQL_ITEM_BY_BARCODE, code, it, db_item_fill, "item by barcode");
-}
-
-int
-db_item_list(struct db *db, const char *q, const char *category, int64_t after,
-    int limit, db_row_cb cb, void *arg)
-{
-	sqlite3_stmt *st;
-	struct db_item it;
-	if ((st = db_stmt(db, SQL_ITEM_LIST)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, after);
-	db_bind_opt(st, 2, category);
-	db_bind_opt(st, 3, q);
-	db_bind_like(st, 4, q);
-	sqlite3_bind_int(st, 5, limit);
-	return db_rows(db, st, &it, db_item_fill, cb, arg, "item list");
-}
-
-static void
-db_donor_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	struct db_donor *d = row;
-
-	(void)db;
-	memset(d, 0, sizeof(*d));
-	d->id = sqlite3_column_int64(st, 0);
-	db_col_text(st, 1, d->name, sizeof(d->name));
-	db_col_text(st, 2, d->kind, sizeof(d->kind));
-	d->created_at = sqlite3_column_int64(st, 3);
-}
-
-int
-db_donor_insert(struct db *db, struct db_donor *d)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_DONOR_INSERT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, d->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, d->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, d->created_at);
-	if ((rc = db_step_done(db, st, "donor insert")) == DB_OK)
-		d->id = db_last_id(db);
-	return rc;
-}
-
-int
-db_donor_by_id(struct db *db, int64_t id, struct db_donor *d)
-{
-	return db_one_id(db, SQL_DONOR_BY_ID, id, d, db_donor_fill, "donor");
-}
-
-int
-db_donor_list(struct db *db, int64_t after, int limit, db_row_cb cb, void *arg)
-{
-	sqlite3_stmt *st;
-	struct db_donor d;
-
-	if ((st = db_stmt(db, SQL_DONOR_LIST)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, limit);
-	return db_rows(db, st, &d, db_donor_fill, cb, arg, "donor list");
-}
-
-static void
-db_donation_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	struct db_donation *d = row;
-
-	(void)db;
-	memset(d, 0, sizeof(*d));
-	d->id = sqlite3_column_int64(st, 0);
-	db_col_text(st, 1, d->client_id, sizeof(d->client_id));
-	db_col_blob(st, 2, d->req_hash, sizeof(d->req_hash));
-	d->donor_id = sqlite3_column_int64(st, 3);
-	db_col_text(st, 4, d->received_on, sizeof(d->received_on));
-	db_col_text(st, 5, d->channel, sizeof(d->channel));
-	db_col_text(st, 6, d->receipt_code, sizeof(d->receipt_code));
-	d->created_at = sqlite3_column_int64(st, 7);
-	d->user_id = sqlite3_column_int64(st, 8);
-	d->fund_id = sqlite3_column_int64(st, 9);
-	d->cash_fen = sqlite3_column_int64(st, 10);
-}
-
-int
-db_donation_insert(struct db *db, struct db_donation *d)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_DONATION_INSERT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, d->client_id, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 2, d->req_hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, d->donor_id);
-	sqlite3_bind_text(st, 4, d->received_on, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, d->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, d->receipt_code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, d->created_at);
-	sqlite3_bind_int64(st, 8, d->user_id);
-	sqlite3_bind_int64(st, 9, d->fund_id);
-	sqlite3_bind_int64(st, 10, d->cash_fen);
-	if ((rc = db_step_done(db, st, "donation insert")) == DB_OK)
-		d->id = db_last_id(db);
-	return rc;
-}
-
-int
-db_donation_by_client(struct db *db, const char *cid, struct db_donation *d)
-{
-	return db_one_text(
-	    db, SQL_DONATION_BY_CLIENT, cid, d, db_donation_fill, "donation");
-}
-
-int
-db_donation_by_id(struct db *db, int64_t id, struct db_donation *d)
-{
-	return db_one_id(
-	    db, SQL_DONATION_BY_ID, id, d, db_donation_fill, "donation");
-}
+static const char SQL_STOCK_AVAILABLE[] =
+    "SELECT coalesce(sum(on_hand), 0) FROM lots WHERE item_id = ?1 "
+    "AND on_hand > 0 AND (expires_on IS NULL OR expires_on >= ?2)";
+static const char SQL_STOCK_OF[] =
+    "SELECT on_hand, value_fen FROM stock_summary WHERE item_id = ?1";
+/* Only the open month's stock figure moves during a day. */
+static const char SQL_STOCK_UPTO_ASOF[] =
+    "SELECT (SELECT coalesce(sum(value), 0) FROM stats "
+    "WHERE metric = 'stock' AND period < ?1) + "
+    "(SELECT coalesce(sum(value), 0) FROM stats_asof "
+    "WHERE metric = 'stock' AND period = ?1)";
+static const char SQL_STOCK_UPTO[] =
+    "SELECT coalesce(sum(value), 0) FROM stats WHERE metric = 'stock' "
+    "AND period <= ?1";
 
 static void
 db_lot_fill(struct db *db, sqlite3_stmt *st, void *row)
@@ -365,6 +129,18 @@ db_lots_of_donation(struct db *db, int64_t donation, db_row_cb cb, void *arg)
 	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of donation");
 }
 
+int
+db_lots_of_expense(struct db *db, int64_t expense, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_lot l;
+
+	if ((st = db_stmt(db, SQL_LOTS_OF_EXPENSE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, expense);
+	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of expense");
+}
+
 /* Lots holding goods, first-expiring first; before: only those expiring
  * on or before that date. */
 int
@@ -379,6 +155,20 @@ db_lots_live(
 	sqlite3_bind_int64(st, 1, item);
 	db_bind_opt(st, 2, before);
 	return db_rows(db, st, &l, db_lot_fill, cb, arg, "live lots");
+}
+
+int
+db_lots_available(
+    struct db *db, int64_t item, const char *today, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_lot l;
+
+	if ((st = db_stmt(db, SQL_LOTS_AVAILABLE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, item);
+	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+	return db_rows(db, st, &l, db_lot_fill, cb, arg, "available lots");
 }
 
 int
@@ -514,20 +304,6 @@ db_stock_list(struct db *db, const char *category, const char *before,
 }
 
 int
-db_lots_available(
-    struct db *db, int64_t item, const char *today, db_row_cb cb, void *arg)
-{
-	sqlite3_stmt *st;
-	struct db_lot l;
-
-	if ((st = db_stmt(db, SQL_LOTS_AVAILABLE)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, item);
-	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	return db_rows(db, st, &l, db_lot_fill, cb, arg, "available lots");
-}
-
-int
 db_stock_available(struct db *db, int64_t item, const char *today, int64_t *n)
 {
 	sqlite3_stmt *st;
@@ -566,14 +342,22 @@ db_stock_of(struct db *db, int64_t item, int64_t *on_hand, int64_t *value)
 	return rc;
 }
 
+/* The stock's value at the end of period: the sum of its net changes. */
 int
-db_lots_of_expense(struct db *db, int64_t expense, db_row_cb cb, void *arg)
+db_stock_value_upto(struct db *db, const char *period, int asof, int64_t *value)
 {
 	sqlite3_stmt *st;
-	struct db_lot l;
+	int rc;
 
-	if ((st = db_stmt(db, SQL_LOTS_OF_EXPENSE)) == NULL)
+	if ((st = db_stmt(db, asof ? SQL_STOCK_UPTO_ASOF : SQL_STOCK_UPTO)) ==
+	    NULL)
 		return DB_ERR;
-	sqlite3_bind_int64(st, 1, expense);
-	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of expense");
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*value = sqlite3_column_int64(st, 0);
+		rc = DB_OK;
+	} else
+		rc = db_fail(db, "stock value");
+	sqlite3_reset(st);
+	return rc;
 }
