@@ -73,16 +73,13 @@ int
 db_donor_insert(struct db *db, struct db_donor *d)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_DONOR_INSERT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, d->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, d->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, d->created_at);
-	if ((rc = db_step_done(db, st, "donor insert")) == DB_OK)
-		d->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &d->id, "donor insert");
 }
 
 int
@@ -128,7 +125,6 @@ int
 db_donation_insert(struct db *db, struct db_donation *d)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_DONATION_INSERT)) == NULL)
 		return DB_ERR;
@@ -142,9 +138,7 @@ db_donation_insert(struct db *db, struct db_donation *d)
 	sqlite3_bind_int64(st, 8, d->user_id);
 	sqlite3_bind_int64(st, 9, d->fund_id);
 	sqlite3_bind_int64(st, 10, d->cash_fen);
-	if ((rc = db_step_done(db, st, "donation insert")) == DB_OK)
-		d->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &d->id, "donation insert");
 }
 
 int
@@ -171,12 +165,7 @@ db_donation_by_receipt(struct db *db, const char *code, struct db_donation *d)
 	if ((st = db_stmt(db, SQL_DONATION_BY_RECEIPT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	rc = rc == SQLITE_ROW   ? DB_OK
-	    : rc == SQLITE_DONE ? DB_NONE
-	                        : db_fail(db, "receipt");
-	sqlite3_reset(st);
+	rc = db_ints(db, st, &id, NULL, "receipt");
 	return rc == DB_OK ? db_donation_by_id(db, id, d) : rc;
 }
 

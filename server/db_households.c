@@ -77,16 +77,12 @@ db_household_insert(struct db *db, struct db_household *h)
 	sqlite3_bind_text(st, 10, h->valid_to, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, h->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 12, h->created_at);
-	if ((rc = db_step_done(db, st, "household insert")) != DB_OK)
+	if ((rc = db_insert(db, st, &h->id, "household insert")) != DB_OK)
 		return rc;
-	h->id = db_last_id(db);
 	if ((st = db_stmt(db, SQL_ACCOUNT_INSERT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, h->id);
-	if ((rc = db_step_done(db, st, "account insert")) != DB_OK)
-		return rc;
-	h->account_id = db_last_id(db);
-	return DB_OK;
+	return db_insert(db, st, &h->account_id, "account insert");
 }
 
 int

@@ -57,7 +57,6 @@ int
 db_item_insert(struct db *db, struct db_item *it)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_ITEM_INSERT)) == NULL)
 		return DB_ERR;
@@ -70,9 +69,7 @@ db_item_insert(struct db *db, struct db_item *it)
 	sqlite3_bind_int(st, 7, it->priority_only);
 	sqlite3_bind_int64(st, 8, it->min_stock);
 	sqlite3_bind_int64(st, 9, it->created_at);
-	if ((rc = db_step_done(db, st, "item insert")) == DB_OK)
-		it->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &it->id, "item insert");
 }
 
 int

@@ -140,12 +140,8 @@ db_asof_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_asof_get(struct db *db, struct db_asof *a)
 {
-	sqlite3_stmt *st;
-
 	memset(a, 0, sizeof(*a));
-	if ((st = db_stmt(db, SQL_ASOF_GET)) == NULL)
-		return DB_ERR;
-	return db_one(db, st, a, db_asof_fill, "asof");
+	return db_one(db, db_stmt(db, SQL_ASOF_GET), a, db_asof_fill, "asof");
 }
 
 static void
@@ -159,12 +155,10 @@ db_period_fill(struct db *db, sqlite3_stmt *st, void *row)
 int
 db_periods(struct db *db, db_row_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
 	char period[CLOCK_PERIOD_MAX];
 
-	if ((st = db_stmt(db, SQL_PERIODS)) == NULL)
-		return DB_ERR;
-	return db_rows(db, st, period, db_period_fill, cb, arg, "periods");
+	return db_rows(db, db_stmt(db, SQL_PERIODS), period, db_period_fill, cb,
+	    arg, "periods");
 }
 
 /* A published notice's body (malloc'd, the caller frees), or DB_NONE. */
@@ -211,17 +205,6 @@ db_notice_insert(struct db *db, const char *period, int64_t at, int64_t user,
 int
 db_notice_version(struct db *db, int64_t *seq, int64_t *published)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_NOTICE_VERSION)) == NULL)
-		return DB_ERR;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
-		*published = sqlite3_column_int64(st, 1);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "notice version");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, db_stmt(db, SQL_NOTICE_VERSION), seq, published,
+	    "notice version");
 }

@@ -109,11 +109,9 @@ int
 db_policy_list(struct db *db, db_row_cb cb, void *arg)
 {
 	struct db_policy p;
-	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, SQL_POLICY_LIST)) == NULL)
-		return DB_ERR;
-	return db_rows(db, st, &p, db_policy_fill, cb, arg, "policy list");
+	return db_rows(db, db_stmt(db, SQL_POLICY_LIST), &p, db_policy_fill, cb,
+	    arg, "policy list");
 }
 
 static int
@@ -121,20 +119,12 @@ db_sum_since(
     struct db *db, int64_t since, const char *kind, int64_t *n, int64_t *sum)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_TRANSFER_SUM_SINCE)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, since);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		*sum = sqlite3_column_int64(st, 1);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "transfer sum");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, st, n, sum, "transfer sum");
 }
 
 /*
@@ -151,15 +141,9 @@ db_grant_monthly(struct db *db, const char *period, const char *prev,
 	int rc;
 
 	memset(run, 0, sizeof(*run));
-	if ((st = db_stmt(db, SQL_TRANSFER_MAX)) == NULL)
-		return DB_ERR;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_fail(db, "transfer max");
-		sqlite3_reset(st);
+	if ((rc = db_ints(db, db_stmt(db, SQL_TRANSFER_MAX), &mark, NULL,
+	         "transfer max")) != DB_OK)
 		return rc;
-	}
-	mark = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	if ((st = db_stmt(db, SQL_EXPIRE_RUN)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, prev, -1, SQLITE_STATIC);
@@ -189,7 +173,6 @@ int
 db_transfer_insert(struct db *db, struct db_transfer *t)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_TRANSFER_INSERT)) == NULL)
 		return DB_ERR;
@@ -206,9 +189,7 @@ db_transfer_insert(struct db *db, struct db_transfer *t)
 	sqlite3_bind_int64(st, 10, t->ref_id);
 	sqlite3_bind_int64(st, 11, t->at);
 	sqlite3_bind_int64(st, 12, t->user_id);
-	if ((rc = db_step_done(db, st, "transfer insert")) == DB_OK)
-		t->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &t->id, "transfer insert");
 }
 
 static void

@@ -92,7 +92,6 @@ int
 db_lot_insert(struct db *db, struct db_lot *l)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_LOT_INSERT)) == NULL)
 		return DB_ERR;
@@ -106,9 +105,7 @@ db_lot_insert(struct db *db, struct db_lot *l)
 	sqlite3_bind_text(st, 8, l->received_on, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, l->created_at);
 	sqlite3_bind_int64(st, 10, l->expense_id);
-	if ((rc = db_step_done(db, st, "lot insert")) == DB_OK)
-		l->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &l->id, "lot insert");
 }
 
 int
@@ -120,25 +117,19 @@ db_lot_by_id(struct db *db, int64_t id, struct db_lot *l)
 int
 db_lots_of_donation(struct db *db, int64_t donation, db_row_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
 	struct db_lot l;
 
-	if ((st = db_stmt(db, SQL_LOTS_OF_DONATION)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, donation);
-	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of donation");
+	return db_rows_id(db, SQL_LOTS_OF_DONATION, donation, &l, db_lot_fill,
+	    cb, arg, "lots of donation");
 }
 
 int
 db_lots_of_expense(struct db *db, int64_t expense, db_row_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
 	struct db_lot l;
 
-	if ((st = db_stmt(db, SQL_LOTS_OF_EXPENSE)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, expense);
-	return db_rows(db, st, &l, db_lot_fill, cb, arg, "lots of expense");
+	return db_rows_id(db, SQL_LOTS_OF_EXPENSE, expense, &l, db_lot_fill, cb,
+	    arg, "lots of expense");
 }
 
 /* Lots holding goods, first-expiring first; before: only those expiring
@@ -175,7 +166,6 @@ int
 db_movement_insert(struct db *db, struct db_movement *m)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_MOVEMENT_INSERT)) == NULL)
 		return DB_ERR;
@@ -187,9 +177,7 @@ db_movement_insert(struct db *db, struct db_movement *m)
 	sqlite3_bind_int64(st, 6, m->ref_id);
 	sqlite3_bind_int64(st, 7, m->at);
 	sqlite3_bind_int64(st, 8, m->user_id);
-	if ((rc = db_step_done(db, st, "movement insert")) == DB_OK)
-		m->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &m->id, "movement insert");
 }
 
 static void
@@ -231,7 +219,6 @@ int
 db_adjustment_insert(struct db *db, struct db_adjustment *a)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_ADJUSTMENT_INSERT)) == NULL)
 		return DB_ERR;
@@ -242,9 +229,7 @@ db_adjustment_insert(struct db *db, struct db_adjustment *a)
 	sqlite3_bind_text(st, 5, a->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, a->created_at);
 	sqlite3_bind_int64(st, 7, a->user_id);
-	if ((rc = db_step_done(db, st, "adjustment insert")) == DB_OK)
-		a->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &a->id, "adjustment insert");
 }
 
 static void
@@ -307,19 +292,12 @@ int
 db_stock_available(struct db *db, int64_t item, const char *today, int64_t *n)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_STOCK_AVAILABLE)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, item);
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "available");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, st, n, NULL, "available");
 }
 
 /* An item's totals, for overflow checks before goods are added. */
@@ -327,19 +305,11 @@ int
 db_stock_of(struct db *db, int64_t item, int64_t *on_hand, int64_t *value)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_STOCK_OF)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, item);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*on_hand = sqlite3_column_int64(st, 0);
-		*value = sqlite3_column_int64(st, 1);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "stock of");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, st, on_hand, value, "stock of");
 }
 
 /* The stock's value at the end of period: the sum of its net changes. */
@@ -347,17 +317,10 @@ int
 db_stock_value_upto(struct db *db, const char *period, int asof, int64_t *value)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, asof ? SQL_STOCK_UPTO_ASOF : SQL_STOCK_UPTO)) ==
 	    NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*value = sqlite3_column_int64(st, 0);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "stock value");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, st, value, NULL, "stock value");
 }
