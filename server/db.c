@@ -1,6 +1,8 @@
 /*
  * The database: open with the settings durability needs, the statement
- * cache, transactions, migrations and online backup.
+ * cache and the helpers every db file steps its statements with
+ * (db_int.h), migrations, online backup and the settings table.
+ * Transactions are db_tx.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -411,6 +413,22 @@ db_close(struct db *db)
 	if (db->h != NULL && sqlite3_close(db->h) != SQLITE_OK)
 		log_warnx("db: close: %s", sqlite3_errmsg(db->h));
 	free(db);
+}
+
+/*
+ * A bulk fill (bench/fill): on, commits skip the fsync; off, they sync
+ * again and the log is copied back and truncated, so the store is durable
+ * and its log short before a server opens it.
+ */
+int
+db_fill_mode(struct db *db, int on)
+{
+	if (on)
+		return db_exec(db, "PRAGMA synchronous=OFF");
+	if (db_exec(db, "PRAGMA synchronous=FULL") != DB_OK ||
+	    db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != DB_OK)
+		return DB_ERR;
+	return DB_OK;
 }
 
 /* The newest version applied, and the newest this program knows. */

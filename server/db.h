@@ -300,6 +300,7 @@ const char *db_errmsg(struct db *);
 int64_t db_changes(struct db *);
 int db_open(const char *, int, struct db **);
 void db_close(struct db *);
+int db_fill_mode(struct db *, int);
 int db_schema_version(struct db *, int *, int *);
 int db_migrate(struct db *);
 int db_backup(struct db *, const char *);
