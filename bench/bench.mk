@@ -31,9 +31,10 @@ $(B)/bench/load: $(B)/bench/load.o $(B)/bench/bhttp.o
 $(B)/bench/seed: $(B)/bench/seed.o $(B)/bench/bhttp.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(BENCH_CJSON_LIBS)
 
-$(B)/bench/fill.o $(B)/bench/direct.o: BENCH_CFLAGS += $(BENCH_CORE_CFLAGS)
-$(B)/bench/fill: $(B)/bench/fill.o $(B)/bench/bhttp.o $(B)/libcishan-core.a \
-                 $(B)/libcishan-common.a
+$(B)/bench/fill.o $(B)/bench/fill_city.o $(B)/bench/direct.o: \
+    BENCH_CFLAGS += $(BENCH_CORE_CFLAGS)
+$(B)/bench/fill: $(B)/bench/fill.o $(B)/bench/fill_city.o $(B)/bench/bhttp.o \
+                 $(B)/libcishan-core.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(BENCH_CORE_LIBS)
 $(B)/bench/direct: $(B)/bench/direct.o $(B)/bench/bhttp.o \
                    $(B)/libcishan-core.a $(B)/libcishan-common.a

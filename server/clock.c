@@ -157,7 +157,7 @@ clock_digits(const char *s, int n, int *out)
 	return 0;
 }
 
-/* YYYY-MM-DD, a real calendar day between 1900 and 9999. */
+/* Whether s is YYYY-MM-DD, a real calendar day between 1900 and 9999. */
 int
 clock_date_valid(const char *s)
 {
@@ -166,13 +166,12 @@ clock_date_valid(const char *s)
 	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
 	    clock_digits(s, 4, &y) || clock_digits(s + 5, 2, &m) ||
 	    clock_digits(s + 8, 2, &d))
-		return -1;
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > clock_days_in(y, m))
-		return -1;
-	return 0;
+		return 0;
+	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= clock_days_in(y, m);
 }
 
-/* YYYY-MM. */
+/* Whether s is a month, YYYY-MM. */
 int
 clock_period_valid(const char *s)
 {
@@ -180,8 +179,8 @@ clock_period_valid(const char *s)
 
 	if (s == NULL || strlen(s) != 7 || s[4] != '-' ||
 	    clock_digits(s, 4, &y) || clock_digits(s + 5, 2, &m))
-		return -1;
-	return y < 1900 || m < 1 || m > 12 ? -1 : 0;
+		return 0;
+	return y >= 1900 && m >= 1 && m <= 12;
 }
 
 /* out = date + days (days may be negative); out holds CLOCK_DATE_LEN. */
@@ -192,7 +191,7 @@ clock_date_add(const char *date, int64_t days, char *out)
 	time_t t;
 	int y = 0, m = 0, d = 0;
 
-	if (clock_date_valid(date) || days > 3650000 || days < -3650000)
+	if (!clock_date_valid(date) || days > 3650000 || days < -3650000)
 		return -1;
 	clock_digits(date, 4, &y);
 	clock_digits(date + 5, 2, &m);
@@ -218,7 +217,7 @@ clock_date_epoch(const char *date, time_t *out)
 	struct tm tm;
 	int y = 0, m = 0, d = 0;
 
-	if (clock_date_valid(date))
+	if (!clock_date_valid(date))
 		return -1;
 	clock_digits(date, 4, &y);
 	clock_digits(date + 5, 2, &m);
@@ -239,7 +238,7 @@ clock_period_bounds(const char *period, char *first, char *last)
 	char tmp[16];
 	int y = 0, m = 0;
 
-	if (clock_period_valid(period))
+	if (!clock_period_valid(period))
 		return -1;
 	clock_digits(period, 4, &y);
 	clock_digits(period + 5, 2, &m);
@@ -258,7 +257,7 @@ clock_period_prev(const char *period, char *out)
 	char tmp[32];
 	int y = 0, m = 0;
 
-	if (clock_period_valid(period))
+	if (!clock_period_valid(period))
 		return -1;
 	clock_digits(period, 4, &y);
 	clock_digits(period + 5, 2, &m);

@@ -1,6 +1,8 @@
 /*
  * The database: open with the settings durability needs, the statement
- * cache, transactions, migrations and online backup.
+ * cache and the helpers every db file steps its statements with
+ * (db_int.h), migrations, online backup and the settings table.
+ * Transactions are db_tx.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -104,13 +106,16 @@ db_stmt(struct db *db, const char *sql)
 	return db->cache[i].st;
 }
 
-/* Runs st to the end, handing each row to fill then cb; cb != 0 stops. */
+/* Runs st to the end, handing each row to fill then cb; cb != 0 stops.
+ * Like db_one and db_step_done, it takes the NULL of a failed db_stmt. */
 int
 db_rows(struct db *db, sqlite3_stmt *st, void *row, db_fill_fn fill,
     db_row_cb cb, void *arg, const char *what)
 {
 	int rc;
 
+	if (st == NULL)
+		return DB_ERR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fill(db, st, row);
 		if (cb != NULL && cb(row, arg) != 0) {
@@ -128,9 +133,11 @@ int
 db_one(struct db *db, sqlite3_stmt *st, void *row, db_fill_fn fill,
     const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
 
-	if (rc == SQLITE_ROW) {
+	if (st == NULL)
+		return DB_ERR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fill(db, st, row);
 		rc = DB_OK;
 	} else
@@ -159,6 +166,16 @@ db_bind_like(sqlite3_stmt *st, int i, const char *q)
 	sqlite3_bind_text(st, i, like, -1, SQLITE_TRANSIENT);
 }
 
+/* Binds s, or NULL for NULL or "" (a filter not asked for). */
+void
+db_bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL || *s == '\0')
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
 /* One row found by an id, or by a text key. */
 int
 db_one_id(struct db *db, const char *sql, int64_t id, void *row,
@@ -184,6 +201,19 @@ db_one_text(struct db *db, const char *sql, const char *key, void *row,
 	return db_one(db, st, row, fill, what);
 }
 
+/* The rows found by an id. */
+int
+db_rows_id(struct db *db, const char *sql, int64_t id, void *row,
+    db_fill_fn fill, db_row_cb cb, void *arg, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_rows(db, st, row, fill, cb, arg, what);
+}
+
 /* Steps a statement that returns no rows. */
 int
 db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
@@ -198,6 +228,38 @@ db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
 		return DB_OK;
 	}
 	rc = db_fail(db, what);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Steps an INSERT; id gets the new row's. */
+int
+db_insert(struct db *db, sqlite3_stmt *st, int64_t *id, const char *what)
+{
+	int rc;
+
+	if ((rc = db_step_done(db, st, what)) == DB_OK)
+		*id = db_last_id(db);
+	return rc;
+}
+
+/* The first integer of one row, and the second unless b is NULL; or
+ * DB_NONE. */
+int
+db_ints(
+    struct db *db, sqlite3_stmt *st, int64_t *a, int64_t *b, const char *what)
+{
+	int rc;
+
+	if (st == NULL)
+		return DB_ERR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*a = sqlite3_column_int64(st, 0);
+		if (b != NULL)
+			*b = sqlite3_column_int64(st, 1);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, what);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -353,27 +415,20 @@ db_close(struct db *db)
 	free(db);
 }
 
-static int
-db_int_query(struct db *db, const char *sql, int64_t *out)
+/*
+ * A bulk fill (bench/fill): on, commits skip the fsync; off, they sync
+ * again and the log is copied back and truncated, so the store is durable
+ * and its log short before a server opens it.
+ */
+int
+db_fill_mode(struct db *db, int on)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, sql)) == NULL)
+	if (on)
+		return db_exec(db, "PRAGMA synchronous=OFF");
+	if (db_exec(db, "PRAGMA synchronous=FULL") != DB_OK ||
+	    db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != DB_OK)
 		return DB_ERR;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*out = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		return DB_OK;
-	}
-	if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
-		return DB_NONE;
-	}
-	rc = db_fail(db, sql);
-	sqlite3_reset(st);
-	return rc;
+	return DB_OK;
 }
 
 /* The newest version applied, and the newest this program knows. */
@@ -386,7 +441,8 @@ db_schema_version(struct db *db, int *have, int *know)
 	    ? 0
 	    : schema_migrations[schema_nmigrations - 1].version;
 	if (db_exec(db, SQL_MIGRATIONS_TABLE) != DB_OK ||
-	    db_int_query(db, SQL_MIGRATION_MAX, &v) != DB_OK)
+	    db_ints(db, db_stmt(db, SQL_MIGRATION_MAX), &v, NULL,
+	        "migrations") != DB_OK)
 		return DB_ERR;
 	*have = (int)v;
 	return DB_OK;

@@ -295,19 +295,22 @@ struct db_trace {
 /* Lists hand each row (a struct db_*) to a callback; non-zero stops. */
 typedef int (*db_row_cb)(const void *, void *);
 
-/* db.c */
+/* db.c: open, migrate, back up; the settings table. */
+const char *db_errmsg(struct db *);
+int64_t db_changes(struct db *);
 int db_open(const char *, int, struct db **);
 void db_close(struct db *);
-#define DB_WAL_PAGES 500 /* log pages between background checkpoints */
-int db_wal_start(struct db *, const char *, int);
-void db_wal_stop(struct db *);
-int db_migrate(struct db *);
+int db_fill_mode(struct db *, int);
 int db_schema_version(struct db *, int *, int *);
+int db_migrate(struct db *);
 int db_backup(struct db *, const char *);
 int db_setting_get(struct db *, const char *, char *, size_t);
 int db_setting_set(struct db *, const char *, const char *);
-const char *db_errmsg(struct db *);
-int64_t db_changes(struct db *);
+
+/* db_wal.c: checkpoints off the event loop. */
+#define DB_WAL_PAGES 500 /* log pages between background checkpoints */
+int db_wal_start(struct db *, const char *, int);
+void db_wal_stop(struct db *);
 
 /* db_tx.c: the domain owns its transactions; the group commit lends
  * savepoints (db_tx_* inside db_batch_*). */
@@ -321,7 +324,7 @@ void db_batch_rollback(struct db *);
 int db_read_begin(struct db *);
 void db_read_end(struct db *);
 
-/* db_users.c */
+/* db_users.c: users and their sessions. */
 int db_user_insert(struct db *, struct db_user *);
 int db_user_by_name(struct db *, const char *, struct db_user *);
 int db_user_by_id(struct db *, int64_t, struct db_user *);
@@ -332,37 +335,48 @@ int db_session_user(
     struct db *, const unsigned char *, int64_t, struct db_user *, int64_t *);
 int db_session_revoke(struct db *, const unsigned char *);
 
-/* db_audit.c */
+/* db_audit.c: the audit log, and the hash chain over ledger rows. */
 int db_audit_insert(struct db *, const struct db_audit *);
 int db_audit_list(
     struct db *, int64_t, int64_t, int64_t, int, db_row_cb, void *);
+int db_chain_head_seq(struct db *, int64_t, char *, size_t);
+int db_chain_head(struct db *, int64_t, char *, size_t);
 
-/* db_goods.c */
+/* db_items.c */
 int db_item_insert(struct db *, struct db_item *);
+int db_barcode_insert(struct db *, const char *, int64_t);
 int db_item_by_id(struct db *, int64_t, struct db_item *);
 int db_item_by_barcode(struct db *, const char *, struct db_item *);
 int db_item_list(
     struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
-int db_barcode_insert(struct db *, const char *, int64_t);
+
+/* db_donations.c: donors, donations, and where a donation went. */
 int db_donor_insert(struct db *, struct db_donor *);
 int db_donor_by_id(struct db *, int64_t, struct db_donor *);
 int db_donor_list(struct db *, int64_t, int, db_row_cb, void *);
 int db_donation_insert(struct db *, struct db_donation *);
 int db_donation_by_client(struct db *, const char *, struct db_donation *);
 int db_donation_by_id(struct db *, int64_t, struct db_donation *);
+int db_donation_by_receipt(struct db *, const char *, struct db_donation *);
+int db_donation_trace(struct db *, int64_t, int64_t, db_row_cb, void *);
+
+/* db_stock.c: lots, movements, adjustments, and stock sums. */
 int db_lot_insert(struct db *, struct db_lot *);
 int db_lot_by_id(struct db *, int64_t, struct db_lot *);
-int db_lots_of_expense(struct db *, int64_t, db_row_cb, void *);
 int db_lots_of_donation(struct db *, int64_t, db_row_cb, void *);
+int db_lots_of_expense(struct db *, int64_t, db_row_cb, void *);
 int db_lots_live(struct db *, int64_t, const char *, db_row_cb, void *);
+int db_lots_available(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_movement_insert(struct db *, struct db_movement *);
 int db_movement_list(
     struct db *, int64_t, int64_t, int64_t, int64_t, int, db_row_cb, void *);
 int db_adjustment_insert(struct db *, struct db_adjustment *);
 int db_adjustment_by_client(struct db *, const char *, struct db_adjustment *);
-int db_stock_of(struct db *, int64_t, int64_t *, int64_t *);
 int db_stock_list(
     struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
+int db_stock_available(struct db *, int64_t, const char *, int64_t *);
+int db_stock_of(struct db *, int64_t, int64_t *, int64_t *);
+int db_stock_value_upto(struct db *, const char *, int, int64_t *);
 
 /* db_households.c */
 int db_household_insert(struct db *, struct db_household *);
@@ -373,6 +387,8 @@ int db_household_by_idhash(
     struct db *, const unsigned char *, struct db_household *);
 int db_household_list(struct db *, const char *, int, const char *,
     const char *, const char *, const char *, int64_t, int, db_row_cb, void *);
+
+/* db_points.c: policies, the monthly run, transfers. */
 int db_policy_put(struct db *, const struct db_policy *);
 int db_policy_get(struct db *, const char *, struct db_policy *);
 int db_policy_list(struct db *, db_row_cb, void *);
@@ -382,19 +398,17 @@ int db_transfer_insert(struct db *, struct db_transfer *);
 int db_transfer_by_client(struct db *, const char *, struct db_transfer *);
 int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);
 
-/* db_distributions.c */
+/* db_distributions.c: the till's transactions, their voids and limits. */
 int db_till_next(struct db *, const char *, int64_t *);
 int db_dist_insert(struct db *, struct db_distribution *);
 int db_dist_line_insert(struct db *, struct db_dist_line *);
 int db_dist_by_client(struct db *, const char *, struct db_distribution *);
 int db_dist_by_id(struct db *, int64_t, struct db_distribution *);
-int db_dist_lines(struct db *, int64_t, db_row_cb, void *);
-int db_dist_line_lots(struct db *, int64_t, db_row_cb, void *);
 int db_dist_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
     int, db_row_cb, void *);
+int db_dist_lines(struct db *, int64_t, db_row_cb, void *);
+int db_dist_line_lots(struct db *, int64_t, db_row_cb, void *);
 int db_taken(struct db *, int64_t, int64_t, const char *, int64_t *);
-int db_lots_available(struct db *, int64_t, const char *, db_row_cb, void *);
-int db_stock_available(struct db *, int64_t, const char *, int64_t *);
 int db_void_insert(struct db *, struct db_void *);
 int db_void_by_client(struct db *, const char *, struct db_void *);
 int db_limit_list(struct db *, int64_t, const char *, db_row_cb, void *);
@@ -407,26 +421,22 @@ int db_expense_insert(struct db *, struct db_expense *);
 int db_expense_by_client(struct db *, const char *, struct db_expense *);
 int db_fund_entry_insert(struct db *, struct db_fund_entry *);
 
-/* db_notices.c */
-int db_stats_period(struct db *, const char *, int, db_row_cb, void *);
-int db_stock_value_upto(struct db *, const char *, int, int64_t *);
-int db_served_period(struct db *, const char *, int, db_row_cb, void *);
+/* db_notices.c: a period's figures, as they stand or frozen, and
+ * published notices. */
 struct db_asof {
 	char day[16];        /* the day of the last freeze */
 	int64_t chain_seq;   /* the last chain row then */
 	int64_t movement_id; /* the last stock movement then */
 };
+int db_stats_period(struct db *, const char *, int, db_row_cb, void *);
+int db_served_period(struct db *, const char *, int, db_row_cb, void *);
 int db_asof_freeze(struct db *, const char *);
 int db_asof_get(struct db *, struct db_asof *);
-int db_chain_head_seq(struct db *, int64_t, char *, size_t);
-int db_chain_head(struct db *, int64_t, char *, size_t);
 int db_periods(struct db *, db_row_cb, void *);
 int db_notice_get(struct db *, const char *, char **);
 int db_notice_insert(
     struct db *, const char *, int64_t, int64_t, const char *, const char *);
 int db_notice_version(struct db *, int64_t *, int64_t *);
-int db_donation_by_receipt(struct db *, const char *, struct db_donation *);
-int db_donation_trace(struct db *, int64_t, int64_t, db_row_cb, void *);
 
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);

@@ -1,4 +1,4 @@
-/* The audit log: append and read. */
+/* The audit log, and the hash chain over the ledger's rows. */
 #include <string.h>
 
 #include "db_int.h"
@@ -13,6 +13,11 @@ static const char SQL_AUDIT_LIST[] =
     "entity, coalesce(entity_id, 0), detail FROM audit "
     "WHERE at >= ?1 AND at < ?2 AND (?3 = 0 OR id < ?3) "
     "ORDER BY id DESC LIMIT ?4";
+static const char SQL_CHAIN_HEAD_SEQ[] =
+    "SELECT hex(hash) FROM chain WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1";
+static const char SQL_CHAIN_HEAD[] =
+    "SELECT hex(hash) FROM chain WHERE at < ?1 ORDER BY at DESC, seq DESC "
+    "LIMIT 1"; /* chain_at holds (at, seq): one index step, no sort */
 
 int
 db_audit_insert(struct db *db, const struct db_audit *a)
@@ -66,4 +71,43 @@ db_audit_list(struct db *db, int64_t from, int64_t to, int64_t before,
 	sqlite3_bind_int64(st, 3, before);
 	sqlite3_bind_int(st, 4, limit);
 	return db_rows(db, st, &a, db_audit_fill, cb, arg, "audit list");
+}
+
+/* The hash of chain row seq or the last before it, in hex ("" if none). */
+int
+db_chain_head_seq(struct db *db, int64_t seq, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_CHAIN_HEAD_SEQ)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, seq);
+	out[0] = '\0';
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_col_text(st, 0, out, size);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_OK : db_fail(db, "chain head");
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The hash of the last ledger row before t, in hex ("" if none). */
+int
+db_chain_head(struct db *db, int64_t before, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_CHAIN_HEAD)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, before);
+	out[0] = '\0';
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_text(st, 0, out, size);
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
+	                                           : db_fail(db, "chain head");
+	sqlite3_reset(st);
+	return rc;
 }

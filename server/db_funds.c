@@ -44,7 +44,6 @@ int
 db_fund_insert(struct db *db, struct db_fund *f)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_FUND_INSERT)) == NULL)
 		return DB_ERR;
@@ -53,9 +52,7 @@ db_fund_insert(struct db *db, struct db_fund *f)
 	sqlite3_bind_int(st, 3, f->restricted);
 	sqlite3_bind_text(st, 4, f->purpose, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, f->created_at);
-	if ((rc = db_step_done(db, st, "fund insert")) == DB_OK)
-		f->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &f->id, "fund insert");
 }
 
 int
@@ -68,18 +65,15 @@ int
 db_fund_list(struct db *db, db_row_cb cb, void *arg)
 {
 	struct db_fund f;
-	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, SQL_FUND_LIST)) == NULL)
-		return DB_ERR;
-	return db_rows(db, st, &f, db_fund_fill, cb, arg, "fund list");
+	return db_rows(db, db_stmt(db, SQL_FUND_LIST), &f, db_fund_fill, cb,
+	    arg, "fund list");
 }
 
 int
 db_expense_insert(struct db *db, struct db_expense *x)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_EXPENSE_INSERT)) == NULL)
 		return DB_ERR;
@@ -91,9 +85,7 @@ db_expense_insert(struct db *db, struct db_expense *x)
 	sqlite3_bind_text(st, 6, x->spent_on, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, x->created_at);
 	sqlite3_bind_int64(st, 8, x->user_id);
-	if ((rc = db_step_done(db, st, "expense insert")) == DB_OK)
-		x->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &x->id, "expense insert");
 }
 
 static void
@@ -125,7 +117,6 @@ int
 db_fund_entry_insert(struct db *db, struct db_fund_entry *e)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_ENTRY_INSERT)) == NULL)
 		return DB_ERR;
@@ -136,7 +127,5 @@ db_fund_entry_insert(struct db *db, struct db_fund_entry *e)
 	sqlite3_bind_int64(st, 5, e->expense_id);
 	sqlite3_bind_int64(st, 6, e->at);
 	sqlite3_bind_int64(st, 7, e->user_id);
-	if ((rc = db_step_done(db, st, "fund entry insert")) == DB_OK)
-		e->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &e->id, "fund entry insert");
 }

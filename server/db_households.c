@@ -1,4 +1,4 @@
-/* Households, policies, and the points ledger's transfers. */
+/* Households, each with its points account. */
 #include <string.h>
 
 #include "db_int.h"
@@ -32,71 +32,6 @@ static const char SQL_HOUSEHOLD_LIST[] =
     "h.status = 'active' AND h.valid_from <= ?8 AND h.valid_to >= ?8) OR "
     "(?7 = 'expired' AND h.status = 'active' AND (h.valid_from > ?8 OR "
     "h.valid_to < ?8))) ORDER BY h.id LIMIT ?6";
-static const char SQL_POLICY_PUT[] =
-    "INSERT INTO policies(category, monthly_points, per_member_points, "
-    "carry_over, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-    "ON CONFLICT(category) DO UPDATE SET "
-    "monthly_points = excluded.monthly_points, "
-    "per_member_points = excluded.per_member_points, "
-    "carry_over = excluded.carry_over, updated_at = excluded.updated_at";
-static const char SQL_POLICY_GET[] =
-    "SELECT category, monthly_points, per_member_points, carry_over, "
-    "updated_at FROM policies WHERE category = ?1";
-static const char SQL_POLICY_LIST[] =
-    "SELECT category, monthly_points, per_member_points, carry_over, "
-    "updated_at FROM policies ORDER BY category";
-static const char SQL_TRANSFER_MAX[] =
-    "SELECT coalesce(max(id), 0) FROM transfers";
-static const char SQL_TRANSFER_SUM_SINCE[] =
-    "SELECT count(*), coalesce(sum(amount), 0) FROM transfers "
-    "WHERE id > ?1 AND kind = ?2";
-/*
- * Unused points of the period before expire, for categories that do not
- * carry over, as each household enters the new period (before its grant;
- * never again once it has a grant of this or a later period). One-off
- * grants made since the new period began are not the old period's.
- */
-static const char SQL_EXPIRE_RUN[] =
-    "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
-    "household_id, period, reason, at, user_id) "
-    "SELECT account, 4, unused, 'expire', household, ?1, "
-    "'unused points expire at the end of the period', ?3, nullif(?4, 0) "
-    "FROM (SELECT a.id AS account, h.id AS household, a.balance - "
-    "coalesce((SELECT sum(t.amount) FROM transfers t WHERE "
-    "t.household_id = h.id AND t.kind = 'grant_oneoff' AND t.at >= ?5), 0) "
-    "AS unused FROM households h JOIN policies p ON p.category = h.category "
-    "AND p.carry_over = 0 JOIN accounts a ON a.household_id = h.id "
-    "WHERE a.balance > 0 AND NOT EXISTS (SELECT 1 FROM transfers t "
-    "WHERE t.household_id = h.id AND t.period = ?1 AND t.kind = 'expire') "
-    "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
-    "AND t.kind = 'grant_monthly' AND t.period >= ?2)) WHERE unused > 0";
-/* Every household active in the period, once (a unique index holds it). */
-static const char SQL_GRANT_RUN[] =
-    "INSERT INTO transfers(debit_account, credit_account, amount, kind, "
-    "household_id, period, reason, at, user_id) "
-    "SELECT 1, a.id, p.monthly_points + p.per_member_points * h.members, "
-    "'grant_monthly', h.id, ?1, 'monthly grant', ?4, nullif(?5, 0) "
-    "FROM households h JOIN policies p ON p.category = h.category "
-    "JOIN accounts a ON a.household_id = h.id "
-    "WHERE h.status = 'active' AND h.valid_from <= ?3 AND h.valid_to >= ?2 "
-    "AND p.monthly_points + p.per_member_points * h.members > 0 "
-    "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
-    "AND t.period = ?1 AND t.kind = 'grant_monthly')";
-static const char SQL_TRANSFER_INSERT[] =
-    "INSERT INTO transfers(client_id, req_hash, debit_account, "
-    "credit_account, amount, kind, household_id, period, reason, ref_id, "
-    "at, user_id) VALUES (nullif(?1, ''), ?2, ?3, ?4, ?5, ?6, ?7, "
-    "nullif(?8, ''), ?9, nullif(?10, 0), ?11, nullif(?12, 0))";
-#define TRANSFER_COLS                                                          \
-	"id, coalesce(client_id, ''), req_hash, debit_account, "               \
-	"credit_account, amount, kind, household_id, coalesce(period, ''), "   \
-	"reason, coalesce(ref_id, 0), at, coalesce(user_id, 0) FROM "          \
-	"transfers "
-static const char SQL_TRANSFER_BY_CLIENT[] =
-    "SELECT " TRANSFER_COLS "WHERE client_id = ?1";
-static const char SQL_TRANSFER_LIST[] =
-    "SELECT " TRANSFER_COLS "WHERE household_id = ?1 "
-    "AND (?2 = 0 OR id < ?2) ORDER BY id DESC LIMIT ?3";
 
 static void
 db_household_fill(struct db *db, sqlite3_stmt *st, void *row)
@@ -142,16 +77,12 @@ db_household_insert(struct db *db, struct db_household *h)
 	sqlite3_bind_text(st, 10, h->valid_to, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, h->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 12, h->created_at);
-	if ((rc = db_step_done(db, st, "household insert")) != DB_OK)
+	if ((rc = db_insert(db, st, &h->id, "household insert")) != DB_OK)
 		return rc;
-	h->id = db_last_id(db);
 	if ((st = db_stmt(db, SQL_ACCOUNT_INSERT)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, h->id);
-	if ((rc = db_step_done(db, st, "account insert")) != DB_OK)
-		return rc;
-	h->account_id = db_last_id(db);
-	return DB_OK;
+	return db_insert(db, st, &h->account_id, "account insert");
 }
 
 int
@@ -226,191 +157,4 @@ db_household_list(struct db *db, const char *q, int names, const char *category,
 	sqlite3_bind_text(st, 8, today, -1, SQLITE_TRANSIENT);
 	return db_rows(
 	    db, st, &h, db_household_fill, cb, arg, "household list");
-}
-
-int
-db_policy_put(struct db *db, const struct db_policy *p)
-{
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_POLICY_PUT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, p->category, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, p->monthly_points);
-	sqlite3_bind_int64(st, 3, p->per_member_points);
-	sqlite3_bind_int(st, 4, p->carry_over);
-	sqlite3_bind_int64(st, 5, p->updated_at);
-	return db_step_done(db, st, "policy put");
-}
-
-static void
-db_policy_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	struct db_policy *p = row;
-
-	(void)db;
-	memset(p, 0, sizeof(*p));
-	db_col_text(st, 0, p->category, sizeof(p->category));
-	p->monthly_points = sqlite3_column_int64(st, 1);
-	p->per_member_points = sqlite3_column_int64(st, 2);
-	p->carry_over = sqlite3_column_int(st, 3);
-	p->updated_at = sqlite3_column_int64(st, 4);
-}
-
-int
-db_policy_get(struct db *db, const char *category, struct db_policy *p)
-{
-	return db_one_text(
-	    db, SQL_POLICY_GET, category, p, db_policy_fill, "policy");
-}
-
-int
-db_policy_list(struct db *db, db_row_cb cb, void *arg)
-{
-	struct db_policy p;
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_POLICY_LIST)) == NULL)
-		return DB_ERR;
-	return db_rows(db, st, &p, db_policy_fill, cb, arg, "policy list");
-}
-
-static int
-db_sum_since(
-    struct db *db, int64_t since, const char *kind, int64_t *n, int64_t *sum)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_TRANSFER_SUM_SINCE)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, since);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		*sum = sqlite3_column_int64(st, 1);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "transfer sum");
-	sqlite3_reset(st);
-	return rc;
-}
-
-/*
- * One period's run, inside the caller's transaction: expire what is left
- * of prev where policy says so, then grant period (first..last) once.
- */
-int
-db_grant_monthly(struct db *db, const char *period, const char *prev,
-    const char *first, const char *last, int64_t start, int64_t at,
-    int64_t user, struct db_grant_run *run)
-{
-	sqlite3_stmt *st;
-	int64_t mark;
-	int rc;
-
-	memset(run, 0, sizeof(*run));
-	if ((st = db_stmt(db, SQL_TRANSFER_MAX)) == NULL)
-		return DB_ERR;
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_fail(db, "transfer max");
-		sqlite3_reset(st);
-		return rc;
-	}
-	mark = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if ((st = db_stmt(db, SQL_EXPIRE_RUN)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, period, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, at);
-	sqlite3_bind_int64(st, 4, user);
-	sqlite3_bind_int64(st, 5, start);
-	if ((rc = db_step_done(db, st, "expire run")) != DB_OK)
-		return rc;
-	if ((st = db_stmt(db, SQL_GRANT_RUN)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, first, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, last, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, at);
-	sqlite3_bind_int64(st, 5, user);
-	if ((rc = db_step_done(db, st, "grant run")) != DB_OK)
-		return rc;
-	if ((rc = db_sum_since(db, mark, "expire", &run->expired_households,
-	         &run->expired_points)) != DB_OK)
-		return rc;
-	return db_sum_since(
-	    db, mark, "grant_monthly", &run->households, &run->points);
-}
-
-int
-db_transfer_insert(struct db *db, struct db_transfer *t)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_TRANSFER_INSERT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, t->client_id, -1, SQLITE_STATIC);
-	if (t->client_id[0] != '\0')
-		sqlite3_bind_blob(st, 2, t->req_hash, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, t->debit_account);
-	sqlite3_bind_int64(st, 4, t->credit_account);
-	sqlite3_bind_int64(st, 5, t->amount);
-	sqlite3_bind_text(st, 6, t->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, t->household_id);
-	sqlite3_bind_text(st, 8, t->period, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, t->reason, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, t->ref_id);
-	sqlite3_bind_int64(st, 11, t->at);
-	sqlite3_bind_int64(st, 12, t->user_id);
-	if ((rc = db_step_done(db, st, "transfer insert")) == DB_OK)
-		t->id = db_last_id(db);
-	return rc;
-}
-
-static void
-db_transfer_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	struct db_transfer *t = row;
-
-	(void)db;
-	memset(t, 0, sizeof(*t));
-	t->id = sqlite3_column_int64(st, 0);
-	db_col_text(st, 1, t->client_id, sizeof(t->client_id));
-	db_col_blob(st, 2, t->req_hash, sizeof(t->req_hash));
-	t->debit_account = sqlite3_column_int64(st, 3);
-	t->credit_account = sqlite3_column_int64(st, 4);
-	t->amount = sqlite3_column_int64(st, 5);
-	db_col_text(st, 6, t->kind, sizeof(t->kind));
-	t->household_id = sqlite3_column_int64(st, 7);
-	db_col_text(st, 8, t->period, sizeof(t->period));
-	db_col_text(st, 9, t->reason, sizeof(t->reason));
-	t->ref_id = sqlite3_column_int64(st, 10);
-	t->at = sqlite3_column_int64(st, 11);
-	t->user_id = sqlite3_column_int64(st, 12);
-}
-
-int
-db_transfer_by_client(struct db *db, const char *cid, struct db_transfer *t)
-{
-	return db_one_text(
-	    db, SQL_TRANSFER_BY_CLIENT, cid, t, db_transfer_fill, "transfer");
-}
-
-/* A household's transfers, newest first; before: an id to continue at. */
-int
-db_transfer_list(struct db *db, int64_t household, int64_t before, int limit,
-    db_row_cb cb, void *arg)
-{
-	struct db_transfer t;
-	sqlite3_stmt *st;
-
-	if ((st = db_stmt(db, SQL_TRANSFER_LIST)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, household);
-	sqlite3_bind_int64(st, 2, before);
-	sqlite3_bind_int(st, 3, limit);
-	return db_rows(db, st, &t, db_transfer_fill, cb, arg, "transfer list");
 }

@@ -23,20 +23,25 @@ struct db {
 /* Copies the current row of a statement into a struct db_*. */
 typedef void (*db_fill_fn)(struct db *, sqlite3_stmt *, void *);
 
+int db_fail(struct db *, const char *);
+sqlite3 *db_handle(struct db *);
+int64_t db_last_id(struct db *);
 sqlite3_stmt *db_stmt(struct db *, const char *);
 int db_rows(struct db *, sqlite3_stmt *, void *, db_fill_fn, db_row_cb, void *,
     const char *);
-void db_bind_like(sqlite3_stmt *, int, const char *);
 int db_one(struct db *, sqlite3_stmt *, void *, db_fill_fn, const char *);
+void db_bind_like(sqlite3_stmt *, int, const char *);
+void db_bind_opt(sqlite3_stmt *, int, const char *);
 int db_one_id(
     struct db *, const char *, int64_t, void *, db_fill_fn, const char *);
 int db_one_text(
     struct db *, const char *, const char *, void *, db_fill_fn, const char *);
-int db_fail(struct db *, const char *);
+int db_rows_id(struct db *, const char *, int64_t, void *, db_fill_fn,
+    db_row_cb, void *, const char *);
 int db_step_done(struct db *, sqlite3_stmt *, const char *);
+int db_insert(struct db *, sqlite3_stmt *, int64_t *, const char *);
+int db_ints(struct db *, sqlite3_stmt *, int64_t *, int64_t *, const char *);
 void db_col_text(sqlite3_stmt *, int, char *, size_t);
 void db_col_blob(sqlite3_stmt *, int, void *, size_t);
-int64_t db_last_id(struct db *);
-sqlite3 *db_handle(struct db *);
 
 #endif

@@ -28,7 +28,6 @@ int
 db_user_insert(struct db *db, struct db_user *u)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_USER_INSERT)) == NULL)
 		return DB_ERR;
@@ -37,9 +36,7 @@ db_user_insert(struct db *db, struct db_user *u)
 	sqlite3_bind_text(st, 3, u->role, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, u->pwhash, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, u->created_at);
-	if ((rc = db_step_done(db, st, "user insert")) == DB_OK)
-		u->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &u->id, "user insert");
 }
 
 static void
@@ -72,18 +69,7 @@ db_user_by_id(struct db *db, int64_t id, struct db_user *u)
 int
 db_user_count(struct db *db, int64_t *n)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_USER_COUNT)) == NULL)
-		return DB_ERR;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "user count");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, db_stmt(db, SQL_USER_COUNT), n, NULL, "user count");
 }
 
 int

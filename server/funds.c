@@ -60,20 +60,16 @@ funds_expense(struct db *db, const struct actor *who, struct db_expense *x,
 	memset(f, 0, sizeof(*f));
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
-	if ((rc = db_expense_by_client(db, x->client_id, &had)) == DB_OK) {
+	rc = db_expense_by_client(db, x->client_id, &had);
+	if (replay_check(rc, had.req_hash, x->req_hash,
+	        rc == DB_OK && had.fund_id == x->fund_id, x->client_id,
+	        replayed, f) != 0 ||
+	    *replayed) {
 		db_tx_rollback(db);
-		if (had.fund_id != x->fund_id ||
-		    memcmp(had.req_hash, x->req_hash, 32) != 0)
-			return fault_field(f, FAULT_CONFLICT,
-			    "client_id_reused", "client_id",
-			    "client_id %s was used before with another body",
-			    x->client_id);
-		*x = had;
-		*replayed = 1;
-		return 0;
+		if (*replayed)
+			*x = had;
+		return *replayed ? 0 : -1;
 	}
-	if (rc != DB_NONE)
-		goto fail;
 	if ((rc = db_fund_by_id(db, x->fund_id, &fu)) != DB_OK) {
 		if (rc != DB_NONE)
 			goto fail;

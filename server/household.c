@@ -72,7 +72,7 @@ household_idnum_check(const char *s, char *norm)
 		return -1;
 	snprintf(date, sizeof(date), "%.4s-%.2s-%.2s", s + 6, s + 10, s + 12);
 	clock_today(today);
-	if (clock_date_valid(date) != 0 || strcmp(date, today) > 0)
+	if (!clock_date_valid(date) || strcmp(date, today) > 0)
 		return -1;
 	return 0;
 }
@@ -144,6 +144,7 @@ household_mask_phone(const char *phone, char *out, size_t size)
 	out[i] = '\0';
 }
 
+/* Whether c is one of the categories. */
 int
 household_category_valid(const char *c)
 {
@@ -194,10 +195,10 @@ household_check(const struct db_household *h, struct fault *f)
 		return fault_field(f, FAULT_BAD, "bad_field", "category",
 		    "category must be tekun, dibao, emergency, illness, "
 		    "low_income or other");
-	if (clock_date_valid(h->valid_from) != 0)
+	if (!clock_date_valid(h->valid_from))
 		return fault_field(f, FAULT_BAD, "bad_field", "valid_from",
 		    "valid_from must be a date, YYYY-MM-DD");
-	if (clock_date_valid(h->valid_to) != 0)
+	if (!clock_date_valid(h->valid_to))
 		return fault_field(f, FAULT_BAD, "bad_field", "valid_to",
 		    "valid_to must be a date, YYYY-MM-DD");
 	if (strcmp(h->valid_from, h->valid_to) > 0)

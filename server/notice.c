@@ -240,7 +240,7 @@ notice_period_ok(const char *period)
 	char now[CLOCK_PERIOD_LEN];
 
 	clock_period_now(now);
-	return clock_period_valid(period) == 0 && strcmp(period, now) <= 0;
+	return clock_period_valid(period) && strcmp(period, now) <= 0;
 }
 
 /* Freezes a closed period's notice: body is its JSON, made by the caller
@@ -253,7 +253,7 @@ notice_publish(struct db *db, const struct actor *who, const char *period,
 	int rc;
 
 	clock_period_now(now);
-	if (clock_period_valid(period) != 0)
+	if (!clock_period_valid(period))
 		return fault_set(
 		    f, FAULT_NOT_FOUND, "not_found", "no period %s", period);
 	if (strcmp(period, now) >= 0) {

@@ -78,20 +78,16 @@ points_grant_oneoff(struct db *db, const struct actor *who,
 	*replayed = 0;
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
-	if ((rc = db_transfer_by_client(db, t->client_id, &had)) == DB_OK) {
+	rc = db_transfer_by_client(db, t->client_id, &had);
+	if (replay_check(rc, had.req_hash, t->req_hash,
+	        rc == DB_OK && strcmp(had.kind, "grant_oneoff") == 0,
+	        t->client_id, replayed, f) != 0 ||
+	    *replayed) {
 		db_tx_rollback(db);
-		if (strcmp(had.kind, "grant_oneoff") != 0 ||
-		    memcmp(had.req_hash, t->req_hash, 32) != 0)
-			return fault_field(f, FAULT_CONFLICT,
-			    "client_id_reused", "client_id",
-			    "client_id %s was used before with another body",
-			    t->client_id);
-		*t = had;
-		*replayed = 1;
-		return 0;
+		if (*replayed)
+			*t = had;
+		return *replayed ? 0 : -1;
 	}
-	if (rc != DB_NONE)
-		goto fail;
 	if ((rc = db_household_by_id(db, t->household_id, &h)) != DB_OK) {
 		if (rc != DB_NONE)
 			goto fail;

@@ -65,7 +65,7 @@ res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 	    json_str(b, "channel", 0, DB_SHORT_MAX - 1, in->channel,
 	        sizeof(in->channel), f) < 0)
 		return -1;
-	if (clock_date_valid(in->received_on) != 0)
+	if (!clock_date_valid(in->received_on))
 		return fault_field(f, FAULT_BAD, "bad_field", "received_on",
 		    "received_on must be a date, YYYY-MM-DD");
 	if (in->channel[0] == '\0')
@@ -109,7 +109,7 @@ res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 		        sizeof(ln->expires_on), f) < 0)
 			goto fail;
 		if (ln->expires_on[0] != '\0' &&
-		    clock_date_valid(ln->expires_on) != 0) {
+		    !clock_date_valid(ln->expires_on)) {
 			fault_field(f, FAULT_BAD, "bad_field", "expires_on",
 			    "expires_on must be a date, YYYY-MM-DD");
 			goto fail;

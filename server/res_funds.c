@@ -93,7 +93,7 @@ res_funds_lines(
 		        sizeof(lines[i].expires_on), f) < 0)
 			goto fail;
 		if (lines[i].expires_on[0] != '\0' &&
-		    clock_date_valid(lines[i].expires_on) != 0) {
+		    !clock_date_valid(lines[i].expires_on)) {
 			fault_field(f, FAULT_BAD, "bad_field", "expires_on",
 			    "expires_on must be a date, YYYY-MM-DD");
 			goto fail;
@@ -132,7 +132,7 @@ res_funds_expense(struct req *r)
 	        0 ||
 	    res_funds_lines(b, lines, &n, &f) < 0)
 		goto fail;
-	if (clock_date_valid(x.spent_on) != 0) {
+	if (!clock_date_valid(x.spent_on)) {
 		fault_field(&f, FAULT_BAD, "bad_field", "spent_on",
 		    "spent_on must be a date, YYYY-MM-DD");
 		goto fail;

@@ -3,6 +3,11 @@
  * Layers, calling one way: http -> res_* -> domain (auth, stock, ...) -> db.
  * Only http*.c see libevent; only db*.c see sqlite3; the domain sees
  * neither HTTP nor JSON.
+ *
+ * Returns: a predicate (*_valid, *_ok, *_active) answers 1 for true and 0
+ * for false; an action answers 0 when done and -1 when not, with a
+ * struct fault saying why where it takes one; db_* answer DB_OK or
+ * another DB_* (db.h).
  */
 #ifndef CISHAN_SERVER_H
 #define CISHAN_SERVER_H
@@ -32,21 +37,21 @@
 #define LIMIT_LINES    500
 #define LIMIT_LIST     500
 
-/* Why a request was refused; the http layer answers each kind with its
- * status. */
+/* Why a request was refused, in the domain's words; the http layer alone maps
+ * each kind to a status. */
 enum fault_kind {
 	FAULT_NONE = 0,
-	FAULT_BAD,        /* 400 */
-	FAULT_UNAUTH,     /* 401 */
-	FAULT_FORBIDDEN,  /* 403 */
-	FAULT_NOT_FOUND,  /* 404 */
-	FAULT_METHOD,     /* 405 */
-	FAULT_CONFLICT,   /* 409 */
-	FAULT_TOO_LARGE,  /* 413 */
-	FAULT_MEDIA,      /* 415 */
-	FAULT_RULE,       /* 422 */
-	FAULT_INTERNAL,   /* 500 */
-	FAULT_UNAVAILABLE /* 503 */
+	FAULT_BAD,        /* the request is malformed or out of range */
+	FAULT_UNAUTH,     /* nobody is logged in */
+	FAULT_FORBIDDEN,  /* the actor's role may not */
+	FAULT_NOT_FOUND,  /* no such record */
+	FAULT_METHOD,     /* the resource does not take that method */
+	FAULT_CONFLICT,   /* it clashes with a record that exists */
+	FAULT_TOO_LARGE,  /* the body is over its cap */
+	FAULT_MEDIA,      /* the body is not JSON */
+	FAULT_RULE,       /* well-formed, but a rule refuses it */
+	FAULT_INTERNAL,   /* the server failed; nothing was changed */
+	FAULT_UNAVAILABLE /* the server cannot take it now */
 };
 
 #define FAULT_DETAILS 6
@@ -83,6 +88,10 @@ int fault_elem(struct fault *, int);
 void fault_num(struct fault *, const char *, int64_t);
 void fault_str(struct fault *, const char *, const char *);
 int fault_db(struct fault *, int);
+
+/* replay.c: a retried write answers as the first did. */
+int replay_check(int, const unsigned char *, const unsigned char *, int,
+    const char *, int *, struct fault *);
 
 /* clock.c: the store's time; "today" and periods are in its zone. */
 #define CLOCK_DATE_LEN    11

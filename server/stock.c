@@ -109,21 +109,6 @@ stock_receipt_code(const char *day, char *out, size_t size)
 }
 
 /*
- * A replayed client_id: the same body gives the first answer, another
- * body is refused. Returns 1 for a replay, 0 for new, -1 with a fault.
- */
-static int
-stock_replay(const unsigned char *had, const unsigned char *now,
-    const char *cid, struct fault *f)
-{
-	if (memcmp(had, now, 32) == 0)
-		return 1;
-	fault_field(f, FAULT_CONFLICT, "client_id_reused", "client_id",
-	    "client_id %s was used before with another body", cid);
-	return -1;
-}
-
-/*
  * Lots for lines of a donation or a purchase, each filled by its receive
  * movement, inside the caller's transaction. A refusal sets f; a
  * database failure leaves f->kind FAULT_NONE.
@@ -204,16 +189,12 @@ stock_donation_post(struct db *db, const struct actor *who,
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	rc = db_donation_by_client(db, in->client_id, out);
-	if (rc == DB_OK) {
+	if (replay_check(rc, out->req_hash, in->req_hash, 1, in->client_id,
+	        replayed, f) != 0 ||
+	    *replayed) {
 		db_tx_rollback(db);
-		if (stock_replay(
-		        out->req_hash, in->req_hash, in->client_id, f) < 0)
-			return -1;
-		*replayed = 1;
-		return 0;
+		return *replayed ? 0 : -1;
 	}
-	if (rc != DB_NONE)
-		return stock_abort(db, f, 0);
 	if ((rc = db_donor_by_id(db, in->donor_id, &donor)) != DB_OK) {
 		if (rc == DB_NONE)
 			fault_field(f, FAULT_NOT_FOUND, "not_found", "donor_id",
@@ -294,17 +275,14 @@ stock_adjust(struct db *db, const struct actor *who, struct db_adjustment *a,
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
 	rc = db_adjustment_by_client(db, a->client_id, &had);
-	if (rc == DB_OK) {
+	if (replay_check(rc, had.req_hash, a->req_hash, 1, a->client_id,
+	        replayed, f) != 0 ||
+	    *replayed) {
 		db_tx_rollback(db);
-		if (stock_replay(had.req_hash, a->req_hash, a->client_id, f) <
-		    0)
-			return -1;
-		*a = had;
-		*replayed = 1;
-		return 0;
+		if (*replayed)
+			*a = had;
+		return *replayed ? 0 : -1;
 	}
-	if (rc != DB_NONE)
-		return stock_abort(db, f, 0);
 	if ((rc = db_lot_by_id(db, a->lot_id, &lot)) != DB_OK) {
 		if (rc == DB_NONE)
 			fault_field(f, FAULT_NOT_FOUND, "not_found", "lot_id",
