@@ -5,10 +5,7 @@
 -- A chain row's text is printed from NEW, the row just inserted, instead
 -- of being read back through its canon_* view: the same columns, the
 -- same format, so the same hash (verify still recomputes it through the
--- views). The write-off figure, only ever for an adjustment taking goods
--- out, is a trigger of its own with that condition in its WHEN, so other
--- movements do not open the lots and stats tables for a SELECT that finds
--- no row.
+-- views).
 DROP TRIGGER movements_after;
 CREATE TRIGGER movements_after AFTER INSERT ON movements
 BEGIN
@@ -31,13 +28,10 @@ BEGIN
 	       NEW.quantity * unit_value_fen FROM lots WHERE id = NEW.lot_id
 	ON CONFLICT(period, metric, k1, k2) DO UPDATE SET
 		value = value + excluded.value;
-END;
-CREATE TRIGGER movements_writeoff AFTER INSERT ON movements
-WHEN NEW.kind = 'adjust' AND NEW.quantity < 0
-BEGIN
 	INSERT INTO stats(period, metric, k1, qty, value)
 	SELECT cishan_period(NEW.at), 'writeoff', NEW.reason, -NEW.quantity,
-	       -NEW.quantity * unit_value_fen FROM lots WHERE id = NEW.lot_id
+	       -NEW.quantity * unit_value_fen FROM lots
+	 WHERE id = NEW.lot_id AND NEW.kind = 'adjust' AND NEW.quantity < 0
 	ON CONFLICT(period, metric, k1, k2) DO UPDATE SET
 		qty = qty + excluded.qty, value = value + excluded.value;
 END;
