@@ -3,10 +3,15 @@
 
 #include "db_int.h"
 
-static const char SQL_TILL_NEXT[] =
-    "INSERT INTO tills(id, last_receipt) VALUES (?1, 1) "
-    "ON CONFLICT(id) DO UPDATE SET last_receipt = last_receipt + 1 "
-    "RETURNING last_receipt";
+/* Three statements instead of an upsert with RETURNING, which collects
+ * its row in a temporary b-tree: a till exists after its first receipt,
+ * so it is an update and a read. */
+static const char SQL_TILL_BUMP[] =
+    "UPDATE tills SET last_receipt = last_receipt + 1 WHERE id = ?1";
+static const char SQL_TILL_FIRST[] =
+    "INSERT INTO tills(id, last_receipt) VALUES (?1, 1)";
+static const char SQL_TILL_LAST[] =
+    "SELECT last_receipt FROM tills WHERE id = ?1";
 static const char SQL_DIST_INSERT[] =
     "INSERT INTO distributions(client_id, req_hash, till_id, receipt_seq, "
     "receipt_no, household_id, period, points_total, points_balance, "
@@ -82,13 +87,24 @@ db_till_next(struct db *db, const char *till, int64_t *seq)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, SQL_TILL_NEXT)) == NULL)
+	if ((st = db_stmt(db, SQL_TILL_BUMP)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st, "till")) != DB_OK)
+		return rc;
+	if (db_changes(db) == 0) {
+		if ((st = db_stmt(db, SQL_TILL_FIRST)) == NULL)
+			return DB_ERR;
+		sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+		*seq = 1;
+		return db_step_done(db, st, "till");
+	}
+	if ((st = db_stmt(db, SQL_TILL_LAST)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st) == SQLITE_DONE ? DB_OK
-		                                     : db_fail(db, "till");
+		rc = DB_OK;
 	} else
 		rc = db_fail(db, "till");
 	sqlite3_reset(st);
