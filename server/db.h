@@ -408,7 +408,9 @@ int db_dist_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
     int, db_row_cb, void *);
 int db_dist_lines(struct db *, int64_t, db_row_cb, void *);
 int db_dist_line_lots(struct db *, int64_t, db_row_cb, void *);
-int db_taken(struct db *, int64_t, int64_t, const char *, int64_t *);
+int db_dist_item(struct db *, const char *, int64_t, int64_t, const char *,
+    struct db_item *, int64_t *);
+int db_dist_lots(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_void_insert(struct db *, struct db_void *);
 int db_void_by_client(struct db *, const char *, struct db_void *);
 int db_limit_list(struct db *, int64_t, const char *, db_row_cb, void *);

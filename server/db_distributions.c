@@ -3,10 +3,15 @@
 
 #include "db_int.h"
 
-static const char SQL_TILL_NEXT[] =
-    "INSERT INTO tills(id, last_receipt) VALUES (?1, 1) "
-    "ON CONFLICT(id) DO UPDATE SET last_receipt = last_receipt + 1 "
-    "RETURNING last_receipt";
+/* Three statements instead of an upsert with RETURNING, which collects
+ * its row in a temporary b-tree: a till exists after its first receipt,
+ * so it is an update and a read. */
+static const char SQL_TILL_BUMP[] =
+    "UPDATE tills SET last_receipt = last_receipt + 1 WHERE id = ?1";
+static const char SQL_TILL_FIRST[] =
+    "INSERT INTO tills(id, last_receipt) VALUES (?1, 1)";
+static const char SQL_TILL_LAST[] =
+    "SELECT last_receipt FROM tills WHERE id = ?1";
 static const char SQL_DIST_INSERT[] =
     "INSERT INTO distributions(client_id, req_hash, till_id, receipt_seq, "
     "receipt_no, household_id, period, points_total, points_balance, "
@@ -37,9 +42,29 @@ static const char SQL_LINES_OF[] =
 static const char SQL_LINE_LOTS[] =
     "SELECT lot_id, -quantity FROM movements WHERE ref_id = ?1 "
     "AND kind = 'distribute' ORDER BY id";
-static const char SQL_TAKEN[] =
-    "SELECT quantity FROM household_item_month WHERE household_id = ?1 "
-    "AND item_id = ?2 AND period = ?3";
+/* A basket line's item, by id or by barcode, with what the household
+ * has taken of it in the period when the item has a monthly limit: one
+ * statement a line. */
+#define DIST_ITEM_COLS                                                         \
+	"i.id, i.name, i.category, i.unit_value_fen, i.points, "               \
+	"coalesce(i.monthly_limit, 0), i.priority_only, "                      \
+	"CASE WHEN i.monthly_limit IS NULL THEN 0 ELSE coalesce((SELECT "      \
+	"m.quantity FROM household_item_month m WHERE m.household_id = ?2 "    \
+	"AND m.item_id = i.id AND m.period = ?3), 0) END "
+static const char SQL_DIST_ITEM_BY_ID[] =
+    "SELECT " DIST_ITEM_COLS "FROM items i WHERE i.id = ?1";
+static const char SQL_DIST_ITEM_BY_BARCODE[] =
+    "SELECT " DIST_ITEM_COLS "FROM barcodes b JOIN items i "
+    "ON i.id = b.item_id WHERE b.code = ?1";
+/* The lots that may be handed out today, first-expiring first: those
+ * that expire in lots_live's order (item_id, expires_on, then id), then
+ * those that never do, by id. Two statements, so that neither sorts. */
+static const char SQL_DIST_LOTS_EXPIRING[] =
+    "SELECT id, on_hand FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "AND expires_on >= ?2 ORDER BY expires_on, id";
+static const char SQL_DIST_LOTS_LASTING[] =
+    "SELECT id, on_hand FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "AND expires_on IS NULL ORDER BY id";
 static const char SQL_VOID_INSERT[] =
     "INSERT INTO voids(client_id, req_hash, distribution_id, reason, "
     "transfer_id, user_id, created_at) VALUES (?1, ?2, ?3, ?4, "
@@ -62,13 +87,24 @@ db_till_next(struct db *db, const char *till, int64_t *seq)
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, SQL_TILL_NEXT)) == NULL)
+	if ((st = db_stmt(db, SQL_TILL_BUMP)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st, "till")) != DB_OK)
+		return rc;
+	if (db_changes(db) == 0) {
+		if ((st = db_stmt(db, SQL_TILL_FIRST)) == NULL)
+			return DB_ERR;
+		sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
+		*seq = 1;
+		return db_step_done(db, st, "till");
+	}
+	if ((st = db_stmt(db, SQL_TILL_LAST)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
-		rc = sqlite3_step(st) == SQLITE_DONE ? DB_OK
-		                                     : db_fail(db, "till");
+		rc = DB_OK;
 	} else
 		rc = db_fail(db, "till");
 	sqlite3_reset(st);
@@ -228,25 +264,76 @@ db_dist_line_lots(struct db *db, int64_t line, db_row_cb cb, void *arg)
 	return db_rows(db, st, row, db_pair_fill, cb, arg, "line lots");
 }
 
+/* The item of code (or, code NULL, of id), and in *taken what household
+ * took of it in period if it has a monthly limit (else 0). The item's
+ * barcodes are not read. */
 int
-db_taken(struct db *db, int64_t household, int64_t item, const char *period,
-    int64_t *n)
+db_dist_item(struct db *db, const char *code, int64_t id, int64_t household,
+    const char *period, struct db_item *it, int64_t *taken)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, SQL_TAKEN)) == NULL)
+	st = db_stmt(
+	    db, code != NULL ? SQL_DIST_ITEM_BY_BARCODE : SQL_DIST_ITEM_BY_ID);
+	if (st == NULL)
 		return DB_ERR;
-	sqlite3_bind_int64(st, 1, household);
-	sqlite3_bind_int64(st, 2, item);
+	if (code != NULL)
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, household);
 	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
-	*n = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
-	                                           : db_fail(db, "taken");
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(it, 0, sizeof(*it));
+		it->id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, it->name, sizeof(it->name));
+		db_col_text(st, 2, it->category, sizeof(it->category));
+		it->unit_value_fen = sqlite3_column_int64(st, 3);
+		it->points = sqlite3_column_int64(st, 4);
+		it->monthly_limit = sqlite3_column_int64(st, 5);
+		it->priority_only = sqlite3_column_int(st, 6);
+		*taken = sqlite3_column_int64(st, 7);
+		rc = DB_OK;
+	} else
+		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "line item");
 	sqlite3_reset(st);
 	return rc;
+}
+
+/*
+ * The lots of item that may be handed out on today, first-expiring
+ * first; each row: int64_t[2] = { lot id, on hand }. cb != 0 stops.
+ */
+int
+db_dist_lots(
+    struct db *db, int64_t item, const char *today, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	int64_t row[2];
+	int rc, pass, stop = 0;
+
+	for (pass = 0; pass < 2 && !stop; pass++) {
+		st = db_stmt(db,
+		    pass == 0 ? SQL_DIST_LOTS_EXPIRING : SQL_DIST_LOTS_LASTING);
+		if (st == NULL)
+			return DB_ERR;
+		sqlite3_bind_int64(st, 1, item);
+		if (pass == 0)
+			sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			row[0] = sqlite3_column_int64(st, 0);
+			row[1] = sqlite3_column_int64(st, 1);
+			if ((stop = cb(row, arg) != 0))
+				break;
+		}
+		rc = stop || rc == SQLITE_DONE ? DB_OK
+		                               : db_fail(db, "line lots");
+		sqlite3_reset(st);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return DB_OK;
 }
 
 int

@@ -20,10 +20,9 @@
 struct distribution_lots {
 	int64_t (*v)[2];
 	size_t n, cap;
-	int64_t want;
 };
 
-static int
+static void
 distribution_lots_add(struct distribution_lots *ls, int64_t lot, int64_t n)
 {
 	void *p;
@@ -36,20 +35,6 @@ distribution_lots_add(struct distribution_lots *ls, int64_t lot, int64_t n)
 	}
 	ls->v[ls->n][0] = lot;
 	ls->v[ls->n++][1] = n;
-	return 0;
-}
-
-/* Takes from each lot, first-expiring first, until the line is met. */
-static int
-distribution_take_lot(const void *row, void *arg)
-{
-	const struct db_lot *l = row;
-	struct distribution_lots *ls = arg;
-	int64_t n = l->on_hand < ls->want ? l->on_hand : ls->want;
-
-	distribution_lots_add(ls, l->id, -n);
-	ls->want -= n;
-	return ls->want == 0;
 }
 
 static int
@@ -57,7 +42,8 @@ distribution_keep_lot(const void *row, void *arg)
 {
 	const int64_t *lot = row;
 
-	return distribution_lots_add(arg, lot[0], lot[1]);
+	distribution_lots_add(arg, lot[0], lot[1]);
+	return 0;
 }
 
 /* Writes one movement per gathered pair; mv carries the rest. */
@@ -85,18 +71,28 @@ distribution_line_fault(struct fault *f, int line, const char *field)
 	return fault_elem(f, line);
 }
 
+/* An item of the basket while it is checked: repeated lines merged. */
+struct distribution_item {
+	struct db_item it;
+	int64_t qty;
+	int64_t taken; /* this period, if it has a monthly limit */
+	int line;      /* faults about the item name its last line */
+};
+
 /* Resolves the basket into items, merging repeated ones. */
 static int
 distribution_resolve(struct db *db, const struct dist_request *in,
-    struct db_item *items, int64_t *qty, int *line, int *n, struct fault *f)
+    int64_t household, const char *period, struct distribution_item *items,
+    int *n, struct fault *f)
 {
 	enum barcode_sym kind;
-	struct db_item it;
+	struct distribution_item *x;
 	char code[DB_BARCODE_MAX + 2];
 	int i, j, rc;
 
 	*n = 0;
 	for (i = 0; i < in->nlines; i++) {
+		x = &items[*n];
 		if (in->lines[i].barcode[0] != '\0') {
 			if (barcode_normalize(in->lines[i].barcode, code,
 			        sizeof(code), &kind) != 0) {
@@ -105,9 +101,11 @@ distribution_resolve(struct db *db, const struct dist_request *in,
 				    in->lines[i].barcode);
 				return distribution_line_fault(f, i, "barcode");
 			}
-			rc = db_item_by_barcode(db, code, &it);
+			rc = db_dist_item(
+			    db, code, 0, household, period, &x->it, &x->taken);
 		} else
-			rc = db_item_by_id(db, in->lines[i].item_id, &it);
+			rc = db_dist_item(db, NULL, in->lines[i].item_id,
+			    household, period, &x->it, &x->taken);
 		if (rc == DB_NONE) {
 			fault_set(f, FAULT_NOT_FOUND, "not_found",
 			    "line %d: no such item", i);
@@ -116,16 +114,16 @@ distribution_resolve(struct db *db, const struct dist_request *in,
 		}
 		if (rc != DB_OK)
 			return fault_db(f, rc);
-		for (j = 0; j < *n && items[j].id != it.id; j++)
+		for (j = 0; j < *n && items[j].it.id != x->it.id; j++)
 			;
 		if (j == *n) {
-			items[(*n)++] = it;
-			qty[j] = 0;
+			x->qty = 0;
+			(*n)++;
 		}
-		line[j] = i; /* faults about the item name its last line */
+		items[j].line = i;
 		if (__builtin_add_overflow(
-		        qty[j], in->lines[i].quantity, &qty[j]) ||
-		    qty[j] > LIMIT_QUANTITY) {
+		        items[j].qty, in->lines[i].quantity, &items[j].qty) ||
+		    items[j].qty > LIMIT_QUANTITY) {
 			fault_set(f, FAULT_BAD, "bad_field",
 			    "line %d: quantity too large", i);
 			return distribution_line_fault(f, i, "quantity");
@@ -134,21 +132,145 @@ distribution_resolve(struct db *db, const struct dist_request *in,
 	return 0;
 }
 
+/* Takes from each lot, first-expiring first, until the line is met;
+ * what is left to take stays in want. */
+struct distribution_take {
+	struct dist_result *r;
+	int64_t want;
+};
+
 static int
-distribution_post_tx(struct db *db, const struct actor *who,
-    const struct dist_request *in, struct db_distribution *out, int *replayed,
-    struct fault *f)
+distribution_take_lot(const void *row, void *arg)
 {
-	static struct db_item items[LIMIT_LINES];
-	static int64_t qty[LIMIT_LINES];
-	static int at[LIMIT_LINES];
-	struct db_household h;
-	struct db_transfer t;
+	const int64_t *lot = row;
+	struct distribution_take *t = arg;
+	struct dist_result *r = t->r;
+	int64_t n = lot[1] < t->want ? lot[1] : t->want;
+	void *p;
+
+	if (r->nlots == r->caplots) {
+		r->caplots = r->caplots ? r->caplots * 2 : 16;
+		if ((p = reallocarray(r->lots, r->caplots, sizeof(*r->lots))) ==
+		    NULL)
+			log_fatalx("out of memory");
+		r->lots = p;
+	}
+	r->lots[r->nlots].lot_id = lot[0];
+	r->lots[r->nlots++].quantity = n;
+	t->want -= n;
+	return t->want == 0;
+}
+
+/*
+ * The item's rules: priority, the monthly limit, stock. Its lots are
+ * taken here, into r->lots, so that stock is read once; nothing is
+ * written until every line passes.
+ */
+static int
+distribution_check(struct db *db, const struct dist_request *in,
+    const struct db_household *h, const char *today,
+    const struct distribution_item *x, struct dist_line_out *out,
+    struct dist_result *r, struct fault *f)
+{
+	struct distribution_take t;
+	int64_t avail;
+
+	if (x->it.priority_only && household_priority(h->category) != 1) {
+		fault_set(f, FAULT_RULE, "priority_only",
+		    "%s is kept for priority households (特困, 应急, 因病)",
+		    x->it.name);
+		fault_num(f, "item_id", x->it.id);
+		return distribution_line_fault(f, x->line,
+		    in->lines[x->line].barcode[0] ? "barcode" : "item_id");
+	}
+	if (x->it.monthly_limit > 0 &&
+	    x->taken + x->qty > x->it.monthly_limit) {
+		fault_set(f, FAULT_RULE, "limit_exceeded",
+		    "%s: %lld a month; %lld taken already, %lld asked",
+		    x->it.name, (long long)x->it.monthly_limit,
+		    (long long)x->taken, (long long)x->qty);
+		fault_num(f, "item_id", x->it.id);
+		fault_num(f, "limit", x->it.monthly_limit);
+		fault_num(f, "taken", x->taken);
+		fault_num(f, "over", x->taken + x->qty - x->it.monthly_limit);
+		return distribution_line_fault(f, x->line, "quantity");
+	}
+	out->lot0 = r->nlots;
+	t.r = r;
+	t.want = x->qty;
+	if (db_dist_lots(db, x->it.id, today, distribution_take_lot, &t) !=
+	    DB_OK)
+		return fault_db(f, DB_ERR);
+	if (t.want > 0) {
+		/* Every lot was read and taken whole: that is the stock. */
+		avail = x->qty - t.want;
+		fault_set(f, FAULT_RULE, "insufficient_stock",
+		    "%s: %lld in stock, %lld asked", x->it.name,
+		    (long long)avail, (long long)x->qty);
+		fault_num(f, "item_id", x->it.id);
+		fault_num(f, "available", avail);
+		fault_num(f, "shortfall", t.want);
+		return distribution_line_fault(f, x->line, "quantity");
+	}
+	out->nlots = r->nlots - out->lot0;
+	out->item_id = x->it.id;
+	memcpy(out->name, x->it.name, sizeof(out->name));
+	out->quantity = x->qty;
+	if (__builtin_mul_overflow(x->qty, x->it.points, &out->points))
+		return fault_set(
+		    f, FAULT_BAD, "bad_field", "the basket's points overflow");
+	if (__builtin_mul_overflow(
+	        x->qty, x->it.unit_value_fen, &out->value_fen))
+		return fault_set(
+		    f, FAULT_BAD, "bad_field", "the line's value overflows");
+	return 0;
+}
+
+/* Writes the line and a movement per lot it takes from. */
+static int
+distribution_write_line(struct db *db, const struct actor *who,
+    const struct dist_result *r, const struct distribution_item *x,
+    const struct dist_line_out *out)
+{
 	struct db_dist_line line;
 	struct db_movement mv;
-	struct distribution_lots lots = {NULL, 0, 0, 0};
-	char today[CLOCK_DATE_LEN];
-	int64_t taken, avail, pts, total = 0, value;
+	size_t i;
+
+	memset(&line, 0, sizeof(line));
+	line.distribution_id = r->d.id;
+	line.item_id = out->item_id;
+	line.quantity = out->quantity;
+	line.points = out->points;
+	line.value_fen = out->value_fen;
+	line.monthly_limit = x->it.monthly_limit;
+	if (db_dist_line_insert(db, &line) != DB_OK)
+		return -1;
+	memset(&mv, 0, sizeof(mv));
+	mv.item_id = out->item_id;
+	memcpy(mv.kind, "distribute", sizeof("distribute"));
+	memcpy(mv.reason, "distribution", sizeof("distribution"));
+	mv.ref_id = line.id;
+	mv.at = r->d.created_at;
+	mv.user_id = who->user_id;
+	for (i = out->lot0; i < out->lot0 + out->nlots; i++) {
+		mv.lot_id = r->lots[i].lot_id;
+		mv.quantity = -r->lots[i].quantity;
+		if (db_movement_insert(db, &mv) != DB_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+distribution_post_tx(struct db *db, const struct actor *who,
+    const struct dist_request *in, struct dist_result *r,
+    struct distribution_item *items, int *replayed, struct fault *f)
+{
+	struct db_distribution *out = &r->d;
+	struct db_household h;
+	struct db_transfer t;
+	char today[CLOCK_DATE_LEN], period[sizeof(out->period)];
+	int64_t total = 0;
 	int i, n, rc;
 
 	*replayed = 0;
@@ -179,55 +301,16 @@ distribution_post_tx(struct db *db, const struct actor *who,
 		fault_str(f, "status", household_status(&h));
 		return -1;
 	}
-	if (distribution_resolve(db, in, items, qty, at, &n, f) != 0)
+	clock_period_now(period);
+	if (distribution_resolve(db, in, h.id, period, items, &n, f) != 0)
 		return -1;
-	memset(out, 0, sizeof(*out));
-	clock_period_now(out->period);
+	r->nlines = 0;
 	for (i = 0; i < n; i++) {
-		if (items[i].priority_only &&
-		    household_priority(h.category) != 1) {
-			fault_set(f, FAULT_RULE, "priority_only",
-			    "%s is kept for priority households (特困, 应急, "
-			    "因病)",
-			    items[i].name);
-			fault_num(f, "item_id", items[i].id);
-			return distribution_line_fault(f, at[i],
-			    in->lines[at[i]].barcode[0] ? "barcode"
-			                                : "item_id");
-		}
-		if (items[i].monthly_limit > 0) {
-			if (db_taken(db, h.id, items[i].id, out->period,
-			        &taken) != DB_OK)
-				return fault_db(f, DB_ERR);
-			if (taken + qty[i] > items[i].monthly_limit) {
-				fault_set(f, FAULT_RULE, "limit_exceeded",
-				    "%s: %lld a month; %lld taken already, "
-				    "%lld asked",
-				    items[i].name,
-				    (long long)items[i].monthly_limit,
-				    (long long)taken, (long long)qty[i]);
-				fault_num(f, "item_id", items[i].id);
-				fault_num(f, "limit", items[i].monthly_limit);
-				fault_num(f, "taken", taken);
-				fault_num(f, "over",
-				    taken + qty[i] - items[i].monthly_limit);
-				return distribution_line_fault(
-				    f, at[i], "quantity");
-			}
-		}
-		if (db_stock_available(db, items[i].id, today, &avail) != DB_OK)
-			return fault_db(f, DB_ERR);
-		if (avail < qty[i]) {
-			fault_set(f, FAULT_RULE, "insufficient_stock",
-			    "%s: %lld in stock, %lld asked", items[i].name,
-			    (long long)avail, (long long)qty[i]);
-			fault_num(f, "item_id", items[i].id);
-			fault_num(f, "available", avail);
-			fault_num(f, "shortfall", qty[i] - avail);
-			return distribution_line_fault(f, at[i], "quantity");
-		}
-		if (__builtin_mul_overflow(qty[i], items[i].points, &pts) ||
-		    __builtin_add_overflow(total, pts, &total))
+		if (distribution_check(
+		        db, in, &h, today, &items[i], &r->lines[i], r, f) != 0)
+			return -1;
+		r->nlines++;
+		if (__builtin_add_overflow(total, r->lines[i].points, &total))
 			return fault_set(f, FAULT_BAD, "bad_field",
 			    "the basket's points overflow");
 	}
@@ -242,6 +325,8 @@ distribution_post_tx(struct db *db, const struct actor *who,
 	}
 
 	/* Every rule holds: write. */
+	memset(out, 0, sizeof(*out));
+	memcpy(out->period, period, sizeof(out->period));
 	snprintf(out->client_id, sizeof(out->client_id), "%s", in->client_id);
 	memcpy(out->req_hash, in->req_hash, 32);
 	snprintf(out->till_id, sizeof(out->till_id), "%s", in->till_id);
@@ -273,60 +358,85 @@ distribution_post_tx(struct db *db, const struct actor *who,
 	}
 	if (db_dist_insert(db, out) != DB_OK)
 		return fault_db(f, DB_ERR);
-	for (i = 0; i < n; i++) {
-		memset(&line, 0, sizeof(line));
-		line.distribution_id = out->id;
-		line.item_id = items[i].id;
-		line.quantity = qty[i];
-		line.points = qty[i] * items[i].points;
-		line.monthly_limit = items[i].monthly_limit;
-		if (__builtin_mul_overflow(
-		        qty[i], items[i].unit_value_fen, &value))
-			return fault_set(f, FAULT_BAD, "bad_field",
-			    "the line's value overflows");
-		line.value_fen = value;
-		if (db_dist_line_insert(db, &line) != DB_OK)
+	for (i = 0; i < n; i++)
+		if (distribution_write_line(
+		        db, who, r, &items[i], &r->lines[i]) != 0)
 			return fault_db(f, DB_ERR);
-		memset(&mv, 0, sizeof(mv));
-		mv.item_id = items[i].id;
-		memcpy(mv.kind, "distribute", sizeof("distribute"));
-		memcpy(mv.reason, "distribution", sizeof("distribution"));
-		mv.ref_id = line.id;
-		mv.at = out->created_at;
-		mv.user_id = who->user_id;
-		lots.n = 0;
-		lots.want = qty[i];
-		if (db_lots_available(db, items[i].id, today,
-		        distribution_take_lot, &lots) != DB_OK ||
-		    lots.want != 0 || distribution_move(db, &mv, &lots) != 0)
-			goto fail;
-	}
-	free(lots.v);
 	if (auth_audit(db, who, "distribute", "distribution", out->id,
 	        out->receipt_no) != 0)
 		return fault_db(f, DB_ERR);
 	return 0;
-fail:
-	free(lots.v);
-	return fault_db(f, DB_ERR);
 }
 
+/*
+ * Posts the basket and keeps in r what it wrote (r->d alone when it
+ * replays); r is zeroed first and freed by distribution_result_free,
+ * whatever the outcome.
+ */
+int
+distribution_post_result(struct db *db, const struct actor *who,
+    const struct dist_request *in, struct dist_result *r, int *replayed,
+    struct fault *f)
+{
+	struct distribution_item *items;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	if (in->nlines < 0 || in->nlines > LIMIT_LINES)
+		return fault_set(f, FAULT_BAD, "bad_field", "too many lines");
+	/* Per call, sized to the basket: a till's basket is a few lines. */
+	if ((items = calloc((size_t)in->nlines + 1, sizeof(*items))) == NULL ||
+	    (r->lines = calloc((size_t)in->nlines + 1, sizeof(*r->lines))) ==
+	        NULL)
+		log_fatalx("out of memory");
+	if (db_tx_begin(db) != DB_OK) {
+		fault_db(f, DB_ERR);
+		goto done;
+	}
+	if (distribution_post_tx(db, who, in, r, items, replayed, f) != 0) {
+		db_tx_rollback(db);
+		goto done;
+	}
+	if (db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
+		fault_db(f, DB_ERR);
+		goto done;
+	}
+	if (*replayed)
+		r->nlines = 0;
+	rc = 0;
+done:
+	free(items);
+	return rc;
+}
+
+void
+distribution_result_free(struct dist_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->lines);
+	free(r->lots);
+	r->lines = NULL;
+	r->lots = NULL;
+	r->nlines = 0;
+	r->nlots = r->caplots = 0;
+}
+
+/* As distribution_post_result, for callers that need only the row. */
 int
 distribution_post(struct db *db, const struct actor *who,
     const struct dist_request *in, struct db_distribution *out, int *replayed,
     struct fault *f)
 {
-	if (db_tx_begin(db) != DB_OK)
-		return fault_db(f, DB_ERR);
-	if (distribution_post_tx(db, who, in, out, replayed, f) != 0) {
-		db_tx_rollback(db);
-		return -1;
-	}
-	if (db_tx_commit(db) != DB_OK) {
-		db_tx_rollback(db);
-		return fault_db(f, DB_ERR);
-	}
-	return 0;
+	struct dist_result r;
+	int rc;
+
+	rc = distribution_post_result(db, who, in, &r, replayed, f);
+	if (rc == 0)
+		*out = r.d;
+	distribution_result_free(&r);
+	return rc;
 }
 
 /* Lines are read first: a statement is not stepped while it is reused. */
@@ -350,13 +460,13 @@ int
 distribution_void(struct db *db, const struct actor *who, int64_t id,
     struct db_void *v, int *replayed, struct fault *f)
 {
-	static struct distribution_lines ls;
+	struct distribution_lines *ls = NULL;
 	struct db_distribution d;
 	struct db_household h;
 	struct db_void had;
 	struct db_transfer t;
 	struct db_movement mv;
-	struct distribution_lots lots = {NULL, 0, 0, 0};
+	struct distribution_lots lots = {NULL, 0, 0};
 	int i, rc;
 
 	*replayed = 0;
@@ -392,21 +502,24 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	}
 	if (db_household_by_id(db, d.household_id, &h) != DB_OK)
 		goto fail;
-	ls.n = 0;
-	if (db_dist_lines(db, d.id, distribution_collect, &ls) != DB_OK)
+	/* Per call: a distribution may have LIMIT_LINES lines. */
+	if ((ls = malloc(sizeof(*ls))) == NULL)
+		log_fatalx("out of memory");
+	ls->n = 0;
+	if (db_dist_lines(db, d.id, distribution_collect, ls) != DB_OK)
 		goto fail;
 	memset(&mv, 0, sizeof(mv));
 	memcpy(mv.kind, "void", sizeof("void"));
 	memcpy(mv.reason, "void", sizeof("void"));
 	mv.at = clock_now();
 	mv.user_id = who->user_id;
-	for (i = 0; i < ls.n; i++) {
+	for (i = 0; i < ls->n; i++) {
 		/* Each lot gets back what the line took from it. */
 		lots.n = 0;
-		mv.item_id = ls.l[i].item_id;
-		mv.ref_id = ls.l[i].id;
+		mv.item_id = ls->l[i].item_id;
+		mv.ref_id = ls->l[i].id;
 		if (db_dist_line_lots(
-		        db, ls.l[i].id, distribution_keep_lot, &lots) != DB_OK)
+		        db, ls->l[i].id, distribution_keep_lot, &lots) != DB_OK)
 			goto fail;
 		if (distribution_move(db, &mv, &lots) != 0)
 			goto fail;
@@ -435,9 +548,11 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	    auth_audit(db, who, "void", "distribution", d.id, v->reason) != 0 ||
 	    db_tx_commit(db) != DB_OK)
 		goto fail;
+	free(ls);
 	free(lots.v);
 	return 0;
 fail:
+	free(ls);
 	free(lots.v);
 	db_tx_rollback(db);
 	return fault_db(f, DB_ERR);

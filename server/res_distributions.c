@@ -4,6 +4,7 @@
  * savepoint, so one refusal does not undo its neighbours and one fsync
  * serves them all. A reply goes out only after its commit.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,7 @@ res_distributions_parse(
 	for (k = 0; k < in->nlines; k++) {
 		l = cJSON_GetArrayItem(lines, k);
 		ln = &in->lines[k];
+		memset(ln, 0, sizeof(*ln));
 		if (json_object(l, "", f) < 0)
 			goto fail;
 		has_code =
@@ -134,24 +136,69 @@ fail:
 	return -1;
 }
 
-/* Runs inside the group commit; the post takes its own savepoint. */
+/* The reply of a post that wrote, from what it wrote: the same answer
+ * as res_distributions_json's, without reading the rows back. */
+static cJSON *
+res_distributions_written(const struct dist_result *res)
+{
+	const struct db_distribution *d = &res->d;
+	const struct dist_line_out *l;
+	cJSON *o = json_new(), *lines, *lo, *lots;
+	size_t k;
+	int i;
+
+	json_add_int(o, "id", d->id);
+	json_add_str(o, "client_id", d->client_id);
+	json_add_str(o, "receipt_no", d->receipt_no);
+	json_add_str(o, "till_id", d->till_id);
+	json_add_int(o, "household_id", d->household_id);
+	json_add_str(o, "period", d->period);
+	json_add_int(o, "points_total", d->points_total);
+	json_add_int(o, "points_balance", d->points_balance);
+	json_add_time(o, "created_at", (time_t)d->created_at);
+	lines = cJSON_CreateArray();
+	cJSON_AddItemToObject(o, "lines", lines);
+	for (i = 0; i < res->nlines; i++) {
+		l = &res->lines[i];
+		lo = json_new();
+		json_add_int(lo, "item_id", l->item_id);
+		json_add_str(lo, "name", l->name);
+		json_add_int(lo, "quantity", l->quantity);
+		json_add_int(lo, "points", l->points);
+		json_add_int(lo, "value_fen", l->value_fen);
+		lots = cJSON_CreateArray();
+		for (k = l->lot0; k < l->lot0 + l->nlots; k++)
+			cJSON_AddItemToArray(
+			    lots, json_int_item(res->lots[k].lot_id));
+		cJSON_AddItemToObject(lo, "lot_ids", lots);
+		cJSON_AddItemToArray(lines, lo);
+	}
+	return o;
+}
+
+/* Runs inside the group commit; the post takes its own savepoint. A
+ * replay answers as the first time, read back from the rows. */
 static void
 res_distributions_post(struct req *r, void *arg)
 {
 	struct dist_request *in = arg;
-	struct db_distribution d;
+	struct dist_result res;
 	struct fault f;
 	cJSON *o;
 	int replayed;
 
 	memset(&f, 0, sizeof(f));
-	if (distribution_post(
-	        http_db(r), http_actor(r), in, &d, &replayed, &f) != 0) {
+	if (distribution_post_result(
+	        http_db(r), http_actor(r), in, &res, &replayed, &f) != 0) {
+		distribution_result_free(&res);
 		json_fault_path(&f, "lines");
 		http_defer_fault(r, &f);
 		return;
 	}
-	if ((o = res_distributions_json(http_db(r), &d, 0)) == NULL) {
+	o = replayed ? res_distributions_json(http_db(r), &res.d, 0)
+	             : res_distributions_written(&res);
+	distribution_result_free(&res);
+	if (o == NULL) {
 		fault_db(&f, DB_ERR);
 		http_defer_fault(r, &f);
 		return;
@@ -167,8 +214,11 @@ res_distributions_create(struct req *r)
 	const cJSON *b;
 
 	memset(&f, 0, sizeof(f));
-	if ((in = calloc(1, sizeof(*in))) == NULL)
+	/* Not calloc: the lines the body has are zeroed as they are read,
+	 * instead of all LIMIT_LINES of them a request. */
+	if ((in = malloc(sizeof(*in))) == NULL)
 		log_fatalx("out of memory");
+	memset(in, 0, offsetof(struct dist_request, lines));
 	if ((b = http_body(r, &f)) == NULL ||
 	    res_distributions_parse(b, in, &f) != 0) {
 		free(in);

@@ -208,9 +208,35 @@ struct dist_request {
 	int nlines;
 	struct dist_line_in lines[LIMIT_LINES];
 };
+/* What a post wrote, for its reply: a line an item (repeated items
+ * merged, in the basket's order) and the lots each line took from,
+ * first-expiring first. Lines are filled only when the post writes, not
+ * when it replays; distribution_result_free frees them. */
+struct dist_lot {
+	int64_t lot_id;
+	int64_t quantity;
+};
+struct dist_line_out {
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	int64_t quantity;
+	int64_t points;
+	int64_t value_fen;
+	size_t lot0, nlots; /* its lots: lots[lot0 .. lot0 + nlots) */
+};
+struct dist_result {
+	struct db_distribution d;
+	int nlines;
+	struct dist_line_out *lines;
+	struct dist_lot *lots;
+	size_t nlots, caplots;
+};
 int distribution_post(struct db *, const struct actor *,
     const struct dist_request *, struct db_distribution *, int *,
     struct fault *);
+int distribution_post_result(struct db *, const struct actor *,
+    const struct dist_request *, struct dist_result *, int *, struct fault *);
+void distribution_result_free(struct dist_result *);
 int distribution_void(struct db *, const struct actor *, int64_t,
     struct db_void *, int *, struct fault *);
 
