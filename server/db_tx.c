@@ -1,6 +1,6 @@
 /*
  * Transactions. Whoever posts a change owns its transaction: the domain
- * opens and ends its own with db_tx_*. The group commit (commit.c) holds
+ * opens and ends its own with db_tx_*. The group commit (http_commit.c) holds
  * an outer transaction with db_batch_*, and while it is open each
  * db_tx_* is a savepoint inside it: one refusal undoes only itself, one
  * fsync serves the batch. Reads take one snapshot with db_read_*.

@@ -273,18 +273,11 @@ distribution_post_tx(struct db *db, const struct actor *who,
 	int64_t total = 0;
 	int i, n, rc;
 
-	*replayed = 0;
-	if ((rc = db_dist_by_client(db, in->client_id, out)) == DB_OK) {
-		if (memcmp(out->req_hash, in->req_hash, 32) != 0)
-			return fault_field(f, FAULT_CONFLICT,
-			    "client_id_reused", "client_id",
-			    "client_id %s was used before with another body",
-			    in->client_id);
-		*replayed = 1;
-		return 0;
-	}
-	if (rc != DB_NONE)
-		return fault_db(f, rc);
+	rc = db_dist_by_client(db, in->client_id, out);
+	if (replay_check(rc, out->req_hash, in->req_hash, 1, in->client_id,
+	        replayed, f) != 0 ||
+	    *replayed)
+		return *replayed ? 0 : -1;
 	if ((rc = db_household_by_card(db, in->card, &h)) != DB_OK)
 		return rc == DB_NONE ? fault_field(f, FAULT_NOT_FOUND,
 		                           "not_found", "household_card",
@@ -472,20 +465,16 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	*replayed = 0;
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
-	if ((rc = db_void_by_client(db, v->client_id, &had)) == DB_OK) {
+	rc = db_void_by_client(db, v->client_id, &had);
+	if (replay_check(rc, had.req_hash, v->req_hash,
+	        rc == DB_OK && had.distribution_id == id, v->client_id,
+	        replayed, f) != 0 ||
+	    *replayed) {
 		db_tx_rollback(db);
-		if (had.distribution_id != id ||
-		    memcmp(had.req_hash, v->req_hash, 32) != 0)
-			return fault_field(f, FAULT_CONFLICT,
-			    "client_id_reused", "client_id",
-			    "client_id %s was used before with another body",
-			    v->client_id);
-		*v = had;
-		*replayed = 1;
-		return 0;
+		if (*replayed)
+			*v = had;
+		return *replayed ? 0 : -1;
 	}
-	if (rc != DB_NONE)
-		goto fail;
 	if ((rc = db_dist_by_id(db, id, &d)) != DB_OK) {
 		if (rc != DB_NONE)
 			goto fail;
