@@ -44,13 +44,10 @@ res_distributions_line(const void *row, void *arg)
 	return c->failed;
 }
 
-/* The distribution as first answered; NULL if the database failed. */
-static cJSON *
-res_distributions_json(struct db *db, const struct db_distribution *d, int full)
+/* The fields every answer about a distribution starts with. */
+static void
+res_distributions_head(cJSON *o, const struct db_distribution *d)
 {
-	struct res_distributions_ctx c;
-	cJSON *o = json_new();
-
 	json_add_int(o, "id", d->id);
 	json_add_str(o, "client_id", d->client_id);
 	json_add_str(o, "receipt_no", d->receipt_no);
@@ -60,6 +57,16 @@ res_distributions_json(struct db *db, const struct db_distribution *d, int full)
 	json_add_int(o, "points_total", d->points_total);
 	json_add_int(o, "points_balance", d->points_balance);
 	json_add_time(o, "created_at", (time_t)d->created_at);
+}
+
+/* The distribution as first answered; NULL if the database failed. */
+static cJSON *
+res_distributions_json(struct db *db, const struct db_distribution *d, int full)
+{
+	struct res_distributions_ctx c;
+	cJSON *o = json_new();
+
+	res_distributions_head(o, d);
 	if (full) {
 		json_add_bool(o, "voided", d->void_id != 0);
 		if (d->user_id > 0)
@@ -147,15 +154,7 @@ res_distributions_written(const struct dist_result *res)
 	size_t k;
 	int i;
 
-	json_add_int(o, "id", d->id);
-	json_add_str(o, "client_id", d->client_id);
-	json_add_str(o, "receipt_no", d->receipt_no);
-	json_add_str(o, "till_id", d->till_id);
-	json_add_int(o, "household_id", d->household_id);
-	json_add_str(o, "period", d->period);
-	json_add_int(o, "points_total", d->points_total);
-	json_add_int(o, "points_balance", d->points_balance);
-	json_add_time(o, "created_at", (time_t)d->created_at);
+	res_distributions_head(o, d);
 	lines = cJSON_CreateArray();
 	cJSON_AddItemToObject(o, "lines", lines);
 	for (i = 0; i < res->nlines; i++) {
