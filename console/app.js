@@ -1,4 +1,6 @@
 // Placeholder until the console's shell lands: log in, show #nav, log out.
+import { hello } from './lib/hello.js';
+document.documentElement.dataset.app = hello;
 const form = document.getElementById('login');
 form.addEventListener('submit', async (ev) => {
 	ev.preventDefault();

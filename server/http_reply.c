@@ -26,7 +26,9 @@ http_send(
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if (len > 0 && evbuffer_add(out, body, len) != 0)
+	/* evhttp would send a HEAD's body too, after its headers. */
+	if (len > 0 && evhttp_request_get_command(r->ev) != EVHTTP_REQ_HEAD &&
+	    evbuffer_add(out, body, len) != 0)
 		log_fatalx("out of memory");
 	evhttp_send_reply(r->ev, status, NULL, NULL);
 	/* The turn's lines go out in one write, after its requests. */

@@ -1,0 +1,2 @@
+// Placeholder module until the console's shell lands.
+export const hello = 'cishan';
