@@ -1,2 +1,0 @@
-// Placeholder module until the console's shell lands.
-export const hello = 'cishan';
