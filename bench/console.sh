@@ -27,6 +27,7 @@ CONSOLE=${BENCH_CONSOLE_DIR:-console}
 PATHS=${BENCH_CONSOLE_PATHS:-bench/console-today.paths}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/cishan-bench-console.XXXXXX")
+# shellcheck disable=SC2034 # lib.sh's: what bench_start started
 pids=
 status=0
 
@@ -93,8 +94,9 @@ console_graph() {
 	done
 }
 
-[ -x "$SERVER" ] && [ -x "$LOAD" ] && [ -x "$BARE" ] ||
-	bench_die "no $SERVER, $LOAD or $BARE: run make first"
+for t in "$SERVER" "$LOAD" "$BARE"; do
+	[ -x "$t" ] || bench_die "no $t: run make first"
+done
 [ -f "$CONSOLE/index.html" ] || bench_die "no $CONSOLE/index.html"
 
 echo "cishan bench, the console: $(date '+%Y-%m-%d %H:%M %z'), $(nproc)" \
@@ -137,6 +139,7 @@ awk -v n="$nfiles" -v r1="$real1" -v b1="$bare1" -v r16="$real16" \
 	print " {\"status\":\"ok\"} to each)" }'
 
 # --- a page's API calls, as the manager ---
+# shellcheck disable=SC2154 # real_url: set by bench_start
 "$LOAD" --url "$real_url" --label login --requests 1 \
 	--path /api/v1/sessions --method POST --expect 201 \
 	--body '{"username":"manager","password":"manager-demo"}' \
@@ -159,7 +162,7 @@ if [ "$(wc -l <"$work/api.req")" -gt 1 ]; then
 	bench_row "all in turn" 16 ratio:0.50 --requests-file "$work/api.req"
 fi
 echo "(GET as the demo store's manager, paths from $PATHS; replies of" \
-	"$(echo $sizes | sed 's/ / and /g') bytes in that order; bare answers" \
+	"$(echo "$sizes" | sed -e 's/^ //' -e 's/ / and /g') bytes in that order; bare answers" \
 	"{\"status\":\"ok\"} to each)"
 
 if [ -s "$work/load.err" ]; then
