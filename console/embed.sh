@@ -38,7 +38,8 @@ echo '};'
 echo 'extern const struct console_asset console_assets[];'
 echo 'extern const size_t console_nassets;'
 n=0
-for f in $list; do
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
 	case $f in
 	*[!A-Za-z0-9._/-]*)
 		echo "embed.sh: $dir/$f: only [A-Za-z0-9._/-] in a path" >&2
@@ -59,16 +60,21 @@ for f in $list; do
 	fi
 	echo '};'
 	n=$((n + 1))
-done
+done <<EOF
+$list
+EOF
 echo 'const struct console_asset console_assets[] = {'
 n=0
-for f in $list; do
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
 	len=$(wc -c <"$dir/$f" | tr -d ' ')
 	etag=$(sha256sum "$dir/$f" | cut -c1-16)
 	printf '\t{"%s", "%s", "\\"%s\\"", console_asset_%d, %s},\n' \
 		"$f" "$(console_type "$f")" "$etag" "$n" "$len"
 	n=$((n + 1))
-done
+done <<EOF
+$list
+EOF
 [ "$n" -gt 0 ] || printf '\t{NULL, NULL, NULL, NULL, 0},\n'
 echo '};'
 echo "const size_t console_nassets = $n;"
