@@ -17,6 +17,24 @@ console-NAME-WIDTH.png. Temporary files (store, server log, browser
 profile) go under $ITEST_TMPDIR (default /tmp) and are kept when the
 server did not stop cleanly.
 
+A page's test (tests/console/test_PAGE.py):
+
+    from harness import ConsoleCase
+
+    class GoodsTest(ConsoleCase):
+        def test_search(self):
+            self.open_console(1280, "/console/#/goods")
+            self.console_login("manager")
+            self.wait_for("#main[data-ready]")
+            ...
+            status, j = self.api("GET", "/api/v1/items?q=x",
+                                 token=self.login_api("manager"))
+            self.screenshot("goods", 1280)
+
+A test whose page shows a refused request calls
+self.expect_console_error("/api/v1/... - Failed to load resource: the "
+"server responded with a status of 409") first, as the browser logs it.
+
 Run with Debian's python3 (/usr/bin/python3), where python3-selenium is:
 `make test-console`, or
 `/usr/bin/python3 -m unittest discover -s tests/console -p 'test_*.py' -v`.
