@@ -324,11 +324,17 @@ class ConsoleCase(unittest.TestCase):
     def open_console(self, width=1280, path="/console/"):
         """A fresh tab's view of the console at WIDTH px: no session kept
         from an earlier test."""
-        set_width(self.driver, width)
-        self.driver.get(self.server.url + path)
-        self.driver.execute_script(
-            "sessionStorage.clear(); localStorage.clear();")
-        self.driver.get(self.server.url + path)
+        # A new tab, whose sessionStorage (where the console keeps its
+        # session) starts empty; the old one is closed.
+        d = self.driver
+        old = d.current_window_handle
+        d.switch_to.new_window("tab")
+        new = d.current_window_handle
+        d.switch_to.window(old)
+        d.close()
+        d.switch_to.window(new)
+        set_width(d, width)
+        d.get(self.server.url + path)
         return self.driver
 
     def console_login(self, user, password=None):
