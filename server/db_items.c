@@ -14,7 +14,12 @@ static const char SQL_BARCODE_INSERT[] =
 #define ITEM_COLS                                                              \
 	"i.id, i.name, i.category, i.unit, i.unit_value_fen, i.points, "       \
 	"coalesce(i.monthly_limit, 0), i.priority_only, i.min_stock, "         \
-	"i.created_at"
+	"i.created_at, i.active"
+/* A category change is kept by the items_category trigger (013). */
+static const char SQL_ITEM_UPDATE[] =
+    "UPDATE items SET name = ?2, category = ?3, unit = ?4, "
+    "unit_value_fen = ?5, points = ?6, monthly_limit = nullif(?7, 0), "
+    "priority_only = ?8, min_stock = ?9, active = ?10 WHERE id = ?1";
 static const char SQL_ITEM_BY_ID[] =
     "SELECT " ITEM_COLS " FROM items i WHERE i.id = ?1";
 static const char SQL_ITEM_BY_BARCODE[] =
@@ -44,6 +49,7 @@ db_item_fill(struct db *db, sqlite3_stmt *st, void *row)
 	it->priority_only = sqlite3_column_int(st, 7);
 	it->min_stock = sqlite3_column_int64(st, 8);
 	it->created_at = sqlite3_column_int64(st, 9);
+	it->active = sqlite3_column_int(st, 10);
 	if ((b = db_stmt(db, SQL_BARCODES_OF)) == NULL)
 		return;
 	sqlite3_bind_int64(b, 1, it->id);
@@ -82,6 +88,29 @@ db_barcode_insert(struct db *db, const char *code, int64_t item)
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, item);
 	return db_step_done(db, st, "barcode insert");
+}
+
+int
+db_item_update(struct db *db, const struct db_item *it)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_ITEM_UPDATE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, it->id);
+	sqlite3_bind_text(st, 2, it->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, it->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, it->unit, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, it->unit_value_fen);
+	sqlite3_bind_int64(st, 6, it->points);
+	sqlite3_bind_int64(st, 7, it->monthly_limit);
+	sqlite3_bind_int(st, 8, it->priority_only);
+	sqlite3_bind_int64(st, 9, it->min_stock);
+	sqlite3_bind_int(st, 10, it->active);
+	if ((rc = db_step_done(db, st, "item update")) != DB_OK)
+		return rc;
+	return db_changes(db) == 1 ? DB_OK : DB_NONE;
 }
 
 int
