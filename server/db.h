@@ -381,8 +381,8 @@ int db_barcode_insert(struct db *, const char *, int64_t);
 int db_item_update(struct db *, const struct db_item *);
 int db_item_by_id(struct db *, int64_t, struct db_item *);
 int db_item_by_barcode(struct db *, const char *, struct db_item *);
-int db_item_list(
-    struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
+int db_item_list(struct db *, const char *, const char *, int, int64_t, int,
+    db_row_cb, void *);
 
 /* db_donations.c: donors, donations, and where a donation went. */
 int db_donor_insert(struct db *, struct db_donor *);

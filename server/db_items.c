@@ -30,7 +30,7 @@ static const char SQL_ITEM_LIST[] =
     "AND (?2 IS NULL OR i.category = ?2) "
     "AND (?3 IS NULL OR i.name LIKE ?4 ESCAPE '\\' OR EXISTS "
     "(SELECT 1 FROM barcodes b WHERE b.item_id = i.id AND b.code = ?3)) "
-    "ORDER BY i.id LIMIT ?5";
+    "AND (?6 < 0 OR i.active = ?6) ORDER BY i.id LIMIT ?5";
 
 static void
 db_item_fill(struct db *db, sqlite3_stmt *st, void *row)
@@ -127,8 +127,8 @@ db_item_by_barcode(struct db *db, const char *code, struct db_item *it)
 }
 
 int
-db_item_list(struct db *db, const char *q, const char *category, int64_t after,
-    int limit, db_row_cb cb, void *arg)
+db_item_list(struct db *db, const char *q, const char *category, int active,
+    int64_t after, int limit, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
 	struct db_item it;
@@ -139,5 +139,6 @@ db_item_list(struct db *db, const char *q, const char *category, int64_t after,
 	db_bind_opt(st, 3, q);
 	db_bind_like(st, 4, q);
 	sqlite3_bind_int(st, 5, limit);
+	sqlite3_bind_int(st, 6, active);
 	return db_rows(db, st, &it, db_item_fill, cb, arg, "item list");
 }

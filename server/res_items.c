@@ -139,9 +139,10 @@ res_items_list(struct req *r)
 {
 	struct http_list l;
 	struct fault f;
-	const char *q, *cat;
+	const char *q, *cat, *act;
 	enum barcode_sym kind;
 	char code[DB_BARCODE_MAX + 2];
+	int active = -1;
 
 	memset(&f, 0, sizeof(f));
 	if (http_list_begin(r, &l, &f) != 0) {
@@ -157,11 +158,22 @@ res_items_list(struct req *r)
 		http_list_fail(r, &l, &f);
 		return;
 	}
+	if ((act = http_query(r, "active")) != NULL) {
+		active = strcmp(act, "true") == 0 ? 1
+		    : strcmp(act, "false") == 0   ? 0
+		                                  : -1;
+		if (active < 0) {
+			fault_field(&f, FAULT_BAD, "bad_field", "active",
+			    "active must be true or false");
+			http_list_fail(r, &l, &f);
+			return;
+		}
+	}
 	/* A UPC-A typed as q is found by its stored GTIN-13. */
 	if (q != NULL && barcode_normalize(q, code, sizeof(code), &kind) == 0)
 		q = kind == BARCODE_UPCA ? code : q;
-	if (db_item_list(http_db(r), q, cat, l.after, l.limit, res_items_row,
-	        &l) != DB_OK) {
+	if (db_item_list(http_db(r), q, cat, active, l.after, l.limit,
+	        res_items_row, &l) != DB_OK) {
 		http_list_fail(r, &l, &f);
 		return;
 	}

@@ -30,11 +30,10 @@ itest_mg_roles(void)
 static int
 itest_mg_audits(const char *action, const char *entity, int64_t id)
 {
-	cJSON *j = itest_ok(
-	          "GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200),
-	      *a;
+	cJSON *j, *a;
 	int n = 0;
 
+	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
 	cJSON_ArrayForEach(a, itest_items(j))
 	{
 		const cJSON *eid = cJSON_GetObjectItem(a, "entity_id");
@@ -123,6 +122,15 @@ START_TEST(test_item_patch)
 	ck_assert_str_eq(itest_text(j),
 	    itest_text(itest_ok("GET", path, itest_admin, NULL, 200)));
 	ck_assert_int_eq(itest_mg_audits("update", "item", id), 2);
+	/* Retired, it is listed only when retired items are asked for. */
+	g = itest_ok("GET", "/api/v1/items?active=false", r.cashier, NULL, 200);
+	ck_assert_ptr_nonnull(itest_find(itest_items(g), "id", id));
+	g = itest_ok("GET", "/api/v1/items?active=true", r.cashier, NULL, 200);
+	ck_assert_ptr_null(itest_find(itest_items(g), "id", id));
+	g = itest_ok("GET", "/api/v1/items", r.cashier, NULL, 200);
+	ck_assert_ptr_nonnull(itest_find(itest_items(g), "id", id));
+	itest_refused("GET", "/api/v1/items?active=1", r.cashier, NULL, 400,
+	    "bad_field", "active");
 
 	/* Refusals change nothing, the audit log included. */
 	before = itest_state(path);

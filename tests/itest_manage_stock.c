@@ -29,10 +29,10 @@ itest_mg_roles(void)
 static int
 itest_mg_audits(const char *action, const char *entity, int64_t id)
 {
-	cJSON *j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin,
-	    NULL, 200), *a;
+	cJSON *j, *a;
 	int n = 0;
 
+	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
 	cJSON_ArrayForEach(a, itest_items(j))
 	{
 		const cJSON *eid = cJSON_GetObjectItem(a, "entity_id");
@@ -55,8 +55,8 @@ itest_mg_count_body(const char *cid, const char *note, const char *lines)
 static const char *
 itest_mg_count_line(int64_t lot, int64_t counted)
 {
-	return itest_f(
-	    "{'lot_id':%lld,'counted':%lld}", (long long)lot, (long long)counted);
+	return itest_f("{'lot_id':%lld,'counted':%lld}", (long long)lot,
+	    (long long)counted);
 }
 
 START_TEST(test_stock_count)
@@ -146,9 +146,9 @@ START_TEST(test_stock_count)
 	ck_assert_int_eq(itest_lot_on_hand(oil, l3), 9);
 	ck_assert_int_eq(itest_mg_audits("adjust", "stocktake", id), 1);
 	/* The movements name the stocktake and carry its note. */
-	cJSON_ArrayForEach(m, itest_items(itest_ok("GET",
-	                          "/api/v1/stock/movements?limit=500",
-	                          itest_admin, NULL, 200)))
+	cJSON_ArrayForEach(m,
+	    itest_items(itest_ok("GET", "/api/v1/stock/movements?limit=500",
+	        itest_admin, NULL, 200)))
 	{
 		if (strcmp(itest_str(m, "kind"), "adjust") != 0)
 			continue;
@@ -230,19 +230,20 @@ START_TEST(test_adjustment_note)
 	            "'reason':'damaged','note':5}",
 	        cid, (long long)lot),
 	    400, "bad_field", "note");
-	itest_refused("POST", "/api/v1/stock/adjustments", r.cashier, body,
-	    403, "forbidden", NULL);
-	itest_refused("POST", "/api/v1/stock/adjustments", r.auditor, body,
-	    403, "forbidden", NULL);
+	itest_refused("POST", "/api/v1/stock/adjustments", r.cashier, body, 403,
+	    "forbidden", NULL);
+	itest_refused("POST", "/api/v1/stock/adjustments", r.auditor, body, 403,
+	    "forbidden", NULL);
 	ck_assert_str_eq(itest_state("/api/v1/audit?limit=500"), before);
 
 	/* 200 characters (600 bytes) are fine; shown where it is shown. */
 	j = itest_ok("POST", "/api/v1/stock/adjustments", r.mgr, body, 201);
 	ck_assert_str_eq(itest_str(j, "note"), note200);
-	cJSON_ArrayForEach(m, itest_items(itest_ok("GET",
-	                          itest_f("/api/v1/stock/movements?item_id=%lld",
-	                              (long long)item),
-	                          r.auditor, NULL, 200)))
+	cJSON_ArrayForEach(m,
+	    itest_items(itest_ok("GET",
+	        itest_f(
+	            "/api/v1/stock/movements?item_id=%lld", (long long)item),
+	        r.auditor, NULL, 200)))
 	{
 		if (strcmp(itest_str(m, "kind"), "adjust") == 0)
 			found = m;
