@@ -69,11 +69,12 @@ static const struct db_rule db_goods_rules[] = {
         "coalesce(sum(a.quantity_delta), 0) <> s.delta OR count(a.id) > "
         "s.lots OR count(a.id) <> count(DISTINCT a.lot_id) OR "
         "coalesce(sum(a.reason <> 'count_correction'), 0) > 0"},
-    {"no goods figure of a period below zero (a void takes back what "
-     "was counted, in the category it was counted in)",
-        "SELECT 'stats ' || period || ' ' || metric || ' ' || k1 || ' ' || "
-        "k2 || ': ' || qty FROM stats WHERE metric = 'distributed' AND "
-        "(qty < 0 OR value < 0)"},
+    {"no category's goods handed out sum below zero (a void takes back "
+     "what was counted, in the category it was counted in)",
+        "SELECT 'distributed ' || k1 || ' to ' || k2 || ': ' || sum(qty) || "
+        "' units, ' || sum(value) || ' fen' FROM stats WHERE metric = "
+        "'distributed' GROUP BY k1, k2 HAVING sum(qty) < 0 OR "
+        "sum(value) < 0"},
     {NULL, NULL}};
 
 static const struct db_rule db_points_rules[] = {
