@@ -102,13 +102,18 @@ void res_items_create(struct req *);
 void res_items_list(struct req *);
 void res_items_get(struct req *);
 void res_items_by_barcode(struct req *);
+void res_items_patch(struct req *);
+void res_items_barcode_add(struct req *);
 cJSON *res_items_json(const struct db_item *);
 /* res_donors.c */
 void res_donors_create(struct req *);
 void res_donors_list(struct req *);
+void res_donors_get(struct req *);
+void res_donors_patch(struct req *);
 /* res_donations.c */
 void res_donations_create(struct req *);
 void res_donations_get(struct req *);
+void res_donations_list(struct req *);
 int res_donations_lot(const void *, void *);
 /* res_funds.c */
 void res_funds_create(struct req *);
@@ -118,6 +123,7 @@ void res_funds_expense(struct req *);
 void res_stock_list(struct req *);
 void res_stock_adjust(struct req *);
 void res_stock_movements(struct req *);
+void res_stock_count(struct req *);
 /* res_households.c */
 void res_households_create(struct req *);
 void res_households_list(struct req *);
