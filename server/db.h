@@ -412,8 +412,8 @@ int db_adjustment_by_client(struct db *, const char *, struct db_adjustment *);
 int db_stocktake_insert(struct db *, struct db_stocktake *);
 int db_stocktake_by_client(struct db *, const char *, struct db_stocktake *);
 int db_stocktake_lines(struct db *, int64_t, db_row_cb, void *);
-int db_stock_list(
-    struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
+int db_stock_list(struct db *, const char *, const char *, int, int64_t, int,
+    db_row_cb, void *);
 int db_stock_available(struct db *, int64_t, const char *, int64_t *);
 int db_stock_of(struct db *, int64_t, int64_t *, int64_t *);
 int db_stock_value_upto(struct db *, const char *, int, int64_t *);

@@ -30,6 +30,7 @@ const char *http_query(struct req *, const char *);
 int http_id_arg(struct req *, int, int64_t *);
 int http_range(struct req *, int64_t *, int64_t *, struct fault *);
 int http_days_ahead(struct req *, const char *, char *, struct fault *);
+int http_query_bool(struct req *, const char *, int *, struct fault *);
 
 /* A page of a list as it is built: embed it in a handler's own state. */
 struct http_list {
