@@ -31,6 +31,8 @@ struct db_user {
 	char role[16];
 	char pwhash[160];
 	int64_t created_at;
+	int disabled;
+	int64_t last_login_at; /* 0: never, or not read (lists read it) */
 };
 
 struct db_audit {
@@ -329,11 +331,16 @@ int db_user_insert(struct db *, struct db_user *);
 int db_user_by_name(struct db *, const char *, struct db_user *);
 int db_user_by_id(struct db *, int64_t, struct db_user *);
 int db_user_count(struct db *, int64_t *);
+int db_user_admins(struct db *, int64_t *);
+int db_user_list(struct db *, int64_t, int, db_row_cb, void *);
+int db_user_update(struct db *, const struct db_user *);
+int db_user_set_password(struct db *, int64_t, const char *);
 int db_session_insert(
     struct db *, const unsigned char *, int64_t, int64_t, int64_t);
 int db_session_user(
     struct db *, const unsigned char *, int64_t, struct db_user *, int64_t *);
 int db_session_revoke(struct db *, const unsigned char *);
+int db_session_revoke_user(struct db *, int64_t, const unsigned char *);
 
 /* db_audit.c: the audit log, and the hash chain over ledger rows. */
 int db_audit_insert(struct db *, const struct db_audit *);

@@ -93,8 +93,12 @@ void json_itoa(int64_t, char *);
 /* res_sessions.c */
 void res_sessions_create(struct req *);
 void res_sessions_delete(struct req *);
+void res_sessions_password(struct req *);
 /* res_users.c */
 void res_users_create(struct req *);
+void res_users_list(struct req *);
+void res_users_patch(struct req *);
+void res_users_password(struct req *);
 /* res_items.c */
 void res_items_create(struct req *);
 void res_items_list(struct req *);
