@@ -344,8 +344,8 @@ int db_session_revoke_user(struct db *, int64_t, const unsigned char *);
 
 /* db_audit.c: the audit log, and the hash chain over ledger rows. */
 int db_audit_insert(struct db *, const struct db_audit *);
-int db_audit_list(
-    struct db *, int64_t, int64_t, int64_t, int, db_row_cb, void *);
+int db_audit_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
+    int, db_row_cb, void *);
 int db_chain_head_seq(struct db *, int64_t, char *, size_t);
 int db_chain_head(struct db *, int64_t, char *, size_t);
 
