@@ -388,6 +388,9 @@ int db_stock_value_upto(struct db *, const char *, int, int64_t *);
 /* db_households.c */
 int db_household_insert(struct db *, struct db_household *);
 int db_household_update(struct db *, const struct db_household *);
+int db_household_card_set(struct db *, int64_t, const char *);
+int db_household_card_retire(
+    struct db *, int64_t, const char *, int64_t, int64_t, const char *);
 int db_household_by_id(struct db *, int64_t, struct db_household *);
 int db_household_by_card(struct db *, const char *, struct db_household *);
 int db_household_by_idhash(

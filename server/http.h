@@ -126,6 +126,7 @@ void res_households_list(struct req *);
 void res_households_get(struct req *);
 void res_households_by_card(struct req *);
 void res_households_patch(struct req *);
+void res_households_card(struct req *);
 void res_households_ledger(struct req *);
 /* res_grants.c */
 void res_grants_policy_put(struct req *);

@@ -40,6 +40,8 @@ const struct route http_routes[] = {
     {EVHTTP_REQ_GET, "/api/v1/households/*", res_households_get, ROLE_READ},
     {EVHTTP_REQ_PATCH, "/api/v1/households/*", res_households_patch,
         ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/households/*/card", res_households_card,
+        ROLE_STAFF},
     {EVHTTP_REQ_PUT, "/api/v1/policies/*", res_grants_policy_put, ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/policies", res_grants_policy_list, ROLE_ANY},
     {EVHTTP_REQ_POST, "/api/v1/grants/monthly", res_grants_monthly, ROLE_STAFF},

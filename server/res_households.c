@@ -235,6 +235,32 @@ res_households_patch(struct req *r)
 	http_reply(r, 200, res_households_json(r, &h, 0));
 }
 
+/* A new card for a lost or damaged one: the old one stops at once. */
+void
+res_households_card(struct req *r)
+{
+	struct db_household h;
+	struct fault f;
+	const cJSON *b;
+	char card[40], reason[DB_NAME_MAX];
+	int64_t id;
+
+	memset(&f, 0, sizeof(f));
+	if (http_id_arg(r, 0, &id) != 0) {
+		http_error(r, 404, "not_found", "no such household");
+		return;
+	}
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_str(b, "card_code", 1, 32, card, sizeof(card), &f) < 0 ||
+	    json_str(b, "reason", 1, 190, reason, sizeof(reason), &f) < 0 ||
+	    household_replace_card(
+	        http_db(r), http_actor(r), id, card, reason, &h, &f) != 0) {
+		http_fault(r, &f);
+		return;
+	}
+	http_reply(r, 200, res_households_json(r, &h, 0));
+}
+
 struct res_households_page {
 	struct http_list l;
 	struct req *r;

@@ -208,6 +208,8 @@ int household_register(
     struct db *, const struct actor *, struct household_new *, struct fault *);
 int household_update(struct db *, const struct actor *,
     const struct db_household *, const char *, struct fault *);
+int household_replace_card(struct db *, const struct actor *, int64_t,
+    const char *, const char *, struct db_household *, struct fault *);
 
 /* points.c: policies, grants, and the points ledger's rules. */
 int points_policy_put(
