@@ -432,6 +432,24 @@ auth_logout(struct db *db, const char *token)
 	return db_session_revoke(db, hash) == DB_OK ? 0 : -1;
 }
 
+/* What an update changed, for the audit: "role cashier->manager; ...". */
+static void
+auth_user_detail(
+    const struct db_user *old, const struct db_user *u, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (strcmp(old->role, u->role) != 0)
+		n += (size_t)snprintf(
+		    out, size, "role %s->%s", old->role, u->role);
+	if (old->disabled != u->disabled && n < size)
+		n += (size_t)snprintf(out + n, size - n, "%sdisabled %s",
+		    n ? "; " : "", u->disabled ? "false->true" : "true->false");
+	if (strcmp(old->display_name, u->display_name) != 0 && n < size)
+		snprintf(out + n, size - n, "%sdisplay_name", n ? "; " : "");
+}
+
 /*
  * Changes a user's role, display name or disabled flag (c's fields that
  * are set); u gets the user as written. Disabling or a new role ends the
@@ -474,21 +492,18 @@ auth_user_update(struct db *db, const struct actor *who, int64_t id,
 			goto fail;
 		if (admins <= 1) {
 			db_tx_rollback(db);
-			sodium_memzero(&old, sizeof(old));
-			sodium_memzero(u->pwhash, sizeof(u->pwhash));
-			return fault_field(f, FAULT_RULE, "last_admin",
+			fault_field(f, FAULT_RULE, "last_admin",
 			    u->disabled ? "disabled" : "role",
 			    "%s is the last active administrator; make "
 			    "another one first",
 			    old.username);
+			sodium_memzero(&old, sizeof(old));
+			sodium_memzero(u->pwhash, sizeof(u->pwhash));
+			return -1;
 		}
 	}
 	ends = strcmp(old.role, u->role) != 0 || (u->disabled && !old.disabled);
-	snprintf(detail, sizeof(detail), "role %s->%s; disabled %s->%s%s",
-	    old.role, u->role, old.disabled ? "true" : "false",
-	    u->disabled ? "true" : "false",
-	    strcmp(old.display_name, u->display_name) != 0 ? "; display_name"
-	                                                   : "");
+	auth_user_detail(&old, u, detail, sizeof(detail));
 	if (db_user_update(db, u) != DB_OK ||
 	    (ends && db_session_revoke_user(db, id, NULL) != DB_OK) ||
 	    auth_audit(db, who, "update", "user", id, detail) != 0 ||
@@ -576,9 +591,10 @@ auth_password_finish(struct db *db, const struct actor *who,
 		    "out of memory hashing the password");
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
-	/* Another password set meanwhile: the one checked is gone. */
+	/* Another password set meanwhile: the one checked is gone (or the
+	 * user disabled: a change is theirs, a reset the admin's). */
 	if ((rc = db_user_by_id(db, p->user_id, &now)) == DB_OK && p->change &&
-	    strcmp(now.pwhash, p->a.u.pwhash) != 0) {
+	    (strcmp(now.pwhash, p->a.u.pwhash) != 0 || now.disabled)) {
 		db_tx_rollback(db);
 		sodium_memzero(&now, sizeof(now));
 		return fault_field(f, FAULT_RULE, "wrong_password",

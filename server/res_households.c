@@ -207,8 +207,8 @@ res_households_mutable(const cJSON *b, struct fault *f)
 			        ? v->string
 			        : "?",
 			    "this field cannot be changed here (a household's "
-			    "card, head and id number are set when it "
-			    "registers)");
+			    "head and id number are set when it registers; "
+			    "a card is replaced by POST .../card)");
 	}
 	return 0;
 }

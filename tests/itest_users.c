@@ -67,14 +67,15 @@ itest_users_token(const char *tok, int want)
 static const cJSON *
 itest_users_audit(const char *action, int64_t id)
 {
-	const cJSON *e, *items = itest_items(itest_ok("GET",
-	                     itest_f("/api/v1/audit?action=%s&limit=500",
-	                         action),
-	                     itest_admin, NULL, 200));
+	const cJSON *e,
+	    *items = itest_items(itest_ok("GET",
+	        itest_f("/api/v1/audit?action=%s&limit=500", action),
+	        itest_admin, NULL, 200));
 
 	cJSON_ArrayForEach(e, items)
 	{
-		const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "entity_id");
+		const cJSON *v =
+		    cJSON_GetObjectItemCaseSensitive(e, "entity_id");
 
 		if (strcmp(itest_str(e, "entity"), "user") == 0 &&
 		    cJSON_IsNumber(v) && (int64_t)v->valuedouble == id)
@@ -143,26 +144,27 @@ START_TEST(test_roles)
 
 	tok[0] = itest_admin;
 	for (i = 1; i < 4; i++)
-		tok[i] = itest_user(itest_s, itest_f("r%zu", i),
-		    itest_users_roles[i]);
+		tok[i] = itest_user(
+		    itest_s, itest_f("r%zu", i), itest_users_roles[i]);
 	before = itest_text(itest_users_all());
 	for (i = 1; i < 4; i++) {
 		itest_refused("GET", "/api/v1/users", tok[i], NULL, 403,
 		    "forbidden", NULL);
-		itest_refused("PATCH", itest_f("/api/v1/users/%lld", (long long)id),
-		    tok[i], "{'disabled':true}", 403, "forbidden", NULL);
+		itest_refused("PATCH",
+		    itest_f("/api/v1/users/%lld", (long long)id), tok[i],
+		    "{'disabled':true}", 403, "forbidden", NULL);
 		itest_refused("POST",
 		    itest_f("/api/v1/users/%lld/password", (long long)id),
 		    tok[i], "{'password':'" NEW_PASS "'}", 403, "forbidden",
 		    NULL);
 	}
-	itest_refused("GET", "/api/v1/users", NULL, NULL, 401,
-	    "unauthenticated", NULL);
+	itest_refused(
+	    "GET", "/api/v1/users", NULL, NULL, 401, "unauthenticated", NULL);
 	ck_assert_str_eq(itest_text(itest_users_all()), before);
 	itest_login(itest_s, "target", ITEST_USER_PASS);
 	/* The admin may. */
-	itest_ok("PATCH", itest_f("/api/v1/users/%lld", (long long)id),
-	    tok[0], "{'display_name':'新名字'}", 200);
+	itest_ok("PATCH", itest_f("/api/v1/users/%lld", (long long)id), tok[0],
+	    "{'display_name':'新名字'}", 200);
 }
 END_TEST
 
@@ -192,8 +194,7 @@ START_TEST(test_patch)
 	    "bad_field", "username");
 	itest_refused(
 	    "PATCH", path, itest_admin, "{}", 400, "missing_field", NULL);
-	itest_refused(
-	    "PATCH", path, itest_admin, "[1]", 400, "bad_json", NULL);
+	itest_refused("PATCH", path, itest_admin, "[1]", 400, "bad_json", NULL);
 	itest_refused("PATCH", "/api/v1/users/999999", itest_admin,
 	    "{'disabled':true}", 404, "not_found", NULL);
 	itest_refused("PATCH", "/api/v1/users/abc", itest_admin,
@@ -202,7 +203,8 @@ START_TEST(test_patch)
 	itest_users_token(tok, 200);
 
 	/* A new name keeps the session; the reply is the user. */
-	j = itest_ok("PATCH", path, itest_admin, "{'display_name':'王小明'}", 200);
+	j = itest_ok(
+	    "PATCH", path, itest_admin, "{'display_name':'王小明'}", 200);
 	ck_assert_int_eq(itest_int(j, "id"), id);
 	ck_assert_str_eq(itest_str(j, "display_name"), "王小明");
 	ck_assert_str_eq(itest_str(j, "role"), "cashier");
@@ -216,6 +218,7 @@ START_TEST(test_patch)
 	ck_assert_msg(a != NULL, "no update of user %lld in the audit log",
 	    (long long)id);
 	ck_assert_str_eq(itest_str(a, "username"), "admin");
+	ck_assert_str_eq(itest_str(a, "detail"), "display_name");
 
 	/* A new role ends the sessions: the client learned the old one. */
 	j = itest_ok("PATCH", path, itest_admin, "{'role':'manager'}", 200);
@@ -250,9 +253,8 @@ START_TEST(test_disable)
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "disabled")));
 	itest_users_token(tok, 401);
 	itest_users_token(tok2, 401);
-	ck_assert(cJSON_IsTrue(
-	    cJSON_GetObjectItem(itest_find(itest_users_all(), "id", id),
-	        "disabled")));
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(
+	    itest_find(itest_users_all(), "id", id), "disabled")));
 	j = itest_users_login("dora", "wrong-password-1", &st);
 	itest_assert_error(j, st, 401, "unauthenticated", NULL);
 	wrong = itest_text(j);
@@ -323,13 +325,16 @@ START_TEST(test_last_admin)
 	int64_t a2, a3;
 	cJSON *j;
 
-	ck_assert_int_eq(itest_int(itest_find_str(itest_users_all(),
-	                               "username", "admin"),
-	                     "id"),
+	ck_assert_int_eq(
+	    itest_int(
+	        itest_find_str(itest_users_all(), "username", "admin"), "id"),
 	    1);
 	before = itest_text(itest_users_all());
-	itest_refused("PATCH", self, itest_admin, "{'disabled':true}", 422,
+	j = itest_refused("PATCH", self, itest_admin, "{'disabled':true}", 422,
 	    "last_admin", "disabled");
+	ck_assert_msg(strstr(itest_str(itest_obj(j, "error"), "message"),
+	                  "admin is the last") != NULL,
+	    "the refusal does not name the admin: %s", itest_print(j));
 	itest_refused("PATCH", self, itest_admin, "{'role':'manager'}", 422,
 	    "last_admin", "role");
 	itest_refused("PATCH", self, itest_admin,
@@ -379,8 +384,8 @@ START_TEST(test_reset)
 	    "bad_field", "password");
 	itest_refused("POST", path, itest_admin,
 	    itest_f("{'password':'%0129d'}", 0), 400, "bad_field", "password");
-	itest_refused("POST", path, itest_admin, "{}", 400, "missing_field",
-	    "password");
+	itest_refused(
+	    "POST", path, itest_admin, "{}", 400, "missing_field", "password");
 	itest_refused("POST", path, itest_admin, "{'password':12345678}", 400,
 	    "bad_field", "password");
 	itest_refused("POST", "/api/v1/users/999999/password", itest_admin,
@@ -432,13 +437,11 @@ START_TEST(test_own_password)
 		    itest_users_body(name, ITEST_USER_PASS), 401,
 		    "unauthenticated", NULL);
 		itest_users_token(itest_login(itest_s, name, NEW_PASS), 200);
-		ck_assert_msg(
-		    itest_users_audit("change_password", id) != NULL,
+		ck_assert_msg(itest_users_audit("change_password", id) != NULL,
 		    "no change_password of %s in the audit log", name);
 		/* The throttle keys on the address too: a success clears it. */
 	}
-	itest_refused(
-	    "POST", path, NULL, body, 401, "unauthenticated", NULL);
+	itest_refused("POST", path, NULL, body, 401, "unauthenticated", NULL);
 }
 END_TEST
 
@@ -498,8 +501,10 @@ START_TEST(test_own_password_throttle)
 	tok = itest_login(itest_s, "tess", ITEST_USER_PASS);
 	for (k = 0; k < 20 && failed < 6; k++) {
 		j = itest_req(itest_s, "POST", path, tok, bad, &st);
-		itest_assert_error(j, st, 422, "wrong_password", "current_password");
-		if (cJSON_GetObjectItem(itest_error_details(j), "retry_after_ms"))
+		itest_assert_error(
+		    j, st, 422, "wrong_password", "current_password");
+		if (cJSON_GetObjectItem(
+		        itest_error_details(j), "retry_after_ms"))
 			throttled++;
 		else
 			failed++;
