@@ -65,8 +65,8 @@ START_TEST(test_replace)
 	    itest_user(itest_s, "till1", "cashier"), NULL, 200);
 	ck_assert_int_eq(itest_int(j, "id"), id);
 	/* The search by card follows it. */
-	j = itest_ok("GET", "/api/v1/households?q=OLD-0001", itest_admin, NULL,
-	    200);
+	j = itest_ok(
+	    "GET", "/api/v1/households?q=OLD-0001", itest_admin, NULL, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
 
 	/* Audited with the reason; no card code in the audit or the
@@ -100,8 +100,8 @@ START_TEST(test_refused)
 	int64_t id = itest_household("HH-A", "tekun", 2, -30, 300);
 	int64_t other = itest_household("HH-B", "dibao", 1, -30, 300);
 	const char *path = itest_cards_path(id);
-	const char *state = itest_state(
-	    itest_f("/api/v1/households/%lld", (long long)id));
+	const char *state =
+	    itest_state(itest_f("/api/v1/households/%lld", (long long)id));
 	const char *audit = itest_text(itest_items(itest_ok(
 	    "GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200)));
 
@@ -109,10 +109,10 @@ START_TEST(test_refused)
 	    409, "conflict", "card_code");
 	itest_refused("POST", path, itest_admin, itest_cards_body("HH-A", "x"),
 	    409, "conflict", "card_code");
-	itest_refused("POST", path, itest_admin,
-	    itest_cards_body("HH A!", "x"), 400, "bad_field", "card_code");
-	itest_refused("POST", path, itest_admin,
-	    itest_cards_body("卡号", "x"), 400, "bad_field", "card_code");
+	itest_refused("POST", path, itest_admin, itest_cards_body("HH A!", "x"),
+	    400, "bad_field", "card_code");
+	itest_refused("POST", path, itest_admin, itest_cards_body("卡号", "x"),
+	    400, "bad_field", "card_code");
 	itest_refused("POST", path, itest_admin,
 	    itest_cards_body(itest_f("%033d", 7), "x"), 400, "bad_field",
 	    "card_code");
@@ -131,12 +131,12 @@ START_TEST(test_refused)
 	    itest_cards_body("HH-C", "x"), 404, "not_found", NULL);
 	itest_refused("POST", "/api/v1/households/x/card", itest_admin,
 	    itest_cards_body("HH-C", "x"), 404, "not_found", NULL);
-	ck_assert_str_eq(itest_state(itest_f(
-	                     "/api/v1/households/%lld", (long long)id)),
+	ck_assert_str_eq(
+	    itest_state(itest_f("/api/v1/households/%lld", (long long)id)),
 	    state);
-	ck_assert_str_eq(itest_text(itest_items(itest_ok("GET",
-	                     "/api/v1/audit?limit=500", itest_admin, NULL,
-	                     200))),
+	ck_assert_str_eq(
+	    itest_text(itest_items(itest_ok(
+	        "GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200))),
 	    audit);
 	ck_assert_int_eq(itest_cards_find("HH-A"), id);
 	ck_assert_int_eq(itest_cards_find("HH-B"), other);
@@ -144,8 +144,8 @@ START_TEST(test_refused)
 
 	/* A retired card is never issued again: not as a replacement, not
 	 * to a new household. */
-	itest_ok("POST", path, itest_admin, itest_cards_body("HH-C", "lost"),
-	    200);
+	itest_ok(
+	    "POST", path, itest_admin, itest_cards_body("HH-C", "lost"), 200);
 	itest_refused("POST", itest_cards_path(other), itest_admin,
 	    itest_cards_body("HH-A", "x"), 409, "conflict", "card_code");
 	itest_refused("POST", path, itest_admin, itest_cards_body("HH-A", "x"),
@@ -195,8 +195,8 @@ itest_cards_all(const cJSON *items, const char *k, const char *v)
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, k);
 		const char *got = cJSON_IsString(m) ? m->valuestring
 		    : cJSON_IsNumber(m)
-		        ? itest_f("%lld", (long long)m->valuedouble)
-		        : "(none)";
+		    ? itest_f("%lld", (long long)m->valuedouble)
+		    : "(none)";
 
 		ck_assert_msg(strcmp(got, v) == 0, "%s is %s, not %s in %s", k,
 		    got, v, itest_print(e));
@@ -207,10 +207,10 @@ START_TEST(test_audit_filters)
 {
 	const char *aud = itest_user(itest_s, "aud", "auditor");
 	const char *mgr = itest_user(itest_s, "mgr", "manager");
-	int64_t mid = itest_int(itest_find_str(itest_items(itest_ok("GET",
-	                                           "/api/v1/users", itest_admin,
-	                                           NULL, 200)),
-	                            "username", "mgr"),
+	int64_t mid = itest_int(
+	    itest_find_str(itest_items(itest_ok(
+	                       "GET", "/api/v1/users", itest_admin, NULL, 200)),
+	        "username", "mgr"),
 	    "id");
 	const char *q;
 	cJSON *items, *j;
@@ -244,11 +244,12 @@ START_TEST(test_audit_filters)
 	    itest_f("%s&limit=1&cursor=%s", q, itest_str(j, "next")), aud, NULL,
 	    200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
-	itest_cards_all(itest_items(j), "user_id", itest_f("%lld", (long long)mid));
+	itest_cards_all(
+	    itest_items(j), "user_id", itest_f("%lld", (long long)mid));
 	q = itest_f("/api/v1/audit?user_id=%lld&action=create&from=%s",
 	    (long long)mid, itest_date(1));
-	ck_assert_int_eq(cJSON_GetArraySize(itest_items(
-	                     itest_ok("GET", q, aud, NULL, 200))),
+	ck_assert_int_eq(
+	    cJSON_GetArraySize(itest_items(itest_ok("GET", q, aud, NULL, 200))),
 	    0);
 	items = itest_items(
 	    itest_ok("GET", "/api/v1/audit?action=login", aud, NULL, 200));
@@ -258,8 +259,8 @@ START_TEST(test_audit_filters)
 	items = itest_items(itest_ok(
 	    "GET", "/api/v1/audit?action=void&user_id=1", aud, NULL, 200));
 	ck_assert_int_eq(cJSON_GetArraySize(items), 0);
-	items = itest_items(itest_ok(
-	    "GET", "/api/v1/audit?user_id=999999", aud, NULL, 200));
+	items = itest_items(
+	    itest_ok("GET", "/api/v1/audit?user_id=999999", aud, NULL, 200));
 	ck_assert_int_eq(cJSON_GetArraySize(items), 0);
 
 	/* Bad filters. */
