@@ -31,6 +31,8 @@ struct db_user {
 	char role[16];
 	char pwhash[160];
 	int64_t created_at;
+	int disabled;
+	int64_t last_login_at; /* 0: never, or not read (lists read it) */
 };
 
 struct db_audit {
@@ -362,16 +364,21 @@ int db_user_insert(struct db *, struct db_user *);
 int db_user_by_name(struct db *, const char *, struct db_user *);
 int db_user_by_id(struct db *, int64_t, struct db_user *);
 int db_user_count(struct db *, int64_t *);
+int db_user_admins(struct db *, int64_t *);
+int db_user_list(struct db *, int64_t, int, db_row_cb, void *);
+int db_user_update(struct db *, const struct db_user *);
+int db_user_set_password(struct db *, int64_t, const char *);
 int db_session_insert(
     struct db *, const unsigned char *, int64_t, int64_t, int64_t);
 int db_session_user(
     struct db *, const unsigned char *, int64_t, struct db_user *, int64_t *);
 int db_session_revoke(struct db *, const unsigned char *);
+int db_session_revoke_user(struct db *, int64_t, const unsigned char *);
 
 /* db_audit.c: the audit log, and the hash chain over ledger rows. */
 int db_audit_insert(struct db *, const struct db_audit *);
-int db_audit_list(
-    struct db *, int64_t, int64_t, int64_t, int, db_row_cb, void *);
+int db_audit_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
+    int, db_row_cb, void *);
 int db_chain_head_seq(struct db *, int64_t, char *, size_t);
 int db_chain_head(struct db *, int64_t, char *, size_t);
 
@@ -421,6 +428,9 @@ int db_stock_value_upto(struct db *, const char *, int, int64_t *);
 /* db_households.c */
 int db_household_insert(struct db *, struct db_household *);
 int db_household_update(struct db *, const struct db_household *);
+int db_household_card_set(struct db *, int64_t, const char *);
+int db_household_card_retire(
+    struct db *, int64_t, const char *, int64_t, int64_t, const char *);
 int db_household_by_id(struct db *, int64_t, struct db_household *);
 int db_household_by_card(struct db *, const char *, struct db_household *);
 int db_household_by_idhash(

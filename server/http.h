@@ -96,8 +96,12 @@ void json_itoa(int64_t, char *);
 /* res_sessions.c */
 void res_sessions_create(struct req *);
 void res_sessions_delete(struct req *);
+void res_sessions_password(struct req *);
 /* res_users.c */
 void res_users_create(struct req *);
+void res_users_list(struct req *);
+void res_users_patch(struct req *);
+void res_users_password(struct req *);
 /* res_items.c */
 void res_items_create(struct req *);
 void res_items_list(struct req *);
@@ -131,6 +135,7 @@ void res_households_list(struct req *);
 void res_households_get(struct req *);
 void res_households_by_card(struct req *);
 void res_households_patch(struct req *);
+void res_households_card(struct req *);
 void res_households_ledger(struct req *);
 /* res_grants.c */
 void res_grants_policy_put(struct req *);
