@@ -188,8 +188,8 @@ struct db_grant_run {
 struct db_grant_status {
 	int ran;
 	int64_t ran_at;
-	int64_t user_id; /* 0: the server's automatic run */
-	char username[DB_SHORT_MAX];
+	int64_t user_id;             /* 0: none (the server's own run) */
+	char username[DB_SHORT_MAX]; /* as audited; "system": the server */
 	int64_t households, points;
 };
 
@@ -430,7 +430,8 @@ int db_policy_get(struct db *, const char *, struct db_policy *);
 int db_policy_list(struct db *, db_row_cb, void *);
 int db_grant_monthly(struct db *, const char *, const char *, const char *,
     const char *, int64_t, int64_t, int64_t, struct db_grant_run *);
-int db_grant_mark(struct db *, const char *, int64_t, int64_t, int *);
+int db_grant_mark(
+    struct db *, const char *, int64_t, int64_t, const char *, int *);
 int db_grant_status(struct db *, const char *, struct db_grant_status *);
 int db_transfer_insert(struct db *, struct db_transfer *);
 int db_transfer_by_client(struct db *, const char *, struct db_transfer *);

@@ -55,18 +55,17 @@ static const char SQL_GRANT_RUN[] =
     "AND t.period = ?1 AND t.kind = 'grant_monthly')";
 /* The month's marker: the first real run writes it, later ones leave it. */
 static const char SQL_GRANT_MARK[] =
-    "INSERT INTO grant_runs(period, ran_at, user_id) "
-    "VALUES (?1, ?2, nullif(?3, 0)) ON CONFLICT(period) DO NOTHING";
+    "INSERT INTO grant_runs(period, ran_at, user_id, username) "
+    "VALUES (?1, ?2, nullif(?3, 0), ?4) ON CONFLICT(period) DO NOTHING";
 /* One row whether or not the month ran; the sums read the partial index
  * transfers_grant_period alone. */
 static const char SQL_GRANT_STATUS[] =
     "SELECT r.period IS NOT NULL, coalesce(r.ran_at, 0), "
-    "coalesce(r.user_id, 0), coalesce(u.username, ''), "
+    "coalesce(r.user_id, 0), coalesce(r.username, ''), "
     "(SELECT count(*) FROM transfers WHERE kind = 'grant_monthly' "
     "AND period = ?1), (SELECT coalesce(sum(amount), 0) FROM transfers "
     "WHERE kind = 'grant_monthly' AND period = ?1) "
-    "FROM (SELECT ?1 AS p) LEFT JOIN grant_runs r ON r.period = p "
-    "LEFT JOIN users u ON u.id = r.user_id";
+    "FROM (SELECT ?1 AS p) LEFT JOIN grant_runs r ON r.period = p";
 static const char SQL_TRANSFER_INSERT[] =
     "INSERT INTO transfers(client_id, req_hash, debit_account, "
     "credit_account, amount, kind, household_id, period, reason, ref_id, "
@@ -183,11 +182,11 @@ db_grant_monthly(struct db *db, const char *period, const char *prev,
 	    db, mark, "grant_monthly", &run->households, &run->points);
 }
 
-/* Marks period as run at at by user (0: the server); *first: 1 if this
- * call wrote the mark, 0 if the month had one. */
+/* Marks period as run at at by user (0: none) named name; *first: 1 if
+ * this call wrote the mark, 0 if the month had one. */
 int
-db_grant_mark(
-    struct db *db, const char *period, int64_t at, int64_t user, int *first)
+db_grant_mark(struct db *db, const char *period, int64_t at, int64_t user,
+    const char *name, int *first)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -197,6 +196,7 @@ db_grant_mark(
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_int64(st, 3, user);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
 	if ((rc = db_step_done(db, st, "grant mark")) == DB_OK)
 		*first = db_changes(db) > 0;
 	return rc;

@@ -83,7 +83,10 @@ points_grant_tx(struct db *db, const struct actor *who, const char *period,
 		    "period %s has not begun", period);
 	if (db_tx_begin(db) != DB_OK)
 		return fault_db(f, DB_ERR);
-	if (!dry && db_grant_mark(db, period, at, user, &marked) != DB_OK)
+	if (!dry &&
+	    db_grant_mark(db, period, at, user,
+	        who != NULL && who->username[0] ? who->username : "system",
+	        &marked) != DB_OK)
 		goto fail;
 	if (automatic && !marked) {
 		db_tx_rollback(db);

@@ -121,8 +121,9 @@ res_grants_monthly_status(struct req *r)
 	json_add_bool(o, "ran", g.ran);
 	if (g.ran) {
 		json_add_time(o, "ran_at", (time_t)g.ran_at);
-		json_add_str(
-		    o, "ran_by", g.user_id > 0 ? g.username : "system");
+		json_add_str(o, "ran_by", g.username);
+		if (g.user_id > 0)
+			json_add_int(o, "user_id", g.user_id);
 	} else {
 		cJSON_AddNullToObject(o, "ran_at");
 		cJSON_AddNullToObject(o, "ran_by");

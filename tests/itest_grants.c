@@ -61,9 +61,8 @@ static cJSON *
 itest_grants_status(const char *period)
 {
 	cJSON *j = itest_ok("GET",
-	    period != NULL
-	        ? itest_f("/api/v1/grants/monthly?period=%s", period)
-	        : "/api/v1/grants/monthly",
+	    period != NULL ? itest_f("/api/v1/grants/monthly?period=%s", period)
+	                   : "/api/v1/grants/monthly",
 	    itest_grants_mgr, NULL, 200);
 
 	ck_assert_str_eq(
@@ -84,8 +83,8 @@ itest_grants_ran(const cJSON *status)
 static cJSON *
 itest_grants_audit(void)
 {
-	cJSON *j = itest_ok(
-	    "GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
+	cJSON *j =
+	    itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
 	cJSON *out = cJSON_CreateArray(), *e;
 
 	itest_own(ITEST_JSON, out);
@@ -132,7 +131,8 @@ START_TEST(test_dry_run)
 	const char *now = itest_period(0), *last = itest_period(-1);
 	const char *cashier = itest_user(itest_s, "cash", "cashier");
 	const char *auditor = itest_user(itest_s, "aud", "auditor");
-	const char *before, *dry = itest_f("{'period':'%s','dry_run':true}", now);
+	const char *before,
+	    *dry = itest_f("{'period':'%s','dry_run':true}", now);
 	int64_t hh[3];
 	cJSON *d1, *d2, *real, *again, *st;
 
@@ -147,8 +147,8 @@ START_TEST(test_dry_run)
 
 	before = itest_grants_state(hh, 3, now);
 	ck_assert(!itest_grants_ran(itest_grants_status(now)));
-	d1 = itest_ok("POST", "/api/v1/grants/monthly", itest_grants_mgr, dry,
-	    200);
+	d1 = itest_ok(
+	    "POST", "/api/v1/grants/monthly", itest_grants_mgr, dry, 200);
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(d1, "dry_run")));
 	ck_assert_str_eq(itest_str(d1, "period"), now);
 	ck_assert_int_eq(itest_int(d1, "households"), 3);
@@ -189,8 +189,8 @@ START_TEST(test_dry_run)
 	ck_assert_str_eq(itest_str(st, "ran_by"), "mgr");
 	ck_assert_int_eq(itest_int(st, "households"), 3);
 	ck_assert_int_eq(itest_int(st, "points"), 310);
-	ck_assert_str_eq(itest_str(
-	                     cJSON_GetArrayItem(itest_grants_audit(), 0), "username"),
+	ck_assert_str_eq(
+	    itest_str(cJSON_GetArrayItem(itest_grants_audit(), 0), "username"),
 	    "mgr");
 
 	/* After it, a dry run says what a second run would: nothing. */
@@ -238,6 +238,7 @@ START_TEST(test_status)
 	    itest_f("{'period':'%s'}", now), 200);
 	st = itest_grants_status(now);
 	ck_assert_str_eq(itest_str(st, "ran_by"), "mgr");
+	ck_assert_int_gt(itest_int(st, "user_id"), 1);
 	ck_assert_int_eq(itest_int(st, "households"), 2);
 	ck_assert_int_eq(itest_int(st, "points"), 100);
 	itest_household("ST-3", "dibao", 1, -70, 300);
@@ -254,14 +255,14 @@ START_TEST(test_status)
 	itest_ok("GET", "/api/v1/grants/monthly", auditor, NULL, 200);
 	itest_refused("GET", "/api/v1/grants/monthly", cashier, NULL, 403,
 	    "forbidden", NULL);
-	itest_refused(
-	    "GET", "/api/v1/grants/monthly", NULL, NULL, 401, "unauthenticated", NULL);
-	itest_refused("GET", "/api/v1/grants/monthly?period=2026-13",
-	    auditor, NULL, 400, "bad_field", "period");
+	itest_refused("GET", "/api/v1/grants/monthly", NULL, NULL, 401,
+	    "unauthenticated", NULL);
+	itest_refused("GET", "/api/v1/grants/monthly?period=2026-13", auditor,
+	    NULL, 400, "bad_field", "period");
 	itest_refused("GET", "/api/v1/grants/monthly?period=2026-1", auditor,
 	    NULL, 400, "bad_field", "period");
-	itest_refused("GET", "/api/v1/grants/monthly?period=2026-011",
-	    auditor, NULL, 400, "bad_field", "period");
+	itest_refused("GET", "/api/v1/grants/monthly?period=2026-011", auditor,
+	    NULL, 400, "bad_field", "period");
 	itest_refused("GET", "/api/v1/grants/monthly?period=", auditor, NULL,
 	    400, "bad_field", "period");
 	itest_refused("GET", "/api/v1/grants/monthly?period=x026-11", auditor,
@@ -314,12 +315,13 @@ START_TEST(test_auto_at_startup)
 	st = itest_grants_status(now);
 	ck_assert(itest_grants_ran(st));
 	ck_assert_str_eq(itest_str(st, "ran_by"), "system");
+	ck_assert_ptr_null(cJSON_GetObjectItem(st, "user_id"));
 	ck_assert_int_eq(itest_int(st, "households"), 2);
 	ck_assert_int_eq(itest_int(st, "points"), 180);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_grants_audit()), 1);
 	ck_assert_str_eq(
-	    itest_str(itest_grants_system_row(itest_grants_audit(), now),
-	        "detail"),
+	    itest_str(
+	        itest_grants_system_row(itest_grants_audit(), now), "detail"),
 	    itest_f("%s: 2 households, 180 points", now));
 	cJSON_ArrayForEach(e, itest_ledger(a)) sum += itest_int(e, "points");
 	ck_assert_int_eq(sum, 100);
@@ -396,7 +398,8 @@ START_TEST(test_auto_month_boundary)
 	a = itest_household("MB-1", "dibao", 1, -70, 300);
 
 	setenv("LD_PRELOAD", ITEST_FAKETIME, 1);
-	setenv("FAKETIME", itest_f("%+ld", itest_grants_to_next_month() - 4), 1);
+	setenv(
+	    "FAKETIME", itest_f("%+ld", itest_grants_to_next_month() - 4), 1);
 	setenv("FAKETIME_DONT_FAKE_MONOTONIC", "1", 1);
 	/* Under ASan the preloaded library comes before its runtime. */
 	setenv("ASAN_OPTIONS",
@@ -421,8 +424,8 @@ START_TEST(test_auto_month_boundary)
 			break;
 		usleep(100000);
 	}
-	ck_assert_msg(itest_grants_ran(st), "%s not granted: %s", next,
-	    itest_print(st));
+	ck_assert_msg(
+	    itest_grants_ran(st), "%s not granted: %s", next, itest_print(st));
 	ck_assert_str_eq(itest_str(st, "ran_by"), "system");
 	ck_assert_int_eq(itest_int(st, "households"), 1);
 	ck_assert_int_eq(itest_int(st, "points"), 60);
@@ -439,8 +442,8 @@ static Suite *
 itest_grants_suite(void)
 {
 	Suite *s = suite_create("itest_grants");
-	TCase *tc =
-	    itest_tcase_with("grants", itest_grants_setup, itest_grants_teardown);
+	TCase *tc = itest_tcase_with(
+	    "grants", itest_grants_setup, itest_grants_teardown);
 
 	tcase_add_test(tc, test_dry_run);
 	tcase_add_test(tc, test_status);
