@@ -270,6 +270,43 @@ START_TEST(test_status)
 }
 END_TEST
 
+/* A store from before the months were marked: schema 015 marks each
+ * month granted then, by its first grant, and no other. */
+START_TEST(test_marks_backfilled)
+{
+	const char *now = itest_period(0), *last = itest_period(-1);
+	const char *ran_last, *ran_now;
+	cJSON *st;
+
+	itest_policy("dibao", 40, 0, 1);
+	itest_household("BF-1", "dibao", 1, -70, 300);
+	itest_ok("POST", "/api/v1/grants/monthly", itest_grants_mgr,
+	    itest_f("{'period':'%s'}", last), 200);
+	itest_ok("POST", "/api/v1/grants/monthly", itest_admin,
+	    itest_f("{'period':'%s'}", now), 200);
+	ran_last = itest_str(itest_grants_status(last), "ran_at");
+	ran_now = itest_str(itest_grants_status(now), "ran_at");
+
+	itest_s->own_dir = 0;
+	itest_stop(itest_s);
+	itest_sql(itest_s->db,
+	    "DROP TABLE grant_runs; DROP INDEX transfers_grant_period; "
+	    "DELETE FROM schema_migrations WHERE version = 15;");
+	itest_grants_restart(NULL);
+	st = itest_grants_status(last);
+	ck_assert(itest_grants_ran(st));
+	ck_assert_str_eq(itest_str(st, "ran_by"), "mgr");
+	ck_assert_str_eq(itest_str(st, "ran_at"), ran_last);
+	ck_assert_int_eq(itest_int(st, "points"), 40);
+	st = itest_grants_status(now);
+	ck_assert(itest_grants_ran(st));
+	ck_assert_str_eq(itest_str(st, "ran_by"), ITEST_ADMIN);
+	ck_assert_str_eq(itest_str(st, "ran_at"), ran_now);
+	ck_assert(!itest_grants_ran(itest_grants_status(itest_period(-2))));
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 /* The system's audit row of the grant of PERIOD (asserted one). */
 static const cJSON *
 itest_grants_system_row(const cJSON *rows, const char *period)
@@ -448,6 +485,7 @@ itest_grants_suite(void)
 
 	tcase_add_test(tc, test_dry_run);
 	tcase_add_test(tc, test_status);
+	tcase_add_test(tc, test_marks_backfilled);
 	tcase_add_test(tc, test_auto_at_startup);
 	tcase_add_test(tc, test_auto_after_manual);
 	tcase_add_test(tc, test_auto_month_boundary);
