@@ -21,6 +21,7 @@ const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
 const cJSON *http_body(struct req *, struct fault *);
 const unsigned char *http_body_hash(struct req *);
+const char *http_header(struct req *, const char *);
 const char *http_peer(struct req *);
 const char *http_token(struct req *);
 
@@ -46,6 +47,7 @@ void http_list_fail(struct req *, struct http_list *, struct fault *);
 /* http_reply.c */
 void http_reply(struct req *, int, cJSON *);
 void http_reply_text(struct req *, int, const char *, const char *, size_t);
+void http_reply_header(struct req *, const char *, const char *);
 void http_fault(struct req *, const struct fault *);
 void http_error(struct req *, int, const char *, const char *);
 void http_defer(struct req *, int, cJSON *);
@@ -100,13 +102,18 @@ void res_items_create(struct req *);
 void res_items_list(struct req *);
 void res_items_get(struct req *);
 void res_items_by_barcode(struct req *);
+void res_items_patch(struct req *);
+void res_items_barcode_add(struct req *);
 cJSON *res_items_json(const struct db_item *);
 /* res_donors.c */
 void res_donors_create(struct req *);
 void res_donors_list(struct req *);
+void res_donors_get(struct req *);
+void res_donors_patch(struct req *);
 /* res_donations.c */
 void res_donations_create(struct req *);
 void res_donations_get(struct req *);
+void res_donations_list(struct req *);
 int res_donations_lot(const void *, void *);
 /* res_funds.c */
 void res_funds_create(struct req *);
@@ -116,6 +123,7 @@ void res_funds_expense(struct req *);
 void res_stock_list(struct req *);
 void res_stock_adjust(struct req *);
 void res_stock_movements(struct req *);
+void res_stock_count(struct req *);
 /* res_households.c */
 void res_households_create(struct req *);
 void res_households_list(struct req *);
@@ -147,5 +155,9 @@ void res_page_receipt(struct req *);
 /* res_audit.c */
 void res_audit_list(struct req *);
 void res_health(struct req *);
+/* res_console.c */
+void res_console_index(struct req *);
+void res_console_file(struct req *);
+void res_console_redirect(struct req *);
 
 #endif

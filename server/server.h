@@ -165,6 +165,32 @@ int stock_lots_add(struct db *, const struct actor *, const char *, int64_t,
     struct fault *);
 int stock_adjust(struct db *, const struct actor *, struct db_adjustment *,
     int *, struct fault *);
+int stock_item_update(struct db *, const struct actor *, const struct db_item *,
+    const char *, struct fault *);
+int stock_barcode_add(struct db *, const struct actor *, int64_t, const char *,
+    struct db_item *, int *, struct fault *);
+int stock_donor_update(struct db *, const struct actor *,
+    const struct db_donor *, const char *, struct fault *);
+int stock_note_valid(const char *);
+struct stock_count_line {
+	int64_t lot_id;
+	int64_t counted;
+};
+struct stock_count {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char note[DB_NOTE_MAX];
+	int nlines;
+	struct stock_count_line lines[LIMIT_LINES];
+};
+/* A stocktake as written: its adjustments, one a lot whose count differed. */
+struct stock_count_result {
+	struct db_stocktake s;
+	int n;
+	struct db_count_line lines[LIMIT_LINES];
+};
+int stock_count(struct db *, const struct actor *, const struct stock_count *,
+    struct stock_count_result *, int *, struct fault *);
 
 /* household.c: the register of assisted households, and their privacy. */
 #define HOUSEHOLD_IDNUM_LEN 18
