@@ -161,10 +161,10 @@ function itemForm(it, done) {
 		    field('最低库存', input('min_stock', { id: 'goods-min-stock',
 			inputmode: 'numeric', value: String(v.min_stock) }))),
 		h('div', { class: 'row' },
-		    checkbox('priority_only', '仅限优先户（特困、应急、因病）',
-			v.priority_only),
-		    it ? checkbox('active', '在用（取消勾选即停用，收银台不再发放）',
-			v.active !== false) : null),
+		    ided(checkbox('priority_only', '仅限优先户（特困、应急、因病）',
+			v.priority_only), 'goods-priority'),
+		    it ? ided(checkbox('active', '在用（取消勾选即停用，收银台不再发放）',
+			v.active !== false), 'goods-active') : null),
 		it ? null : field('条码（可选，可扫码）', input('barcode', {
 		    id: 'goods-new-barcode', maxlength: 46 })),
 		h('div', { class: 'actions' },
@@ -174,12 +174,22 @@ function itemForm(it, done) {
 	const f = form({ id: 'goods-form', class: 'goods-form' }, kids,
 	    async (vals) => {
 		const body = itemBody(vals, !it);
+		// A new item is shown as GET gives it: the create reply has been
+		// seen to say active false for a new (active) item, and a save of
+		// that form would then retire it.
 		const saved = it ?
 		    await api('PATCH', '/api/v1/items/' + it.id, body) :
-		    await api('POST', '/api/v1/items', body);
+		    await api('GET', '/api/v1/items/' +
+			(await api('POST', '/api/v1/items', body)).id);
 		done(saved);
 	});
 	return section(it ? '编辑：' + it.name + '（#' + it.id + '）' : '新建物品', f);
+}
+
+// A checkbox's label with an id on its box.
+function ided(label, id) {
+	label.querySelector('input').id = id;
+	return label;
 }
 
 // The form's text as the API's fields, or a thrown Error naming the field.

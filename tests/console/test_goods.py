@@ -77,6 +77,7 @@ class GoodsTest(ConsoleCase):
         self.assertIsNone(got["monthly_limit"])
         self.assertEqual(got["unit_value_fen"], 1250)
         self.assertEqual(got["name"], name)
+        self.assertIs(got["active"], True)  # the edit did not retire it
 
         # A second barcode.
         code2 = ean13("693000%06d" % (int(time.time()) % 1000000))
@@ -103,6 +104,16 @@ class GoodsTest(ConsoleCase):
 
         for w in (1280, 768):
             self.screenshot("goods", w)
+
+        # Retired: the box unticked, saved; the list says so.
+        self.assertTrue(self.wait_for("#goods-active").is_selected())
+        self.wait_for("#goods-active").click()
+        self.driver.find_element(By.CSS_SELECTOR, "#goods-save").click()
+        self.wait_text("#flash", "已保存")
+        st, got = self.api("GET", "/api/v1/items/%d" % it["id"], token=token)
+        self.assertIs(got["active"], False)
+        self.assertEqual(got["points"], 20)
+        self.wait_text('#goods-list tr[data-id="%d"]' % it["id"], "已停用")
 
     def test_scanned_barcode_finds_the_item(self):
         token = self.login_api("manager")
