@@ -20,11 +20,14 @@ export async function render(main, ctx) {
 	const low = p.get('low') === '1';
 	const days = p.get('expiring_within_days') || '';
 	const category = p.get('category') || '';
+	// The category is filtered here, so that every category stays there
+	// to choose from; the list is the same one call either way.
 	const rows = await listAll('/api/v1/stock' +
-	    qs({ expiring_within_days: days, category }));
-	// The categories to choose from: what this list and the filter hold.
+	    qs({ expiring_within_days: days }));
 	const cats = [...new Set(rows.map((r) => r.category).concat(
 	    category ? [category] : []))].sort();
+	const keep = (r) => (!low || r.low) &&
+	    (!category || r.category === category);
 	const counts = new Map(); // lot_id -> counted, while stocktaking
 	const lots = new Map(); // lot_id -> {lot, item}
 	let taking = false;
@@ -52,7 +55,7 @@ export async function render(main, ctx) {
 		}).filter(([, v]) => v)));
 	});
 
-	let shown = low ? rows.filter((r) => r.low) : rows;
+	let shown = rows.filter(keep);
 	const listBox = h('div', { id: 'stock-list' });
 	const takeBox = h('div', { id: 'stock-take' });
 	const sideBox = h('div', { id: 'stock-side' }); // write-off, movements
@@ -318,8 +321,8 @@ export async function render(main, ctx) {
 
 	async function reload() {
 		const fresh = await listAll('/api/v1/stock' +
-		    qs({ expiring_within_days: days, category }));
-		shown = low ? fresh.filter((x) => x.low) : fresh;
+		    qs({ expiring_within_days: days }));
+		shown = fresh.filter(keep);
 		lots.clear();
 		drawList();
 		drawTake();

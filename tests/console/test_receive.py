@@ -191,6 +191,19 @@ class ReceiveTest(ConsoleCase):
         d = self.get("/api/v1/donations/%d" % d["id"])
         self.assertEqual(d["cash"], {"amount_fen": 123456,
                                      "fund_id": fund["id"]})
+        # An earlier donation's receipt, again, from the list.
+        older = self.donations()[1]
+        self.driver.execute_script(
+            "window.__printed = 0; window.print = () => { "
+            "window.__printed += 1; };")
+        self.wait_text("#receive-recent", shown)  # the list drawn anew
+        self.driver.find_elements(By.CSS_SELECTOR,
+                                  "#receive-recent .receive-reprint")[1].click()
+        self.wait_text("#receive-receipt-code", older["receipt_code"])
+        self.assertEqual(self.driver.execute_script(
+            "return window.__printed;"), 1)
+        self.assertIn(older["donor"]["name"],
+                      self.wait_for("#receive-receipt").text)
 
     def test_new_donor(self):
         name = "测试捐赠人 %d" % int(time.time() * 1000)
