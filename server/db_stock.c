@@ -68,6 +68,7 @@ static const char SQL_STOCK_LIST[] =
     "WHERE i.id > ?1 AND (?2 IS NULL OR i.category = ?2) "
     "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM lots l WHERE "
     "l.item_id = i.id AND l.on_hand > 0 AND l.expires_on <= ?3)) "
+    "AND (?5 IS NULL OR (i.min_stock > 0 AND s.on_hand < i.min_stock) = ?5) "
     "ORDER BY i.id LIMIT ?4";
 static const char SQL_STOCK_AVAILABLE[] =
     "SELECT coalesce(sum(on_hand), 0) FROM lots WHERE item_id = ?1 "
@@ -359,7 +360,7 @@ db_stock_fill(struct db *db, sqlite3_stmt *st, void *row)
 }
 
 int
-db_stock_list(struct db *db, const char *category, const char *before,
+db_stock_list(struct db *db, const char *category, const char *before, int low,
     int64_t after, int limit, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
@@ -371,6 +372,8 @@ db_stock_list(struct db *db, const char *category, const char *before,
 	db_bind_opt(st, 2, category);
 	db_bind_opt(st, 3, before);
 	sqlite3_bind_int(st, 4, limit);
+	if (low >= 0) /* -1: either */
+		sqlite3_bind_int(st, 5, low);
 	return db_rows(db, st, &s, db_stock_fill, cb, arg, "stock list");
 }
 

@@ -30,6 +30,7 @@ const char *http_query(struct req *, const char *);
 int http_id_arg(struct req *, int, int64_t *);
 int http_range(struct req *, int64_t *, int64_t *, struct fault *);
 int http_days_ahead(struct req *, const char *, char *, struct fault *);
+int http_query_bool(struct req *, const char *, int *, struct fault *);
 
 /* A page of a list as it is built: embed it in a handler's own state. */
 struct http_list {
@@ -64,7 +65,7 @@ int http_offload(
     struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 
 /* http_serve.c */
-int http_serve(struct db *, const char *);
+int http_serve(struct db *, const char *, int);
 
 /* json.c */
 int json_str(
@@ -95,8 +96,12 @@ void json_itoa(int64_t, char *);
 /* res_sessions.c */
 void res_sessions_create(struct req *);
 void res_sessions_delete(struct req *);
+void res_sessions_password(struct req *);
 /* res_users.c */
 void res_users_create(struct req *);
+void res_users_list(struct req *);
+void res_users_patch(struct req *);
+void res_users_password(struct req *);
 /* res_items.c */
 void res_items_create(struct req *);
 void res_items_list(struct req *);
@@ -118,6 +123,8 @@ int res_donations_lot(const void *, void *);
 /* res_funds.c */
 void res_funds_create(struct req *);
 void res_funds_list(struct req *);
+void res_funds_get(struct req *);
+void res_funds_entries(struct req *);
 void res_funds_expense(struct req *);
 /* res_stock.c */
 void res_stock_list(struct req *);
@@ -130,11 +137,13 @@ void res_households_list(struct req *);
 void res_households_get(struct req *);
 void res_households_by_card(struct req *);
 void res_households_patch(struct req *);
+void res_households_card(struct req *);
 void res_households_ledger(struct req *);
 /* res_grants.c */
 void res_grants_policy_put(struct req *);
 void res_grants_policy_list(struct req *);
 void res_grants_monthly(struct req *);
+void res_grants_monthly_status(struct req *);
 void res_grants_oneoff(struct req *);
 /* res_distributions.c */
 void res_distributions_create(struct req *);

@@ -139,10 +139,10 @@ res_items_list(struct req *r)
 {
 	struct http_list l;
 	struct fault f;
-	const char *q, *cat, *act;
+	const char *q, *cat;
 	enum barcode_sym kind;
 	char code[DB_BARCODE_MAX + 2];
-	int active = -1;
+	int active;
 
 	memset(&f, 0, sizeof(f));
 	if (http_list_begin(r, &l, &f) != 0) {
@@ -158,16 +158,9 @@ res_items_list(struct req *r)
 		http_list_fail(r, &l, &f);
 		return;
 	}
-	if ((act = http_query(r, "active")) != NULL) {
-		active = strcmp(act, "true") == 0 ? 1
-		    : strcmp(act, "false") == 0   ? 0
-		                                  : -1;
-		if (active < 0) {
-			fault_field(&f, FAULT_BAD, "bad_field", "active",
-			    "active must be true or false");
-			http_list_fail(r, &l, &f);
-			return;
-		}
+	if (http_query_bool(r, "active", &active, &f) != 0) {
+		http_list_fail(r, &l, &f);
+		return;
 	}
 	/* A UPC-A typed as q is found by its stored GTIN-13. */
 	if (q != NULL && barcode_normalize(q, code, sizeof(code), &kind) == 0)

@@ -61,19 +61,20 @@ res_stock_list(struct req *r)
 	struct res_stock_page p;
 	struct fault f;
 	char before[CLOCK_DATE_LEN];
-	int rc;
+	int rc, low;
 
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
 	p.db = http_db(r);
 	if (http_list_begin(r, &p.l, &f) != 0 ||
+	    http_query_bool(r, "low", &low, &f) != 0 ||
 	    (rc = http_days_ahead(r, "expiring_within_days", before, &f)) < 0) {
 		http_list_fail(r, &p.l, &f);
 		return;
 	}
 	p.before = rc ? before : NULL; /* and only the lots expiring by then */
-	if (db_stock_list(p.db, http_query(r, "category"), p.before, p.l.after,
-	        p.l.limit, res_stock_row, &p) != DB_OK ||
+	if (db_stock_list(p.db, http_query(r, "category"), p.before, low,
+	        p.l.after, p.l.limit, res_stock_row, &p) != DB_OK ||
 	    p.failed) {
 		http_list_fail(r, &p.l, &f);
 		return;

@@ -132,6 +132,29 @@ int auth_login_finish(
     struct db *, struct auth_attempt *, char *, int64_t *, struct fault *);
 int auth_session(struct db *, const char *, struct actor *);
 int auth_logout(struct db *, const char *);
+int auth_action_valid(const char *);
+/* What a user update changes: role 0, display_name "", disabled -1 keep. */
+struct auth_user_change {
+	int role;
+	char display_name[DB_NAME_MAX];
+	int disabled;
+};
+int auth_user_update(struct db *, const struct actor *, int64_t,
+    const struct auth_user_change *, struct db_user *, struct fault *);
+/* A password set by an admin (reset), or by its user (change: a.pw holds
+ * the current one, a.user and a.addr key the log-in throttle). */
+struct auth_newpw {
+	struct auth_attempt a;
+	int64_t user_id;
+	int change;
+	char pw[160];   /* the new password, wiped once hashed */
+	char hash[160]; /* its hash, made by work */
+	int hashed;
+};
+int auth_password_begin(struct db *, struct auth_newpw *, struct fault *);
+void auth_password_work(void *);
+int auth_password_finish(struct db *, const struct actor *, struct auth_newpw *,
+    const char *, struct fault *);
 int auth_audit(struct db *, const struct actor *, const char *, const char *,
     int64_t, const char *);
 
@@ -211,12 +234,20 @@ int household_register(
     struct db *, const struct actor *, struct household_new *, struct fault *);
 int household_update(struct db *, const struct actor *,
     const struct db_household *, const char *, struct fault *);
+int household_replace_card(struct db *, const struct actor *, int64_t,
+    const char *, const char *, struct db_household *, struct fault *);
 
 /* points.c: policies, grants, and the points ledger's rules. */
 int points_policy_put(
     struct db *, const struct actor *, struct db_policy *, struct fault *);
 int points_grant_monthly(struct db *, const struct actor *, const char *,
     struct db_grant_run *, struct fault *);
+int points_grant_preview(struct db *, const struct actor *, const char *,
+    struct db_grant_run *, struct fault *);
+int points_grant_auto(struct db *, char *, struct db_grant_run *, int *);
+int64_t points_grant_due(void);
+int points_grant_status(
+    struct db *, const char *, struct db_grant_status *, struct fault *);
 int points_grant_oneoff(struct db *, const struct actor *, struct db_transfer *,
     int *, struct fault *);
 
