@@ -308,7 +308,8 @@ export async function render(main, ctx) {
 				{ label: '类型', get: (m) => KIND[m.kind] || m.kind },
 				{ label: '原因', get: (m) => REASON[m.reason] || m.reason },
 				{ label: '数量', num: true, get: (m) => diffStr(m.quantity) },
-				{ label: '说明', get: (m) => m.note || '' },
+				{ label: '说明', get: (m) => [m.stocktake_id ?
+				    '盘点 #' + m.stocktake_id + ' ' : '', m.note || ''] },
 			], { limit: 100, empty: '没有流水',
 			    rowAttrs: (m) => ({ class: 'stock-move', 'data-kind': m.kind }) });
 			clear(sideBox).append(section('流水：' + r.name,

@@ -104,9 +104,12 @@ class StockTest(ConsoleCase):
                          b["on_hand"] - 1)
         self.assertEqual(self.lot(item["item_id"], a["lot_id"])["on_hand"],
                          a["on_hand"])
-        # The page shows the new figure.
+        # The page shows the new figure, and the log names the stocktake.
         self.wait_text("#stock-lot-onhand-%d" % b["lot_id"],
                        str(b["on_hand"] - 1))
+        self.assertIsNotNone(new[0]["stocktake_id"])
+        self.wait_for("#stock-moves-%d" % item["item_id"]).click()
+        self.wait_text("#stock-movements", "盘点 #%d" % new[0]["stocktake_id"])
 
     def test_write_off_with_a_note(self):
         item = [r for r in self.stock()
