@@ -1,6 +1,163 @@
-// Placeholder until the page is written.
+// 今日: the first page. What was handed out today and this month, what
+// needs doing (stock low or expiring, households to renew, the month's
+// grant, last month's notice). Six GETs at once, nothing more, since
+// every manager opens it first (docs/console.md lists them).
 import { h } from '../lib/dom.js';
+import { api, listAll, qs } from '../lib/api.js';
+import { yuan, num, today, month, addDays, addMonths, datetime } from
+	'../lib/fmt.js';
+import { header, section, table, errorText, badge, link } from
+	'../lib/ui.js';
 
-export async function render(main) {
-	main.append(h('p', null, '此页面尚未完成。'));
+const SHOW = 8; // rows listed per section; the link leads to the rest
+
+// p's value, or {error} when it fails: one failing figure does not
+// blank the page.
+function settle(p) {
+	return p.then((v) => ({ v }), (e) => ({ e }));
+}
+
+export async function render(main, ctx) {
+	const d = today(), m = month(), last = addMonths(m, -1);
+	const soon = addDays(d, 14);
+	const [dists, notice, stock, hh, grant, notices] = await Promise.all([
+		settle(listAll('/api/v1/distributions' + qs({ from: d, to: d }))),
+		settle(api('GET', '/api/v1/notices/' + m)),
+		settle(listAll('/api/v1/stock')),
+		settle(api('GET', '/api/v1/households' + qs({ status: 'active',
+		    expiring_within_days: 30, limit: 500 }))),
+		settle(api('GET', '/api/v1/grants/monthly')),
+		settle(api('GET', '/public/notices')),
+	]);
+
+	// A figure: a card that links to the page that deals with it.
+	const fig = (id, label, value, page, params, note) =>
+	    h('a', { class: 'card figure-card', id: 'today-' + id,
+		href: '#/' + page + (params ? '?' + new URLSearchParams(params) : '') },
+		h('div', { class: 'figure-label' }, label),
+		h('div', { class: 'figure', id: 'today-' + id + '-value' }, value),
+		note ? h('div', { class: 'figure-note' }, note) : null);
+	const failed = (r) => r.e ? errorText(r.e) : null;
+
+	// Today's distributions, net of voids.
+	let dCount = '—', dPoints = '—', dNote = failed(dists);
+	if (dists.v) {
+		const live = dists.v.filter((x) => !x.voided);
+		dCount = num(live.length);
+		dPoints = num(live.reduce((s, x) => s + x.points_total, 0));
+		const voided = dists.v.length - live.length;
+		dNote = voided ? '另有 ' + voided + ' 张已作废' : '不含作废';
+	}
+	// This month: the staff's live notice of the month.
+	let mHouse = '—', mPoints = '—', mGoods = '—', mNote = null;
+	if (notice.v) {
+		const n = notice.v;
+		mHouse = String(n.households_served.households);
+		mPoints = num(n.points.redeemed);
+		mGoods = num(n.uses.goods_distributed_quantity) + ' 件';
+		mNote = '价值 ' + yuan(n.uses.goods_distributed_total_fen);
+	}
+
+	const lowItems = stock.v ? stock.v.filter((r) => r.low) : [];
+	const expiring = [];
+	for (const r of stock.v || [])
+		for (const lot of r.lots)
+			if (lot.expires_on && lot.expires_on <= soon)
+				expiring.push({ r, lot });
+	expiring.sort((a, b) => a.lot.expires_on < b.lot.expires_on ? -1 :
+	    a.lot.expires_on > b.lot.expires_on ? 1 : 0);
+	const houses = hh.v ? hh.v.items.slice().sort((a, b) =>
+	    a.valid_to < b.valid_to ? -1 : a.valid_to > b.valid_to ? 1 : 0) : [];
+	const housesCount = hh.v ? num(houses.length) + (hh.v.next ? '+' : '') :
+	    '—';
+
+	main.append(header('今日 · ' + d),
+	    h('div', { class: 'grid today-figures' },
+		fig('dist-count', '今日领取（张小票）', dCount, 'distributions',
+		    { from: d, to: d }, dNote),
+		fig('dist-points', '今日兑换积分', dPoints, 'distributions',
+		    { from: d, to: d }),
+		fig('month-households', '本月领取户数', mHouse, 'notices',
+		    { period: m }, notice.e ? failed(notice) : '同一户只计一次'),
+		fig('month-points', '本月兑换积分（扣除作废）', mPoints, 'notices',
+		    { period: m }),
+		fig('month-goods', '本月发出物资', mGoods, 'notices', { period: m },
+		    notice.v ? mNote : null),
+		fig('low-count', '低于最低库存的物品', stock.v ?
+		    num(lowItems.length) : '—', 'stock', { low: '1' }, failed(stock)),
+		fig('expiring-count', '14 天内到期的批次', stock.v ?
+		    num(expiring.length) : '—', 'stock',
+		    { expiring_within_days: '14' }, '含已过期'),
+		fig('households-count', '30 天内到期的受助家庭', housesCount,
+		    'households', { expiring_within_days: '30' }, failed(hh))),
+	    h('div', { class: 'today-status' },
+		grantLine(grant, m), noticeLine(notices, last)),
+	    h('div', { class: 'today-lists' },
+		section('低库存', list('today-low', lowItems, (r) => [
+		    r.name, num(r.on_hand) + ' / ' + num(r.min_stock) + ' ' + r.unit]),
+		    more(lowItems.length, 'stock', { low: '1' })),
+		section('临期批次（14 天内）', list('today-expiring', expiring,
+		    ({ r, lot }) => [r.name + ' · 批次 #' + lot.lot_id,
+			[num(lot.on_hand) + ' ' + r.unit + ' · ' + lot.expires_on, ' ',
+			    lot.expires_on < d ? badge('已过期', 'bad') : null]]),
+		    more(expiring.length, 'stock', { expiring_within_days: '14' })),
+		section('即将到期的受助家庭（30 天内）', list('today-households',
+		    houses, (x) => [(x.card_code ? x.card_code + ' ' : '') +
+			(x.head_name || x.name_masked), '有效期至 ' + x.valid_to]),
+		    more(houses.length, 'households',
+			{ expiring_within_days: '30' }))));
+}
+
+// This month's grant: ran or not, by whom.
+function grantLine(grant, m) {
+	let text, kind;
+	if (grant.e) {
+		text = '本月积分发放情况：—';
+		kind = '';
+	} else if (grant.v.ran) {
+		text = m + ' 月度积分已发放（' + datetime(grant.v.ran_at) + '，' +
+		    (grant.v.ran_by === 'system' ? '自动' : grant.v.ran_by) + '）：' +
+		    num(grant.v.households) + ' 户，' + num(grant.v.points) + ' 分';
+		kind = 'ok';
+	} else {
+		text = m + ' 月度积分尚未发放';
+		kind = 'warn';
+	}
+	return h('p', { id: 'today-grant', class: 'today-line' },
+	    badge(kind === 'ok' ? '已完成' : kind === 'warn' ? '待办' : '—', kind),
+	    ' ', link(text, 'grants'));
+}
+
+// Last month's notice: published or not.
+function noticeLine(notices, last) {
+	let text, kind = '';
+	if (notices.e) {
+		text = last + ' 公示：—';
+	} else {
+		const n = notices.v.items.find((x) => x.period === last);
+		if (!n)
+			text = last + ' 没有需要公示的数据';
+		else if (n.published) {
+			text = last + ' 公示已发布';
+			kind = 'ok';
+		} else {
+			text = last + ' 公示尚未发布';
+			kind = 'warn';
+		}
+	}
+	return h('p', { id: 'today-notice', class: 'today-line' },
+	    badge(kind === 'ok' ? '已完成' : kind === 'warn' ? '待办' : '—', kind),
+	    ' ', link(text, 'notices', { period: last }));
+}
+
+function list(id, rows, get) {
+	return h('div', { id }, table([
+		{ label: '', get: (r) => get(r)[0] },
+		{ label: '', get: (r) => get(r)[1] },
+	], rows.slice(0, SHOW), { empty: '无', class: 'today-table' }));
+}
+
+function more(n, page, params) {
+	return n > SHOW ? h('p', null, link('查看全部 ' + n + ' 项', page, params)) :
+	    null;
 }
