@@ -149,12 +149,13 @@ async function renderOne(main, ctx, id) {
 		return;
 	main.append(section('作废', h('p', null, '作废后，物品退回库存，积分退回' +
 	    '家庭，本月已领数量相应减少。作废不能撤销。'), form({
-		id: 'distributions-void-form', class: 'row' }, [
+		id: 'distributions-void-form' }, [
+	    h('div', { class: 'row' },
 		field('原因', input('reason', { id: 'distributions-void-reason',
 		    maxlength: 60, size: 30 })),
 		h('button', { type: 'submit', class: 'danger',
 		    id: 'distributions-void' }, '作废'),
-	], async (v, f) => {
+	)], async (v, f) => {
 		const reason = v.reason.trim();
 		if (!reason)
 			throw new Error('请填写作废原因');

@@ -58,7 +58,8 @@ async function policies(main, ctx) {
 	const rows = cats.map((c) => {
 		const p = by[c] || { monthly_points: 0, per_member_points: 0,
 			carry_over: false };
-		const f = form({ id: 'grants-policy-' + c, class: 'row grants-policy' }, [
+		const f = form({ id: 'grants-policy-' + c, class: 'grants-policy' }, [
+		    h('div', { class: 'row' },
 			h('strong', { class: 'grants-cat' }, label(c)),
 			field('基础积分', input('monthly_points', {
 			    id: 'grants-policy-' + c + '-monthly', inputmode: 'numeric',
@@ -73,7 +74,7 @@ async function policies(main, ctx) {
 			    '保存'),
 			h('small', { class: 'muted' }, by[c] ? '更新于 ' +
 			    datetime(by[c].updated_at) : '尚未设置'),
-		], async (v) => {
+		)], async (v) => {
 			const body = {
 				monthly_points: points(v.monthly_points, '基础积分'),
 				per_member_points: points(v.per_member_points, '每人积分'),
@@ -114,11 +115,12 @@ async function monthlySection(box, ctx, period) {
 	if (!ctx.canWrite)
 		return;
 	const result = h('div', { id: 'grants-preview-result' });
-	const f = form({ id: 'grants-monthly-form', class: 'row' }, [
+	const f = form({ id: 'grants-monthly-form' }, [
+	    h('div', { class: 'row' },
 		field('月份', input('period', { id: 'grants-period', type: 'month',
 		    value: period, max: month() })),
 		h('button', { type: 'submit', id: 'grants-preview' }, '预览'),
-	], async (v) => {
+	)], async (v) => {
 		clear(result);
 		if (!/^\d{4}-\d{2}$/.test(v.period))
 			throw new Error('请选择月份');

@@ -139,7 +139,8 @@ async function renderList(main, ctx) {
 	    type: 'search', maxlength: 60, autofocus: true,
 	    placeholder: ctx.session.role === 'auditor' ? '刷卡或输入卡号、电话尾号' :
 		'刷卡，或输入卡号、姓名、电话尾号' });
-	const f = form({ id: 'households-filter', class: 'row' }, [
+	const f = form({ id: 'households-filter' }, [
+	    h('div', { class: 'row' },
 		field('查找', search),
 		field('类别', select('category', [['', '全部']].concat(
 		    CATEGORIES.map((c) => [c, CATEGORY_LABEL[c]])), category,
@@ -148,7 +149,7 @@ async function renderList(main, ctx) {
 		    ['suspended', '已暂停'], ['expired', '已过期']], status,
 		    { id: 'households-status' })),
 		h('button', { type: 'submit', id: 'households-search-go' }, '查找'),
-	], async (v) => {
+	)], async (v) => {
 		const t = v.q.trim();
 		// A card scanned or typed whole opens its household at once.
 		if (CARD_RE.test(t)) {
@@ -374,12 +375,12 @@ function writeSections(main, ctx, hh) {
 
 	// Renew: another year from the later of today and the end of validity.
 	const base = hh.valid_to > today() ? hh.valid_to : today();
-	main.append(section('续期（复核后）', form({ id: 'households-renew-form',
-	    class: 'row' }, [
+	main.append(section('续期（复核后）', form({ id: 'households-renew-form' },
+	    [h('div', { class: 'row' },
 		field('新的有效期至', input('valid_to', { id: 'households-renew-to',
 		    type: 'date', value: yearFrom(addDays(base, 1)) })),
 		h('button', { type: 'submit', id: 'households-renew' }, '续期'),
-	], async (v) => {
+	)], async (v) => {
 		if (!v.valid_to)
 			throw new Error('请选择日期');
 		const body = { valid_to: v.valid_to };
@@ -423,15 +424,15 @@ function writeSections(main, ctx, hh) {
 	})));
 
 	// A lost card: the new card works at once and the old one never again.
-	main.append(section('补办卡（挂失）', form({ id: 'households-card-form',
-	    class: 'row' }, [
+	main.append(section('补办卡（挂失）', form({ id: 'households-card-form' },
+	    [h('div', { class: 'row' },
 		field('新卡号', input('card_code', { id: 'households-card-code',
 		    maxlength: 32 }), '刷新卡或输入卡号'),
 		field('原因', input('reason', { id: 'households-card-reason',
 		    maxlength: 60, value: '卡丢失' })),
 		h('button', { type: 'submit', id: 'households-card-submit' },
 		    '补办'),
-	], async (v, f) => {
+	)], async (v, f) => {
 		const card = v.card_code.trim();
 		if (!CARD_RE.test(card))
 			throw new Error('卡号只能由字母、数字、- 或 _ 组成（至多 32 位）');
