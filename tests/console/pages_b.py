@@ -39,9 +39,14 @@ def wait_page(case, page=None):
 
 
 def goto(case, hash_):
-    """Go to #/HASH as a link would, and wait for the page."""
+    """Go to #/HASH as a link would (or reload, as F5 would, when the page
+    is there already), and wait for the page."""
     mark_main(case)
-    case.driver.execute_script("location.hash = arguments[0];", "#/" + hash_)
+    if case.driver.execute_script("return location.hash;") == "#/" + hash_:
+        case.driver.refresh()
+    else:
+        case.driver.execute_script("location.hash = arguments[0];",
+                                   "#/" + hash_)
     return wait_page(case)
 
 
