@@ -7,7 +7,7 @@ import { num, yuan, datetime, today } from '../lib/fmt.js';
 import { header, section, table, pagedTable, field, input, form, confirm,
 	flash, badge, link } from '../lib/ui.js';
 
-const RECEIPT_RE = /^[A-Za-z0-9_-]{1,32}-\d{1,9}$/;
+const RECEIPT_RE = /^([A-Za-z0-9_-]{1,32})-(\d{1,12})$/;
 const TILL_RE = /^[A-Za-z0-9_-]{1,32}$/;
 
 export async function render(main, ctx) {
@@ -59,8 +59,13 @@ async function renderList(main, ctx) {
 		const np = { from: v.from, to: v.to, till_id: v.till_id.trim(),
 			receipt_no: v.receipt_no.trim(),
 			household_id: cur.household_id };
-		if (np.receipt_no && !RECEIPT_RE.test(np.receipt_no))
-			throw new Error('小票号的格式是 收银台-序号，如 T01-000123');
+		if (np.receipt_no) {
+			// T01-123 is T01-000123: receipts number six digits or more.
+			const m = RECEIPT_RE.exec(np.receipt_no);
+			if (!m)
+				throw new Error('小票号的格式是 收银台-序号，如 T01-000123');
+			np.receipt_no = m[1] + '-' + m[2].padStart(6, '0');
+		}
 		if (np.till_id && !TILL_RE.test(np.till_id))
 			throw new Error('收银台编号只有字母、数字、- 和 _');
 		if (np.from && np.to && np.from > np.to)

@@ -125,9 +125,17 @@ class DistributionsTest(ConsoleCase):
         wait_page(self, "distributions")
         self.assertEqual([r.get_attribute("data-receipt")
                           for r in self.rows()], [a["receipt_no"]])
-        # A day with none.
+        # A receipt number typed short: T09-1 is T09-000001.
+        self.assertEqual(c["receipt_no"], "T09-000001")
         mark_main(self)
         self.wait_for("#distributions-till").clear()
+        type_into(self, "#distributions-receipt", "T09-1" + Keys.ENTER)
+        wait_page(self, "distributions")
+        self.assertEqual([r.get_attribute("data-receipt")
+                          for r in self.rows()], [c["receipt_no"]])
+        # A day with none (a receipt number would stand for any day).
+        mark_main(self)
+        self.wait_for("#distributions-receipt").clear()
         set_value(self, "#distributions-from", "2026-01-01")
         set_value(self, "#distributions-to", "2026-01-02")
         self.driver.find_element(By.CSS_SELECTOR,
