@@ -159,8 +159,8 @@ async function renderOne(main, ctx, id) {
 		field('原因', input('reason', { id: 'distributions-void-reason',
 		    maxlength: 60, size: 30 })),
 		h('button', { type: 'submit', class: 'danger',
-		    id: 'distributions-void' }, '作废'),
-	)], async (v, f) => {
+		    id: 'distributions-void' }, '作废'))],
+	async (v, f) => {
 		const reason = v.reason.trim();
 		if (!reason)
 			throw new Error('请填写作废原因');

@@ -10,6 +10,10 @@ import { CATEGORY_LABEL, CATEGORIES, statusBadge } from './households.js';
 
 const POINTS_MAX = 100000000;
 
+function categoryText(c) {
+	return CATEGORY_LABEL[c] || c;
+}
+
 function points(text, label, min) {
 	const t = String(text).trim();
 	const n = /^\d{1,9}$/.test(t) ? Number(t) : NaN;
@@ -38,7 +42,6 @@ async function policies(main, ctx) {
 		by[p.category] = p;
 	const cats = CATEGORIES.concat(list.map((p) => p.category)
 	    .filter((c) => !CATEGORIES.includes(c)));
-	const label = (c) => CATEGORY_LABEL[c] || c;
 	const grant = (p) => p ? num(p.monthly_points) +
 	    (p.per_member_points ? ' + ' + num(p.per_member_points) + ' × 人数' :
 		'') : '—';
@@ -46,7 +49,7 @@ async function policies(main, ctx) {
 	    '每人积分 × 家庭人数。不结转的类别，下月发放前清零上月余额。');
 	if (!ctx.canWrite) {
 		main.append(section('各类别积分政策', intro, table([
-			{ label: '类别', get: (c) => label(c) },
+			{ label: '类别', get: (c) => categoryText(c) },
 			{ label: '每月积分', get: (c) => grant(by[c]) },
 			{ label: '结转', get: (c) => by[c] ? (by[c].carry_over ? '是' :
 			    '否') : '—' },
@@ -55,37 +58,37 @@ async function policies(main, ctx) {
 		], cats)));
 		return;
 	}
-	const rows = cats.map((c) => {
-		const p = by[c] || { monthly_points: 0, per_member_points: 0,
-			carry_over: false };
-		const f = form({ id: 'grants-policy-' + c, class: 'grants-policy' }, [
-		    h('div', { class: 'row' },
-			h('strong', { class: 'grants-cat' }, label(c)),
-			field('基础积分', input('monthly_points', {
-			    id: 'grants-policy-' + c + '-monthly', inputmode: 'numeric',
-			    value: String(p.monthly_points), size: 8 })),
-			field('每人积分', input('per_member_points', {
-			    id: 'grants-policy-' + c + '-member', inputmode: 'numeric',
-			    value: String(p.per_member_points || 0), size: 8 })),
-			h('label', { class: 'check' }, h('input', { type: 'checkbox',
-			    name: 'carry_over', id: 'grants-policy-' + c + '-carry',
-			    checked: !!p.carry_over }), '余额结转到下月'),
-			h('button', { type: 'submit', id: 'grants-policy-' + c + '-save' },
-			    '保存'),
-			h('small', { class: 'muted' }, by[c] ? '更新于 ' +
-			    datetime(by[c].updated_at) : '尚未设置'),
-		)], async (v) => {
-			const body = {
-				monthly_points: points(v.monthly_points, '基础积分'),
-				per_member_points: points(v.per_member_points, '每人积分'),
-				carry_over: v.carry_over,
-			};
-			await api('PUT', '/api/v1/policies/' + encodeURIComponent(c), body);
-			flash(label(c) + '的政策已保存');
-		});
-		return f;
+	main.append(section('各类别积分政策', intro,
+	    cats.map((c) => policyRow(c, by[c]))));
+}
+
+// One category's policy, saved on its own.
+function policyRow(c, saved) {
+	const p = saved || { monthly_points: 0, per_member_points: 0,
+		carry_over: false };
+	const id = 'grants-policy-' + c;
+	const row = h('div', { class: 'row' },
+	    h('strong', { class: 'grants-cat' }, categoryText(c)),
+	    field('基础积分', input('monthly_points', { id: id + '-monthly',
+		inputmode: 'numeric', value: String(p.monthly_points), size: 8 })),
+	    field('每人积分', input('per_member_points', { id: id + '-member',
+		inputmode: 'numeric', value: String(p.per_member_points || 0),
+		size: 8 })),
+	    h('label', { class: 'check' }, h('input', { type: 'checkbox',
+		name: 'carry_over', id: id + '-carry', checked: !!p.carry_over }),
+		'余额结转到下月'),
+	    h('button', { type: 'submit', id: id + '-save' }, '保存'),
+	    h('small', { class: 'muted' }, saved ? '更新于 ' +
+		datetime(saved.updated_at) : '尚未设置'));
+	return form({ id, class: 'grants-policy' }, [row], async (v) => {
+		const body = {
+			monthly_points: points(v.monthly_points, '基础积分'),
+			per_member_points: points(v.per_member_points, '每人积分'),
+			carry_over: v.carry_over,
+		};
+		await api('PUT', '/api/v1/policies/' + encodeURIComponent(c), body);
+		flash(categoryText(c) + '的政策已保存');
 	});
-	main.append(section('各类别积分政策', intro, rows));
 }
 
 // ---- the month's grant -----------------------------------------------------------
@@ -101,26 +104,31 @@ function figures(r, prefix) {
 	    h('div', { class: 'figure-label' }, l))));
 }
 
+// Whether the month's grant ran, when, by whom, and what it gave.
+function statusText(st) {
+	if (!st.ran)
+		return [badge('未发放', 'warn'), ' ' + st.period + ' 的月度积分尚未发放。'];
+	const who = st.ran_by === 'system' ? '系统自动' : st.ran_by;
+	return [badge('已发放', 'ok'), ' ' + st.period + ' 的月度积分已于 ' +
+	    datetime(st.ran_at) + ' 由 ' + who + ' 发放；该月共 ' +
+	    num(st.households) + ' 户，' + num(st.points) + ' 积分。'];
+}
+
 async function monthlySection(box, ctx, period) {
 	period = period || month();
 	clear(box);
 	const st = await api('GET', '/api/v1/grants/monthly?period=' +
 	    encodeURIComponent(period));
 	box.append(h('p', { id: 'grants-status', class: 'grants-status' },
-	    st.ran ? [badge('已发放', 'ok'), ' ' + st.period + ' 的月度积分已于 ' +
-		datetime(st.ran_at) + ' 由 ' + (st.ran_by === 'system' ?
-		    '系统自动' : st.ran_by) + ' 发放：' + num(st.households) +
-		' 户，共 ' + num(st.points) + ' 积分。'] :
-		[badge('未发放', 'warn'), ' ' + st.period + ' 的月度积分尚未发放。']));
+	    statusText(st)));
 	if (!ctx.canWrite)
 		return;
 	const result = h('div', { id: 'grants-preview-result' });
-	const f = form({ id: 'grants-monthly-form' }, [
-	    h('div', { class: 'row' },
-		field('月份', input('period', { id: 'grants-period', type: 'month',
-		    value: period, max: month() })),
-		h('button', { type: 'submit', id: 'grants-preview' }, '预览'),
-	)], async (v) => {
+	const f = form({ id: 'grants-monthly-form' }, [h('div', { class: 'row' },
+	    field('月份', input('period', { id: 'grants-period', type: 'month',
+		value: period, max: month() })),
+	    h('button', { type: 'submit', id: 'grants-preview' }, '预览'))],
+	async (v) => {
 		clear(result);
 		if (!/^\d{4}-\d{2}$/.test(v.period))
 			throw new Error('请选择月份');

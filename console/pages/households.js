@@ -148,8 +148,8 @@ async function renderList(main, ctx) {
 		field('状态', select('status', [['', '全部'], ['active', '有效'],
 		    ['suspended', '已暂停'], ['expired', '已过期']], status,
 		    { id: 'households-status' })),
-		h('button', { type: 'submit', id: 'households-search-go' }, '查找'),
-	)], async (v) => {
+		h('button', { type: 'submit', id: 'households-search-go' }, '查找'))],
+	async (v) => {
 		const t = v.q.trim();
 		// A card scanned or typed whole opens its household at once.
 		if (CARD_RE.test(t)) {
@@ -379,8 +379,8 @@ function writeSections(main, ctx, hh) {
 	    [h('div', { class: 'row' },
 		field('新的有效期至', input('valid_to', { id: 'households-renew-to',
 		    type: 'date', value: yearFrom(addDays(base, 1)) })),
-		h('button', { type: 'submit', id: 'households-renew' }, '续期'),
-	)], async (v) => {
+		h('button', { type: 'submit', id: 'households-renew' }, '续期'))],
+	async (v) => {
 		if (!v.valid_to)
 			throw new Error('请选择日期');
 		const body = { valid_to: v.valid_to };
@@ -431,8 +431,8 @@ function writeSections(main, ctx, hh) {
 		field('原因', input('reason', { id: 'households-card-reason',
 		    maxlength: 60, value: '卡丢失' })),
 		h('button', { type: 'submit', id: 'households-card-submit' },
-		    '补办'),
-	)], async (v, f) => {
+		    '补办'))],
+	async (v, f) => {
 		const card = v.card_code.trim();
 		if (!CARD_RE.test(card))
 			throw new Error('卡号只能由字母、数字、- 或 _ 组成（至多 32 位）');
