@@ -98,7 +98,7 @@ def new_household(case, token, seq, **kw):
     body = {"card_code": "PB%04d" % seq, "head_name": "测试户%d" % seq,
             "id_number": id_number(seq), "members": 2,
             "category": "low_income", "street": "测试街道",
-            "valid_from": "2026-01-01", "valid_to": "2099-12-31"}
+            "valid_from": "2020-01-01", "valid_to": "2099-12-31"}
     body.update(kw)
     st, j = case.api("POST", "/api/v1/households", body, token=token)
     if st != 201:

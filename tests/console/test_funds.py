@@ -31,6 +31,13 @@ class FundsTest(ConsoleCase):
         self.assertEqual(len(got), 1, j)
         return got[0]
 
+    def purchase_lots(self, item_id):
+        st, j = self.api("GET", "/api/v1/stock?limit=500", token=self.token)
+        self.assertEqual(st, 200)
+        return {lot["lot_id"]: (lot["on_hand"], lot["unit_value_fen"])
+                for s in j["items"] if s["item_id"] == item_id
+                for lot in s["lots"] if lot["source"] == "purchase"}
+
     def on_hand(self, item_id):
         st, j = self.api("GET", "/api/v1/stock?limit=500", token=self.token)
         self.assertEqual(st, 200)
@@ -66,6 +73,7 @@ class FundsTest(ConsoleCase):
 
         oil, rice = 3, 1
         oil0, rice0 = self.on_hand(oil), self.on_hand(rice)
+        lots0 = self.purchase_lots(oil)
         type_into(self, "#funds-exp-purpose", "采购食用油和大米")
         Select(self.wait_for("#funds-exp-item-0")).select_by_value(str(oil))
         type_into(self, "#funds-exp-qty-0", "10")
@@ -86,12 +94,10 @@ class FundsTest(ConsoleCase):
         self.assertEqual(after["balance_fen"], 200000 - 57870)
         self.assertEqual(self.on_hand(oil), oil0 + 10)
         self.assertEqual(self.on_hand(rice), rice0 + 3)
-        st, stock = self.api("GET", "/api/v1/stock?limit=500",
-                             token=self.token)
-        lots = [lot for s in stock["items"] if s["item_id"] == oil
-                for lot in s["lots"] if lot["source"] == "purchase"]
-        self.assertEqual([(lot["on_hand"], lot["unit_value_fen"])
-                          for lot in lots], [(10, 4590)])
+        # A lot bought at the cost typed: 45.90 yuan is 4590 fen.
+        lots = self.purchase_lots(oil)
+        self.assertEqual([v for k, v in lots.items() if k not in lots0],
+                         [(10, 4590)])
 
         # The statement: the last running balance is the fund's balance.
         self.wait_text("#funds-balance", "¥1,421.30")

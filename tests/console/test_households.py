@@ -4,6 +4,7 @@ a scanned card, suspend and resume, renew, replace a lost card, the
 recertification list, a name that looks like HTML shown as text, and an
 auditor's read-only view; each checked through the API."""
 
+import datetime
 import unittest
 
 from selenium.webdriver.common.by import By
@@ -163,7 +164,8 @@ class HouseholdsTest(ConsoleCase):
         self.driver.find_element(
             By.LINK_TEXT, soon["head_name"]).click()
         wait_page(self, "households")
-        new_to = "%d%s" % (int(today[:4]) + 1, today[4:])
+        new_to = (datetime.date.fromisoformat(today) +
+                  datetime.timedelta(days=400)).isoformat()
         set_value(self, "#households-renew-to", new_to)
         mark_main(self)
         self.driver.find_element(By.CSS_SELECTOR, "#households-renew").click()
