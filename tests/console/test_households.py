@@ -214,6 +214,17 @@ class HouseholdsTest(ConsoleCase):
         self.assertEqual((st, j["id"]), (200, hh["id"]))
         for w in (1280, 768):
             self.screenshot("households-detail", w)
+        # The old card is never issued again, not even back to its
+        # household: refused, in words, and nothing changes.
+        self.expect_console_error("status of 409")
+        type_into(self, "#households-card-code", old)
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#households-card-submit").click()
+        confirm_dialog(self)
+        self.wait_text("#households-card-form .form-error", "曾挂失停用")
+        st, j = self.api("GET", "/api/v1/households/by-card/PBNEWCARD551",
+                         token=self.token)
+        self.assertEqual((st, j["id"]), (200, hh["id"]))
 
     def test_name_is_text(self):
         name = "<img src=x onerror=alert(1)>"
