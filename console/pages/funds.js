@@ -126,7 +126,8 @@ async function renderOne(main, ctx, id) {
 // (item, quantity, unit cost in yuan, expiry). The amount is the lines'
 // total unless typed; yuan are read as text into fen, never as floats.
 async function expenseForm(ctx, fu) {
-	const items = await listAll('/api/v1/items');
+	const items = await listAll('/api/v1/items?active=true');
+	const byId = new Map(items.map((i) => [String(i.id), i]));
 	const itemOpts = [['', '选择物品…']].concat(items.map((i) =>
 	    [String(i.id), i.name + (i.unit ? '（' + i.unit + '）' : '')]));
 	const lines = h('tbody', { id: 'funds-exp-lines' });
@@ -170,6 +171,15 @@ async function expenseForm(ctx, fu) {
 			title: '删除此行', onclick: () => { tr.remove(); recount(); } },
 			'删除')));
 		tr.addEventListener('input', recount);
+		// An item chosen: its unit value as the cost, until one is typed.
+		tr.querySelector('.item').addEventListener('change', (ev) => {
+			const it = byId.get(ev.target.value);
+			const cost = tr.querySelector('.cost');
+			if (it && cost.value.trim() === '') {
+				cost.value = yuan(it.unit_value_fen).replace(/^¥/, '');
+				recount();
+			}
+		});
 		lines.append(tr);
 	}
 	addLine();

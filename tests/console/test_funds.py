@@ -81,7 +81,11 @@ class FundsTest(ConsoleCase):
         self.driver.find_element(By.CSS_SELECTOR, "#funds-exp-add").click()
         Select(self.wait_for("#funds-exp-item-1")).select_by_value(str(rice))
         type_into(self, "#funds-exp-qty-1", "3")
-        type_into(self, "#funds-exp-cost-1", "39.9")
+        # The item's own unit value comes in as the cost; kept.
+        st, it = self.api("GET", "/api/v1/items/%d" % rice, token=self.token)
+        self.assertEqual((st, it["unit_value_fen"]), (200, 3990))
+        self.assertEqual(self.wait_for("#funds-exp-cost-1")
+                         .get_attribute("value"), "39.90")
         # 10 x 45.90 + 3 x 39.90, added in fen: 459.00 + 119.70.
         self.wait_text("#funds-exp-total", "¥578.70")
         for w in (1280, 768):
