@@ -1,7 +1,7 @@
 // Policies and grants: each category's monthly points, the month's grant
 // (a dry run first, then the real one, and whether it ran already) and
 // one-off grants with a reason.
-import { h, clear } from '../lib/dom.js';
+import { h, add, clear } from '../lib/dom.js';
 import { api, listAll } from '../lib/api.js';
 import { num, datetime, month } from '../lib/fmt.js';
 import { header, section, table, field, input, form, confirm,
@@ -142,12 +142,13 @@ async function monthlySection(box, ctx, period) {
 		    { period: v.period, dry_run: true });
 		const go = h('button', { type: 'button', class: 'primary',
 		    id: 'grants-confirm' }, '确认发放');
-		result.append(h('h3', null, v.period + ' 预览（尚未发放，未做任何修改）'),
+		const none = r.households === 0 && r.expired_households === 0;
+		add(result, [h('h3', null, v.period + ' 预览（尚未发放，未做任何修改）'),
 		    figures(r, 'grants-preview'),
-		    r.households === 0 && r.expired_households === 0 ?
-			h('p', { class: 'muted' }, st.ran ? '本月已发放过，再次发放不会重复。' :
+		    none ? h('p', { class: 'muted', id: 'grants-preview-none' },
+			st.ran ? '该月已发放过，已获发的家庭不会重复获发。' :
 			    '没有需要发放的家庭。') : null,
-		    go);
+		    h('div', { class: 'actions' }, go)]);
 		go.addEventListener('click', async () => {
 			if (!await confirm('确认发放 ' + v.period + ' 的月度积分？' +
 			    num(r.households) + ' 户，共 ' + num(r.points) + ' 积分。',

@@ -83,6 +83,7 @@ class GrantsTest(ConsoleCase):
             "{:,} 户".format(dry["households"]))
         self.assertEqual(self.wait_for("#grants-preview-points").text,
                          "{:,}".format(dry["points"]))
+        self.assertNotIn("null", self.wait_for("#grants-monthly").text)
         self.assertEqual(
             self.wait_for("#grants-preview-expired-points").text,
             "{:,}".format(dry["expired_points"]))
@@ -117,6 +118,8 @@ class GrantsTest(ConsoleCase):
         # Once a period: the next preview gives nobody anything.
         self.driver.find_element(By.CSS_SELECTOR, "#grants-preview").click()
         self.wait_text("#grants-preview-households", "0 户")
+        self.wait_text("#grants-preview-none", "不会重复获发")
+        self.assertNotIn("null", self.wait_for("#grants-monthly").text)
         self.assertEqual(points_of(self, self.token, hh["id"]), owed)
 
     def test_one_off_grant(self):
