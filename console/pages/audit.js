@@ -144,7 +144,7 @@ export async function render(main, ctx) {
 			limit: 50,
 			class: 'audit',
 			empty: '没有符合条件的记录',
-			rowAttrs: (a) => ({ 'data-action': a.action,
+			rowAttrs: (a) => ({ 'data-id': a.id, 'data-action': a.action,
 			    'data-user': a.user_id || '',
 			    class: a.action === 'login_failed' ? 'warn' : null }),
 		});

@@ -172,10 +172,8 @@ function publishCard(n, now, ctx) {
 		}
 	});
 	return section('发布',
-	    empty ? h('div', { class: 'notices-warn', id: 'notices-empty-warning',
-		role: 'alert' }, '注意：' + n.period + ' 没有任何收支记录（没有捐赠、' +
-		'采购、领取、支出或报损）。请确认月份是否选对；若确实如此，' +
-		'发布的公示将全为零。') : null,
+	    empty ? h('p', { class: 'notices-warn' }, '该月没有任何收支记录，' +
+		'见页首的提示。') : null,
 	    h('p', null, '发布前请核对上面的数字。发布后，' + n.period +
 		' 的公示固定为此刻的内容，公开页面和 CSV 都以它为准。'),
 	    h('div', { class: 'actions' }, btn), err);
@@ -231,6 +229,11 @@ export async function render(main, ctx) {
 		    '以下为发布时固定的公示内容。' :
 		    '以下为实时数字（员工视图，含今天的记录），生成于 ' +
 		    datetime(n.generated_at) + '。')),
+	    n.period !== now && !n.published_at && noFigures(n) ?
+		h('div', { class: 'notices-warn', id: 'notices-empty-warning',
+		    role: 'alert' }, '注意：' + n.period + ' 没有任何收支记录（没有' +
+		    '捐赠、采购、领取、支出或报损）。请确认月份是否选对；若确实如此，' +
+		    '发布的公示将全为零。') : null,
 	    section(period + ' 公示摘要', summary(n)),
 	    publishCard(n, now, ctx),
 	    section('已发布的公示', h('div', { id: 'notices-published' },
