@@ -137,8 +137,9 @@ class RolesTest(ConsoleCase):
                              {"disabled": True}, token=admin)
         self.assertEqual(status, 200)
         self.expect_console_error(UNAUTH)
+        # Any page that asks the server (公示 always does).
         self.driver.find_element(By.CSS_SELECTOR,
-                                 '#nav .links a[href="#/stock"]').click()
+                                 '#nav .links a[href="#/notices"]').click()
         self.wait_text("#login-error", EXPIRED)
         self.assertEqual(self.driver.find_elements(By.CSS_SELECTOR, "#nav"),
                          [])

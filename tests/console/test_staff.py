@@ -118,10 +118,11 @@ class StaffTest(ConsoleCase):
         self.assertNotIn("clerk2", self.users())
 
     def test_last_admin(self):
-        admin = self.users()["admin"]
+        users = self.users()
+        admin = users["admin"]
         self.assertEqual(
-            [u for u in self.users().values()
-             if u["role"] == "admin" and not u["disabled"]], [admin],
+            [n for n, u in users.items()
+             if u["role"] == "admin" and not u["disabled"]], ["admin"],
             "the demo store should have one administrator")
         self.open_staff("#/staff?user=%d" % admin["id"])
         self.wait_text("#staff-selected", "admin")
