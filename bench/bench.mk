@@ -6,6 +6,9 @@
 #   direct the same domain layer measured directly: the redemption
 #          ceiling (issue 4) and notice computation (issue 7)
 #   run.sh starts the servers, seeds, runs the scenarios, prints the table
+#   console.sh the console (issue 10): its log-in page's files and a
+#          page's API calls (console-today.paths), on a demo store
+#   lib.sh what run.sh and console.sh share
 # A new C tool: add its name to BENCH_PROGS and a link rule like seed's.
 BENCH_PROGS = bare load seed fill direct
 BENCH_BINS = $(addprefix $(B)/bench/,$(BENCH_PROGS))
@@ -47,3 +50,9 @@ bench-server: $(BENCH_BINS) $(B)/cishan-server
 	@B=$(B) sh bench/run.sh
 
 BENCH_TARGETS += bench-server
+
+.PHONY: bench-console
+bench-console: $(B)/bench/load $(B)/bench/bare $(B)/cishan-server
+	@B=$(B) sh bench/console.sh
+
+BENCH_TARGETS += bench-console

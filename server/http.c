@@ -37,18 +37,20 @@ http_method_name(enum evhttp_cmd_type m)
 	}
 }
 
-/* Matches path against pattern; fills r->args with '*' segments. */
+/* Matches path against pattern; fills r->args with '*' segments and a
+ * final '**' with the rest of the path, slashes and all. */
 static int
 http_match(const char *pattern, struct req *r)
 {
 	char seg[HTTP_PATH_MAX];
 	size_t dlen;
 	const char *p = pattern, *s = r->path, *e;
-	int n = 0;
+	int n = 0, rest;
 
 	while (*p != '\0' && *s != '\0') {
 		if (*p == '*') {
-			e = strchr(s, '/');
+			rest = p[1] == '*' && p[2] == '\0';
+			e = rest ? NULL : strchr(s, '/');
 			if (e == NULL)
 				e = s + strlen(s);
 			if (e == s || n == HTTP_ARGS ||
@@ -62,7 +64,7 @@ http_match(const char *pattern, struct req *r)
 			if (strlen(r->args[n - 1]) != dlen)
 				goto no; /* a %00 inside: no such path */
 			s = e;
-			p++;
+			p += rest ? 2 : 1;
 			continue;
 		}
 		if (*p++ != *s++)
@@ -132,6 +134,14 @@ http_token(struct req *r)
 	a = evhttp_find_header(
 	    evhttp_request_get_input_headers(r->ev), "Authorization");
 	return a != NULL && strlen(a) > 7 ? a + 7 : "";
+}
+
+/* A header of the request, or NULL. */
+const char *
+http_header(struct req *r, const char *name)
+{
+	return evhttp_find_header(
+	    evhttp_request_get_input_headers(r->ev), name);
 }
 
 const char *

@@ -21,6 +21,7 @@ const struct actor *http_actor(struct req *);
 const char *http_arg(struct req *, int);
 const cJSON *http_body(struct req *, struct fault *);
 const unsigned char *http_body_hash(struct req *);
+const char *http_header(struct req *, const char *);
 const char *http_peer(struct req *);
 const char *http_token(struct req *);
 
@@ -46,6 +47,7 @@ void http_list_fail(struct req *, struct http_list *, struct fault *);
 /* http_reply.c */
 void http_reply(struct req *, int, cJSON *);
 void http_reply_text(struct req *, int, const char *, const char *, size_t);
+void http_reply_header(struct req *, const char *, const char *);
 void http_fault(struct req *, const struct fault *);
 void http_error(struct req *, int, const char *, const char *);
 void http_defer(struct req *, int, cJSON *);
@@ -147,5 +149,9 @@ void res_page_receipt(struct req *);
 /* res_audit.c */
 void res_audit_list(struct req *);
 void res_health(struct req *);
+/* res_console.c */
+void res_console_index(struct req *);
+void res_console_file(struct req *);
+void res_console_redirect(struct req *);
 
 #endif

@@ -65,7 +65,8 @@ struct req {
 
 struct route {
 	enum evhttp_cmd_type method;
-	const char *pattern; /* '*' matches one path segment */
+	const char *pattern; /* '*' matches one path segment; a final '**'
+	                      * the rest of the path (one byte or more) */
 	http_handler handler;
 	int roles; /* 0: open to all */
 };

@@ -22,9 +22,13 @@ http_send(
 	long us;
 
 	evhttp_add_header(h, "Content-Type", type);
-	evhttp_add_header(h, "Cache-Control", "no-store");
+	/* The console's files set their own (http_reply_header). */
+	if (evhttp_find_header(h, "Cache-Control") == NULL)
+		evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	if (len > 0 && evbuffer_add(out, body, len) != 0)
+	/* evhttp would send a HEAD's body too, after its headers. */
+	if (len > 0 && evhttp_request_get_command(r->ev) != EVHTTP_REQ_HEAD &&
+	    evbuffer_add(out, body, len) != 0)
 		log_fatalx("out of memory");
 	evhttp_send_reply(r->ev, status, NULL, NULL);
 	/* The turn's lines go out in one write, after its requests. */
@@ -42,6 +46,15 @@ http_send(
 	        : r->path,
 	    status, us);
 	http_req_free(r);
+}
+
+/* A header for the reply the handler is about to send. */
+void
+http_reply_header(struct req *r, const char *name, const char *value)
+{
+	if (evhttp_add_header(
+	        evhttp_request_get_output_headers(r->ev), name, value) != 0)
+		log_fatalx("out of memory");
 }
 
 void

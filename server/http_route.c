@@ -58,6 +58,9 @@ const struct route http_routes[] = {
     {EVHTTP_REQ_GET, "/public/notices/*", res_notices_get, 0},
     {EVHTTP_REQ_GET, "/public/donations/*", res_notices_donation, 0},
     {EVHTTP_REQ_GET, "/", res_page_index, 0},
+    {EVHTTP_REQ_GET, "/console", res_console_redirect, 0},
+    {EVHTTP_REQ_GET, "/console/", res_console_index, 0},
+    {EVHTTP_REQ_GET, "/console/**", res_console_file, 0},
     {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
         ROLE_ADMIN | ROLE_AUDITOR},
 };

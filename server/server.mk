@@ -8,7 +8,8 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_donors.c server/res_donations.c server/res_stock.c \
              server/res_households.c server/res_grants.c \
              server/res_distributions.c server/res_funds.c server/res_notices.c \
-             server/res_page.c server/res_audit.c server/res_health.c
+             server/res_page.c server/res_audit.c server/res_health.c \
+             server/res_console.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
@@ -21,7 +22,7 @@ SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             $(B)/schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
-             $(B)/schema.o
+             $(B)/schema.o $(B)/console_assets.o
 SERVER_CFLAGS = $(shell $(PKG) --cflags $(SERVER_PKGS)) -Iserver -pthread
 SERVER_LIBS = $(shell $(PKG) --libs $(SERVER_PKGS)) -lm -pthread
 
@@ -36,6 +37,18 @@ $(B)/schema.c: $(sort $(wildcard schema/*.sql)) schema/embed.sh
 	@mkdir -p $(@D)
 	sh schema/embed.sh $(sort $(wildcard schema/*.sql)) > $@
 $(B)/schema.o: $(B)/schema.c
+	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
+
+# The console (console/: HTML, CSS, JavaScript modules) is compiled in as
+# well. Its directories are prerequisites too, so adding or removing a file
+# rebuilds the table; the script writes to a temporary file first, so a
+# refused file leaves no half table behind.
+CONSOLE_FILES = $(shell find console -type f ! -path '*/.*' 2>/dev/null)
+CONSOLE_DIRS = $(shell find console -type d 2>/dev/null)
+$(B)/console_assets.c: $(CONSOLE_FILES) $(CONSOLE_DIRS)
+	@mkdir -p $(@D)
+	sh console/embed.sh console > $@.tmp && mv $@.tmp $@
+$(B)/console_assets.o: $(B)/console_assets.c
 	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
 
 $(B)/cishan-server: $(SERVER_OBJ) $(B)/libcishan-common.a

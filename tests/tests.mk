@@ -6,7 +6,7 @@
 ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions itest_tills \
     itest_funds itest_notices itest_publish itest_trace itest_privacy \
-    itest_page
+    itest_page itest_console
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
@@ -23,6 +23,8 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
+# itest_console recomputes each console file's ETag (its SHA-256).
+$(B)/tests/itest_console: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
 
 # Static pattern: only our objects, so other fragments keep their own rules.
@@ -68,3 +70,18 @@ test-server-itest: $(ITEST_BINS) $(B)/cishan-server
 	  $$t || fail=1; done; exit $$fail
 
 TEST_TARGETS += test-server
+
+# The console in a browser (tests/console/, Python unittest): the real
+# server on a demo store, Debian's chromium through its chromedriver. Debian's
+# python3, where python3-selenium is (a python3 earlier on PATH may not
+# have it); CONSOLE_PYTHON to use another.
+CONSOLE_PYTHON ?= /usr/bin/python3
+.PHONY: test-console
+test-console: $(B)/cishan-server
+	@mkdir -p $(ITEST_TMP)-console
+	CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
+	  ITEST_TMPDIR=$(ITEST_TMP)-console ITEST_ARTIFACTS=$(B)/tests/artifacts \
+	  $(CONSOLE_PYTHON) -m unittest discover -s tests/console \
+	  -p 'test_*.py' -v
+
+TEST_TARGETS += test-console
