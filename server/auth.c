@@ -18,6 +18,12 @@
 static const char *const auth_roles[] = {
     "admin", "manager", "cashier", "auditor", NULL};
 
+/* Every action the audit log records (docs/api.md lists them). */
+static const char *const auth_actions[] = {"login", "login_failed", "create",
+    "update", "adjust", "grant_monthly", "grant_oneoff", "distribute", "void",
+    "expense", "publish", "reset_password", "change_password", "replace_card",
+    NULL};
+
 /*
  * Failed log-ins by "u:name" and by "a:peer address". After three, each
  * further failure closes the key for 250 ms, doubling up to 10 s: an
@@ -57,6 +63,18 @@ auth_role_parse(const char *s)
 	return 0;
 }
 
+/* Whether s is an action the audit log records. */
+int
+auth_action_valid(const char *s)
+{
+	int i;
+
+	for (i = 0; auth_actions[i] != NULL; i++)
+		if (strcmp(s, auth_actions[i]) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 auth_role_name(int role)
 {
@@ -93,6 +111,20 @@ static struct {
 	int64_t expires;
 } auth_cache[AUTH_CACHE];
 static unsigned int auth_cache_next;
+
+/* Drops user's cached sessions but keep's (NULL: all): the next request
+ * of each reads its row again, and finds it ended or changed. */
+static void
+auth_forget(int64_t user, const unsigned char *keep)
+{
+	int i;
+
+	for (i = 0; i < AUTH_CACHE; i++)
+		if (auth_cache[i].actor.user_id == user &&
+		    (keep == NULL ||
+		        sodium_memcmp(auth_cache[i].hash, keep, 32) != 0))
+			auth_cache[i].expires = 0;
+}
 
 static int
 auth_username_valid(const char *s)
@@ -274,9 +306,11 @@ auth_login_check(void *arg)
 {
 	struct auth_attempt *a = arg;
 
+	/* A disabled user pays the same check, and fails as a wrong
+	 * password does. */
 	a->ok =
 	    crypto_pwhash_str_verify(a->u.pwhash, a->pw, strlen(a->pw)) == 0 &&
-	    a->known;
+	    a->known && !a->u.disabled;
 	sodium_memzero(a->pw, sizeof(a->pw));
 }
 
@@ -285,12 +319,24 @@ auth_login_finish(struct db *db, struct auth_attempt *a, char *token,
     int64_t *expires, struct fault *f)
 {
 	unsigned char raw[32], hash[32];
+	struct db_user now;
 	struct actor who;
-	int rc;
+	int rc = DB_OK;
 
 	memset(&who, 0, sizeof(who));
 	snprintf(who.username, sizeof(who.username), "%s", a->user);
 	snprintf(who.origin, sizeof(who.origin), "%s", a->addr);
+	/* Disabled, or given another password, while the worker checked. */
+	if (a->ok &&
+	    ((rc = db_user_by_id(db, a->u.id, &now)) != DB_OK || now.disabled ||
+	        strcmp(now.pwhash, a->u.pwhash) != 0)) {
+		if (rc == DB_ERR)
+			return fault_db(f, rc);
+		a->ok = 0;
+	}
+	if (a->ok)
+		a->u = now;
+	sodium_memzero(&now, sizeof(now));
 	auth_note(a->user, a->addr, !a->ok);
 	if (!a->ok) {
 		auth_audit(db, &who, "login_failed", "session", 0, "");
@@ -384,6 +430,191 @@ auth_logout(struct db *db, const char *token)
 		if (sodium_memcmp(auth_cache[i].hash, hash, 32) == 0)
 			auth_cache[i].expires = 0;
 	return db_session_revoke(db, hash) == DB_OK ? 0 : -1;
+}
+
+/* What an update changed, for the audit: "role cashier->manager; ...". */
+static void
+auth_user_detail(
+    const struct db_user *old, const struct db_user *u, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (strcmp(old->role, u->role) != 0)
+		n += (size_t)snprintf(
+		    out, size, "role %s->%s", old->role, u->role);
+	if (old->disabled != u->disabled && n < size)
+		n += (size_t)snprintf(out + n, size - n, "%sdisabled %s",
+		    n ? "; " : "", u->disabled ? "false->true" : "true->false");
+	if (strcmp(old->display_name, u->display_name) != 0 && n < size)
+		snprintf(out + n, size - n, "%sdisplay_name", n ? "; " : "");
+}
+
+/*
+ * Changes a user's role, display name or disabled flag (c's fields that
+ * are set); u gets the user as written. Disabling or a new role ends the
+ * user's sessions: a client holding one learned the old role at log-in.
+ * The last admin who is not disabled stays so.
+ */
+int
+auth_user_update(struct db *db, const struct actor *who, int64_t id,
+    const struct auth_user_change *c, struct db_user *u, struct fault *f)
+{
+	struct db_user old;
+	char detail[160];
+	int64_t admins;
+	int rc, ends;
+
+	if (c->role != 0 && auth_role_name(c->role)[0] == 'n')
+		return fault_field(
+		    f, FAULT_BAD, "bad_field", "role", "unknown role");
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_user_by_id(db, id, &old)) != DB_OK) {
+		db_tx_rollback(db);
+		if (rc == DB_NONE)
+			return fault_set(
+			    f, FAULT_NOT_FOUND, "not_found", "no such user");
+		return fault_db(f, rc);
+	}
+	*u = old;
+	if (c->role != 0)
+		snprintf(
+		    u->role, sizeof(u->role), "%s", auth_role_name(c->role));
+	if (c->display_name[0] != '\0')
+		snprintf(u->display_name, sizeof(u->display_name), "%s",
+		    c->display_name);
+	if (c->disabled >= 0)
+		u->disabled = c->disabled;
+	if (strcmp(old.role, "admin") == 0 && !old.disabled &&
+	    (strcmp(u->role, "admin") != 0 || u->disabled)) {
+		if (db_user_admins(db, &admins) != DB_OK)
+			goto fail;
+		if (admins <= 1) {
+			db_tx_rollback(db);
+			fault_field(f, FAULT_RULE, "last_admin",
+			    u->disabled ? "disabled" : "role",
+			    "%s is the last active administrator; make "
+			    "another one first",
+			    old.username);
+			sodium_memzero(&old, sizeof(old));
+			sodium_memzero(u->pwhash, sizeof(u->pwhash));
+			return -1;
+		}
+	}
+	ends = strcmp(old.role, u->role) != 0 || (u->disabled && !old.disabled);
+	auth_user_detail(&old, u, detail, sizeof(detail));
+	if (db_user_update(db, u) != DB_OK ||
+	    (ends && db_session_revoke_user(db, id, NULL) != DB_OK) ||
+	    auth_audit(db, who, "update", "user", id, detail) != 0 ||
+	    db_tx_commit(db) != DB_OK)
+		goto fail;
+	/* The cache holds the name and role too: every entry goes. */
+	auth_forget(id, NULL);
+	sodium_memzero(&old, sizeof(old));
+	sodium_memzero(u->pwhash, sizeof(u->pwhash));
+	return 0;
+fail:
+	db_tx_rollback(db);
+	sodium_memzero(&old, sizeof(old));
+	sodium_memzero(u->pwhash, sizeof(u->pwhash));
+	return fault_db(f, DB_ERR);
+}
+
+/*
+ * A new password, in three steps as a log-in: begin checks it and reads
+ * the user (on the loop), work checks the current password of a change
+ * and hashes the new one (on the worker), finish writes it (on the loop).
+ */
+int
+auth_password_begin(struct db *db, struct auth_newpw *p, struct fault *f)
+{
+	size_t n = strlen(p->pw);
+	int rc;
+
+	if (n < 8 || n > 128)
+		return fault_field(f, FAULT_BAD, "bad_field",
+		    p->change ? "new_password" : "password",
+		    "the password: 8 to 128 bytes");
+	if ((rc = db_user_by_id(db, p->user_id, &p->a.u)) == DB_NONE)
+		return fault_set(
+		    f, FAULT_NOT_FOUND, "not_found", "no such user");
+	if (rc != DB_OK)
+		return fault_db(f, rc);
+	p->a.known = 1;
+	return 0;
+}
+
+void
+auth_password_work(void *arg)
+{
+	struct auth_newpw *p = arg;
+
+	if (p->change)
+		auth_login_check(&p->a);
+	else
+		p->a.ok = 1;
+	if (p->a.ok)
+		p->hashed =
+		    auth_hash_password(p->pw, p->hash, sizeof(p->hash)) == 0;
+	sodium_memzero(p->pw, sizeof(p->pw));
+}
+
+/*
+ * Writes the new password and ends the user's sessions: all of them
+ * after a reset, all but the one of token after a change (whose wrong
+ * current password counts as a failed log-in, and changes nothing).
+ */
+int
+auth_password_finish(struct db *db, const struct actor *who,
+    struct auth_newpw *p, const char *token, struct fault *f)
+{
+	unsigned char keep[32];
+	struct db_user now;
+	int rc = DB_OK;
+
+	if (p->change) {
+		auth_note(p->a.user, p->a.addr, !p->a.ok);
+		if (!p->a.ok) {
+			auth_audit(db, who, "login_failed", "user", p->user_id,
+			    "change_password");
+			return fault_field(f, FAULT_RULE, "wrong_password",
+			    "current_password",
+			    "the current password is wrong");
+		}
+		if (auth_token_hash(token, keep) != 0)
+			return fault_set(
+			    f, FAULT_UNAUTH, "unauthenticated", "log in first");
+	}
+	if (!p->hashed)
+		return fault_set(f, FAULT_INTERNAL, "internal",
+		    "out of memory hashing the password");
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	/* Another password set meanwhile: the one checked is gone (or the
+	 * user disabled: a change is theirs, a reset the admin's). */
+	if ((rc = db_user_by_id(db, p->user_id, &now)) == DB_OK && p->change &&
+	    (strcmp(now.pwhash, p->a.u.pwhash) != 0 || now.disabled)) {
+		db_tx_rollback(db);
+		sodium_memzero(&now, sizeof(now));
+		return fault_field(f, FAULT_RULE, "wrong_password",
+		    "current_password",
+		    "the password was changed meanwhile; log in again");
+	}
+	sodium_memzero(&now, sizeof(now));
+	if (rc != DB_OK ||
+	    db_user_set_password(db, p->user_id, p->hash) != DB_OK ||
+	    db_session_revoke_user(db, p->user_id, p->change ? keep : NULL) !=
+	        DB_OK ||
+	    auth_audit(db, who,
+	        p->change ? "change_password" : "reset_password", "user",
+	        p->user_id, "") != 0 ||
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, DB_ERR);
+	}
+	auth_forget(p->user_id, p->change ? keep : NULL);
+	return 0;
 }
 
 /* One audit row; callers inside a transaction get it in the same one. */

@@ -31,6 +31,8 @@ struct db_user {
 	char role[16];
 	char pwhash[160];
 	int64_t created_at;
+	int disabled;
+	int64_t last_login_at; /* 0: never, or not read (lists read it) */
 };
 
 struct db_audit {
@@ -57,6 +59,7 @@ struct db_item {
 	int priority_only;
 	int64_t min_stock;
 	int64_t created_at;
+	int active; /* 0: retired */
 	int nbarcodes;
 	char barcodes[DB_BARCODES_MAX][DB_BARCODE_MAX];
 };
@@ -82,6 +85,14 @@ struct db_donation {
 	int64_t cash_fen; /* a cash donation's amount */
 };
 
+/* A donation in a list: its donor's name and its lots summed. */
+struct db_donation_sum {
+	struct db_donation d;
+	char donor_name[DB_NAME_MAX];
+	int64_t lines;
+	int64_t value_fen;
+};
+
 struct db_lot {
 	int64_t id;
 	int64_t item_id;
@@ -97,6 +108,7 @@ struct db_lot {
 	int64_t expense_id; /* a purchase's expense; 0: none */
 };
 
+#define DB_NOTE_MAX 804 /* 200 characters of UTF-8, and the NUL */
 struct db_adjustment {
 	int64_t id;
 	char client_id[DB_SHORT_MAX];
@@ -106,6 +118,27 @@ struct db_adjustment {
 	char reason[24];
 	int64_t created_at;
 	int64_t user_id;
+	char note[DB_NOTE_MAX];
+	int64_t stocktake_id; /* 0: none */
+};
+
+struct db_stocktake {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char note[DB_NOTE_MAX];
+	int64_t lots;  /* lots counted */
+	int64_t delta; /* the net of its adjustments */
+	int64_t created_at;
+	int64_t user_id;
+};
+
+/* A stocktake's adjustment, with the lot's count before it. */
+struct db_count_line {
+	int64_t adjustment_id;
+	int64_t lot_id;
+	int64_t before;
+	int64_t delta;
 };
 
 struct db_movement {
@@ -118,6 +151,8 @@ struct db_movement {
 	int64_t ref_id;
 	int64_t at;
 	int64_t user_id;
+	char note[DB_NOTE_MAX]; /* an adjustment's */
+	int64_t stocktake_id;   /* an adjustment's stocktake; 0: none */
 };
 
 struct db_stock {
@@ -329,36 +364,45 @@ int db_user_insert(struct db *, struct db_user *);
 int db_user_by_name(struct db *, const char *, struct db_user *);
 int db_user_by_id(struct db *, int64_t, struct db_user *);
 int db_user_count(struct db *, int64_t *);
+int db_user_admins(struct db *, int64_t *);
+int db_user_list(struct db *, int64_t, int, db_row_cb, void *);
+int db_user_update(struct db *, const struct db_user *);
+int db_user_set_password(struct db *, int64_t, const char *);
 int db_session_insert(
     struct db *, const unsigned char *, int64_t, int64_t, int64_t);
 int db_session_user(
     struct db *, const unsigned char *, int64_t, struct db_user *, int64_t *);
 int db_session_revoke(struct db *, const unsigned char *);
+int db_session_revoke_user(struct db *, int64_t, const unsigned char *);
 
 /* db_audit.c: the audit log, and the hash chain over ledger rows. */
 int db_audit_insert(struct db *, const struct db_audit *);
-int db_audit_list(
-    struct db *, int64_t, int64_t, int64_t, int, db_row_cb, void *);
+int db_audit_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
+    int, db_row_cb, void *);
 int db_chain_head_seq(struct db *, int64_t, char *, size_t);
 int db_chain_head(struct db *, int64_t, char *, size_t);
 
 /* db_items.c */
 int db_item_insert(struct db *, struct db_item *);
 int db_barcode_insert(struct db *, const char *, int64_t);
+int db_item_update(struct db *, const struct db_item *);
 int db_item_by_id(struct db *, int64_t, struct db_item *);
 int db_item_by_barcode(struct db *, const char *, struct db_item *);
-int db_item_list(
-    struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
+int db_item_list(struct db *, const char *, const char *, int, int64_t, int,
+    db_row_cb, void *);
 
 /* db_donations.c: donors, donations, and where a donation went. */
 int db_donor_insert(struct db *, struct db_donor *);
 int db_donor_by_id(struct db *, int64_t, struct db_donor *);
 int db_donor_list(struct db *, int64_t, int, db_row_cb, void *);
+int db_donor_update(struct db *, const struct db_donor *);
 int db_donation_insert(struct db *, struct db_donation *);
 int db_donation_by_client(struct db *, const char *, struct db_donation *);
 int db_donation_by_id(struct db *, int64_t, struct db_donation *);
 int db_donation_by_receipt(struct db *, const char *, struct db_donation *);
 int db_donation_trace(struct db *, int64_t, int64_t, db_row_cb, void *);
+int db_donation_list(struct db *, int64_t, const char *, const char *, int64_t,
+    int, db_row_cb, void *);
 
 /* db_stock.c: lots, movements, adjustments, and stock sums. */
 int db_lot_insert(struct db *, struct db_lot *);
@@ -372,8 +416,11 @@ int db_movement_list(
     struct db *, int64_t, int64_t, int64_t, int64_t, int, db_row_cb, void *);
 int db_adjustment_insert(struct db *, struct db_adjustment *);
 int db_adjustment_by_client(struct db *, const char *, struct db_adjustment *);
-int db_stock_list(
-    struct db *, const char *, const char *, int64_t, int, db_row_cb, void *);
+int db_stocktake_insert(struct db *, struct db_stocktake *);
+int db_stocktake_by_client(struct db *, const char *, struct db_stocktake *);
+int db_stocktake_lines(struct db *, int64_t, db_row_cb, void *);
+int db_stock_list(struct db *, const char *, const char *, int, int64_t, int,
+    db_row_cb, void *);
 int db_stock_available(struct db *, int64_t, const char *, int64_t *);
 int db_stock_of(struct db *, int64_t, int64_t *, int64_t *);
 int db_stock_value_upto(struct db *, const char *, int, int64_t *);
@@ -381,6 +428,9 @@ int db_stock_value_upto(struct db *, const char *, int, int64_t *);
 /* db_households.c */
 int db_household_insert(struct db *, struct db_household *);
 int db_household_update(struct db *, const struct db_household *);
+int db_household_card_set(struct db *, int64_t, const char *);
+int db_household_card_retire(
+    struct db *, int64_t, const char *, int64_t, int64_t, const char *);
 int db_household_by_id(struct db *, int64_t, struct db_household *);
 int db_household_by_card(struct db *, const char *, struct db_household *);
 int db_household_by_idhash(

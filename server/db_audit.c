@@ -12,6 +12,7 @@ static const char SQL_AUDIT_LIST[] =
     "SELECT id, at, coalesce(user_id, 0), username, role, origin, action, "
     "entity, coalesce(entity_id, 0), detail FROM audit "
     "WHERE at >= ?1 AND at < ?2 AND (?3 = 0 OR id < ?3) "
+    "AND (?5 = 0 OR user_id = ?5) AND (?6 IS NULL OR action = ?6) "
     "ORDER BY id DESC LIMIT ?4";
 static const char SQL_CHAIN_HEAD_SEQ[] =
     "SELECT hex(hash) FROM chain WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1";
@@ -57,9 +58,10 @@ db_audit_fill(struct db *db, sqlite3_stmt *st, void *row)
 	db_col_text(st, 9, a->detail, sizeof(a->detail));
 }
 
+/* user: 0 for anyone's; action: NULL for any. */
 int
-db_audit_list(struct db *db, int64_t from, int64_t to, int64_t before,
-    int limit, db_row_cb cb, void *arg)
+db_audit_list(struct db *db, int64_t from, int64_t to, int64_t user,
+    const char *action, int64_t before, int limit, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
 	struct db_audit a;
@@ -70,6 +72,8 @@ db_audit_list(struct db *db, int64_t from, int64_t to, int64_t before,
 	sqlite3_bind_int64(st, 2, to);
 	sqlite3_bind_int64(st, 3, before);
 	sqlite3_bind_int(st, 4, limit);
+	sqlite3_bind_int64(st, 5, user);
+	db_bind_opt(st, 6, action);
 	return db_rows(db, st, &a, db_audit_fill, cb, arg, "audit list");
 }
 

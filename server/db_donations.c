@@ -10,6 +10,8 @@ static const char SQL_DONOR_BY_ID[] =
 static const char SQL_DONOR_LIST[] =
     "SELECT id, name, kind, created_at FROM donors WHERE id > ?1 "
     "ORDER BY id LIMIT ?2";
+static const char SQL_DONOR_UPDATE[] =
+    "UPDATE donors SET name = ?2, kind = ?3 WHERE id = ?1";
 static const char SQL_DONATION_INSERT[] =
     "INSERT INTO donations(client_id, req_hash, donor_id, received_on, "
     "channel, receipt_code, created_at, user_id, fund_id, cash_fen) "
@@ -22,6 +24,19 @@ static const char SQL_DONATION_BY_CLIENT[] =
     "SELECT " DONATION_COLS " FROM donations WHERE client_id = ?1";
 static const char SQL_DONATION_BY_ID[] =
     "SELECT " DONATION_COLS " FROM donations WHERE id = ?1";
+/* Newest first: ids below the cursor ?4 (0: from the newest); received
+ * from ?2 to ?3 (dates, inclusive). */
+static const char SQL_DONATION_LIST[] =
+    "SELECT d.id, d.client_id, d.req_hash, d.donor_id, d.received_on, "
+    "d.channel, d.receipt_code, d.created_at, coalesce(d.user_id, 0), "
+    "coalesce(d.fund_id, 0), d.cash_fen, n.name, "
+    "(SELECT count(*) FROM lots l WHERE l.donation_id = d.id), "
+    "(SELECT coalesce(sum(l.quantity * l.unit_value_fen), 0) FROM lots l "
+    "WHERE l.donation_id = d.id) "
+    "FROM donations d JOIN donors n ON n.id = d.donor_id "
+    "WHERE (?1 = 0 OR d.donor_id = ?1) AND (?2 IS NULL OR "
+    "d.received_on >= ?2) AND (?3 IS NULL OR d.received_on <= ?3) "
+    "AND (?4 = 0 OR d.id < ?4) ORDER BY d.id DESC LIMIT ?5";
 static const char SQL_DONATION_BY_RECEIPT[] =
     "SELECT id FROM donations WHERE receipt_code = ?1";
 /* Per lot of a donation: the lot, then what left it and how, as of stock
@@ -89,6 +104,22 @@ db_donor_by_id(struct db *db, int64_t id, struct db_donor *d)
 }
 
 int
+db_donor_update(struct db *db, const struct db_donor *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_DONOR_UPDATE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, d->id);
+	sqlite3_bind_text(st, 2, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->kind, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st, "donor update")) != DB_OK)
+		return rc;
+	return db_changes(db) == 1 ? DB_OK : DB_NONE;
+}
+
+int
 db_donor_list(struct db *db, int64_t after, int limit, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
@@ -119,6 +150,37 @@ db_donation_fill(struct db *db, sqlite3_stmt *st, void *row)
 	d->user_id = sqlite3_column_int64(st, 8);
 	d->fund_id = sqlite3_column_int64(st, 9);
 	d->cash_fen = sqlite3_column_int64(st, 10);
+}
+
+static void
+db_donation_sum_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_donation_sum *s = row;
+
+	db_donation_fill(db, st, &s->d);
+	db_col_text(st, 11, s->donor_name, sizeof(s->donor_name));
+	s->lines = sqlite3_column_int64(st, 12);
+	s->value_fen = sqlite3_column_int64(st, 13);
+}
+
+/* Donations newest first, below id before (0: all); donor 0 and NULL
+ * dates: any. */
+int
+db_donation_list(struct db *db, int64_t donor, const char *from, const char *to,
+    int64_t before, int limit, db_row_cb cb, void *arg)
+{
+	sqlite3_stmt *st;
+	struct db_donation_sum s;
+
+	if ((st = db_stmt(db, SQL_DONATION_LIST)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, donor);
+	db_bind_opt(st, 2, from);
+	db_bind_opt(st, 3, to);
+	sqlite3_bind_int64(st, 4, before);
+	sqlite3_bind_int(st, 5, limit);
+	return db_rows(
+	    db, st, &s, db_donation_sum_fill, cb, arg, "donation list");
 }
 
 int

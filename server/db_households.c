@@ -12,6 +12,11 @@ static const char SQL_ACCOUNT_INSERT[] =
 static const char SQL_HOUSEHOLD_UPDATE[] =
     "UPDATE households SET members = ?2, category = ?3, street = ?4, "
     "phone = ?5, valid_from = ?6, valid_to = ?7, status = ?8 WHERE id = ?1";
+static const char SQL_HOUSEHOLD_CARD_SET[] =
+    "UPDATE households SET card_code = ?2 WHERE id = ?1";
+static const char SQL_HOUSEHOLD_CARD_RETIRE[] =
+    "INSERT INTO household_cards(household_id, card_code, retired_at, "
+    "user_id, reason) VALUES (?1, ?2, ?3, nullif(?4, 0), ?5)";
 #define HOUSEHOLD_COLS                                                         \
 	"h.id, h.card_code, h.head_name, h.id_hash, h.id_last4, h.members, "   \
 	"h.category, h.street, h.phone, h.valid_from, h.valid_to, "            \
@@ -101,6 +106,37 @@ db_household_update(struct db *db, const struct db_household *h)
 	sqlite3_bind_text(st, 7, h->valid_to, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 8, h->status, -1, SQLITE_STATIC);
 	return db_step_done(db, st, "household update");
+}
+
+/* The household's card becomes card: DB_CONFLICT if another household
+ * has it, or it was retired (schema/014). */
+int
+db_household_card_set(struct db *db, int64_t id, const char *card)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_CARD_SET)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, card, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "household card");
+}
+
+/* Keeps a household's old card in its history, which bars it for good. */
+int
+db_household_card_retire(struct db *db, int64_t id, const char *card,
+    int64_t at, int64_t user, const char *reason)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HOUSEHOLD_CARD_RETIRE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, card, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, at);
+	sqlite3_bind_int64(st, 4, user);
+	sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+	return db_step_done(db, st, "household card retire");
 }
 
 int

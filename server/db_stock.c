@@ -32,24 +32,43 @@ static const char SQL_MOVEMENT_INSERT[] =
     "INSERT INTO movements(lot_id, item_id, kind, reason, quantity, ref_id, "
     "at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, "
     "nullif(?8, 0))";
+/* An adjustment's movement shows its note and stocktake. */
 static const char SQL_MOVEMENT_LIST[] =
-    "SELECT id, lot_id, item_id, kind, reason, quantity, "
-    "coalesce(ref_id, 0), at, coalesce(user_id, 0) FROM movements "
-    "WHERE id > ?1 AND (?2 = 0 OR item_id = ?2) AND at >= ?3 AND at < ?4 "
-    "ORDER BY id LIMIT ?5";
+    "SELECT m.id, m.lot_id, m.item_id, m.kind, m.reason, m.quantity, "
+    "coalesce(m.ref_id, 0), m.at, coalesce(m.user_id, 0), "
+    "coalesce(a.note, ''), coalesce(a.stocktake_id, 0) FROM movements m "
+    "LEFT JOIN adjustments a ON m.kind = 'adjust' AND a.id = m.ref_id "
+    "WHERE m.id > ?1 AND (?2 = 0 OR m.item_id = ?2) AND m.at >= ?3 "
+    "AND m.at < ?4 ORDER BY m.id LIMIT ?5";
 static const char SQL_ADJUSTMENT_INSERT[] =
     "INSERT INTO adjustments(client_id, req_hash, lot_id, quantity_delta, "
-    "reason, created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-    "nullif(?7, 0))";
+    "reason, created_at, user_id, note, stocktake_id) VALUES (?1, ?2, ?3, "
+    "?4, ?5, ?6, nullif(?7, 0), ?8, nullif(?9, 0))";
 static const char SQL_ADJUSTMENT_BY_CLIENT[] =
     "SELECT id, client_id, req_hash, lot_id, quantity_delta, reason, "
-    "created_at, coalesce(user_id, 0) FROM adjustments WHERE client_id = ?1";
+    "created_at, coalesce(user_id, 0), note, coalesce(stocktake_id, 0) "
+    "FROM adjustments WHERE client_id = ?1";
+static const char SQL_STOCKTAKE_INSERT[] =
+    "INSERT INTO stocktakes(client_id, req_hash, note, lots, delta, "
+    "created_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, 0))";
+static const char SQL_STOCKTAKE_BY_CLIENT[] =
+    "SELECT id, client_id, req_hash, note, lots, delta, created_at, "
+    "coalesce(user_id, 0) FROM stocktakes WHERE client_id = ?1";
+/* A stocktake's adjustments, each with its lot as it stood before: the
+ * sum of the lot's movements before the adjustment's own. */
+static const char SQL_STOCKTAKE_LINES[] =
+    "SELECT a.id, a.lot_id, (SELECT coalesce(sum(x.quantity), 0) FROM "
+    "movements x WHERE x.lot_id = a.lot_id AND x.id < m.id), "
+    "a.quantity_delta FROM adjustments a JOIN movements m ON "
+    "m.kind = 'adjust' AND m.ref_id = a.id WHERE a.stocktake_id = ?1 "
+    "ORDER BY a.id";
 static const char SQL_STOCK_LIST[] =
     "SELECT i.id, i.name, i.category, i.unit, s.on_hand, s.value_fen, "
     "i.min_stock FROM items i JOIN stock_summary s ON s.item_id = i.id "
     "WHERE i.id > ?1 AND (?2 IS NULL OR i.category = ?2) "
     "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM lots l WHERE "
     "l.item_id = i.id AND l.on_hand > 0 AND l.expires_on <= ?3)) "
+    "AND (?5 IS NULL OR (i.min_stock > 0 AND s.on_hand < i.min_stock) = ?5) "
     "ORDER BY i.id LIMIT ?4";
 static const char SQL_STOCK_AVAILABLE[] =
     "SELECT coalesce(sum(on_hand), 0) FROM lots WHERE item_id = ?1 "
@@ -196,6 +215,8 @@ db_movement_fill(struct db *db, sqlite3_stmt *st, void *row)
 	m->ref_id = sqlite3_column_int64(st, 6);
 	m->at = sqlite3_column_int64(st, 7);
 	m->user_id = sqlite3_column_int64(st, 8);
+	db_col_text(st, 9, m->note, sizeof(m->note));
+	m->stocktake_id = sqlite3_column_int64(st, 10);
 }
 
 int
@@ -229,6 +250,8 @@ db_adjustment_insert(struct db *db, struct db_adjustment *a)
 	sqlite3_bind_text(st, 5, a->reason, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, a->created_at);
 	sqlite3_bind_int64(st, 7, a->user_id);
+	sqlite3_bind_text(st, 8, a->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, a->stocktake_id);
 	return db_insert(db, st, &a->id, "adjustment insert");
 }
 
@@ -247,6 +270,8 @@ db_adjustment_fill(struct db *db, sqlite3_stmt *st, void *row)
 	db_col_text(st, 5, a->reason, sizeof(a->reason));
 	a->created_at = sqlite3_column_int64(st, 6);
 	a->user_id = sqlite3_column_int64(st, 7);
+	db_col_text(st, 8, a->note, sizeof(a->note));
+	a->stocktake_id = sqlite3_column_int64(st, 9);
 }
 
 int
@@ -254,6 +279,68 @@ db_adjustment_by_client(struct db *db, const char *cid, struct db_adjustment *a)
 {
 	return db_one_text(db, SQL_ADJUSTMENT_BY_CLIENT, cid, a,
 	    db_adjustment_fill, "adjustment");
+}
+
+int
+db_stocktake_insert(struct db *db, struct db_stocktake *s)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_STOCKTAKE_INSERT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, s->client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, s->req_hash, 32, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, s->note, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, s->lots);
+	sqlite3_bind_int64(st, 5, s->delta);
+	sqlite3_bind_int64(st, 6, s->created_at);
+	sqlite3_bind_int64(st, 7, s->user_id);
+	return db_insert(db, st, &s->id, "stocktake insert");
+}
+
+static void
+db_stocktake_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_stocktake *s = row;
+
+	(void)db;
+	memset(s, 0, sizeof(*s));
+	s->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, s->client_id, sizeof(s->client_id));
+	db_col_blob(st, 2, s->req_hash, sizeof(s->req_hash));
+	db_col_text(st, 3, s->note, sizeof(s->note));
+	s->lots = sqlite3_column_int64(st, 4);
+	s->delta = sqlite3_column_int64(st, 5);
+	s->created_at = sqlite3_column_int64(st, 6);
+	s->user_id = sqlite3_column_int64(st, 7);
+}
+
+int
+db_stocktake_by_client(struct db *db, const char *cid, struct db_stocktake *s)
+{
+	return db_one_text(db, SQL_STOCKTAKE_BY_CLIENT, cid, s,
+	    db_stocktake_fill, "stocktake");
+}
+
+static void
+db_count_line_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_count_line *c = row;
+
+	(void)db;
+	c->adjustment_id = sqlite3_column_int64(st, 0);
+	c->lot_id = sqlite3_column_int64(st, 1);
+	c->before = sqlite3_column_int64(st, 2);
+	c->delta = sqlite3_column_int64(st, 3);
+}
+
+int
+db_stocktake_lines(struct db *db, int64_t id, db_row_cb cb, void *arg)
+{
+	struct db_count_line c;
+
+	return db_rows_id(db, SQL_STOCKTAKE_LINES, id, &c, db_count_line_fill,
+	    cb, arg, "stocktake lines");
 }
 
 static void
@@ -273,7 +360,7 @@ db_stock_fill(struct db *db, sqlite3_stmt *st, void *row)
 }
 
 int
-db_stock_list(struct db *db, const char *category, const char *before,
+db_stock_list(struct db *db, const char *category, const char *before, int low,
     int64_t after, int limit, db_row_cb cb, void *arg)
 {
 	sqlite3_stmt *st;
@@ -285,6 +372,8 @@ db_stock_list(struct db *db, const char *category, const char *before,
 	db_bind_opt(st, 2, category);
 	db_bind_opt(st, 3, before);
 	sqlite3_bind_int(st, 4, limit);
+	if (low >= 0) /* -1: either */
+		sqlite3_bind_int(st, 5, low);
 	return db_rows(db, st, &s, db_stock_fill, cb, arg, "stock list");
 }
 

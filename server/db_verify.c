@@ -59,6 +59,22 @@ static const struct db_rule db_goods_rules[] = {
         "SELECT 'item ' || item_id || ': summary is not an integer' FROM "
         "stock_summary WHERE typeof(on_hand) <> 'integer' OR "
         "typeof(value_fen) <> 'integer'"},
+    {"a stocktake's adjustments are count corrections of distinct lots "
+     "it counted, summing to its net",
+        "SELECT 'stocktake ' || s.id || ': ' || count(a.id) || "
+        "' adjustments of ' || count(DISTINCT a.lot_id) || ' lots, net ' "
+        "|| coalesce(sum(a.quantity_delta), 0) || '; it counted ' || "
+        "s.lots || ' lots, net ' || s.delta FROM stocktakes s LEFT JOIN "
+        "adjustments a ON a.stocktake_id = s.id GROUP BY s.id HAVING "
+        "coalesce(sum(a.quantity_delta), 0) <> s.delta OR count(a.id) > "
+        "s.lots OR count(a.id) <> count(DISTINCT a.lot_id) OR "
+        "coalesce(sum(a.reason <> 'count_correction'), 0) > 0"},
+    {"no category's goods handed out sum below zero (a void takes back "
+     "what was counted, in the category it was counted in)",
+        "SELECT 'distributed ' || k1 || ' to ' || k2 || ': ' || sum(qty) || "
+        "' units, ' || sum(value) || ' fen' FROM stats WHERE metric = "
+        "'distributed' GROUP BY k1, k2 HAVING sum(qty) < 0 OR "
+        "sum(value) < 0"},
     {NULL, NULL}};
 
 static const struct db_rule db_points_rules[] = {

@@ -186,6 +186,18 @@ household_status(const struct db_household *h)
 	return household_active(h, today) ? "active" : "expired";
 }
 
+/* Whether a card code is 1 to 32 letters, digits, '-' and '_'. */
+static int
+household_card_valid(const char *card)
+{
+	size_t n = strlen(card);
+
+	return n >= 1 && n <= 32 &&
+	    strspn(card,
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	        "0123456789-_") == n;
+}
+
 static int
 household_check(const struct db_household *h, struct fault *f)
 {
@@ -212,14 +224,9 @@ household_check(const struct db_household *h, struct fault *f)
 		if (strchr("0123456789+- ", h->phone[i]) == NULL)
 			return fault_field(f, FAULT_BAD, "bad_field", "phone",
 			    "phone: digits, '+', '-' and spaces only");
-	for (i = 0; h->card_code[i] != '\0'; i++)
-		if (strchr(
-		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		        "0123456789-_",
-		        h->card_code[i]) == NULL)
-			return fault_field(f, FAULT_BAD, "bad_field",
-			    "card_code",
-			    "card_code: letters, digits, '-' and '_' only");
+	if (!household_card_valid(h->card_code))
+		return fault_field(f, FAULT_BAD, "bad_field", "card_code",
+		    "card_code: letters, digits, '-' and '_' only");
 	return 0;
 }
 
@@ -264,7 +271,8 @@ household_register(struct db *db, const struct actor *who,
 	if ((rc = db_household_insert(db, h)) == DB_CONFLICT) {
 		db_tx_rollback(db);
 		return fault_field(f, FAULT_CONFLICT, "conflict", "card_code",
-		    "card %s belongs to another household", h->card_code);
+		    "card %s belongs to another household, or was retired",
+		    h->card_code);
 	}
 	if (rc != DB_OK ||
 	    auth_audit(db, who, "create", "household", h->id, h->category) != 0)
@@ -294,4 +302,56 @@ household_update(struct db *db, const struct actor *who,
 		return fault_db(f, DB_ERR);
 	}
 	return 0;
+}
+
+/*
+ * Gives household id a new card: the old one is retired at once (kept in
+ * the card history, never issued again). h gets the household as it is
+ * now. The audit keeps the reason; card codes stay out of it.
+ */
+int
+household_replace_card(struct db *db, const struct actor *who, int64_t id,
+    const char *card, const char *reason, struct db_household *h,
+    struct fault *f)
+{
+	struct db_household other;
+	int rc;
+
+	if (!household_card_valid(card))
+		return fault_field(f, FAULT_BAD, "bad_field", "card_code",
+		    "card_code: letters, digits, '-' and '_' only");
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_household_by_id(db, id, h)) == DB_NONE) {
+		db_tx_rollback(db);
+		return fault_set(
+		    f, FAULT_NOT_FOUND, "not_found", "no such household");
+	}
+	if (rc != DB_OK)
+		goto fail;
+	if ((rc = db_household_by_card(db, card, &other)) == DB_OK) {
+		db_tx_rollback(db);
+		return fault_field(f, FAULT_CONFLICT, "conflict", "card_code",
+		    other.id == id ? "card %s is this household's already"
+		                   : "card %s belongs to another household",
+		    card);
+	}
+	if (rc != DB_NONE ||
+	    db_household_card_retire(db, id, h->card_code, clock_now(),
+	        who->user_id, reason) != DB_OK)
+		goto fail;
+	if ((rc = db_household_card_set(db, id, card)) == DB_CONFLICT) {
+		db_tx_rollback(db);
+		return fault_field(f, FAULT_CONFLICT, "conflict", "card_code",
+		    "card %s was retired; it is never issued again", card);
+	}
+	if (rc != DB_OK ||
+	    auth_audit(db, who, "replace_card", "household", id, reason) != 0 ||
+	    db_tx_commit(db) != DB_OK)
+		goto fail;
+	snprintf(h->card_code, sizeof(h->card_code), "%s", card);
+	return 0;
+fail:
+	db_tx_rollback(db);
+	return fault_db(f, DB_ERR);
 }

@@ -30,6 +30,7 @@ const char *http_query(struct req *, const char *);
 int http_id_arg(struct req *, int, int64_t *);
 int http_range(struct req *, int64_t *, int64_t *, struct fault *);
 int http_days_ahead(struct req *, const char *, char *, struct fault *);
+int http_query_bool(struct req *, const char *, int *, struct fault *);
 
 /* A page of a list as it is built: embed it in a handler's own state. */
 struct http_list {
@@ -95,20 +96,29 @@ void json_itoa(int64_t, char *);
 /* res_sessions.c */
 void res_sessions_create(struct req *);
 void res_sessions_delete(struct req *);
+void res_sessions_password(struct req *);
 /* res_users.c */
 void res_users_create(struct req *);
+void res_users_list(struct req *);
+void res_users_patch(struct req *);
+void res_users_password(struct req *);
 /* res_items.c */
 void res_items_create(struct req *);
 void res_items_list(struct req *);
 void res_items_get(struct req *);
 void res_items_by_barcode(struct req *);
+void res_items_patch(struct req *);
+void res_items_barcode_add(struct req *);
 cJSON *res_items_json(const struct db_item *);
 /* res_donors.c */
 void res_donors_create(struct req *);
 void res_donors_list(struct req *);
+void res_donors_get(struct req *);
+void res_donors_patch(struct req *);
 /* res_donations.c */
 void res_donations_create(struct req *);
 void res_donations_get(struct req *);
+void res_donations_list(struct req *);
 int res_donations_lot(const void *, void *);
 /* res_funds.c */
 void res_funds_create(struct req *);
@@ -118,12 +128,14 @@ void res_funds_expense(struct req *);
 void res_stock_list(struct req *);
 void res_stock_adjust(struct req *);
 void res_stock_movements(struct req *);
+void res_stock_count(struct req *);
 /* res_households.c */
 void res_households_create(struct req *);
 void res_households_list(struct req *);
 void res_households_get(struct req *);
 void res_households_by_card(struct req *);
 void res_households_patch(struct req *);
+void res_households_card(struct req *);
 void res_households_ledger(struct req *);
 /* res_grants.c */
 void res_grants_policy_put(struct req *);

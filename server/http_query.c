@@ -91,6 +91,26 @@ http_days_ahead(struct req *r, const char *key, char *date, struct fault *f)
 }
 
 /*
+ * A true/false query parameter KEY into *v (1 or 0; -1 when absent).
+ * Returns 0, or -1 with a fault for anything but "true" and "false".
+ */
+int
+http_query_bool(struct req *r, const char *key, int *v, struct fault *f)
+{
+	const char *s = http_query(r, key);
+
+	*v = -1;
+	if (s == NULL)
+		return 0;
+	if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
+		*v = s[0] == 't';
+		return 0;
+	}
+	return fault_field(
+	    f, FAULT_BAD, "bad_field", key, "%s must be true or false", key);
+}
+
+/*
  * A list's page: limit (1..500, default 50) and cursor (the id to go on
  * after) from the query, and the items as they are added.
  */

@@ -1,4 +1,5 @@
 /* /api/v1/audit: who did what, when, from where; newest first. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -26,18 +27,42 @@ res_audit_row(const void *row, void *arg)
 	return 0;
 }
 
+/* user_id= (0: anyone) and action= (NULL: any), each optional. */
+static int
+res_audit_filters(
+    struct req *r, int64_t *user, const char **action, struct fault *f)
+{
+	const char *s = http_query(r, "user_id");
+	char *end;
+
+	*user = 0;
+	if (s != NULL) {
+		*user = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || *user <= 0)
+			return fault_field(f, FAULT_BAD, "bad_field", "user_id",
+			    "user_id must be a positive integer");
+	}
+	*action = http_query(r, "action");
+	if (*action != NULL && !auth_action_valid(*action))
+		return fault_field(f, FAULT_BAD, "bad_field", "action",
+		    "action must be one the audit log records");
+	return 0;
+}
+
 void
 res_audit_list(struct req *r)
 {
 	struct http_list l;
 	struct fault f;
-	int64_t from, to;
+	const char *action = NULL;
+	int64_t from, to, user = 0;
 
 	memset(&f, 0, sizeof(f));
 	if (http_list_begin(r, &l, &f) != 0 ||
 	    http_range(r, &from, &to, &f) != 0 ||
-	    db_audit_list(http_db(r), from, to, l.after, l.limit, res_audit_row,
-	        &l) != DB_OK) {
+	    res_audit_filters(r, &user, &action, &f) != 0 ||
+	    db_audit_list(http_db(r), from, to, user, action, l.after, l.limit,
+	        res_audit_row, &l) != DB_OK) {
 		http_list_fail(r, &l, &f);
 		return;
 	}

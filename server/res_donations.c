@@ -166,3 +166,71 @@ res_donations_get(struct req *r)
 	else
 		http_error(r, 500, "internal", "the database failed");
 }
+
+static int
+res_donations_row(const void *row, void *arg)
+{
+	const struct db_donation_sum *s = row;
+	cJSON *o = json_new(), *donor = json_new(), *cash;
+
+	json_add_int(o, "id", s->d.id);
+	json_add_str(o, "receipt_code", s->d.receipt_code);
+	json_add_int(donor, "id", s->d.donor_id);
+	json_add_str(donor, "name", s->donor_name);
+	cJSON_AddItemToObject(o, "donor", donor);
+	json_add_str(o, "received_on", s->d.received_on);
+	json_add_str(o, "channel", s->d.channel);
+	json_add_int(o, "lines", s->lines);
+	json_add_int(o, "value_fen", s->value_fen);
+	if (s->d.cash_fen > 0) {
+		cash = json_new();
+		json_add_int(cash, "amount_fen", s->d.cash_fen);
+		json_add_int(cash, "fund_id", s->d.fund_id);
+		cJSON_AddItemToObject(o, "cash", cash);
+	} else
+		cJSON_AddNullToObject(o, "cash");
+	json_add_time(o, "created_at", (time_t)s->d.created_at);
+	http_list_add(arg, o, s->d.id);
+	return 0;
+}
+
+/* Newest first: the cursor is the last id given, and the page goes on
+ * below it. */
+void
+res_donations_list(struct req *r)
+{
+	struct http_list l;
+	struct fault f;
+	const char *s, *from, *to;
+	char *end;
+	int64_t donor = 0;
+
+	memset(&f, 0, sizeof(f));
+	if (http_list_begin(r, &l, &f) != 0)
+		goto fail;
+	if ((s = http_query(r, "donor_id")) != NULL) {
+		donor = strtoll(s, &end, 10);
+		if (*s < '1' || *s > '9' || *end != '\0' || donor <= 0 ||
+		    donor == INT64_MAX) {
+			fault_field(&f, FAULT_BAD, "bad_field", "donor_id",
+			    "donor_id must be a positive integer");
+			goto fail;
+		}
+	}
+	from = http_query(r, "from");
+	to = http_query(r, "to");
+	if ((from != NULL && !clock_date_valid(from)) ||
+	    (to != NULL && !clock_date_valid(to))) {
+		fault_field(&f, FAULT_BAD, "bad_field",
+		    from != NULL && !clock_date_valid(from) ? "from" : "to",
+		    "from and to must be dates, YYYY-MM-DD");
+		goto fail;
+	}
+	if (db_donation_list(http_db(r), donor, from, to, l.after, l.limit,
+	        res_donations_row, &l) != DB_OK)
+		goto fail;
+	http_list_reply(r, &l);
+	return;
+fail:
+	http_list_fail(r, &l, &f);
+}

@@ -1,4 +1,5 @@
 /* /api/v1/donors: who gives. */
+#include <stdio.h>
 #include <string.h>
 
 #include "http.h"
@@ -66,4 +67,65 @@ res_donors_list(struct req *r)
 		return;
 	}
 	http_list_reply(r, &l);
+}
+
+static int
+res_donors_load(struct req *r, struct db_donor *d)
+{
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_donor_by_id(http_db(r), id, d);
+	if (rc == DB_NONE)
+		http_error(r, 404, "not_found", "no such donor");
+	else if (rc != DB_OK)
+		http_error(r, 500, "internal", "the database failed");
+	return rc == DB_OK ? 0 : -1;
+}
+
+void
+res_donors_get(struct req *r)
+{
+	struct db_donor d;
+
+	if (res_donors_load(r, &d) == 0)
+		http_reply(r, 200, res_donors_json(&d));
+}
+
+/* name and kind, checked as on creation; at least one. */
+void
+res_donors_patch(struct req *r)
+{
+	struct fault f;
+	struct db_donor d;
+	const cJSON *b;
+	const char *changed;
+	int kind = -1, named;
+
+	memset(&f, 0, sizeof(f));
+	if (res_donors_load(r, &d) != 0)
+		return;
+	if ((b = http_body(r, &f)) == NULL ||
+	    (named = json_str(b, "name", 0, DB_NAME_MAX - 1, d.name,
+	         sizeof(d.name), &f)) < 0 ||
+	    json_enum(b, "kind", 0, res_donors_kinds, &kind, &f) < 0)
+		goto fail;
+	if (kind >= 0)
+		snprintf(d.kind, sizeof(d.kind), "%s", res_donors_kinds[kind]);
+	changed = named && kind >= 0 ? "name,kind"
+	    : named                  ? "name"
+	    : kind >= 0              ? "kind"
+	                             : NULL;
+	if (changed == NULL) {
+		fault_set(&f, FAULT_BAD, "missing_field",
+		    "give at least one of name, kind");
+		goto fail;
+	}
+	if (stock_donor_update(http_db(r), http_actor(r), &d, changed, &f) != 0)
+		goto fail;
+	http_reply(r, 200, res_donors_json(&d));
+	return;
+fail:
+	http_fault(r, &f);
 }

@@ -207,8 +207,8 @@ res_households_mutable(const cJSON *b, struct fault *f)
 			        ? v->string
 			        : "?",
 			    "this field cannot be changed here (a household's "
-			    "card, head and id number are set when it "
-			    "registers)");
+			    "head and id number are set when it registers; "
+			    "a card is replaced by POST .../card)");
 	}
 	return 0;
 }
@@ -229,6 +229,32 @@ res_households_patch(struct req *r)
 	if (b == NULL ||
 	    res_households_fields(b, &h, 0, changed, sizeof(changed), &f) < 0 ||
 	    household_update(http_db(r), http_actor(r), &h, changed, &f) != 0) {
+		http_fault(r, &f);
+		return;
+	}
+	http_reply(r, 200, res_households_json(r, &h, 0));
+}
+
+/* A new card for a lost or damaged one: the old one stops at once. */
+void
+res_households_card(struct req *r)
+{
+	struct db_household h;
+	struct fault f;
+	const cJSON *b;
+	char card[40], reason[DB_NAME_MAX];
+	int64_t id;
+
+	memset(&f, 0, sizeof(f));
+	if (http_id_arg(r, 0, &id) != 0) {
+		http_error(r, 404, "not_found", "no such household");
+		return;
+	}
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_str(b, "card_code", 1, 32, card, sizeof(card), &f) < 0 ||
+	    json_str(b, "reason", 1, 190, reason, sizeof(reason), &f) < 0 ||
+	    household_replace_card(
+	        http_db(r), http_actor(r), id, card, reason, &h, &f) != 0) {
 		http_fault(r, &f);
 		return;
 	}

@@ -1,4 +1,5 @@
-/* /api/v1/sessions: log in and out. */
+/* /api/v1/sessions: log in and out, and change one's own password. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,4 +89,80 @@ res_sessions_delete(struct req *r)
 {
 	auth_logout(http_db(r), http_token(r));
 	http_reply_text(r, 204, "application/json", "", 0);
+}
+
+static void
+res_sessions_newpw_free(struct auth_newpw *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, sizeof(*p));
+	free(p);
+}
+
+/* Back on the loop once the worker has checked the current password and
+ * hashed the new one. */
+static void
+res_sessions_changed(struct req *r, void *arg)
+{
+	struct auth_newpw *p = arg;
+	struct fault f;
+
+	memset(&f, 0, sizeof(f));
+	if (auth_password_finish(
+	        http_db(r), http_actor(r), p, http_token(r), &f) != 0)
+		http_fault(r, &f);
+	else
+		http_reply_text(r, 204, "application/json", "", 0);
+	res_sessions_newpw_free(p);
+}
+
+/*
+ * One's own password: the current one is checked as a log-in's, under the
+ * same throttle; a wrong one leaves the session as it was.
+ */
+void
+res_sessions_password(struct req *r)
+{
+	const struct actor *who = http_actor(r);
+	struct auth_newpw *p;
+	struct fault f;
+	const cJSON *b;
+	int64_t wait;
+
+	memset(&f, 0, sizeof(f));
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		log_fatalx("out of memory");
+	p->change = 1;
+	p->user_id = who->user_id;
+	snprintf(p->a.user, sizeof(p->a.user), "%s", who->username);
+	snprintf(p->a.addr, sizeof(p->a.addr), "%s", http_peer(r));
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_str(b, "current_password", 1, 128, p->a.pw, sizeof(p->a.pw),
+	        &f) < 0 ||
+	    json_str(b, "new_password", 1, 128, p->pw, sizeof(p->pw), &f) < 0) {
+		http_fault(r, &f);
+		goto out;
+	}
+	if (auth_password_begin(http_db(r), p, &f) != 0) {
+		http_fault(r, &f);
+		goto out;
+	}
+	/* Closed after repeated failures: refused, the password unread. */
+	if ((wait = auth_wait(p->a.user, p->a.addr)) > 0) {
+		fault_field(&f, FAULT_RULE, "wrong_password",
+		    "current_password",
+		    "too many wrong passwords; try again in a while");
+		fault_num(&f, "retry_after_ms", wait);
+		http_fault_later(r, &f, wait);
+		goto out;
+	}
+	if (http_offload(r, auth_password_work, res_sessions_changed, p) != 0) {
+		http_error(r, 503, "unavailable",
+		    "too many passwords at once; retry shortly");
+		goto out;
+	}
+	return; /* res_sessions_changed answers and frees */
+out:
+	res_sessions_newpw_free(p);
 }

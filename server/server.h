@@ -132,6 +132,29 @@ int auth_login_finish(
     struct db *, struct auth_attempt *, char *, int64_t *, struct fault *);
 int auth_session(struct db *, const char *, struct actor *);
 int auth_logout(struct db *, const char *);
+int auth_action_valid(const char *);
+/* What a user update changes: role 0, display_name "", disabled -1 keep. */
+struct auth_user_change {
+	int role;
+	char display_name[DB_NAME_MAX];
+	int disabled;
+};
+int auth_user_update(struct db *, const struct actor *, int64_t,
+    const struct auth_user_change *, struct db_user *, struct fault *);
+/* A password set by an admin (reset), or by its user (change: a.pw holds
+ * the current one, a.user and a.addr key the log-in throttle). */
+struct auth_newpw {
+	struct auth_attempt a;
+	int64_t user_id;
+	int change;
+	char pw[160];   /* the new password, wiped once hashed */
+	char hash[160]; /* its hash, made by work */
+	int hashed;
+};
+int auth_password_begin(struct db *, struct auth_newpw *, struct fault *);
+void auth_password_work(void *);
+int auth_password_finish(struct db *, const struct actor *, struct auth_newpw *,
+    const char *, struct fault *);
 int auth_audit(struct db *, const struct actor *, const char *, const char *,
     int64_t, const char *);
 
@@ -165,6 +188,32 @@ int stock_lots_add(struct db *, const struct actor *, const char *, int64_t,
     struct fault *);
 int stock_adjust(struct db *, const struct actor *, struct db_adjustment *,
     int *, struct fault *);
+int stock_item_update(struct db *, const struct actor *, const struct db_item *,
+    const char *, struct fault *);
+int stock_barcode_add(struct db *, const struct actor *, int64_t, const char *,
+    struct db_item *, int *, struct fault *);
+int stock_donor_update(struct db *, const struct actor *,
+    const struct db_donor *, const char *, struct fault *);
+int stock_note_valid(const char *);
+struct stock_count_line {
+	int64_t lot_id;
+	int64_t counted;
+};
+struct stock_count {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char note[DB_NOTE_MAX];
+	int nlines;
+	struct stock_count_line lines[LIMIT_LINES];
+};
+/* A stocktake as written: its adjustments, one a lot whose count differed. */
+struct stock_count_result {
+	struct db_stocktake s;
+	int n;
+	struct db_count_line lines[LIMIT_LINES];
+};
+int stock_count(struct db *, const struct actor *, const struct stock_count *,
+    struct stock_count_result *, int *, struct fault *);
 
 /* household.c: the register of assisted households, and their privacy. */
 #define HOUSEHOLD_IDNUM_LEN 18
@@ -185,6 +234,8 @@ int household_register(
     struct db *, const struct actor *, struct household_new *, struct fault *);
 int household_update(struct db *, const struct actor *,
     const struct db_household *, const char *, struct fault *);
+int household_replace_card(struct db *, const struct actor *, int64_t,
+    const char *, const char *, struct db_household *, struct fault *);
 
 /* points.c: policies, grants, and the points ledger's rules. */
 int points_policy_put(

@@ -320,3 +320,254 @@ stock_adjust(struct db *db, const struct actor *who, struct db_adjustment *a,
 		return stock_abort(db, f, 0);
 	return stock_commit(db, f);
 }
+
+int
+stock_item_update(struct db *db, const struct actor *who,
+    const struct db_item *it, const char *changed, struct fault *f)
+{
+	int rc;
+
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_item_update(db, it)) != DB_OK) {
+		if (rc == DB_NONE)
+			fault_set(f, FAULT_NOT_FOUND, "not_found",
+			    "no item %lld", (long long)it->id);
+		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+	}
+	if (auth_audit(db, who, "update", "item", it->id, changed) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
+
+/*
+ * One more barcode for an item. *had is set when the item carries the
+ * code already: nothing is written and that is no error.
+ */
+int
+stock_barcode_add(struct db *db, const struct actor *who, int64_t item,
+    const char *given, struct db_item *it, int *had, struct fault *f)
+{
+	struct db_item owner;
+	enum barcode_sym kind;
+	char code[DB_BARCODE_MAX + 2], detail[DB_BARCODE_MAX + 16];
+	int rc;
+
+	*had = 0;
+	if (barcode_normalize(given, code, sizeof(code), &kind) != 0 ||
+	    strlen(code) >= DB_BARCODE_MAX) {
+		fault_field(f, FAULT_BAD, "bad_barcode", "code",
+		    "%s is not a valid barcode (check digit or characters)",
+		    given);
+		fault_str(f, "barcode", given);
+		return -1;
+	}
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_item_by_id(db, item, it)) != DB_OK) {
+		if (rc == DB_NONE)
+			fault_set(f, FAULT_NOT_FOUND, "not_found",
+			    "no item %lld", (long long)item);
+		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+	}
+	rc = db_item_by_barcode(db, code, &owner);
+	if (rc == DB_OK && owner.id == item) {
+		*had = 1;
+		db_tx_rollback(db);
+		return 0;
+	}
+	if (rc == DB_OK) {
+		fault_field(f, FAULT_CONFLICT, "barcode_taken", "code",
+		    "barcode %s belongs to item %lld already", code,
+		    (long long)owner.id);
+		fault_num(f, "item_id", owner.id);
+		return stock_abort(db, f, -1);
+	}
+	if (rc != DB_NONE)
+		return stock_abort(db, f, 0);
+	if (it->nbarcodes >= DB_BARCODES_MAX) {
+		fault_field(f, FAULT_RULE, "limit_exceeded", "code",
+		    "an item carries at most %d barcodes", DB_BARCODES_MAX);
+		fault_num(f, "limit", DB_BARCODES_MAX);
+		return stock_abort(db, f, -1);
+	}
+	snprintf(detail, sizeof(detail), "barcode %s", code);
+	if (db_barcode_insert(db, code, item) != DB_OK ||
+	    auth_audit(db, who, "update", "item", item, detail) != 0 ||
+	    db_item_by_id(db, item, it) != DB_OK)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
+
+int
+stock_donor_update(struct db *db, const struct actor *who,
+    const struct db_donor *d, const char *changed, struct fault *f)
+{
+	int rc;
+
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_donor_update(db, d)) != DB_OK) {
+		if (rc == DB_NONE)
+			fault_set(f, FAULT_NOT_FOUND, "not_found",
+			    "no donor %lld", (long long)d->id);
+		return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+	}
+	if (auth_audit(db, who, "update", "donor", d->id, changed) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}
+
+/* A note is at most 200 characters (code points) of UTF-8. */
+int
+stock_note_valid(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n <= 200;
+}
+
+/* Writes one adjustment of a stocktake, with its movement. */
+static int
+stock_count_adjust(struct db *db, const struct actor *who,
+    const struct db_stocktake *s, struct db_count_line *c, int i,
+    struct fault *f)
+{
+	struct db_adjustment a;
+	struct db_movement mv;
+	struct db_lot lot;
+	int64_t on_hand, total, value;
+
+	if (db_lot_by_id(db, c->lot_id, &lot) != DB_OK ||
+	    db_stock_of(db, lot.item_id, &on_hand, &total) != DB_OK)
+		return -1;
+	if (c->delta > 0 &&
+	    (__builtin_mul_overflow(c->delta, lot.unit_value_fen, &value) ||
+	        __builtin_add_overflow(total, value, &total) ||
+	        __builtin_add_overflow(on_hand, c->delta, &on_hand))) {
+		fault_field(f, FAULT_BAD, "bad_field", "counted",
+		    "the count would take the item's stock or its value past "
+		    "what can be counted");
+		return fault_elem(f, i);
+	}
+	memset(&a, 0, sizeof(a));
+	/* ':' is in no client's client_id, so these never collide. */
+	snprintf(a.client_id, sizeof(a.client_id), "stocktake:%lld:%lld",
+	    (long long)s->id, (long long)lot.id);
+	memcpy(a.req_hash, s->req_hash, 32);
+	a.lot_id = lot.id;
+	a.quantity_delta = c->delta;
+	memcpy(a.reason, "count_correction", sizeof("count_correction"));
+	a.created_at = s->created_at;
+	a.user_id = who->user_id;
+	a.stocktake_id = s->id;
+	memcpy(a.note, s->note, sizeof(a.note));
+	if (db_adjustment_insert(db, &a) != DB_OK)
+		return -1;
+	c->adjustment_id = a.id;
+	memset(&mv, 0, sizeof(mv));
+	mv.lot_id = lot.id;
+	mv.item_id = lot.item_id;
+	memcpy(mv.kind, "adjust", sizeof("adjust"));
+	memcpy(mv.reason, a.reason, sizeof(a.reason));
+	mv.quantity = a.quantity_delta;
+	mv.ref_id = a.id;
+	mv.at = a.created_at;
+	mv.user_id = who->user_id;
+	return db_movement_insert(db, &mv) == DB_OK ? 0 : -1;
+}
+
+static int
+stock_count_line(const void *row, void *arg)
+{
+	struct stock_count_result *r = arg;
+
+	if (r->n == LIMIT_LINES)
+		return 1;
+	r->lines[r->n++] = *(const struct db_count_line *)row;
+	return 0;
+}
+
+/*
+ * A stocktake: every lot counted, and for each whose count differs from
+ * its on-hand a count_correction by the difference; all or nothing.
+ */
+int
+stock_count(struct db *db, const struct actor *who,
+    const struct stock_count *in, struct stock_count_result *r, int *replayed,
+    struct fault *f)
+{
+	struct db_lot lot;
+	struct db_count_line *c;
+	char detail[96];
+	int i, j, rc, n = 0;
+
+	*replayed = 0;
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < in->nlines; i++)
+		for (j = 0; j < i; j++)
+			if (in->lines[j].lot_id == in->lines[i].lot_id) {
+				fault_field(f, FAULT_BAD, "bad_field", "lot_id",
+				    "lot %lld is counted twice",
+				    (long long)in->lines[i].lot_id);
+				return fault_elem(f, i);
+			}
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	rc = db_stocktake_by_client(db, in->client_id, &r->s);
+	if (replay_check(rc, r->s.req_hash, in->req_hash, 1, in->client_id,
+	        replayed, f) != 0)
+		return stock_abort(db, f, -1);
+	if (*replayed) {
+		rc = db_stocktake_lines(db, r->s.id, stock_count_line, r);
+		db_tx_rollback(db);
+		return rc == DB_OK ? 0 : fault_db(f, DB_ERR);
+	}
+	memset(&r->s, 0, sizeof(r->s));
+	for (i = 0; i < in->nlines; i++) {
+		if ((rc = db_lot_by_id(db, in->lines[i].lot_id, &lot)) !=
+		    DB_OK) {
+			if (rc == DB_NONE) {
+				fault_field(f, FAULT_NOT_FOUND, "not_found",
+				    "lot_id", "no lot %lld",
+				    (long long)in->lines[i].lot_id);
+				fault_elem(f, i);
+			}
+			return stock_abort(db, f, rc == DB_NONE ? -1 : 0);
+		}
+		if (lot.on_hand == in->lines[i].counted)
+			continue;
+		c = &r->lines[n++];
+		c->lot_id = lot.id;
+		c->before = lot.on_hand;
+		c->delta = in->lines[i].counted - lot.on_hand;
+		if (__builtin_add_overflow(r->s.delta, c->delta, &r->s.delta))
+			return stock_abort(db, f, 0);
+	}
+	r->n = n;
+	snprintf(r->s.client_id, sizeof(r->s.client_id), "%s", in->client_id);
+	memcpy(r->s.req_hash, in->req_hash, 32);
+	memcpy(r->s.note, in->note, sizeof(r->s.note));
+	r->s.lots = in->nlines;
+	r->s.created_at = clock_now();
+	r->s.user_id = who->user_id;
+	if (db_stocktake_insert(db, &r->s) != DB_OK)
+		return stock_abort(db, f, 0);
+	for (i = 0, j = 0; i < n; i++) {
+		/* The line's index in the request, for a fault's path. */
+		while (in->lines[j].lot_id != r->lines[i].lot_id)
+			j++;
+		if (stock_count_adjust(db, who, &r->s, &r->lines[i], j, f) != 0)
+			return stock_abort(
+			    db, f, f->kind != FAULT_NONE ? -1 : 0);
+	}
+	snprintf(detail, sizeof(detail),
+	    "%lld lots counted, %d corrected, %+lld", (long long)r->s.lots, n,
+	    (long long)r->s.delta);
+	if (auth_audit(db, who, "adjust", "stocktake", r->s.id, detail) != 0)
+		return stock_abort(db, f, 0);
+	return stock_commit(db, f);
+}

@@ -383,6 +383,17 @@ START_TEST(test_stock_filters)
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
 	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", low));
 	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", ok));
+	/* low=true: only the item under its min_stock; low=false the rest. */
+	j = itest_ok(
+	    "GET", "/api/v1/stock?low=true&limit=500", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
+	ck_assert_ptr_nonnull(itest_find(itest_items(j), "item_id", low));
+	j = itest_ok(
+	    "GET", "/api/v1/stock?low=false&limit=500", itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 5);
+	ck_assert_ptr_null(itest_find(itest_items(j), "item_id", low));
+	itest_refused("GET", "/api/v1/stock?low=1", itest_admin, NULL, 400,
+	    "bad_field", "low");
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
