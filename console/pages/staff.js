@@ -162,7 +162,9 @@ function editCard(u, ctx) {
 			'设置新密码')),
 	], async (v, f) => {
 		checkPassword(v.password, v.again);
-		if (!await confirm('为 ' + u.username + ' 设置新密码？', '设置'))
+		if (!await confirm('为 ' + u.username + ' 设置新密码？' + (self ?
+		    '这是你自己的账号：你会退出，用新密码重新登录（只改自己的密码请用' +
+		    '“修改密码”）。' : '该员工的所有登录都会结束。'), '设置'))
 			return;
 		try {
 			await api('POST', '/api/v1/users/' + u.id + '/password',
