@@ -32,7 +32,7 @@ DEBS = build-essential pkg-config libevent-dev libsqlite3-dev libcjson-dev \
        libsodium-dev libusb-1.0-0-dev libncurses-dev check umockdev \
        libumockdev-dev libglib2.0-dev
 TEST_DEBS = valgrind chromium tmux sqlite3 clang clang-format fonts-noto-cjk \
-            chromium-driver python3-selenium libfaketime
+            chromium-driver python3-selenium faketime
 
 all: deps-build
 	@$(MAKE) --no-print-directory binaries

@@ -218,6 +218,16 @@ struct db_grant_run {
 	int64_t expired_households, expired_points; /* the period before */
 };
 
+/* Whether a period's monthly grant has run (grant_runs), and what the
+ * grants of the period add up to. */
+struct db_grant_status {
+	int ran;
+	int64_t ran_at;
+	int64_t user_id;             /* 0: none (the server's own run) */
+	char username[DB_SHORT_MAX]; /* as audited; "system": the server */
+	int64_t households, points;
+};
+
 struct db_limit {
 	int64_t item_id;
 	char name[DB_NAME_MAX];
@@ -241,6 +251,15 @@ struct db_distribution {
 	int64_t created_at;
 	int64_t void_id;    /* 0: not voided */
 	char hcategory[16]; /* the household's category when handed out */
+};
+
+/* What a list of distributions is narrowed to: [from, to) times, and
+ * household (0), till and receipt (NULL) when given. */
+struct db_dist_filter {
+	int64_t from, to;
+	int64_t household;
+	const char *till;
+	const char *receipt_no;
 };
 
 struct db_dist_line {
@@ -296,6 +315,23 @@ struct db_fund_entry {
 	int64_t expense_id;
 	int64_t at;
 	int64_t user_id;
+};
+
+/* An entry of a fund's money ledger as read back: what moved, why, and
+ * the fund's balance after it. */
+struct db_fund_line {
+	int64_t id;
+	int64_t at;
+	char kind[16];
+	int64_t amount_fen; /* + into the fund, - out of it */
+	int64_t balance_fen;
+	int64_t donation_id; /* 0: none */
+	int64_t expense_id;  /* 0: none */
+	int64_t user_id;
+	int64_t donor_id;
+	char date[12]; /* the donation's received_on, the expense's spent_on */
+	char receipt_code[32];
+	char description[DB_NAME_MAX]; /* the donor's name, the purpose */
 };
 
 /* One figure of a period (schema/004, table stats). */
@@ -444,6 +480,9 @@ int db_policy_get(struct db *, const char *, struct db_policy *);
 int db_policy_list(struct db *, db_row_cb, void *);
 int db_grant_monthly(struct db *, const char *, const char *, const char *,
     const char *, int64_t, int64_t, int64_t, struct db_grant_run *);
+int db_grant_mark(
+    struct db *, const char *, int64_t, int64_t, const char *, int *);
+int db_grant_status(struct db *, const char *, struct db_grant_status *);
 int db_transfer_insert(struct db *, struct db_transfer *);
 int db_transfer_by_client(struct db *, const char *, struct db_transfer *);
 int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);
@@ -454,8 +493,8 @@ int db_dist_insert(struct db *, struct db_distribution *);
 int db_dist_line_insert(struct db *, struct db_dist_line *);
 int db_dist_by_client(struct db *, const char *, struct db_distribution *);
 int db_dist_by_id(struct db *, int64_t, struct db_distribution *);
-int db_dist_list(struct db *, int64_t, int64_t, int64_t, const char *, int64_t,
-    int, db_row_cb, void *);
+int db_dist_list(struct db *, const struct db_dist_filter *, int64_t, int,
+    db_row_cb, void *);
 int db_dist_lines(struct db *, int64_t, db_row_cb, void *);
 int db_dist_line_lots(struct db *, int64_t, db_row_cb, void *);
 int db_dist_item(struct db *, const char *, int64_t, int64_t, const char *,
@@ -472,6 +511,7 @@ int db_fund_list(struct db *, db_row_cb, void *);
 int db_expense_insert(struct db *, struct db_expense *);
 int db_expense_by_client(struct db *, const char *, struct db_expense *);
 int db_fund_entry_insert(struct db *, struct db_fund_entry *);
+int db_fund_lines(struct db *, int64_t, int64_t, int, db_row_cb, void *);
 
 /* db_notices.c: a period's figures, as they stand or frozen, and
  * published notices. */

@@ -26,10 +26,28 @@ static const char SQL_DIST_INSERT[] =
 static const char SQL_DIST_BY_CLIENT[] =
     "SELECT " DIST_COLS "WHERE d.client_id = ?1";
 static const char SQL_DIST_BY_ID[] = "SELECT " DIST_COLS "WHERE d.id = ?1";
+/* The list: every filter in each statement; each leads with the one
+ * whose index finds its rows (a receipt's unique one, the household's,
+ * the till's, the time's: "+d.id" keeps the rowid from being chosen
+ * instead), or none, so a filtered page reads its own rows, not the
+ * table. */
+#define DIST_FILTER                                                            \
+	"d.created_at >= ?2 AND d.created_at < ?3 "                            \
+	"AND (?4 = 0 OR d.household_id = ?4) "                                 \
+	"AND (?5 IS NULL OR d.till_id = ?5) "                                  \
+	"AND (?7 IS NULL OR d.receipt_no = ?7) ORDER BY d.id LIMIT ?6"
 static const char SQL_DIST_LIST[] =
-    "SELECT " DIST_COLS "WHERE d.id > ?1 AND d.created_at >= ?2 "
-    "AND d.created_at < ?3 AND (?4 = 0 OR d.household_id = ?4) "
-    "AND (?5 IS NULL OR d.till_id = ?5) ORDER BY d.id LIMIT ?6";
+    "SELECT " DIST_COLS "WHERE d.id > ?1 AND " DIST_FILTER;
+static const char SQL_DIST_LIST_RECEIPT[] =
+    "SELECT " DIST_COLS
+    "WHERE d.receipt_no = ?7 AND d.id > ?1 AND " DIST_FILTER;
+static const char SQL_DIST_LIST_HOUSEHOLD[] =
+    "SELECT " DIST_COLS
+    "WHERE d.household_id = ?4 AND d.id > ?1 AND " DIST_FILTER;
+static const char SQL_DIST_LIST_TILL[] =
+    "SELECT " DIST_COLS "WHERE d.till_id = ?5 AND d.id > ?1 AND " DIST_FILTER;
+static const char SQL_DIST_LIST_DAYS[] =
+    "SELECT " DIST_COLS "WHERE +d.id > ?1 AND " DIST_FILTER;
 static const char SQL_LINE_INSERT[] =
     "INSERT INTO distribution_lines(distribution_id, item_id, quantity, "
     "points, value_fen, monthly_limit) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -194,21 +212,32 @@ db_dist_by_id(struct db *db, int64_t id, struct db_distribution *d)
 }
 
 int
-db_dist_list(struct db *db, int64_t from, int64_t to, int64_t household,
-    const char *till, int64_t after, int limit, db_row_cb cb, void *arg)
+db_dist_list(struct db *db, const struct db_dist_filter *q, int64_t after,
+    int limit, db_row_cb cb, void *arg)
 {
 	struct db_distribution d;
 	sqlite3_stmt *st;
+	const char *sql = SQL_DIST_LIST;
 
-	if ((st = db_stmt(db, SQL_DIST_LIST)) == NULL)
+	if (q->receipt_no != NULL)
+		sql = SQL_DIST_LIST_RECEIPT;
+	else if (q->household > 0)
+		sql = SQL_DIST_LIST_HOUSEHOLD;
+	else if (q->till != NULL)
+		sql = SQL_DIST_LIST_TILL;
+	else if (q->from > 0 && q->to < INT64_MAX)
+		sql = SQL_DIST_LIST_DAYS;
+	if ((st = db_stmt(db, sql)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int64(st, 2, from);
-	sqlite3_bind_int64(st, 3, to);
-	sqlite3_bind_int64(st, 4, household);
-	if (till != NULL)
-		sqlite3_bind_text(st, 5, till, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, q->from);
+	sqlite3_bind_int64(st, 3, q->to);
+	sqlite3_bind_int64(st, 4, q->household);
+	if (q->till != NULL)
+		sqlite3_bind_text(st, 5, q->till, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, limit);
+	if (q->receipt_no != NULL)
+		sqlite3_bind_text(st, 7, q->receipt_no, -1, SQLITE_TRANSIENT);
 	return db_rows(db, st, &d, db_dist_fill, cb, arg, "distribution list");
 }
 

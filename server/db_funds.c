@@ -24,6 +24,28 @@ static const char SQL_ENTRY_INSERT[] =
     "expense_id, at, user_id) VALUES (?1, ?2, ?3, nullif(?4, 0), "
     "nullif(?5, 0), ?6, nullif(?7, 0))";
 
+/*
+ * A page of a fund's entries, oldest first, each with the balance after
+ * it: the sum of the entries up to the cursor, plus a running sum over
+ * the page (a window over the page alone, so a page costs its own rows
+ * and one index range, not the whole ledger).
+ */
+static const char SQL_ENTRY_PAGE[] =
+    "SELECT p.id, p.at, p.kind, p.amount_fen, p.donation_id, p.expense_id, "
+    "p.user_id, (SELECT coalesce(sum(amount_fen), 0) FROM fund_entries "
+    "WHERE fund_id = ?1 AND id <= ?2) + sum(p.amount_fen) OVER "
+    "(ORDER BY p.id ROWS UNBOUNDED PRECEDING), coalesce(d.received_on, "
+    "x.spent_on, ''), coalesce(d.receipt_code, ''), "
+    "coalesce(d.donor_id, 0), coalesce(dn.name, x.purpose, '') "
+    "FROM (SELECT id, at, kind, amount_fen, "
+    "coalesce(donation_id, 0) AS donation_id, "
+    "coalesce(expense_id, 0) AS expense_id, "
+    "coalesce(user_id, 0) AS user_id FROM fund_entries "
+    "WHERE fund_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3) p "
+    "LEFT JOIN donations d ON d.id = p.donation_id "
+    "LEFT JOIN donors dn ON dn.id = d.donor_id "
+    "LEFT JOIN expenses x ON x.id = p.expense_id ORDER BY p.id";
+
 static void
 db_fund_fill(struct db *db, sqlite3_stmt *st, void *row)
 {
@@ -128,4 +150,41 @@ db_fund_entry_insert(struct db *db, struct db_fund_entry *e)
 	sqlite3_bind_int64(st, 6, e->at);
 	sqlite3_bind_int64(st, 7, e->user_id);
 	return db_insert(db, st, &e->id, "fund entry insert");
+}
+
+static void
+db_fund_line_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_fund_line *l = row;
+
+	(void)db;
+	memset(l, 0, sizeof(*l));
+	l->id = sqlite3_column_int64(st, 0);
+	l->at = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, l->kind, sizeof(l->kind));
+	l->amount_fen = sqlite3_column_int64(st, 3);
+	l->donation_id = sqlite3_column_int64(st, 4);
+	l->expense_id = sqlite3_column_int64(st, 5);
+	l->user_id = sqlite3_column_int64(st, 6);
+	l->balance_fen = sqlite3_column_int64(st, 7);
+	db_col_text(st, 8, l->date, sizeof(l->date));
+	db_col_text(st, 9, l->receipt_code, sizeof(l->receipt_code));
+	l->donor_id = sqlite3_column_int64(st, 10);
+	db_col_text(st, 11, l->description, sizeof(l->description));
+}
+
+/* Fund's entries after entry id after, at most limit, oldest first. */
+int
+db_fund_lines(struct db *db, int64_t fund, int64_t after, int limit,
+    db_row_cb cb, void *arg)
+{
+	struct db_fund_line l;
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_ENTRY_PAGE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, fund);
+	sqlite3_bind_int64(st, 2, after);
+	sqlite3_bind_int(st, 3, limit);
+	return db_rows(db, st, &l, db_fund_line_fill, cb, arg, "fund entries");
 }

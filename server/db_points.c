@@ -53,6 +53,19 @@ static const char SQL_GRANT_RUN[] =
     "AND p.monthly_points + p.per_member_points * h.members > 0 "
     "AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.household_id = h.id "
     "AND t.period = ?1 AND t.kind = 'grant_monthly')";
+/* The month's marker: the first real run writes it, later ones leave it. */
+static const char SQL_GRANT_MARK[] =
+    "INSERT INTO grant_runs(period, ran_at, user_id, username) "
+    "VALUES (?1, ?2, nullif(?3, 0), ?4) ON CONFLICT(period) DO NOTHING";
+/* One row whether or not the month ran; the sums read the partial index
+ * transfers_grant_period alone. */
+static const char SQL_GRANT_STATUS[] =
+    "SELECT r.period IS NOT NULL, coalesce(r.ran_at, 0), "
+    "coalesce(r.user_id, 0), coalesce(r.username, ''), "
+    "(SELECT count(*) FROM transfers WHERE kind = 'grant_monthly' "
+    "AND period = ?1), (SELECT coalesce(sum(amount), 0) FROM transfers "
+    "WHERE kind = 'grant_monthly' AND period = ?1) "
+    "FROM (SELECT ?1 AS p) LEFT JOIN grant_runs r ON r.period = p";
 static const char SQL_TRANSFER_INSERT[] =
     "INSERT INTO transfers(client_id, req_hash, debit_account, "
     "credit_account, amount, kind, household_id, period, reason, ref_id, "
@@ -167,6 +180,51 @@ db_grant_monthly(struct db *db, const char *period, const char *prev,
 		return rc;
 	return db_sum_since(
 	    db, mark, "grant_monthly", &run->households, &run->points);
+}
+
+/* Marks period as run at at by user (0: none) named name; *first: 1 if
+ * this call wrote the mark, 0 if the month had one. */
+int
+db_grant_mark(struct db *db, const char *period, int64_t at, int64_t user,
+    const char *name, int *first)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_GRANT_MARK)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 3, user);
+	sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
+	if ((rc = db_step_done(db, st, "grant mark")) == DB_OK)
+		*first = db_changes(db) > 0;
+	return rc;
+}
+
+/* Whether period's grant ran, when and by whom, and what it gave. */
+int
+db_grant_status(struct db *db, const char *period, struct db_grant_status *g)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = db_stmt(db, SQL_GRANT_STATUS)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	memset(g, 0, sizeof(*g));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		g->ran = sqlite3_column_int(st, 0);
+		g->ran_at = sqlite3_column_int64(st, 1);
+		g->user_id = sqlite3_column_int64(st, 2);
+		db_col_text(st, 3, g->username, sizeof(g->username));
+		g->households = sqlite3_column_int64(st, 4);
+		g->points = sqlite3_column_int64(st, 5);
+		rc = DB_OK;
+	} else
+		rc = db_fail(db, "grant status");
+	sqlite3_reset(st);
+	return rc;
 }
 
 int

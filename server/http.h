@@ -65,7 +65,7 @@ int http_offload(
     struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 
 /* http_serve.c */
-int http_serve(struct db *, const char *);
+int http_serve(struct db *, const char *, int);
 
 /* json.c */
 int json_str(
@@ -123,6 +123,8 @@ int res_donations_lot(const void *, void *);
 /* res_funds.c */
 void res_funds_create(struct req *);
 void res_funds_list(struct req *);
+void res_funds_get(struct req *);
+void res_funds_entries(struct req *);
 void res_funds_expense(struct req *);
 /* res_stock.c */
 void res_stock_list(struct req *);
@@ -141,6 +143,7 @@ void res_households_ledger(struct req *);
 void res_grants_policy_put(struct req *);
 void res_grants_policy_list(struct req *);
 void res_grants_monthly(struct req *);
+void res_grants_monthly_status(struct req *);
 void res_grants_oneoff(struct req *);
 /* res_distributions.c */
 void res_distributions_create(struct req *);

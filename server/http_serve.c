@@ -50,9 +50,62 @@ http_serve_signal_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(srv->base, srv->pending > 0 ? &tv : NULL);
 }
 
+/*
+ * --auto-grant: the month's grant by the server itself, at start-up when
+ * the month has none yet, then as each month begins. It runs here, on
+ * the loop, between requests, in its own transaction like a grant by
+ * hand; points_grant_auto leaves a month that ran (by hand or not)
+ * alone, so no two runs grant it. The timer wakes at least hourly, so
+ * a clock set forward or back is caught within the hour.
+ */
+#define HTTP_GRANT_WAKE_MAX 3600 /* seconds */
+#define HTTP_GRANT_RETRY    60   /* after a failed run */
+
+static struct event *http_serve_grant_ev;
+
+static void
+http_serve_grant(struct server *srv)
+{
+	struct db_grant_run run;
+	struct timeval tv = {0, 0};
+	char period[CLOCK_PERIOD_LEN];
+	int64_t wait;
+	int ran;
+
+	if (srv->stopping)
+		return;
+	if (points_grant_auto(srv->db, period, &run, &ran) != 0) {
+		log_warnx("auto-grant: the grant of %s failed; again in %d s",
+		    period, HTTP_GRANT_RETRY);
+		wait = HTTP_GRANT_RETRY;
+	} else {
+		if (ran)
+			log_info(
+			    "auto-grant: %s: %lld households, %lld points; "
+			    "%lld households' %lld unused points expired",
+			    period, (long long)run.households,
+			    (long long)run.points,
+			    (long long)run.expired_households,
+			    (long long)run.expired_points);
+		wait = points_grant_due();
+		if (wait > HTTP_GRANT_WAKE_MAX)
+			wait = HTTP_GRANT_WAKE_MAX;
+	}
+	tv.tv_sec = (time_t)wait;
+	event_add(http_serve_grant_ev, &tv);
+}
+
+static void
+http_serve_grant_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	http_serve_grant(arg);
+}
+
 /* Binds host:port (port 0: any free one) and serves until a signal. */
 int
-http_serve(struct db *db, const char *listen)
+http_serve(struct db *db, const char *listen, int auto_grant)
 {
 	struct server srv;
 	struct event *sigterm = NULL, *sigint = NULL;
@@ -135,6 +188,13 @@ http_serve(struct db *db, const char *listen)
 	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
 	    evsignal_add(sigint, NULL))
 		log_fatalx("libevent: signals");
+	/* Before "listening on": this month is granted when clients come. */
+	if (auto_grant) {
+		if ((http_serve_grant_ev = evtimer_new(
+		         srv.base, http_serve_grant_cb, &srv)) == NULL)
+			log_fatalx("libevent: grant timer");
+		http_serve_grant(&srv);
+	}
 	printf("listening on %s\n", srv.url);
 	fflush(stdout);
 	event_base_dispatch(srv.base);
@@ -145,6 +205,9 @@ out:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
+	if (http_serve_grant_ev != NULL)
+		event_free(http_serve_grant_ev);
+	http_serve_grant_ev = NULL;
 	http_commit_free(&srv);
 	http_offload_stop(&srv);
 	log_hold(0);

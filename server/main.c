@@ -22,12 +22,15 @@ usage(void)
 	fprintf(stderr,
 	    "usage: cishan-server init   --db PATH --admin NAME\n"
 	    "       cishan-server serve  --db PATH --listen HOST:PORT "
-	    "[--checkpoint-pages N]\n"
+	    "[--checkpoint-pages N] [--auto-grant]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
 	    "init reads the admin password from CISHAN_ADMIN_PASSWORD or "
-	    "the first line of stdin.\n");
+	    "the first line of stdin.\n"
+	    "serve --auto-grant runs each month's points grant itself, at "
+	    "start-up if\nthis month's has not run, then as each month "
+	    "begins (store time).\n");
 	exit(2);
 }
 
@@ -38,6 +41,7 @@ struct opts {
 	const char *to;
 	int quiet;
 	int ckpt_pages;
+	int auto_grant;
 };
 
 static void
@@ -50,6 +54,7 @@ parse(int argc, char **argv, struct opts *o)
 	    {"to", required_argument, NULL, 't'},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"checkpoint-pages", required_argument, NULL, 'c'},
+	    {"auto-grant", no_argument, NULL, 'g'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -75,6 +80,9 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'g':
+			o->auto_grant = 1;
 			break;
 		case 'c':
 			errno = 0;
@@ -262,7 +270,7 @@ main(int argc, char **argv)
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
 		notice_serve(db);
-		rc = http_serve(db, o.listen) == 0 ? 0 : 1;
+		rc = http_serve(db, o.listen, o.auto_grant) == 0 ? 0 : 1;
 		db_wal_stop(db);
 		db_close(db);
 		return rc;

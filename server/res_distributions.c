@@ -307,36 +307,80 @@ res_distributions_row(const void *row, void *arg)
 	return 0;
 }
 
+/* A till id as the post takes it: 1 to 32 of A-Z a-z 0-9 - _. */
+static int
+res_distributions_till_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len < 1 || len > 32)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (strchr(
+		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		        "0123456789-_",
+		        s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+/* A receipt number as the post makes them: TILL-NNNNNN (six digits or
+ * more, at most 19). */
+static int
+res_distributions_receipt_ok(const char *s)
+{
+	const char *dash = strrchr(s, '-');
+	size_t i, n;
+
+	if (dash == NULL || !res_distributions_till_ok(s, (size_t)(dash - s)))
+		return 0;
+	n = strlen(dash + 1);
+	if (n < 6 || n > 19)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (dash[1 + i] < '0' || dash[1 + i] > '9')
+			return 0;
+	return 1;
+}
+
 void
 res_distributions_list(struct req *r)
 {
 	struct res_distributions_page p;
+	struct db_dist_filter q;
 	struct fault f;
-	const char *s, *till;
+	const char *s;
 	char *end;
-	int64_t from, to, household = 0;
 
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
+	memset(&q, 0, sizeof(q));
 	if (http_list_begin(r, &p.l, &f) != 0 ||
-	    http_range(r, &from, &to, &f) != 0)
+	    http_range(r, &q.from, &q.to, &f) != 0)
 		goto fail;
 	if ((s = http_query(r, "household_id")) != NULL) {
-		household = strtoll(s, &end, 10);
-		if (*s == '\0' || *end != '\0' || household <= 0) {
+		q.household = strtoll(s, &end, 10);
+		if (*s == '\0' || *end != '\0' || q.household <= 0) {
 			fault_field(&f, FAULT_BAD, "bad_field", "household_id",
 			    "household_id must be a positive integer");
 			goto fail;
 		}
 	}
-	if ((till = http_query(r, "till_id")) != NULL && strlen(till) > 32) {
+	if ((q.till = http_query(r, "till_id")) != NULL &&
+	    !res_distributions_till_ok(q.till, strlen(q.till))) {
 		fault_field(&f, FAULT_BAD, "bad_field", "till_id",
-		    "till_id is at most 32 characters");
+		    "till_id: 1 to 32 letters, digits, '-' and '_'");
+		goto fail;
+	}
+	if ((q.receipt_no = http_query(r, "receipt_no")) != NULL &&
+	    !res_distributions_receipt_ok(q.receipt_no)) {
+		fault_field(&f, FAULT_BAD, "bad_field", "receipt_no",
+		    "receipt_no is a till id, '-' and its number: T1-000001");
 		goto fail;
 	}
 	p.db = http_db(r);
-	if (db_dist_list(p.db, from, to, household, till, p.l.after, p.l.limit,
-	        res_distributions_row, &p) != DB_OK ||
+	if (db_dist_list(p.db, &q, p.l.after, p.l.limit, res_distributions_row,
+	        &p) != DB_OK ||
 	    p.failed)
 		goto fail;
 	http_list_reply(r, &p.l);

@@ -69,6 +69,82 @@ res_funds_list(struct req *r)
 	http_list_reply(r, &l);
 }
 
+void
+res_funds_get(struct req *r)
+{
+	struct db_fund fu;
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_fund_by_id(http_db(r), id, &fu);
+	if (rc == DB_NONE) {
+		http_error(r, 404, "not_found", "no such fund");
+		return;
+	}
+	if (rc != DB_OK) {
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	http_reply(r, 200, res_funds_json(&fu));
+}
+
+static int
+res_funds_entry(const void *row, void *arg)
+{
+	const struct db_fund_line *e = row;
+	cJSON *o = json_new();
+
+	json_add_int(o, "id", e->id);
+	json_add_time(o, "at", (time_t)e->at);
+	json_add_str(o, "date", e->date);
+	json_add_str(o, "kind", e->kind);
+	json_add_int(o, "amount_fen", e->amount_fen);
+	json_add_int(o, "balance_fen", e->balance_fen);
+	json_add_str(o, "description", e->description);
+	if (e->donation_id > 0) {
+		json_add_int(o, "donation_id", e->donation_id);
+		json_add_str(o, "receipt_code", e->receipt_code);
+		json_add_int(o, "donor_id", e->donor_id);
+	}
+	if (e->expense_id > 0)
+		json_add_int(o, "expense_id", e->expense_id);
+	if (e->user_id > 0)
+		json_add_int(o, "user_id", e->user_id);
+	http_list_add(arg, o, e->id);
+	return 0;
+}
+
+/* The fund's money ledger, oldest first, with the balance after each. */
+void
+res_funds_entries(struct req *r)
+{
+	struct http_list l;
+	struct db_fund fu;
+	struct fault f;
+	int64_t id;
+	int rc = DB_NONE;
+
+	memset(&f, 0, sizeof(f));
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_fund_by_id(http_db(r), id, &fu);
+	if (rc == DB_NONE) {
+		http_error(r, 404, "not_found", "no such fund");
+		return;
+	}
+	if (http_list_begin(r, &l, &f) != 0) {
+		http_list_fail(r, &l, &f);
+		return;
+	}
+	if (rc != DB_OK ||
+	    db_fund_lines(http_db(r), id, l.after, l.limit, res_funds_entry,
+	        &l) != DB_OK) {
+		http_list_fail(r, &l, &f);
+		return;
+	}
+	http_list_reply(r, &l);
+}
+
 static int
 res_funds_lines(
     const cJSON *b, struct stock_line *lines, int *n, struct fault *f)

@@ -62,6 +62,7 @@ res_grants_policy_list(struct req *r)
 	http_list_reply(r, &l);
 }
 
+/* "dry_run": true answers the same figures and keeps nothing. */
 void
 res_grants_monthly(struct req *r)
 {
@@ -70,12 +71,16 @@ res_grants_monthly(struct req *r)
 	const cJSON *b;
 	cJSON *o;
 	char period[CLOCK_PERIOD_LEN];
+	int dry = 0;
 
 	memset(&f, 0, sizeof(f));
 	if ((b = http_body(r, &f)) == NULL ||
 	    json_str(b, "period", 1, 7, period, sizeof(period), &f) < 0 ||
-	    points_grant_monthly(http_db(r), http_actor(r), period, &run, &f) !=
-	        0) {
+	    json_bool(b, "dry_run", 0, &dry, &f) < 0 ||
+	    (dry ? points_grant_preview(
+	               http_db(r), http_actor(r), period, &run, &f)
+	         : points_grant_monthly(
+	               http_db(r), http_actor(r), period, &run, &f)) != 0) {
 		http_fault(r, &f);
 		return;
 	}
@@ -85,7 +90,50 @@ res_grants_monthly(struct req *r)
 	json_add_int(o, "points", run.points);
 	json_add_int(o, "expired_households", run.expired_households);
 	json_add_int(o, "expired_points", run.expired_points);
+	if (dry)
+		json_add_bool(o, "dry_run", 1);
 	http_reply(r, 200, o);
+}
+
+/* Whether a month's grant ran (?period=, default this month). */
+void
+res_grants_monthly_status(struct req *r)
+{
+	struct db_grant_status g;
+	struct fault f;
+	const char *s;
+	cJSON *o;
+	char period[CLOCK_PERIOD_LEN];
+
+	memset(&f, 0, sizeof(f));
+	if ((s = http_query(r, "period")) == NULL)
+		clock_period_now(period);
+	else if (strlen(s) != CLOCK_PERIOD_LEN - 1) {
+		fault_field(&f, FAULT_BAD, "bad_field", "period",
+		    "period must be a month, YYYY-MM");
+		goto fail;
+	} else
+		memcpy(period, s, CLOCK_PERIOD_LEN);
+	if (points_grant_status(http_db(r), period, &g, &f) != 0)
+		goto fail;
+	o = json_new();
+	json_add_str(o, "period", period);
+	json_add_bool(o, "ran", g.ran);
+	if (g.ran) {
+		json_add_time(o, "ran_at", (time_t)g.ran_at);
+		json_add_str(o, "ran_by", g.username);
+		if (g.user_id > 0)
+			json_add_int(o, "user_id", g.user_id);
+	} else {
+		cJSON_AddNullToObject(o, "ran_at");
+		cJSON_AddNullToObject(o, "ran_by");
+	}
+	json_add_int(o, "households", g.households);
+	json_add_int(o, "points", g.points);
+	http_reply(r, 200, o);
+	return;
+fail:
+	http_fault(r, &f);
 }
 
 void

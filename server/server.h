@@ -242,6 +242,12 @@ int points_policy_put(
     struct db *, const struct actor *, struct db_policy *, struct fault *);
 int points_grant_monthly(struct db *, const struct actor *, const char *,
     struct db_grant_run *, struct fault *);
+int points_grant_preview(struct db *, const struct actor *, const char *,
+    struct db_grant_run *, struct fault *);
+int points_grant_auto(struct db *, char *, struct db_grant_run *, int *);
+int64_t points_grant_due(void);
+int points_grant_status(
+    struct db *, const char *, struct db_grant_status *, struct fault *);
 int points_grant_oneoff(struct db *, const struct actor *, struct db_transfer *,
     int *, struct fault *);
 

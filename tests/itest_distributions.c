@@ -642,6 +642,126 @@ START_TEST(test_zero_points)
 }
 END_TEST
 
+/* ?receipt_no= finds one receipt exactly, also with the other filters;
+ * a malformed one is refused, an unknown one lists nothing. */
+START_TEST(test_by_receipt)
+{
+	const char *auditor = itest_user(itest_s, "aud", "auditor");
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	int64_t ha, hb, item, d[3];
+	const char *today = itest_date(0);
+	cJSON *j, *e;
+
+	ha = itest_household("R-A", "dibao", 1, -5, 300);
+	hb = itest_household("R-B", "dibao", 1, -5, 300);
+	itest_grant(ha, 100);
+	itest_grant(hb, 100);
+	item = itest_item("面粉", "CS-FLOUR-R", 5, 0, 0);
+	itest_lot(item, 50, NULL);
+	d[0] = itest_int(itest_basket(itest_admin, NULL, "T1", "R-A",
+	                     itest_line(item, 1), NULL),
+	    "id");
+	d[1] = itest_int(itest_basket(itest_admin, NULL, "T1", "R-B",
+	                     itest_line(item, 1), NULL),
+	    "id");
+	d[2] = itest_int(itest_basket(itest_admin, NULL, "T-9", "R-A",
+	                     itest_line(item, 1), NULL),
+	    "id");
+
+	j = itest_ok("GET", "/api/v1/distributions?receipt_no=T1-000002",
+	    auditor, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
+	e = cJSON_GetArrayItem(itest_items(j), 0);
+	ck_assert_int_eq(itest_int(e, "id"), d[1]);
+	ck_assert_str_eq(itest_str(e, "receipt_no"), "T1-000002");
+	ck_assert_int_eq(itest_int(e, "household_id"), hb);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "next")));
+	/* A till id with '-' in it. */
+	j = itest_ok("GET", "/api/v1/distributions?receipt_no=T-9-000001",
+	    cashier, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
+	ck_assert_int_eq(
+	    itest_int(cJSON_GetArrayItem(itest_items(j), 0), "id"), d[2]);
+	/* With the other filters: all must hold. */
+	ck_assert_int_eq(itest_basket_count(itest_f(
+	                     "&receipt_no=T1-000001&household_id=%lld&till_id="
+	                     "T1&from=%s&to=%s",
+	                     (long long)ha, today, today)),
+	    1);
+	ck_assert_int_eq(
+	    itest_basket_count(itest_f(
+	        "&receipt_no=T1-000001&household_id=%lld", (long long)hb)),
+	    0);
+	ck_assert_int_eq(
+	    itest_basket_count("&receipt_no=T1-000001&till_id=T-9"), 0);
+	ck_assert_int_eq(itest_basket_count(itest_f(
+	                     "&receipt_no=T1-000001&from=%s", itest_date(1))),
+	    0);
+	ck_assert_int_eq(
+	    itest_basket_count(
+	        itest_f("&receipt_no=T1-000001&cursor=%lld", (long long)d[0])),
+	    0);
+	/* No such receipt: an empty list. */
+	ck_assert_int_eq(itest_basket_count("&receipt_no=T1-000004"), 0);
+	ck_assert_int_eq(itest_basket_count("&receipt_no=T7-000001"), 0);
+	ck_assert_int_eq(itest_basket_count("&receipt_no=T1-0000001"), 0);
+	/* Each other filter through its own statement, combined. */
+	ck_assert_int_eq(itest_basket_count(itest_f("&household_id=%lld&from="
+	                                            "%s&to=%s&till_id=T-9",
+	                     (long long)ha, today, today)),
+	    1);
+	ck_assert_int_eq(itest_basket_count(itest_f(
+	                     "&till_id=T1&from=%s&to=%s", today, today)),
+	    2);
+	ck_assert_int_eq(itest_basket_count(
+	                     itest_f("&from=%s&to=%s", itest_date(-2), today)),
+	    3);
+	ck_assert_int_eq(itest_basket_count(itest_f(
+	                     "&from=%s&to=%s", itest_date(-2), itest_date(-1))),
+	    0);
+	j = itest_ok("GET",
+	    itest_f(
+	        "/api/v1/distributions?from=%s&to=%s&limit=2", today, today),
+	    auditor, NULL, 200);
+	ck_assert_int_eq(
+	    itest_int(cJSON_GetArrayItem(itest_items(j), 0), "id"), d[0]);
+	ck_assert_int_eq(
+	    itest_int(cJSON_GetArrayItem(itest_items(j), 1), "id"), d[1]);
+	j = itest_ok("GET",
+	    itest_f("/api/v1/distributions?from=%s&to=%s&limit=2&cursor=%s",
+	        today, today, itest_str(j, "next")),
+	    auditor, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 1);
+	ck_assert_int_eq(
+	    itest_int(cJSON_GetArrayItem(itest_items(j), 0), "id"), d[2]);
+
+	itest_refused("GET", "/api/v1/distributions?receipt_no=T1-00001",
+	    auditor, NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET", "/api/v1/distributions?receipt_no=T1000001",
+	    auditor, NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET", "/api/v1/distributions?receipt_no=-000001",
+	    auditor, NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET", "/api/v1/distributions?receipt_no=T1-00000a",
+	    auditor, NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET", "/api/v1/distributions?receipt_no=T%201-000001",
+	    auditor, NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET", "/api/v1/distributions?receipt_no=", auditor, NULL,
+	    400, "bad_field", "receipt_no");
+	itest_refused("GET",
+	    itest_f("/api/v1/distributions?receipt_no=%033d-000001", 1),
+	    auditor, NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET",
+	    "/api/v1/distributions?receipt_no=T1-00000000000000000001", auditor,
+	    NULL, 400, "bad_field", "receipt_no");
+	itest_refused("GET", "/api/v1/distributions?till_id=T%201", auditor,
+	    NULL, 400, "bad_field", "till_id");
+	itest_refused("GET", "/api/v1/distributions?till_id=", auditor, NULL,
+	    400, "bad_field", "till_id");
+	itest_refused("GET", "/api/v1/distributions?to=2026-02-30", auditor,
+	    NULL, 400, "bad_field", "to");
+}
+END_TEST
+
 static Suite *
 itest_distributions_suite(void)
 {
@@ -654,6 +774,7 @@ itest_distributions_suite(void)
 	tcase_add_test(tc, test_void);
 	tcase_add_test(tc, test_listing);
 	tcase_add_test(tc, test_zero_points);
+	tcase_add_test(tc, test_by_receipt);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,8 @@
  * funds (定向捐赠) that need their purpose and are spent only on it, cash
  * donations into a fund (receipt code, balance, idempotent replay),
  * expenses that buy goods (lots whose source is the purchase), refusals
- * that change nothing, the donor's printable receipt, and `verify`:
+ * that change nothing, the donor's printable receipt, one fund and its
+ * entries with the running balance across pages, and `verify`:
  * passing, then failing and naming the chain entry and the fund once a
  * fund entry is edited behind the server's back.
  */
@@ -474,6 +475,160 @@ START_TEST(test_verify_deleted_entry)
 }
 END_TEST
 
+/*
+ * GET /api/v1/funds/{id} and its entries: gifts and expenses oldest
+ * first, each with the balance after it, which runs on across pages
+ * (another fund's entries between them count for nothing) and ends at
+ * the fund's balance.
+ */
+START_TEST(test_fund_entries)
+{
+	const char *cashier = itest_user(itest_s, "cash", "cashier");
+	const char *auditor = itest_user(itest_s, "aud", "auditor");
+	int64_t fund =
+	    itest_fund(itest_funds_mgr, "社区基金", "donations", 0, NULL);
+	int64_t other = itest_fund(itest_funds_mgr, "福彩", "lottery", 0, NULL);
+	int64_t empty =
+	    itest_fund(itest_funds_mgr, "空基金", "lottery", 0, NULL);
+	int64_t donor = itest_donor(itest_funds_mgr, "张先生", "individual");
+	int64_t want[7] = {10000, 25000, -12000, 7000, 3001, -1, -31000};
+	const char *codes[7], *path, *token;
+	int64_t id, last = 0, balance = 0;
+	cJSON *j, *e, *next, *one;
+	int i, n = 0, pages = 0;
+
+	for (i = 0; i < 7; i++) {
+		if (want[i] > 0) {
+			j = itest_cash(itest_funds_mgr, donor, fund, want[i]);
+			codes[i] = itest_str(j, "receipt_code");
+		} else {
+			itest_expense(itest_funds_mgr, fund,
+			    itest_expense_body(itest_uuid(), -want[i],
+			        itest_f("采购%d", i), NULL),
+			    NULL);
+			codes[i] = NULL;
+		}
+		itest_cash(itest_funds_mgr, donor, other, 500 + i);
+	}
+	ck_assert_int_eq(itest_funds_balance(fund), 2000);
+
+	/* The fund alone, as listed; any reading role. */
+	one = itest_ok("GET", itest_f("/api/v1/funds/%lld", (long long)fund),
+	    auditor, NULL, 200);
+	ck_assert_str_eq(itest_text(one), itest_text(itest_funds_get(fund)));
+	ck_assert_int_eq(itest_int(one, "balance_fen"), 2000);
+
+	/* Pages of three: 3, 3, 1. */
+	path = itest_f("/api/v1/funds/%lld/entries?limit=3", (long long)fund);
+	for (;;) {
+		j = itest_ok("GET", path, itest_admin, NULL, 200);
+		cJSON_ArrayForEach(e, itest_items(j))
+		{
+			ck_assert_int_lt(n, 7);
+			id = itest_int(e, "id");
+			ck_assert_int_gt(id, last);
+			last = id;
+			ck_assert_int_eq(itest_int(e, "amount_fen"), want[n]);
+			balance += want[n];
+			ck_assert_int_eq(itest_int(e, "balance_fen"), balance);
+			ck_assert_str_eq(itest_str(e, "date"), itest_date(0));
+			ck_assert_int_eq(strlen(itest_str(e, "at")), 25);
+			if (want[n] > 0) {
+				ck_assert_str_eq(
+				    itest_str(e, "kind"), "cash_donation");
+				ck_assert_str_eq(
+				    itest_str(e, "description"), "张先生");
+				ck_assert_str_eq(
+				    itest_str(e, "receipt_code"), codes[n]);
+				ck_assert_int_eq(
+				    itest_int(e, "donor_id"), donor);
+				ck_assert_int_gt(
+				    itest_int(e, "donation_id"), 0);
+			} else {
+				ck_assert_str_eq(
+				    itest_str(e, "kind"), "expense");
+				ck_assert_str_eq(itest_str(e, "description"),
+				    itest_f("采购%d", n));
+				ck_assert_int_gt(itest_int(e, "expense_id"), 0);
+				ck_assert_ptr_null(
+				    cJSON_GetObjectItem(e, "receipt_code"));
+			}
+			n++;
+		}
+		next = cJSON_GetObjectItem(j, "next");
+		if (!cJSON_IsString(next))
+			break;
+		ck_assert_int_lt(++pages, 4);
+		path = itest_f("/api/v1/funds/%lld/entries?limit=3&cursor=%s",
+		    (long long)fund, next->valuestring);
+	}
+	ck_assert_int_eq(n, 7);
+	ck_assert_int_eq(pages, 2);
+	ck_assert_int_eq(balance, itest_funds_balance(fund));
+
+	/* A page that ends on the last entry is followed by an empty one. */
+	j = itest_ok("GET",
+	    itest_f("/api/v1/funds/%lld/entries?limit=7", (long long)fund),
+	    itest_funds_mgr, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 7);
+	ck_assert_int_eq(
+	    itest_int(cJSON_GetArrayItem(itest_items(j), 6), "balance_fen"),
+	    2000);
+	next = cJSON_GetObjectItem(j, "next");
+	ck_assert(cJSON_IsString(next));
+	j = itest_ok("GET",
+	    itest_f("/api/v1/funds/%lld/entries?limit=7&cursor=%s",
+	        (long long)fund, next->valuestring),
+	    auditor, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "next")));
+	/* The other fund's own ledger runs to its own balance. */
+	j = itest_ok("GET",
+	    itest_f("/api/v1/funds/%lld/entries", (long long)other), auditor,
+	    NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 7);
+	ck_assert_int_eq(
+	    itest_int(cJSON_GetArrayItem(itest_items(j), 6), "balance_fen"),
+	    itest_funds_balance(other));
+	j = itest_ok("GET",
+	    itest_f("/api/v1/funds/%lld/entries", (long long)empty),
+	    itest_funds_mgr, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItem(j, "next")));
+
+	/* Roles, unknown funds, bad pages. */
+	token = cashier;
+	itest_refused("GET", itest_f("/api/v1/funds/%lld", (long long)fund),
+	    token, NULL, 403, "forbidden", NULL);
+	itest_refused("GET",
+	    itest_f("/api/v1/funds/%lld/entries", (long long)fund), token, NULL,
+	    403, "forbidden", NULL);
+	itest_refused("GET", itest_f("/api/v1/funds/%lld", (long long)fund),
+	    NULL, NULL, 401, "unauthenticated", NULL);
+	itest_refused(
+	    "GET", "/api/v1/funds/999", auditor, NULL, 404, "not_found", NULL);
+	itest_refused(
+	    "GET", "/api/v1/funds/0", auditor, NULL, 404, "not_found", NULL);
+	itest_refused(
+	    "GET", "/api/v1/funds/x1", auditor, NULL, 404, "not_found", NULL);
+	itest_refused("GET", "/api/v1/funds/999/entries", auditor, NULL, 404,
+	    "not_found", NULL);
+	itest_refused("GET",
+	    itest_f("/api/v1/funds/%lld/entries?limit=0", (long long)fund),
+	    auditor, NULL, 400, "bad_field", "limit");
+	itest_refused("GET",
+	    itest_f("/api/v1/funds/%lld/entries?limit=501", (long long)fund),
+	    auditor, NULL, 400, "bad_field", "limit");
+	itest_refused("GET",
+	    itest_f("/api/v1/funds/%lld/entries?cursor=-1", (long long)fund),
+	    auditor, NULL, 400, "bad_field", "cursor");
+	itest_refused("POST",
+	    itest_f("/api/v1/funds/%lld/entries", (long long)fund),
+	    itest_funds_mgr, "{}", 405, "method_not_allowed", NULL);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 static Suite *
 itest_funds_suite(void)
 {
@@ -489,6 +644,7 @@ itest_funds_suite(void)
 	tcase_add_test(tc, test_receipt_html);
 	tcase_add_test(tc, test_verify_names_entry);
 	tcase_add_test(tc, test_verify_deleted_entry);
+	tcase_add_test(tc, test_fund_entries);
 	suite_add_tcase(s, tc);
 	return s;
 }
