@@ -68,7 +68,7 @@ static const char SQL_LINE_LOTS[] =
 	"coalesce(i.monthly_limit, 0), i.priority_only, "                      \
 	"CASE WHEN i.monthly_limit IS NULL THEN 0 ELSE coalesce((SELECT "      \
 	"m.quantity FROM household_item_month m WHERE m.household_id = ?2 "    \
-	"AND m.item_id = i.id AND m.period = ?3), 0) END "
+	"AND m.item_id = i.id AND m.period = ?3), 0) END, i.active "
 static const char SQL_DIST_ITEM_BY_ID[] =
     "SELECT " DIST_ITEM_COLS "FROM items i WHERE i.id = ?1";
 static const char SQL_DIST_ITEM_BY_BARCODE[] =
@@ -323,6 +323,7 @@ db_dist_item(struct db *db, const char *code, int64_t id, int64_t household,
 		it->monthly_limit = sqlite3_column_int64(st, 5);
 		it->priority_only = sqlite3_column_int(st, 6);
 		*taken = sqlite3_column_int64(st, 7);
+		it->active = sqlite3_column_int(st, 8);
 		rc = DB_OK;
 	} else
 		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "line item");

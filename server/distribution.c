@@ -175,6 +175,14 @@ distribution_check(struct db *db, const struct dist_request *in,
 	struct distribution_take t;
 	int64_t avail;
 
+	if (!x->it.active) {
+		fault_set(f, FAULT_RULE, "item_inactive",
+		    "%s is retired; a manager can take it back into use",
+		    x->it.name);
+		fault_num(f, "item_id", x->it.id);
+		return distribution_line_fault(f, x->line,
+		    in->lines[x->line].barcode[0] ? "barcode" : "item_id");
+	}
 	if (x->it.priority_only && household_priority(h->category) != 1) {
 		fault_set(f, FAULT_RULE, "priority_only",
 		    "%s is kept for priority households (特困, 应急, 因病)",

@@ -132,6 +132,13 @@ stock_lots_add(struct db *db, const struct actor *who, const char *source,
 			    "no item %lld", (long long)lines[i].item_id);
 			return fault_elem(f, i);
 		}
+		if (!it.active) {
+			fault_field(f, FAULT_RULE, "item_inactive", "item_id",
+			    "%s is retired; a manager can take it back into "
+			    "use",
+			    it.name);
+			return fault_elem(f, i);
+		}
 		memset(&lot, 0, sizeof(lot));
 		lot.item_id = it.id;
 		snprintf(lot.source, sizeof(lot.source), "%s", source);

@@ -258,6 +258,45 @@ START_TEST(test_item_patch_history)
 }
 END_TEST
 
+/* A retired item is neither received nor handed out; taken back, it is. */
+START_TEST(test_item_retired)
+{
+	int64_t item, donor, hh;
+	const char *body;
+	cJSON *j;
+
+	item = itest_item_new(
+	    itest_admin, "旧款毛巾", "daily", "'4006381333948'", 800, 8, NULL);
+	donor = itest_donor(itest_admin, "百货公司", "enterprise");
+	itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':5}", (long long)item));
+	hh = itest_household_granted("HH-MG-R", "dibao", 2, 100);
+	itest_ok("PATCH", itest_mg_item_path(item), itest_admin,
+	    "{'active':false}", 200);
+
+	body = itest_donation_body(itest_uuid(), donor,
+	    itest_f("{'item_id':%lld,'quantity':1}", (long long)item));
+	j = itest_refused("POST", "/api/v1/donations", itest_admin, body, 422,
+	    "item_inactive", "lines[0].item_id");
+	ck_assert_int_eq(itest_int(itest_stock(item), "on_hand"), 5);
+	body = itest_basket_body(itest_uuid(), "T01", "HH-MG-R",
+	    "{'barcode':'4006381333948','quantity':1}");
+	j = itest_refused("POST", "/api/v1/distributions", itest_admin, body,
+	    422, "item_inactive", "lines[0].barcode");
+	ck_assert_int_eq(itest_int(itest_error_details(j), "item_id"), item);
+	ck_assert_int_eq(itest_hh_points(hh), 100);
+	ck_assert_int_eq(itest_int(itest_stock(item), "on_hand"), 5);
+
+	itest_ok("PATCH", itest_mg_item_path(item), itest_admin,
+	    "{'active':true}", 200);
+	itest_basket(
+	    itest_admin, NULL, "T01", "HH-MG-R", itest_line(item, 1), NULL);
+	ck_assert_int_eq(itest_hh_points(hh), 92);
+	ck_assert_int_eq(itest_int(itest_stock(item), "on_hand"), 4);
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 /* Whether the item of PATH carries CODE. */
 static int
 itest_mg_has_code(const char *path, const char *code)
@@ -580,6 +619,7 @@ itest_manage_goods_suite(void)
 
 	tcase_add_test(tc, test_item_patch);
 	tcase_add_test(tc, test_item_patch_history);
+	tcase_add_test(tc, test_item_retired);
 	tcase_add_test(tc, test_barcode_add);
 	tcase_add_test(tc, test_donor_get_patch);
 	tcase_add_test(tc, test_donations_list);
