@@ -41,6 +41,7 @@ res_items_create(struct req *r)
 
 	memset(&f, 0, sizeof(f));
 	memset(&it, 0, sizeof(it));
+	it.active = 1; /* as the column's default: the reply says so */
 	if ((b = http_body(r, &f)) == NULL ||
 	    json_str(b, "name", 1, DB_NAME_MAX - 1, it.name, sizeof(it.name),
 	        &f) < 0 ||

@@ -29,6 +29,7 @@ const CODE_TEXT = {
 	insufficient_funds: '基金余额不足',
 	limit_exceeded: '超出每月限额',
 	priority_only: '该物品仅限优先户',
+	item_inactive: '该物品已停用，请先在“物品”页重新启用',
 	household_inactive: '该户不在有效期内或已暂停',
 	duplicate_household: '该身份证号已登记',
 	restricted_fund: '该基金为定向基金，不能用于此用途',
