@@ -148,8 +148,12 @@ awk -v n="$nfiles" -v r1="$real1" -v b1="$bare1" -v r16="$real16" \
 sed -n 's/^answer: .*"token":"\([0-9a-f]*\)".*/\1/p' "$work/login.out" \
 	>"$work/token"
 [ -s "$work/token" ] || bench_die "no token in $work/login.out"
-grep -v -E '^[[:space:]]*(#|$)' "$PATHS" >"$work/api.req" ||
-	bench_die "$PATHS: no paths"
+# {today} and {month}: the store's (the demo store keeps Asia/Shanghai).
+today=$(TZ=Asia/Shanghai date +%F)
+grep -v -E '^[[:space:]]*(#|$)' "$PATHS" |
+	sed -e "s/{today}/$today/g" -e "s/{month}/${today%-*}/g" \
+	>"$work/api.req"
+[ -s "$work/api.req" ] || bench_die "$PATHS: no paths"
 echo
 bench_header
 sizes=
