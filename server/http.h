@@ -73,6 +73,7 @@ int json_str(
 int json_int(const cJSON *, const char *, int, int64_t, int64_t, int64_t *,
     struct fault *);
 int json_bool(const cJSON *, const char *, int, int *, struct fault *);
+int json_only(const cJSON *, const char *const[], const char *, struct fault *);
 int json_enum(const cJSON *, const char *, int, const char *const *, int *,
     struct fault *);
 const cJSON *json_array(

@@ -361,3 +361,32 @@ json_client_id(const cJSON *o, char *out, size_t size, struct fault *f)
 			    "client_id: letters, digits, '-' and '_' only");
 	return 0;
 }
+
+/*
+ * A PATCH body may name only KEYS: the count of members, or -1 with a
+ * bad_field fault naming the first other one (WHY says where it changes).
+ */
+int
+json_only(
+    const cJSON *b, const char *const keys[], const char *why, struct fault *f)
+{
+	const cJSON *v;
+	int i, n = 0;
+
+	cJSON_ArrayForEach(v, b)
+	{
+		for (i = 0; keys[i] != NULL; i++)
+			if (strcmp(v->string, keys[i]) == 0)
+				break;
+		if (keys[i] == NULL)
+			return fault_field(f, FAULT_BAD, "bad_field",
+			    strlen(v->string) < 40 &&
+			            json_utf8_valid(
+			                v->string, strlen(v->string))
+			        ? v->string
+			        : "?",
+			    "%s", why);
+		n++;
+	}
+	return n;
+}

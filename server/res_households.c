@@ -191,26 +191,13 @@ res_households_mutable(const cJSON *b, struct fault *f)
 {
 	static const char *const keys[] = {"members", "category", "street",
 	    "valid_from", "valid_to", "status", "phone", NULL};
-	const cJSON *v;
-	int i;
-
-	cJSON_ArrayForEach(v, b)
-	{
-		for (i = 0; keys[i] != NULL; i++)
-			if (strcmp(v->string, keys[i]) == 0)
-				break;
-		if (keys[i] == NULL)
-			return fault_field(f, FAULT_BAD, "bad_field",
-			    strlen(v->string) < 40 &&
-			            json_utf8_valid(
-			                v->string, strlen(v->string))
-			        ? v->string
-			        : "?",
-			    "this field cannot be changed here (a household's "
-			    "head and id number are set when it registers; "
-			    "a card is replaced by POST .../card)");
-	}
-	return 0;
+	return json_only(b, keys,
+	           "this field cannot be changed here (a household's "
+	           "head and id number are set when it registers; "
+	           "a card is replaced by POST .../card)",
+	           f) < 0
+	    ? -1
+	    : 0;
 }
 
 void

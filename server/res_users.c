@@ -92,25 +92,14 @@ res_users_mutable(const cJSON *b, struct fault *f)
 {
 	static const char *const keys[] = {
 	    "role", "display_name", "disabled", NULL};
-	const cJSON *v;
-	int i, n = 0;
+	int n;
 
-	cJSON_ArrayForEach(v, b)
-	{
-		for (i = 0; keys[i] != NULL; i++)
-			if (strcmp(v->string, keys[i]) == 0)
-				break;
-		if (keys[i] == NULL)
-			return fault_field(f, FAULT_BAD, "bad_field",
-			    strlen(v->string) < 40 &&
-			            json_utf8_valid(
-			                v->string, strlen(v->string))
-			        ? v->string
-			        : "?",
-			    "only role, display_name and disabled change here "
-			    "(a password: POST /api/v1/users/{id}/password)");
-		n++;
-	}
+	n = json_only(b, keys,
+	    "only role, display_name and disabled change here "
+	    "(a password: POST /api/v1/users/{id}/password)",
+	    f);
+	if (n < 0)
+		return -1;
 	if (n == 0)
 		return fault_set(f, FAULT_BAD, "missing_field",
 		    "give at least one of role, display_name, disabled");
