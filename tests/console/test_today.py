@@ -16,7 +16,8 @@ from harness import ConsoleCase
 TODAY_GETS = [
     "/api/v1/distributions?from=D&to=D&limit=500",
     "/api/v1/notices/M",
-    "/api/v1/stock?limit=500",
+    "/api/v1/stock?low=true&limit=500",
+    "/api/v1/stock?expiring_within_days=14&limit=500",
     "/api/v1/households?status=active&expiring_within_days=30&limit=500",
     "/api/v1/grants/monthly",
     "/public/notices",
