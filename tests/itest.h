@@ -289,6 +289,15 @@ cJSON *itest_ledger(int64_t household);
  * program, beside the running server.
  */
 void itest_new_day(struct itest_srv *);
+/* Tokens of a manager, a cashier and an auditor of itest_s (users mgr,
+ * cashier, auditor). */
+struct itest_roles {
+	const char *mgr, *cashier, *auditor;
+};
+struct itest_roles itest_roles(void);
+/* How many audit rows of ENTITY ID with ACTION the log holds (of its
+ * newest 500). */
+int itest_audits(const char *action, const char *entity, int64_t id);
 /* A household (valid from 30 days ago for 300 days) granted POINTS. */
 int64_t itest_household_granted(
     const char *card, const char *category, int members, int64_t points);

@@ -521,3 +521,33 @@ itest_sql_int(const char *db, const char *sql)
 	sqlite3_close(h);
 	return v;
 }
+
+struct itest_roles
+itest_roles(void)
+{
+	struct itest_roles r;
+
+	r.mgr = itest_user(itest_s, "mgr", "manager");
+	r.cashier = itest_user(itest_s, "cashier", "cashier");
+	r.auditor = itest_user(itest_s, "auditor", "auditor");
+	return r;
+}
+
+int
+itest_audits(const char *action, const char *entity, int64_t id)
+{
+	cJSON *j, *a;
+	int n = 0;
+
+	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
+	cJSON_ArrayForEach(a, itest_items(j))
+	{
+		const cJSON *eid = cJSON_GetObjectItem(a, "entity_id");
+
+		if (strcmp(itest_str(a, "action"), action) == 0 &&
+		    strcmp(itest_str(a, "entity"), entity) == 0 &&
+		    cJSON_IsNumber(eid) && eid->valuedouble == (double)id)
+			n++;
+	}
+	return n;
+}

@@ -10,42 +10,6 @@
 
 #include "itest.h"
 
-/* Tokens of a manager, a cashier and an auditor of itest_s. */
-struct itest_mg_roles {
-	const char *mgr, *cashier, *auditor;
-};
-
-static struct itest_mg_roles
-itest_mg_roles(void)
-{
-	struct itest_mg_roles r;
-
-	r.mgr = itest_user(itest_s, "mgr", "manager");
-	r.cashier = itest_user(itest_s, "cashier", "cashier");
-	r.auditor = itest_user(itest_s, "auditor", "auditor");
-	return r;
-}
-
-/* The audit rows of ENTITY ID with ACTION. */
-static int
-itest_mg_audits(const char *action, const char *entity, int64_t id)
-{
-	cJSON *j, *a;
-	int n = 0;
-
-	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
-	cJSON_ArrayForEach(a, itest_items(j))
-	{
-		const cJSON *eid = cJSON_GetObjectItem(a, "entity_id");
-
-		if (strcmp(itest_str(a, "action"), action) == 0 &&
-		    strcmp(itest_str(a, "entity"), entity) == 0 &&
-		    cJSON_IsNumber(eid) && eid->valuedouble == (double)id)
-			n++;
-	}
-	return n;
-}
-
 static const char *
 itest_mg_item_path(int64_t id)
 {
@@ -54,7 +18,7 @@ itest_mg_item_path(int64_t id)
 
 START_TEST(test_item_patch)
 {
-	struct itest_mg_roles r = itest_mg_roles();
+	struct itest_roles r = itest_roles();
 	int64_t id;
 	const char *path, *before;
 	cJSON *j, *g;
@@ -121,7 +85,7 @@ START_TEST(test_item_patch)
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(j, "active")));
 	ck_assert_str_eq(itest_text(j),
 	    itest_text(itest_ok("GET", path, itest_admin, NULL, 200)));
-	ck_assert_int_eq(itest_mg_audits("update", "item", id), 2);
+	ck_assert_int_eq(itest_audits("update", "item", id), 2);
 	/* Retired, it is listed only when retired items are asked for. */
 	g = itest_ok("GET", "/api/v1/items?active=false", r.cashier, NULL, 200);
 	ck_assert_ptr_nonnull(itest_find(itest_items(g), "id", id));
@@ -154,7 +118,7 @@ START_TEST(test_item_patch)
 		itest_refused("PATCH", path, r.mgr, bad[i].body, 400,
 		    "bad_field", bad[i].field);
 	ck_assert_str_eq(itest_state(path), before);
-	ck_assert_int_eq(itest_mg_audits("update", "item", id), 2);
+	ck_assert_int_eq(itest_audits("update", "item", id), 2);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -313,7 +277,7 @@ itest_mg_has_code(const char *path, const char *code)
 
 START_TEST(test_barcode_add)
 {
-	struct itest_mg_roles r = itest_mg_roles();
+	struct itest_roles r = itest_roles();
 	int64_t item, other;
 	const char *path, *add, *before;
 	cJSON *j, *e;
@@ -342,7 +306,7 @@ START_TEST(test_barcode_add)
 	/* An internal code, as given. */
 	itest_ok("POST", add, itest_admin, "{'code':'CS-SOY-500ml'}", 201);
 	ck_assert(itest_mg_has_code(path, "CS-SOY-500ml"));
-	ck_assert_int_eq(itest_mg_audits("update", "item", item), 3);
+	ck_assert_int_eq(itest_audits("update", "item", item), 3);
 
 	/* The item's own code again: 200, the item, nothing written. */
 	before = itest_state(path);
@@ -350,7 +314,7 @@ START_TEST(test_barcode_add)
 	ck_assert_int_eq(itest_int(j, "id"), item);
 	itest_ok("POST", add, r.mgr, "{'code':'036000291452'}", 200);
 	ck_assert_str_eq(itest_state(path), before);
-	ck_assert_int_eq(itest_mg_audits("update", "item", item), 3);
+	ck_assert_int_eq(itest_audits("update", "item", item), 3);
 
 	/* Refused, and nothing changed: another item's code (in either
 	 * form), bad check digits, bad text, roles, no such item. */
@@ -407,7 +371,7 @@ END_TEST
 
 START_TEST(test_donor_get_patch)
 {
-	struct itest_mg_roles r = itest_mg_roles();
+	struct itest_roles r = itest_roles();
 	int64_t donor, fund;
 	const char *path, *before, *figures;
 	cJSON *j;
@@ -442,7 +406,7 @@ START_TEST(test_donor_get_patch)
 	    "{'name':'李四','kind':'anonymous'}", 200);
 	ck_assert_str_eq(itest_str(j, "name"), "李四");
 	ck_assert_str_eq(itest_str(j, "kind"), "anonymous");
-	ck_assert_int_eq(itest_mg_audits("update", "donor", donor), 3);
+	ck_assert_int_eq(itest_audits("update", "donor", donor), 3);
 	ck_assert_str_eq(itest_mg_figures(), figures);
 
 	before = itest_text(itest_ok("GET", path, itest_admin, NULL, 200));
@@ -464,7 +428,7 @@ START_TEST(test_donor_get_patch)
 	    "bad_field", "kind");
 	ck_assert_str_eq(
 	    itest_text(itest_ok("GET", path, itest_admin, NULL, 200)), before);
-	ck_assert_int_eq(itest_mg_audits("update", "donor", donor), 3);
+	ck_assert_int_eq(itest_audits("update", "donor", donor), 3);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
@@ -497,7 +461,7 @@ itest_mg_donation(int64_t donor, const char *day, const char *lines)
 
 START_TEST(test_donations_list)
 {
-	struct itest_mg_roles r = itest_mg_roles();
+	struct itest_roles r = itest_roles();
 	int64_t rice, oil, a, b, fund, d1, d2, d3, d4;
 	const char *lines2, *all;
 	cJSON *j, *e, *next;

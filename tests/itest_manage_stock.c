@@ -9,42 +9,6 @@
 
 #include "itest.h"
 
-/* Tokens of a manager, a cashier and an auditor of itest_s. */
-struct itest_mg_roles {
-	const char *mgr, *cashier, *auditor;
-};
-
-static struct itest_mg_roles
-itest_mg_roles(void)
-{
-	struct itest_mg_roles r;
-
-	r.mgr = itest_user(itest_s, "mgr", "manager");
-	r.cashier = itest_user(itest_s, "cashier", "cashier");
-	r.auditor = itest_user(itest_s, "auditor", "auditor");
-	return r;
-}
-
-/* The audit rows of ENTITY ID with ACTION. */
-static int
-itest_mg_audits(const char *action, const char *entity, int64_t id)
-{
-	cJSON *j, *a;
-	int n = 0;
-
-	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
-	cJSON_ArrayForEach(a, itest_items(j))
-	{
-		const cJSON *eid = cJSON_GetObjectItem(a, "entity_id");
-
-		if (strcmp(itest_str(a, "action"), action) == 0 &&
-		    strcmp(itest_str(a, "entity"), entity) == 0 &&
-		    cJSON_IsNumber(eid) && eid->valuedouble == (double)id)
-			n++;
-	}
-	return n;
-}
-
 static const char *
 itest_mg_count_body(const char *cid, const char *note, const char *lines)
 {
@@ -61,7 +25,7 @@ itest_mg_count_line(int64_t lot, int64_t counted)
 
 START_TEST(test_stock_count)
 {
-	struct itest_mg_roles r = itest_mg_roles();
+	struct itest_roles r = itest_roles();
 	int64_t rice, oil, l1, l2, l3, id;
 	const char *cid = itest_uuid(), *body, *lines, *before;
 	cJSON *j, *a, *m;
@@ -144,7 +108,7 @@ START_TEST(test_stock_count)
 	ck_assert_int_eq(itest_lot_on_hand(rice, l1), 8);
 	ck_assert_int_eq(itest_lot_on_hand(rice, l2), 5);
 	ck_assert_int_eq(itest_lot_on_hand(oil, l3), 9);
-	ck_assert_int_eq(itest_mg_audits("adjust", "stocktake", id), 1);
+	ck_assert_int_eq(itest_audits("adjust", "stocktake", id), 1);
 	/* The movements name the stocktake and carry its note. */
 	cJSON_ArrayForEach(m,
 	    itest_items(itest_ok("GET", "/api/v1/stock/movements?limit=500",
@@ -193,7 +157,7 @@ END_TEST
 
 START_TEST(test_adjustment_note)
 {
-	struct itest_mg_roles r = itest_mg_roles();
+	struct itest_roles r = itest_roles();
 	int64_t item, lot;
 	const char *cid = itest_uuid(), *body, *note200 = "", *before;
 	cJSON *j, *m, *found = NULL;
