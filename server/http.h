@@ -6,6 +6,8 @@
 #ifndef CISHAN_HTTP_H
 #define CISHAN_HTTP_H
 
+#include <stdio.h>
+
 #include <cJSON.h>
 
 #include "server.h"
@@ -159,6 +161,26 @@ void res_notices_live(struct req *);
 void res_notices_list(struct req *);
 void res_notices_publish(struct req *);
 void res_notices_donation(struct req *);
+int res_notices_trace(struct db *, const char *, cJSON **);
+/* res_html.c */
+void res_html_esc(FILE *, const char *);
+int64_t res_html_num(const cJSON *);
+int64_t res_html_int(const cJSON *, const char *);
+const char *res_html_str(const cJSON *, const char *);
+void res_html_money(FILE *, int64_t);
+void res_html_count(FILE *, const cJSON *);
+void res_html_head(FILE *, const char *, int);
+void res_html_send(struct req *, int, char *, size_t);
+void res_html_style(struct req *);
+void res_html_message(struct req *, int, const char *, const char *);
+/* res_public.c */
+char *res_public_render(
+    struct db *, const char *, const cJSON *, size_t *, struct fault *);
+void res_public_month(struct req *);
+void res_public_list(struct req *);
+/* res_public_trace.c */
+void res_public_trace(struct req *);
+void res_public_lookup(struct req *);
 /* res_page.c */
 void res_page_index(struct req *);
 void res_page_receipt(struct req *);

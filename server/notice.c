@@ -38,6 +38,74 @@ notice_suppress(const int64_t *count, int n, int *hide)
 		hide[other] = 1;
 }
 
+/*
+ * Whether the priority share could single out a household: when 1 to 4
+ * priority households, or 1 to 4 others, were served, the share (or the
+ * total minus it) is what those few took.
+ */
+static int
+notice_priority_small(const struct notice *n)
+{
+	int64_t prio = 0, other = 0;
+	int i;
+
+	for (i = 0; i < n->nserved; i++) {
+		if (household_priority(n->served[i].category) == 1)
+			prio += n->served[i].households;
+		else
+			other += n->served[i].households;
+	}
+	return (prio > 0 && prio < NOTICE_SMALL) ||
+	    (other > 0 && other < NOTICE_SMALL);
+}
+
+struct notice_named {
+	int64_t count[NOTICE_CATEGORIES];
+	char cat[NOTICE_CATEGORIES][16];
+	int n;
+};
+
+static int
+notice_named_row(const void *row, void *arg)
+{
+	const struct db_served *s = row;
+	struct notice_named *c = arg;
+
+	if (c->n == NOTICE_CATEGORIES)
+		return 1;
+	c->count[c->n] = s->households;
+	memcpy(c->cat[c->n++], s->category, sizeof(c->cat[0]));
+	return 0;
+}
+
+/*
+ * Whether a public table may name household category in period (1), or
+ * must fold it into a combined 其他 line (0): the notice's own rule, so
+ * that a category the notice hides is hidden everywhere. asof as in
+ * notice_compute (a published month is read as it stands: it is closed).
+ * -1 on error.
+ */
+int
+notice_named(struct db *db, const char *period, int asof, const char *category)
+{
+	struct notice_named c;
+	int hide[NOTICE_CATEGORIES], i, rc;
+	char *body = NULL;
+
+	memset(&c, 0, sizeof(c));
+	if ((rc = db_notice_get(db, period, &body)) != DB_OK && rc != DB_NONE)
+		return -1;
+	free(body);
+	if (db_served_period(db, period, asof && rc == DB_NONE,
+	        notice_named_row, &c) != DB_OK)
+		return -1;
+	notice_suppress(c.count, c.n, hide);
+	for (i = 0; i < c.n; i++)
+		if (strcmp(c.cat[i], category) == 0)
+			return !hide[i] && c.count[i] >= NOTICE_SMALL;
+	return 0;
+}
+
 /* Adds, holding at the ends of int64 (the database refuses figures that
  * overflow, so this is a second line, not the first). */
 static void
@@ -214,6 +282,7 @@ notice_compute(struct db *db, const char *period, int public, struct notice *n)
 		count[i] = n->served[i].households;
 	notice_suppress(count, n->nserved, n->hide);
 	n->hide_total = n->households > 0 && n->households < NOTICE_SMALL;
+	n->hide_priority = notice_priority_small(n);
 	/* The head at the period's end; for the open period, as of now. */
 	if (clock_date_add(last, 1, next) != 0 ||
 	    clock_date_epoch(next, &end) != 0)

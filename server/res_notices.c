@@ -145,12 +145,17 @@ res_notices_json(struct db *db, const struct notice *n)
 	json_add_int(o, "closing_stock_value_fen", n->closing_stock_fen);
 	p = json_new();
 	cJSON_AddItemToObject(o, "priority_share", p);
-	json_add_int(p, "value_fen", n->priority_value);
 	json_add_int(p, "total_value_fen", n->distributed_value);
-	json_add_int(p, "per_mille",
-	    n->distributed_value > 0 ? (int64_t)((__int128)n->priority_value *
-	                                   1000 / n->distributed_value)
-	                             : 0);
+	/* Where few households were served, the share is what they took. */
+	json_add_bool(p, "hidden", n->hide_priority);
+	if (!n->hide_priority) {
+		json_add_int(p, "value_fen", n->priority_value);
+		json_add_int(p, "per_mille",
+		    n->distributed_value > 0
+		        ? (int64_t)((__int128)n->priority_value * 1000 /
+		              n->distributed_value)
+		        : 0);
+	}
 	json_add_str(o, "ledger_head", n->ledger_head);
 	return o;
 }
@@ -499,9 +504,64 @@ res_notices_publish(struct req *r)
 }
 
 struct res_trace {
+	struct db *db;
+	int frozen, failed;
 	cJSON *items, *cur, *dist;
 	int64_t item, received, in_stock, written_off, corrected;
 };
+
+static const char *
+res_notices_str(const cJSON *o, const char *key)
+{
+	const char *s = cJSON_GetStringValue(cJSON_GetObjectItem(o, key));
+
+	return s != NULL ? s : "";
+}
+
+/* An integer this file wrote (raw JSON text). */
+static int64_t
+res_notices_num(const cJSON *v)
+{
+	return cJSON_IsRaw(v) ? strtoll(v->valuestring, NULL, 10) : 0;
+}
+
+/*
+ * A distribution line of the trace: by period and household category,
+ * the category named only where the notice names it (notice_named), the
+ * others folded into one 其他 line of that period.
+ */
+static int
+res_notices_trace_dist(struct res_trace *tr, const struct db_trace *t)
+{
+	const char *cat = t->hcategory;
+	cJSON *d, *q;
+	int named;
+
+	if ((named = notice_named(tr->db, t->period, tr->frozen, cat)) < 0) {
+		tr->failed = 1;
+		return 1;
+	}
+	if (!named)
+		cat = "other";
+	cJSON_ArrayForEach(d, tr->dist)
+	{
+		if (strcmp(res_notices_str(d, "period"), t->period) == 0 &&
+		    strcmp(res_notices_str(d, "household_category"), cat) ==
+		        0) {
+			q = cJSON_GetObjectItem(d, "quantity");
+			cJSON_ReplaceItemInObject(d, "quantity",
+			    json_int_item(res_notices_num(q) + t->qty));
+			return 0;
+		}
+	}
+	d = json_new();
+	json_add_str(d, "period", t->period);
+	json_add_str(d, "household_category", cat);
+	json_add_str(d, "label", res_notices_label(cat));
+	json_add_int(d, "quantity", t->qty);
+	cJSON_AddItemToArray(tr->dist, d);
+	return 0;
+}
 
 /* Ends the item being gathered: its totals go in after its rows. */
 static void
@@ -522,7 +582,6 @@ res_notices_trace_row(const void *row, void *arg)
 {
 	const struct db_trace *t = row;
 	struct res_trace *tr = arg;
-	cJSON *d;
 
 	if (tr->cur == NULL || tr->item != t->item_id) {
 		res_notices_trace_flush(tr);
@@ -543,38 +602,33 @@ res_notices_trace_row(const void *row, void *arg)
 		tr->written_off += t->qty;
 	else if (strcmp(t->kind, "corrected") == 0)
 		tr->corrected += t->qty; /* found in a count: received + this */
-	else {
-		d = json_new();
-		json_add_str(d, "period", t->period);
-		json_add_str(d, "household_category", t->hcategory);
-		json_add_str(d, "label", res_notices_label(t->hcategory));
-		json_add_int(d, "quantity", t->qty);
-		cJSON_AddItemToArray(tr->dist, d);
-	}
+	else
+		return res_notices_trace_dist(tr, t);
 	return 0;
 }
 
-void
-res_notices_donation(struct req *r)
+/*
+ * The public trace of the donation with receipt code: *o its JSON. 0
+ * done, 1 no such donation, -1 on error.
+ */
+int
+res_notices_trace(struct db *db, const char *code, cJSON **out)
 {
 	struct db_donation d;
 	struct db_donor dn;
 	struct db_fund fu;
 	struct res_trace tr;
-	const char *code = http_arg(r, 0);
 	char today[CLOCK_DATE_LEN];
 	struct db_asof a;
 	cJSON *o, *c;
 	int rc, frozen;
 
-	rc = strlen(code) > 31 ? DB_NONE
-	                       : db_donation_by_receipt(http_db(r), code, &d);
-	if (rc == DB_NONE) {
-		http_error(r, 404, "not_found", "no donation has this receipt");
-		return;
-	}
-	if (rc != DB_OK || db_donor_by_id(http_db(r), d.donor_id, &dn) != DB_OK)
-		goto fail;
+	*out = NULL;
+	rc = strlen(code) > 31 ? DB_NONE : db_donation_by_receipt(db, code, &d);
+	if (rc == DB_NONE)
+		return 1;
+	if (rc != DB_OK || db_donor_by_id(db, d.donor_id, &dn) != DB_OK)
+		return -1;
 	o = json_new();
 	json_add_str(o, "receipt_code", d.receipt_code);
 	json_add_str(o, "received_on", d.received_on);
@@ -583,31 +637,46 @@ res_notices_donation(struct req *r)
 	if (d.cash_fen > 0) {
 		c = json_new();
 		json_add_int(c, "amount_fen", d.cash_fen);
-		if (db_fund_by_id(http_db(r), d.fund_id, &fu) == DB_OK) {
+		if (db_fund_by_id(db, d.fund_id, &fu) == DB_OK) {
 			json_add_str(c, "fund", fu.name);
 			json_add_str(c, "fund_kind", fu.kind);
 		}
 		cJSON_AddItemToObject(o, "cash", c);
 	}
 	/* Where the goods went as at the start of today, as notices. */
-	if ((frozen = notice_asof(http_db(r), &a)) < 0) {
+	if ((frozen = notice_asof(db, &a)) < 0) {
 		cJSON_Delete(o);
-		goto fail;
+		return -1;
 	}
 	clock_today(today);
 	json_add_str(o, "as_of", today);
 	memset(&tr, 0, sizeof(tr));
+	tr.db = db;
+	tr.frozen = frozen;
 	tr.items = cJSON_CreateArray();
 	cJSON_AddItemToObject(o, "items", tr.items);
-	if (db_donation_trace(http_db(r), d.id,
-	        frozen ? a.movement_id : INT64_MAX, res_notices_trace_row,
-	        &tr) != DB_OK) {
+	if (db_donation_trace(db, d.id, frozen ? a.movement_id : INT64_MAX,
+	        res_notices_trace_row, &tr) != DB_OK ||
+	    tr.failed) {
 		cJSON_Delete(o);
-		goto fail;
+		return -1;
 	}
 	res_notices_trace_flush(&tr);
-	http_reply(r, 200, o);
-	return;
-fail:
-	http_error(r, 500, "internal", "the database failed");
+	*out = o;
+	return 0;
+}
+
+/* GET /public/donations/{code} */
+void
+res_notices_donation(struct req *r)
+{
+	cJSON *o;
+	int rc = res_notices_trace(http_db(r), http_arg(r, 0), &o);
+
+	if (rc == 1)
+		http_error(r, 404, "not_found", "no donation has this receipt");
+	else if (rc < 0)
+		http_error(r, 500, "internal", "the database failed");
+	else
+		http_reply(r, 200, o);
 }

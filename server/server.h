@@ -326,6 +326,7 @@ struct notice {
 	int64_t points_granted, points_redeemed, points_expired;
 	int64_t closing_stock_fen;
 	int64_t priority_value, distributed_value;
+	int hide_priority; /* the share could single out a household */
 	char ledger_head[72];
 	char as_of[CLOCK_DATE_LEN]; /* public: as at the start of this day */
 };
@@ -334,6 +335,7 @@ int notice_compute(struct db *, const char *, int, struct notice *);
 void notice_serve(struct db *);
 int notice_asof(struct db *, struct db_asof *);
 int notice_period_ok(const char *);
+int notice_named(struct db *, const char *, int, const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
 

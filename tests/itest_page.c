@@ -279,9 +279,14 @@ START_TEST(test_page_in_chromium)
 	else
 		ck_assert_str_eq(itest_page_by_id(dom, "households"),
 		    itest_f("%lld", (long long)itest_int(h, "households")));
-	pm = itest_int(ps, "per_mille");
-	ck_assert_str_eq(itest_page_by_id(dom, "priority"),
-	    itest_f("%lld.%lld%%", (long long)(pm / 10), (long long)(pm % 10)));
+	if (cJSON_IsTrue(cJSON_GetObjectItem(ps, "hidden")))
+		ck_assert_str_eq(itest_page_by_id(dom, "priority"), "不公布");
+	else {
+		pm = itest_int(ps, "per_mille");
+		ck_assert_str_eq(itest_page_by_id(dom, "priority"),
+		    itest_f("%lld.%lld%%", (long long)(pm / 10),
+		        (long long)(pm % 10)));
+	}
 	ck_assert_msg(strstr(dom, itest_str(n, "ledger_head")) != NULL,
 	    "the page does not carry the ledger head");
 
@@ -298,16 +303,28 @@ START_TEST(test_page_in_chromium)
 		last_in = strstr(last_in + 1, "<rect class=\"in\"");
 	ck_assert_msg(strstr(last_in, itest_f("<title>%s ", now)) != NULL,
 	    "the last bar is not the current month: %.200s", last_in);
-	ck_assert_msg(strstr(last_in, "height=\"") != NULL &&
-	        sscanf(strstr(last_in, "height=\"") + 8, "%lld", &bar) == 1 &&
+	ck_assert_msg(strstr(last_in, "width=\"") != NULL &&
+	        sscanf(strstr(last_in, "width=\"") + 7, "%lld", &bar) == 1 &&
 	        bar > 0,
-	    "the current month's bar has no height: %.200s", last_in);
+	    "the current month's bar has no length: %.200s", last_in);
+	/* Its amount is written beside it, not only in a tooltip. */
+	ck_assert_msg(strstr(last_in, itest_f("</rect><text")) != NULL &&
+	        strstr(last_in, itest_f(">%s</text>", want)) != NULL,
+	    "the current month's amount is not written on the chart: %.300s",
+	    last_in);
 
 	/* Nothing from elsewhere: no outside scripts, styles or images. */
 	ck_assert_msg(strstr(dom, "src=\"http") == NULL &&
 	        strstr(dom, "src=\"//") == NULL &&
-	        strstr(dom, "<link") == NULL && strstr(dom, "@import") == NULL,
-	    "the page loads something from elsewhere");
+	        strstr(dom, "href=\"http") == NULL &&
+	        strstr(dom, "href=\"//") == NULL &&
+	        strstr(dom, "@import") == NULL &&
+	        strstr(dom, "<script") == NULL,
+	    "the page loads something from elsewhere, or runs a script");
+	ck_assert_msg(strstr(dom,
+	                  "<link rel=\"stylesheet\" "
+	                  "href=\"/public.css\">") != NULL,
+	    "the page does not use its own stylesheet");
 	ck_assert_msg(strstr(dom,
 	                  "name=\"viewport\" "
 	                  "content=\"width=device-width") != NULL,

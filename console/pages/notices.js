@@ -77,6 +77,7 @@ function summary(n) {
 		    num(p.redeemed || 0) + ' / ' + num(p.expired || 0)),
 		figure('月末库存价值', yuan(n.closing_stock_value_fen || 0)),
 		ps && ps.total_value_fen ? figure('优先户所得占比',
+		    ps.hidden ? '不公布（户数少于5）' :
 		    (ps.per_mille / 10).toFixed(1) + '%') : null),
 	    h('div', { class: 'notice-parts' },
 		sub('现金来源（按捐赠人类型）', [
