@@ -529,6 +529,14 @@ int db_notice_get(struct db *, const char *, char **);
 int db_notice_insert(
     struct db *, const char *, int64_t, int64_t, const char *, const char *);
 int db_notice_version(struct db *, int64_t *, int64_t *);
+/* A donation or expense counted late (补记) in a later month. */
+struct db_late {
+	char kind[16];           /* donation, expense */
+	char date[12];           /* its real date */
+	char label[DB_NAME_MAX]; /* the donor's kind, the expense's purpose */
+	int64_t amount_fen;      /* cash and goods' value, or the expense */
+};
+int db_late_period(struct db *, const char *, int64_t, db_row_cb, void *);
 
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);

@@ -46,6 +46,17 @@ static const char SQL_NOTICE_GET[] =
 static const char SQL_NOTICE_INSERT[] =
     "INSERT INTO notices(period, published_at, user_id, ledger_head, body) "
     "VALUES (?1, ?2, nullif(?3, 0), ?4, ?5)";
+/* What a period counts late, entered before ?2 (unix time). */
+static const char SQL_LATE[] =
+    "SELECT ep.kind, ep.real_date, CASE ep.kind WHEN 'donation' THEN "
+    "dn.kind ELSE x.purpose END, CASE ep.kind WHEN 'donation' THEN "
+    "d.cash_fen + coalesce((SELECT sum(quantity * unit_value_fen) FROM "
+    "lots WHERE donation_id = d.id), 0) ELSE x.amount_fen END "
+    "FROM entry_periods ep LEFT JOIN donations d ON ep.kind = 'donation' "
+    "AND d.id = ep.ref_id LEFT JOIN donors dn ON dn.id = d.donor_id "
+    "LEFT JOIN expenses x ON ep.kind = 'expense' AND x.id = ep.ref_id "
+    "WHERE ep.period = ?1 AND ep.late = 1 AND ep.created_at < ?2 "
+    "ORDER BY ep.real_date, ep.kind, ep.ref_id";
 static const char SQL_NOTICE_VERSION[] =
     "SELECT coalesce((SELECT max(seq) FROM chain), 0), "
     "(SELECT count(*) FROM notices)";
@@ -207,4 +218,33 @@ db_notice_version(struct db *db, int64_t *seq, int64_t *published)
 {
 	return db_ints(db, db_stmt(db, SQL_NOTICE_VERSION), seq, published,
 	    "notice version");
+}
+
+static void
+db_late_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_late *l = row;
+
+	(void)db;
+	memset(l, 0, sizeof(*l));
+	db_col_text(st, 0, l->kind, sizeof(l->kind));
+	db_col_text(st, 1, l->date, sizeof(l->date));
+	db_col_text(st, 2, l->label, sizeof(l->label));
+	l->amount_fen = sqlite3_column_int64(st, 3);
+}
+
+/* The entries period counts late (补记), entered before the unix time
+ * before. */
+int
+db_late_period(
+    struct db *db, const char *period, int64_t before, db_row_cb cb, void *arg)
+{
+	struct db_late l;
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_LATE)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before);
+	return db_rows(db, st, &l, db_late_fill, cb, arg, "late");
 }

@@ -243,6 +243,32 @@ static const struct db_rule db_chain_rules[] = {
         "s.period = c.period AND s.category = c.category WHERE "
         "coalesce(c.households, 0) <> coalesce(s.h, 0) OR "
         "coalesce(c.persons, 0) <> coalesce(s.p, 0)"},
+    {"a donation or expense counts in its own month, or late (补记) in "
+     "a later one",
+        "SELECT ep.kind || ' ' || ep.ref_id || ' of ' || ep.real_date || "
+        "' counts in ' || ep.period || CASE ep.late WHEN 1 THEN ' (late)' "
+        "ELSE '' END FROM entry_periods ep WHERE (ep.late = 1 AND "
+        "ep.period <= substr(ep.real_date, 1, 7)) OR (ep.late = 0 AND "
+        "ep.period <> substr(ep.real_date, 1, 7) AND ep.period <> "
+        "cishan_period(ep.created_at)) UNION ALL SELECT 'donation ' || "
+        "d.id || ' counts in no month' FROM donations d WHERE NOT EXISTS "
+        "(SELECT 1 FROM entry_periods WHERE kind = 'donation' AND ref_id "
+        "= d.id) UNION ALL SELECT 'expense ' || x.id || ' counts in no "
+        "month' FROM expenses x WHERE NOT EXISTS (SELECT 1 FROM "
+        "entry_periods WHERE kind = 'expense' AND ref_id = x.id)"},
+    {"per-period money figures add up to the donations and expenses",
+        "SELECT 'period ' || coalesce(s.period, e.period) || ' ' || "
+        "coalesce(s.metric, e.metric) || ': figures ' || coalesce(s.v, 0) "
+        "|| ', entries ' || coalesce(e.v, 0) FROM (SELECT period, metric, "
+        "sum(value) AS v FROM stats WHERE metric IN ('cash', 'expense') "
+        "GROUP BY 1, 2) s FULL JOIN (SELECT ep.period, 'cash' AS metric, "
+        "sum(d.cash_fen) AS v FROM donations d JOIN entry_periods ep ON "
+        "ep.kind = 'donation' AND ep.ref_id = d.id WHERE d.cash_fen > 0 "
+        "GROUP BY 1 UNION ALL SELECT ep.period, 'expense', "
+        "sum(x.amount_fen) FROM expenses x JOIN entry_periods ep ON "
+        "ep.kind = 'expense' AND ep.ref_id = x.id GROUP BY 1) e ON "
+        "e.period = s.period AND e.metric = s.metric WHERE coalesce(s.v, "
+        "0) <> coalesce(e.v, 0)"},
     {"per-period points figures add up to the transfers",
         "SELECT 'points ' || t.kind || ': stats ' || coalesce(s.v, 0) || "
         "', transfers ' || t.v FROM (SELECT kind, sum(amount) AS v FROM "

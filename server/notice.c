@@ -185,6 +185,21 @@ notice_stat(const void *row, void *arg)
 }
 
 static int
+notice_late(const void *row, void *arg)
+{
+	const struct db_late *l = row;
+	struct notice *n = arg;
+
+	if (n->nlate < NOTICE_LATE)
+		n->late[n->nlate++] = *l;
+	else {
+		n->late_more++;
+		notice_sum(&n->late_more_fen, l->amount_fen);
+	}
+	return 0;
+}
+
+static int
 notice_served(const void *row, void *arg)
 {
 	const struct db_served *s = row;
@@ -272,6 +287,13 @@ notice_compute(struct db *db, const char *period, int public, struct notice *n)
 	}
 	c.db = db;
 	c.n = n;
+	/* Late entries as the figures: those before today where the day's
+	 * figures are kept, else all. */
+	end = clock_now() + 1;
+	if (asof && clock_date_epoch(n->as_of, &end) != 0)
+		return -1;
+	if (db_late_period(db, period, (int64_t)end, notice_late, n) != DB_OK)
+		return -1;
 	if (db_stats_period(db, period, asof, notice_stat, &c) != DB_OK ||
 	    db_served_period(db, period, asof, notice_served, n) != DB_OK ||
 	    db_stock_value_upto(db, period, asof, &n->closing_stock_fen) !=

@@ -156,6 +156,20 @@ res_notices_json(struct db *db, const struct notice *n)
 		              n->distributed_value)
 		        : 0);
 	}
+	a = cJSON_CreateArray();
+	cJSON_AddItemToObject(o, "late", a);
+	for (i = 0; i < n->nlate; i++) {
+		c = json_new();
+		json_add_str(c, "kind", n->late[i].kind);
+		json_add_str(c, "date", n->late[i].date);
+		json_add_str(c, "label", res_notices_label(n->late[i].label));
+		json_add_int(c, "amount_fen", n->late[i].amount_fen);
+		cJSON_AddItemToArray(a, c);
+	}
+	if (n->late_more > 0) {
+		json_add_int(o, "late_more", n->late_more);
+		json_add_int(o, "late_more_fen", n->late_more_fen);
+	}
 	json_add_str(o, "ledger_head", n->ledger_head);
 	return o;
 }

@@ -275,6 +275,41 @@ res_public_points(FILE *fp, const cJSON *n)
 	    (long long)res_html_int(p, "expired"));
 }
 
+/* Entries of earlier, published months counted in this one (补记). */
+static void
+res_public_late(FILE *fp, const cJSON *n)
+{
+	const cJSON *late = cJSON_GetObjectItem(n, "late"), *e;
+
+	if (cJSON_GetArraySize(late) == 0)
+		return;
+	fputs("<section id=late><h2>补记</h2><p class=note>以下收支发生在已"
+	      "发布的月份，登记在后；为不改动已发布的公示，计入本月，写明实际"
+	      "日期。</p><table><thead><tr><th>实际日期</th><th>项目</th>"
+	      "<th class=n>金额（元）</th></tr></thead><tbody>",
+	    fp);
+	cJSON_ArrayForEach(e, late)
+	{
+		fputs("<tr class=late><td>", fp);
+		res_html_esc(fp, res_html_str(e, "date"));
+		fputs(strcmp(res_html_str(e, "kind"), "donation") == 0
+		        ? "</td><td>捐赠（"
+		        : "</td><td>支出（",
+		    fp);
+		res_html_esc(fp, res_html_str(e, "label"));
+		fputs("）</td><td class=n>", fp);
+		res_html_money(fp, res_html_int(e, "amount_fen"));
+		fputs("</td></tr>", fp);
+	}
+	if (res_html_int(n, "late_more") > 0) {
+		fprintf(fp, "<tr><td>另 %lld 笔</td><td></td><td class=n>",
+		    (long long)res_html_int(n, "late_more"));
+		res_html_money(fp, res_html_int(n, "late_more_fen"));
+		fputs("</td></tr>", fp);
+	}
+	fputs("</tbody></table></section>", fp);
+}
+
 static void
 res_public_footer(FILE *fp, const cJSON *n, const char *period)
 {
@@ -349,6 +384,7 @@ res_public_render(struct db *db, const char *period, const cJSON *n,
 	res_public_table(fp, "报损", cJSON_GetObjectItem(u, "write_offs"),
 	    "reason", "value_fen", 1);
 	fputs("</section>", fp);
+	res_public_late(fp, n);
 	res_public_served(fp, cJSON_GetObjectItem(n, "households_served"));
 	res_public_points(fp, n);
 	fputs("<section id=stock><h2>期末库存价值</h2><p id=closing>", fp);

@@ -306,6 +306,7 @@ int funds_expense(struct db *, const struct actor *, struct db_expense *,
 /* notice.c: the public usage notice of a period. */
 #define NOTICE_ROWS       64
 #define NOTICE_CATEGORIES 6
+#define NOTICE_LATE       64 /* 补记 entries listed one by one */
 struct notice_table {
 	int n;
 	int64_t qty, value;
@@ -327,6 +328,9 @@ struct notice {
 	int64_t closing_stock_fen;
 	int64_t priority_value, distributed_value;
 	int hide_priority; /* the share could single out a household */
+	struct db_late late[NOTICE_LATE]; /* counted here late (补记) */
+	int nlate;
+	int64_t late_more, late_more_fen; /* those past NOTICE_LATE */
 	char ledger_head[72];
 	char as_of[CLOCK_DATE_LEN]; /* public: as at the start of this day */
 };
