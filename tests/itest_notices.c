@@ -283,17 +283,18 @@ itest_notices_csv_line(const char *csv, const char *a, const char *b)
 		if (e == NULL)
 			e = p + strlen(p);
 		line = itest_f("%.*s", (int)(e - p), p);
-		if (strcmp(itest_csv_field(line, 0, &nf), a) == 0 &&
+		if (itest_csv_field(line, 6, &nf) != NULL &&
+		    strcmp(itest_csv_field(line, 6, &nf), a) == 0 &&
 		    (b == NULL ||
-		        (nf > 1 &&
-		            strcmp(itest_csv_field(line, 1, &nf), b) == 0)))
+		        strcmp(itest_csv_field(line, 7, &nf), b) == 0))
 			return line;
 		p = *e != '\0' ? e + 2 : e;
 	}
 	return NULL;
 }
 
-/* The CSV's A,B line has field K equal to the JSON number or count V. */
+/* The CSV's line of section A, item B (its English keys, columns 6 and
+ * 7) has field K equal to the JSON number or count V; column 5 is yuan. */
 static void
 itest_notices_csv_has(
     const char *csv, const char *a, const char *b, int k, const cJSON *v)
@@ -308,6 +309,10 @@ itest_notices_csv_has(
 	ck_assert_msg(v != NULL, "JSON has no value for CSV %s,%s", a, b);
 	if (cJSON_IsString(v))
 		snprintf(want, sizeof want, "%s", v->valuestring);
+	else if (k == 5)
+		snprintf(want, sizeof want, "%lld.%02lld",
+		    (long long)v->valuedouble / 100,
+		    (long long)v->valuedouble % 100);
 	else
 		snprintf(want, sizeof want, "%lld", (long long)v->valuedouble);
 	ck_assert_msg(f != NULL && strcmp(f, want) == 0,
@@ -315,7 +320,7 @@ itest_notices_csv_has(
 	    f ? f : "(none)", want);
 }
 
-/* Sum of field 6 (amount_fen) over the CSV lines of SECTION. */
+/* Sum of field 5 (yuan, as fen) over the CSV lines of SECTION. */
 static int64_t
 itest_notices_csv_sum(const char *csv, const char *section, int *rows)
 {
@@ -330,11 +335,17 @@ itest_notices_csv_sum(const char *csv, const char *section, int *rows)
 		if (e == NULL)
 			e = p + strlen(p);
 		line = itest_f("%.*s", (int)(e - p), p);
-		if (strcmp(itest_csv_field(line, 0, &nf), section) == 0 &&
-		    strcmp(itest_csv_field(line, 1, &nf), "total") != 0) {
-			f = itest_csv_field(line, 6, &nf);
-			ck_assert_msg(f != NULL, "short CSV line: %s", line);
-			sum += strtoll(f, NULL, 10);
+		if (itest_csv_field(line, 6, &nf) != NULL &&
+		    strcmp(itest_csv_field(line, 6, &nf), section) == 0 &&
+		    strcmp(itest_csv_field(line, 7, &nf), "total") != 0) {
+			long long y, c;
+
+			f = itest_csv_field(line, 5, &nf);
+			ck_assert_msg(f != NULL &&
+			        sscanf(f, "%lld.%2lld", &y, &c) == 2 &&
+			        strlen(strchr(f, '.')) == 3,
+			    "not yuan with two decimals: %s", line);
+			sum += y * 100 + c;
 			(*rows)++;
 		}
 		p = *e != '\0' ? e + 2 : e;
@@ -483,7 +494,7 @@ START_TEST(test_figures)
 	ck_assert_int_eq(itest_public_count(h, "households"), -1);
 	ck_assert_int_eq(itest_public_count(h, "persons"), -1);
 
-	/* The CSV: BOM, text/csv, seven fields a line, the same figures. */
+	/* The CSV: BOM, text/csv, eight fields a line, the same figures. */
 	r = itest_public_raw(itest_f("/public/notices/%s.csv", now));
 	ck_assert_msg(strstr(r->headers, "content-type: text/csv") != NULL,
 	    "CSV headers:\n%s", r->headers);
@@ -497,25 +508,41 @@ START_TEST(test_figures)
 		ck_assert_msg(e != NULL, "CSV line without CRLF: %s", p);
 		line = itest_f("%.*s", (int)(e - p), p);
 		itest_csv_field(line, 0, &nf);
-		ck_assert_msg(nf == 7, "CSV line of %d fields: %s", nf, line);
+		ck_assert_msg(nf == 8, "CSV line of %d fields: %s", nf, line);
 		p = e + 2;
 	}
-	ck_assert_ptr_nonnull(itest_notices_csv_line(csv, "period", now));
+	ck_assert_msg(strncmp(csv,
+	                  "部分,项目,数量,户数,人数,金额（元）,section,"
+	                  "item\r\n",
+	                  strlen("部分,项目,数量,户数,人数,金额（元）,section,"
+	                         "item\r\n")) == 0,
+	    "CSV header: %.100s", csv);
+	ck_assert_str_eq(
+	    itest_csv_field(
+	        itest_notices_csv_line(csv, "period", NULL), 1, &nf),
+	    itest_f("%.4s年%.2s月（暂定）", now, now + 5));
+	ck_assert_str_eq(
+	    itest_csv_field(itest_notices_csv_line(csv, "as_of", NULL), 1, &nf),
+	    itest_f("%s 零时", itest_str(n, "as_of")));
 	itest_notices_csv_has(
-	    csv, "cash", "total", 6, cJSON_GetObjectItem(s, "cash_total_fen"));
-	itest_notices_csv_has(csv, "in_kind", "total", 6,
+	    csv, "points", "expired", 2, cJSON_GetObjectItem(pts, "expired"));
+	ck_assert_ptr_nonnull(
+	    itest_notices_csv_line(csv, "priority_share", "hidden"));
+	itest_notices_csv_has(
+	    csv, "cash", "total", 5, cJSON_GetObjectItem(s, "cash_total_fen"));
+	itest_notices_csv_has(csv, "in_kind", "total", 5,
 	    cJSON_GetObjectItem(s, "in_kind_total_fen"));
-	itest_notices_csv_has(csv, "goods_distributed", "total", 6,
+	itest_notices_csv_has(csv, "goods_distributed", "total", 5,
 	    cJSON_GetObjectItem(u, "goods_distributed_total_fen"));
-	itest_notices_csv_has(csv, "households_served", "total", 4,
+	itest_notices_csv_has(csv, "households_served", "total", 3,
 	    cJSON_GetObjectItem(h, "households"));
-	itest_notices_csv_has(csv, "households_served", "total", 5,
+	itest_notices_csv_has(csv, "households_served", "total", 4,
 	    cJSON_GetObjectItem(h, "persons"));
 	itest_notices_csv_has(
-	    csv, "points", "granted", 3, cJSON_GetObjectItem(pts, "granted"));
+	    csv, "points", "granted", 2, cJSON_GetObjectItem(pts, "granted"));
 	itest_notices_csv_has(
-	    csv, "points", "redeemed", 3, cJSON_GetObjectItem(pts, "redeemed"));
-	itest_notices_csv_has(csv, "closing_stock_value", "total", 6,
+	    csv, "points", "redeemed", 2, cJSON_GetObjectItem(pts, "redeemed"));
+	itest_notices_csv_has(csv, "closing_stock_value", "total", 5,
 	    cJSON_GetObjectItem(n, "closing_stock_value_fen"));
 	itest_notices_csv_has(
 	    csv, "ledger_head", NULL, 1, cJSON_GetObjectItem(n, "ledger_head"));
@@ -560,11 +587,11 @@ START_TEST(test_csv_all_totals)
 	u = itest_obj(n, "uses");
 	csv =
 	    itest_public_raw(itest_f("/public/notices/%s.csv", now))->body + 3;
-	itest_notices_csv_has(csv, "purchased", "total", 6,
+	itest_notices_csv_has(csv, "purchased", "total", 5,
 	    cJSON_GetObjectItem(s, "purchased_total_fen"));
-	itest_notices_csv_has(csv, "fund_expenses", "total", 6,
+	itest_notices_csv_has(csv, "fund_expenses", "total", 5,
 	    cJSON_GetObjectItem(u, "fund_expenses_total_fen"));
-	itest_notices_csv_has(csv, "write_offs", "total", 6,
+	itest_notices_csv_has(csv, "write_offs", "total", 5,
 	    cJSON_GetObjectItem(u, "write_offs_total_fen"));
 }
 END_TEST
@@ -643,7 +670,8 @@ START_TEST(test_small_cells)
 	ck_assert_msg(
 	    strstr(
 	        itest_public_raw(itest_f("/public/notices/%s.csv", now))->body,
-	        "households_served,tekun,特困供养,,<5,<5,") != NULL,
+	        "服务家庭（按类别）,特困供养,,<5,<5,,households_served,"
+	        "tekun\r\n") != NULL,
 	    "the CSV does not hide tekun");
 }
 END_TEST

@@ -69,7 +69,7 @@ START_TEST(test_publish)
 	json1 = itest_public_raw(itest_f("/public/notices/%s", last))->body;
 	csv1 = itest_public_raw(itest_f("/public/notices/%s.csv", last))->body;
 	head1 = itest_str(itest_notice(now), "ledger_head");
-	ck_assert_msg(strstr(csv1, ",published,") != NULL,
+	ck_assert_msg(strstr(csv1, ",period,published\r\n") != NULL,
 	    "the CSV does not say published:\n%s", csv1);
 	j = cJSON_Parse(json1);
 	ck_assert_ptr_nonnull(j);
