@@ -537,6 +537,13 @@ struct db_late {
 	int64_t amount_fen;      /* cash and goods' value, or the expense */
 };
 int db_late_period(struct db *, const char *, int64_t, db_row_cb, void *);
+/* A published month's ledger head. */
+struct db_head {
+	char period[8];
+	int64_t published_at;
+	char ledger_head[72];
+};
+int db_notice_heads(struct db *, db_row_cb, void *);
 
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);

@@ -57,6 +57,8 @@ static const char SQL_LATE[] =
     "LEFT JOIN expenses x ON ep.kind = 'expense' AND x.id = ep.ref_id "
     "WHERE ep.period = ?1 AND ep.late = 1 AND ep.created_at < ?2 "
     "ORDER BY ep.real_date, ep.kind, ep.ref_id";
+static const char SQL_HEADS[] =
+    "SELECT period, published_at, ledger_head FROM notices ORDER BY period";
 static const char SQL_NOTICE_VERSION[] =
     "SELECT coalesce((SELECT max(seq) FROM chain), 0), "
     "(SELECT count(*) FROM notices)";
@@ -247,4 +249,28 @@ db_late_period(
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, before);
 	return db_rows(db, st, &l, db_late_fill, cb, arg, "late");
+}
+
+static void
+db_head_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_head *h = row;
+
+	(void)db;
+	memset(h, 0, sizeof(*h));
+	db_col_text(st, 0, h->period, sizeof(h->period));
+	h->published_at = sqlite3_column_int64(st, 1);
+	db_col_text(st, 2, h->ledger_head, sizeof(h->ledger_head));
+}
+
+/* Every published month's ledger head, oldest first. */
+int
+db_notice_heads(struct db *db, db_row_cb cb, void *arg)
+{
+	struct db_head h;
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_HEADS)) == NULL)
+		return DB_ERR;
+	return db_rows(db, st, &h, db_head_fill, cb, arg, "heads");
 }

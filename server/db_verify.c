@@ -190,7 +190,17 @@ static const struct db_rule db_dist_rules[] = {
 	"ON r.id = c.row_id LEFT JOIN chain p ON p.seq = c.seq - 1 "           \
 	"WHERE c.kind = '" kind "' AND (r.id IS NULL OR c.hash IS NOT "        \
 	"cishan_chain(coalesce(p.hash, zeroblob(32)), r.canon))"
+/* The head of the chain at a period's end, as the rows give it now. */
+#define CHAIN_HEAD_AT(period)                                                  \
+	"coalesce((SELECT hex(hash) FROM chain WHERE cishan_period(at) "       \
+	"<= " period " ORDER BY at DESC, seq DESC LIMIT 1), '')"
 static const struct db_rule db_chain_rules[] = {
+    {"each published month's ledger head is the chain's at its end (a "
+     "past row rewritten, even with the whole chain recomputed, breaks it)",
+        "SELECT 'notice ' || n.period || ': published head ' || "
+        "n.ledger_head || ', the ledger gives ' || " CHAIN_HEAD_AT(
+            "n.period") " FROM notices n WHERE n.ledger_head IS NOT "
+                        "" CHAIN_HEAD_AT("n.period")},
     {"the hash chain matches the ledger rows (first mismatch)",
         "SELECT 'chain entry ' || seq || ' (' || kind || ' ' || row_id || "
         "') does not match: the row or the chain was changed' FROM "

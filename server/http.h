@@ -162,6 +162,8 @@ void res_notices_list(struct req *);
 void res_notices_publish(struct req *);
 void res_notices_donation(struct req *);
 int res_notices_trace(struct db *, const char *, cJSON **);
+/* res_heads.c */
+void res_heads_list(struct req *);
 /* res_csv.c */
 char *res_csv_notice(const cJSON *, size_t *);
 /* res_html.c */

@@ -76,6 +76,7 @@ const struct route http_routes[] = {
     {EVHTTP_REQ_GET, "/public/notices", res_notices_list, 0},
     {EVHTTP_REQ_GET, "/public/notices/*", res_notices_get, 0},
     {EVHTTP_REQ_GET, "/public/donations/*", res_notices_donation, 0},
+    {EVHTTP_REQ_GET, "/public/ledger-heads", res_heads_list, 0},
     {EVHTTP_REQ_GET, "/", res_page_index, 0},
     {EVHTTP_REQ_GET, "/public.css", res_html_style, 0},
     {EVHTTP_REQ_GET, "/notices", res_public_list, 0},

@@ -11,7 +11,7 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_page.c server/res_audit.c server/res_health.c \
              server/res_console.c \
              server/res_html.c server/res_public.c server/res_public_trace.c \
-             server/res_csv.c
+             server/res_csv.c server/res_heads.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \

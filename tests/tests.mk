@@ -9,7 +9,7 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_funds itest_notices itest_publish itest_trace itest_privacy \
     itest_page itest_console itest_manage_goods itest_manage_stock \
     itest_grants
-ITEST_SUITES += itest_public itest_periods
+ITEST_SUITES += itest_public itest_periods itest_heads
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
@@ -26,6 +26,8 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
+# itest_heads recomputes the whole chain, as a forger would.
+$(B)/tests/itest_heads: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_console recomputes each console file's ETag (its SHA-256).
 $(B)/tests/itest_console: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
