@@ -95,3 +95,12 @@ BEGIN
 	ON CONFLICT(period, metric, k1, k2) DO UPDATE SET
 		value = value + excluded.value;
 END;
+
+-- A household's PIN for its own balance page (/me): an argon2id hash,
+-- set by a manager; one a household.
+CREATE TABLE household_pins (
+	household_id INTEGER PRIMARY KEY REFERENCES households(id),
+	hash         TEXT NOT NULL,
+	set_at       INTEGER NOT NULL,
+	user_id      INTEGER REFERENCES users(id)
+);

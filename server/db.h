@@ -503,6 +503,11 @@ int db_dist_lots(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_void_insert(struct db *, struct db_void *);
 int db_void_by_client(struct db *, const char *, struct db_void *);
 int db_limit_list(struct db *, int64_t, const char *, db_row_cb, void *);
+int db_dist_recent(struct db *, int64_t, int, db_row_cb, void *);
+
+/* db_pins.c: a household's PIN hash. */
+int db_pin_set(struct db *, int64_t, const char *, int64_t, int64_t);
+int db_pin_get(struct db *, int64_t, char *, size_t);
 
 /* db_funds.c */
 int db_fund_insert(struct db *, struct db_fund *);

@@ -26,6 +26,9 @@ static const char SQL_DIST_INSERT[] =
 static const char SQL_DIST_BY_CLIENT[] =
     "SELECT " DIST_COLS "WHERE d.client_id = ?1";
 static const char SQL_DIST_BY_ID[] = "SELECT " DIST_COLS "WHERE d.id = ?1";
+static const char SQL_DIST_RECENT[] =
+    "SELECT " DIST_COLS "WHERE d.household_id = ?1 ORDER BY "
+    "d.id DESC LIMIT ?2";
 /* The list: every filter in each statement; each leads with the one
  * whose index finds its rows (a receipt's unique one, the household's,
  * the till's, the time's: "+d.id" keeps the rowid from being chosen
@@ -239,6 +242,20 @@ db_dist_list(struct db *db, const struct db_dist_filter *q, int64_t after,
 	if (q->receipt_no != NULL)
 		sqlite3_bind_text(st, 7, q->receipt_no, -1, SQLITE_TRANSIENT);
 	return db_rows(db, st, &d, db_dist_fill, cb, arg, "distribution list");
+}
+
+/* A household's last n distributions, newest first. */
+int
+db_dist_recent(struct db *db, int64_t household, int n, db_row_cb cb, void *arg)
+{
+	struct db_distribution d;
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, SQL_DIST_RECENT)) == NULL)
+		return DB_ERR;
+	sqlite3_bind_int64(st, 1, household);
+	sqlite3_bind_int(st, 2, n);
+	return db_rows(db, st, &d, db_dist_fill, cb, arg, "recent");
 }
 
 static void

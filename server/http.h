@@ -162,6 +162,12 @@ void res_notices_list(struct req *);
 void res_notices_publish(struct req *);
 void res_notices_donation(struct req *);
 int res_notices_trace(struct db *, const char *, cJSON **);
+/* res_pin.c */
+void res_pin_put(struct req *);
+void res_pin_balance(struct req *);
+/* res_me.c */
+void res_me_page(struct req *);
+void res_me_script(struct req *);
 /* res_heads.c */
 void res_heads_list(struct req *);
 /* res_csv.c */

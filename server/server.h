@@ -343,6 +343,36 @@ int notice_named(struct db *, const char *, int, const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
 
+/* pin.c: a household's PIN for its own balance; pinguard.c: its
+ * throttle. */
+#define PIN_MIN 4
+#define PIN_MAX 8
+struct pin_set {
+	int64_t household_id;
+	char pin[16];
+	char hash[160];
+	int hashed;
+	int64_t set_at;
+};
+struct pin_check {
+	char card[40];
+	char pin[16];
+	char addr[48];
+	char hash[160];
+	struct db_household h;
+	int known, ok;
+};
+int pin_valid(const char *);
+int pin_set_begin(struct db *, struct pin_set *, struct fault *);
+void pin_set_work(void *);
+int pin_set_finish(
+    struct db *, const struct actor *, struct pin_set *, struct fault *);
+int pin_check_begin(struct db *, struct pin_check *, struct fault *);
+void pin_check_work(void *);
+int pin_check_finish(struct pin_check *);
+int64_t pinguard_wait(const char *, const char *);
+void pinguard_note(const char *, const char *, int);
+
 /* worker.c: a thread for password checks. */
 int worker_start(void);
 int worker_submit(void (*)(void *), void (*)(void *), void *);

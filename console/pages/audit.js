@@ -25,6 +25,7 @@ export const ACTIONS = [
 	['reset_password', '重置密码'],
 	['change_password', '修改密码'],
 	['replace_card', '补换卡'],
+	['set_pin', '设置余额查询密码'],
 ];
 const ACTION_LABEL = Object.fromEntries(ACTIONS);
 
