@@ -14,7 +14,7 @@
 
 #define RES_HTML_CSP                                                           \
 	"default-src 'none'; script-src 'self'; style-src 'self'; "            \
-	"img-src 'self'; connect-src 'self'; base-uri 'none'; "                \
+	"img-src 'self' data:; connect-src 'self'; base-uri 'none'; "          \
 	"form-action 'self'; frame-ancestors 'none'"
 
 static const char res_html_css[] =
@@ -137,7 +137,9 @@ res_html_head(FILE *fp, const char *title, int noindex)
 		fputs("<meta name=robots content=\"noindex,nofollow\">", fp);
 	fputs("<title>", fp);
 	res_html_esc(fp, title);
-	fputs("</title><link rel=stylesheet href=\"/public.css\"></head><body>",
+	/* No icon: a browser asking /favicon.ico would log a 404. */
+	fputs("</title><link rel=icon href=\"data:,\"><link rel=stylesheet "
+	      "href=\"/public.css\"></head><body>",
 	    fp);
 }
 

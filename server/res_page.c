@@ -137,7 +137,8 @@ res_page_receipt(struct req *r)
 	      "<meta name=viewport content=\"width=device-width,"
 	      "initial-scale=1\"><title>捐赠收据</title>",
 	    p.fp);
-	fputs("<link rel=stylesheet href=\"/public.css\"></head><body><main>"
+	fputs("<link rel=icon href=\"data:,\"><link rel=stylesheet "
+	      "href=\"/public.css\"></head><body><main>"
 	      "<section><h2>",
 	    p.fp);
 	res_html_esc(p.fp, store);
