@@ -277,6 +277,11 @@ household_register(struct db *db, const struct actor *who,
 	if (rc != DB_OK ||
 	    auth_audit(db, who, "create", "household", h->id, h->category) != 0)
 		goto fail;
+	if (in->pin_hash[0] != '\0' &&
+	    (db_pin_set(db, h->id, in->pin_hash, h->created_at, who->user_id) !=
+	            DB_OK ||
+	        auth_audit(db, who, "set_pin", "household", h->id, "") != 0))
+		goto fail;
 	if (db_tx_commit(db) != DB_OK)
 		goto fail;
 	h->balance = 0;

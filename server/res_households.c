@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "http.h"
 
 static const char *const res_households_cats[] = {
@@ -120,28 +122,88 @@ res_households_fields(const cJSON *b, struct db_household *h, int create,
 	return 0;
 }
 
+/* A registration with a PIN: hashed on the worker, then registered.
+ * pin comes first: pin_set_work takes this struct as its pin_set. */
+struct res_households_new {
+	struct pin_set pin;
+	struct household_new in;
+};
+
+static void
+res_households_new_free(struct res_households_new *n)
+{
+	if (n == NULL)
+		return;
+	sodium_memzero(n, sizeof(*n));
+	free(n);
+}
+
+static void
+res_households_register(struct req *r, struct household_new *in)
+{
+	struct fault f;
+
+	memset(&f, 0, sizeof(f));
+	if (household_register(http_db(r), http_actor(r), in, &f) != 0)
+		http_fault(r, &f);
+	else
+		http_reply(r, 201, res_households_json(r, &in->h, 0));
+}
+
+static void
+res_households_hashed(struct req *r, void *arg)
+{
+	struct res_households_new *n = arg;
+
+	if (!n->pin.hashed)
+		http_error(r, 500, "internal", "out of memory hashing the pin");
+	else {
+		memcpy(n->in.pin_hash, n->pin.hash, sizeof(n->in.pin_hash));
+		res_households_register(r, &n->in);
+	}
+	res_households_new_free(n);
+}
+
 void
 res_households_create(struct req *r)
 {
-	struct household_new in;
+	struct res_households_new *n;
 	struct fault f;
 	const cJSON *b;
 
 	memset(&f, 0, sizeof(f));
-	memset(&in, 0, sizeof(in));
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		log_fatalx("out of memory");
 	if ((b = http_body(r, &f)) == NULL ||
-	    json_str(b, "card_code", 1, 32, in.h.card_code,
-	        sizeof(in.h.card_code), &f) < 0 ||
-	    json_str(b, "head_name", 1, 60, in.h.head_name,
-	        sizeof(in.h.head_name), &f) < 0 ||
-	    json_str(b, "id_number", 1, 30, in.id_number, sizeof(in.id_number),
-	        &f) < 0 ||
-	    res_households_fields(b, &in.h, 1, NULL, 0, &f) < 0 ||
-	    household_register(http_db(r), http_actor(r), &in, &f) != 0) {
+	    json_str(b, "card_code", 1, 32, n->in.h.card_code,
+	        sizeof(n->in.h.card_code), &f) < 0 ||
+	    json_str(b, "head_name", 1, 60, n->in.h.head_name,
+	        sizeof(n->in.h.head_name), &f) < 0 ||
+	    json_str(b, "id_number", 1, 30, n->in.id_number,
+	        sizeof(n->in.id_number), &f) < 0 ||
+	    res_households_fields(b, &n->in.h, 1, NULL, 0, &f) < 0 ||
+	    json_str(b, "pin", 0, PIN_MAX + 1, n->pin.pin, sizeof(n->pin.pin),
+	        &f) < 0) {
 		http_fault(r, &f);
-		return;
+		goto out;
 	}
-	http_reply(r, 201, res_households_json(r, &in.h, 0));
+	if (cJSON_GetObjectItemCaseSensitive(b, "pin") == NULL) {
+		res_households_register(r, &n->in);
+		goto out;
+	}
+	if (!pin_valid(n->pin.pin)) {
+		fault_field(&f, FAULT_BAD, "bad_field", "pin",
+		    "pin must be 4 to 8 digits");
+		http_fault(r, &f);
+		goto out;
+	}
+	if (http_offload(r, pin_set_work, res_households_hashed, n) != 0) {
+		http_error(r, 503, "unavailable", "the server is busy; retry");
+		goto out;
+	}
+	return; /* res_households_hashed answers and frees */
+out:
+	res_households_new_free(n);
 }
 
 static int

@@ -220,6 +220,7 @@ int stock_count(struct db *, const struct actor *, const struct stock_count *,
 struct household_new {
 	struct db_household h;
 	char id_number[HOUSEHOLD_IDNUM_LEN + 1];
+	char pin_hash[160]; /* a PIN's hash (pin.c) set with it, or "" */
 };
 int household_setkey(const char *);
 int household_idnum_check(const char *, char *);

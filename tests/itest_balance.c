@@ -161,6 +161,36 @@ START_TEST(test_balance_throttle)
 }
 END_TEST
 
+/* A PIN given at registration is set with the household, in one go; a
+ * bad one refuses the registration. */
+START_TEST(test_pin_at_registration)
+{
+	const char *body = itest_household_body("BL-R", "王建国",
+	    itest_idnum(7), 2, "dibao", itest_date(-1), itest_date(300));
+	size_t n = strlen(body);
+	cJSON *j;
+
+	ck_assert(n > 0 && body[n - 1] == '}');
+	itest_refused("POST", "/api/v1/households", itest_admin,
+	    itest_f("%.*s,'pin':'12'}", (int)(n - 1), body), 400, "bad_field",
+	    "pin");
+	itest_refused("POST", "/api/v1/households", itest_admin,
+	    itest_f("%.*s,'pin':''}", (int)(n - 1), body), 400, "bad_field",
+	    "pin");
+	ck_assert_int_eq(itest_sql_int(itest_s->db,
+	                     "SELECT count(*) FROM households WHERE "
+	                     "card_code = 'BL-R'"),
+	    0);
+	j = itest_ok("POST", "/api/v1/households", itest_admin,
+	    itest_f("%.*s,'pin':'97531'}", (int)(n - 1), body), 201);
+	ck_assert_int_eq(
+	    itest_audits("set_pin", "household", itest_int(j, "id")), 1);
+	j = itest_ok("POST", "/public/balance", NULL,
+	    itest_balance_body("BL-R", "97531"), 200);
+	ck_assert_int_eq(itest_int(j, "points"), 0);
+}
+END_TEST
+
 static Suite *
 itest_balance_suite(void)
 {
@@ -170,6 +200,7 @@ itest_balance_suite(void)
 	tcase_add_test(tc, test_pin_set);
 	tcase_add_test(tc, test_balance);
 	tcase_add_test(tc, test_balance_throttle);
+	tcase_add_test(tc, test_pin_at_registration);
 	suite_add_tcase(s, tc);
 	return s;
 }
