@@ -58,6 +58,27 @@ static const char *const journal_schema =
     " kind INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,"
     " PRIMARY KEY (kind, key));";
 
+/*
+ * Version 1: a row answered by the server gets the next generation, a
+ * cached household the generation it was written at; a row answered
+ * after its household's cache was written is in the server's figures but
+ * not the cache's, so it is held as a pending one is (a sale a minute
+ * ago must not leave a stale balance for the next offline basket).
+ */
+static const char *const journal_v1 =
+    "BEGIN;"
+    "ALTER TABLE journal ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cache ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+    "PRAGMA user_version = 1;"
+    "COMMIT;";
+
+/* Rows of card ?1 that its cached household does not count yet: pending,
+ * or answered (posted, or refused on replay: the goods left) since. */
+#define JOURNAL_HELD(t)                                                        \
+	"(" t ".state = 0 OR (" t ".state IN (1, 3) AND " t ".gen >"           \
+	" coalesce((SELECT c.gen FROM cache c WHERE c.kind = 0"                \
+	" AND c.key = ?1), 0)))"
+
 static const char *const journal_sql[J__MAX] = {
     [J_ADD] = "INSERT INTO journal(client_id, card, body, state, offline,"
               " points, goods, created_at, updated_at)"
@@ -65,6 +86,7 @@ static const char *const journal_sql[J__MAX] = {
     [J_LINE] = "INSERT INTO journal_lines(seq, item_id, qty, points)"
                " VALUES (?1, ?2, ?3, ?4)",
     [J_SET] = "UPDATE journal SET state = ?2, reply = ?3,"
+              " gen = (SELECT coalesce(max(gen), 0) + 1 FROM journal),"
               " updated_at = strftime('%s','now') WHERE client_id = ?1",
     [J_NEXT] = "SELECT seq, client_id, card, body, reply, state, offline,"
                " points, goods, created_at FROM journal WHERE state = 0"
@@ -73,19 +95,22 @@ static const char *const journal_sql[J__MAX] = {
               " points, goods, created_at FROM journal WHERE client_id = ?1",
     [J_COUNT] = "SELECT count(*) FROM journal WHERE state = ?1",
     [J_HELD_POINTS] = "SELECT coalesce(sum(points), 0),"
-                      " coalesce(sum(CASE WHEN offline THEN points END), 0)"
-                      " FROM journal WHERE state = 0 AND card = ?1",
+                      " coalesce(sum(CASE WHEN offline AND state = 0"
+                      " THEN points END), 0) FROM journal WHERE card = ?1"
+                      " AND " JOURNAL_HELD("journal"),
     [J_HELD_QTY] = "SELECT coalesce(sum(l.qty), 0) FROM journal j"
                    " JOIN journal_lines l ON l.seq = j.seq"
-                   " WHERE j.state = 0 AND j.card = ?1 AND l.item_id = ?2",
+                   " WHERE j.card = ?1 AND l.item_id = ?2"
+                   " AND " JOURNAL_HELD("j"),
     [J_SHIFT] = "SELECT count(*), coalesce(sum(points), 0),"
                 " coalesce(sum(goods), 0) FROM journal"
                 " WHERE state IN (0, 1) AND created_at >= ?1",
     [J_CONFLICTS] = "SELECT seq, client_id, card, body, reply, state,"
                     " offline, points, goods, created_at FROM journal"
                     " WHERE state = 3 ORDER BY seq",
-    [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json)"
-                    " VALUES (?1, ?2, ?3)",
+    [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json, gen)"
+                    " VALUES (?1, ?2, ?3,"
+                    " (SELECT coalesce(max(gen), 0) FROM journal))",
     [J_CACHE_GET] = "SELECT json FROM cache WHERE kind = ?1 AND key = ?2",
     [J_BEGIN] = "BEGIN IMMEDIATE",
     [J_COMMIT] = "COMMIT",
@@ -112,6 +137,28 @@ journal_error(const struct journal *j)
 	return j->err;
 }
 
+/* Brings an older file up to version 1, once. */
+static int
+journal_version(struct journal *j)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &s, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v < 0)
+		return journal_fail(j, "version");
+	if (v == 0 &&
+	    sqlite3_exec(j->db, journal_v1, NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return journal_fail(j, "version 1");
+	}
+	return 0;
+}
+
 int
 journal_open(const char *path, struct journal **out)
 {
@@ -128,6 +175,8 @@ journal_open(const char *path, struct journal **out)
 	sqlite3_busy_timeout(j->db, 2000);
 	if (sqlite3_exec(j->db, journal_schema, NULL, NULL, NULL) != SQLITE_OK)
 		return journal_fail(j, "schema");
+	if (journal_version(j) < 0)
+		return -1;
 	for (i = 0; i < J__MAX; i++)
 		if (sqlite3_prepare_v2(j->db, journal_sql[i], -1, &j->st[i],
 		        NULL) != SQLITE_OK)

@@ -23,7 +23,7 @@ $(B)/cishan-pos: $(B)/pos/main.o $(POS_OBJS) $(B)/libcishan-drivers.a $(B)/libci
 POS_TEST_CFLAGS := $(shell $(PKG) --cflags check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
 POS_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
 POS_UNIT = check_pos_till check_pos_journal check_pos_slip check_pos_wire
-POS_ITEST = itest_pos_flow
+POS_ITEST = itest_pos_flow itest_pos_offline
 ifeq ($(SANITIZE),1)
 POS_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
 else
