@@ -22,7 +22,7 @@ static const char *const auth_roles[] = {
 static const char *const auth_actions[] = {"login", "login_failed", "create",
     "update", "adjust", "grant_monthly", "grant_oneoff", "distribute", "void",
     "expense", "publish", "reset_password", "change_password", "replace_card",
-    NULL};
+    "offline_conflict", "resolve", NULL};
 
 /*
  * Failed log-ins by "u:name" and by "a:peer address". After three, each

@@ -530,6 +530,40 @@ int db_notice_insert(
     struct db *, const char *, int64_t, int64_t, const char *, const char *);
 int db_notice_version(struct db *, int64_t *, int64_t *);
 
+/* db_conflicts.c: baskets handed out offline and refused on replay. */
+struct db_conflict {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	char local_no[64];
+	char card[40];
+	int64_t household_id; /* 0: no household had the card */
+	char code[DB_SHORT_MAX];
+	char message[256];
+	int64_t created_at, user_id;
+	char resolved_as[16]; /* "": open; override, write_off */
+	char reason[200];
+	int64_t resolved_at, resolved_by;
+	int64_t distribution_id;  /* an override's */
+	int64_t points_shortfall; /* an override's points the balance lacked */
+	int64_t unmatched;        /* a write-off's goods no lot held */
+};
+struct db_conflict_line {
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	int64_t quantity;
+};
+int db_conflict_insert(struct db *, struct db_conflict *);
+int db_conflict_line_insert(struct db *, int64_t, int64_t, int64_t);
+int db_conflict_by_id(struct db *, int64_t, struct db_conflict *);
+int db_conflict_by_client(struct db *, const char *, struct db_conflict *);
+int db_conflict_list(struct db *, int, int64_t, int, db_row_cb, void *);
+int db_conflict_open_count(struct db *, int64_t *);
+int db_conflict_lines(struct db *, int64_t, db_row_cb, void *);
+int db_conflict_resolve(struct db *, const struct db_conflict *);
+int db_conflict_writeoff(struct db *, int64_t, int64_t);
+
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);
 int db_verify_goods(struct db *, db_violation_cb, void *);
@@ -537,5 +571,6 @@ int db_verify_integrity(struct db *, db_violation_cb, void *);
 int db_verify_points(struct db *, db_violation_cb, void *);
 int db_verify_distributions(struct db *, db_violation_cb, void *);
 int db_verify_chain(struct db *, db_violation_cb, void *);
+int db_verify_conflicts(struct db *, db_violation_cb, void *);
 
 #endif

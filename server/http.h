@@ -151,6 +151,10 @@ void res_distributions_create(struct req *);
 void res_distributions_list(struct req *);
 void res_distributions_get(struct req *);
 void res_distributions_void(struct req *);
+/* res_conflicts.c */
+void res_conflicts_create(struct req *);
+void res_conflicts_list(struct req *);
+void res_conflicts_resolve(struct req *);
 /* res_notices.c */
 const char *res_notices_label(const char *);
 char *res_notices_text(struct db *, const char *, int, struct fault *);

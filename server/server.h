@@ -263,6 +263,10 @@ struct dist_request {
 	char till_id[40];
 	char card[40];
 	int nlines;
+	/* A manager's override (an offline conflict resolved): goods move
+	 * whatever the household's state, priority and limits; points go
+	 * down as far as the balance allows, the rest in shortfall. */
+	int override;
 	struct dist_line_in lines[LIMIT_LINES];
 };
 /* What a post wrote, for its reply: a line an item (repeated items
@@ -287,15 +291,36 @@ struct dist_result {
 	struct dist_line_out *lines;
 	struct dist_lot *lots;
 	size_t nlots, caplots;
+	int64_t shortfall; /* an override's points the balance lacked */
 };
 int distribution_post(struct db *, const struct actor *,
     const struct dist_request *, struct db_distribution *, int *,
     struct fault *);
 int distribution_post_result(struct db *, const struct actor *,
     const struct dist_request *, struct dist_result *, int *, struct fault *);
+/* The same inside the caller's transaction. */
+int distribution_post_nested(struct db *, const struct actor *,
+    const struct dist_request *, struct dist_result *, int *, struct fault *);
 void distribution_result_free(struct dist_result *);
 int distribution_void(struct db *, const struct actor *, int64_t,
     struct db_void *, int *, struct fault *);
+
+/* conflict.c: baskets handed out offline and refused on replay. */
+struct conflict_in {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	char local_no[64];
+	char card[40];
+	char code[DB_SHORT_MAX];
+	char message[256];
+	int nlines;
+	struct dist_line_in lines[LIMIT_LINES];
+};
+int conflict_record(struct db *, const struct actor *,
+    const struct conflict_in *, struct db_conflict *, int *, struct fault *);
+int conflict_resolve(struct db *, const struct actor *, int64_t, const char *,
+    const char *, struct db_conflict *, struct fault *);
 
 /* funds.c: money in funds, spent within them. */
 int funds_create(
