@@ -110,6 +110,7 @@ struct app {
 	/* sync.c */
 	enum sync_state sync;
 	char sync_cid[37]; /* the waiting basket's client_id */
+	int reporting;     /* a conflict's upload in flight */
 
 	/* donor.c */
 	struct donor *don; /* a donor receipt on its way */

@@ -25,6 +25,8 @@ enum journal_stmt {
 	J_HELD_QTY,
 	J_SHIFT,
 	J_CONFLICTS,
+	J_UNREPORTED,
+	J_REPORTED,
 	J_CACHE_PUT,
 	J_CACHE_GET,
 	J_BEGIN,
@@ -63,12 +65,15 @@ static const char *const journal_schema =
  * cached household the generation it was written at; a row answered
  * after its household's cache was written is in the server's figures but
  * not the cache's, so it is held as a pending one is (a sale a minute
- * ago must not leave a stale balance for the next offline basket).
+ * ago must not leave a stale balance for the next offline basket). A
+ * conflict is reported to the server once: reported 1 when it took it,
+ * 2 when it refused it (then it stays for --list-conflicts alone).
  */
 static const char *const journal_v1 =
     "BEGIN;"
     "ALTER TABLE journal ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE cache ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE journal ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;"
     "PRAGMA user_version = 1;"
     "COMMIT;";
 
@@ -108,6 +113,12 @@ static const char *const journal_sql[J__MAX] = {
     [J_CONFLICTS] = "SELECT seq, client_id, card, body, reply, state,"
                     " offline, points, goods, created_at FROM journal"
                     " WHERE state = 3 ORDER BY seq",
+    [J_UNREPORTED] = "SELECT seq, client_id, card, body, reply, state,"
+                     " offline, points, goods, created_at FROM journal"
+                     " WHERE state = 3 AND reported = 0 ORDER BY seq"
+                     " LIMIT 1",
+    [J_REPORTED] = "UPDATE journal SET reported = ?2 WHERE client_id = ?1"
+                   " AND state = 3",
     [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json, gen)"
                     " VALUES (?1, ?2, ?3,"
                     " (SELECT coalesce(max(gen), 0) FROM journal))",
@@ -416,6 +427,22 @@ journal_conflicts(struct journal *j,
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : journal_fail(j, "conflicts");
+}
+
+int
+journal_unreported(struct journal *j, struct journal_entry *e)
+{
+	return journal_one(j, j->st[J_UNREPORTED], e);
+}
+
+int
+journal_reported(struct journal *j, const char *client_id, int how)
+{
+	sqlite3_stmt *s = j->st[J_REPORTED];
+
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, how);
+	return journal_step_done(j, s, "reported");
 }
 
 int

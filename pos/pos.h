@@ -183,6 +183,13 @@ char *wire_distribution_req(const char *client_id, const char *till_id,
 void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
 /* A journal conflict as one JSON line (malloc'd), request and reply. */
 char *wire_conflict(const struct journal_entry *);
+/* POST /api/v1/offline-conflicts: the basket's request body with its
+ * local number and the refusal of reply (malloc'd; NULL if body is not
+ * a basket). */
+char *wire_conflict_req(
+    const char *body, const char *local_no, const char *reply);
+/* A string member of a reply's JSON text into out ("" if none). */
+void wire_reply_str(const char *reply, const char *key, char *out, size_t size);
 /* GET /api/v1/donations/{id}: code, date, donor, and cash or goods. */
 #define WIRE_DON_LINES 500 /* the server's cap on a donation's lines */
 struct wire_gift {
@@ -318,6 +325,10 @@ int journal_batch(struct journal *, int on);
 /* Conflicts, oldest first. */
 int journal_conflicts(struct journal *,
     void (*cb)(const struct journal_entry *, void *), void *arg);
+/* The oldest conflict not yet reported to the server: 1, 0 none, -1;
+ * and marked reported (how: 1 the server took it, 2 it refused it). */
+int journal_unreported(struct journal *, struct journal_entry *);
+int journal_reported(struct journal *, const char *client_id, int how);
 /* Caches: the server's JSON of a household (by card) or item (barcode). */
 int journal_cache_put(
     struct journal *, int kind, const char *key, const char *json);

@@ -346,6 +346,40 @@ wire_conflict(const struct journal_entry *e)
 	return s;
 }
 
+char *
+wire_conflict_req(const char *body, const char *local_no, const char *reply)
+{
+	cJSON *o = body != NULL ? cJSON_Parse(body) : NULL, *r, *ref;
+	struct wire_err we;
+	char *s = NULL, msg[240]; /* the server keeps 250 bytes */
+
+	if (o == NULL || !cJSON_IsObject(o))
+		goto out;
+	r = reply != NULL ? cJSON_Parse(reply) : NULL;
+	wire_error(r, &we);
+	cJSON_Delete(r);
+	wire_cut(we.text, msg, sizeof(msg));
+	if (cJSON_AddStringToObject(o, "local_no", local_no) == NULL ||
+	    (ref = cJSON_AddObjectToObject(o, "refusal")) == NULL ||
+	    cJSON_AddStringToObject(ref, "code", we.code) == NULL ||
+	    cJSON_AddStringToObject(ref, "message", msg) == NULL)
+		goto out;
+	s = cJSON_PrintUnformatted(o);
+out:
+	cJSON_Delete(o);
+	return s;
+}
+
+void
+wire_reply_str(const char *reply, const char *key, char *out, size_t size)
+{
+	cJSON *o = reply != NULL ? cJSON_Parse(reply) : NULL;
+
+	if (wire_strcpy(o, key, out, size) < 0)
+		out[0] = '\0';
+	cJSON_Delete(o);
+}
+
 int
 wire_donation(const cJSON *o, struct wire_donation *d)
 {

@@ -141,6 +141,118 @@ START_TEST(t_online_again_counts_once)
 }
 END_TEST
 
+static int
+nothing_pending(const cJSON *s)
+{
+	return nget(s, "pending") == 0;
+}
+
+/* The server's open conflicts, once the till has reported n of them. */
+static cJSON *
+conflicts_open(int n)
+{
+	cJSON *l = NULL;
+	int st, i;
+
+	for (i = 0; i < 50; i++) {
+		l = itest_req(&T.srv, "GET", "/api/v1/offline-conflicts",
+		    T.manager, NULL, &st);
+		ck_assert_int_eq(st, 200);
+		if (cJSON_GetArraySize(itest_items(l)) >= n)
+			break;
+		pos_itest_cmd(&T, "wait 100");
+	}
+	return l;
+}
+
+/*
+ * This till offline and another till online sell to the same households:
+ * the replays are refused, the till reports both baskets, a manager
+ * resolves one by override and one as a write-off, and verify passes.
+ */
+START_TEST(t_two_tills_conflicts_resolved)
+{
+	char card2[32];
+	cJSON *s, *l, *c;
+	const cJSON *x;
+	int64_t id[2] = {0, 0};
+	int st, k = 0;
+
+	pos_itest_household(&T, "dibao", card2);
+	pos_itest_start(&T, args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card); /* both cached */
+	pos_itest_cmd(&T, "cancel");
+	pos_itest_cmd(&T, "scan %s", card2);
+	pos_itest_cmd(&T, "cancel");
+	pos_itest_kill(&T);
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", RICE);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	pos_itest_cmd(&T, "scan %s", card2);
+	pos_itest_cmd(&T, "scan %s", RICE);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	ck_assert_int_eq(nget(s, "pending"), 2);
+	/* Meanwhile the other till, online, gave both their month's rice. */
+	pos_itest_serve(&T);
+	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
+	    itest_f("{'client_id':'%s','till_id':'T2','household_card':'%s',"
+	            "'lines':[{'barcode':'%s','quantity':1}]}",
+	        itest_uuid(), T.card, RICE),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
+	    itest_f("{'client_id':'%s','till_id':'T2','household_card':'%s',"
+	            "'lines':[{'barcode':'%s','quantity':1}]}",
+	        itest_uuid(), card2, RICE),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	pos_itest_cmd(&T, "scan %s", T.card); /* online again: replay */
+	s = pos_itest_until(&T, nothing_pending, 10);
+	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(nget(s, "conflicts"), 2);
+	ck_assert_int_eq(pos_itest_count(&T), 0);
+	/* Reported: the goods that left are on the server's record. */
+	l = conflicts_open(2);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(l)), 2);
+	cJSON_ArrayForEach(x, itest_items(l))
+	{
+		ck_assert_str_eq(itest_str(x, "till_id"), "T1");
+		ck_assert_str_eq(
+		    itest_str(x, "local_no"), itest_f("L-T1-%d", k + 1));
+		ck_assert_str_eq(itest_str(itest_obj(x, "refusal"), "code"),
+		    "limit_exceeded");
+		id[k++] = itest_int(x, "id");
+	}
+	itest_verify(T.srv.db, 0, "not resolved");
+	c = itest_req(&T.srv, "POST",
+	    itest_f("/api/v1/offline-conflicts/%lld/resolve", (long long)id[0]),
+	    T.manager, "{'as':'override','reason':'断网时已发放'}", &st);
+	ck_assert_int_eq(st, 200);
+	ck_assert_str_eq(
+	    itest_str(itest_obj(c, "resolution"), "receipt_no"), "T1-000001");
+	c = itest_req(&T.srv, "POST",
+	    itest_f("/api/v1/offline-conflicts/%lld/resolve", (long long)id[1]),
+	    T.manager, "{'as':'write_off','reason':'断网超发'}", &st);
+	ck_assert_int_eq(st, 200);
+	ck_assert_int_eq(itest_int(itest_obj(c, "resolution"), "unmatched"), 0);
+	/* Reported once: a later run of the till sends nothing again. */
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	pos_itest_start(&T, args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "wait 300");
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	l = itest_req(&T.srv, "GET", "/api/v1/offline-conflicts?status=all",
+	    T.manager, NULL, &st);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(l)), 2);
+	itest_verify(T.srv.db, 1, NULL);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -151,6 +263,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_stale_cache_after_online_sale);
 	tcase_add_test(tc, t_online_again_counts_once);
+	tcase_add_test(tc, t_two_tills_conflicts_resolved);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }
