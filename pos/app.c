@@ -88,6 +88,13 @@ app_donation(struct app *a, int64_t id)
 	donor_start(a, id);
 }
 
+void
+app_void(struct app *a, const char *receipt_no, const char *manager,
+    const char *password, const char *reason)
+{
+	voids_start(a, receipt_no, manager, password, reason);
+}
+
 int
 app_list_conflicts(struct app *a)
 {

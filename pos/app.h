@@ -160,6 +160,9 @@ int sync_sending(const struct app *);
 int sync_conflicts(struct app *);
 
 /* donor.c */
+/* voids.c */
+void voids_start(struct app *, const char *receipt, const char *manager,
+    const char *password, const char *reason);
 void donor_start(struct app *, int64_t id);
 void donor_free(struct donor *);
 

@@ -191,6 +191,13 @@ int
 client_req(struct client *c, const char *method, const char *path,
     const char *body, client_cb cb, void *arg)
 {
+	return client_req_as(c, c->token, method, path, body, cb, arg);
+}
+
+int
+client_req_as(struct client *c, const char *token, const char *method,
+    const char *path, const char *body, client_cb cb, void *arg)
+{
 	struct evhttp_connection *conn = client_conn(c);
 	struct client_call *call;
 	struct evhttp_request *req;
@@ -218,8 +225,8 @@ client_req(struct client *c, const char *method, const char *path,
 	h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", c->host);
 	evhttp_add_header(h, "Accept", "application/json");
-	if (c->token[0] != '\0') {
-		snprintf(auth, sizeof(auth), "Bearer %s", c->token);
+	if (token != NULL && token[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Bearer %s", token);
 		evhttp_add_header(h, "Authorization", auth);
 	}
 	if (body != NULL) {

@@ -181,6 +181,11 @@ char *wire_distribution_req(const char *client_id, const char *till_id,
  * number ("?" if absent), when (created_at's wall clock, "" if absent),
  * and total, balance and lines where the server gives them. */
 void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
+/* GET /api/v1/distributions?receipt_no=: the one found (0), or -1. */
+int wire_dist_found(
+    const struct cJSON *page, int64_t *id, int64_t *points, int *voided);
+/* POST /api/v1/distributions/{id}/void: the body (malloc'd). */
+char *wire_void_req(const char *client_id, const char *reason);
 /* A journal conflict as one JSON line (malloc'd), request and reply. */
 char *wire_conflict(const struct journal_entry *);
 /* POST /api/v1/offline-conflicts: the basket's request body with its
@@ -269,7 +274,15 @@ struct slip_donation {
 	const char *fund;    /* the cash's fund */
 	const char *purpose; /* its designated purpose (定向), or "" */
 };
+/* A void slip (作废凭证): the receipt voided, who authorised it, why. */
+struct slip_void {
+	const char *store, *till, *cashier;
+	const char *receipt_no, *manager, *reason, *when;
+	int64_t points; /* given back */
+	enum till_lang lang;
+};
 struct escpos;
+void slip_void(struct escpos *e, const struct slip_void *);
 /* The receipt into e (reset first); escpos_error(e) says if it failed. */
 void slip_build(struct escpos *e, const struct slip *);
 void slip_shift(struct escpos *e, const struct slip_shift *);
@@ -354,6 +367,10 @@ int client_has_token(const struct client *);
 /* method "GET"/"POST"; body NULL for none.  cb runs once. */
 int client_req(struct client *, const char *method, const char *path,
     const char *body, client_cb cb, void *arg);
+/* The same as another user (token: theirs, "" none), the till's own
+ * session untouched: a manager's authorisation at the till. */
+int client_req_as(struct client *, const char *token, const char *method,
+    const char *path, const char *body, client_cb cb, void *arg);
 size_t client_inflight(const struct client *);
 /* Percent-encode s for a path segment or query value. */
 void client_escape(const char *s, char *out, size_t size);
@@ -399,6 +416,10 @@ void app_shift(struct app *);
 /* Print donation id's donor receipt: fetched from the server (a manager
  * or admin session; a cashier is told so), then queued like a receipt. */
 void app_donation(struct app *, int64_t id);
+/* Void receipt_no: the manager's own log-in at the till (their session
+ * ended after), the void with reason, then a void slip. */
+void app_void(struct app *, const char *receipt_no, const char *manager,
+    const char *password, const char *reason);
 /* Counts for the screen. */
 int64_t app_pending(struct app *);
 int64_t app_conflicts(struct app *);

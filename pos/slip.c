@@ -141,6 +141,30 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
 }
 
+static void slip_wrap(struct escpos *e, const char *s);
+
+void
+slip_void(struct escpos *e, const struct slip_void *s)
+{
+	enum till_lang lang = s->lang;
+	char v[32];
+
+	slip_head(e, s->store, lang, s->till, s->cashier);
+	escpos_bold(e, 1);
+	receipt_center(e, slip_tr(lang, "作废凭证", "Void"));
+	escpos_bold(e, 0);
+	receipt_lr(e, slip_tr(lang, "小票号", "Receipt"), s->receipt_no);
+	receipt_lr(e, slip_tr(lang, "时间", "Time"), s->when);
+	snprintf(v, sizeof(v), "%" PRId64, s->points);
+	receipt_lr(e, slip_tr(lang, "退回积分", "Points back"), v);
+	receipt_lr(e, slip_tr(lang, "授权店长", "Manager"), s->manager);
+	receipt_rule(e, '-');
+	escpos_line(e, slip_tr(lang, "原因:", "Reason:"));
+	slip_wrap(e, s->reason);
+	receipt_rule(e, '-');
+	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
+}
+
 /* s in lines of the paper's width (at the current alignment). */
 static void
 slip_wrap(struct escpos *e, const char *s)

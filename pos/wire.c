@@ -346,6 +346,33 @@ wire_conflict(const struct journal_entry *e)
 	return s;
 }
 
+int
+wire_dist_found(const cJSON *page, int64_t *id, int64_t *points, int *voided)
+{
+	const cJSON *d = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(page, "items"), 0);
+
+	if (d == NULL || wire_i64(d, "id", 1, INT64_MAX, id) < 0 ||
+	    wire_i64(d, "points_total", 0, INT64_MAX / 2, points) < 0)
+		return -1;
+	*voided = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "voided"));
+	return 0;
+}
+
+char *
+wire_void_req(const char *client_id, const char *reason)
+{
+	cJSON *b = cJSON_CreateObject();
+	char *body = NULL;
+
+	if (b != NULL &&
+	    cJSON_AddStringToObject(b, "client_id", client_id) != NULL &&
+	    cJSON_AddStringToObject(b, "reason", reason) != NULL)
+		body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	return body;
+}
+
 char *
 wire_conflict_req(const char *body, const char *local_no, const char *reply)
 {

@@ -1,0 +1,136 @@
+/*
+ * itest_pos_shift: the real cishan-pos (--script -) against the real
+ * server through a cashier's shift: a void at the till, authorised by a
+ * manager's own name and password typed there (a wrong password, a
+ * cashier's, the right one; no manager session left behind), with its
+ * void slip on a file printer.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "pos_itest.h"
+
+#define RICE "6901234567014" /* 40 points, limit 1 a month */
+
+static struct pos_itest T;
+static char paper[800];
+static const char *args[] = {
+    "--scanner", "none", "--printer", paper, "--probe", "600000", NULL};
+
+static void
+setup(void)
+{
+	FILE *f;
+
+	pos_itest_store(&T);
+	snprintf(paper, sizeof(paper), "file:%s/paper", T.srv.dir);
+	f = fopen(paper + 5, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+}
+
+static void
+teardown(void)
+{
+	pos_itest_done(&T);
+}
+
+static const char *
+sget(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Sessions of the manager not ended (the harness holds one). */
+static int64_t
+manager_sessions(void)
+{
+	return itest_sql_int(T.srv.db,
+	    "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id "
+	    "WHERE u.username = 'manager' AND s.revoked = 0");
+}
+
+static int
+voided(void)
+{
+	cJSON *d;
+	int st;
+
+	d = itest_req(&T.srv, "GET",
+	    "/api/v1/distributions?receipt_no=T1-000001", T.manager, NULL, &st);
+	ck_assert_int_eq(st, 200);
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetArrayItem(itest_items(d), 0), "voided"));
+}
+
+START_TEST(t_void_at_the_till)
+{
+	int64_t sessions = manager_sessions();
+	const char *slip;
+	cJSON *s, *hh;
+	int st;
+
+	pos_itest_start(&T, args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", RICE);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(pos_itest_msg(s, "confirmed"), "%s", itest_text(s));
+	ck_assert_str_eq(sget(s, "receipt"), "T1-000001");
+	/* A wrong password: nothing voided, nobody logged in. */
+	s = pos_itest_cmd(&T, "void T1-000001 manager wrong-password 扫错");
+	ck_assert_msg(
+	    pos_itest_msg(s, "bad_manager_login"), "%s", itest_text(s));
+	ck_assert(!voided());
+	/* A cashier cannot authorise it; the session it opened is ended. */
+	s = pos_itest_cmd(&T, "void T1-000001 cashier cashier-demo 扫错");
+	ck_assert_msg(pos_itest_msg(s, "not_manager"), "%s", itest_text(s));
+	ck_assert(!voided());
+	s = pos_itest_cmd(&T, "void T1-000001 manager manager-demo");
+	ck_assert_msg(pos_itest_msg(s, "bad_void"), "%s", itest_text(s));
+	s = pos_itest_cmd(&T, "void T1-999999 manager manager-demo 扫错");
+	ck_assert_msg(pos_itest_msg(s, "unknown_receipt"), "%s", itest_text(s));
+	/* The manager's own name and password: voided, with its slip. */
+	s = pos_itest_cmd(
+	    &T, "void T1-000001 manager manager-demo 收银员扫错商品 重新发放");
+	ck_assert_msg(pos_itest_msg(s, "voided"), "%s", itest_text(s));
+	ck_assert(voided());
+	ck_assert_int_eq(manager_sessions(), sessions);
+	hh = itest_req(&T.srv, "GET",
+	    itest_f("/api/v1/households/by-card/%s", T.card), T.manager, NULL,
+	    &st);
+	ck_assert_int_eq(itest_int(hh, "points"), 200);
+	s = pos_itest_cmd(&T, "void T1-000001 manager manager-demo 又一次");
+	ck_assert_msg(pos_itest_msg(s, "already_voided"), "%s", itest_text(s));
+	ck_assert_int_eq(manager_sessions(), sessions);
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	/* The slip (GBK): 作废凭证, the receipt, the manager, the reason. */
+	slip = paper + 5;
+	ck_assert(itest_file_has(slip, "\xd7\xf7\xb7\xcf")); /* 作废 */
+	ck_assert(itest_file_has(slip, "manager\n"));
+	ck_assert(itest_file_has(slip, "T1-000001\n"));
+	ck_assert_int_eq(itest_sql_int(T.srv.db,
+	                     "SELECT count(*) FROM audit a JOIN users u ON "
+	                     "u.id = a.user_id WHERE a.action = 'void' AND "
+	                     "u.username = 'manager'"),
+	    1);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("pos_shift");
+	TCase *tc = tcase_create("shift");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_void_at_the_till);
+	suite_add_tcase(s, tc);
+	return itest_run(s);
+}
