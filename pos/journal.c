@@ -26,6 +26,9 @@ enum journal_stmt {
 	J_SHIFT,
 	J_CONFLICTS,
 	J_UNREPORTED,
+	J_VOID_ADD,
+	J_SHIFT_VOIDS,
+	J_SHIFT_REFUSED,
 	J_REPORTED,
 	J_CACHE_PUT,
 	J_CACHE_GET,
@@ -74,6 +77,8 @@ static const char *const journal_v1 =
     "ALTER TABLE journal ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE cache ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE journal ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE voids(receipt_no TEXT NOT NULL, points INTEGER NOT NULL,"
+    " goods INTEGER NOT NULL, created_at INTEGER NOT NULL);"
     "PRAGMA user_version = 1;"
     "COMMIT;";
 
@@ -117,6 +122,14 @@ static const char *const journal_sql[J__MAX] = {
                      " offline, points, goods, created_at FROM journal"
                      " WHERE state = 3 AND reported = 0 ORDER BY seq"
                      " LIMIT 1",
+    [J_VOID_ADD] = "INSERT INTO voids(receipt_no, points, goods,"
+                   " created_at) VALUES (?1, ?2, ?3, ?4)",
+    [J_SHIFT_VOIDS] = "SELECT count(*), coalesce(sum(points), 0),"
+                      " coalesce(sum(goods), 0) FROM voids"
+                      " WHERE created_at >= ?1",
+    [J_SHIFT_REFUSED] = "SELECT count(*), coalesce(sum(points), 0),"
+                        " coalesce(sum(goods), 0) FROM journal"
+                        " WHERE state = 3 AND created_at >= ?1",
     [J_REPORTED] = "UPDATE journal SET reported = ?2 WHERE client_id = ?1"
                    " AND state = 3",
     [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json, gen)"
@@ -403,6 +416,30 @@ journal_shift(struct journal *j, int64_t since, int64_t *n, int64_t *points,
 	*points = v[1];
 	*goods = v[2];
 	return 0;
+}
+
+int
+journal_void_add(struct journal *j, const char *receipt_no, int64_t points,
+    int64_t goods, int64_t now)
+{
+	sqlite3_stmt *s = j->st[J_VOID_ADD];
+
+	sqlite3_bind_text(s, 1, receipt_no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, points);
+	sqlite3_bind_int64(s, 3, goods);
+	sqlite3_bind_int64(s, 4, now);
+	return journal_step_done(j, s, "void");
+}
+
+int
+journal_shift_apart(
+    struct journal *j, int64_t since, int64_t voids[3], int64_t refused[3])
+{
+	sqlite3_bind_int64(j->st[J_SHIFT_VOIDS], 1, since);
+	if (journal_ints(j, j->st[J_SHIFT_VOIDS], voids, 3) < 0)
+		return -1;
+	sqlite3_bind_int64(j->st[J_SHIFT_REFUSED], 1, since);
+	return journal_ints(j, j->st[J_SHIFT_REFUSED], refused, 3);
 }
 
 int

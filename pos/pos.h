@@ -182,8 +182,8 @@ char *wire_distribution_req(const char *client_id, const char *till_id,
  * and total, balance and lines where the server gives them. */
 void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
 /* GET /api/v1/distributions?receipt_no=: the one found (0), or -1. */
-int wire_dist_found(
-    const struct cJSON *page, int64_t *id, int64_t *points, int *voided);
+int wire_dist_found(const struct cJSON *page, int64_t *id, int64_t *points,
+    int64_t *goods, int *voided);
 /* POST /api/v1/distributions/{id}/void: the body (malloc'd). */
 char *wire_void_req(const char *client_id, const char *reason);
 /* A journal conflict as one JSON line (malloc'd), request and reply. */
@@ -251,7 +251,9 @@ struct slip {
 };
 struct slip_shift {
 	const char *store, *till, *cashier, *from, *to;
+	/* Net of voids; refused baskets are not in them either. */
 	int64_t distributions, points, goods, pending, conflicts;
+	int64_t voids[3], refused[3]; /* count, points, goods */
 	enum till_lang lang;
 };
 /* A donor receipt (捐赠收据): goods lines, or cash into a fund.  The
@@ -333,6 +335,13 @@ int journal_held(struct journal *, const char *card, int64_t item_id,
 /* Entries since t (not refused): count, points, goods. */
 int journal_shift(struct journal *, int64_t since, int64_t *n, int64_t *points,
     int64_t *goods);
+/* A void made at this till; what a shift holds apart from its totals:
+ * voids made since t, and baskets refused on replay (the goods left)
+ * since t, each as count, points, goods. */
+int journal_void_add(struct journal *, const char *receipt_no, int64_t points,
+    int64_t goods, int64_t now);
+int journal_shift_apart(
+    struct journal *, int64_t since, int64_t voids[3], int64_t refused[3]);
 /* Many cache writes as one transaction (on = 1 begin, 0 commit). */
 int journal_batch(struct journal *, int on);
 /* Conflicts, oldest first. */

@@ -306,6 +306,12 @@ print_shift(struct app *a)
 	if (journal_shift(a->j, a->shift_start, &s.distributions, &s.points,
 	        &s.goods) < 0)
 		return;
+	if (journal_shift_apart(a->j, a->shift_start, s.voids, s.refused) < 0)
+		return;
+	/* Net of the voids made at this till this shift. */
+	s.distributions -= s.voids[0];
+	s.points -= s.voids[1];
+	s.goods -= s.voids[2];
 	s.pending = app_pending(a);
 	s.conflicts = app_conflicts(a);
 	app_now(to, sizeof(to));
@@ -315,10 +321,14 @@ print_shift(struct app *a)
 	s.from = a->shift_from;
 	s.to = to;
 	s.lang = a->t.lang;
-	till_msg(&a->t, "shift", "%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64,
+	till_msg(&a->t, "shift",
+	    "%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64 "; %s %" PRId64
+	    ", %s %" PRId64,
 	    till_tr(&a->t, "本班发放笔数", "distributions"), s.distributions,
 	    till_tr(&a->t, "积分", "points"), s.points,
-	    till_tr(&a->t, "物品件数", "goods"), s.goods);
+	    till_tr(&a->t, "物品件数", "goods"), s.goods,
+	    till_tr(&a->t, "作废", "voided"), s.voids[0],
+	    till_tr(&a->t, "离线被拒", "refused offline"), s.refused[0]);
 	if (a->pr != NULL && (e = escpos_new(printer_profile(a->pr))) != NULL) {
 		slip_shift(e, &s);
 		print_queue(a, e);

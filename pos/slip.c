@@ -127,12 +127,27 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	receipt_lr(e, slip_tr(lang, "开始", "From"), s->from);
 	receipt_lr(e, slip_tr(lang, "结束", "To"), s->to);
 	receipt_rule(e, '-');
+	/* Net of voids; refused baskets apart below. */
 	snprintf(v, sizeof(v), "%" PRId64, s->distributions);
-	receipt_lr(e, slip_tr(lang, "发放笔数", "Distributions"), v);
+	receipt_lr(e, slip_tr(lang, "发放笔数(净)", "Distributions (net)"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->points);
 	receipt_lr(e, slip_tr(lang, "积分合计", "Points"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->goods);
 	receipt_lr(e, slip_tr(lang, "物品件数", "Goods"), v);
+	receipt_rule(e, '-');
+	snprintf(v, sizeof(v), "%" PRId64, s->voids[0]);
+	receipt_lr(e, slip_tr(lang, "作废笔数", "Voided"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->voids[1]);
+	receipt_lr(e, slip_tr(lang, "作废退回积分", "Points back"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->voids[2]);
+	receipt_lr(e, slip_tr(lang, "作废退回物品", "Goods back"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->refused[0]);
+	receipt_lr(e, slip_tr(lang, "离线被拒笔数", "Refused offline"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->refused[1]);
+	receipt_lr(e, slip_tr(lang, "离线被拒积分", "Their points"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->refused[2]);
+	receipt_lr(e, slip_tr(lang, "已出门物品", "Their goods (left)"), v);
+	receipt_rule(e, '-');
 	snprintf(v, sizeof(v), "%" PRId64, s->pending);
 	receipt_lr(e, slip_tr(lang, "待上传", "Not yet posted"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->conflicts);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "drivers.h"
 #include "app.h"
@@ -17,7 +18,7 @@ struct voids {
 	struct app *a;
 	char receipt[64], manager[64], reason[200];
 	char token[128], role[16], cid[37];
-	int64_t id, points;
+	int64_t id, points, goods;
 	int ok; /* voided: the slip is printed once the session is ended */
 };
 
@@ -96,6 +97,8 @@ voids_done(const struct client_reply *r, void *arg)
 
 	if (r->status == 201 || r->status == 200) {
 		v->ok = 1;
+		journal_void_add(v->a->j, v->receipt, v->points, v->goods,
+		    (int64_t)time(NULL));
 		till_msg(t, "voided", "%s %s, %s %" PRId64,
 		    till_tr(t, "已作废", "voided"), v->receipt,
 		    till_tr(t, "退回积分", "points back"), v->points);
@@ -117,7 +120,8 @@ voids_found(const struct client_reply *r, void *arg)
 		voids_logout(v);
 		return;
 	}
-	if (wire_dist_found(r->json, &v->id, &v->points, &voided) < 0) {
+	if (wire_dist_found(r->json, &v->id, &v->points, &v->goods, &voided) <
+	    0) {
 		till_msg(t, "unknown_receipt", "%s %s",
 		    till_tr(t, "没有这张小票:", "no such receipt:"),
 		    v->receipt);

@@ -347,14 +347,23 @@ wire_conflict(const struct journal_entry *e)
 }
 
 int
-wire_dist_found(const cJSON *page, int64_t *id, int64_t *points, int *voided)
+wire_dist_found(const cJSON *page, int64_t *id, int64_t *points, int64_t *goods,
+    int *voided)
 {
 	const cJSON *d = cJSON_GetArrayItem(
 	    cJSON_GetObjectItemCaseSensitive(page, "items"), 0);
+	const cJSON *l;
+	int64_t q;
 
 	if (d == NULL || wire_i64(d, "id", 1, INT64_MAX, id) < 0 ||
 	    wire_i64(d, "points_total", 0, INT64_MAX / 2, points) < 0)
 		return -1;
+	*goods = 0;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(d, "lines"))
+	{
+		if (wire_i64(l, "quantity", 1, 1000000, &q) == 0)
+			*goods += q; /* at most 500 lines of 10^6 */
+	}
 	*voided = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "voided"));
 	return 0;
 }

@@ -119,14 +119,18 @@ START_TEST(t_shift)
 	struct escpos *e = escpos_new(devices_profile("generic58"));
 	struct slip_shift s = {"慈善超市", "T1", "cashier",
 	    "2026-11-29 08:00:00", "2026-11-29 17:00:00", 12, 980, 40, 1, 0,
-	    TILL_ZH};
+	    {2, 85, 3}, {1, 45, 1}, TILL_ZH};
 	const uint8_t *b;
 	size_t n;
 
 	slip_shift(e, &s);
 	b = escpos_bytes(e, &n);
-	ck_assert(has(b, n, "发放笔数                      12\n"));
+	ck_assert(has(b, n, "发放笔数(净)                  12\n"));
 	ck_assert(has(b, n, "积分合计                     980\n"));
+	ck_assert(has(b, n, "作废笔数                       2\n"));
+	ck_assert(has(b, n, "作废退回积分                  85\n"));
+	ck_assert(has(b, n, "离线被拒笔数                   1\n"));
+	ck_assert(has(b, n, "已出门物品                     1\n"));
 	ck_assert(has(b, n, "待上传                         1\n"));
 	escpos_free(e);
 }

@@ -14,6 +14,8 @@
 #include "pos_itest.h"
 
 #define RICE "6901234567014" /* 40 points, limit 1 a month */
+#define OIL  "6901234567038" /* 45 points, limit 1 */
+#define SOAP "6901234567151" /* 4 points, limit 3 */
 
 static struct pos_itest T;
 static char paper[800];
@@ -122,6 +124,78 @@ START_TEST(t_void_at_the_till)
 }
 END_TEST
 
+static const cJSON *
+msg(const cJSON *s, const char *code)
+{
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(s, "messages"))
+	{
+		if (strcmp(sget(m, "code"), code) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static int
+nothing_pending(const cJSON *s)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(s, "pending");
+
+	return cJSON_IsNumber(v) && v->valuedouble == 0;
+}
+
+/* The shift's totals are net of its voids; a basket refused on replay
+ * (its goods left) is shown apart, not in them. */
+START_TEST(t_shift_summary_apart)
+{
+	const cJSON *m;
+	cJSON *s;
+	int st;
+
+	pos_itest_start(&T, args);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", RICE);
+	pos_itest_cmd(&T, "confirm"); /* T1-000001, 40 */
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", SOAP);
+	pos_itest_cmd(&T, "confirm"); /* T1-000002, 4 */
+	s = pos_itest_cmd(&T, "void T1-000001 manager manager-demo 扫错");
+	ck_assert_msg(pos_itest_msg(s, "voided"), "%s", itest_text(s));
+	/* Offline, oil; meanwhile another till gives the household oil. */
+	pos_itest_kill(&T);
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", OIL);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	pos_itest_serve(&T);
+	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
+	    itest_f("{'client_id':'%s','till_id':'T2','household_card':'%s',"
+	            "'lines':[{'barcode':'%s','quantity':1}]}",
+	        itest_uuid(), T.card, OIL),
+	    &st);
+	ck_assert_int_eq(st, 201);
+	pos_itest_cmd(&T, "scan %s", T.card);
+	s = pos_itest_until(&T, nothing_pending, 10);
+	ck_assert_msg(nothing_pending(s), "%s", itest_text(s));
+	pos_itest_cmd(&T, "cancel");
+	s = pos_itest_cmd(&T, "shift");
+	m = msg(s, "shift");
+	ck_assert_msg(m != NULL, "%s", itest_text(s));
+	ck_assert_str_eq(sget(m, "text"),
+	    "本班发放笔数 1, 积分 4, 物品件数 1; 作废 1, 离线被拒 1");
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	/* On paper (GBK): 作废笔数 1, 离线被拒笔数 1. */
+	ck_assert(itest_file_has(paper + 5,
+	    "\xd7\xf7\xb7\xcf\xb1\xca\xca\xfd                       1\n"));
+	ck_assert(itest_file_has(paper + 5,
+	    "\xc0\xeb\xcf\xdf\xb1\xbb\xbe\xdc\xb1\xca\xca\xfd"
+	    "                   1\n"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -131,6 +205,7 @@ main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_void_at_the_till);
+	tcase_add_test(tc, t_shift_summary_apart);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }
