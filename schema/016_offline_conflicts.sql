@@ -64,3 +64,7 @@ BEGIN SELECT RAISE(ABORT, 'offline conflict lines are kept'); END;
 CREATE TRIGGER offline_conflict_lines_no_delete
 BEFORE DELETE ON offline_conflict_lines
 BEGIN SELECT RAISE(ABORT, 'offline conflict lines are kept'); END;
+
+-- The store's public address (the root of its public pages, printed on
+-- receipts and in the donor receipt's QR); empty until a manager sets it.
+INSERT OR IGNORE INTO settings(key, value) VALUES ('public_address', '');

@@ -155,6 +155,9 @@ void res_distributions_void(struct req *);
 void res_conflicts_create(struct req *);
 void res_conflicts_list(struct req *);
 void res_conflicts_resolve(struct req *);
+/* res_store.c */
+void res_store_get(struct req *);
+void res_store_patch(struct req *);
 /* res_notices.c */
 const char *res_notices_label(const char *);
 char *res_notices_text(struct db *, const char *, int, struct fault *);

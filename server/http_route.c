@@ -68,6 +68,8 @@ const struct route http_routes[] = {
         ROLE_READ},
     {EVHTTP_REQ_POST, "/api/v1/offline-conflicts/*/resolve",
         res_conflicts_resolve, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/store", res_store_get, ROLE_ANY},
+    {EVHTTP_REQ_PATCH, "/api/v1/store", res_store_patch, ROLE_STAFF},
     {EVHTTP_REQ_POST, "/api/v1/funds", res_funds_create, ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/funds", res_funds_list, ROLE_READ},
     {EVHTTP_REQ_GET, "/api/v1/funds/*", res_funds_get, ROLE_READ},

@@ -305,6 +305,19 @@ void distribution_result_free(struct dist_result *);
 int distribution_void(struct db *, const struct actor *, int64_t,
     struct db_void *, int *, struct fault *);
 
+/* store.c: the store's name, public address and time zone. */
+#define STORE_NAME_MAX    60
+#define STORE_ADDRESS_MAX 200
+struct store_info {
+	char name[STORE_NAME_MAX * 2];
+	char address[STORE_ADDRESS_MAX * 2];
+	char tz[64];
+};
+int store_address_ok(const char *);
+int store_get(struct db *, struct store_info *);
+int store_update(struct db *, const struct actor *, const char *, const char *,
+    struct store_info *, struct fault *);
+
 /* conflict.c: baskets handed out offline and refused on replay. */
 struct conflict_in {
 	char client_id[DB_SHORT_MAX];

@@ -9,12 +9,12 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_households.c server/res_grants.c \
              server/res_distributions.c server/res_funds.c server/res_notices.c \
              server/res_page.c server/res_audit.c server/res_health.c \
-             server/res_console.c server/res_conflicts.c
+             server/res_console.c server/res_conflicts.c server/res_store.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
                 server/verify.c server/demo.c server/log.c server/worker.c \
-                server/conflict.c
+                server/conflict.c server/store.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \
