@@ -254,6 +254,7 @@ app_new(
 		    a->j ? journal_error(a->j) : "out of memory");
 		goto fail;
 	}
+	net_store_cached(a); /* offline, the store as last told */
 	if (net_open(a, err, errsz) < 0)
 		goto fail;
 	/* libusb only when a device needs it (a typing till has none). */

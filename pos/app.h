@@ -89,6 +89,7 @@ struct app {
 	int busy;
 
 	/* net.c */
+	struct wire_store store; /* as the server last said ("": never) */
 	struct client *cl;
 	struct event *probe;
 	enum net_state net;
@@ -134,6 +135,9 @@ int net_answered(const struct client_reply *);
 /* Say the session has expired (the server answered 401). */
 void net_expired(struct app *);
 void net_login(struct app *, const char *user, const char *password);
+/* The store as last told (the journal's cache): its name for paper, its
+ * time zone for every time the till shows or prints. */
+void net_store_cached(struct app *);
 
 /* lookup.c */
 void lookup_prefetch(struct app *, const char *cursor, int n);

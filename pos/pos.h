@@ -181,6 +181,12 @@ char *wire_distribution_req(const char *client_id, const char *till_id,
  * number ("?" if absent), when (created_at's wall clock, "" if absent),
  * and total, balance and lines where the server gives them. */
 void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
+/* GET /api/v1/store: name, public address ("" if none) and time zone
+ * (an IANA name of letters, digits, '/', '_', '+', '-'); 0, or -1. */
+struct wire_store {
+	char name[128], address[256], tz[64];
+};
+int wire_store_text(const char *json, struct wire_store *);
 /* GET /api/v1/distributions?receipt_no=: the one found (0), or -1. */
 int wire_dist_found(const struct cJSON *page, int64_t *id, int64_t *points,
     int64_t *goods, int *voided);
@@ -268,6 +274,7 @@ struct slip_gift {
 struct slip_donation {
 	const char *store;
 	const char *receipt_code; /* also the QR: the public trace's key */
+	const char *address;      /* the store's public address, or "" */
 	const char *donor;
 	const char *date; /* received on, YYYY-MM-DD */
 	const struct slip_gift *lines;
@@ -357,6 +364,7 @@ int journal_cache_put(
 char *journal_cache_get(struct journal *, int kind, const char *key);
 #define JOURNAL_HOUSEHOLD 0
 #define JOURNAL_ITEM      1
+#define JOURNAL_STORE     2
 
 /* client.c: the server, over libevent's evhttp. */
 struct client;

@@ -215,7 +215,7 @@ slip_field(struct escpos *e, const char *label, const char *value)
 void
 slip_donation(struct escpos *e, const struct slip_donation *d)
 {
-	char left[TILL_NAME_MAX + 32], right[48];
+	char left[TILL_NAME_MAX + 32], right[48], url[384];
 	int64_t total = 0, v;
 	size_t i;
 
@@ -265,10 +265,22 @@ slip_donation(struct escpos *e, const struct slip_donation *d)
 	escpos_bold(e, 0);
 	receipt_rule(e, '-');
 	escpos_align(e, ESCPOS_CENTER);
-	if (escpos_profile(e)->qr)
-		escpos_qr(e, d->receipt_code, 6, 'M');
-	escpos_line(e, d->receipt_code);
-	slip_wrap(e, "可凭收据编号在公示页查询去向");
+	if (d->address != NULL && d->address[0] != '\0') {
+		/* The QR links to this donation's trace on the public pages;
+		 * the address is printed for those who type it. */
+		snprintf(url, sizeof(url), "%s/public/donations/%s", d->address,
+		    d->receipt_code);
+		if (escpos_profile(e)->qr)
+			escpos_qr(e, url, 6, 'M');
+		escpos_line(e, d->receipt_code);
+		slip_wrap(e, "可凭收据编号在公示页查询去向:");
+		slip_wrap(e, d->address);
+	} else {
+		if (escpos_profile(e)->qr)
+			escpos_qr(e, d->receipt_code, 6, 'M');
+		escpos_line(e, d->receipt_code);
+		slip_wrap(e, "可凭收据编号在公示页查询去向");
+	}
 	escpos_line(e, "感谢您的爱心捐赠！");
 	escpos_align(e, ESCPOS_LEFT);
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);

@@ -347,6 +347,34 @@ wire_conflict(const struct journal_entry *e)
 }
 
 int
+wire_store_text(const char *json, struct wire_store *st)
+{
+	cJSON *o = json != NULL ? cJSON_Parse(json) : NULL;
+	int rc = -1;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (wire_strcpy(o, "name", st->name, sizeof(st->name)) < 0 ||
+	    st->name[0] == '\0' ||
+	    wire_strcpy(o, "time_zone", st->tz, sizeof(st->tz)) < 0 ||
+	    st->tz[0] == '\0')
+		goto out;
+	for (i = 0; st->tz[i] != '\0'; i++)
+		if (strchr(
+		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		        "0123456789/_+-",
+		        st->tz[i]) == NULL)
+			goto out;
+	if (wire_strcpy(o, "public_address", st->address, sizeof(st->address)) <
+	    0)
+		st->address[0] = '\0';
+	rc = 0;
+out:
+	cJSON_Delete(o);
+	return rc;
+}
+
+int
 wire_dist_found(const cJSON *page, int64_t *id, int64_t *points, int64_t *goods,
     int *voided)
 {

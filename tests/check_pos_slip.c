@@ -248,6 +248,18 @@ START_TEST(t_donation_cash_long_donor)
 	ck_assert(has(b, n, "定向用途                    助学\n"));
 	ck_assert(has(b, n, "合计                  ¥3,000.00\n"));
 	ck_assert(!has(b, n, "金龙鱼"));
+	ck_assert(!has(b, n, "/public/donations/"));
+	escpos_free(e);
+	/* With the store's public address: printed, and the QR is the link
+	 * to this donation's trace. */
+	e = escpos_new(devices_profile("generic58"));
+	d.address = "https://cishan.example.org";
+	slip_donation(e, &d);
+	ck_assert_int_eq(escpos_error(e), 0);
+	b = escpos_bytes(e, &n);
+	ck_assert(has(b, n,
+	    "https://cishan.example.org/public/donations/JZ20261129-M7ZB03"));
+	ck_assert(has(b, n, "\nhttps://cishan.example.org\n"));
 	ck_assert(!has(b, n, "物品 x 数量"));
 	escpos_free(e);
 }

@@ -4,8 +4,10 @@
  * counts against the household it caches, so an offline basket cannot
  * take the same limited goods again or spend the same points twice.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <check.h>
 
@@ -253,6 +255,75 @@ START_TEST(t_two_tills_conflicts_resolved)
 }
 END_TEST
 
+/* Now in zone tz, "YYYY-MM-DD HH:" (the till's machine stays UTC). */
+static const char *
+hour_in(const char *tz)
+{
+	char buf[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	setenv("TZ", tz, 1);
+	tzset();
+	localtime_r(&now, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:", &tm);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return itest_f("%s", buf);
+}
+
+/* The till's machine on UTC: its offline receipt is in the store's time
+ * and under the store's name, both as the server told it at log-in. */
+START_TEST(t_store_time_and_name)
+{
+	const char *paper = itest_f("%s/paper", T.srv.dir);
+	const char *fargs[] = {"--scanner", "none", "--printer",
+	    itest_f("file:%s", paper), "--probe", "600000", NULL};
+	const char *before, *after;
+	cJSON *s;
+	FILE *f;
+	int st;
+
+	itest_req(&T.srv, "PATCH", "/api/v1/store", T.manager,
+	    "{'name':'慈善超市南京路'}", &st);
+	ck_assert_int_eq(st, 200);
+	f = fopen(paper, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	setenv("TZ", "UTC", 1);
+	tzset();
+	before = hour_in("Asia/Shanghai");
+	pos_itest_start(&T, fargs);
+	pos_itest_cmd(&T, "login cashier cashier-demo");
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_kill(&T);
+	pos_itest_cmd(&T, "scan %s", SOAP);
+	s = pos_itest_cmd(&T, "confirm");
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	after = hour_in("Asia/Shanghai");
+	ck_assert_msg(
+	    itest_file_has(paper, before) || itest_file_has(paper, after),
+	    "no %s in the receipt", before);
+	ck_assert(!itest_file_has(paper, hour_in("UTC")));
+	/* 慈善超市南京路 in GBK. */
+	ck_assert(itest_file_has(
+	    paper, "\xb4\xc8\xc9\xc6\xb3\xac\xca\xd0\xc4\xcf\xbe\xa9\xc2\xb7"));
+	/* Offline from the start, the till keeps the store it was told. */
+	f = fopen(paper, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	pos_itest_start(&T, fargs);
+	pos_itest_cmd(&T, "shift");
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	ck_assert(itest_file_has(
+	    paper, "\xb4\xc8\xc9\xc6\xb3\xac\xca\xd0\xc4\xcf\xbe\xa9\xc2\xb7"));
+	ck_assert(
+	    itest_file_has(paper, before) || itest_file_has(paper, after));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -264,6 +335,7 @@ main(void)
 	tcase_add_test(tc, t_stale_cache_after_online_sale);
 	tcase_add_test(tc, t_online_again_counts_once);
 	tcase_add_test(tc, t_two_tills_conflicts_resolved);
+	tcase_add_test(tc, t_store_time_and_name);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }
