@@ -115,6 +115,16 @@ void till_msgs_clear(struct till *);
 /* A text in the till's language. */
 const char *till_tr(const struct till *, const char *zh, const char *en);
 const char *till_flag_code(unsigned flag);
+/* The flag as the screen shows it, short: 积分不足, 超限 … */
+const char *till_flag_short(const struct till *, unsigned flag);
+/* A household category's name: 低保 for dibao (the code if unknown). */
+const char *till_category(const struct till *, const char *code);
+/* A refusal in the till's language with its figures, into out: code as
+ * the server names it, name the line's item ("" none), v[] the details
+ * (limit, taken, asked; or needed, balance; or available, asked), and
+ * fallback (the server's message) for a code it does not know. */
+void till_refusal(const struct till *, const char *code, const char *name,
+    const int64_t v[3], const char *fallback, char *out, size_t size);
 
 /* A receipt as printed, kept whole to be reprinted: from the basket,
  * then what the server's reply says. */
@@ -142,6 +152,8 @@ struct rcpt {
 struct journal_entry;
 int wire_i64(const struct cJSON *, const char *key, int64_t min, int64_t max,
     int64_t *out);
+/* An integer of an error reply's details; -1 if absent. */
+int wire_detail(const struct cJSON *reply, const char *key, int64_t *out);
 /* Copies a string field (cut at size - 1 on a UTF-8 boundary); -1 if
  * absent or not a string. */
 int wire_strcpy(const struct cJSON *, const char *key, char *out, size_t size);

@@ -71,19 +71,55 @@ sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 	                : till_tr(&a->t, "已发放", "distributed"),
 	    rc->receipt_no, till_tr(&a->t, "余额", "balance"), rc->balance);
 	till_cancel(&a->t);
+	a->nresults = 0; /* the search was for this basket */
 	sync_release(a);
 	print_receipt(a, rc, 0);
+}
+
+/* The server's refusal in the till's words, with its figures. */
+static void
+sync_refusal_text(
+    struct app *a, const struct client_reply *r, char *out, size_t size)
+{
+	static const char *const keys[][3] = {
+	    {"limit", "taken", "over"},
+	    {"points_total", "balance", ""},
+	    {"available", "shortfall", ""},
+	};
+	struct wire_err we;
+	const char *name = "";
+	int64_t item, v[3] = {0, 0, 0};
+	int k = 0, i, idx;
+
+	wire_error(r->json, &we);
+	if (wire_detail(r->json, "item_id", &item) == 0 &&
+	    (idx = till_find(&a->t, item)) >= 0)
+		name = a->t.lines[idx].item.name;
+	if (strcmp(we.code, "insufficient_points") == 0)
+		k = 1;
+	else if (strcmp(we.code, "insufficient_stock") == 0)
+		k = 2;
+	for (i = 0; i < 3; i++)
+		if (keys[k][i][0] != '\0')
+			wire_detail(r->json, keys[k][i], &v[i]);
+	if (k == 0) /* asked: the limit and what is over it, less taken */
+		v[2] = v[0] + v[2] - v[1];
+	else if (k == 2) /* asked: what is there and what is short */
+		v[1] += v[0];
+	till_refusal(&a->t, we.code, name, v, we.text, out, size);
 }
 
 static void
 sync_refused(struct app *a, const struct client_reply *r)
 {
 	struct wire_err we;
+	char text[200];
 
 	wire_error(r->json, &we);
-	till_msg(&a->t, we.code, "%s: %s %s",
+	sync_refusal_text(a, r, text, sizeof(text));
+	till_msg(&a->t, we.code, "%s：%s",
 	    till_tr(&a->t, "服务器拒绝，未发放", "refused, nothing given"),
-	    we.text, we.details);
+	    text);
 	sync_release(a);
 }
 

@@ -30,6 +30,7 @@ struct ui {
 	char user[64], pass[128];
 	enum ui_field field;
 	int done;
+	int color;   /* the terminal has colours; else bold and underline */
 	int help;    /* F1: the keys listed, until the next key */
 	int voiding; /* F7: the void dialog is up */
 	enum ui_vfield vfield;
@@ -50,6 +51,22 @@ ui_put(int y, int x, const char *s, int w)
 	mvaddstr(y, x, buf);
 	for (; used < w; used++)
 		addch(' ');
+}
+
+/* What stands out: a flagged line, a negative balance, offline. */
+enum ui_mark { UI_WARN = 1, UI_ALERT = 2 };
+
+static void
+ui_mark(struct ui *u, enum ui_mark m, int on)
+{
+	/* Colour where the terminal has it; else a monochrome stand-in. */
+	attr_t a = u->color ? (attr_t)COLOR_PAIR(m) | A_BOLD
+	                    : (m == UI_ALERT ? A_BOLD | A_UNDERLINE : A_BOLD);
+
+	if (on)
+		attron(a);
+	else
+		attroff(a);
 }
 
 static const char *
@@ -92,7 +109,8 @@ ui_draw_basket(struct ui *u)
 		snprintf(line, sizeof(line), "%s %s  %s %s  %s %s  %s %lld%s",
 		    ui_tr(u, "家庭卡", "Card"), t->hh.card,
 		    ui_tr(u, "户主", "Head"), t->hh.name_masked,
-		    ui_tr(u, "类别", "Category"), t->hh.category,
+		    ui_tr(u, "类别", "Category"),
+		    till_category(t, t->hh.category),
 		    ui_tr(u, "积分余额", "Balance"), (long long)t->hh.points,
 		    t->hh.cached ? ui_tr(u, " (本机缓存)", " (cached)") : "");
 		ui_put(y++, 1, line, COLS - 2);
@@ -129,16 +147,20 @@ ui_draw_basket(struct ui *u)
 		for (f = 1; f <= TILL_F_OFFCAP; f <<= 1)
 			if (l->flags & f)
 				snprintf(flags + strlen(flags),
-				    sizeof(flags) - strlen(flags), "%s!",
-				    till_flag_code(f));
+				    sizeof(flags) - strlen(flags), "%s%s",
+				    flags[0] ? " " : "", till_flag_short(t, f));
 		if (i == t->cursor)
 			attron(A_REVERSE);
+		if (l->flags)
+			ui_mark(u, UI_ALERT, 1);
 		snprintf(line, sizeof(line), "%2zu  %s", i + 1, l->item.name);
 		ui_put(y, 1, line, COLS - 30);
 		snprintf(line, sizeof(line), "%5lld %5lld  %s",
 		    (long long)l->qty, (long long)(l->qty * l->item.points),
 		    flags);
 		ui_put(y, COLS - 29, line, 28);
+		if (l->flags)
+			ui_mark(u, UI_ALERT, 0);
 		if (i == t->cursor)
 			attroff(A_REVERSE);
 	}
@@ -151,11 +173,14 @@ ui_draw_basket(struct ui *u)
 	for (; y < LINES - 6; y++)
 		ui_put(y, 1, "", COLS - 2);
 	attron(A_BOLD);
+	if (till_balance_after(t) < 0)
+		ui_mark(u, UI_ALERT, 1);
 	snprintf(line, sizeof(line), "%s %lld    %s %lld",
 	    ui_tr(u, "合计积分", "Total"), (long long)till_total(t),
 	    ui_tr(u, "结余", "Balance after"),
 	    (long long)till_balance_after(t));
 	ui_put(LINES - 6, 1, line, COLS - 2);
+	ui_mark(u, UI_ALERT, 0);
 	attroff(A_BOLD);
 }
 
@@ -238,9 +263,15 @@ ui_draw(void *arg)
 	    ui_tr(u, "待处理", "conflicts"), (long long)app_conflicts(u->a),
 	    ui_tr(u, "打印机", "printer"), app_printer_state(u->a),
 	    ui_tr(u, "扫描枪", "scanner"), app_scanner_state(u->a));
-	attron(A_REVERSE);
+	if (!t->online)
+		ui_mark(u, UI_WARN, 1);
+	else
+		attron(A_REVERSE);
 	ui_put(0, 0, line, COLS);
-	attroff(A_REVERSE);
+	if (!t->online)
+		ui_mark(u, UI_WARN, 0);
+	else
+		attroff(A_REVERSE);
 	if (u->help)
 		ui_draw_help(u);
 	else if (t->stage == TILL_LOGIN)
@@ -506,6 +537,11 @@ ui_new(struct app *a, struct event_base *base, char *err, size_t errsz)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	if (has_colors() && start_color() == OK) {
+		u->color = 1;
+		init_pair(UI_WARN, COLOR_BLACK, COLOR_YELLOW);
+		init_pair(UI_ALERT, COLOR_WHITE, COLOR_RED);
+	}
 	u->rd = event_new(base, 0, EV_READ | EV_PERSIST, ui_read, u);
 	if (u->rd == NULL || event_add(u->rd, NULL) != 0) {
 		snprintf(err, errsz, "cannot watch the terminal");

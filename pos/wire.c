@@ -215,6 +215,15 @@ wire_listed(const cJSON *page, int64_t id, char *name, size_t namesz,
 	return -1;
 }
 
+int
+wire_detail(const cJSON *reply, const char *key, int64_t *out)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(reply, "error");
+
+	return wire_i64(cJSON_GetObjectItemCaseSensitive(e, "details"), key,
+	    INT64_MIN / 2, INT64_MAX / 2, out);
+}
+
 void
 wire_error(const cJSON *reply, struct wire_err *we)
 {

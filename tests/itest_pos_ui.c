@@ -219,6 +219,60 @@ START_TEST(t_donor_receipt_key)
 }
 END_TEST
 
+/* The screen as escape sequences too (colours). */
+static const char *
+screen_sgr(void)
+{
+	static char buf[65536];
+	FILE *f;
+	size_t n;
+
+	f = popen(itest_f("tmux -L %s capture-pane -e -p", sock), "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	pclose(f);
+	return buf;
+}
+
+/* Refusals and categories in Chinese, with the figures; a flagged line
+ * in colour (red), at 80x24 and at 120x40. */
+START_TEST(t_chinese_refusals_colour)
+{
+	const char *s;
+	int big;
+
+	for (big = 0; big < 2; big++) {
+		start_ui_at("none", big ? 120 : 80, big ? 40 : 24);
+		keys("cashier Tab cashier-demo Enter");
+		screen("请刷家庭卡");
+		keys(itest_f("%s Enter", T.card));
+		s = screen("积分余额 200");
+		ck_assert_msg(strstr(s, "类别 低保") != NULL, "%s", s);
+		ck_assert_msg(strstr(s, "dibao") == NULL, "%s", s);
+		keys("6901234567014 Enter");
+		screen("合计积分 40");
+		keys("6901234567014 Enter");
+		s = screen("超限");
+		ck_assert_msg(strstr(s, "超限") != NULL, "%s", s);
+		ck_assert_msg(strstr(s, "limit_exceeded") == NULL, "%s", s);
+		/* Red behind the flagged line (SGR 41). */
+		ck_assert_msg(
+		    strstr(screen_sgr(), "41m") != NULL, "%s", screen_sgr());
+		keys("F10");
+		s = screen("本月限 1");
+		ck_assert_msg(
+		    strstr(s, "金龙鱼大米 5kg：本月限 1，已领 0，本单 2") !=
+		        NULL,
+		    "%s", s);
+		ck_assert_int_eq(pos_itest_count(&T), 0);
+		ck_assert_msg(
+		    strstr(s, "F10确认") && strstr(s, "^X退出"), "%s", s);
+		keys("F8 C-x");
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -234,6 +288,7 @@ main(void)
 	tcase_add_test(tc, t_cashier_sees);
 	tcase_add_test(tc, t_donor_receipt_key);
 	tcase_add_test(tc, t_80x24_keys_and_void);
+	tcase_add_test(tc, t_chinese_refusals_colour);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }
