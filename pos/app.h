@@ -90,6 +90,7 @@ struct app {
 
 	/* net.c */
 	struct wire_store store; /* as the server last said ("": never) */
+	char cashier[64];        /* the display name, for paper */
 	struct client *cl;
 	struct event *probe;
 	enum net_state net;

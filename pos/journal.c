@@ -29,6 +29,7 @@ enum journal_stmt {
 	J_VOID_ADD,
 	J_SHIFT_VOIDS,
 	J_SHIFT_REFUSED,
+	J_SHIFT_OFFLINE,
 	J_REPORTED,
 	J_CACHE_PUT,
 	J_CACHE_GET,
@@ -130,6 +131,10 @@ static const char *const journal_sql[J__MAX] = {
     [J_SHIFT_REFUSED] = "SELECT count(*), coalesce(sum(points), 0),"
                         " coalesce(sum(goods), 0) FROM journal"
                         " WHERE state = 3 AND created_at >= ?1",
+    [J_SHIFT_OFFLINE] = "SELECT seq, client_id, card, body, reply, state,"
+                        " offline, points, goods, created_at FROM journal"
+                        " WHERE offline = 1 AND created_at >= ?1"
+                        " ORDER BY seq",
     [J_REPORTED] = "UPDATE journal SET reported = ?2 WHERE client_id = ?1"
                    " AND state = 3",
     [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json, gen)"
@@ -480,6 +485,25 @@ journal_reported(struct journal *j, const char *client_id, int how)
 	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, how);
 	return journal_step_done(j, s, "reported");
+}
+
+int
+journal_offline_each(struct journal *j, int64_t since,
+    void (*cb)(const struct journal_entry *, void *), void *arg)
+{
+	sqlite3_stmt *s = j->st[J_SHIFT_OFFLINE];
+	struct journal_entry e;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		journal_row(s, &e);
+		cb(&e, arg);
+		journal_entry_free(&e);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : journal_fail(j, "offline rows");
 }
 
 int

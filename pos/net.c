@@ -209,6 +209,12 @@ net_login_done(const struct client_reply *r, void *arg)
 		client_token(a->cl, token);
 		till_msgs_clear(&a->t); /* a failed try's message is over */
 		till_login(&a->t, lc->user, role);
+		/* Paper names the cashier as people know them. */
+		wire_reply_str(
+		    r->body, "display_name", a->cashier, sizeof(a->cashier));
+		if (a->cashier[0] == '\0')
+			snprintf(
+			    a->cashier, sizeof(a->cashier), "%s", lc->user);
 		a->shift_start = (int64_t)time(NULL);
 		app_now(a->shift_from, sizeof(a->shift_from));
 		till_msg(&a->t, "logged_in", "%s %s",

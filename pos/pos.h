@@ -272,6 +272,9 @@ struct slip_shift {
 	/* Net of voids; refused baskets are not in them either. */
 	int64_t distributions, points, goods, pending, conflicts;
 	int64_t voids[3], refused[3]; /* count, points, goods */
+	/* The shift's offline receipts: "L-T1-3 → T1-000002" each. */
+	const char *const *offline;
+	size_t noffline;
 	enum till_lang lang;
 };
 /* A donor receipt (捐赠收据): goods lines, or cash into a fund.  The
@@ -361,6 +364,9 @@ int journal_void_add(struct journal *, const char *receipt_no, int64_t points,
     int64_t goods, int64_t now);
 int journal_shift_apart(
     struct journal *, int64_t since, int64_t voids[3], int64_t refused[3]);
+/* The baskets recorded offline since t, oldest first. */
+int journal_offline_each(struct journal *, int64_t since,
+    void (*cb)(const struct journal_entry *, void *), void *arg);
 /* Many cache writes as one transaction (on = 1 begin, 0 commit). */
 int journal_batch(struct journal *, int on);
 /* Conflicts, oldest first. */

@@ -36,6 +36,28 @@ slip_tr(enum till_lang lang, const char *zh, const char *en)
 	return lang == TILL_EN ? en : zh;
 }
 
+static void slip_wrap(struct escpos *e, const char *s);
+
+/*
+ * The store's name, centred, as large as the paper takes it by display
+ * width: double size, else double height alone, else normal size wrapped
+ * (never splitting a character). Left at normal size.
+ */
+static void
+slip_title(struct escpos *e, const char *store)
+{
+	int w = receipt_width(store), cols = escpos_columns(e); /* size 1 */
+
+	escpos_align(e, ESCPOS_CENTER);
+	if (w * 2 <= cols)
+		escpos_size(e, 2, 2);
+	else if (w <= cols)
+		escpos_size(e, 1, 2);
+	slip_wrap(e, store);
+	if (w <= cols)
+		escpos_size(e, 1, 1);
+}
+
 static void
 slip_head(struct escpos *e, const char *store, enum till_lang lang,
     const char *till, const char *cashier)
@@ -44,10 +66,7 @@ slip_head(struct escpos *e, const char *store, enum till_lang lang,
 
 	escpos_reset(e);
 	escpos_init(e);
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_size(e, 2, 2);
-	escpos_line(e, store);
-	escpos_size(e, 1, 1);
+	slip_title(e, store);
 	escpos_align(e, ESCPOS_LEFT);
 	snprintf(l, sizeof(l), "%s %s", slip_tr(lang, "收银台", "Till"), till);
 	snprintf(
@@ -148,6 +167,14 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	snprintf(v, sizeof(v), "%" PRId64, s->refused[2]);
 	receipt_lr(e, slip_tr(lang, "已出门物品", "Their goods (left)"), v);
 	receipt_rule(e, '-');
+	if (s->noffline > 0) {
+		size_t i;
+
+		escpos_line(e, slip_tr(lang, "离线小票", "Offline receipts"));
+		for (i = 0; i < s->noffline; i++)
+			slip_wrap(e, s->offline[i]);
+		receipt_rule(e, '-');
+	}
 	snprintf(v, sizeof(v), "%" PRId64, s->pending);
 	receipt_lr(e, slip_tr(lang, "待上传", "Not yet posted"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->conflicts);
@@ -155,8 +182,6 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	receipt_rule(e, '-');
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
 }
-
-static void slip_wrap(struct escpos *e, const char *s);
 
 void
 slip_void(struct escpos *e, const struct slip_void *s)
@@ -221,10 +246,7 @@ slip_donation(struct escpos *e, const struct slip_donation *d)
 
 	escpos_reset(e);
 	escpos_init(e);
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_size(e, 2, 2);
-	escpos_line(e, d->store);
-	escpos_size(e, 1, 1);
+	slip_title(e, d->store); /* left centred */
 	escpos_bold(e, 1);
 	escpos_line(e, "捐赠收据");
 	escpos_bold(e, 0);

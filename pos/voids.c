@@ -36,7 +36,7 @@ voids_end(struct voids *v)
 		memset(&s, 0, sizeof(s));
 		s.store = a->o.store;
 		s.till = a->o.till_id;
-		s.cashier = a->t.user;
+		s.cashier = a->cashier;
 		s.receipt_no = v->receipt;
 		s.manager = v->manager;
 		s.reason = v->reason;

@@ -114,6 +114,44 @@ START_TEST(t_mask)
 }
 END_TEST
 
+/* The store's name fitted to 58 mm by display width: double size when
+ * it fits, double height alone when only that fits, else normal size
+ * wrapped between characters. */
+START_TEST(t_title_fits)
+{
+	static const uint8_t dbl[] = {0x1d, 0x21, 0x11},
+	                     tall[] = {0x1d, 0x21, 0x01};
+	struct escpos *e;
+	struct slip_shift s = {"慈善超市（南京东路店）", "T1", "cashier",
+	    "2026-11-29 08:00:00", "2026-11-29 17:00:00", 0, 0, 0, 0, 0,
+	    {0, 0, 0}, {0, 0, 0}, TILL_ZH};
+	const uint8_t *b;
+	size_t n;
+
+	e = escpos_new(devices_profile("generic58"));
+	slip_shift(e, &s);
+	b = escpos_bytes(e, &n);
+	ck_assert(memmem(b, n, tall, sizeof(tall)) != NULL);
+	ck_assert(memmem(b, n, dbl, sizeof(dbl)) == NULL);
+	ck_assert(has(b, n, "慈善超市（南京东路店）\n"));
+	escpos_free(e);
+	/* 20 characters: 40 columns, wrapped at 32, whole characters. */
+	s.store = "一二三四五六七八九十一二三四五六七八九十";
+	e = escpos_new(devices_profile("generic58"));
+	slip_shift(e, &s);
+	b = escpos_bytes(e, &n);
+	ck_assert(memmem(b, n, tall, sizeof(tall)) == NULL);
+	ck_assert(has(b, n, "一二三四五六七八九十一二三四五六\n七八九十\n"));
+	escpos_free(e);
+	s.store = "慈善超市";
+	e = escpos_new(devices_profile("generic58"));
+	slip_shift(e, &s);
+	b = escpos_bytes(e, &n);
+	ck_assert(memmem(b, n, dbl, sizeof(dbl)) != NULL);
+	escpos_free(e);
+}
+END_TEST
+
 START_TEST(t_shift)
 {
 	struct escpos *e = escpos_new(devices_profile("generic58"));
@@ -299,6 +337,7 @@ main(void)
 	tcase_add_test(tc, t_donation_58_exact);
 	tcase_add_test(tc, t_donation_cash_long_donor);
 	tcase_add_test(tc, t_donation_overflow_fails);
+	tcase_add_test(tc, t_title_fits);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -170,6 +170,11 @@ START_TEST(t_shift_summary_apart)
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(
 	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
+	pos_itest_cmd(&T, "scan %s", T.card);
+	pos_itest_cmd(&T, "scan %s", SOAP);
+	s = pos_itest_cmd(&T, "confirm"); /* L-T1-4, posted on replay */
+	ck_assert_msg(
+	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
 	pos_itest_serve(&T);
 	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
 	    itest_f("{'client_id':'%s','till_id':'T2','household_card':'%s',"
@@ -185,7 +190,7 @@ START_TEST(t_shift_summary_apart)
 	m = msg(s, "shift");
 	ck_assert_msg(m != NULL, "%s", itest_text(s));
 	ck_assert_str_eq(sget(m, "text"),
-	    "本班发放笔数 1, 积分 4, 物品件数 1; 作废 1, 离线被拒 1");
+	    "本班发放笔数 2, 积分 8, 物品件数 2; 作废 1, 离线被拒 1");
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	/* On paper (GBK): 作废笔数 1, 离线被拒笔数 1. */
 	ck_assert(itest_file_has(paper + 5,
@@ -193,6 +198,10 @@ START_TEST(t_shift_summary_apart)
 	ck_assert(itest_file_has(paper + 5,
 	    "\xc0\xeb\xcf\xdf\xb1\xbb\xbe\xdc\xb1\xca\xca\xfd"
 	    "                   1\n"));
+	/* Its offline receipts: the local number beside the server's. */
+	ck_assert(itest_file_has(paper + 5, "L-T1-4 \xa1\xfa T1-000003\n"));
+	ck_assert(
+	    itest_file_has(paper + 5, "L-T1-3 \xa1\xfa \xb1\xbb\xbe\xdc"));
 }
 END_TEST
 
