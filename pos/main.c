@@ -17,18 +17,24 @@
 
 #define MAIN_CONF_LINE 512
 
+/* Every option docs/pos.md lists; --help to stdout, a mistake to stderr. */
 static void
-main_usage(void)
+main_usage(FILE *f)
 {
-	fprintf(stderr,
-	    "usage: cishan-pos --server URL --till ID [--scanner usb|tty:PATH|"
-	    "keyboard|none]\n"
-	    "                  [--printer usb|file:PATH|tcp:HOST:PORT|none] "
-	    "[--profile NAME]\n"
+	fprintf(f,
+	    "usage: cishan-pos --server URL --till ID\n"
+	    "                  [--scanner usb|usb:VVVV:PPPP|tty:PATH|keyboard|"
+	    "none]\n"
+	    "                  [--printer usb|usb:VVVV:PPPP|file:PATH|"
+	    "tcp:HOST:PORT|none]\n"
+	    "                  [--profile generic58|generic80|tm-t20ii]\n"
 	    "                  [--journal FILE] [--store NAME] "
 	    "[--offline-cap POINTS]\n"
-	    "                  [--english] [--config FILE] [--script FILE|-]\n"
-	    "       cishan-pos --journal FILE --list-conflicts\n");
+	    "                  [--timeout MS] [--probe MS] [--lang zh|en] "
+	    "[--english]\n"
+	    "                  [--config FILE] [--script FILE|-]\n"
+	    "       cishan-pos --till ID --journal FILE --list-conflicts\n"
+	    "       cishan-pos --help\n");
 }
 
 /* Strings kept for the whole run (config values). */
@@ -240,13 +246,13 @@ main(int argc, char **argv)
 		else if (ch == 'c')
 			continue;
 		else {
-			main_usage();
+			main_usage(ch == 'h' ? stdout : stderr);
 			rc = ch == 'h' ? 0 : 2;
 			goto out;
 		}
 	}
 	if (optind != argc) {
-		main_usage();
+		main_usage(stderr);
 		goto out;
 	}
 	if (o.till_id == NULL || o.till_id[0] == '\0' ||

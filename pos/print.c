@@ -7,6 +7,7 @@
  * is dropped only once written.  The last receipt is kept whole to be
  * reprinted.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,10 +414,17 @@ print_open(struct app *a, char *err, size_t errsz)
 	}
 	pcb.state = print_printer_cb;
 	pcb.arg = a;
+	/* Say which is to blame: the profile's name, or the printer (with
+	 * the system's reason when it has one). */
+	if (o->profile != NULL && devices_profile(o->profile) == NULL) {
+		snprintf(err, errsz, "unknown --profile %s", o->profile);
+		return -1;
+	}
+	errno = 0;
 	if ((a->pr = printer_open(a->drv, o->printer, o->profile, &pcb)) ==
 	    NULL) {
-		snprintf(err, errsz, "bad --printer %s or --profile %s",
-		    o->printer, o->profile ? o->profile : "(default)");
+		snprintf(err, errsz, "cannot open --printer %s: %s", o->printer,
+		    errno ? strerror(errno) : "not a printer spec");
 		return -1;
 	}
 	snprintf(a->printer_state, sizeof(a->printer_state), "%s",

@@ -205,6 +205,55 @@ START_TEST(t_shift_summary_apart)
 }
 END_TEST
 
+/* file: makes a spool that is not there, appends to one that is, and
+ * never makes anything under /dev; a failure names the system's reason. */
+START_TEST(t_file_printer_spool)
+{
+	const char *spool = itest_f("%s/spool.bin", T.srv.dir);
+	const char *fargs[] = {"--scanner", "none", "--printer",
+	    itest_f("file:%s", spool), "--probe", "600000", NULL};
+	const char *bin =
+	    getenv("CISHAN_POS") ? getenv("CISHAN_POS") : "build/cishan-pos";
+	const char *out = itest_f("%s/err.txt", T.srv.dir);
+	FILE *f;
+	int rc;
+
+	ck_assert_int_ne(access(spool, F_OK), 0);
+	pos_itest_start(&T, fargs);
+	pos_itest_cmd(&T, "shift");
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	ck_assert(itest_file_has(spool, "T1"));
+	/* Appended to: what was there stays first. */
+	f = fopen(spool, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("KEEP-ME", f);
+	fclose(f);
+	pos_itest_start(&T, fargs);
+	pos_itest_cmd(&T, "shift");
+	ck_assert_int_eq(pos_itest_end(&T), 0);
+	f = fopen(spool, "r");
+	ck_assert_ptr_nonnull(f);
+	{
+		char head[8] = "";
+
+		ck_assert_int_eq(fread(head, 1, 7, f), 7);
+		ck_assert_str_eq(head, "KEEP-ME");
+	}
+	fclose(f);
+	ck_assert(itest_file_has(spool, "T1"));
+	/* Under /dev: refused, nothing made, errno named. */
+	rc = system(itest_f("%s --server http://127.0.0.1:%d --till T1 "
+	                    "--scanner none --printer file:/dev/cishan-no-such "
+	                    "--journal %s --script /dev/null 2>%s",
+	    bin, T.srv.port, T.journal, out));
+	ck_assert_int_ne(rc, 0);
+	ck_assert_int_ne(access("/dev/cishan-no-such", F_OK), 0);
+	ck_assert_msg(itest_file_has(out, "No such file or directory"), "%s",
+	    itest_slurp(out));
+	ck_assert(!itest_file_has(out, "profile"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -215,6 +264,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_void_at_the_till);
 	tcase_add_test(tc, t_shift_summary_apart);
+	tcase_add_test(tc, t_file_printer_spool);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }
