@@ -124,7 +124,7 @@ START_TEST(t_title_fits)
 	struct escpos *e;
 	struct slip_shift s = {"慈善超市（南京东路店）", "T1", "cashier",
 	    "2026-11-29 08:00:00", "2026-11-29 17:00:00", 0, 0, 0, 0, 0,
-	    {0, 0, 0}, {0, 0, 0}, TILL_ZH};
+	    {0, 0, 0}, {0, 0, 0}, NULL, 0, TILL_ZH};
 	const uint8_t *b;
 	size_t n;
 
@@ -157,7 +157,7 @@ START_TEST(t_shift)
 	struct escpos *e = escpos_new(devices_profile("generic58"));
 	struct slip_shift s = {"慈善超市", "T1", "cashier",
 	    "2026-11-29 08:00:00", "2026-11-29 17:00:00", 12, 980, 40, 1, 0,
-	    {2, 85, 3}, {1, 45, 1}, TILL_ZH};
+	    {2, 85, 3}, {1, 45, 1}, NULL, 0, TILL_ZH};
 	const uint8_t *b;
 	size_t n;
 
