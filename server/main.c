@@ -26,6 +26,7 @@ usage(void)
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
+	    "       cishan-server adopt-key --db PATH\n"
 	    "init reads the admin password from CISHAN_ADMIN_PASSWORD or "
 	    "the first line of stdin.\n"
 	    "serve --auto-grant runs each month's points grant itself, at "
@@ -107,13 +108,25 @@ parse(int argc, char **argv, struct opts *o)
 
 #define MAIN_CREATE  0x1 /* the file may be new */
 #define MAIN_MIGRATE 0x2 /* bring the schema up to date */
+#define MAIN_KEY     0x4 /* load the key file, once it is the store's */
+#define MAIN_WRITE   0x8 /* one writer: lock it, refuse it read-only */
+
+/* Exits 1 with why, naming the file and the cause. */
+static void
+main_refuse(struct db *db, const char *why)
+{
+	fprintf(stderr, "cishan-server: %s\n", why);
+	db_close(db);
+	exit(1);
+}
 
 static struct db *
 main_open(const char *path, int flags)
 {
 	int create = flags & MAIN_CREATE;
-	struct db *db;
-	char tz[64];
+	struct db *db = NULL;
+	char tz[64], why[1024];
+	int have, know;
 
 	if (!create && access(path, F_OK) != 0) {
 		fprintf(stderr,
@@ -122,10 +135,25 @@ main_open(const char *path, int flags)
 		    path);
 		exit(1);
 	}
+	if (access(path, F_OK) == 0 &&
+	    store_check(path, flags & MAIN_WRITE, why, sizeof(why)) != 0)
+		main_refuse(NULL, why);
+	if ((flags & MAIN_WRITE) && store_lock(path, why, sizeof(why)) < 0)
+		main_refuse(NULL, why);
 	if (db_open(path, create, &db) != DB_OK) {
 		fprintf(stderr, "cishan-server: cannot open %s\n", path);
 		exit(1);
 	}
+	if (db_schema_version(db, &have, &know) == DB_OK && have > know) {
+		snprintf(why, sizeof(why),
+		    "%s: the database is newer (schema %d) than this program "
+		    "(%d); upgrade cishan-server",
+		    path, have, know);
+		main_refuse(db, why);
+	}
+	if ((flags & MAIN_KEY) &&
+	    store_key_load(db, path, 0, why, sizeof(why)) != 0)
+		main_refuse(db, why);
 	if ((flags & MAIN_MIGRATE) && db_migrate(db) != DB_OK) {
 		fprintf(stderr,
 		    "cishan-server: %s: cannot bring the schema "
@@ -167,31 +195,13 @@ main_keyfile(const char *dbpath, int fresh)
 	return rc;
 }
 
-/* Loads the id-number key; serve refuses to run without it. */
-static int
-main_key(const char *dbpath)
-{
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s.key", dbpath);
-	if (household_setkey(path) != 0) {
-		fprintf(stderr,
-		    "cishan-server: cannot read the key file %s (made by "
-		    "'cishan-server init'; restore it from where you keep "
-		    "it safe, apart from database backups)\n",
-		    path);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 main_init(struct opts *o)
 {
 	struct fault f;
 	struct db *db;
 	const char *env;
-	char pw[256];
+	char pw[256], why[1024];
 	int64_t n, id;
 	size_t len;
 
@@ -220,7 +230,9 @@ main_init(struct opts *o)
 	}
 	if (main_keyfile(o->db, 1) != 0)
 		return 1;
-	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE);
+	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE | MAIN_WRITE);
+	if (store_key_load(db, o->db, 1, why, sizeof(why)) != 0)
+		main_refuse(db, why);
 	if (db_user_count(db, &n) != DB_OK || n > 0) {
 		fprintf(stderr, "cishan-server: %s already has users\n", o->db);
 		db_close(db);
@@ -246,6 +258,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct db *db;
 	const char *cmd;
+	char why[1024] = "";
 	int rc = 0, n;
 
 	if (argc < 2)
@@ -262,11 +275,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "init") == 0)
 		return main_init(&o);
 	if (strcmp(cmd, "serve") == 0) {
-		db = main_open(o.db, MAIN_MIGRATE);
-		if (main_key(o.db) != 0) {
-			db_close(db);
-			return 1;
-		}
+		db = main_open(o.db, MAIN_MIGRATE | MAIN_KEY | MAIN_WRITE);
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
 		notice_serve(db);
@@ -276,11 +285,13 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(cmd, "demo") == 0) {
-		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE);
-		rc = main_keyfile(o.db, 0) == 0 && main_key(o.db) == 0 &&
-		        demo_populate(db) == 0
-		    ? 0
-		    : 1;
+		/* A new store takes the key made for it. */
+		n = access(o.db, F_OK) != 0;
+		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE | MAIN_WRITE);
+		if (main_keyfile(o.db, 0) != 0 ||
+		    store_key_load(db, o.db, n, why, sizeof(why)) != 0)
+			main_refuse(db, why[0] != '\0' ? why : "no key file");
+		rc = demo_populate(db) == 0 ? 0 : 1;
 		db_close(db);
 		return rc;
 	}
@@ -294,7 +305,7 @@ main(int argc, char **argv)
 			    o.to);
 			return 1;
 		}
-		db = main_open(o.db, 0);
+		db = main_open(o.db, MAIN_KEY);
 		rc = db_backup(db, o.to) == DB_OK ? 0 : 1;
 		db_close(db);
 		if (rc == 0)
@@ -302,13 +313,22 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(cmd, "verify") == 0) {
-		db = main_open(o.db, 0);
+		db = main_open(o.db, MAIN_KEY);
 		n = verify_run(db, o.quiet);
 		db_close(db);
 		if (n < 0)
 			printf("verify: the checks could not run (see the "
 			       "messages above)\n");
 		return n == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "adopt-key") == 0) {
+		/* A store made before fingerprints: its key file is its own. */
+		db = main_open(o.db, MAIN_WRITE);
+		if (store_key_load(db, o.db, 1, why, sizeof(why)) != 0)
+			main_refuse(db, why);
+		db_close(db);
+		printf("%s: the key file %s.key is the store's\n", o.db, o.db);
+		return 0;
 	}
 	usage();
 	return 2;

@@ -9,6 +9,8 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_funds itest_notices itest_publish itest_trace itest_privacy \
     itest_page itest_console itest_manage_goods itest_manage_stock \
     itest_grants
+# The store against operators and disks (README, "Durability").
+ITEST_SUITES += itest_storage
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))

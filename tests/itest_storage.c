@@ -1,0 +1,249 @@
+/*
+ * itest_storage: the store against a careless operator. One server a
+ * database (a second `serve` exits 1, backup and verify run beside it);
+ * the key file must be the store's (init fingerprints it); start-up
+ * refuses an empty, foreign or read-only database, naming the file and
+ * the cause. The disk side (a full file system, the log's bound) is at
+ * the end.
+ */
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "itest.h"
+
+/* `serve` on db must exit 1 at once, its message containing want. */
+static void
+storage_serve_refused(const char *db, const char *want)
+{
+	const char *cmd, *out = "";
+	char line[1024];
+	FILE *p;
+	int rc = -1;
+
+	cmd = itest_f("timeout 10 '%s' serve --db '%s' --listen 127.0.0.1:0 "
+	              "</dev/null 2>&1; echo \"rc=$?\"",
+	    itest_bin(), db);
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	while (fgets(line, sizeof line, p) != NULL) {
+		if (strncmp(line, "rc=", 3) == 0)
+			rc = atoi(line + 3);
+		else
+			out = itest_f("%s%s", out, line);
+	}
+	pclose(p);
+	ck_assert_msg(
+	    rc == 1, "serve on %s: exit %d, want 1:\n%s", db, rc, out);
+	ck_assert_msg(strstr(out, want) != NULL,
+	    "serve on %s: the message does not say '%s':\n%s", db, want, out);
+}
+
+/* A command of the server that must exit 1 saying want. */
+static void
+storage_cmd_refused(const char *cmd, const char *db, const char *want)
+{
+	const char *argv[] = {cmd, "--db", db, NULL, NULL, NULL};
+	const char *out;
+	int rc;
+
+	if (strcmp(cmd, "backup") == 0) {
+		argv[3] = "--to";
+		argv[4] = itest_f("%s.copy", db);
+	}
+
+	rc = itest_cmd(argv, &out);
+	ck_assert_msg(
+	    rc == 1, "%s --db %s: exit %d, want 1:\n%s", cmd, db, rc, out);
+	ck_assert_msg(strstr(out, want) != NULL,
+	    "%s: the message does not say '%s':\n%s", cmd, want, out);
+}
+
+static void
+storage_write(const char *path, const void *buf, size_t n)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+/* Stops the fixture's server, keeping its files; its database path. */
+static const char *
+storage_stop(void)
+{
+	itest_s->own_dir = 0;
+	itest_stop(itest_s);
+	return itest_s->db;
+}
+
+/* Serves db again, checks the data written before is there, stops. */
+static void
+storage_serves(const char *db, int64_t donor)
+{
+	struct itest_srv *s = itest_start(db);
+	const char *tok = itest_login(s, ITEST_ADMIN, ITEST_ADMIN_PASS);
+	int st;
+
+	itest_req(s, "GET", itest_f("/api/v1/donors/%lld", (long long)donor),
+	    tok, NULL, &st);
+	ck_assert_int_eq(st, 200);
+	s->own_dir = 1;
+	itest_stop(s);
+}
+
+START_TEST(test_one_writer)
+{
+	const char *copy = itest_f("%s/copy.db", itest_s->dir);
+	const char *argv[] = {
+	    "backup", "--db", itest_s->db, "--to", copy, NULL};
+	const char *out;
+	int rc;
+
+	itest_donor(itest_admin, "before", "individual");
+	storage_serve_refused(itest_s->db, "another cishan-server is serving");
+	/* backup and verify take no lock: they run beside the server. */
+	rc = itest_cmd(argv, &out);
+	ck_assert_msg(rc == 0, "backup beside the server: %d: %s", rc, out);
+	itest_verify(itest_s->db, 1, NULL);
+	/* demo writes: it is refused beside a server too. */
+	storage_cmd_refused("demo", itest_s->db, "another cishan-server");
+	/* The first server is untouched (teardown asserts /healthz 200). */
+	itest_donor(itest_admin, "after", "individual");
+}
+END_TEST
+
+START_TEST(test_wrong_key)
+{
+	const char *dir = itest_s->dir;
+	const char *db, *key, *keep;
+	unsigned char other[33];
+	int64_t donor;
+	size_t i;
+
+	donor = itest_donor(itest_admin, "kept", "individual");
+	db = storage_stop();
+	key = itest_f("%s.key", db);
+	keep = itest_slurp(key);
+	for (i = 0; i < sizeof other; i++)
+		other[i] = (unsigned char)(i * 7 + 1);
+
+	/* Another 32-byte key: every command that opens the store says no. */
+	storage_write(key, other, 32);
+	storage_serve_refused(db, "is not the key of");
+	storage_cmd_refused("verify", db, "is not the key of");
+	storage_cmd_refused("backup", db, "is not the key of");
+	/* The right key with a byte more is not the key either. */
+	storage_write(key, keep, 32);
+	storage_write(key, other, 33);
+	storage_serve_refused(db, "not 32 bytes");
+	/* No key at all. */
+	ck_assert_int_eq(unlink(key), 0);
+	storage_serve_refused(db, "cannot read the key file");
+	/* Its own key back: it serves, with what it held. */
+	storage_write(key, keep, 32);
+	itest_verify(db, 1, NULL);
+	storage_serves(db, donor);
+	itest_remove_dir(dir);
+}
+END_TEST
+
+/* A store made before fingerprints: refused until adopt-key. */
+START_TEST(test_adopt_key)
+{
+	const char *dir = itest_s->dir;
+	const char *db, *out;
+	const char *argv[] = {"adopt-key", "--db", NULL, NULL};
+	unsigned char other[32];
+	int64_t donor;
+	int rc;
+
+	donor = itest_donor(itest_admin, "kept", "individual");
+	db = storage_stop();
+	argv[2] = db;
+	itest_sql(db, "DELETE FROM settings WHERE key = 'key_fingerprint';");
+	storage_serve_refused(db, "adopt-key");
+	rc = itest_cmd(argv, &out);
+	ck_assert_msg(rc == 0, "adopt-key: exit %d: %s", rc, out);
+	ck_assert_int_eq(itest_sql_int(db,
+	                     "SELECT count(*) FROM settings "
+	                     "WHERE key = 'key_fingerprint'"),
+	    1);
+	itest_verify(db, 1, NULL);
+	storage_serves(db, donor);
+	/* Once recorded, adopt-key does not take another key. */
+	memset(other, 0x5a, sizeof other);
+	storage_write(itest_f("%s.key", db), other, sizeof other);
+	storage_cmd_refused("adopt-key", db, "is not the key of");
+	itest_remove_dir(dir);
+}
+END_TEST
+
+START_TEST(test_bad_files)
+{
+	const char *dir = itest_s->dir;
+	const char *db, *key, *f;
+
+	db = storage_stop();
+	key = itest_slurp(itest_f("%s.key", db));
+
+	/* An empty file where the database was. */
+	f = itest_f("%s/empty.db", dir);
+	storage_write(f, "", 0);
+	storage_write(itest_f("%s.key", f), key, 32);
+	storage_serve_refused(f, "empty.db: the file is empty");
+	storage_cmd_refused("verify", f, "the file is empty");
+	{
+		struct stat sb;
+
+		/* Nothing was made of it. */
+		ck_assert_int_eq(stat(f, &sb), 0);
+		ck_assert_int_eq(sb.st_size, 0);
+	}
+	/* Something else. */
+	f = itest_f("%s/text.db", dir);
+	storage_write(f, "this is not a database, but text\n", 33);
+	storage_write(itest_f("%s.key", f), key, 32);
+	storage_serve_refused(f, "text.db: not an sqlite database");
+
+	/* A read-only database file, then a read-only directory. */
+	ck_assert_int_eq(chmod(db, 0400), 0);
+	storage_serve_refused(db, "t.db: the file is read-only");
+	ck_assert_int_eq(chmod(db, 0600), 0);
+	ck_assert_int_eq(chmod(dir, 0500), 0);
+	storage_serve_refused(db, "the directory is read-only");
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	/* verify reads: a read-only copy is fine for it. */
+	ck_assert_int_eq(chmod(db, 0400), 0);
+	itest_verify(db, 1, NULL);
+	ck_assert_int_eq(chmod(db, 0600), 0);
+	itest_remove_dir(dir);
+}
+END_TEST
+
+static Suite *
+itest_storage_suite(void)
+{
+	Suite *s = suite_create("itest_storage");
+	TCase *tc = itest_tcase("operator");
+
+	tcase_add_test(tc, test_one_writer);
+	tcase_add_test(tc, test_wrong_key);
+	tcase_add_test(tc, test_adopt_key);
+	tcase_add_test(tc, test_bad_files);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return itest_run(itest_storage_suite());
+}
