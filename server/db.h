@@ -377,9 +377,18 @@ int db_migrate(struct db *);
 int db_backup(struct db *, const char *);
 int db_setting_get(struct db *, const char *, char *, size_t);
 int db_setting_set(struct db *, const char *, const char *);
+/* The storage failing (a full disk, I/O errors): README, "Durability". */
+void db_writes_ok(struct db *);
+int db_health(struct db *);
+
+/* db_storage.c: was this thread's last failure the storage's? */
+void db_storage_note(int);
+int db_storage_failed(void);
 
 /* db_wal.c: checkpoints off the event loop. */
 #define DB_WAL_PAGES 500 /* log pages between background checkpoints */
+/* The log is cut back to this once a checkpoint lets it start over. */
+#define DB_WAL_LIMIT_PRAGMA "PRAGMA journal_size_limit=4194304"
 int db_wal_start(struct db *, const char *, int);
 void db_wal_stop(struct db *);
 

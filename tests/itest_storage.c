@@ -228,16 +228,200 @@ START_TEST(test_bad_files)
 }
 END_TEST
 
+/* Copies file from to to (a store onto the small file system). */
+static void
+storage_copy(const char *from, const char *to)
+{
+	const char *data;
+	struct stat sb;
+
+	ck_assert_int_eq(stat(from, &sb), 0);
+	data = itest_slurp(from);
+	storage_write(to, data, (size_t)sb.st_size);
+}
+
+/* Fills the file system of dir: a file as large as it can grow. */
+static void
+storage_fill(const char *path)
+{
+	static char block[4096];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	ck_assert_int_ge(fd, 0);
+	while (write(fd, block, sizeof block) > 0)
+		;
+	ck_assert_int_eq(errno, ENOSPC);
+	close(fd);
+}
+
+/* The reply's status; 503 must be "unavailable", anything but 201/503
+ * (a 500 above all) fails the test. */
+static int
+storage_post(const char *path, const char *body)
+{
+	cJSON *j;
+	int st;
+
+	j = itest_req(itest_s, "POST", path, itest_admin, body, &st);
+	ck_assert_msg(st == 201 || st == 503, "POST %s on a full disk: %d %s",
+	    path, st, itest_print(j));
+	if (st == 503)
+		itest_assert_error(j, st, 503, "unavailable", NULL);
+	return st;
+}
+
+#define STORAGE_FULL_WRITES 60
+
+/*
+ * A real full disk: the store on a 4 MiB tmpfs, filled. Writes of every
+ * kind answer 201 or 503 unavailable, never 500; reads go on; /healthz
+ * says "db":"error"; once space is back, writes succeed without a
+ * restart, and what was acknowledged is there, what was refused is not.
+ */
+START_TEST(test_full_disk)
+{
+	struct itest_srv *fixture = itest_s, *s;
+	const char *mnt, *db, *filler, *admin = itest_admin;
+	int acked[STORAGE_FULL_WRITES], i, st, refused = 0;
+	int64_t h, item, donor;
+	cJSON *j;
+
+	h = itest_household_granted("FULL-1", "tekun", 2, 1000);
+	item = itest_item("米", "CS-FULL-1", 1, 0, 0);
+	itest_lot(item, 100, NULL);
+	donor = itest_donor(itest_admin, "giver", "individual");
+	storage_stop();
+	mnt = itest_f("%s/mnt", fixture->dir);
+	ck_assert_int_eq(mkdir(mnt, 0700), 0);
+	ck_assert_msg(mount("tmpfs", mnt, "tmpfs", 0, "size=4m,mode=0700") == 0,
+	    "mount: %s", strerror(errno));
+	db = itest_f("%s/s.db", mnt);
+	storage_copy(fixture->db, db);
+	storage_copy(itest_f("%s.key", fixture->db), itest_f("%s.key", db));
+	s = itest_start(db);
+	itest_s = s;
+	itest_admin = itest_login(s, ITEST_ADMIN, ITEST_ADMIN_PASS);
+	itest_ok("GET", "/healthz", NULL, NULL, 200);
+
+	filler = itest_f("%s/filler", mnt);
+	storage_fill(filler);
+	for (i = 0; i < STORAGE_FULL_WRITES; i++) {
+		st = storage_post("/api/v1/donors",
+		    itest_f("{'name':'full-%d','kind':'individual'}", i));
+		acked[i] = st == 201;
+		refused += st == 503;
+	}
+	ck_assert_msg(refused > 0, "a full disk refused no write");
+	/* The other kinds of write: a grant, a distribution, a donation. */
+	storage_post("/api/v1/grants",
+	    itest_f("{'client_id':'%s','household_id':%lld,'points':5,"
+	            "'reason':'full'}",
+	        itest_uuid(), (long long)h));
+	storage_post("/api/v1/distributions",
+	    itest_basket_body(
+	        itest_uuid(), "T01", "FULL-1", itest_line(item, 1)));
+	storage_post("/api/v1/donations",
+	    itest_donation_body(itest_uuid(), donor,
+	        itest_f("{'item_id':%lld,'quantity':3}", (long long)item)));
+	/* Reads go on; health says the database is failing. */
+	itest_ok("GET", "/api/v1/donors?limit=5", itest_admin, NULL, 200);
+	j = itest_req(s, "GET", "/healthz", NULL, NULL, &st);
+	ck_assert_msg(st == 503, "/healthz on a full disk: %d", st);
+	ck_assert_str_eq(itest_str(j, "db"), "error");
+
+	/* Space again: writes succeed, without a restart. */
+	ck_assert_int_eq(unlink(filler), 0);
+	ck_assert_int_eq(storage_post("/api/v1/donors",
+	                     "{'name':'after','kind':'individual'}"),
+	    201);
+	j = itest_ok("GET", "/healthz", NULL, NULL, 200);
+	ck_assert_str_eq(itest_str(j, "db"), "ok");
+	itest_grant(h, 5);
+	itest_basket(
+	    itest_admin, NULL, "T01", "FULL-1", itest_line(item, 1), NULL);
+
+	s->own_dir = 1;
+	itest_stop(s);
+	itest_verify(db, 1, NULL);
+	for (i = 0; i < STORAGE_FULL_WRITES; i++)
+		ck_assert_msg(itest_sql_int(db,
+		                  itest_f("SELECT count(*) FROM "
+		                          "donors WHERE name = "
+		                          "'full-%d'",
+		                      i)) == acked[i],
+		    "donor full-%d: acknowledged %d", i, acked[i]);
+	ck_assert_int_eq(umount(mnt), 0);
+	itest_s = fixture;
+	itest_admin = admin;
+	itest_remove_dir(fixture->dir);
+}
+END_TEST
+
+/* The log of an idle server is truncated to nothing. */
+START_TEST(test_wal_idle)
+{
+	const char *wal = itest_f("%s-wal", itest_s->db);
+	struct stat sb;
+	double t0;
+	int i;
+
+	for (i = 0; i < 30; i++)
+		itest_donor(itest_admin, itest_f("d%d", i), "individual");
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_int_gt(sb.st_size, 0);
+	/* Idle: within a second of the last commit the log is emptied (the
+	 * deadline is generous, for a loaded machine). */
+	t0 = itest_now();
+	while (stat(wal, &sb) == 0 && sb.st_size > 0 && itest_now() - t0 < 30)
+		usleep(50000);
+	ck_assert_msg(sb.st_size == 0, "the idle log holds %lld bytes",
+	    (long long)sb.st_size);
+	itest_donor(itest_admin, "after", "individual");
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
+/* Mounting a tmpfs needs root (CAP_SYS_ADMIN): else why, into why. */
+static int
+storage_can_mount(char *why, size_t size)
+{
+	char dir[] = "/tmp/itest-mnt.XXXXXX";
+	int ok;
+
+	if (mkdtemp(dir) == NULL) {
+		snprintf(why, size, "mkdtemp: %s", strerror(errno));
+		return 0;
+	}
+	ok = mount("tmpfs", dir, "tmpfs", 0, "size=1m") == 0;
+	if (!ok)
+		snprintf(why, size, "cannot mount a tmpfs (%s): run as root",
+		    strerror(errno));
+	else
+		umount(dir);
+	rmdir(dir);
+	return ok;
+}
+
 static Suite *
 itest_storage_suite(void)
 {
 	Suite *s = suite_create("itest_storage");
+	char why[256];
 	TCase *tc = itest_tcase("operator");
 
 	tcase_add_test(tc, test_one_writer);
 	tcase_add_test(tc, test_wrong_key);
 	tcase_add_test(tc, test_adopt_key);
 	tcase_add_test(tc, test_bad_files);
+	suite_add_tcase(s, tc);
+	tc = itest_tcase("disk");
+	tcase_add_test(tc, test_wal_idle);
+	if (storage_can_mount(why, sizeof why))
+		tcase_add_test(tc, test_full_disk);
+	else
+		printf("itest_storage: test_full_disk SKIPPED (not run, not "
+		       "passed): %s\n",
+		    why);
 	suite_add_tcase(s, tc);
 	return s;
 }

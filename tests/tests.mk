@@ -43,7 +43,8 @@ $(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(ITEST_HARNESS_OBJ)
 $(B)/tests/check_common: $(B)/tests/check_common.o $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
-    $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o
+    $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o \
+    $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 # notice_suppress is pure, but notice.o also holds notice_compute, which
 # pulls in the db layer: linked, never called.
@@ -55,7 +56,7 @@ $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/db_households.o $(B)/server/db_points.o \
     $(B)/server/db_distributions.o \
     $(B)/server/db_funds.o $(B)/server/db_notices.o \
-    $(B)/server/db_verify.o $(B)/schema.o
+    $(B)/server/db_verify.o $(B)/schema.o $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 
 .PHONY: test-server test-server-unit test-server-itest
