@@ -347,12 +347,18 @@ auth_login_finish(struct db *db, struct auth_attempt *a, char *token,
 	sodium_bin2hex(token, AUTH_TOKEN_LEN + 1, raw, sizeof(raw));
 	crypto_hash_sha256(hash, (const unsigned char *)token, AUTH_TOKEN_LEN);
 	*expires = clock_now() + AUTH_SESSION_SECS;
-	if ((rc = db_session_insert(
-	         db, hash, a->u.id, clock_now(), *expires)) != DB_OK)
-		return fault_db(f, rc);
 	who.user_id = a->u.id;
 	who.role = auth_role_parse(a->u.role);
-	auth_audit(db, &who, "login", "session", 0, "");
+	/* The session and its audit row, or neither. */
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_session_insert(
+	         db, hash, a->u.id, clock_now(), *expires)) != DB_OK ||
+	    (rc = auth_audit(db, &who, "login", "session", 0, "")) != 0 ||
+	    (rc = db_tx_commit(db)) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, rc == DB_CONFLICT ? rc : DB_ERR);
+	}
 	return 0;
 }
 

@@ -87,7 +87,14 @@ out:
 void
 res_sessions_delete(struct req *r)
 {
-	auth_logout(http_db(r), http_token(r));
+	struct fault f;
+
+	/* Not ended (the storage failed): the token stays good, say so. */
+	if (auth_logout(http_db(r), http_token(r)) != 0) {
+		fault_db(&f, DB_ERR);
+		http_fault(r, &f);
+		return;
+	}
 	http_reply_text(r, 204, "application/json", "", 0);
 }
 

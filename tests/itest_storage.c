@@ -381,6 +381,17 @@ START_TEST(test_wal_idle)
 }
 END_TEST
 
+/* A failed test_full_disk leaves no mount behind. */
+static void
+storage_disk_teardown(void)
+{
+	const char *dir = itest_s != NULL ? itest_s->dir : NULL;
+
+	if (dir != NULL)
+		umount2(itest_f("%s/mnt", dir), MNT_DETACH);
+	itest_teardown();
+}
+
 /* Mounting a tmpfs needs root (CAP_SYS_ADMIN): else why, into why. */
 static int
 storage_can_mount(char *why, size_t size)
@@ -414,7 +425,7 @@ itest_storage_suite(void)
 	tcase_add_test(tc, test_adopt_key);
 	tcase_add_test(tc, test_bad_files);
 	suite_add_tcase(s, tc);
-	tc = itest_tcase("disk");
+	tc = itest_tcase_with("disk", itest_setup, storage_disk_teardown);
 	tcase_add_test(tc, test_wal_idle);
 	if (storage_can_mount(why, sizeof why))
 		tcase_add_test(tc, test_full_disk);

@@ -10,7 +10,7 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_page itest_console itest_manage_goods itest_manage_stock \
     itest_grants
 # The store against operators and disks (README, "Durability").
-ITEST_SUITES += itest_storage
+ITEST_SUITES += itest_storage itest_faults
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
@@ -30,6 +30,14 @@ $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_console recomputes each console file's ETag (its SHA-256).
 $(B)/tests/itest_console: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
+
+# The fault-injection VFS, preloaded into the server by itest_faults only
+# (tests/fault_vfs.h); without the sanitizer, which it does not need.
+$(B)/tests/fault_vfs.so: tests/fault_vfs.c tests/fault_vfs.h
+	@mkdir -p $(@D)
+	$(CC) $(filter-out $(SANFLAGS) -MMD -MP,$(CFLAGS)) -fPIC -shared \
+	    $(shell $(PKG) --cflags sqlite3) -o $@ tests/fault_vfs.c -ldl -pthread
+$(B)/tests/itest_faults: | $(B)/tests/fault_vfs.so
 
 # Static pattern: only our objects, so other fragments keep their own rules.
 $(ITEST_OBJ): $(B)/tests/%.o: tests/%.c
