@@ -39,6 +39,18 @@ $(B)/tests/fault_vfs.so: tests/fault_vfs.c tests/fault_vfs.h
 	    $(shell $(PKG) --cflags sqlite3) -o $@ tests/fault_vfs.c -ldl -pthread
 $(B)/tests/itest_faults: | $(B)/tests/fault_vfs.so
 
+# The kill-loop soak: long, so not in `make test`. SOAK_KILLS=N (20).
+$(B)/tests/itest_soak.o: tests/itest_soak.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ITEST_CFLAGS) -c -o $@ $<
+$(B)/tests/itest_soak: $(B)/tests/itest_soak.o $(ITEST_HARNESS_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
+.PHONY: soak
+soak: $(B)/tests/itest_soak $(B)/cishan-server
+	@mkdir -p $(ITEST_TMP)
+	CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
+	  ITEST_TMPDIR=$(ITEST_TMP) $(B)/tests/itest_soak
+
 # Static pattern: only our objects, so other fragments keep their own rules.
 $(ITEST_OBJ): $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
