@@ -550,14 +550,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	clock_init("Asia/Shanghai");
-	if (store_check(s.dbpath, 1, key, sizeof key) != 0 ||
-	    store_lock(s.dbpath, key, sizeof key) < 0) {
+	if (storage_check(s.dbpath, 1, key, sizeof key) != 0 ||
+	    storage_lock(s.dbpath, key, sizeof key) < 0) {
 		fprintf(stderr, "fill: %s\n", key);
 		return 1;
 	}
 	if (db_open(s.dbpath, 0, &s.db) != DB_OK)
 		return 1;
-	if (store_key_load(s.db, s.dbpath, 0, key, sizeof key) != 0) {
+	if (storage_key_load(s.db, s.dbpath, 0, key, sizeof key) != 0) {
 		fprintf(stderr, "fill: %s\n", key);
 		db_close(s.db);
 		return 1;

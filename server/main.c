@@ -136,9 +136,9 @@ main_open(const char *path, int flags)
 		exit(1);
 	}
 	if (access(path, F_OK) == 0 &&
-	    store_check(path, flags & MAIN_WRITE, why, sizeof(why)) != 0)
+	    storage_check(path, flags & MAIN_WRITE, why, sizeof(why)) != 0)
 		main_refuse(NULL, why);
-	if ((flags & MAIN_WRITE) && store_lock(path, why, sizeof(why)) < 0)
+	if ((flags & MAIN_WRITE) && storage_lock(path, why, sizeof(why)) < 0)
 		main_refuse(NULL, why);
 	if (db_open(path, create, &db) != DB_OK) {
 		fprintf(stderr, "cishan-server: cannot open %s\n", path);
@@ -152,7 +152,7 @@ main_open(const char *path, int flags)
 		main_refuse(db, why);
 	}
 	if ((flags & MAIN_KEY) &&
-	    store_key_load(db, path, 0, why, sizeof(why)) != 0)
+	    storage_key_load(db, path, 0, why, sizeof(why)) != 0)
 		main_refuse(db, why);
 	if ((flags & MAIN_MIGRATE) && db_migrate(db) != DB_OK) {
 		fprintf(stderr,
@@ -231,7 +231,7 @@ main_init(struct opts *o)
 	if (main_keyfile(o->db, 1) != 0)
 		return 1;
 	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE | MAIN_WRITE);
-	if (store_key_load(db, o->db, 1, why, sizeof(why)) != 0)
+	if (storage_key_load(db, o->db, 1, why, sizeof(why)) != 0)
 		main_refuse(db, why);
 	if (db_user_count(db, &n) != DB_OK || n > 0) {
 		fprintf(stderr, "cishan-server: %s already has users\n", o->db);
@@ -289,7 +289,7 @@ main(int argc, char **argv)
 		n = access(o.db, F_OK) != 0;
 		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE | MAIN_WRITE);
 		if (main_keyfile(o.db, 0) != 0 ||
-		    store_key_load(db, o.db, n, why, sizeof(why)) != 0)
+		    storage_key_load(db, o.db, n, why, sizeof(why)) != 0)
 			main_refuse(db, why[0] != '\0' ? why : "no key file");
 		rc = demo_populate(db) == 0 ? 0 : 1;
 		db_close(db);
@@ -324,7 +324,7 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "adopt-key") == 0) {
 		/* A store made before fingerprints: its key file is its own. */
 		db = main_open(o.db, MAIN_WRITE);
-		if (store_key_load(db, o.db, 1, why, sizeof(why)) != 0)
+		if (storage_key_load(db, o.db, 1, why, sizeof(why)) != 0)
 			main_refuse(db, why);
 		db_close(db);
 		printf("%s: the key file %s.key is the store's\n", o.db, o.db);

@@ -349,10 +349,10 @@ int verify_run(struct db *, int);
 /* demo.c */
 int demo_populate(struct db *);
 
-/* store.c: the store's files, its one writer and its key, checked at
+/* storage.c: the store's files, its one writer and its key, checked at
  * start-up; each refusal says why, naming the file. */
-int store_check(const char *, int, char *, size_t);
-int store_lock(const char *, char *, size_t);
-int store_key_load(struct db *, const char *, int, char *, size_t);
+int storage_check(const char *, int, char *, size_t);
+int storage_lock(const char *, char *, size_t);
+int storage_key_load(struct db *, const char *, int, char *, size_t);
 
 #endif

@@ -30,7 +30,7 @@
 
 /* Why not, into why; returns -1. */
 static int
-store_why(char *why, size_t size, const char *fmt, const char *a)
+storage_why(char *why, size_t size, const char *fmt, const char *a)
 {
 	snprintf(why, size, fmt, a);
 	return -1;
@@ -38,7 +38,7 @@ store_why(char *why, size_t size, const char *fmt, const char *a)
 
 /* Does the file at path (a directory: dir) refuse its owner's writes? */
 static int
-store_readonly(const char *path, const struct stat *sb)
+storage_readonly(const char *path, const struct stat *sb)
 {
 	return (sb->st_mode & S_IWUSR) == 0 || access(path, W_OK) != 0;
 }
@@ -48,7 +48,7 @@ store_readonly(const char *path, const struct stat *sb)
  * serving it) writable, in a writable directory for its log.
  */
 int
-store_check(const char *path, int writes, char *why, size_t size)
+storage_check(const char *path, int writes, char *why, size_t size)
 {
 	static const char magic[16] = "SQLite format 3";
 	char head[16], buf[4096], dir[4096];
@@ -57,31 +57,31 @@ store_check(const char *path, int writes, char *why, size_t size)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return store_why(why, size, "%s: cannot open it", path);
+		return storage_why(why, size, "%s: cannot open it", path);
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
-		return store_why(why, size, "%s: not a regular file", path);
+		return storage_why(why, size, "%s: not a regular file", path);
 	}
 	n = read(fd, head, sizeof(head));
 	close(fd);
 	if (sb.st_size == 0)
-		return store_why(why, size,
+		return storage_why(why, size,
 		    "%s: the file is empty (0 bytes), not a store; restore it "
 		    "from a backup, or remove it and run 'cishan-server init'",
 		    path);
 	if (n != (ssize_t)sizeof(head) || memcmp(head, magic, 16) != 0)
-		return store_why(why, size,
+		return storage_why(why, size,
 		    "%s: not an sqlite database, so not a cishan store", path);
 	if (!writes)
 		return 0;
-	if (store_readonly(path, &sb))
-		return store_why(why, size,
+	if (storage_readonly(path, &sb))
+		return storage_why(why, size,
 		    "%s: the file is read-only; the server must write it",
 		    path);
 	snprintf(buf, sizeof(buf), "%s", path);
 	snprintf(dir, sizeof(dir), "%s", dirname(buf));
-	if (stat(dir, &sb) != 0 || store_readonly(dir, &sb))
-		return store_why(why, size,
+	if (stat(dir, &sb) != 0 || storage_readonly(dir, &sb))
+		return storage_why(why, size,
 		    "%s: the directory is read-only; the server writes its "
 		    "log (-wal) there",
 		    dir);
@@ -94,7 +94,7 @@ store_check(const char *path, int writes, char *why, size_t size)
  * and verify do not take it, so they run beside a server.
  */
 int
-store_lock(const char *path, char *why, size_t size)
+storage_lock(const char *path, char *why, size_t size)
 {
 	char lock[4096];
 	int fd;
@@ -120,14 +120,15 @@ store_lock(const char *path, char *why, size_t size)
 
 /* The key file beside the database: exactly 32 bytes. */
 static int
-store_key_read(const char *keypath, unsigned char *key, char *why, size_t size)
+storage_key_read(
+    const char *keypath, unsigned char *key, char *why, size_t size)
 {
 	struct stat sb;
 	ssize_t n;
 	int fd;
 
 	if ((fd = open(keypath, O_RDONLY | O_CLOEXEC)) < 0)
-		return store_why(why, size,
+		return storage_why(why, size,
 		    "cannot read the key file %s (made by 'cishan-server "
 		    "init'; restore it from where you keep it safe, apart from "
 		    "database backups)",
@@ -135,21 +136,21 @@ store_key_read(const char *keypath, unsigned char *key, char *why, size_t size)
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
 	    sb.st_size != STORE_KEY_LEN) {
 		close(fd);
-		return store_why(why, size,
+		return storage_why(why, size,
 		    "the key file %s is not 32 bytes, so not this store's key",
 		    keypath);
 	}
 	n = read(fd, key, STORE_KEY_LEN);
 	close(fd);
 	if (n != STORE_KEY_LEN)
-		return store_why(
+		return storage_why(
 		    why, size, "cannot read the key file %s", keypath);
 	return 0;
 }
 
 /* The fingerprint of a key, in hex: BLAKE2b keyed by it, of a constant. */
 static void
-store_fingerprint(const unsigned char *key, char *hex, size_t size)
+storage_fingerprint(const unsigned char *key, char *hex, size_t size)
 {
 	unsigned char fp[STORE_FP_LEN];
 
@@ -166,7 +167,7 @@ store_fingerprint(const unsigned char *key, char *hex, size_t size)
  * adopt-key command); without, it is refused.
  */
 int
-store_key_load(
+storage_key_load(
     struct db *db, const char *path, int adopt, char *why, size_t size)
 {
 	unsigned char key[STORE_KEY_LEN];
@@ -175,25 +176,25 @@ store_key_load(
 	int rc = -1, got;
 
 	snprintf(keypath, sizeof(keypath), "%s.key", path);
-	if (store_key_read(keypath, key, why, size) != 0)
+	if (storage_key_read(keypath, key, why, size) != 0)
 		return -1;
-	store_fingerprint(key, hex, sizeof(hex));
+	storage_fingerprint(key, hex, sizeof(hex));
 	got = db_setting_get(db, STORE_FP_NAME, have, sizeof(have));
 	if (got == DB_NONE && adopt) {
 		if (db_setting_set(db, STORE_FP_NAME, hex) != DB_OK) {
-			store_why(why, size,
+			storage_why(why, size,
 			    "%s: cannot record the key's fingerprint", path);
 			goto out;
 		}
 	} else if (got == DB_NONE) {
-		store_why(why, size,
+		storage_why(why, size,
 		    "%s: the store records no key fingerprint (made before "
 		    "they were); once sure its key file is the right one, run "
 		    "'cishan-server adopt-key --db' on it",
 		    path);
 		goto out;
 	} else if (got != DB_OK) {
-		store_why(why, size, "%s: cannot read the settings", path);
+		storage_why(why, size, "%s: cannot read the settings", path);
 		goto out;
 	} else if (strlen(have) != strlen(hex) ||
 	    sodium_memcmp(have, hex, strlen(hex)) != 0) {
@@ -205,7 +206,7 @@ store_key_load(
 		goto out;
 	}
 	if (household_setkey(keypath) != 0) {
-		store_why(why, size, "cannot read the key file %s", keypath);
+		storage_why(why, size, "cannot read the key file %s", keypath);
 		goto out;
 	}
 	rc = 0;
