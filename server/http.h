@@ -64,8 +64,18 @@ void http_batch(
 int http_offload(
     struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
 
-/* http_serve.c */
-int http_serve(struct db *, const char *, int);
+/* http_serve.c: what `serve` was asked for (0 or NULL: the default) */
+struct http_opts {
+	const char *listen;
+	int auto_grant;
+	int max_connections; /* open at once; by default from RLIMIT_NOFILE */
+	int max_per_address;
+	int request_timeout;       /* seconds to send a whole request */
+	const char *trusted_proxy; /* its X-Forwarded-For is believed */
+	const char *tls_cert, *tls_key;
+	int plain_http; /* plain http on an address other than loopback */
+};
+int http_serve(struct db *, const struct http_opts *);
 
 /* json.c */
 int json_str(

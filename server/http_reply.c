@@ -30,6 +30,7 @@ http_send(
 	if (len > 0 && evhttp_request_get_command(r->ev) != EVHTTP_REQ_HEAD &&
 	    evbuffer_add(out, body, len) != 0)
 		log_fatalx("out of memory");
+	http_conn_seen(r->srv, evhttp_request_get_connection(r->ev), -1);
 	evhttp_send_reply(r->ev, status, NULL, NULL);
 	/* The turn's lines go out in one write, after its requests. */
 	if (!r->srv->log_pending) {

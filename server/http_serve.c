@@ -105,8 +105,10 @@ http_serve_grant_cb(evutil_socket_t fd, short what, void *arg)
 
 /* Binds host:port (port 0: any free one) and serves until a signal. */
 int
-http_serve(struct db *db, const char *listen, int auto_grant)
+http_serve(struct db *db, const struct http_opts *o)
 {
+	const char *listen = o->listen;
+	int auto_grant = o->auto_grant;
 	struct server srv;
 	struct event *sigterm = NULL, *sigint = NULL;
 	struct sockaddr_storage ss;
@@ -120,6 +122,7 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 
 	memset(&srv, 0, sizeof(srv));
 	srv.db = db;
+	srv.opts = o;
 	colon = strrchr(listen, ':');
 	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host)) {
 		log_warnx("--listen wants HOST:PORT, not %s", listen);
@@ -176,6 +179,7 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 	}
 	if (event_base_priority_init(srv.base, HTTP_PRIORITIES) != 0)
 		log_fatalx("libevent: priorities");
+	http_conn_start(&srv, o);
 	http_commit_init(&srv);
 	if ((srv.log_ev = event_new(
 	         srv.base, -1, 0, http_serve_log_cb, &srv)) == NULL ||
@@ -185,7 +189,10 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 	http_offload_start(&srv);
 	sigterm = evsignal_new(srv.base, SIGTERM, http_serve_signal_cb, &srv);
 	sigint = evsignal_new(srv.base, SIGINT, http_serve_signal_cb, &srv);
-	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
+	/* First of all: a flood never keeps SIGTERM waiting. */
+	if (sigterm == NULL || sigint == NULL ||
+	    event_priority_set(sigterm, 0) != 0 ||
+	    event_priority_set(sigint, 0) != 0 || evsignal_add(sigterm, NULL) ||
 	    evsignal_add(sigint, NULL))
 		log_fatalx("libevent: signals");
 	/* Before "listening on": this month is granted when clients come. */
@@ -213,7 +220,8 @@ out:
 	log_hold(0);
 	if (srv.log_ev != NULL)
 		event_free(srv.log_ev);
-	evhttp_free(srv.http);
+	evhttp_free(srv.http); /* closes the connections: before conn_stop */
+	http_conn_stop(&srv);
 	event_base_free(srv.base);
 	return rc;
 }

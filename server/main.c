@@ -23,6 +23,10 @@ usage(void)
 	    "usage: cishan-server init   --db PATH --admin NAME\n"
 	    "       cishan-server serve  --db PATH --listen HOST:PORT "
 	    "[--checkpoint-pages N] [--auto-grant]\n"
+	    "                     [--max-connections N] [--max-per-address N] "
+	    "[--request-timeout SECS]\n"
+	    "                     [--trusted-proxy ADDR] [--tls-cert FILE "
+	    "--tls-key FILE] [--plain-http]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
@@ -42,7 +46,27 @@ struct opts {
 	int quiet;
 	int ckpt_pages;
 	int auto_grant;
+	struct http_opts http; /* serve's network options */
+	int self_signed;       /* init --self-signed */
 };
+
+/* A number option from 1 to max, or exit 2. */
+static int
+main_num(const char *name, const char *arg, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 1 || n > max) {
+		fprintf(stderr,
+		    "cishan-server: --%s %s: not a number from 1 to %ld\n",
+		    name, arg, max);
+		exit(2);
+	}
+	return (int)n;
+}
 
 static void
 parse(int argc, char **argv, struct opts *o)
@@ -55,6 +79,14 @@ parse(int argc, char **argv, struct opts *o)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"checkpoint-pages", required_argument, NULL, 'c'},
 	    {"auto-grant", no_argument, NULL, 'g'},
+	    {"max-connections", required_argument, NULL, 'M'},
+	    {"max-per-address", required_argument, NULL, 'P'},
+	    {"request-timeout", required_argument, NULL, 'T'},
+	    {"trusted-proxy", required_argument, NULL, 'X'},
+	    {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'},
+	    {"plain-http", no_argument, NULL, 'H'},
+	    {"self-signed", no_argument, NULL, 'S'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -83,6 +115,33 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'g':
 			o->auto_grant = 1;
+			break;
+		case 'M':
+			o->http.max_connections =
+			    main_num("max-connections", optarg, 1000000);
+			break;
+		case 'P':
+			o->http.max_per_address =
+			    main_num("max-per-address", optarg, 1000000);
+			break;
+		case 'T':
+			o->http.request_timeout =
+			    main_num("request-timeout", optarg, 3600);
+			break;
+		case 'X':
+			o->http.trusted_proxy = optarg;
+			break;
+		case 'C':
+			o->http.tls_cert = optarg;
+			break;
+		case 'K':
+			o->http.tls_key = optarg;
+			break;
+		case 'H':
+			o->http.plain_http = 1;
+			break;
+		case 'S':
+			o->self_signed = 1;
 			break;
 		case 'c':
 			errno = 0;
@@ -270,7 +329,9 @@ main(int argc, char **argv)
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
 		notice_serve(db);
-		rc = http_serve(db, o.listen, o.auto_grant) == 0 ? 0 : 1;
+		o.http.listen = o.listen;
+		o.http.auto_grant = o.auto_grant;
+		rc = http_serve(db, &o.http) == 0 ? 0 : 1;
 		db_wal_stop(db);
 		db_close(db);
 		return rc;

@@ -8,7 +8,7 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions itest_tills \
     itest_funds itest_notices itest_publish itest_trace itest_privacy \
     itest_page itest_console itest_manage_goods itest_manage_stock \
-    itest_grants
+    itest_grants itest_shield
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
