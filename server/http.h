@@ -55,14 +55,15 @@ void http_defer(struct req *, int, cJSON *);
 void http_defer_fault(struct req *, const struct fault *);
 void http_reply_later(struct req *, int, cJSON *, int64_t);
 void http_fault_later(struct req *, const struct fault *, int64_t);
+void http_throttled(struct req *, int64_t, const char *);
 
 /* http_commit.c */
 void http_batch(
     struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
 
 /* http_offload.c */
-int http_offload(
-    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
+int http_offload(struct req *, int, void (*)(void *),
+    void (*)(struct req *, void *), void *);
 
 /* http_serve.c: what `serve` was asked for (0 or NULL: the default) */
 struct http_opts {

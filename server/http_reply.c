@@ -95,6 +95,7 @@ http_status(const struct fault *f)
 	    [FAULT_RULE] = 422,
 	    [FAULT_INTERNAL] = 500,
 	    [FAULT_UNAVAILABLE] = 503,
+	    [FAULT_THROTTLED] = 429,
 	};
 
 	return status[f->kind];
@@ -139,6 +140,22 @@ http_error(struct req *r, int status, const char *code, const char *msg)
 	f.code = code;
 	snprintf(f.message, sizeof(f.message), "%s", msg);
 	http_reply(r, status, http_fault_json(&f));
+}
+
+/* 429 throttled: try again in wait_ms (Retry-After, whole seconds). */
+void
+http_throttled(struct req *r, int64_t wait_ms, const char *msg)
+{
+	struct fault f;
+	char secs[24];
+
+	memset(&f, 0, sizeof(f));
+	fault_set(&f, FAULT_THROTTLED, "throttled", "%s", msg);
+	fault_num(&f, "retry_after_ms", wait_ms);
+	snprintf(
+	    secs, sizeof(secs), "%lld", (long long)((wait_ms + 999) / 1000));
+	http_reply_header(r, "Retry-After", secs);
+	http_fault(r, &f);
 }
 
 /* The reply a write gives once its group commit ends (http_batch). */

@@ -41,17 +41,18 @@
  * each kind to a status. */
 enum fault_kind {
 	FAULT_NONE = 0,
-	FAULT_BAD,        /* the request is malformed or out of range */
-	FAULT_UNAUTH,     /* nobody is logged in */
-	FAULT_FORBIDDEN,  /* the actor's role may not */
-	FAULT_NOT_FOUND,  /* no such record */
-	FAULT_METHOD,     /* the resource does not take that method */
-	FAULT_CONFLICT,   /* it clashes with a record that exists */
-	FAULT_TOO_LARGE,  /* the body is over its cap */
-	FAULT_MEDIA,      /* the body is not JSON */
-	FAULT_RULE,       /* well-formed, but a rule refuses it */
-	FAULT_INTERNAL,   /* the server failed; nothing was changed */
-	FAULT_UNAVAILABLE /* the server cannot take it now */
+	FAULT_BAD,         /* the request is malformed or out of range */
+	FAULT_UNAUTH,      /* nobody is logged in */
+	FAULT_FORBIDDEN,   /* the actor's role may not */
+	FAULT_NOT_FOUND,   /* no such record */
+	FAULT_METHOD,      /* the resource does not take that method */
+	FAULT_CONFLICT,    /* it clashes with a record that exists */
+	FAULT_TOO_LARGE,   /* the body is over its cap */
+	FAULT_MEDIA,       /* the body is not JSON */
+	FAULT_RULE,        /* well-formed, but a rule refuses it */
+	FAULT_INTERNAL,    /* the server failed; nothing was changed */
+	FAULT_UNAVAILABLE, /* the server cannot take it now */
+	FAULT_THROTTLED    /* too many of these: later (Retry-After) */
 };
 
 #define FAULT_DETAILS 6
@@ -125,7 +126,6 @@ struct auth_attempt {
 	struct db_user u;
 	int known, ok;
 };
-int64_t auth_wait(const char *, const char *);
 int auth_login_begin(struct db *, struct auth_attempt *, struct fault *);
 void auth_login_check(void *);
 int auth_login_finish(
@@ -337,9 +337,16 @@ int notice_period_ok(const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
 
+/* throttle.c: the log-in throttle, counted before each password check. */
+enum { THROTTLE_FAILED, THROTTLE_OK, THROTTLE_NOT_RUN };
+int throttle_known(const char *, const char *);
+int64_t throttle_take(const char *, const char *);
+void throttle_result(const char *, const char *, int);
+
 /* worker.c: a thread for password checks. */
 int worker_start(void);
-int worker_submit(void (*)(void *), void (*)(void *), void *);
+enum { WORKER_STAFF, WORKER_KNOWN, WORKER_LOGIN, WORKER_LANES };
+int worker_submit(int, void (*)(void *), void (*)(void *), void *);
 void worker_collect(void);
 void worker_stop(void);
 

@@ -14,7 +14,8 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
-                server/verify.c server/demo.c server/log.c server/worker.c
+                server/verify.c server/demo.c server/log.c server/worker.c \
+                server/throttle.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \

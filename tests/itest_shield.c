@@ -294,6 +294,244 @@ START_TEST(test_slow_request)
 }
 END_TEST
 
+/*
+ * POST /api/v1/sessions of USER with PASS from source address SRC (NULL:
+ * any), with X-Forwarded-For: XFF when given; the status, or -1. The
+ * reply's body into BODY (BN bytes) when BODY is given. Safe in children.
+ */
+static int
+shield_login(const char *src, const char *xff, const char *user,
+    const char *pass, char *body, size_t bn)
+{
+	char req[1024], js[300], buf[8192];
+	size_t n = 0;
+	ssize_t got;
+	int fd, status = -1, len;
+
+	len = snprintf(js, sizeof js,
+	    "{\"username\":\"%s\",\"password\":\"%s\"}", user, pass);
+	snprintf(req, sizeof req,
+	    "POST /api/v1/sessions HTTP/1.1\r\nHost: t\r\nConnection: "
+	    "close\r\nContent-Type: application/json\r\n%s%s%s"
+	    "Content-Length: %d\r\n\r\n%s",
+	    xff != NULL ? "X-Forwarded-For: " : "", xff != NULL ? xff : "",
+	    xff != NULL ? "\r\n" : "", len, js);
+	if ((fd = shield_connect(src, 0)) < 0)
+		return -1;
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) == (ssize_t)strlen(req))
+		while (n < sizeof(buf) - 1 &&
+		    (got = recv(fd, buf + n, sizeof(buf) - 1 - n, 0)) > 0)
+			n += (size_t)got;
+	close(fd);
+	buf[n] = '\0';
+	if (sscanf(buf, "HTTP/1.1 %d", &status) != 1)
+		return -1;
+	if (body != NULL && strstr(buf, "\r\n\r\n") != NULL)
+		snprintf(body, bn, "%s", strstr(buf, "\r\n\r\n") + 4);
+	return status;
+}
+
+/*
+ * N log-ins at once, each from its own child process: XFF_FMT (NULL: no
+ * header) formats the k-th child's forwarded address. Counts of the
+ * statuses into COUNT[0..599].
+ */
+static void
+shield_burst(
+    int n, const char *user, const char *pass, const char *xff_fmt, int *count)
+{
+	int go[2], res[2], k, st;
+	pid_t pid, pids[64];
+	short status;
+	char c = 'g';
+
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(res), 0);
+	ck_assert_int_le(n, 64);
+	for (k = 0; k < n; k++) {
+		pids[k] = pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			char xff[64];
+
+			close(go[1]);
+			close(res[0]);
+			if (xff_fmt != NULL)
+				snprintf(xff, sizeof xff, xff_fmt, k % 250 + 1);
+			if (read(go[0], &c, 1) != 1)
+				_exit(1);
+			status = (short)shield_login(NULL,
+			    xff_fmt != NULL ? xff : NULL, user, pass, NULL, 0);
+			_exit(write(res[1], &status, sizeof status) ==
+			            sizeof status
+			        ? 0
+			        : 1);
+		}
+	}
+	close(go[0]);
+	close(res[1]);
+	/* All at once: every child waits on this one byte each. */
+	for (k = 0; k < n; k++)
+		ck_assert_int_eq(write(go[1], &c, 1), 1);
+	close(go[1]);
+	for (k = 0; k < n; k++) {
+		ck_assert_int_eq(
+		    read(res[0], &status, sizeof status), (int)sizeof status);
+		ck_assert_msg(status >= 0 && status < 600,
+		    "a log-in got no "
+		    "reply");
+		count[status]++;
+	}
+	close(res[0]);
+	for (k = 0; k < n; k++) {
+		ck_assert_int_eq(waitpid(pids[k], &st, 0), pids[k]);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "a child of the burst failed");
+	}
+}
+
+/* How many login_failed rows the audit log holds. */
+static int
+shield_failed_logins(void)
+{
+	cJSON *j, *a;
+	int n = 0;
+
+	j = itest_ok("GET", "/api/v1/audit?limit=500", itest_admin, NULL, 200);
+	cJSON_ArrayForEach(a, itest_items(j)) if (strcmp(itest_str(a, "action"),
+	                                              "login_failed") == 0) n++;
+	return n;
+}
+
+/*
+ * 16 wrong passwords for one user sent at once from one address: at most
+ * 3 are checked (401, each audited), the rest are refused unread (429).
+ * The right password from there is refused too, but from another address
+ * (127.0.0.2), which has not failed, it gets in.
+ */
+START_TEST(test_throttle_burst)
+{
+	int count[600] = {0};
+
+	shield_start(0, NULL);
+	itest_user(itest_s, "clerk", "cashier");
+	shield_burst(16, "clerk", "wrong-password-1", NULL, count);
+	ck_assert_msg(count[401] >= 1 && count[401] <= 3,
+	    "%d of 16 wrong passwords were checked", count[401]);
+	ck_assert_int_eq(count[401] + count[429], 16);
+	ck_assert_int_eq(shield_failed_logins(), count[401]);
+	ck_assert_int_eq(
+	    shield_login(NULL, NULL, "clerk", ITEST_USER_PASS, NULL, 0), 429);
+	ck_assert_int_eq(
+	    shield_login("127.0.0.2", NULL, "clerk", ITEST_USER_PASS, NULL, 0),
+	    201);
+}
+END_TEST
+
+/*
+ * Behind a trusted proxy, 120 wrong log-ins for the manager from 40
+ * rotating addresses, 40 at a time, while the manager logs in from the
+ * till's address (where the manager logged in before): the manager gets
+ * in, and nothing is answered 503.
+ */
+START_TEST(test_rotating_flood)
+{
+	const char *extra[] = {"--trusted-proxy", "127.0.0.1", NULL};
+	int count[600] = {0}, k, st = 0;
+	pid_t pid;
+
+	shield_start(0, extra);
+	itest_user(itest_s, "boss", "manager");
+	ck_assert_int_eq(
+	    shield_login(NULL, "10.9.9.9", "boss", ITEST_USER_PASS, NULL, 0),
+	    201);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int c[600] = {0};
+
+		for (k = 0; k < 3; k++)
+			shield_burst(
+			    40, "boss", "guess-guess-1", "10.1.0.%d", c);
+		_exit(c[503] == 0 && c[401] + c[429] == 120 ? 0 : 1);
+	}
+	usleep(200000);
+	for (k = 0; k < 3; k++)
+		count[shield_login(
+		    NULL, "10.9.9.9", "boss", ITEST_USER_PASS, NULL, 0)]++;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "the flood got a 503, or no reply");
+	ck_assert_msg(
+	    count[201] == 3, "the manager's log-ins: %d of 3 in", count[201]);
+}
+END_TEST
+
+/* The address behind the proxy is the one the throttle keys on, and the
+ * audit names; from another peer, X-Forwarded-For is not believed. */
+START_TEST(test_trusted_proxy)
+{
+	const char *extra[] = {"--trusted-proxy", "127.0.0.2", NULL};
+	cJSON *j, *a;
+	int k, seen_fwd = 0, seen_own = 0;
+
+	shield_start(0, extra);
+	for (k = 0; k < 3; k++)
+		ck_assert_int_eq(shield_login("127.0.0.2", "10.0.0.7", "admin",
+		                     "wrong-wrong-1", NULL, 0),
+		    401);
+	/* 10.0.0.7 is closed; 10.0.0.8 behind the same proxy is not. */
+	ck_assert_int_eq(shield_login("127.0.0.2", "10.0.0.7", "admin",
+	                     ITEST_ADMIN_PASS, NULL, 0),
+	    429);
+	ck_assert_int_eq(shield_login("127.0.0.2", "1.2.3.4, 10.0.0.8", "admin",
+	                     ITEST_ADMIN_PASS, NULL, 0),
+	    201);
+	/* Not from the proxy: the header is the client's word, ignored. */
+	ck_assert_int_eq(shield_login("127.0.0.3", "10.0.0.9", "admin",
+	                     "wrong-wrong-1", NULL, 0),
+	    401);
+	j = itest_ok("GET", "/api/v1/audit?limit=50", itest_admin, NULL, 200);
+	cJSON_ArrayForEach(a, itest_items(j))
+	{
+		const char *o = itest_str(a, "origin");
+
+		if (strcmp(o, "10.0.0.7") == 0 || strcmp(o, "10.0.0.8") == 0)
+			seen_fwd++;
+		if (strcmp(o, "127.0.0.3") == 0)
+			seen_own++;
+		ck_assert_msg(
+		    strcmp(o, "10.0.0.9") != 0 && strcmp(o, "1.2.3.4") != 0,
+		    "a forged address was believed: %s", itest_print(a));
+	}
+	ck_assert_int_eq(seen_fwd, 4);
+	ck_assert_int_eq(seen_own, 1);
+}
+END_TEST
+
+/* A password typed into the user-name field is not kept in the audit. */
+START_TEST(test_unknown_user_audit)
+{
+	cJSON *j, *a;
+	int n = 0;
+
+	shield_start(0, NULL);
+	ck_assert_int_eq(
+	    shield_login(NULL, NULL, "Secret-Typed-9", "whatever-1", NULL, 0),
+	    401);
+	j = itest_ok("GET", "/api/v1/audit?limit=50", itest_admin, NULL, 200);
+	ck_assert_msg(strstr(itest_text(j), "Secret-Typed-9") == NULL,
+	    "the typed name is in the audit: %s", itest_print(j));
+	cJSON_ArrayForEach(a, itest_items(j)) if (strcmp(itest_str(a, "action"),
+	                                              "login_failed") == 0)
+	{
+		ck_assert_str_eq(itest_str(a, "username"), "-");
+		n++;
+	}
+	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
 static void
 shield_noop(void)
 {
@@ -316,6 +554,10 @@ itest_shield_suite(void)
 	tcase_add_test(tc, test_flood_sigterm);
 	tcase_add_test(tc, test_per_address);
 	tcase_add_test(tc, test_slow_request);
+	tcase_add_test(tc, test_throttle_burst);
+	tcase_add_test(tc, test_rotating_flood);
+	tcase_add_test(tc, test_trusted_proxy);
+	tcase_add_test(tc, test_unknown_user_audit);
 	suite_add_tcase(s, tc);
 	return s;
 }

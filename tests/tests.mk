@@ -48,6 +48,7 @@ $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
 $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/clock.o $(B)/server/fault.o $(B)/server/log.o \
     $(B)/server/household.o $(B)/server/auth.o $(B)/server/db.o $(B)/server/db_tx.o \
+    $(B)/server/throttle.o \
     $(B)/server/db_users.o $(B)/server/db_audit.o $(B)/server/db_items.o \
     $(B)/server/db_donations.o $(B)/server/db_stock.o \
     $(B)/server/db_households.o $(B)/server/db_points.o \
