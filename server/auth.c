@@ -136,9 +136,8 @@ auth_user_create(struct db *db, const struct actor *who, const char *name,
 	if (!auth_username_valid(name))
 		return fault_field(f, FAULT_BAD, "bad_field", "username",
 		    "username: 1 to 31 of a-z, 0-9, '.', '_', '-'");
-	if (strlen(pw) < 8 || strlen(pw) > 128)
-		return fault_field(f, FAULT_BAD, "bad_field", "password",
-		    "password: 8 to 128 characters");
+	if (password_check(name, pw, "password", f) != 0)
+		return -1;
 	if (auth_role_name(role)[0] == 'n')
 		return fault_field(
 		    f, FAULT_BAD, "bad_field", "role", "unknown role");
@@ -427,18 +426,18 @@ fail:
 int
 auth_password_begin(struct db *db, struct auth_newpw *p, struct fault *f)
 {
-	size_t n = strlen(p->pw);
 	int rc;
 
-	if (n < 8 || n > 128)
-		return fault_field(f, FAULT_BAD, "bad_field",
-		    p->change ? "new_password" : "password",
-		    "the password: 8 to 128 bytes");
 	if ((rc = db_user_by_id(db, p->user_id, &p->a.u)) == DB_NONE)
 		return fault_set(
 		    f, FAULT_NOT_FOUND, "not_found", "no such user");
 	if (rc != DB_OK)
 		return fault_db(f, rc);
+	if (password_check(p->a.u.username, p->pw,
+	        p->change ? "new_password" : "password", f) != 0) {
+		sodium_memzero(p->a.u.pwhash, sizeof(p->a.u.pwhash));
+		return -1;
+	}
 	p->a.known = 1;
 	return 0;
 }

@@ -264,10 +264,10 @@ main_init(struct opts *o)
 	}
 	len = strcspn(pw, "\r\n");
 	pw[len] = '\0';
-	if (len < 8 || len > 128) {
-		fprintf(stderr,
-		    "cishan-server: the administrator's password "
-		    "must be 8 to 128 characters\n");
+	memset(&f, 0, sizeof(f));
+	if (password_check(o->admin, pw, "password", &f) != 0) {
+		fprintf(stderr, "cishan-server: the administrator's %s\n",
+		    f.message);
 		return 1;
 	}
 	if (access(o->db, F_OK) == 0) {

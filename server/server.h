@@ -337,6 +337,10 @@ int notice_period_ok(const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
 
+/* password.c: the rules of a new password. */
+int password_common_has(const char *);
+int password_check(const char *, const char *, const char *, struct fault *);
+
 /* throttle.c: the log-in throttle, counted before each password check. */
 enum { THROTTLE_FAILED, THROTTLE_OK, THROTTLE_NOT_RUN };
 int throttle_known(const char *, const char *);

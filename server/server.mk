@@ -15,7 +15,7 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
                 server/verify.c server/demo.c server/log.c server/worker.c \
-                server/throttle.c
+                server/throttle.c server/password.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \
@@ -24,7 +24,7 @@ SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             $(B)/schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
-             $(B)/schema.o $(B)/console_assets.o
+             $(B)/schema.o $(B)/console_assets.o $(B)/passwords.o
 SERVER_CFLAGS = $(shell $(PKG) --cflags $(SERVER_PKGS)) -Iserver -pthread
 SERVER_LIBS = $(shell $(PKG) --libs $(SERVER_PKGS)) -lm -pthread
 
@@ -38,6 +38,12 @@ $(B)/server/%.o: server/%.c
 $(B)/schema.c: $(sort $(wildcard schema/*.sql)) schema/embed.sh
 	@mkdir -p $(@D)
 	sh schema/embed.sh $(sort $(wildcard schema/*.sql)) > $@
+# The common passwords too (server/passwords/, with their licence).
+$(B)/passwords.c: server/passwords/common.txt server/passwords/embed.sh
+	@mkdir -p $(@D)
+	sh server/passwords/embed.sh server/passwords/common.txt > $@
+$(B)/passwords.o: $(B)/passwords.c
+	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
 $(B)/schema.o: $(B)/schema.c
 	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
 
@@ -59,7 +65,7 @@ $(B)/cishan-server: $(SERVER_OBJ) $(B)/libcishan-common.a
 # The domain and db layers alone, for tools that drive them directly
 # (bench/ seeds and its storage ceiling): no HTTP, no JSON.
 CORE_OBJ = $(patsubst %.c,$(B)/%.o,$(SERVER_DOMAIN) $(filter-out $(B)/%,$(SERVER_DB))) \
-           $(B)/schema.o
+           $(B)/schema.o $(B)/passwords.o
 $(B)/libcishan-core.a: $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^

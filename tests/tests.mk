@@ -25,6 +25,8 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
+# itest_shield writes an old password's hash, as one set before the rules.
+$(B)/tests/itest_shield: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_console recomputes each console file's ETag (its SHA-256).
 $(B)/tests/itest_console: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
@@ -48,7 +50,7 @@ $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
 $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/clock.o $(B)/server/fault.o $(B)/server/log.o \
     $(B)/server/household.o $(B)/server/auth.o $(B)/server/db.o $(B)/server/db_tx.o \
-    $(B)/server/throttle.o \
+    $(B)/server/throttle.o $(B)/server/password.o $(B)/passwords.o \
     $(B)/server/db_users.o $(B)/server/db_audit.o $(B)/server/db_items.o \
     $(B)/server/db_donations.o $(B)/server/db_stock.o \
     $(B)/server/db_households.o $(B)/server/db_points.o \
