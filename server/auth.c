@@ -19,7 +19,7 @@ static const char *const auth_roles[] = {
 static const char *const auth_actions[] = {"login", "login_failed", "create",
     "update", "adjust", "grant_monthly", "grant_oneoff", "distribute", "void",
     "expense", "publish", "reset_password", "change_password", "replace_card",
-    NULL};
+    "end_sessions", NULL};
 
 /* The hash an unknown user's password is checked against, so that a
  * wrong name costs as long as a wrong password. */
@@ -512,6 +512,35 @@ auth_password_finish(struct db *db, const struct actor *who,
 		return fault_db(f, DB_ERR);
 	}
 	auth_forget(p->user_id, p->change ? keep : NULL);
+	return 0;
+}
+
+/* An admin ends every session of user id (its tokens get 401 at once). */
+int
+auth_sessions_end(
+    struct db *db, const struct actor *who, int64_t id, struct fault *f)
+{
+	struct db_user u;
+	int rc;
+
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_user_by_id(db, id, &u)) != DB_OK) {
+		db_tx_rollback(db);
+		sodium_memzero(&u, sizeof(u));
+		if (rc == DB_NONE)
+			return fault_set(
+			    f, FAULT_NOT_FOUND, "not_found", "no such user");
+		return fault_db(f, rc);
+	}
+	sodium_memzero(&u, sizeof(u));
+	if (db_session_revoke_user(db, id, NULL) != DB_OK ||
+	    auth_audit(db, who, "end_sessions", "user", id, "") != 0 ||
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, DB_ERR);
+	}
+	auth_forget(id, NULL);
 	return 0;
 }
 

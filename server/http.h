@@ -74,9 +74,14 @@ struct http_opts {
 	int request_timeout;       /* seconds to send a whole request */
 	const char *trusted_proxy; /* its X-Forwarded-For is believed */
 	const char *tls_cert, *tls_key;
-	int plain_http; /* plain http on an address other than loopback */
+	int plain_http;   /* plain http on an address other than loopback */
+	int card_lookups; /* per user a minute */
 };
 int http_serve(struct db *, const struct http_opts *);
+
+/* http_tls.c: init --self-signed (the certificate, its key, its
+ * SHA-256 fingerprint) */
+int http_tls_self_signed(const char *, const char *, char *, size_t);
 
 /* json.c */
 int json_str(
@@ -175,6 +180,11 @@ void res_page_index(struct req *);
 void res_page_receipt(struct req *);
 /* res_audit.c */
 void res_audit_list(struct req *);
+/* res_user_sessions.c */
+void res_user_sessions_list(struct req *);
+void res_user_sessions_end(struct req *);
+/* res_card_lookups.c */
+void res_card_lookups_list(struct req *);
 void res_health(struct req *);
 /* res_console.c */
 void res_console_index(struct req *);

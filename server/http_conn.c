@@ -203,7 +203,9 @@ http_conn_bev_cb(struct event_base *base, void *arg)
 	c->cs = cs;
 	c->fd = -1;
 	c->since_ms = http_conn_ms();
-	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
+	c->bev = cs->srv->tls != NULL
+	    ? http_tls_bev(cs->srv, base)
+	    : bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL)
 		log_fatalx("libevent: a connection's bufferevent");
 	TAILQ_INSERT_TAIL(&cs->list, c, next);

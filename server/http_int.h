@@ -44,6 +44,7 @@ struct server {
 	int log_pending;
 	const struct http_opts *opts;
 	struct http_conns *conns; /* open connections (http_conn.c) */
+	struct http_tls *tls;     /* NULL: plain http (http_tls.c) */
 };
 
 struct req {
@@ -95,6 +96,13 @@ int http_conn_default_max(void);
 void http_conn_start(struct server *, const struct http_opts *);
 void http_conn_stop(struct server *);
 void http_conn_seen(struct server *, struct evhttp_connection *, int);
+
+/* http_tls.c */
+struct http_tls;
+struct bufferevent;
+int http_tls_start(struct server *, const char *, const char *);
+void http_tls_stop(struct server *);
+struct bufferevent *http_tls_bev(struct server *, struct event_base *);
 
 /* http.c */
 int http_proxy_is(struct server *, const char *);

@@ -26,6 +26,10 @@ http_send(
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	/* Over TLS: browsers are to come back only so for a year. */
+	if (r->srv->tls != NULL)
+		evhttp_add_header(
+		    h, "Strict-Transport-Security", "max-age=31536000");
 	/* evhttp would send a HEAD's body too, after its headers. */
 	if (len > 0 && evhttp_request_get_command(r->ev) != EVHTTP_REQ_HEAD &&
 	    evbuffer_add(out, body, len) != 0)

@@ -20,13 +20,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: cishan-server init   --db PATH --admin NAME\n"
+	    "usage: cishan-server init   --db PATH [--admin NAME] "
+	    "[--self-signed]\n"
 	    "       cishan-server serve  --db PATH --listen HOST:PORT "
 	    "[--checkpoint-pages N] [--auto-grant]\n"
 	    "                     [--max-connections N] [--max-per-address N] "
 	    "[--request-timeout SECS]\n"
 	    "                     [--trusted-proxy ADDR] [--tls-cert FILE "
 	    "--tls-key FILE] [--plain-http]\n"
+	    "                     [--card-lookups N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
@@ -87,6 +89,7 @@ parse(int argc, char **argv, struct opts *o)
 	    {"tls-key", required_argument, NULL, 'K'},
 	    {"plain-http", no_argument, NULL, 'H'},
 	    {"self-signed", no_argument, NULL, 'S'},
+	    {"card-lookups", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -142,6 +145,10 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'S':
 			o->self_signed = 1;
+			break;
+		case 'L':
+			o->http.card_lookups =
+			    main_num("card-lookups", optarg, 1000000000);
 			break;
 		case 'c':
 			errno = 0;
@@ -244,6 +251,25 @@ main_key(const char *dbpath)
 	return 0;
 }
 
+/* init --self-signed: PATH.tls.crt and PATH.tls.key for serve's --tls-cert
+ * and --tls-key, and the fingerprint a till pins. */
+static int
+main_self_signed(const char *db)
+{
+	char crt[4096], key[4096], fp[128];
+
+	snprintf(crt, sizeof(crt), "%s.tls.crt", db);
+	snprintf(key, sizeof(key), "%s.tls.key", db);
+	if (http_tls_self_signed(crt, key, fp, sizeof(fp)) != 0) {
+		fprintf(stderr,
+		    "cishan-server: no certificate made (see "
+		    "above; an existing one is kept)\n");
+		return 1;
+	}
+	printf("certificate %s, key %s\nsha256 fingerprint %s\n", crt, key, fp);
+	return 0;
+}
+
 static int
 main_init(struct opts *o)
 {
@@ -254,6 +280,8 @@ main_init(struct opts *o)
 	int64_t n, id;
 	size_t len;
 
+	if (o->admin == NULL && o->self_signed)
+		return main_self_signed(o->db);
 	if (o->admin == NULL)
 		usage();
 	if ((env = getenv("CISHAN_ADMIN_PASSWORD")) != NULL)
@@ -296,7 +324,7 @@ main_init(struct opts *o)
 	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
 	printf("initialised %s with administrator %s\n", o->db, o->admin);
-	return 0;
+	return o->self_signed ? main_self_signed(o->db) : 0;
 }
 
 int

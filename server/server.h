@@ -133,6 +133,8 @@ int auth_login_finish(
 int auth_session(struct db *, const char *, struct actor *);
 int auth_logout(struct db *, const char *);
 int auth_action_valid(const char *);
+int auth_sessions_end(
+    struct db *, const struct actor *, int64_t, struct fault *);
 /* What a user update changes: role 0, display_name "", disabled -1 keep. */
 struct auth_user_change {
 	int role;
@@ -222,6 +224,7 @@ struct household_new {
 	char id_number[HOUSEHOLD_IDNUM_LEN + 1];
 };
 int household_setkey(const char *);
+void household_card_hash(const char *, unsigned char *);
 int household_idnum_check(const char *, char *);
 char household_idnum_checkchar(const char *);
 void household_mask_name(const char *, char *, size_t);
@@ -336,6 +339,12 @@ int notice_asof(struct db *, struct db_asof *);
 int notice_period_ok(const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
+
+/* cardlog.c: card look-ups, recorded and limited per user. */
+void cardlog_set_max(int);
+int64_t cardlog_take(int64_t);
+int cardlog_record(
+    struct db *, const struct actor *, const char *, int, struct fault *);
 
 /* password.c: the rules of a new password. */
 int password_common_has(const char *);

@@ -366,9 +366,11 @@ itest_start_argv(const char *db, int nofile, const char *const *extra)
 	t0 = itest_now();
 	for (;;) {
 		out = itest_slurp(path);
-		p = strstr(out, "listening on http://");
-		if (p != NULL && strchr(p, '\n') != NULL) {
-			p += strlen("listening on http://");
+		/* http:// or, with --tls-cert, https:// */
+		p = strstr(out, "listening on http");
+		if (p != NULL && strchr(p, '\n') != NULL &&
+		    strstr(p, "://") != NULL) {
+			p = strstr(p, "://") + 3;
 			ck_assert_msg(
 			    sscanf(p, "%63[^:]:%d", s->host, &s->port) == 2 &&
 			        s->port > 0 && s->port < 65536,

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -588,6 +589,272 @@ START_TEST(test_password_rules)
 }
 END_TEST
 
+/* The till's binary: $CISHAN_POS, or cishan-pos beside the server. */
+static const char *
+shield_pos_bin(void)
+{
+	const char *p = getenv("CISHAN_POS"), *s = itest_bin(), *slash;
+
+	if (p != NULL && *p != '\0')
+		return p;
+	slash = strrchr(s, '/');
+	return itest_f(
+	    "%.*scishan-pos", slash != NULL ? (int)(slash - s + 1) : 0, s);
+}
+
+/*
+ * The till on URL with its verification ARG VAL logs in as the admin:
+ * the stage it reaches within 10 s ("card" once logged in).
+ */
+static const char *
+shield_till_login(const char *url, const char *arg, const char *val)
+{
+	const char *journal = itest_f("%s/j-%s.db", itest_s->dir, arg + 2);
+	const char *stage = "",
+	           *argv[] = {shield_pos_bin(), "--server", url, "--till", "T1",
+	               "--journal", journal, "--scanner", "none", "--printer",
+	               "none", "--script", "-", arg, val, NULL};
+	int in[2], out[2], st;
+	char line[1 << 16];
+	double t0;
+	FILE *to, *from;
+	cJSON *s;
+	pid_t pid;
+
+	ck_assert(pipe2(in, O_CLOEXEC) == 0 && pipe2(out, O_CLOEXEC) == 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		itest_reopen(2, itest_f("%s/pos.log", itest_s->dir),
+		    O_WRONLY | O_CREAT | O_APPEND);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	to = fdopen(in[1], "w");
+	from = fdopen(out[0], "r");
+	ck_assert(to != NULL && from != NULL);
+	fprintf(to, "login admin %s\n", ITEST_ADMIN_PASS);
+	fflush(to);
+	t0 = itest_now();
+	while (fgets(line, sizeof line, from) != NULL) {
+		s = cJSON_Parse(line);
+		ck_assert_msg(s != NULL, "not JSON: %s", line);
+		itest_own(ITEST_JSON, s);
+		stage = itest_str(s, "stage");
+		if (strcmp(stage, "login") != 0 || itest_now() - t0 > 10)
+			break;
+		fprintf(to, "wait 100\n");
+		fflush(to);
+	}
+	fclose(to);
+	fclose(from);
+	kill(pid, SIGTERM);
+	waitpid(pid, &st, 0);
+	return stage;
+}
+
+/* `curl -s ARGS` (a shell word list of ours): its output. */
+static const char *
+shield_curl(const char *args)
+{
+	const char *out = itest_f("%s/curl.out", itest_s->dir);
+	char *cmd = itest_f("curl -s -S %s > %s 2>&1", args, out);
+
+	(void)system(cmd);
+	return itest_slurp(out);
+}
+
+/*
+ * TLS: `init --self-signed` makes the store's certificate and prints its
+ * fingerprint; `serve --tls-cert --tls-key` answers curl over https (with
+ * HSTS) and not over plain http; the till logs in over https pinning the
+ * fingerprint, or verifying against the certificate as a CA file, and a
+ * wrong fingerprint is refused (the till stays at its log-in, offline).
+ * Plain http is refused on an address other than loopback.
+ */
+START_TEST(test_tls)
+{
+	const char *out, *fp, *crt, *key, *url, *tok;
+	const char *gen[] = {"init", "--db", NULL, "--self-signed", NULL};
+	const char *plain[] = {
+	    "serve", "--db", NULL, "--listen", "0.0.0.0:0", NULL};
+	const char *store;
+	char wrong[128];
+	int rc;
+
+	itest_s = itest_start_argv(NULL, 0, NULL);
+	store = itest_f("%s", itest_s->dir);
+	itest_s->own_dir = 0;
+	itest_stop(itest_s);
+	gen[2] = itest_s->db;
+	rc = itest_cmd(gen, &out);
+	ck_assert_msg(rc == 0, "init --self-signed: %d %s", rc, out);
+	fp = strstr(out, "sha256 fingerprint ");
+	ck_assert_msg(fp != NULL, "no fingerprint in: %s", out);
+	fp = itest_f("%.95s", fp + strlen("sha256 fingerprint "));
+	crt = itest_f("%s.tls.crt", itest_s->db);
+	key = itest_f("%s.tls.key", itest_s->db);
+	/* A second time it keeps the first certificate. */
+	ck_assert_int_ne(itest_cmd(gen, &out), 0);
+	/* Not on the shop's network in clear. */
+	plain[2] = itest_s->db;
+	ck_assert_int_ne(itest_cmd(plain, &out), 0);
+	ck_assert_msg(strstr(out, "--plain-http") != NULL, "%s", out);
+
+	{
+		const char *extra[] = {
+		    "--tls-cert", crt, "--tls-key", key, NULL};
+
+		itest_s = itest_start_argv(itest_s->db, 0, extra);
+	}
+	url = itest_f("https://127.0.0.1:%d", itest_s->port);
+	out = shield_curl(itest_f("-i --cacert %s %s/healthz", crt, url));
+	ck_assert_msg(strstr(out, "{\"status\":\"ok\"}") != NULL &&
+	        strcasestr(out, "strict-transport-security: max-age=") != NULL,
+	    "curl over https: %s", out);
+	out = shield_curl(
+	    itest_f("--cacert %s -H 'Content-Type: "
+	            "application/json' -d "
+	            "'{\"username\":\"admin\",\"password\":\"%s\"}' "
+	            "%s/api/v1/sessions",
+	        crt, ITEST_ADMIN_PASS, url));
+	tok = strstr(out, "\"token\":\"");
+	ck_assert_msg(tok != NULL, "no log-in over https: %s", out);
+	/* Plain http to the TLS port gets no answer. */
+	out = shield_curl(
+	    itest_f("-m 5 http://127.0.0.1:%d/healthz", itest_s->port));
+	ck_assert_msg(strstr(out, "{\"status\"") == NULL, "%s", out);
+	/* The till: pinned, by CA file, and a wrong pin. */
+	ck_assert_str_eq(
+	    shield_till_login(url, "--server-fingerprint", fp), "card");
+	ck_assert_str_eq(shield_till_login(url, "--ca-file", crt), "card");
+	snprintf(wrong, sizeof wrong, "%s", fp);
+	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
+	ck_assert_str_eq(
+	    shield_till_login(url, "--server-fingerprint", wrong), "login");
+	itest_stop(itest_s);
+	itest_remove_dir(store);
+}
+END_TEST
+
+/*
+ * Card look-ups: 60 a minute for a cashier (found or not), the 61st
+ * refused (429 throttled, Retry-After); an auditor sees who looked up how
+ * many cards; the card itself is stored nowhere in the look-up log.
+ */
+START_TEST(test_card_lookups)
+{
+	struct itest_roles ro;
+	const cJSON *c, *a;
+	struct itest_reply *r;
+	cJSON *j;
+	int k, st;
+
+	shield_start(0, NULL);
+	ro = itest_roles();
+	itest_household("SHIELD-0001", "dibao", 2, -10, 100);
+	for (k = 0; k < 60; k++) {
+		j = itest_req(itest_s, "GET",
+		    k % 2 == 0
+		        ? "/api/v1/households/by-card/SHIELD-0001"
+		        : itest_f("/api/v1/households/by-card/GUESS-%04d", k),
+		    ro.cashier, NULL, &st);
+		ck_assert_int_eq(st, k % 2 == 0 ? 200 : 404);
+		itest_free(j);
+	}
+	r = itest_raw(itest_s, "GET", "/api/v1/households/by-card/SHIELD-0001",
+	    ro.cashier, NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 429);
+	ck_assert_msg(strstr(r->body, "throttled") != NULL &&
+	        strstr(r->headers, "retry-after: ") != NULL,
+	    "%s\n%s", r->headers, r->body);
+	/* Another user is not held back by the cashier's count. */
+	itest_ok("GET", "/api/v1/households/by-card/SHIELD-0001", itest_admin,
+	    NULL, 200);
+	itest_refused("GET", "/api/v1/audit/card-lookups", ro.cashier, NULL,
+	    403, "forbidden", NULL);
+	itest_refused("GET", "/api/v1/audit/card-lookups?from=nope", ro.auditor,
+	    NULL, 400, "bad_field", "from");
+	j = itest_ok("GET",
+	    itest_f("/api/v1/audit/card-lookups?from=%s&to=%s", itest_date(0),
+	        itest_date(0)),
+	    ro.auditor, NULL, 200);
+	c = itest_find_str(itest_items(j), "username", "cashier");
+	a = itest_find_str(itest_items(j), "username", ITEST_ADMIN);
+	ck_assert_msg(c != NULL && a != NULL, "%s", itest_print(j));
+	ck_assert_int_eq(itest_int(c, "lookups"), 60);
+	ck_assert_int_eq(itest_int(c, "cards"), 31);
+	ck_assert_int_eq(itest_int(c, "found"), 30);
+	ck_assert_int_eq(itest_int(a, "lookups"), 1);
+	ck_assert_str_eq(itest_str(c, "role"), "cashier");
+	/* A day without look-ups has none. */
+	j = itest_ok("GET",
+	    itest_f("/api/v1/audit/card-lookups?from=%s&to=%s",
+	        itest_date(-400), itest_date(-399)),
+	    ro.auditor, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+	ck_assert_msg(!itest_file_has(itest_s->db, "GUESS-0001") &&
+	        !itest_file_has(itest_f("%s-wal", itest_s->db), "GUESS-0001"),
+	    "a looked-up card is stored in clear");
+}
+END_TEST
+
+/* An admin lists a user's sessions (no tokens in the list) and ends them
+ * all: their tokens get 401 at once; audited as end_sessions. */
+START_TEST(test_sessions)
+{
+	const char *t1, *t2, *path;
+	struct itest_roles ro;
+	cJSON *j, *s;
+	int64_t id;
+	int st;
+
+	shield_start(0, NULL);
+	ro = itest_roles();
+	t1 = itest_user(itest_s, "kate", "cashier");
+	t2 = itest_login(itest_s, "kate", ITEST_USER_PASS);
+	j = itest_ok("GET", "/api/v1/users", itest_admin, NULL, 200);
+	id =
+	    itest_int(itest_find_str(itest_items(j), "username", "kate"), "id");
+	path = itest_f("/api/v1/users/%lld/sessions", (long long)id);
+	j = itest_ok("GET", path, itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 2);
+	cJSON_ArrayForEach(s, itest_items(j))
+	{
+		ck_assert_int_eq(strlen(itest_str(s, "id")), 16);
+		itest_str(s, "created_at");
+		itest_str(s, "expires_at");
+	}
+	ck_assert_msg(strstr(itest_text(j), t1) == NULL &&
+	        strstr(itest_text(j), t2) == NULL,
+	    "a token in the list: %s", itest_print(j));
+	itest_refused("GET", path, ro.mgr, NULL, 403, "forbidden", NULL);
+	itest_refused("DELETE", path, ro.cashier, NULL, 403, "forbidden", NULL);
+	itest_refused("GET", "/api/v1/users/999999/sessions", itest_admin, NULL,
+	    404, "not_found", NULL);
+	itest_refused("DELETE", "/api/v1/users/999999/sessions", itest_admin,
+	    NULL, 404, "not_found", NULL);
+	itest_ok("GET", "/api/v1/items", t1, NULL, 200);
+	itest_req(itest_s, "DELETE", path, itest_admin, NULL, &st);
+	ck_assert_int_eq(st, 204);
+	itest_refused(
+	    "GET", "/api/v1/items", t1, NULL, 401, "unauthenticated", NULL);
+	itest_refused(
+	    "GET", "/api/v1/items", t2, NULL, 401, "unauthenticated", NULL);
+	j = itest_ok("GET", path, itest_admin, NULL, 200);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_items(j)), 0);
+	ck_assert_int_eq(itest_audits("end_sessions", "user", id), 1);
+	/* Others' sessions hold. */
+	itest_ok("GET", "/api/v1/items", ro.cashier, NULL, 200);
+	/* kate logs in again. */
+	itest_login(itest_s, "kate", ITEST_USER_PASS);
+}
+END_TEST
+
 static void
 shield_noop(void)
 {
@@ -615,6 +882,9 @@ itest_shield_suite(void)
 	tcase_add_test(tc, test_trusted_proxy);
 	tcase_add_test(tc, test_unknown_user_audit);
 	tcase_add_test(tc, test_password_rules);
+	tcase_add_test(tc, test_tls);
+	tcase_add_test(tc, test_card_lookups);
+	tcase_add_test(tc, test_sessions);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,7 +25,9 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
-# itest_shield writes an old password's hash, as one set before the rules.
+# itest_shield writes an old password's hash, as one set before the rules,
+# and drives the till over https.
+test-server-itest: $(B)/cishan-pos
 $(B)/tests/itest_shield: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_console recomputes each console file's ETag (its SHA-256).
 $(B)/tests/itest_console: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
