@@ -277,6 +277,9 @@ page_bytes=$(bench_val "$(tail -n 1 "$work/figures")" resp_bytes)
 echo "(the page is $page_bytes bytes; its first build, uncached, took" \
 	"$page_cold ms)"
 
+# --- issue 11: https beside http, a throttled log-in ---
+. "$(dirname "$0")/shield.sh"
+
 # The seeded and benchmarked store still holds every invariant; verify
 # is given BENCH_VERIFY_SECONDS (120) on a store this size.
 bench_stop real
