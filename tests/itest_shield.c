@@ -117,8 +117,11 @@ shield_healthz_soon(void)
 
 	do {
 		if (itest_http(itest_s, "GET", "/healthz", NULL, NULL, NULL,
-		        NULL, 0, &r) == 0)
+		        NULL, 0, &r) == 0) {
+			free(r.body);
+			free(r.headers);
 			return r.status;
+		}
 		usleep(100000);
 	} while (itest_now() - t0 < 10);
 	return -1;
@@ -153,6 +156,7 @@ START_TEST(test_flood_cap)
 {
 	const char *extra[] = {"--max-per-address", "1000", NULL};
 	int keep, fl[SHIELD_FLOOD], k, closed = 0;
+	double t0;
 
 	shield_start(64, extra);
 	keep = shield_connect(NULL, 0);
@@ -160,10 +164,18 @@ START_TEST(test_flood_cap)
 	ck_assert_int_eq(shield_keepalive_get(keep), 200);
 	for (k = 0; k < SHIELD_FLOOD; k++)
 		fl[k] = shield_connect(NULL, 1);
-	sleep(2);
-	for (k = 0; k < SHIELD_FLOOD; k++)
-		if (fl[k] >= 0 && shield_closed(fl[k], 0))
-			closed++;
+	/* Those still in the kernel's backlog are accepted (and closed)
+	 * as the server gets to them: up to 15 s, for slow builds. */
+	t0 = itest_now();
+	while (closed < SHIELD_FLOOD - 64 && itest_now() - t0 < 15) {
+		usleep(200000);
+		for (k = 0; k < SHIELD_FLOOD; k++)
+			if (fl[k] >= 0 && shield_closed(fl[k], 0)) {
+				close(fl[k]);
+				fl[k] = -1;
+				closed++;
+			}
+	}
 	ck_assert_msg(closed >= SHIELD_FLOOD - 64,
 	    "only %d of %d flood connections closed past the cap", closed,
 	    SHIELD_FLOOD);
