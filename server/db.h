@@ -547,4 +547,23 @@ int db_verify_points(struct db *, db_violation_cb, void *);
 int db_verify_distributions(struct db *, db_violation_cb, void *);
 int db_verify_chain(struct db *, db_violation_cb, void *);
 
+/* db_cardlog.c: card look-ups (who, when, a keyed hash of the card). */
+struct db_cardlog_sum {
+	int64_t user_id;
+	char username[DB_SHORT_MAX];
+	char role[16];
+	int64_t lookups, cards, found; /* cards: distinct ones */
+	int64_t first_at, last_at;
+};
+int db_cardlog_insert(
+    struct db *, int64_t, int64_t, const unsigned char *, int);
+int db_cardlog_summary(struct db *, int64_t, int64_t, db_row_cb, void *);
+
+/* db_sessions.c: a user's live sessions (no tokens: a hash prefix). */
+struct db_session_row {
+	char id[17]; /* hex of the first 8 bytes of the token's SHA-256 */
+	int64_t created_at, expires_at;
+};
+int db_sessions_live(struct db *, int64_t, int64_t, db_row_cb, void *);
+
 #endif

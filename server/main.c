@@ -20,9 +20,15 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: cishan-server init   --db PATH --admin NAME\n"
+	    "usage: cishan-server init   --db PATH [--admin NAME] "
+	    "[--self-signed]\n"
 	    "       cishan-server serve  --db PATH --listen HOST:PORT "
 	    "[--checkpoint-pages N] [--auto-grant]\n"
+	    "                     [--max-connections N] [--max-per-address N] "
+	    "[--request-timeout SECS]\n"
+	    "                     [--trusted-proxy ADDR] [--tls-cert FILE "
+	    "--tls-key FILE] [--plain-http]\n"
+	    "                     [--card-lookups N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
@@ -43,7 +49,27 @@ struct opts {
 	int quiet;
 	int ckpt_pages;
 	int auto_grant;
+	struct http_opts http; /* serve's network options */
+	int self_signed;       /* init --self-signed */
 };
+
+/* A number option from 1 to max, or exit 2. */
+static int
+main_num(const char *name, const char *arg, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 1 || n > max) {
+		fprintf(stderr,
+		    "cishan-server: --%s %s: not a number from 1 to %ld\n",
+		    name, arg, max);
+		exit(2);
+	}
+	return (int)n;
+}
 
 static void
 parse(int argc, char **argv, struct opts *o)
@@ -56,6 +82,15 @@ parse(int argc, char **argv, struct opts *o)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"checkpoint-pages", required_argument, NULL, 'c'},
 	    {"auto-grant", no_argument, NULL, 'g'},
+	    {"max-connections", required_argument, NULL, 'M'},
+	    {"max-per-address", required_argument, NULL, 'P'},
+	    {"request-timeout", required_argument, NULL, 'T'},
+	    {"trusted-proxy", required_argument, NULL, 'X'},
+	    {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'},
+	    {"plain-http", no_argument, NULL, 'H'},
+	    {"self-signed", no_argument, NULL, 'S'},
+	    {"card-lookups", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -84,6 +119,37 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'g':
 			o->auto_grant = 1;
+			break;
+		case 'M':
+			o->http.max_connections =
+			    main_num("max-connections", optarg, 1000000);
+			break;
+		case 'P':
+			o->http.max_per_address =
+			    main_num("max-per-address", optarg, 1000000);
+			break;
+		case 'T':
+			o->http.request_timeout =
+			    main_num("request-timeout", optarg, 3600);
+			break;
+		case 'X':
+			o->http.trusted_proxy = optarg;
+			break;
+		case 'C':
+			o->http.tls_cert = optarg;
+			break;
+		case 'K':
+			o->http.tls_key = optarg;
+			break;
+		case 'H':
+			o->http.plain_http = 1;
+			break;
+		case 'S':
+			o->self_signed = 1;
+			break;
+		case 'L':
+			o->http.card_lookups =
+			    main_num("card-lookups", optarg, 1000000000);
 			break;
 		case 'c':
 			errno = 0;
@@ -195,6 +261,25 @@ main_keyfile(const char *dbpath, int fresh)
 	return rc;
 }
 
+/* init --self-signed: PATH.tls.crt and PATH.tls.key for serve's --tls-cert
+ * and --tls-key, and the fingerprint a till pins. */
+static int
+main_self_signed(const char *db)
+{
+	char crt[4096], key[4096], fp[128];
+
+	snprintf(crt, sizeof(crt), "%s.tls.crt", db);
+	snprintf(key, sizeof(key), "%s.tls.key", db);
+	if (http_tls_self_signed(crt, key, fp, sizeof(fp)) != 0) {
+		fprintf(stderr,
+		    "cishan-server: no certificate made (see "
+		    "above; an existing one is kept)\n");
+		return 1;
+	}
+	printf("certificate %s, key %s\nsha256 fingerprint %s\n", crt, key, fp);
+	return 0;
+}
+
 static int
 main_init(struct opts *o)
 {
@@ -205,6 +290,8 @@ main_init(struct opts *o)
 	int64_t n, id;
 	size_t len;
 
+	if (o->admin == NULL && o->self_signed)
+		return main_self_signed(o->db);
 	if (o->admin == NULL)
 		usage();
 	if ((env = getenv("CISHAN_ADMIN_PASSWORD")) != NULL)
@@ -215,10 +302,10 @@ main_init(struct opts *o)
 	}
 	len = strcspn(pw, "\r\n");
 	pw[len] = '\0';
-	if (len < 8 || len > 128) {
-		fprintf(stderr,
-		    "cishan-server: the administrator's password "
-		    "must be 8 to 128 characters\n");
+	memset(&f, 0, sizeof(f));
+	if (password_check(o->admin, pw, "password", &f) != 0) {
+		fprintf(stderr, "cishan-server: the administrator's %s\n",
+		    f.message);
 		return 1;
 	}
 	if (access(o->db, F_OK) == 0) {
@@ -249,7 +336,7 @@ main_init(struct opts *o)
 	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
 	printf("initialised %s with administrator %s\n", o->db, o->admin);
-	return 0;
+	return o->self_signed ? main_self_signed(o->db) : 0;
 }
 
 int
@@ -279,7 +366,9 @@ main(int argc, char **argv)
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
 		notice_serve(db);
-		rc = http_serve(db, o.listen, o.auto_grant) == 0 ? 0 : 1;
+		o.http.listen = o.listen;
+		o.http.auto_grant = o.auto_grant;
+		rc = http_serve(db, &o.http) == 0 ? 0 : 1;
 		db_wal_stop(db);
 		db_close(db);
 		return rc;
