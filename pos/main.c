@@ -28,6 +28,8 @@ main_usage(FILE *f)
 	    "                  [--printer usb|usb:VVVV:PPPP|file:PATH|"
 	    "tcp:HOST:PORT|none]\n"
 	    "                  [--profile generic58|generic80|tm-t20ii]\n"
+	    "                  [--ca-file FILE | --server-fingerprint SHA256] "
+	    "(https)\n"
 	    "                  [--journal FILE] [--store NAME] "
 	    "[--offline-cap POINTS]\n"
 	    "                  [--timeout MS] [--probe MS] [--lang zh|en] "
@@ -93,6 +95,10 @@ main_set(struct app_opts *o, struct main_cfg *c, const char *key, const char *v)
 	}
 	if (strcmp(key, "server") == 0)
 		o->server = v;
+	else if (strcmp(key, "ca-file") == 0)
+		o->ca_file = v;
+	else if (strcmp(key, "server-fingerprint") == 0)
+		o->server_fingerprint = v;
 	else if (strcmp(key, "till") == 0)
 		o->till_id = v;
 	else if (strcmp(key, "scanner") == 0)
@@ -196,6 +202,8 @@ main(int argc, char **argv)
 {
 	static const struct option longs[] = {
 	    {"server", required_argument, NULL, 0},
+	    {"ca-file", required_argument, NULL, 0},
+	    {"server-fingerprint", required_argument, NULL, 0},
 	    {"till", required_argument, NULL, 0},
 	    {"scanner", required_argument, NULL, 0},
 	    {"printer", required_argument, NULL, 0},

@@ -122,7 +122,9 @@ net_open(struct app *a, char *err, size_t errsz)
 {
 	a->net = NET_ONLINE;
 	if ((a->cl = client_new(
-	         a->base, a->o.server, a->o.timeout_ms, err, errsz)) == NULL)
+	         a->base, a->o.server, a->o.timeout_ms, err, errsz)) == NULL ||
+	    client_tls(
+	        a->cl, a->o.ca_file, a->o.server_fingerprint, err, errsz) != 0)
 		return -1;
 	if ((a->probe = evtimer_new(a->base, net_probe, a)) == NULL) {
 		snprintf(err, errsz, "out of memory");

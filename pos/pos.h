@@ -393,9 +393,22 @@ struct client_reply {
 	size_t len;
 };
 typedef void (*client_cb)(const struct client_reply *, void *arg);
-/* url "http://HOST:PORT"; NULL with a message in err on a bad url. */
+/* url "http://HOST:PORT" or "https://..."; NULL with a message in err
+ * on a bad url. */
 struct client *client_new(struct event_base *, const char *url,
     unsigned timeout_ms, char *err, size_t errsz);
+/* https: how the server is verified (a CA file, a pinned SHA-256
+ * fingerprint, or with both NULL the system's CAs); -1 with err. */
+int client_tls(struct client *, const char *ca_file, const char *fingerprint,
+    char *err, size_t errsz);
+
+/* tls.c: the till's https (client.c's connections). */
+struct tls;
+struct ssl_st;
+struct tls *tls_new(
+    const char *ca_file, const char *fingerprint, char *err, size_t errsz);
+void tls_free(struct tls *);
+struct ssl_st *tls_ssl(struct tls *, const char *host);
 void client_free(struct client *);
 void client_token(struct client *, const char *token);
 int client_has_token(const struct client *);
@@ -419,6 +432,7 @@ void client_page(const char *list, const char *cursor, char *path, size_t size);
  * (print.c), donor receipts (donor.c). */
 struct app_opts {
 	const char *server;
+	const char *ca_file, *server_fingerprint; /* https: see tls.c */
 	const char *till_id;
 	const char *scanner; /* usb..., tty:PATH, keyboard, none */
 	const char *printer; /* usb..., file:PATH, tcp:HOST:PORT, mem, none */

@@ -4,7 +4,8 @@
 #                     server and emulated USB devices (+ tmux UI test)
 #   make bench-pos    scan-to-screen latency, receipt bytes for 30 lines
 
-POS_SRCS = till wire slip journal client net lookup print sync donor app script ui voids
+POS_SRCS = till wire slip journal client net lookup print sync donor app script ui \
+    voids tls
 POS_OBJS = $(POS_SRCS:%=$(B)/pos/%.o)
 POS_CFLAGS := -Ipos -Idrivers $(shell $(PKG) --cflags $(POS_PKGS) 2>/dev/null)
 POS_LIBS := $(shell $(PKG) --libs $(POS_PKGS) 2>/dev/null) -lm

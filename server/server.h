@@ -41,17 +41,18 @@
  * each kind to a status. */
 enum fault_kind {
 	FAULT_NONE = 0,
-	FAULT_BAD,        /* the request is malformed or out of range */
-	FAULT_UNAUTH,     /* nobody is logged in */
-	FAULT_FORBIDDEN,  /* the actor's role may not */
-	FAULT_NOT_FOUND,  /* no such record */
-	FAULT_METHOD,     /* the resource does not take that method */
-	FAULT_CONFLICT,   /* it clashes with a record that exists */
-	FAULT_TOO_LARGE,  /* the body is over its cap */
-	FAULT_MEDIA,      /* the body is not JSON */
-	FAULT_RULE,       /* well-formed, but a rule refuses it */
-	FAULT_INTERNAL,   /* the server failed; nothing was changed */
-	FAULT_UNAVAILABLE /* the server cannot take it now */
+	FAULT_BAD,         /* the request is malformed or out of range */
+	FAULT_UNAUTH,      /* nobody is logged in */
+	FAULT_FORBIDDEN,   /* the actor's role may not */
+	FAULT_NOT_FOUND,   /* no such record */
+	FAULT_METHOD,      /* the resource does not take that method */
+	FAULT_CONFLICT,    /* it clashes with a record that exists */
+	FAULT_TOO_LARGE,   /* the body is over its cap */
+	FAULT_MEDIA,       /* the body is not JSON */
+	FAULT_RULE,        /* well-formed, but a rule refuses it */
+	FAULT_INTERNAL,    /* the server failed; nothing was changed */
+	FAULT_UNAVAILABLE, /* the server cannot take it now */
+	FAULT_THROTTLED    /* too many of these: later (Retry-After) */
 };
 
 #define FAULT_DETAILS 6
@@ -125,7 +126,6 @@ struct auth_attempt {
 	struct db_user u;
 	int known, ok;
 };
-int64_t auth_wait(const char *, const char *);
 int auth_login_begin(struct db *, struct auth_attempt *, struct fault *);
 void auth_login_check(void *);
 int auth_login_finish(
@@ -133,6 +133,8 @@ int auth_login_finish(
 int auth_session(struct db *, const char *, struct actor *);
 int auth_logout(struct db *, const char *);
 int auth_action_valid(const char *);
+int auth_sessions_end(
+    struct db *, const struct actor *, int64_t, struct fault *);
 /* What a user update changes: role 0, display_name "", disabled -1 keep. */
 struct auth_user_change {
 	int role;
@@ -222,6 +224,7 @@ struct household_new {
 	char id_number[HOUSEHOLD_IDNUM_LEN + 1];
 };
 int household_setkey(const char *);
+void household_card_hash(const char *, unsigned char *);
 int household_idnum_check(const char *, char *);
 char household_idnum_checkchar(const char *);
 void household_mask_name(const char *, char *, size_t);
@@ -375,9 +378,26 @@ int notice_period_ok(const char *);
 int notice_publish(struct db *, const struct actor *, const char *,
     const char *, const char *, struct fault *);
 
+/* cardlog.c: card look-ups, recorded and limited per user. */
+void cardlog_set_max(int);
+int64_t cardlog_take(int64_t);
+int cardlog_record(
+    struct db *, const struct actor *, const char *, int, struct fault *);
+
+/* password.c: the rules of a new password. */
+int password_common_has(const char *);
+int password_check(const char *, const char *, const char *, struct fault *);
+
+/* throttle.c: the log-in throttle, counted before each password check. */
+enum { THROTTLE_FAILED, THROTTLE_OK, THROTTLE_NOT_RUN };
+int throttle_known(const char *, const char *);
+int64_t throttle_take(const char *, const char *);
+void throttle_result(const char *, const char *, int);
+
 /* worker.c: a thread for password checks. */
 int worker_start(void);
-int worker_submit(void (*)(void *), void (*)(void *), void *);
+enum { WORKER_STAFF, WORKER_KNOWN, WORKER_LOGIN, WORKER_LANES };
+int worker_submit(int, void (*)(void *), void (*)(void *), void *);
 void worker_collect(void);
 void worker_stop(void);
 
@@ -386,5 +406,11 @@ int verify_run(struct db *, int);
 
 /* demo.c */
 int demo_populate(struct db *);
+
+/* storage.c: the store's files, its one writer and its key, checked at
+ * start-up; each refusal says why, naming the file. */
+int storage_check(const char *, int, char *, size_t);
+int storage_lock(const char *, char *, size_t);
+int storage_key_load(struct db *, const char *, int, char *, size_t);
 
 #endif
