@@ -22,17 +22,18 @@ CFLAGS += -std=c11 -D_GNU_SOURCE -Icommon -MMD -MP $(WARN) $(SANFLAGS)
 LDFLAGS += $(SANFLAGS)
 
 PKG = pkg-config
-SERVER_PKGS = libevent sqlite3 libcjson libsodium
+SERVER_PKGS = libevent sqlite3 libcjson libsodium libevent_openssl openssl
 DRIVER_PKGS = libusb-1.0 libevent
-POS_PKGS = ncursesw libevent sqlite3 libcjson libsodium libusb-1.0
+POS_PKGS = ncursesw libevent sqlite3 libcjson libsodium libusb-1.0 \
+    libevent_openssl openssl
 TEST_PKGS = check umockdev-1.0 gio-2.0
 
 # Debian packages each part needs; `make deps` installs the missing ones.
 DEBS = build-essential pkg-config libevent-dev libsqlite3-dev libcjson-dev \
        libsodium-dev libusb-1.0-0-dev libncurses-dev check umockdev \
-       libumockdev-dev libglib2.0-dev
+       libumockdev-dev libglib2.0-dev libssl-dev
 TEST_DEBS = valgrind chromium tmux sqlite3 clang clang-format fonts-noto-cjk \
-            chromium-driver python3-selenium faketime
+            chromium-driver python3-selenium faketime curl
 
 all: deps-build
 	@$(MAKE) --no-print-directory binaries

@@ -550,13 +550,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	clock_init("Asia/Shanghai");
-	snprintf(key, sizeof key, "%s.key", s.dbpath);
-	if (household_setkey(key) != 0) {
-		fprintf(stderr, "fill: no key file %s (run init)\n", key);
+	if (storage_check(s.dbpath, 1, key, sizeof key) != 0 ||
+	    storage_lock(s.dbpath, key, sizeof key) < 0) {
+		fprintf(stderr, "fill: %s\n", key);
 		return 1;
 	}
 	if (db_open(s.dbpath, 0, &s.db) != DB_OK)
 		return 1;
+	if (storage_key_load(s.db, s.dbpath, 0, key, sizeof key) != 0) {
+		fprintf(stderr, "fill: %s\n", key);
+		db_close(s.db);
+		return 1;
+	}
 	if (db_setting_get(s.db, "timezone", tz, sizeof tz) == DB_OK)
 		clock_init(tz);
 	if ((s.hh_ids = calloc((size_t)s.households + 1, sizeof *s.hh_ids)) ==

@@ -35,7 +35,7 @@ bench_start() {
 	eval "${_name}_pid=$_pid"
 	_i=0
 	while :; do
-		_url=$(sed -n 's/^listening on \(http:[^ ]*\).*/\1/p' \
+		_url=$(sed -n 's/^listening on \(https*:[^ ]*\).*/\1/p' \
 			"$work/$_name.out")
 		[ -n "$_url" ] && break
 		if ! kill -0 "$_pid" 2>/dev/null; then

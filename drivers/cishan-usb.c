@@ -4,6 +4,7 @@
  *   cishan-usb print-test [--profile NAME] [--printer SPEC]
  *   cishan-usb scan [--scanner SPEC]
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +17,22 @@
 static int done_err = 1, have_done, have_status;
 static struct escpos_status status;
 
+/* Every option docs/drivers.md lists; --help to stdout and exit 0. */
 static void
-usage(void)
+usage(int ok)
 {
-	fprintf(stderr,
+	fprintf(ok ? stdout : stderr,
 	    "usage: cishan-usb list\n"
-	    "       cishan-usb print-test [--profile NAME] "
-	    "[--printer usb|usb:VVVV:PPPP|file:PATH|tcp:HOST:PORT]\n"
+	    "       cishan-usb print-test [--profile generic58|generic80|"
+	    "tm-t20ii]\n"
+	    "                             [--printer usb|usb:VVVV:PPPP|"
+	    "file:PATH|tcp:HOST:PORT]\n"
 	    "       cishan-usb scan [--scanner usb|usb:VVVV:PPPP|"
-	    "tty:PATH]\n");
-	exit(2);
+	    "tty:PATH]\n"
+	    "       cishan-usb --help\n"
+	    "scan runs until SIGINT, SIGTERM or SIGHUP, then gives the "
+	    "scanner back to the kernel.\n");
+	exit(ok ? 0 : 2);
 }
 
 static const char *
@@ -125,10 +132,11 @@ print_test(struct drv_ctx *ctx, struct event_base *base, const char *spec,
 	size_t n;
 	int ret = 1;
 
+	errno = 0;
 	if ((p = printer_open(ctx, spec, profile, NULL)) == NULL) {
-		fprintf(stderr, "cishan-usb: cannot open printer %s%s%s\n",
-		    spec, profile ? " with profile " : "",
-		    profile ? profile : "");
+		/* The profile was checked already: the device is to blame. */
+		fprintf(stderr, "cishan-usb: cannot open printer %s: %s\n",
+		    spec, errno ? strerror(errno) : "not a printer spec");
 		return 1;
 	}
 	if (!printer_attached(p)) {
@@ -189,8 +197,10 @@ static int
 scan(struct drv_ctx *ctx, struct event_base *base, const char *spec)
 {
 	const struct scanner_cbs cbs = {on_scan, on_scanner_state, NULL};
+	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+	struct event *sig[3] = {NULL, NULL, NULL};
 	struct scanner *s;
-	struct event *sig;
+	int i;
 
 	if ((s = scanner_open(ctx, spec, &cbs)) == NULL) {
 		fprintf(stderr, "cishan-usb: bad scanner spec %s\n", spec);
@@ -198,10 +208,21 @@ scan(struct drv_ctx *ctx, struct event_base *base, const char *spec)
 	}
 	if (!scanner_attached(s))
 		fprintf(stderr, "waiting for a scanner (%s)...\n", spec);
-	sig = evsignal_new(base, SIGINT, on_sigint, base);
-	event_add(sig, NULL);
+	/* SIGTERM (a service stop) and SIGHUP (the terminal gone) end it as
+	 * SIGINT does: through scanner_close, which re-attaches the kernel
+	 * driver it detached, so the scanner types again. */
+	for (i = 0; i < 3; i++) {
+		sig[i] = evsignal_new(base, sigs[i], on_sigint, base);
+		if (sig[i] == NULL || event_add(sig[i], NULL) != 0) {
+			fprintf(stderr, "cishan-usb: cannot watch signals\n");
+			goto out;
+		}
+	}
 	event_base_dispatch(base);
-	event_free(sig);
+out:
+	for (i = 0; i < 3; i++)
+		if (sig[i] != NULL)
+			event_free(sig[i]);
 	scanner_close(s);
 	return 0;
 }
@@ -215,7 +236,11 @@ main(int argc, char **argv)
 	int ret = 2;
 
 	if (argc < 2)
-		usage();
+		usage(0);
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			usage(1);
 	for (int i = 2; i < argc; i++) {
 		if (i + 1 < argc && strcmp(argv[i], "--profile") == 0)
 			profile = argv[++i];
@@ -224,7 +249,7 @@ main(int argc, char **argv)
 		else if (i + 1 < argc && strcmp(argv[i], "--scanner") == 0)
 			scanner = argv[++i];
 		else
-			usage();
+			usage(0);
 	}
 	if (profile != NULL && devices_profile(profile) == NULL) {
 		fprintf(
@@ -246,7 +271,7 @@ main(int argc, char **argv)
 	else if (strcmp(argv[1], "scan") == 0)
 		ret = scan(ctx, base, scanner);
 	else
-		usage();
+		usage(0);
 	drv_free(ctx);
 	event_base_free(base);
 	return ret;

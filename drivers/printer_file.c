@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -176,16 +177,33 @@ printer_file_open(struct printer *p, const char *spec)
 	int fd, status = 1;
 
 	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
+	if (fd < 0 && errno != ENOENT) {
 		fd = open(path, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 		status = 0; /* cannot read an answer */
 	}
-	if (fd < 0)
-		return -1;
-	/* A regular file (a spool, a test) never answers. */
-	if (fstat(fd, &sb) == 0 && !S_ISCHR(sb.st_mode) &&
-	    !S_ISFIFO(sb.st_mode) && !S_ISSOCK(sb.st_mode))
+	/* A file that is not there is made (a spool), appended to; nothing
+	 * is ever made under /dev, where it would hide a missing device. */
+	if (fd < 0 && errno == ENOENT && strncmp(path, "/dev/", 5) != 0) {
+		fd = open(path,
+		    O_WRONLY | O_APPEND | O_CREAT | O_NOCTTY | O_CLOEXEC, 0644);
 		status = 0;
+	}
+	if (fd < 0)
+		return -1; /* errno says why */
+	/* A regular file (a spool, a test) never answers, and is written
+	 * at its end: never over what is there. */
+	if (fstat(fd, &sb) != 0) {
+		close(fd);
+		return -1;
+	}
+	if (!S_ISCHR(sb.st_mode) && !S_ISFIFO(sb.st_mode) &&
+	    !S_ISSOCK(sb.st_mode))
+		status = 0;
+	if (S_ISREG(sb.st_mode) &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_APPEND) < 0) {
+		close(fd);
+		return -1;
+	}
 	/* A serial printer: bytes as they are, no CR/LF games. */
 	if (tcgetattr(fd, &t) == 0) {
 		cfmakeraw(&t);

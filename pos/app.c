@@ -88,6 +88,13 @@ app_donation(struct app *a, int64_t id)
 	donor_start(a, id);
 }
 
+void
+app_void(struct app *a, const char *receipt_no, const char *manager,
+    const char *password, const char *reason)
+{
+	voids_start(a, receipt_no, manager, password, reason);
+}
+
 int
 app_list_conflicts(struct app *a)
 {
@@ -247,6 +254,7 @@ app_new(
 		    a->j ? journal_error(a->j) : "out of memory");
 		goto fail;
 	}
+	net_store_cached(a); /* offline, the store as last told */
 	if (net_open(a, err, errsz) < 0)
 		goto fail;
 	/* libusb only when a device needs it (a typing till has none). */

@@ -89,6 +89,8 @@ struct app {
 	int busy;
 
 	/* net.c */
+	struct wire_store store; /* as the server last said ("": never) */
+	char cashier[64];        /* the display name, for paper */
 	struct client *cl;
 	struct event *probe;
 	enum net_state net;
@@ -110,6 +112,7 @@ struct app {
 	/* sync.c */
 	enum sync_state sync;
 	char sync_cid[37]; /* the waiting basket's client_id */
+	int reporting;     /* a conflict's upload in flight */
 
 	/* donor.c */
 	struct donor *don; /* a donor receipt on its way */
@@ -133,6 +136,9 @@ int net_answered(const struct client_reply *);
 /* Say the session has expired (the server answered 401). */
 void net_expired(struct app *);
 void net_login(struct app *, const char *user, const char *password);
+/* The store as last told (the journal's cache): its name for paper, its
+ * time zone for every time the till shows or prints. */
+void net_store_cached(struct app *);
 
 /* lookup.c */
 void lookup_prefetch(struct app *, const char *cursor, int n);
@@ -159,6 +165,9 @@ int sync_sending(const struct app *);
 int sync_conflicts(struct app *);
 
 /* donor.c */
+/* voids.c */
+void voids_start(struct app *, const char *receipt, const char *manager,
+    const char *password, const char *reason);
 void donor_start(struct app *, int64_t id);
 void donor_free(struct donor *);
 

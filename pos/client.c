@@ -9,9 +9,13 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+
+#include <openssl/ssl.h>
 
 #include "pos.h"
 
@@ -25,6 +29,9 @@ struct client {
 	unsigned timeout_ms;
 	char token[128];
 	size_t inflight;
+	int https;
+	struct tls *tls; /* https: how the server is verified */
+	int stale;       /* an https connection closed: make a new one */
 };
 
 struct client_call {
@@ -43,12 +50,13 @@ client_new(struct event_base *base, const char *url, unsigned timeout_ms,
 	char *end;
 	long port;
 
-	if (strncmp(url, "http://", 7) != 0) {
+	if (strncmp(url, "http://", 7) != 0 &&
+	    strncmp(url, "https://", 8) != 0) {
 		snprintf(
 		    err, errsz, "--server wants http://HOST:PORT, not %s", url);
 		return NULL;
 	}
-	p = url + 7;
+	p = url + (url[4] == 's' ? 8 : 7);
 	colon = strrchr(p, ':');
 	if (colon == NULL || colon == p || (size_t)(colon - p) >= 256) {
 		snprintf(
@@ -65,6 +73,7 @@ client_new(struct event_base *base, const char *url, unsigned timeout_ms,
 		return NULL;
 	}
 	c->base = base;
+	c->https = url[4] == 's';
 	memcpy(c->host, p, (size_t)(colon - p));
 	c->port = (int)port;
 	c->timeout_ms = timeout_ms;
@@ -78,7 +87,44 @@ client_free(struct client *c)
 		return;
 	if (c->conn != NULL)
 		evhttp_connection_free(c->conn);
+	tls_free(c->tls);
 	free(c);
+}
+
+int
+client_tls(struct client *c, const char *ca_file, const char *fingerprint,
+    char *err, size_t errsz)
+{
+	if (!c->https) {
+		if (ca_file == NULL && fingerprint == NULL)
+			return 0;
+		snprintf(err, errsz,
+		    "--ca-file and --server-fingerprint want an https:// "
+		    "--server");
+		return -1;
+	}
+	if ((c->tls = tls_new(ca_file, fingerprint, err, errsz)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+client_free_later(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	evhttp_connection_free(arg);
+}
+
+/* An https connection that closed cannot be reopened with its old TLS
+ * state: the next request makes a new one. */
+static void
+client_closed(struct evhttp_connection *conn, void *arg)
+{
+	struct client *c = arg;
+
+	(void)conn;
+	c->stale = 1;
 }
 
 void
@@ -104,10 +150,36 @@ client_conn(struct client *c)
 {
 	struct timeval tv;
 
+	struct bufferevent *bev;
+	SSL *ssl;
+
+	if (c->conn != NULL && c->stale) {
+		/* Not now: we may be inside one of its callbacks. */
+		evhttp_connection_set_closecb(c->conn, NULL, NULL);
+		event_base_once(
+		    c->base, -1, EV_TIMEOUT, client_free_later, c->conn, NULL);
+		c->conn = NULL;
+	}
 	if (c->conn != NULL)
 		return c->conn;
-	c->conn = evhttp_connection_base_new(
-	    c->base, NULL, c->host, (unsigned short)c->port);
+	c->stale = 0;
+	if (c->https) {
+		if (c->tls == NULL && client_tls(c, NULL, NULL, NULL, 0) != 0)
+			return NULL;
+		if ((ssl = tls_ssl(c->tls, c->host)) == NULL ||
+		    (bev = bufferevent_openssl_socket_new(c->base, -1, ssl,
+		         BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE)) ==
+		        NULL)
+			return NULL;
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+		c->conn = evhttp_connection_base_bufferevent_new(
+		    c->base, NULL, bev, c->host, (unsigned short)c->port);
+		if (c->conn != NULL)
+			evhttp_connection_set_closecb(
+			    c->conn, client_closed, c);
+	} else
+		c->conn = evhttp_connection_base_new(
+		    c->base, NULL, c->host, (unsigned short)c->port);
 	if (c->conn == NULL)
 		return NULL;
 	tv.tv_sec = c->timeout_ms / 1000;
@@ -146,6 +218,8 @@ client_done(struct evhttp_request *req, void *arg)
 		}
 	}
 	call->c->inflight--;
+	if (r.status == 0 && call->c->https)
+		call->c->stale = 1;
 	call->cb(&r, call->arg);
 	wire_free(r.json);
 	free(body);
@@ -191,6 +265,13 @@ int
 client_req(struct client *c, const char *method, const char *path,
     const char *body, client_cb cb, void *arg)
 {
+	return client_req_as(c, c->token, method, path, body, cb, arg);
+}
+
+int
+client_req_as(struct client *c, const char *token, const char *method,
+    const char *path, const char *body, client_cb cb, void *arg)
+{
 	struct evhttp_connection *conn = client_conn(c);
 	struct client_call *call;
 	struct evhttp_request *req;
@@ -218,8 +299,8 @@ client_req(struct client *c, const char *method, const char *path,
 	h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", c->host);
 	evhttp_add_header(h, "Accept", "application/json");
-	if (c->token[0] != '\0') {
-		snprintf(auth, sizeof(auth), "Bearer %s", c->token);
+	if (token != NULL && token[0] != '\0') {
+		snprintf(auth, sizeof(auth), "Bearer %s", token);
 		evhttp_add_header(h, "Authorization", auth);
 	}
 	if (body != NULL) {

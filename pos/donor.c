@@ -93,6 +93,7 @@ donor_print(struct donor *d)
 	memset(&s, 0, sizeof(s));
 	s.store = a->o.store;
 	s.receipt_code = d->w.code;
+	s.address = a->store.address;
 	s.donor = d->donor;
 	s.date = d->w.date;
 	s.lines = g;

@@ -25,6 +25,12 @@ enum journal_stmt {
 	J_HELD_QTY,
 	J_SHIFT,
 	J_CONFLICTS,
+	J_UNREPORTED,
+	J_VOID_ADD,
+	J_SHIFT_VOIDS,
+	J_SHIFT_REFUSED,
+	J_SHIFT_OFFLINE,
+	J_REPORTED,
 	J_CACHE_PUT,
 	J_CACHE_GET,
 	J_BEGIN,
@@ -58,6 +64,32 @@ static const char *const journal_schema =
     " kind INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL,"
     " PRIMARY KEY (kind, key));";
 
+/*
+ * Version 1: a row answered by the server gets the next generation, a
+ * cached household the generation it was written at; a row answered
+ * after its household's cache was written is in the server's figures but
+ * not the cache's, so it is held as a pending one is (a sale a minute
+ * ago must not leave a stale balance for the next offline basket). A
+ * conflict is reported to the server once: reported 1 when it took it,
+ * 2 when it refused it (then it stays for --list-conflicts alone).
+ */
+static const char *const journal_v1 =
+    "BEGIN;"
+    "ALTER TABLE journal ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE cache ADD COLUMN gen INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE journal ADD COLUMN reported INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE voids(receipt_no TEXT NOT NULL, points INTEGER NOT NULL,"
+    " goods INTEGER NOT NULL, created_at INTEGER NOT NULL);"
+    "PRAGMA user_version = 1;"
+    "COMMIT;";
+
+/* Rows of card ?1 that its cached household does not count yet: pending,
+ * or answered (posted, or refused on replay: the goods left) since. */
+#define JOURNAL_HELD(t)                                                        \
+	"(" t ".state = 0 OR (" t ".state IN (1, 3) AND " t ".gen >"           \
+	" coalesce((SELECT c.gen FROM cache c WHERE c.kind = 0"                \
+	" AND c.key = ?1), 0)))"
+
 static const char *const journal_sql[J__MAX] = {
     [J_ADD] = "INSERT INTO journal(client_id, card, body, state, offline,"
               " points, goods, created_at, updated_at)"
@@ -65,6 +97,7 @@ static const char *const journal_sql[J__MAX] = {
     [J_LINE] = "INSERT INTO journal_lines(seq, item_id, qty, points)"
                " VALUES (?1, ?2, ?3, ?4)",
     [J_SET] = "UPDATE journal SET state = ?2, reply = ?3,"
+              " gen = (SELECT coalesce(max(gen), 0) + 1 FROM journal),"
               " updated_at = strftime('%s','now') WHERE client_id = ?1",
     [J_NEXT] = "SELECT seq, client_id, card, body, reply, state, offline,"
                " points, goods, created_at FROM journal WHERE state = 0"
@@ -73,19 +106,40 @@ static const char *const journal_sql[J__MAX] = {
               " points, goods, created_at FROM journal WHERE client_id = ?1",
     [J_COUNT] = "SELECT count(*) FROM journal WHERE state = ?1",
     [J_HELD_POINTS] = "SELECT coalesce(sum(points), 0),"
-                      " coalesce(sum(CASE WHEN offline THEN points END), 0)"
-                      " FROM journal WHERE state = 0 AND card = ?1",
+                      " coalesce(sum(CASE WHEN offline AND state = 0"
+                      " THEN points END), 0) FROM journal WHERE card = ?1"
+                      " AND " JOURNAL_HELD("journal"),
     [J_HELD_QTY] = "SELECT coalesce(sum(l.qty), 0) FROM journal j"
                    " JOIN journal_lines l ON l.seq = j.seq"
-                   " WHERE j.state = 0 AND j.card = ?1 AND l.item_id = ?2",
+                   " WHERE j.card = ?1 AND l.item_id = ?2"
+                   " AND " JOURNAL_HELD("j"),
     [J_SHIFT] = "SELECT count(*), coalesce(sum(points), 0),"
                 " coalesce(sum(goods), 0) FROM journal"
                 " WHERE state IN (0, 1) AND created_at >= ?1",
     [J_CONFLICTS] = "SELECT seq, client_id, card, body, reply, state,"
                     " offline, points, goods, created_at FROM journal"
                     " WHERE state = 3 ORDER BY seq",
-    [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json)"
-                    " VALUES (?1, ?2, ?3)",
+    [J_UNREPORTED] = "SELECT seq, client_id, card, body, reply, state,"
+                     " offline, points, goods, created_at FROM journal"
+                     " WHERE state = 3 AND reported = 0 ORDER BY seq"
+                     " LIMIT 1",
+    [J_VOID_ADD] = "INSERT INTO voids(receipt_no, points, goods,"
+                   " created_at) VALUES (?1, ?2, ?3, ?4)",
+    [J_SHIFT_VOIDS] = "SELECT count(*), coalesce(sum(points), 0),"
+                      " coalesce(sum(goods), 0) FROM voids"
+                      " WHERE created_at >= ?1",
+    [J_SHIFT_REFUSED] = "SELECT count(*), coalesce(sum(points), 0),"
+                        " coalesce(sum(goods), 0) FROM journal"
+                        " WHERE state = 3 AND created_at >= ?1",
+    [J_SHIFT_OFFLINE] = "SELECT seq, client_id, card, body, reply, state,"
+                        " offline, points, goods, created_at FROM journal"
+                        " WHERE offline = 1 AND created_at >= ?1"
+                        " ORDER BY seq",
+    [J_REPORTED] = "UPDATE journal SET reported = ?2 WHERE client_id = ?1"
+                   " AND state = 3",
+    [J_CACHE_PUT] = "INSERT OR REPLACE INTO cache(kind, key, json, gen)"
+                    " VALUES (?1, ?2, ?3,"
+                    " (SELECT coalesce(max(gen), 0) FROM journal))",
     [J_CACHE_GET] = "SELECT json FROM cache WHERE kind = ?1 AND key = ?2",
     [J_BEGIN] = "BEGIN IMMEDIATE",
     [J_COMMIT] = "COMMIT",
@@ -112,6 +166,28 @@ journal_error(const struct journal *j)
 	return j->err;
 }
 
+/* Brings an older file up to version 1, once. */
+static int
+journal_version(struct journal *j)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(j->db, "PRAGMA user_version", -1, &s, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (v < 0)
+		return journal_fail(j, "version");
+	if (v == 0 &&
+	    sqlite3_exec(j->db, journal_v1, NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+		return journal_fail(j, "version 1");
+	}
+	return 0;
+}
+
 int
 journal_open(const char *path, struct journal **out)
 {
@@ -128,6 +204,8 @@ journal_open(const char *path, struct journal **out)
 	sqlite3_busy_timeout(j->db, 2000);
 	if (sqlite3_exec(j->db, journal_schema, NULL, NULL, NULL) != SQLITE_OK)
 		return journal_fail(j, "schema");
+	if (journal_version(j) < 0)
+		return -1;
 	for (i = 0; i < J__MAX; i++)
 		if (sqlite3_prepare_v2(j->db, journal_sql[i], -1, &j->st[i],
 		        NULL) != SQLITE_OK)
@@ -346,6 +424,30 @@ journal_shift(struct journal *j, int64_t since, int64_t *n, int64_t *points,
 }
 
 int
+journal_void_add(struct journal *j, const char *receipt_no, int64_t points,
+    int64_t goods, int64_t now)
+{
+	sqlite3_stmt *s = j->st[J_VOID_ADD];
+
+	sqlite3_bind_text(s, 1, receipt_no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, points);
+	sqlite3_bind_int64(s, 3, goods);
+	sqlite3_bind_int64(s, 4, now);
+	return journal_step_done(j, s, "void");
+}
+
+int
+journal_shift_apart(
+    struct journal *j, int64_t since, int64_t voids[3], int64_t refused[3])
+{
+	sqlite3_bind_int64(j->st[J_SHIFT_VOIDS], 1, since);
+	if (journal_ints(j, j->st[J_SHIFT_VOIDS], voids, 3) < 0)
+		return -1;
+	sqlite3_bind_int64(j->st[J_SHIFT_REFUSED], 1, since);
+	return journal_ints(j, j->st[J_SHIFT_REFUSED], refused, 3);
+}
+
+int
 journal_batch(struct journal *j, int on)
 {
 	return journal_step_done(
@@ -367,6 +469,41 @@ journal_conflicts(struct journal *j,
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : journal_fail(j, "conflicts");
+}
+
+int
+journal_unreported(struct journal *j, struct journal_entry *e)
+{
+	return journal_one(j, j->st[J_UNREPORTED], e);
+}
+
+int
+journal_reported(struct journal *j, const char *client_id, int how)
+{
+	sqlite3_stmt *s = j->st[J_REPORTED];
+
+	sqlite3_bind_text(s, 1, client_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 2, how);
+	return journal_step_done(j, s, "reported");
+}
+
+int
+journal_offline_each(struct journal *j, int64_t since,
+    void (*cb)(const struct journal_entry *, void *), void *arg)
+{
+	sqlite3_stmt *s = j->st[J_SHIFT_OFFLINE];
+	struct journal_entry e;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, since);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		journal_row(s, &e);
+		cb(&e, arg);
+		journal_entry_free(&e);
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? 0 : journal_fail(j, "offline rows");
 }
 
 int

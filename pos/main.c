@@ -17,18 +17,26 @@
 
 #define MAIN_CONF_LINE 512
 
+/* Every option docs/pos.md lists; --help to stdout, a mistake to stderr. */
 static void
-main_usage(void)
+main_usage(FILE *f)
 {
-	fprintf(stderr,
-	    "usage: cishan-pos --server URL --till ID [--scanner usb|tty:PATH|"
-	    "keyboard|none]\n"
-	    "                  [--printer usb|file:PATH|tcp:HOST:PORT|none] "
-	    "[--profile NAME]\n"
+	fprintf(f,
+	    "usage: cishan-pos --server URL --till ID\n"
+	    "                  [--scanner usb|usb:VVVV:PPPP|tty:PATH|keyboard|"
+	    "none]\n"
+	    "                  [--printer usb|usb:VVVV:PPPP|file:PATH|"
+	    "tcp:HOST:PORT|none]\n"
+	    "                  [--profile generic58|generic80|tm-t20ii]\n"
+	    "                  [--ca-file FILE | --server-fingerprint SHA256] "
+	    "(https)\n"
 	    "                  [--journal FILE] [--store NAME] "
 	    "[--offline-cap POINTS]\n"
-	    "                  [--english] [--config FILE] [--script FILE|-]\n"
-	    "       cishan-pos --journal FILE --list-conflicts\n");
+	    "                  [--timeout MS] [--probe MS] [--lang zh|en] "
+	    "[--english]\n"
+	    "                  [--config FILE] [--script FILE|-]\n"
+	    "       cishan-pos --till ID --journal FILE --list-conflicts\n"
+	    "       cishan-pos --help\n");
 }
 
 /* Strings kept for the whole run (config values). */
@@ -87,6 +95,10 @@ main_set(struct app_opts *o, struct main_cfg *c, const char *key, const char *v)
 	}
 	if (strcmp(key, "server") == 0)
 		o->server = v;
+	else if (strcmp(key, "ca-file") == 0)
+		o->ca_file = v;
+	else if (strcmp(key, "server-fingerprint") == 0)
+		o->server_fingerprint = v;
 	else if (strcmp(key, "till") == 0)
 		o->till_id = v;
 	else if (strcmp(key, "scanner") == 0)
@@ -190,6 +202,8 @@ main(int argc, char **argv)
 {
 	static const struct option longs[] = {
 	    {"server", required_argument, NULL, 0},
+	    {"ca-file", required_argument, NULL, 0},
+	    {"server-fingerprint", required_argument, NULL, 0},
 	    {"till", required_argument, NULL, 0},
 	    {"scanner", required_argument, NULL, 0},
 	    {"printer", required_argument, NULL, 0},
@@ -240,13 +254,13 @@ main(int argc, char **argv)
 		else if (ch == 'c')
 			continue;
 		else {
-			main_usage();
+			main_usage(ch == 'h' ? stdout : stderr);
 			rc = ch == 'h' ? 0 : 2;
 			goto out;
 		}
 	}
 	if (optind != argc) {
-		main_usage();
+		main_usage(stderr);
 		goto out;
 	}
 	if (o.till_id == NULL || o.till_id[0] == '\0' ||

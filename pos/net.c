@@ -122,7 +122,9 @@ net_open(struct app *a, char *err, size_t errsz)
 {
 	a->net = NET_ONLINE;
 	if ((a->cl = client_new(
-	         a->base, a->o.server, a->o.timeout_ms, err, errsz)) == NULL)
+	         a->base, a->o.server, a->o.timeout_ms, err, errsz)) == NULL ||
+	    client_tls(
+	        a->cl, a->o.ca_file, a->o.server_fingerprint, err, errsz) != 0)
 		return -1;
 	if ((a->probe = evtimer_new(a->base, net_probe, a)) == NULL) {
 		snprintf(err, errsz, "out of memory");
@@ -141,6 +143,56 @@ net_close(struct app *a)
 
 /* ---- log-in ---- */
 
+#define NET_STORE_KEY "store"
+
+/* The store's name and time zone in use: the till's clock is read in
+ * the store's zone, not the machine's. */
+static void
+net_store_apply(struct app *a, const char *json)
+{
+	struct wire_store st;
+
+	if (wire_store_text(json, &st) < 0)
+		return;
+	a->store = st;
+	a->o.store = a->store.name;
+	setenv("TZ", a->store.tz, 1);
+	tzset();
+}
+
+void
+net_store_cached(struct app *a)
+{
+	char *js = journal_cache_get(a->j, JOURNAL_STORE, NET_STORE_KEY);
+
+	net_store_apply(a, js);
+	free(js);
+}
+
+static void
+net_store_done(const struct client_reply *r, void *arg)
+{
+	struct app *a = arg;
+	struct wire_store st;
+
+	if (r->status == 200 && wire_store_text(r->body, &st) == 0) {
+		journal_cache_put(a->j, JOURNAL_STORE, NET_STORE_KEY, r->body);
+		net_store_apply(a, r->body);
+	}
+	app_changed(a);
+	app_busy_dec(a);
+}
+
+/* At log-in: the store as the server says now. */
+static void
+net_store_ask(struct app *a)
+{
+	app_busy_inc(a);
+	if (client_req(a->cl, "GET", "/api/v1/store", NULL, net_store_done, a) <
+	    0)
+		app_busy_dec(a);
+}
+
 struct net_login_call {
 	struct app *a;
 	char user[64];
@@ -157,12 +209,20 @@ net_login_done(const struct client_reply *r, void *arg)
 	    wire_login(r->json, token, sizeof(token), role, sizeof(role)) ==
 	        0) {
 		client_token(a->cl, token);
+		till_msgs_clear(&a->t); /* a failed try's message is over */
 		till_login(&a->t, lc->user, role);
+		/* Paper names the cashier as people know them. */
+		wire_reply_str(
+		    r->body, "display_name", a->cashier, sizeof(a->cashier));
+		if (a->cashier[0] == '\0')
+			snprintf(
+			    a->cashier, sizeof(a->cashier), "%s", lc->user);
 		a->shift_start = (int64_t)time(NULL);
 		app_now(a->shift_from, sizeof(a->shift_from));
 		till_msg(&a->t, "logged_in", "%s %s",
 		    till_tr(&a->t, "已登录:", "logged in:"), lc->user);
 		net_online(a);
+		net_store_ask(a);
 		lookup_prefetch(a, NULL, 0);
 	} else if (r->status == 401 || r->status == 400) {
 		till_msg(&a->t, "bad_login", "%s",

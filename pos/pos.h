@@ -115,6 +115,16 @@ void till_msgs_clear(struct till *);
 /* A text in the till's language. */
 const char *till_tr(const struct till *, const char *zh, const char *en);
 const char *till_flag_code(unsigned flag);
+/* The flag as the screen shows it, short: 积分不足, 超限 … */
+const char *till_flag_short(const struct till *, unsigned flag);
+/* A household category's name: 低保 for dibao (the code if unknown). */
+const char *till_category(const struct till *, const char *code);
+/* A refusal in the till's language with its figures, into out: code as
+ * the server names it, name the line's item ("" none), v[] the details
+ * (limit, taken, asked; or needed, balance; or available, asked), and
+ * fallback (the server's message) for a code it does not know. */
+void till_refusal(const struct till *, const char *code, const char *name,
+    const int64_t v[3], const char *fallback, char *out, size_t size);
 
 /* A receipt as printed, kept whole to be reprinted: from the basket,
  * then what the server's reply says. */
@@ -142,6 +152,8 @@ struct rcpt {
 struct journal_entry;
 int wire_i64(const struct cJSON *, const char *key, int64_t min, int64_t max,
     int64_t *out);
+/* An integer of an error reply's details; -1 if absent. */
+int wire_detail(const struct cJSON *reply, const char *key, int64_t *out);
 /* Copies a string field (cut at size - 1 on a UTF-8 boundary); -1 if
  * absent or not a string. */
 int wire_strcpy(const struct cJSON *, const char *key, char *out, size_t size);
@@ -181,8 +193,26 @@ char *wire_distribution_req(const char *client_id, const char *till_id,
  * number ("?" if absent), when (created_at's wall clock, "" if absent),
  * and total, balance and lines where the server gives them. */
 void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
+/* GET /api/v1/store: name, public address ("" if none) and time zone
+ * (an IANA name of letters, digits, '/', '_', '+', '-'); 0, or -1. */
+struct wire_store {
+	char name[128], address[256], tz[64];
+};
+int wire_store_text(const char *json, struct wire_store *);
+/* GET /api/v1/distributions?receipt_no=: the one found (0), or -1. */
+int wire_dist_found(const struct cJSON *page, int64_t *id, int64_t *points,
+    int64_t *goods, int *voided);
+/* POST /api/v1/distributions/{id}/void: the body (malloc'd). */
+char *wire_void_req(const char *client_id, const char *reason);
 /* A journal conflict as one JSON line (malloc'd), request and reply. */
 char *wire_conflict(const struct journal_entry *);
+/* POST /api/v1/offline-conflicts: the basket's request body with its
+ * local number and the refusal of reply (malloc'd; NULL if body is not
+ * a basket). */
+char *wire_conflict_req(
+    const char *body, const char *local_no, const char *reply);
+/* A string member of a reply's JSON text into out ("" if none). */
+void wire_reply_str(const char *reply, const char *key, char *out, size_t size);
 /* GET /api/v1/donations/{id}: code, date, donor, and cash or goods. */
 #define WIRE_DON_LINES 500 /* the server's cap on a donation's lines */
 struct wire_gift {
@@ -239,7 +269,12 @@ struct slip {
 };
 struct slip_shift {
 	const char *store, *till, *cashier, *from, *to;
+	/* Net of voids; refused baskets are not in them either. */
 	int64_t distributions, points, goods, pending, conflicts;
+	int64_t voids[3], refused[3]; /* count, points, goods */
+	/* The shift's offline receipts: "L-T1-3 → T1-000002" each. */
+	const char *const *offline;
+	size_t noffline;
 	enum till_lang lang;
 };
 /* A donor receipt (捐赠收据): goods lines, or cash into a fund.  The
@@ -254,6 +289,7 @@ struct slip_gift {
 struct slip_donation {
 	const char *store;
 	const char *receipt_code; /* also the QR: the public trace's key */
+	const char *address;      /* the store's public address, or "" */
 	const char *donor;
 	const char *date; /* received on, YYYY-MM-DD */
 	const struct slip_gift *lines;
@@ -262,7 +298,15 @@ struct slip_donation {
 	const char *fund;    /* the cash's fund */
 	const char *purpose; /* its designated purpose (定向), or "" */
 };
+/* A void slip (作废凭证): the receipt voided, who authorised it, why. */
+struct slip_void {
+	const char *store, *till, *cashier;
+	const char *receipt_no, *manager, *reason, *when;
+	int64_t points; /* given back */
+	enum till_lang lang;
+};
 struct escpos;
+void slip_void(struct escpos *e, const struct slip_void *);
 /* The receipt into e (reset first); escpos_error(e) says if it failed. */
 void slip_build(struct escpos *e, const struct slip *);
 void slip_shift(struct escpos *e, const struct slip_shift *);
@@ -313,17 +357,32 @@ int journal_held(struct journal *, const char *card, int64_t item_id,
 /* Entries since t (not refused): count, points, goods. */
 int journal_shift(struct journal *, int64_t since, int64_t *n, int64_t *points,
     int64_t *goods);
+/* A void made at this till; what a shift holds apart from its totals:
+ * voids made since t, and baskets refused on replay (the goods left)
+ * since t, each as count, points, goods. */
+int journal_void_add(struct journal *, const char *receipt_no, int64_t points,
+    int64_t goods, int64_t now);
+int journal_shift_apart(
+    struct journal *, int64_t since, int64_t voids[3], int64_t refused[3]);
+/* The baskets recorded offline since t, oldest first. */
+int journal_offline_each(struct journal *, int64_t since,
+    void (*cb)(const struct journal_entry *, void *), void *arg);
 /* Many cache writes as one transaction (on = 1 begin, 0 commit). */
 int journal_batch(struct journal *, int on);
 /* Conflicts, oldest first. */
 int journal_conflicts(struct journal *,
     void (*cb)(const struct journal_entry *, void *), void *arg);
+/* The oldest conflict not yet reported to the server: 1, 0 none, -1;
+ * and marked reported (how: 1 the server took it, 2 it refused it). */
+int journal_unreported(struct journal *, struct journal_entry *);
+int journal_reported(struct journal *, const char *client_id, int how);
 /* Caches: the server's JSON of a household (by card) or item (barcode). */
 int journal_cache_put(
     struct journal *, int kind, const char *key, const char *json);
 char *journal_cache_get(struct journal *, int kind, const char *key);
 #define JOURNAL_HOUSEHOLD 0
 #define JOURNAL_ITEM      1
+#define JOURNAL_STORE     2
 
 /* client.c: the server, over libevent's evhttp. */
 struct client;
@@ -334,15 +393,32 @@ struct client_reply {
 	size_t len;
 };
 typedef void (*client_cb)(const struct client_reply *, void *arg);
-/* url "http://HOST:PORT"; NULL with a message in err on a bad url. */
+/* url "http://HOST:PORT" or "https://..."; NULL with a message in err
+ * on a bad url. */
 struct client *client_new(struct event_base *, const char *url,
     unsigned timeout_ms, char *err, size_t errsz);
+/* https: how the server is verified (a CA file, a pinned SHA-256
+ * fingerprint, or with both NULL the system's CAs); -1 with err. */
+int client_tls(struct client *, const char *ca_file, const char *fingerprint,
+    char *err, size_t errsz);
+
+/* tls.c: the till's https (client.c's connections). */
+struct tls;
+struct ssl_st;
+struct tls *tls_new(
+    const char *ca_file, const char *fingerprint, char *err, size_t errsz);
+void tls_free(struct tls *);
+struct ssl_st *tls_ssl(struct tls *, const char *host);
 void client_free(struct client *);
 void client_token(struct client *, const char *token);
 int client_has_token(const struct client *);
 /* method "GET"/"POST"; body NULL for none.  cb runs once. */
 int client_req(struct client *, const char *method, const char *path,
     const char *body, client_cb cb, void *arg);
+/* The same as another user (token: theirs, "" none), the till's own
+ * session untouched: a manager's authorisation at the till. */
+int client_req_as(struct client *, const char *token, const char *method,
+    const char *path, const char *body, client_cb cb, void *arg);
 size_t client_inflight(const struct client *);
 /* Percent-encode s for a path segment or query value. */
 void client_escape(const char *s, char *out, size_t size);
@@ -356,6 +432,7 @@ void client_page(const char *list, const char *cursor, char *path, size_t size);
  * (print.c), donor receipts (donor.c). */
 struct app_opts {
 	const char *server;
+	const char *ca_file, *server_fingerprint; /* https: see tls.c */
 	const char *till_id;
 	const char *scanner; /* usb..., tty:PATH, keyboard, none */
 	const char *printer; /* usb..., file:PATH, tcp:HOST:PORT, mem, none */
@@ -388,6 +465,10 @@ void app_shift(struct app *);
 /* Print donation id's donor receipt: fetched from the server (a manager
  * or admin session; a cashier is told so), then queued like a receipt. */
 void app_donation(struct app *, int64_t id);
+/* Void receipt_no: the manager's own log-in at the till (their session
+ * ended after), the void with reason, then a void slip. */
+void app_void(struct app *, const char *receipt_no, const char *manager,
+    const char *password, const char *reason);
 /* Counts for the screen. */
 int64_t app_pending(struct app *);
 int64_t app_conflicts(struct app *);

@@ -7,6 +7,7 @@
  * is dropped only once written.  The last receipt is kept whole to be
  * reprinted.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,7 +255,7 @@ print_rcpt_basket(struct app *a, struct rcpt *rc)
 
 	rc->valid = 1;
 	snprintf(rc->card, sizeof(rc->card), "%s", t->hh.card);
-	snprintf(rc->cashier, sizeof(rc->cashier), "%s", t->user);
+	snprintf(rc->cashier, sizeof(rc->cashier), "%s", a->cashier);
 	rc->nlines = t->nlines;
 	for (i = 0; i < t->nlines; i++) {
 		snprintf(rc->lines[i].name, sizeof(rc->lines[i].name), "%s",
@@ -295,9 +296,45 @@ print_rcpt_basket(struct app *a, struct rcpt *rc)
 	}
 }
 
+#define PRINT_SHIFT_OFFLINE 200 /* offline receipts listed on the slip */
+
+struct print_offline {
+	struct app *a;
+	char (*text)[96];
+	const char *ptr[PRINT_SHIFT_OFFLINE + 1];
+	size_t n, more;
+	char rest[64];
+};
+
+/* "L-T1-3 → T1-000002", or what became of it. */
+static void
+print_offline_row(const struct journal_entry *e, void *arg)
+{
+	struct print_offline *po = arg;
+	const struct till *t = &po->a->t;
+	char no[64];
+
+	if (po->n == PRINT_SHIFT_OFFLINE) {
+		po->more++;
+		return;
+	}
+	if (e->state == JOURNAL_POSTED)
+		wire_reply_str(e->reply, "receipt_no", no, sizeof(no));
+	else
+		snprintf(no, sizeof(no), "%s",
+		    e->state == JOURNAL_PENDING
+		        ? till_tr(t, "待上传", "not yet posted")
+		        : till_tr(t, "被拒，店长处理", "refused: manager"));
+	snprintf(po->text[po->n], sizeof(po->text[0]), "L-%s-%" PRId64 " → %s",
+	    po->a->o.till_id, e->seq, no[0] ? no : "?");
+	po->ptr[po->n] = po->text[po->n];
+	po->n++;
+}
+
 void
 print_shift(struct app *a)
 {
+	struct print_offline po;
 	struct slip_shift s;
 	struct escpos *e;
 	char to[32];
@@ -306,23 +343,45 @@ print_shift(struct app *a)
 	if (journal_shift(a->j, a->shift_start, &s.distributions, &s.points,
 	        &s.goods) < 0)
 		return;
+	if (journal_shift_apart(a->j, a->shift_start, s.voids, s.refused) < 0)
+		return;
+	/* Net of the voids made at this till this shift. */
+	s.distributions -= s.voids[0];
+	s.points -= s.voids[1];
+	s.goods -= s.voids[2];
 	s.pending = app_pending(a);
 	s.conflicts = app_conflicts(a);
+	memset(&po, 0, sizeof(po));
+	po.a = a;
+	if ((po.text = calloc(PRINT_SHIFT_OFFLINE, sizeof(*po.text))) == NULL)
+		return;
+	journal_offline_each(a->j, a->shift_start, print_offline_row, &po);
+	if (po.more > 0) {
+		snprintf(po.rest, sizeof(po.rest), "… +%zu", po.more);
+		po.ptr[po.n++] = po.rest;
+	}
+	s.offline = po.ptr;
+	s.noffline = po.n;
 	app_now(to, sizeof(to));
 	s.store = a->o.store;
 	s.till = a->o.till_id;
-	s.cashier = a->t.user;
+	s.cashier = a->cashier;
 	s.from = a->shift_from;
 	s.to = to;
 	s.lang = a->t.lang;
-	till_msg(&a->t, "shift", "%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64,
+	till_msg(&a->t, "shift",
+	    "%s %" PRId64 ", %s %" PRId64 ", %s %" PRId64 "; %s %" PRId64
+	    ", %s %" PRId64,
 	    till_tr(&a->t, "本班发放笔数", "distributions"), s.distributions,
 	    till_tr(&a->t, "积分", "points"), s.points,
-	    till_tr(&a->t, "物品件数", "goods"), s.goods);
+	    till_tr(&a->t, "物品件数", "goods"), s.goods,
+	    till_tr(&a->t, "作废", "voided"), s.voids[0],
+	    till_tr(&a->t, "离线被拒", "refused offline"), s.refused[0]);
 	if (a->pr != NULL && (e = escpos_new(printer_profile(a->pr))) != NULL) {
 		slip_shift(e, &s);
 		print_queue(a, e);
 	}
+	free(po.text);
 	app_changed(a);
 }
 
@@ -355,10 +414,17 @@ print_open(struct app *a, char *err, size_t errsz)
 	}
 	pcb.state = print_printer_cb;
 	pcb.arg = a;
+	/* Say which is to blame: the profile's name, or the printer (with
+	 * the system's reason when it has one). */
+	if (o->profile != NULL && devices_profile(o->profile) == NULL) {
+		snprintf(err, errsz, "unknown --profile %s", o->profile);
+		return -1;
+	}
+	errno = 0;
 	if ((a->pr = printer_open(a->drv, o->printer, o->profile, &pcb)) ==
 	    NULL) {
-		snprintf(err, errsz, "bad --printer %s or --profile %s",
-		    o->printer, o->profile ? o->profile : "(default)");
+		snprintf(err, errsz, "cannot open --printer %s: %s", o->printer,
+		    errno ? strerror(errno) : "not a printer spec");
 		return -1;
 	}
 	snprintf(a->printer_state, sizeof(a->printer_state), "%s",

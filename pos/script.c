@@ -150,6 +150,16 @@ script_run(struct script *sc, char *line)
 			    till_tr(t, "捐赠编号无效", "not a donation id"));
 		else
 			app_donation(sc->a, n);
+	} else if (strcmp(cmd, "void") == 0 && arg1 && arg2) {
+		/* void RECEIPT_NO MANAGER PASSWORD REASON...: the reason is
+		 * the rest of the line. */
+		char *pw = strtok_r(NULL, " \t", &save), *why = save;
+
+		while (why != NULL && (*why == ' ' || *why == '\t'))
+			why++;
+		app_void(sc->a, arg1, arg2, pw ? pw : "", why ? why : "");
+		if (pw != NULL)
+			explicit_bzero(pw, strlen(pw));
 	} else if (strcmp(cmd, "wait") == 0 && arg1 &&
 	    script_int(arg1, 0, SCRIPT_WAIT_MAX, &n) == 0) {
 		struct timeval tv = {n / 1000, (n % 1000) * 1000};

@@ -36,6 +36,28 @@ slip_tr(enum till_lang lang, const char *zh, const char *en)
 	return lang == TILL_EN ? en : zh;
 }
 
+static void slip_wrap(struct escpos *e, const char *s);
+
+/*
+ * The store's name, centred, as large as the paper takes it by display
+ * width: double size, else double height alone, else normal size wrapped
+ * (never splitting a character). Left at normal size.
+ */
+static void
+slip_title(struct escpos *e, const char *store)
+{
+	int w = receipt_width(store), cols = escpos_columns(e); /* size 1 */
+
+	escpos_align(e, ESCPOS_CENTER);
+	if (w * 2 <= cols)
+		escpos_size(e, 2, 2);
+	else if (w <= cols)
+		escpos_size(e, 1, 2);
+	slip_wrap(e, store);
+	if (w <= cols)
+		escpos_size(e, 1, 1);
+}
+
 static void
 slip_head(struct escpos *e, const char *store, enum till_lang lang,
     const char *till, const char *cashier)
@@ -44,10 +66,7 @@ slip_head(struct escpos *e, const char *store, enum till_lang lang,
 
 	escpos_reset(e);
 	escpos_init(e);
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_size(e, 2, 2);
-	escpos_line(e, store);
-	escpos_size(e, 1, 1);
+	slip_title(e, store);
 	escpos_align(e, ESCPOS_LEFT);
 	snprintf(l, sizeof(l), "%s %s", slip_tr(lang, "收银台", "Till"), till);
 	snprintf(
@@ -127,16 +146,61 @@ slip_shift(struct escpos *e, const struct slip_shift *s)
 	receipt_lr(e, slip_tr(lang, "开始", "From"), s->from);
 	receipt_lr(e, slip_tr(lang, "结束", "To"), s->to);
 	receipt_rule(e, '-');
+	/* Net of voids; refused baskets apart below. */
 	snprintf(v, sizeof(v), "%" PRId64, s->distributions);
-	receipt_lr(e, slip_tr(lang, "发放笔数", "Distributions"), v);
+	receipt_lr(e, slip_tr(lang, "发放笔数(净)", "Distributions (net)"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->points);
 	receipt_lr(e, slip_tr(lang, "积分合计", "Points"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->goods);
 	receipt_lr(e, slip_tr(lang, "物品件数", "Goods"), v);
+	receipt_rule(e, '-');
+	snprintf(v, sizeof(v), "%" PRId64, s->voids[0]);
+	receipt_lr(e, slip_tr(lang, "作废笔数", "Voided"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->voids[1]);
+	receipt_lr(e, slip_tr(lang, "作废退回积分", "Points back"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->voids[2]);
+	receipt_lr(e, slip_tr(lang, "作废退回物品", "Goods back"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->refused[0]);
+	receipt_lr(e, slip_tr(lang, "离线被拒笔数", "Refused offline"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->refused[1]);
+	receipt_lr(e, slip_tr(lang, "离线被拒积分", "Their points"), v);
+	snprintf(v, sizeof(v), "%" PRId64, s->refused[2]);
+	receipt_lr(e, slip_tr(lang, "已出门物品", "Their goods (left)"), v);
+	receipt_rule(e, '-');
+	if (s->noffline > 0) {
+		size_t i;
+
+		escpos_line(e, slip_tr(lang, "离线小票", "Offline receipts"));
+		for (i = 0; i < s->noffline; i++)
+			slip_wrap(e, s->offline[i]);
+		receipt_rule(e, '-');
+	}
 	snprintf(v, sizeof(v), "%" PRId64, s->pending);
 	receipt_lr(e, slip_tr(lang, "待上传", "Not yet posted"), v);
 	snprintf(v, sizeof(v), "%" PRId64, s->conflicts);
 	receipt_lr(e, slip_tr(lang, "待店长处理", "For the manager"), v);
+	receipt_rule(e, '-');
+	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
+}
+
+void
+slip_void(struct escpos *e, const struct slip_void *s)
+{
+	enum till_lang lang = s->lang;
+	char v[32];
+
+	slip_head(e, s->store, lang, s->till, s->cashier);
+	escpos_bold(e, 1);
+	receipt_center(e, slip_tr(lang, "作废凭证", "Void"));
+	escpos_bold(e, 0);
+	receipt_lr(e, slip_tr(lang, "小票号", "Receipt"), s->receipt_no);
+	receipt_lr(e, slip_tr(lang, "时间", "Time"), s->when);
+	snprintf(v, sizeof(v), "%" PRId64, s->points);
+	receipt_lr(e, slip_tr(lang, "退回积分", "Points back"), v);
+	receipt_lr(e, slip_tr(lang, "授权店长", "Manager"), s->manager);
+	receipt_rule(e, '-');
+	escpos_line(e, slip_tr(lang, "原因:", "Reason:"));
+	slip_wrap(e, s->reason);
 	receipt_rule(e, '-');
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
 }
@@ -176,16 +240,13 @@ slip_field(struct escpos *e, const char *label, const char *value)
 void
 slip_donation(struct escpos *e, const struct slip_donation *d)
 {
-	char left[TILL_NAME_MAX + 32], right[48];
+	char left[TILL_NAME_MAX + 32], right[48], url[384];
 	int64_t total = 0, v;
 	size_t i;
 
 	escpos_reset(e);
 	escpos_init(e);
-	escpos_align(e, ESCPOS_CENTER);
-	escpos_size(e, 2, 2);
-	escpos_line(e, d->store);
-	escpos_size(e, 1, 1);
+	slip_title(e, d->store); /* left centred */
 	escpos_bold(e, 1);
 	escpos_line(e, "捐赠收据");
 	escpos_bold(e, 0);
@@ -226,10 +287,22 @@ slip_donation(struct escpos *e, const struct slip_donation *d)
 	escpos_bold(e, 0);
 	receipt_rule(e, '-');
 	escpos_align(e, ESCPOS_CENTER);
-	if (escpos_profile(e)->qr)
-		escpos_qr(e, d->receipt_code, 6, 'M');
-	escpos_line(e, d->receipt_code);
-	slip_wrap(e, "可凭收据编号在公示页查询去向");
+	if (d->address != NULL && d->address[0] != '\0') {
+		/* The QR links to this donation's trace on the public pages;
+		 * the address is printed for those who type it. */
+		snprintf(url, sizeof(url), "%s/public/donations/%s", d->address,
+		    d->receipt_code);
+		if (escpos_profile(e)->qr)
+			escpos_qr(e, url, 6, 'M');
+		escpos_line(e, d->receipt_code);
+		slip_wrap(e, "可凭收据编号在公示页查询去向:");
+		slip_wrap(e, d->address);
+	} else {
+		if (escpos_profile(e)->qr)
+			escpos_qr(e, d->receipt_code, 6, 'M');
+		escpos_line(e, d->receipt_code);
+		slip_wrap(e, "可凭收据编号在公示页查询去向");
+	}
 	escpos_line(e, "感谢您的爱心捐赠！");
 	escpos_align(e, ESCPOS_LEFT);
 	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);

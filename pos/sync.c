@@ -71,19 +71,55 @@ sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 	                : till_tr(&a->t, "已发放", "distributed"),
 	    rc->receipt_no, till_tr(&a->t, "余额", "balance"), rc->balance);
 	till_cancel(&a->t);
+	a->nresults = 0; /* the search was for this basket */
 	sync_release(a);
 	print_receipt(a, rc, 0);
+}
+
+/* The server's refusal in the till's words, with its figures. */
+static void
+sync_refusal_text(
+    struct app *a, const struct client_reply *r, char *out, size_t size)
+{
+	static const char *const keys[][3] = {
+	    {"limit", "taken", "over"},
+	    {"points_total", "balance", ""},
+	    {"available", "shortfall", ""},
+	};
+	struct wire_err we;
+	const char *name = "";
+	int64_t item, v[3] = {0, 0, 0};
+	int k = 0, i, idx;
+
+	wire_error(r->json, &we);
+	if (wire_detail(r->json, "item_id", &item) == 0 &&
+	    (idx = till_find(&a->t, item)) >= 0)
+		name = a->t.lines[idx].item.name;
+	if (strcmp(we.code, "insufficient_points") == 0)
+		k = 1;
+	else if (strcmp(we.code, "insufficient_stock") == 0)
+		k = 2;
+	for (i = 0; i < 3; i++)
+		if (keys[k][i][0] != '\0')
+			wire_detail(r->json, keys[k][i], &v[i]);
+	if (k == 0) /* asked: the limit and what is over it, less taken */
+		v[2] = v[0] + v[2] - v[1];
+	else if (k == 2) /* asked: what is there and what is short */
+		v[1] += v[0];
+	till_refusal(&a->t, we.code, name, v, we.text, out, size);
 }
 
 static void
 sync_refused(struct app *a, const struct client_reply *r)
 {
 	struct wire_err we;
+	char text[200];
 
 	wire_error(r->json, &we);
-	till_msg(&a->t, we.code, "%s: %s %s",
+	sync_refusal_text(a, r, text, sizeof(text));
+	till_msg(&a->t, we.code, "%s：%s",
 	    till_tr(&a->t, "服务器拒绝，未发放", "refused, nothing given"),
-	    we.text, we.details);
+	    text);
 	sync_release(a);
 }
 
@@ -121,11 +157,16 @@ sync_sent(const struct client_reply *r, void *arg)
 		journal_set(a->j, sd->cid, JOURNAL_POSTED, r->body);
 		if (live)
 			sync_finish(a, r->json, sd->seq);
-		else
-			till_msg(&a->t, "replayed", "%s #%" PRId64,
+		else {
+			char no[64];
+
+			/* The local number beside the server's receipt. */
+			wire_reply_str(r->body, "receipt_no", no, sizeof(no));
+			till_msg(&a->t, "replayed", "%s L-%s-%" PRId64 " → %s",
 			    till_tr(&a->t, "离线记录已上传",
 			        "offline entry posted"),
-			    sd->seq);
+			    a->o.till_id, sd->seq, no[0] ? no : "?");
+		}
 		more = 1;
 		net_online(a);
 	} else if (!net_answered(r) || r->status == 401) {
@@ -163,7 +204,79 @@ sync_sent(const struct client_reply *r, void *arg)
 		sync_pump(a);
 }
 
-/* Send the oldest unsent journal row, one at a time, in order. */
+static void sync_report(struct app *);
+
+static void
+sync_reported(const struct client_reply *r, void *arg)
+{
+	struct sync_call *sd = arg;
+	struct app *a = sd->a;
+	struct wire_err we;
+	int more = 0;
+
+	a->reporting = 0;
+	if (r->status == 200 || r->status == 201) {
+		journal_reported(a->j, sd->cid, 1);
+		till_msg(&a->t, "conflict_reported", "L-%s-%" PRId64 " %s",
+		    a->o.till_id, sd->seq,
+		    till_tr(&a->t, "离线冲突已报店长处理",
+		        "conflict reported to the manager"));
+		more = 1;
+	} else if (r->status == 401) {
+		client_token(a->cl, NULL);
+		net_expired(a);
+	} else if (!net_answered(r)) {
+		net_offline(a);
+	} else {
+		/* Refused (posted after all, or not a basket it knows): kept
+		 * here for --list-conflicts, not sent again. */
+		journal_reported(a->j, sd->cid, 2);
+		wire_error(r->json, &we);
+		till_msg(&a->t, we.code, "L-%s-%" PRId64 ": %s", a->o.till_id,
+		    sd->seq, we.text);
+		more = 1;
+	}
+	free(sd);
+	app_changed(a);
+	if (more)
+		sync_report(a);
+}
+
+/* Upload the oldest conflict not yet reported, one at a time: the goods
+ * left the shop, the server must know. */
+static void
+sync_report(struct app *a)
+{
+	struct journal_entry e;
+	struct sync_call *sd;
+	char local[64], *body;
+
+	if (a->reporting || !client_has_token(a->cl) || !net_up(a) ||
+	    journal_unreported(a->j, &e) != 1)
+		return;
+	snprintf(local, sizeof(local), "L-%s-%" PRId64, a->o.till_id, e.seq);
+	body = wire_conflict_req(e.body, local, e.reply);
+	if (body == NULL || (sd = calloc(1, sizeof(*sd))) == NULL) {
+		free(body);
+		journal_entry_free(&e);
+		return;
+	}
+	sd->a = a;
+	sd->seq = e.seq;
+	memcpy(sd->cid, e.client_id, sizeof(sd->cid));
+	journal_entry_free(&e);
+	a->reporting = 1;
+	if (client_req(a->cl, "POST", "/api/v1/offline-conflicts", body,
+	        sync_reported, sd) < 0) {
+		struct client_reply r = {0};
+
+		sync_reported(&r, sd);
+	}
+	free(body);
+}
+
+/* Send the oldest unsent journal row, one at a time, in order; then
+ * report the conflicts. */
 void
 sync_pump(struct app *a)
 {
@@ -173,8 +286,10 @@ sync_pump(struct app *a)
 	if ((a->sync != SYNC_IDLE && a->sync != SYNC_WAIT) ||
 	    !client_has_token(a->cl) || !net_up(a))
 		return;
-	if (journal_next(a->j, &e) != 1)
+	if (journal_next(a->j, &e) != 1) {
+		sync_report(a);
 		return;
+	}
 	if ((sd = calloc(1, sizeof(*sd))) == NULL) {
 		journal_entry_free(&e);
 		return;

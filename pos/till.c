@@ -283,6 +283,82 @@ till_flag_code(unsigned flag)
 	return "unknown";
 }
 
+const char *
+till_flag_short(const struct till *t, unsigned flag)
+{
+	switch (flag) {
+	case TILL_F_POINTS:
+		return till_tr(t, "积分不足", "points");
+	case TILL_F_LIMIT:
+		return till_tr(t, "超限", "limit");
+	case TILL_F_PRIORITY:
+		return till_tr(t, "限优先户", "priority");
+	case TILL_F_INACTIVE:
+		return till_tr(t, "已停用", "inactive");
+	case TILL_F_OFFCAP:
+		return till_tr(t, "超离线额", "offline cap");
+	}
+	return "?";
+}
+
+const char *
+till_category(const struct till *t, const char *code)
+{
+	static const char *const names[][3] = {
+	    {"tekun", "特困供养", "extreme poverty"},
+	    {"dibao", "低保", "minimum living"},
+	    {"emergency", "临时/应急困难", "emergency"},
+	    {"illness", "因病致贫", "illness"},
+	    {"low_income", "低收入", "low income"},
+	    {"other", "其他", "other"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(code, names[i][0]) == 0)
+			return till_tr(t, names[i][1], names[i][2]);
+	return code;
+}
+
+void
+till_refusal(const struct till *t, const char *code, const char *name,
+    const int64_t v[3], const char *fallback, char *out, size_t size)
+{
+	long long a = (long long)v[0], b = (long long)v[1];
+	long long c = (long long)v[2];
+
+	if (strcmp(code, "limit_exceeded") == 0)
+		snprintf(out, size,
+		    till_tr(t, "%s：本月限 %lld，已领 %lld，本单 %lld",
+		        "%s: %lld a month, %lld taken, %lld asked"),
+		    name, a, b, c);
+	else if (strcmp(code, "insufficient_points") == 0)
+		snprintf(out, size,
+		    till_tr(t, "积分不足：需要 %lld，余额 %lld",
+		        "not enough points: %lld needed, %lld left"),
+		    a, b);
+	else if (strcmp(code, "insufficient_stock") == 0)
+		snprintf(out, size,
+		    till_tr(t, "%s：库存只有 %lld，要 %lld",
+		        "%s: %lld in stock, %lld asked"),
+		    name, a, b);
+	else if (strcmp(code, "priority_only") == 0)
+		snprintf(out, size, "%s：%s", name,
+		    till_tr(t, "仅限优先救助家庭", "priority households only"));
+	else if (strcmp(code, "household_inactive") == 0)
+		snprintf(out, size, "%s",
+		    till_tr(t, "家庭已暂停或过期",
+		        "household suspended or expired"));
+	else if (strcmp(code, "item_inactive") == 0)
+		snprintf(
+		    out, size, "%s：%s", name, till_tr(t, "已停用", "retired"));
+	else if (strcmp(code, "offline_cap") == 0)
+		snprintf(out, size, "%s：%s", name,
+		    till_tr(t, "超过离线限额", "over the offline cap"));
+	else
+		snprintf(out, size, "%s", fallback);
+}
+
 static const char *
 till_flag_text(const struct till *t, unsigned flag)
 {
@@ -322,11 +398,25 @@ till_can_confirm(struct till *t)
 	if (till_check(t) == 0)
 		return 0;
 	for (i = 0; i < t->nlines; i++) {
+		const struct till_line *l = &t->lines[i];
+
 		for (f = 1; f <= TILL_F_OFFCAP; f <<= 1) {
-			if (!(t->lines[i].flags & f))
+			if (!(l->flags & f))
 				continue;
-			till_msg(t, till_flag_code(f), "%s: %s",
-			    t->lines[i].item.name, till_flag_text(t, f));
+			if (f == TILL_F_LIMIT) {
+				/* With its figures: the month's limit, what
+				 * is taken (the journal's share included). */
+				int64_t rem = till_remaining(t, &l->item);
+				int64_t v[3] = {l->item.monthly_limit,
+				    l->item.monthly_limit - rem, l->qty};
+				char text[sizeof(t->msgs[0].text)];
+
+				till_refusal(t, "limit_exceeded", l->item.name,
+				    v, "", text, sizeof(text));
+				till_msg(t, till_flag_code(f), "%s", text);
+			} else
+				till_msg(t, till_flag_code(f), "%s: %s",
+				    l->item.name, till_flag_text(t, f));
 			return -1;
 		}
 	}

@@ -19,6 +19,9 @@
 
 enum ui_field { UI_USER, UI_PASS };
 
+/* The void dialog (F7): its fields, in the order Tab and Enter go. */
+enum ui_vfield { UI_V_RECEIPT, UI_V_MANAGER, UI_V_PASS, UI_V_REASON, UI_V_N };
+
 struct ui {
 	struct app *a;
 	SCREEN *scr;
@@ -27,6 +30,11 @@ struct ui {
 	char user[64], pass[128];
 	enum ui_field field;
 	int done;
+	int color;   /* the terminal has colours; else bold and underline */
+	int help;    /* F1: the keys listed, until the next key */
+	int voiding; /* F7: the void dialog is up */
+	enum ui_vfield vfield;
+	char vf[UI_V_N][192];
 };
 
 /* s cut or padded to exactly w columns at (y, x). */
@@ -43,6 +51,22 @@ ui_put(int y, int x, const char *s, int w)
 	mvaddstr(y, x, buf);
 	for (; used < w; used++)
 		addch(' ');
+}
+
+/* What stands out: a flagged line, a negative balance, offline. */
+enum ui_mark { UI_WARN = 1, UI_ALERT = 2 };
+
+static void
+ui_mark(struct ui *u, enum ui_mark m, int on)
+{
+	/* Colour where the terminal has it; else a monochrome stand-in. */
+	attr_t a = u->color ? (attr_t)COLOR_PAIR(m) | A_BOLD
+	                    : (m == UI_ALERT ? A_BOLD | A_UNDERLINE : A_BOLD);
+
+	if (on)
+		attron(a);
+	else
+		attroff(a);
 }
 
 static const char *
@@ -85,7 +109,8 @@ ui_draw_basket(struct ui *u)
 		snprintf(line, sizeof(line), "%s %s  %s %s  %s %s  %s %lld%s",
 		    ui_tr(u, "家庭卡", "Card"), t->hh.card,
 		    ui_tr(u, "户主", "Head"), t->hh.name_masked,
-		    ui_tr(u, "类别", "Category"), t->hh.category,
+		    ui_tr(u, "类别", "Category"),
+		    till_category(t, t->hh.category),
 		    ui_tr(u, "积分余额", "Balance"), (long long)t->hh.points,
 		    t->hh.cached ? ui_tr(u, " (本机缓存)", " (cached)") : "");
 		ui_put(y++, 1, line, COLS - 2);
@@ -122,16 +147,20 @@ ui_draw_basket(struct ui *u)
 		for (f = 1; f <= TILL_F_OFFCAP; f <<= 1)
 			if (l->flags & f)
 				snprintf(flags + strlen(flags),
-				    sizeof(flags) - strlen(flags), "%s!",
-				    till_flag_code(f));
+				    sizeof(flags) - strlen(flags), "%s%s",
+				    flags[0] ? " " : "", till_flag_short(t, f));
 		if (i == t->cursor)
 			attron(A_REVERSE);
+		if (l->flags)
+			ui_mark(u, UI_ALERT, 1);
 		snprintf(line, sizeof(line), "%2zu  %s", i + 1, l->item.name);
 		ui_put(y, 1, line, COLS - 30);
 		snprintf(line, sizeof(line), "%5lld %5lld  %s",
 		    (long long)l->qty, (long long)(l->qty * l->item.points),
 		    flags);
 		ui_put(y, COLS - 29, line, 28);
+		if (l->flags)
+			ui_mark(u, UI_ALERT, 0);
 		if (i == t->cursor)
 			attroff(A_REVERSE);
 	}
@@ -144,12 +173,73 @@ ui_draw_basket(struct ui *u)
 	for (; y < LINES - 6; y++)
 		ui_put(y, 1, "", COLS - 2);
 	attron(A_BOLD);
+	if (till_balance_after(t) < 0)
+		ui_mark(u, UI_ALERT, 1);
 	snprintf(line, sizeof(line), "%s %lld    %s %lld",
 	    ui_tr(u, "合计积分", "Total"), (long long)till_total(t),
 	    ui_tr(u, "结余", "Balance after"),
 	    (long long)till_balance_after(t));
 	ui_put(LINES - 6, 1, line, COLS - 2);
+	ui_mark(u, UI_ALERT, 0);
 	attroff(A_BOLD);
+}
+
+static const char *const ui_help_zh[] = {"Enter  扫码或输入条码",
+    "F1     本帮助", "F2     先输入数量再按 F2：改选中行数量",
+    "F3     删除选中行", "F4     先输入文字再按 F4：搜索商品；#N 选结果",
+    "F5     补打上一张小票", "F6     先输入捐赠编号再按 F6：打印捐赠收据",
+    "F7     作废小票（店长输入自己的用户名和密码）", "F8     取消本单",
+    "F10    确认发放", "F12    交班汇总", "↑ ↓    选择行", "Ctrl-X 退出", NULL};
+static const char *const ui_help_en[] = {"Enter  scan or type a code",
+    "F1     this help", "F2     type a quantity, then F2: the line's",
+    "F3     remove the line", "F4     type words, then F4: search; #N picks",
+    "F5     reprint the last receipt",
+    "F6     type a donation id, then F6: donor receipt",
+    "F7     void a receipt (a manager types their own log-in)",
+    "F8     cancel the basket", "F10    confirm", "F12    end of shift",
+    "Up/Dn  select a line", "Ctrl-X quit", NULL};
+
+static void
+ui_draw_help(struct ui *u)
+{
+	const char *const *h =
+	    app_till(u->a)->lang == TILL_EN ? ui_help_en : ui_help_zh;
+	int y = 2;
+
+	for (; *h != NULL && y < LINES - 2; h++)
+		ui_put(y++, 2, *h, COLS - 4);
+	ui_put(y < LINES - 2 ? y + 1 : LINES - 2, 2,
+	    ui_tr(u, "按任意键返回", "any key: back"), COLS - 4);
+}
+
+static void
+ui_draw_void(struct ui *u)
+{
+	static const char *const zh[UI_V_N] = {
+	    "小票号", "店长用户名", "店长密码", "作废原因"};
+	static const char *const en[UI_V_N] = {
+	    "Receipt", "Manager", "Password", "Reason"};
+	char line[320], stars[129];
+	size_t n;
+	int i;
+
+	ui_put(2, 2,
+	    ui_tr(u, "作废小票 (Tab 切换, Enter 下一项/作废, Esc 返回)",
+	        "Void a receipt (Tab: next, Enter: next/void, Esc: back)"),
+	    COLS - 4);
+	for (i = 0; i < UI_V_N; i++) {
+		const char *v = u->vf[i];
+
+		if (i == UI_V_PASS) {
+			n = strlen(v) < 128 ? strlen(v) : 128;
+			memset(stars, '*', n);
+			stars[n] = '\0';
+			v = stars;
+		}
+		snprintf(line, sizeof(line), "%s: %s%s", ui_tr(u, zh[i], en[i]),
+		    v, u->vfield == (enum ui_vfield)i ? "_" : "");
+		ui_put(4 + i, 4, line, COLS - 8);
+	}
 }
 
 static void
@@ -173,11 +263,21 @@ ui_draw(void *arg)
 	    ui_tr(u, "待处理", "conflicts"), (long long)app_conflicts(u->a),
 	    ui_tr(u, "打印机", "printer"), app_printer_state(u->a),
 	    ui_tr(u, "扫描枪", "scanner"), app_scanner_state(u->a));
-	attron(A_REVERSE);
+	if (!t->online)
+		ui_mark(u, UI_WARN, 1);
+	else
+		attron(A_REVERSE);
 	ui_put(0, 0, line, COLS);
-	attroff(A_REVERSE);
-	if (t->stage == TILL_LOGIN)
+	if (!t->online)
+		ui_mark(u, UI_WARN, 0);
+	else
+		attroff(A_REVERSE);
+	if (u->help)
+		ui_draw_help(u);
+	else if (t->stage == TILL_LOGIN)
 		ui_draw_login(u);
+	else if (u->voiding)
+		ui_draw_void(u);
 	else
 		ui_draw_basket(u);
 	/* The newest messages, the last one at the bottom. */
@@ -190,12 +290,13 @@ ui_draw(void *arg)
 	}
 	attron(A_REVERSE);
 	ui_put(LINES - 1, 0,
+	    /* The keys a cashier needs most first: at 80 columns F1 lists
+	     * the rest. */
 	    ui_tr(u,
-	        "Enter 扫码/输入 F2 数量 F3 删除 F4 搜索 #N 选结果 F5 补打 "
-	        "F6 捐赠收据 F8 取消 F10 确认 F12 交班 ↑↓ 选择 ^X 退出",
-	        "Enter code  F2 qty  F3 remove  F4 search  #N pick  F5 reprint "
-	        " F6 donor receipt  F8 cancel  F10 confirm  F12 shift  Up/Down "
-	        "select  ^X quit"),
+	        "F1帮助 F10确认 F12交班 F7作废 F2数量 F3删除 F4搜索 F5补打 "
+	        "F6捐赠 F8取消 ^X退出",
+	        "F1 help F10 confirm F12 shift F7 void F2 qty F3 del F4 find "
+	        "F5 reprint F6 donor F8 cancel ^X quit"),
 	    COLS);
 	attroff(A_REVERSE);
 	refresh();
@@ -252,6 +353,57 @@ ui_key_login(struct ui *u, int fn, wint_t wc)
 }
 
 static void
+ui_void_wipe(struct ui *u)
+{
+	int i;
+
+	for (i = 0; i < UI_V_N; i++)
+		explicit_bzero(u->vf[i], sizeof(u->vf[i]));
+}
+
+static void
+ui_key_void(struct ui *u, int fn, wint_t wc)
+{
+	char *f = u->vf[u->vfield];
+
+	if (!fn && wc == 27) { /* Esc */
+		ui_void_wipe(u);
+		u->voiding = 0;
+	} else if (!fn && wc == '\t')
+		u->vfield = (u->vfield + 1) % UI_V_N;
+	else if (!fn && (wc == '\r' || wc == '\n')) {
+		if (u->vfield + 1 < UI_V_N && f[0] != '\0')
+			u->vfield++;
+		else if (u->vfield + 1 == UI_V_N) {
+			app_void(u->a, u->vf[UI_V_RECEIPT], u->vf[UI_V_MANAGER],
+			    u->vf[UI_V_PASS], u->vf[UI_V_REASON]);
+			ui_void_wipe(u);
+			u->voiding = 0;
+		}
+	} else if ((fn && wc == KEY_BACKSPACE) ||
+	    (!fn && (wc == 127 || wc == 8)))
+		ui_backspace(f);
+	else if (!fn && wc >= 0x20)
+		ui_append(f, sizeof(u->vf[0]), wc);
+}
+
+/* F7: the receipt typed first, else the last one printed. */
+static void
+ui_void_open(struct ui *u)
+{
+	const char *last = app_last_receipt(u->a);
+
+	ui_void_wipe(u);
+	snprintf(u->vf[UI_V_RECEIPT], sizeof(u->vf[0]), "%s",
+	    u->input[0] ? u->input
+	        : last  ? last
+	                : "");
+	u->input[0] = '\0';
+	u->vfield = u->vf[UI_V_RECEIPT][0] ? UI_V_MANAGER : UI_V_RECEIPT;
+	u->voiding = 1;
+}
+
+static void
 ui_enter(struct ui *u)
 {
 	const struct till_item *res;
@@ -284,8 +436,20 @@ ui_key(struct ui *u, int fn, wint_t wc)
 	}
 	if (fn && wc == KEY_RESIZE)
 		return;
+	if (u->help) {
+		u->help = 0; /* any key: back */
+		return;
+	}
+	if (fn && wc == KEY_F(1)) {
+		u->help = 1;
+		return;
+	}
 	if (t->stage == TILL_LOGIN) {
 		ui_key_login(u, fn, wc);
+		return;
+	}
+	if (u->voiding) {
+		ui_key_void(u, fn, wc);
 		return;
 	}
 	if (fn || wc == '\r' || wc == '\n')
@@ -324,7 +488,9 @@ ui_key(struct ui *u, int fn, wint_t wc)
 		else
 			app_donation(u->a, q);
 		u->input[0] = '\0';
-	} else if (fn && wc == KEY_F(8))
+	} else if (fn && wc == KEY_F(7))
+		ui_void_open(u);
+	else if (fn && wc == KEY_F(8))
 		till_cancel(t);
 	else if (fn && wc == KEY_F(10))
 		app_confirm(u->a);
@@ -371,6 +537,11 @@ ui_new(struct app *a, struct event_base *base, char *err, size_t errsz)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	if (has_colors() && start_color() == OK) {
+		u->color = 1;
+		init_pair(UI_WARN, COLOR_BLACK, COLOR_YELLOW);
+		init_pair(UI_ALERT, COLOR_WHITE, COLOR_RED);
+	}
 	u->rd = event_new(base, 0, EV_READ | EV_PERSIST, ui_read, u);
 	if (u->rd == NULL || event_add(u->rd, NULL) != 0) {
 		snprintf(err, errsz, "cannot watch the terminal");

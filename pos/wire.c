@@ -215,6 +215,15 @@ wire_listed(const cJSON *page, int64_t id, char *name, size_t namesz,
 	return -1;
 }
 
+int
+wire_detail(const cJSON *reply, const char *key, int64_t *out)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(reply, "error");
+
+	return wire_i64(cJSON_GetObjectItemCaseSensitive(e, "details"), key,
+	    INT64_MIN / 2, INT64_MAX / 2, out);
+}
+
 void
 wire_error(const cJSON *reply, struct wire_err *we)
 {
@@ -344,6 +353,104 @@ wire_conflict(const struct journal_entry *e)
 	s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	return s;
+}
+
+int
+wire_store_text(const char *json, struct wire_store *st)
+{
+	cJSON *o = json != NULL ? cJSON_Parse(json) : NULL;
+	int rc = -1;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (wire_strcpy(o, "name", st->name, sizeof(st->name)) < 0 ||
+	    st->name[0] == '\0' ||
+	    wire_strcpy(o, "time_zone", st->tz, sizeof(st->tz)) < 0 ||
+	    st->tz[0] == '\0')
+		goto out;
+	for (i = 0; st->tz[i] != '\0'; i++)
+		if (strchr(
+		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		        "0123456789/_+-",
+		        st->tz[i]) == NULL)
+			goto out;
+	if (wire_strcpy(o, "public_address", st->address, sizeof(st->address)) <
+	    0)
+		st->address[0] = '\0';
+	rc = 0;
+out:
+	cJSON_Delete(o);
+	return rc;
+}
+
+int
+wire_dist_found(const cJSON *page, int64_t *id, int64_t *points, int64_t *goods,
+    int *voided)
+{
+	const cJSON *d = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(page, "items"), 0);
+	const cJSON *l;
+	int64_t q;
+
+	if (d == NULL || wire_i64(d, "id", 1, INT64_MAX, id) < 0 ||
+	    wire_i64(d, "points_total", 0, INT64_MAX / 2, points) < 0)
+		return -1;
+	*goods = 0;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(d, "lines"))
+	{
+		if (wire_i64(l, "quantity", 1, 1000000, &q) == 0)
+			*goods += q; /* at most 500 lines of 10^6 */
+	}
+	*voided = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "voided"));
+	return 0;
+}
+
+char *
+wire_void_req(const char *client_id, const char *reason)
+{
+	cJSON *b = cJSON_CreateObject();
+	char *body = NULL;
+
+	if (b != NULL &&
+	    cJSON_AddStringToObject(b, "client_id", client_id) != NULL &&
+	    cJSON_AddStringToObject(b, "reason", reason) != NULL)
+		body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	return body;
+}
+
+char *
+wire_conflict_req(const char *body, const char *local_no, const char *reply)
+{
+	cJSON *o = body != NULL ? cJSON_Parse(body) : NULL, *r, *ref;
+	struct wire_err we;
+	char *s = NULL, msg[240]; /* the server keeps 250 bytes */
+
+	if (o == NULL || !cJSON_IsObject(o))
+		goto out;
+	r = reply != NULL ? cJSON_Parse(reply) : NULL;
+	wire_error(r, &we);
+	cJSON_Delete(r);
+	wire_cut(we.text, msg, sizeof(msg));
+	if (cJSON_AddStringToObject(o, "local_no", local_no) == NULL ||
+	    (ref = cJSON_AddObjectToObject(o, "refusal")) == NULL ||
+	    cJSON_AddStringToObject(ref, "code", we.code) == NULL ||
+	    cJSON_AddStringToObject(ref, "message", msg) == NULL)
+		goto out;
+	s = cJSON_PrintUnformatted(o);
+out:
+	cJSON_Delete(o);
+	return s;
+}
+
+void
+wire_reply_str(const char *reply, const char *key, char *out, size_t size)
+{
+	cJSON *o = reply != NULL ? cJSON_Parse(reply) : NULL;
+
+	if (wire_strcpy(o, key, out, size) < 0)
+		out[0] = '\0';
+	cJSON_Delete(o);
 }
 
 int

@@ -1,7 +1,6 @@
 /*
  * Accounts: roles, argon2id password hashes, bearer sessions stored only
- * as hashes, and a throttle that slows repeated failed log-ins per user
- * and per address.
+ * as hashes; log-ins go through the throttle of throttle.c.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -12,8 +11,6 @@
 #include "server.h"
 
 #define AUTH_SESSION_SECS (12 * 3600)
-#define AUTH_SLOTS        1024
-#define AUTH_FORGET_SECS  900
 
 static const char *const auth_roles[] = {
     "admin", "manager", "cashier", "auditor", NULL};
@@ -22,19 +19,7 @@ static const char *const auth_roles[] = {
 static const char *const auth_actions[] = {"login", "login_failed", "create",
     "update", "adjust", "grant_monthly", "grant_oneoff", "distribute", "void",
     "expense", "publish", "reset_password", "change_password", "replace_card",
-    "set_pin", NULL};
-
-/*
- * Failed log-ins by "u:name" and by "a:peer address". After three, each
- * further failure closes the key for 250 ms, doubling up to 10 s: an
- * attempt before then is refused without its password being looked at.
- */
-static struct {
-	char key[DB_SHORT_MAX + 2];
-	int failures;
-	int64_t last_ms;       /* the last failure */
-	int64_t not_before_ms; /* closed until then */
-} auth_slots[AUTH_SLOTS];
+    "offline_conflict", "resolve", "end_sessions", "set_pin", NULL};
 
 /* The hash an unknown user's password is checked against, so that a
  * wrong name costs as long as a wrong password. */
@@ -151,9 +136,8 @@ auth_user_create(struct db *db, const struct actor *who, const char *name,
 	if (!auth_username_valid(name))
 		return fault_field(f, FAULT_BAD, "bad_field", "username",
 		    "username: 1 to 31 of a-z, 0-9, '.', '_', '-'");
-	if (strlen(pw) < 8 || strlen(pw) > 128)
-		return fault_field(f, FAULT_BAD, "bad_field", "password",
-		    "password: 8 to 128 characters");
+	if (password_check(name, pw, "password", f) != 0)
+		return -1;
 	if (auth_role_name(role)[0] == 'n')
 		return fault_field(
 		    f, FAULT_BAD, "bad_field", "role", "unknown role");
@@ -182,98 +166,6 @@ auth_user_create(struct db *db, const struct actor *who, const char *name,
 	}
 	*id = u.id;
 	return 0;
-}
-
-static int64_t
-auth_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * The slot of a key, or -1; create: make one, in a free slot or the one
- * failed longest ago that is not closed (only if all are, a closed one).
- */
-static int
-auth_slot(const char *kind, const char *key, int create)
-{
-	char k[sizeof(auth_slots[0].key)];
-	int64_t now = auth_ms();
-	int i, pick = -1;
-
-	snprintf(k, sizeof(k), "%s:%s", kind, key);
-	for (i = 0; i < AUTH_SLOTS; i++) {
-		if (strcmp(auth_slots[i].key, k) == 0) {
-			if (now - auth_slots[i].last_ms >
-			    AUTH_FORGET_SECS * 1000LL)
-				auth_slots[i].failures = 0;
-			return i;
-		}
-		if (pick < 0 ||
-		    (auth_slots[i].not_before_ms <= now &&
-		        (auth_slots[pick].not_before_ms > now ||
-		            auth_slots[i].last_ms < auth_slots[pick].last_ms)))
-			pick = i;
-	}
-	if (!create)
-		return -1;
-	memset(&auth_slots[pick], 0, sizeof(auth_slots[pick]));
-	snprintf(auth_slots[pick].key, sizeof(k), "%s", k);
-	return pick;
-}
-
-/* 250 ms after the third failure, doubling to 10 s. */
-static int64_t
-auth_backoff(int failures)
-{
-	if (failures < 3)
-		return 0;
-	return failures - 3 >= 6 ? 10000 : 250LL << (failures - 3);
-}
-
-/*
- * 0 when user may try now from addr; else the key is closed and the
- * refusal should wait this long (the whole back-off: asking sooner
- * gains nothing).
- */
-int64_t
-auth_wait(const char *user, const char *addr)
-{
-	int64_t now = auth_ms(), wait = 0, d;
-	int i, k;
-
-	for (k = 0; k < 2; k++) {
-		i = auth_slot(k ? "a" : "u", k ? addr : user, 0);
-		if (i < 0 || auth_slots[i].not_before_ms <= now)
-			continue;
-		if ((d = auth_backoff(auth_slots[i].failures)) > wait)
-			wait = d;
-	}
-	return wait;
-}
-
-static void
-auth_note(const char *user, const char *addr, int failed)
-{
-	int64_t now = auth_ms();
-	int i, k, n;
-
-	for (k = 0; k < 2; k++) {
-		i = auth_slot(k ? "a" : "u", k ? addr : user, failed);
-		if (i < 0)
-			continue;
-		if (!failed) {
-			auth_slots[i].failures = 0;
-			auth_slots[i].not_before_ms = 0;
-			continue;
-		}
-		n = ++auth_slots[i].failures;
-		auth_slots[i].last_ms = now;
-		auth_slots[i].not_before_ms = now + auth_backoff(n);
-	}
 }
 
 /*
@@ -324,7 +216,10 @@ auth_login_finish(struct db *db, struct auth_attempt *a, char *token,
 	int rc = DB_OK;
 
 	memset(&who, 0, sizeof(who));
-	snprintf(who.username, sizeof(who.username), "%s", a->user);
+	/* An unknown name may be a password typed in the wrong field: it is
+	 * not kept. */
+	if (a->known)
+		snprintf(who.username, sizeof(who.username), "%s", a->user);
 	snprintf(who.origin, sizeof(who.origin), "%s", a->addr);
 	/* Disabled, or given another password, while the worker checked. */
 	if (a->ok &&
@@ -337,9 +232,11 @@ auth_login_finish(struct db *db, struct auth_attempt *a, char *token,
 	if (a->ok)
 		a->u = now;
 	sodium_memzero(&now, sizeof(now));
-	auth_note(a->user, a->addr, !a->ok);
+	throttle_result(
+	    a->user, a->addr, a->ok ? THROTTLE_OK : THROTTLE_FAILED);
 	if (!a->ok) {
-		auth_audit(db, &who, "login_failed", "session", 0, "");
+		auth_audit(db, &who, "login_failed", "session", 0,
+		    a->known ? "" : "unknown user name");
 		return fault_set(f, FAULT_UNAUTH, "unauthenticated",
 		    "wrong user name or password");
 	}
@@ -347,12 +244,18 @@ auth_login_finish(struct db *db, struct auth_attempt *a, char *token,
 	sodium_bin2hex(token, AUTH_TOKEN_LEN + 1, raw, sizeof(raw));
 	crypto_hash_sha256(hash, (const unsigned char *)token, AUTH_TOKEN_LEN);
 	*expires = clock_now() + AUTH_SESSION_SECS;
-	if ((rc = db_session_insert(
-	         db, hash, a->u.id, clock_now(), *expires)) != DB_OK)
-		return fault_db(f, rc);
 	who.user_id = a->u.id;
 	who.role = auth_role_parse(a->u.role);
-	auth_audit(db, &who, "login", "session", 0, "");
+	/* The session and its audit row, or neither. */
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_session_insert(
+	         db, hash, a->u.id, clock_now(), *expires)) != DB_OK ||
+	    (rc = auth_audit(db, &who, "login", "session", 0, "")) != 0 ||
+	    (rc = db_tx_commit(db)) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, rc == DB_CONFLICT ? rc : DB_ERR);
+	}
 	return 0;
 }
 
@@ -529,18 +432,18 @@ fail:
 int
 auth_password_begin(struct db *db, struct auth_newpw *p, struct fault *f)
 {
-	size_t n = strlen(p->pw);
 	int rc;
 
-	if (n < 8 || n > 128)
-		return fault_field(f, FAULT_BAD, "bad_field",
-		    p->change ? "new_password" : "password",
-		    "the password: 8 to 128 bytes");
 	if ((rc = db_user_by_id(db, p->user_id, &p->a.u)) == DB_NONE)
 		return fault_set(
 		    f, FAULT_NOT_FOUND, "not_found", "no such user");
 	if (rc != DB_OK)
 		return fault_db(f, rc);
+	if (password_check(p->a.u.username, p->pw,
+	        p->change ? "new_password" : "password", f) != 0) {
+		sodium_memzero(p->a.u.pwhash, sizeof(p->a.u.pwhash));
+		return -1;
+	}
 	p->a.known = 1;
 	return 0;
 }
@@ -574,7 +477,8 @@ auth_password_finish(struct db *db, const struct actor *who,
 	int rc = DB_OK;
 
 	if (p->change) {
-		auth_note(p->a.user, p->a.addr, !p->a.ok);
+		throttle_result(p->a.user, p->a.addr,
+		    p->a.ok ? THROTTLE_OK : THROTTLE_FAILED);
 		if (!p->a.ok) {
 			auth_audit(db, who, "login_failed", "user", p->user_id,
 			    "change_password");
@@ -614,6 +518,35 @@ auth_password_finish(struct db *db, const struct actor *who,
 		return fault_db(f, DB_ERR);
 	}
 	auth_forget(p->user_id, p->change ? keep : NULL);
+	return 0;
+}
+
+/* An admin ends every session of user id (its tokens get 401 at once). */
+int
+auth_sessions_end(
+    struct db *db, const struct actor *who, int64_t id, struct fault *f)
+{
+	struct db_user u;
+	int rc;
+
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if ((rc = db_user_by_id(db, id, &u)) != DB_OK) {
+		db_tx_rollback(db);
+		sodium_memzero(&u, sizeof(u));
+		if (rc == DB_NONE)
+			return fault_set(
+			    f, FAULT_NOT_FOUND, "not_found", "no such user");
+		return fault_db(f, rc);
+	}
+	sodium_memzero(&u, sizeof(u));
+	if (db_session_revoke_user(db, id, NULL) != DB_OK ||
+	    auth_audit(db, who, "end_sessions", "user", id, "") != 0 ||
+	    db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, DB_ERR);
+	}
+	auth_forget(id, NULL);
 	return 0;
 }
 

@@ -41,16 +41,59 @@ static const char SQL_MIGRATION_ADD[] =
     "INSERT INTO schema_migrations(version, name, applied_at) "
     "VALUES (?1, ?2, ?3)";
 
+/* A failure of the storage rather than of the request: a full disk, an
+ * I/O error, a file gone read-only or a lock that could not be had. */
+static int
+db_storage(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOLFS:
+	case SQLITE_PROTOCOL:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int
 db_fail(struct db *db, const char *what)
 {
+	int code = sqlite3_extended_errcode(db->h);
+
 	log_warnx("db: %s: %s", what, sqlite3_errmsg(db->h));
-	switch (sqlite3_extended_errcode(db->h) & 0xff) {
+	db_storage_note(db_storage(code));
+	if (db_storage(code))
+		db->failing = 1;
+	switch (code & 0xff) {
 	case SQLITE_CONSTRAINT:
 		return DB_CONFLICT;
 	default:
 		return DB_ERR;
 	}
+}
+
+/* A write succeeded: the storage works again. */
+void
+db_writes_ok(struct db *db)
+{
+	if (db->failing)
+		log_info("db: writes succeed again");
+	db->failing = 0;
+}
+
+/* DB_OK unless a write failed for the storage and none has succeeded
+ * since. (A probe would not tell: a small write can fit where a real one
+ * does not.) */
+int
+db_health(struct db *db)
+{
+	return db->failing ? DB_ERR : DB_OK;
 }
 
 sqlite3 *
@@ -557,7 +600,8 @@ db_open(const char *path, int create, struct db **out)
 	    db_exec(db, "PRAGMA synchronous=FULL") != DB_OK ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_OK ||
 	    db_exec(db, "PRAGMA cache_size=-65536") != DB_OK ||
-	    db_exec(db, "PRAGMA temp_store=MEMORY") != DB_OK)
+	    db_exec(db, "PRAGMA temp_store=MEMORY") != DB_OK ||
+	    db_exec(db, DB_WAL_LIMIT_PRAGMA) != DB_OK)
 		goto fail;
 	if (sqlite3_create_function(db->h, "cishan_chain", 2,
 	        SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, db_fn_chain, NULL,

@@ -377,9 +377,18 @@ int db_migrate(struct db *);
 int db_backup(struct db *, const char *);
 int db_setting_get(struct db *, const char *, char *, size_t);
 int db_setting_set(struct db *, const char *, const char *);
+/* The storage failing (a full disk, I/O errors): README, "Durability". */
+void db_writes_ok(struct db *);
+int db_health(struct db *);
+
+/* db_storage.c: was this thread's last failure the storage's? */
+void db_storage_note(int);
+int db_storage_failed(void);
 
 /* db_wal.c: checkpoints off the event loop. */
 #define DB_WAL_PAGES 500 /* log pages between background checkpoints */
+/* The log is cut back to this once a checkpoint lets it start over. */
+#define DB_WAL_LIMIT_PRAGMA "PRAGMA journal_size_limit=4194304"
 int db_wal_start(struct db *, const char *, int);
 void db_wal_stop(struct db *);
 
@@ -550,6 +559,40 @@ struct db_head {
 };
 int db_notice_heads(struct db *, db_row_cb, void *);
 
+/* db_conflicts.c: baskets handed out offline and refused on replay. */
+struct db_conflict {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	char local_no[64];
+	char card[40];
+	int64_t household_id; /* 0: no household had the card */
+	char code[DB_SHORT_MAX];
+	char message[256];
+	int64_t created_at, user_id;
+	char resolved_as[16]; /* "": open; override, write_off */
+	char reason[200];
+	int64_t resolved_at, resolved_by;
+	int64_t distribution_id;  /* an override's */
+	int64_t points_shortfall; /* an override's points the balance lacked */
+	int64_t unmatched;        /* a write-off's goods no lot held */
+};
+struct db_conflict_line {
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	int64_t quantity;
+};
+int db_conflict_insert(struct db *, struct db_conflict *);
+int db_conflict_line_insert(struct db *, int64_t, int64_t, int64_t);
+int db_conflict_by_id(struct db *, int64_t, struct db_conflict *);
+int db_conflict_by_client(struct db *, const char *, struct db_conflict *);
+int db_conflict_list(struct db *, int, int64_t, int, db_row_cb, void *);
+int db_conflict_open_count(struct db *, int64_t *);
+int db_conflict_lines(struct db *, int64_t, db_row_cb, void *);
+int db_conflict_resolve(struct db *, const struct db_conflict *);
+int db_conflict_writeoff(struct db *, int64_t, int64_t);
+
 /* db_verify.c: each check reports violations through the callback. */
 typedef void (*db_violation_cb)(const char *, void *);
 int db_verify_goods(struct db *, db_violation_cb, void *);
@@ -557,5 +600,25 @@ int db_verify_integrity(struct db *, db_violation_cb, void *);
 int db_verify_points(struct db *, db_violation_cb, void *);
 int db_verify_distributions(struct db *, db_violation_cb, void *);
 int db_verify_chain(struct db *, db_violation_cb, void *);
+int db_verify_conflicts(struct db *, db_violation_cb, void *);
+
+/* db_cardlog.c: card look-ups (who, when, a keyed hash of the card). */
+struct db_cardlog_sum {
+	int64_t user_id;
+	char username[DB_SHORT_MAX];
+	char role[16];
+	int64_t lookups, cards, found; /* cards: distinct ones */
+	int64_t first_at, last_at;
+};
+int db_cardlog_insert(
+    struct db *, int64_t, int64_t, const unsigned char *, int);
+int db_cardlog_summary(struct db *, int64_t, int64_t, db_row_cb, void *);
+
+/* db_sessions.c: a user's live sessions (no tokens: a hash prefix). */
+struct db_session_row {
+	char id[17]; /* hex of the first 8 bytes of the token's SHA-256 */
+	int64_t created_at, expires_at;
+};
+int db_sessions_live(struct db *, int64_t, int64_t, db_row_cb, void *);
 
 #endif

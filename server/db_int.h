@@ -13,7 +13,8 @@ struct db {
 	sqlite3 *h;
 	int (*on_begin)(struct db *, void *); /* first, in each write */
 	void *on_begin_arg;
-	int batch; /* a group commit is open: db_tx_* are savepoints */
+	int batch;   /* a group commit is open: db_tx_* are savepoints */
+	int failing; /* the storage failed a write; none has succeeded since */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

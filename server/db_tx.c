@@ -46,8 +46,19 @@ db_tx_begin(struct db *db)
 int
 db_tx_commit(struct db *db)
 {
-	if (!db->batch)
-		return db_step_done(db, db_stmt(db, SQL_COMMIT), "commit");
+	int rc;
+
+	if (!db->batch) {
+		/* A commit that fails (a full disk, an I/O error) may leave
+		 * the transaction open: undo it, so nothing of it stays and
+		 * the next write can begin. */
+		if ((rc = db_step_done(
+		         db, db_stmt(db, SQL_COMMIT), "commit")) == DB_OK)
+			db_writes_ok(db);
+		else if (!sqlite3_get_autocommit(db->h))
+			db_step_done(db, db_stmt(db, SQL_ROLLBACK), "rollback");
+		return rc;
+	}
 	if (sqlite3_get_autocommit(db->h))
 		return DB_ERR;
 	return db_step_done(db, db_stmt(db, SQL_RELEASE), "release");
@@ -92,10 +103,14 @@ db_batch_begin(struct db *db)
 int
 db_batch_commit(struct db *db)
 {
+	int rc;
+
 	db->batch = 0;
 	if (sqlite3_get_autocommit(db->h))
 		return DB_ERR;
-	return db_step_done(db, db_stmt(db, SQL_COMMIT), "commit");
+	if ((rc = db_step_done(db, db_stmt(db, SQL_COMMIT), "commit")) == DB_OK)
+		db_writes_ok(db);
+	return rc;
 }
 
 void

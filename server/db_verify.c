@@ -287,6 +287,35 @@ static const struct db_rule db_chain_rules[] = {
         "WHERE coalesce(s.v, 0) <> t.v"},
     {NULL, NULL}};
 
+/* Migration 16: goods handed out offline and refused on replay. */
+static const struct db_rule db_conflict_rules[] = {
+    {"no offline conflict left unresolved (goods handed out offline)",
+        "SELECT 'offline conflict ' || id || ' (' || till_id || ' ' || "
+        "local_no || ', ' || code || '): not resolved' FROM "
+        "offline_conflicts WHERE resolved_as IS NULL"},
+    {"an override posted its conflict's goods",
+        "SELECT 'offline conflict ' || c.id || ': item ' || l.item_id || "
+        "' x' || l.quantity || ' not in distribution ' || "
+        "c.distribution_id FROM offline_conflicts c JOIN "
+        "offline_conflict_lines l ON l.conflict_id = c.id WHERE "
+        "c.resolved_as = 'override' AND NOT EXISTS (SELECT 1 FROM "
+        "distribution_lines dl WHERE dl.distribution_id = c.distribution_id "
+        "AND dl.item_id = l.item_id AND dl.quantity = l.quantity)"},
+    {"a write-off took its conflict's goods, bar those no lot held",
+        "SELECT 'offline conflict ' || c.id || ': wrote off ' || "
+        "coalesce((SELECT -sum(m.quantity) FROM offline_conflict_writeoffs w "
+        "JOIN movements m ON m.id = w.movement_id WHERE w.conflict_id = "
+        "c.id AND m.kind = 'adjust' AND m.reason = 'offline_loss'), 0) || "
+        "' of ' || (SELECT sum(quantity) FROM offline_conflict_lines WHERE "
+        "conflict_id = c.id) || ' less ' || c.unmatched || ' unmatched' "
+        "FROM offline_conflicts c WHERE c.resolved_as = 'write_off' AND "
+        "coalesce((SELECT -sum(m.quantity) FROM offline_conflict_writeoffs w "
+        "JOIN movements m ON m.id = w.movement_id WHERE w.conflict_id = "
+        "c.id AND m.kind = 'adjust' AND m.reason = 'offline_loss'), 0) <> "
+        "(SELECT sum(quantity) FROM offline_conflict_lines WHERE "
+        "conflict_id = c.id) - c.unmatched"},
+    {NULL, NULL}};
+
 static const struct db_rule db_integrity_rules[] = {
     {"the database file is sound",
         "SELECT integrity_check FROM pragma_integrity_check "
@@ -348,4 +377,10 @@ int
 db_verify_chain(struct db *db, db_violation_cb cb, void *arg)
 {
 	return db_verify_rules(db, db_chain_rules, cb, arg);
+}
+
+int
+db_verify_conflicts(struct db *db, db_violation_cb cb, void *arg)
+{
+	return db_verify_rules(db, db_conflict_rules, cb, arg);
 }

@@ -18,17 +18,26 @@
  * cannot keep up, or a long read pins old pages) it does whether the
  * thread is busy or not, so the log stays bounded.
  *
+ * Bounds on the file: once a checkpoint lets the log start over, the
+ * writer cuts it back to 4 MiB (journal_size_limit, DB_WAL_LIMIT_PRAGMA),
+ * and after DB_WAL_IDLE_MS without a commit the thread copies the rest
+ * back and truncates it to nothing (a TRUNCATE checkpoint), so an idle
+ * server's log is empty whatever it grew to while busy.
+ *
  * The thread touches nothing but its own connection and the fields
  * below, under the lock; it never logs (the log is the loop's).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "db_int.h"
 #include "log.h"
 
-#define DB_WAL_RESTART 16 /* steps: the writer catches up, when it can */
-#define DB_WAL_HARD    64 /* steps: the writer catches up */
+#define DB_WAL_RESTART 16   /* steps: the writer catches up, when it can */
+#define DB_WAL_HARD    64   /* steps: the writer catches up */
+#define DB_WAL_IDLE_MS 1000 /* no commit this long: truncate the log */
 
 static struct {
 	pthread_t thread;
@@ -39,22 +48,63 @@ static struct {
 	int mark; /* log pages at the last wake */
 	int most; /* log pages at the longest */
 	int pending, running, stopping, started;
-	unsigned long runs, inline_runs;
+	int dirty;             /* commits since the log was last truncated */
+	unsigned long commits; /* a count, to tell an idle second */
+	unsigned long runs, inline_runs, truncates;
 } wal = {
     .lock = PTHREAD_MUTEX_INITIALIZER,
     .wake = PTHREAD_COND_INITIALIZER,
 };
 
+/* Waits for a wake or DB_WAL_IDLE_MS; 1 if that passed with no commit
+ * and the log holds some (then it is the time to truncate it). */
+static int
+db_wal_idle(void)
+{
+	struct timespec until;
+	unsigned long seen = wal.commits;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += (long)DB_WAL_IDLE_MS % 1000 * 1000000L;
+	until.tv_sec += DB_WAL_IDLE_MS / 1000 + until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (!wal.pending && !wal.stopping)
+		if (pthread_cond_timedwait(&wal.wake, &wal.lock, &until) ==
+		    ETIMEDOUT)
+			return wal.dirty && wal.commits == seen &&
+			    !wal.pending && !wal.stopping;
+	return 0;
+}
+
 static void *
 db_wal_main(void *unused)
 {
+	unsigned long seen;
+	int rc;
+
 	(void)unused;
 	pthread_mutex_lock(&wal.lock);
 	for (;;) {
-		while (!wal.pending && !wal.stopping)
-			pthread_cond_wait(&wal.wake, &wal.lock);
+		if (db_wal_idle()) {
+			seen = wal.commits;
+			wal.running = 1;
+			pthread_mutex_unlock(&wal.lock);
+			/* SQLITE_BUSY (a write began): the next idle second. */
+			rc = sqlite3_wal_checkpoint_v2(wal.h, NULL,
+			    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+			pthread_mutex_lock(&wal.lock);
+			wal.running = 0;
+			if (rc == SQLITE_OK && wal.commits == seen) {
+				wal.truncates++;
+				wal.dirty = 0;
+				wal.mark = 0;
+			}
+			continue;
+		}
 		if (wal.stopping)
 			break;
+		if (!wal.pending)
+			continue;
 		wal.pending = 0;
 		wal.running = 1;
 		wal.runs++;
@@ -78,6 +128,8 @@ db_wal_hook(void *unused, sqlite3 *h, const char *name, int pages)
 
 	(void)unused;
 	pthread_mutex_lock(&wal.lock);
+	wal.commits++;
+	wal.dirty = 1;
 	if (pages < wal.mark)
 		wal.mark = 0; /* the log started over */
 	if (pages > wal.most)
@@ -110,6 +162,8 @@ db_wal_start(struct db *db, const char *path, int step)
 	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	        NULL) != SQLITE_OK ||
 	    sqlite3_exec(wal.h, "PRAGMA synchronous=FULL", NULL, NULL, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_exec(wal.h, DB_WAL_LIMIT_PRAGMA, NULL, NULL, NULL) !=
 	        SQLITE_OK) {
 		log_warnx("db: checkpoint connection: %s",
 		    wal.h != NULL ? sqlite3_errmsg(wal.h) : "out of memory");
@@ -117,7 +171,9 @@ db_wal_start(struct db *db, const char *path, int step)
 	}
 	wal.step = step;
 	wal.mark = wal.most = wal.pending = wal.stopping = 0;
-	wal.runs = wal.inline_runs = 0;
+	wal.runs = wal.inline_runs = wal.truncates = 0;
+	wal.dirty = 1; /* what a killed server left: truncated when idle */
+	wal.commits = 0;
 	if (pthread_create(&wal.thread, NULL, db_wal_main, NULL) != 0) {
 		log_warnx("db: the checkpoint thread cannot start");
 		goto fail;
@@ -151,4 +207,5 @@ db_wal_stop(struct db *db)
 	log_info("db: %lu checkpoints in the background, %lu in a commit; "
 	         "the log reached %d pages",
 	    wal.runs, wal.inline_runs, wal.most);
+	log_info("db: the log truncated %lu times when idle", wal.truncates);
 }

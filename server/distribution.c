@@ -175,6 +175,8 @@ distribution_check(struct db *db, const struct dist_request *in,
 	struct distribution_take t;
 	int64_t avail;
 
+	if (in->override)
+		goto stock; /* goods that left: only the stock is asked */
 	if (!x->it.active) {
 		fault_set(f, FAULT_RULE, "item_inactive",
 		    "%s is retired; a manager can take it back into use",
@@ -203,6 +205,7 @@ distribution_check(struct db *db, const struct dist_request *in,
 		fault_num(f, "over", x->taken + x->qty - x->it.monthly_limit);
 		return distribution_line_fault(f, x->line, "quantity");
 	}
+stock:
 	out->lot0 = r->nlots;
 	t.r = r;
 	t.want = x->qty;
@@ -269,6 +272,29 @@ distribution_write_line(struct db *db, const struct actor *who,
 	return 0;
 }
 
+/*
+ * An override's points the balance lacks: taken off the lines from the
+ * last, so that the lines still sum to what the household paid, and kept
+ * in r->shortfall. Its lines carry no monthly limit: none applied.
+ */
+static void
+distribution_short(struct dist_result *r, struct distribution_item *items,
+    int n, int64_t lack, int64_t *total)
+{
+	int64_t cut;
+	int i;
+
+	r->shortfall = lack;
+	*total -= lack;
+	for (i = n - 1; i >= 0 && lack > 0; i--) {
+		cut = r->lines[i].points < lack ? r->lines[i].points : lack;
+		r->lines[i].points -= cut;
+		lack -= cut;
+	}
+	for (i = 0; i < n; i++)
+		items[i].it.monthly_limit = 0;
+}
+
 static int
 distribution_post_tx(struct db *db, const struct actor *who,
     const struct dist_request *in, struct dist_result *r,
@@ -292,7 +318,7 @@ distribution_post_tx(struct db *db, const struct actor *who,
 		                           "no household has card %s", in->card)
 		                     : fault_db(f, rc);
 	clock_today(today);
-	if (!household_active(&h, today)) {
+	if (!in->override && !household_active(&h, today)) {
 		fault_field(f, FAULT_RULE, "household_inactive",
 		    "household_card",
 		    "the household is %s; nothing can be "
@@ -315,6 +341,8 @@ distribution_post_tx(struct db *db, const struct actor *who,
 			return fault_set(f, FAULT_BAD, "bad_field",
 			    "the basket's points overflow");
 	}
+	if (total > h.balance && in->override)
+		distribution_short(r, items, n, total - h.balance, &total);
 	if (total > h.balance) {
 		fault_field(f, FAULT_RULE, "insufficient_points", "lines",
 		    "the basket needs %lld points; the household has %lld",
@@ -325,6 +353,9 @@ distribution_post_tx(struct db *db, const struct actor *who,
 		return -1;
 	}
 
+	if (in->override)
+		for (i = 0; i < n; i++)
+			items[i].it.monthly_limit = 0;
 	/* Every rule holds: write. */
 	memset(out, 0, sizeof(*out));
 	memcpy(out->period, period, sizeof(out->period));
@@ -369,15 +400,10 @@ distribution_post_tx(struct db *db, const struct actor *who,
 	return 0;
 }
 
-/*
- * Posts the basket and keeps in r what it wrote (r->d alone when it
- * replays); r is zeroed first and freed by distribution_result_free,
- * whatever the outcome.
- */
-int
-distribution_post_result(struct db *db, const struct actor *who,
+static int
+distribution_post_own(struct db *db, const struct actor *who,
     const struct dist_request *in, struct dist_result *r, int *replayed,
-    struct fault *f)
+    struct fault *f, int own)
 {
 	struct distribution_item *items;
 	int rc = -1;
@@ -390,15 +416,16 @@ distribution_post_result(struct db *db, const struct actor *who,
 	    (r->lines = calloc((size_t)in->nlines + 1, sizeof(*r->lines))) ==
 	        NULL)
 		log_fatalx("out of memory");
-	if (db_tx_begin(db) != DB_OK) {
+	if (own && db_tx_begin(db) != DB_OK) {
 		fault_db(f, DB_ERR);
 		goto done;
 	}
 	if (distribution_post_tx(db, who, in, r, items, replayed, f) != 0) {
-		db_tx_rollback(db);
+		if (own)
+			db_tx_rollback(db);
 		goto done;
 	}
-	if (db_tx_commit(db) != DB_OK) {
+	if (own && db_tx_commit(db) != DB_OK) {
 		db_tx_rollback(db);
 		fault_db(f, DB_ERR);
 		goto done;
@@ -409,6 +436,28 @@ distribution_post_result(struct db *db, const struct actor *who,
 done:
 	free(items);
 	return rc;
+}
+
+/*
+ * Posts the basket and keeps in r what it wrote (r->d alone when it
+ * replays); r is zeroed first and freed by distribution_result_free,
+ * whatever the outcome.
+ */
+int
+distribution_post_result(struct db *db, const struct actor *who,
+    const struct dist_request *in, struct dist_result *r, int *replayed,
+    struct fault *f)
+{
+	return distribution_post_own(db, who, in, r, replayed, f, 1);
+}
+
+/* The same where the caller holds the transaction (and undoes it on -1). */
+int
+distribution_post_nested(struct db *db, const struct actor *who,
+    const struct dist_request *in, struct dist_result *r, int *replayed,
+    struct fault *f)
+{
+	return distribution_post_own(db, who, in, r, replayed, f, 0);
 }
 
 void

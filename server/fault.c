@@ -82,6 +82,11 @@ fault_db(struct fault *f, int rc)
 	if (rc == DB_CONFLICT)
 		return fault_set(f, FAULT_CONFLICT, "conflict",
 		    "the record conflicts with an existing one");
+	if (db_storage_failed())
+		return fault_set(f, FAULT_UNAVAILABLE, "unavailable",
+		    "the database cannot write now (a full disk or a failing "
+		    "one); nothing was recorded, retry with the same "
+		    "client_id");
 	return fault_set(f, FAULT_INTERNAL, "internal",
 	    "the database failed; nothing was changed");
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+
 #include <event2/buffer.h>
 
 #include "http_int.h"
@@ -212,6 +214,46 @@ http_body_hash(struct req *r)
 	return r->body_hash;
 }
 
+/* Whether addr is the --trusted-proxy, whose connections speak for many
+ * clients. */
+int
+http_proxy_is(struct server *srv, const char *addr)
+{
+	return srv->opts != NULL && srv->opts->trusted_proxy != NULL &&
+	    strcmp(srv->opts->trusted_proxy, addr) == 0;
+}
+
+/*
+ * The client behind the trusted proxy: the last address of its
+ * X-Forwarded-For (the one the proxy itself added; those before it are
+ * the client's word). Another header, or none: the proxy's own address.
+ */
+static void
+http_forwarded(struct req *r)
+{
+	const char *xff, *last;
+	char buf[INET6_ADDRSTRLEN];
+	unsigned char bin[sizeof(struct in6_addr)];
+	size_t n;
+
+	xff = evhttp_find_header(
+	    evhttp_request_get_input_headers(r->ev), "X-Forwarded-For");
+	if (xff == NULL || strlen(xff) > 1024)
+		return;
+	last = strrchr(xff, ',');
+	last = last != NULL ? last + 1 : xff;
+	while (*last == ' ')
+		last++;
+	n = strcspn(last, " ");
+	if (n == 0 || n >= sizeof(buf))
+		return;
+	memcpy(buf, last, n);
+	buf[n] = '\0';
+	if (inet_pton(AF_INET, buf, bin) == 1 ||
+	    inet_pton(AF_INET6, buf, bin) == 1)
+		snprintf(r->peer, sizeof(r->peer), "%s", buf);
+}
+
 static void
 http_origin(struct req *r)
 {
@@ -225,6 +267,8 @@ http_origin(struct req *r)
 	if (c != NULL)
 		evhttp_connection_get_peer(c, (char **)&addr, &port);
 	snprintf(r->peer, sizeof(r->peer), "%s", addr != NULL ? addr : "-");
+	if (http_proxy_is(r->srv, r->peer))
+		http_forwarded(r);
 	till = evhttp_find_header(h, "X-Till-Id");
 	if (till != NULL && strlen(till) < 24 &&
 	    json_utf8_valid(till, strlen(till)))
@@ -284,6 +328,7 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		return;
 	}
 	snprintf(r->path, sizeof(r->path), "%s", path);
+	http_conn_seen(srv, evhttp_request_get_connection(ev), 1);
 	http_origin(r);
 	if (srv->stopping) {
 		http_error(r, 503, "unavailable",

@@ -57,17 +57,33 @@ void http_defer(struct req *, int, cJSON *);
 void http_defer_fault(struct req *, const struct fault *);
 void http_reply_later(struct req *, int, cJSON *, int64_t);
 void http_fault_later(struct req *, const struct fault *, int64_t);
+void http_throttled(struct req *, int64_t, const char *);
 
 /* http_commit.c */
 void http_batch(
     struct req *, void (*)(struct req *, void *), void *, void (*)(void *));
 
 /* http_offload.c */
-int http_offload(
-    struct req *, void (*)(void *), void (*)(struct req *, void *), void *);
+int http_offload(struct req *, int, void (*)(void *),
+    void (*)(struct req *, void *), void *);
 
-/* http_serve.c */
-int http_serve(struct db *, const char *, int);
+/* http_serve.c: what `serve` was asked for (0 or NULL: the default) */
+struct http_opts {
+	const char *listen;
+	int auto_grant;
+	int max_connections; /* open at once; by default from RLIMIT_NOFILE */
+	int max_per_address;
+	int request_timeout;       /* seconds to send a whole request */
+	const char *trusted_proxy; /* its X-Forwarded-For is believed */
+	const char *tls_cert, *tls_key;
+	int plain_http;   /* plain http on an address other than loopback */
+	int card_lookups; /* per user a minute */
+};
+int http_serve(struct db *, const struct http_opts *);
+
+/* http_tls.c: init --self-signed (the certificate, its key, its
+ * SHA-256 fingerprint) */
+int http_tls_self_signed(const char *, const char *, char *, size_t);
 
 /* json.c */
 int json_str(
@@ -153,6 +169,13 @@ void res_distributions_create(struct req *);
 void res_distributions_list(struct req *);
 void res_distributions_get(struct req *);
 void res_distributions_void(struct req *);
+/* res_conflicts.c */
+void res_conflicts_create(struct req *);
+void res_conflicts_list(struct req *);
+void res_conflicts_resolve(struct req *);
+/* res_store.c */
+void res_store_get(struct req *);
+void res_store_patch(struct req *);
 /* res_notices.c */
 const char *res_notices_label(const char *);
 char *res_notices_text(struct db *, const char *, int, struct fault *);
@@ -196,6 +219,11 @@ void res_page_index(struct req *);
 void res_page_receipt(struct req *);
 /* res_audit.c */
 void res_audit_list(struct req *);
+/* res_user_sessions.c */
+void res_user_sessions_list(struct req *);
+void res_user_sessions_end(struct req *);
+/* res_card_lookups.c */
+void res_card_lookups_list(struct req *);
 void res_health(struct req *);
 /* res_console.c */
 void res_console_index(struct req *);

@@ -42,6 +42,9 @@ struct server {
 	struct event *worker_ev; /* the worker has results (http_offload.c) */
 	struct event *log_ev;    /* writes the turn's log lines at once */
 	int log_pending;
+	const struct http_opts *opts;
+	struct http_conns *conns; /* open connections (http_conn.c) */
+	struct http_tls *tls;     /* NULL: plain http (http_tls.c) */
 };
 
 struct req {
@@ -86,6 +89,23 @@ void http_reply_deferred(struct req *);
 void http_commit_init(struct server *);
 void http_commit_run(struct server *);
 void http_commit_free(struct server *);
+
+/* http_conn.c */
+struct http_conns;
+int http_conn_default_max(void);
+void http_conn_start(struct server *, const struct http_opts *);
+void http_conn_stop(struct server *);
+void http_conn_seen(struct server *, struct evhttp_connection *, int);
+
+/* http_tls.c */
+struct http_tls;
+struct bufferevent;
+int http_tls_start(struct server *, const char *, const char *);
+void http_tls_stop(struct server *);
+struct bufferevent *http_tls_bev(struct server *, struct event_base *);
+
+/* http.c */
+int http_proxy_is(struct server *, const char *);
 
 /* http_offload.c */
 void http_offload_start(struct server *);

@@ -35,9 +35,10 @@ http_offload_done(void *arg)
 	free(o);
 }
 
-/* Runs run(arg) off the loop, then done(r, arg) on it; -1: too busy. */
+/* Runs run(arg) off the loop in the worker's lane, then done(r, arg) on
+ * it; -1: that lane is full. */
 int
-http_offload(struct req *r, void (*run)(void *),
+http_offload(struct req *r, int lane, void (*run)(void *),
     void (*done)(struct req *, void *), void *arg)
 {
 	struct offload *o;
@@ -48,7 +49,7 @@ http_offload(struct req *r, void (*run)(void *),
 	o->run = run;
 	o->done = done;
 	o->arg = arg;
-	if (worker_submit(http_offload_run, http_offload_done, o) != 0) {
+	if (worker_submit(lane, http_offload_run, http_offload_done, o) != 0) {
 		free(o);
 		return -1;
 	}

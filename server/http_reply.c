@@ -26,10 +26,15 @@ http_send(
 	if (evhttp_find_header(h, "Cache-Control") == NULL)
 		evhttp_add_header(h, "Cache-Control", "no-store");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	/* Over TLS: browsers are to come back only so for a year. */
+	if (r->srv->tls != NULL)
+		evhttp_add_header(
+		    h, "Strict-Transport-Security", "max-age=31536000");
 	/* evhttp would send a HEAD's body too, after its headers. */
 	if (len > 0 && evhttp_request_get_command(r->ev) != EVHTTP_REQ_HEAD &&
 	    evbuffer_add(out, body, len) != 0)
 		log_fatalx("out of memory");
+	http_conn_seen(r->srv, evhttp_request_get_connection(r->ev), -1);
 	evhttp_send_reply(r->ev, status, NULL, NULL);
 	/* The turn's lines go out in one write, after its requests. */
 	if (!r->srv->log_pending) {
@@ -94,6 +99,7 @@ http_status(const struct fault *f)
 	    [FAULT_RULE] = 422,
 	    [FAULT_INTERNAL] = 500,
 	    [FAULT_UNAVAILABLE] = 503,
+	    [FAULT_THROTTLED] = 429,
 	};
 
 	return status[f->kind];
@@ -138,6 +144,22 @@ http_error(struct req *r, int status, const char *code, const char *msg)
 	f.code = code;
 	snprintf(f.message, sizeof(f.message), "%s", msg);
 	http_reply(r, status, http_fault_json(&f));
+}
+
+/* 429 throttled: try again in wait_ms (Retry-After, whole seconds). */
+void
+http_throttled(struct req *r, int64_t wait_ms, const char *msg)
+{
+	struct fault f;
+	char secs[24];
+
+	memset(&f, 0, sizeof(f));
+	fault_set(&f, FAULT_THROTTLED, "throttled", "%s", msg);
+	fault_num(&f, "retry_after_ms", wait_ms);
+	snprintf(
+	    secs, sizeof(secs), "%lld", (long long)((wait_ms + 999) / 1000));
+	http_reply_header(r, "Retry-After", secs);
+	http_fault(r, &f);
 }
 
 /* The reply a write gives once its group commit ends (http_batch). */

@@ -103,10 +103,19 @@ http_serve_grant_cb(evutil_socket_t fd, short what, void *arg)
 	http_serve_grant(arg);
 }
 
+static int
+http_serve_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	    strcmp(host, "[::1]") == 0 || strcmp(host, "localhost") == 0;
+}
+
 /* Binds host:port (port 0: any free one) and serves until a signal. */
 int
-http_serve(struct db *db, const char *listen, int auto_grant)
+http_serve(struct db *db, const struct http_opts *o)
 {
+	const char *listen = o->listen;
+	int auto_grant = o->auto_grant;
 	struct server srv;
 	struct event *sigterm = NULL, *sigint = NULL;
 	struct sockaddr_storage ss;
@@ -120,6 +129,7 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 
 	memset(&srv, 0, sizeof(srv));
 	srv.db = db;
+	srv.opts = o;
 	colon = strrchr(listen, ':');
 	if (colon == NULL || (size_t)(colon - listen) >= sizeof(host)) {
 		log_warnx("--listen wants HOST:PORT, not %s", listen);
@@ -132,6 +142,21 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 		log_warnx("bad port in %s", listen);
 		return -1;
 	}
+	if ((o->tls_cert != NULL) != (o->tls_key != NULL)) {
+		log_warnx("--tls-cert and --tls-key go together");
+		return -1;
+	}
+	/* Passwords and tokens cross the shop's network only encrypted. */
+	if (o->tls_cert == NULL && !o->plain_http &&
+	    !http_serve_loopback(host)) {
+		log_warnx("plain http is served on loopback only: give "
+		          "--tls-cert and --tls-key for %s, or --plain-http",
+		    host);
+		return -1;
+	}
+	if (o->tls_cert != NULL &&
+	    http_tls_start(&srv, o->tls_cert, o->tls_key) != 0)
+		return -1;
 	/* A precise clock: libevent's coarse one fires timers up to a tick
 	 * early, and a throttled log-in is promised its whole wait. */
 	if ((cfg = event_config_new()) == NULL ||
@@ -167,15 +192,19 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
 		    addr, sizeof(addr));
 		p = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-		snprintf(srv.url, sizeof(srv.url), "http://[%s]:%d", addr, p);
+		snprintf(srv.url, sizeof(srv.url), "%s://[%s]:%d",
+		    srv.tls != NULL ? "https" : "http", addr, p);
 	} else {
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, addr,
 		    sizeof(addr));
 		p = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		snprintf(srv.url, sizeof(srv.url), "http://%s:%d", addr, p);
+		snprintf(srv.url, sizeof(srv.url), "%s://%s:%d",
+		    srv.tls != NULL ? "https" : "http", addr, p);
 	}
 	if (event_base_priority_init(srv.base, HTTP_PRIORITIES) != 0)
 		log_fatalx("libevent: priorities");
+	http_conn_start(&srv, o);
+	cardlog_set_max(o->card_lookups);
 	http_commit_init(&srv);
 	if ((srv.log_ev = event_new(
 	         srv.base, -1, 0, http_serve_log_cb, &srv)) == NULL ||
@@ -185,7 +214,10 @@ http_serve(struct db *db, const char *listen, int auto_grant)
 	http_offload_start(&srv);
 	sigterm = evsignal_new(srv.base, SIGTERM, http_serve_signal_cb, &srv);
 	sigint = evsignal_new(srv.base, SIGINT, http_serve_signal_cb, &srv);
-	if (sigterm == NULL || sigint == NULL || evsignal_add(sigterm, NULL) ||
+	/* First of all: a flood never keeps SIGTERM waiting. */
+	if (sigterm == NULL || sigint == NULL ||
+	    event_priority_set(sigterm, 0) != 0 ||
+	    event_priority_set(sigint, 0) != 0 || evsignal_add(sigterm, NULL) ||
 	    evsignal_add(sigint, NULL))
 		log_fatalx("libevent: signals");
 	/* Before "listening on": this month is granted when clients come. */
@@ -213,7 +245,9 @@ out:
 	log_hold(0);
 	if (srv.log_ev != NULL)
 		event_free(srv.log_ev);
-	evhttp_free(srv.http);
+	evhttp_free(srv.http); /* closes the connections: before conn_stop */
+	http_conn_stop(&srv);
+	http_tls_stop(&srv);
 	event_base_free(srv.base);
 	return rc;
 }

@@ -20,12 +20,19 @@ static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: cishan-server init   --db PATH --admin NAME\n"
+	    "usage: cishan-server init   --db PATH [--admin NAME] "
+	    "[--self-signed]\n"
 	    "       cishan-server serve  --db PATH --listen HOST:PORT "
 	    "[--checkpoint-pages N] [--auto-grant]\n"
+	    "                     [--max-connections N] [--max-per-address N] "
+	    "[--request-timeout SECS]\n"
+	    "                     [--trusted-proxy ADDR] [--tls-cert FILE "
+	    "--tls-key FILE] [--plain-http]\n"
+	    "                     [--card-lookups N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
+	    "       cishan-server adopt-key --db PATH\n"
 	    "init reads the admin password from CISHAN_ADMIN_PASSWORD or "
 	    "the first line of stdin.\n"
 	    "serve --auto-grant runs each month's points grant itself, at "
@@ -42,7 +49,27 @@ struct opts {
 	int quiet;
 	int ckpt_pages;
 	int auto_grant;
+	struct http_opts http; /* serve's network options */
+	int self_signed;       /* init --self-signed */
 };
+
+/* A number option from 1 to max, or exit 2. */
+static int
+main_num(const char *name, const char *arg, long max)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 1 || n > max) {
+		fprintf(stderr,
+		    "cishan-server: --%s %s: not a number from 1 to %ld\n",
+		    name, arg, max);
+		exit(2);
+	}
+	return (int)n;
+}
 
 static void
 parse(int argc, char **argv, struct opts *o)
@@ -55,6 +82,15 @@ parse(int argc, char **argv, struct opts *o)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"checkpoint-pages", required_argument, NULL, 'c'},
 	    {"auto-grant", no_argument, NULL, 'g'},
+	    {"max-connections", required_argument, NULL, 'M'},
+	    {"max-per-address", required_argument, NULL, 'P'},
+	    {"request-timeout", required_argument, NULL, 'T'},
+	    {"trusted-proxy", required_argument, NULL, 'X'},
+	    {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'},
+	    {"plain-http", no_argument, NULL, 'H'},
+	    {"self-signed", no_argument, NULL, 'S'},
+	    {"card-lookups", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -84,6 +120,37 @@ parse(int argc, char **argv, struct opts *o)
 		case 'g':
 			o->auto_grant = 1;
 			break;
+		case 'M':
+			o->http.max_connections =
+			    main_num("max-connections", optarg, 1000000);
+			break;
+		case 'P':
+			o->http.max_per_address =
+			    main_num("max-per-address", optarg, 1000000);
+			break;
+		case 'T':
+			o->http.request_timeout =
+			    main_num("request-timeout", optarg, 3600);
+			break;
+		case 'X':
+			o->http.trusted_proxy = optarg;
+			break;
+		case 'C':
+			o->http.tls_cert = optarg;
+			break;
+		case 'K':
+			o->http.tls_key = optarg;
+			break;
+		case 'H':
+			o->http.plain_http = 1;
+			break;
+		case 'S':
+			o->self_signed = 1;
+			break;
+		case 'L':
+			o->http.card_lookups =
+			    main_num("card-lookups", optarg, 1000000000);
+			break;
 		case 'c':
 			errno = 0;
 			n = strtol(optarg, &end, 10);
@@ -107,13 +174,25 @@ parse(int argc, char **argv, struct opts *o)
 
 #define MAIN_CREATE  0x1 /* the file may be new */
 #define MAIN_MIGRATE 0x2 /* bring the schema up to date */
+#define MAIN_KEY     0x4 /* load the key file, once it is the store's */
+#define MAIN_WRITE   0x8 /* one writer: lock it, refuse it read-only */
+
+/* Exits 1 with why, naming the file and the cause. */
+static void
+main_refuse(struct db *db, const char *why)
+{
+	fprintf(stderr, "cishan-server: %s\n", why);
+	db_close(db);
+	exit(1);
+}
 
 static struct db *
 main_open(const char *path, int flags)
 {
 	int create = flags & MAIN_CREATE;
-	struct db *db;
-	char tz[64];
+	struct db *db = NULL;
+	char tz[64], why[1024];
+	int have, know;
 
 	if (!create && access(path, F_OK) != 0) {
 		fprintf(stderr,
@@ -122,10 +201,25 @@ main_open(const char *path, int flags)
 		    path);
 		exit(1);
 	}
+	if (access(path, F_OK) == 0 &&
+	    storage_check(path, flags & MAIN_WRITE, why, sizeof(why)) != 0)
+		main_refuse(NULL, why);
+	if ((flags & MAIN_WRITE) && storage_lock(path, why, sizeof(why)) < 0)
+		main_refuse(NULL, why);
 	if (db_open(path, create, &db) != DB_OK) {
 		fprintf(stderr, "cishan-server: cannot open %s\n", path);
 		exit(1);
 	}
+	if (db_schema_version(db, &have, &know) == DB_OK && have > know) {
+		snprintf(why, sizeof(why),
+		    "%s: the database is newer (schema %d) than this program "
+		    "(%d); upgrade cishan-server",
+		    path, have, know);
+		main_refuse(db, why);
+	}
+	if ((flags & MAIN_KEY) &&
+	    storage_key_load(db, path, 0, why, sizeof(why)) != 0)
+		main_refuse(db, why);
 	if ((flags & MAIN_MIGRATE) && db_migrate(db) != DB_OK) {
 		fprintf(stderr,
 		    "cishan-server: %s: cannot bring the schema "
@@ -167,21 +261,22 @@ main_keyfile(const char *dbpath, int fresh)
 	return rc;
 }
 
-/* Loads the id-number key; serve refuses to run without it. */
+/* init --self-signed: PATH.tls.crt and PATH.tls.key for serve's --tls-cert
+ * and --tls-key, and the fingerprint a till pins. */
 static int
-main_key(const char *dbpath)
+main_self_signed(const char *db)
 {
-	char path[4096];
+	char crt[4096], key[4096], fp[128];
 
-	snprintf(path, sizeof(path), "%s.key", dbpath);
-	if (household_setkey(path) != 0) {
+	snprintf(crt, sizeof(crt), "%s.tls.crt", db);
+	snprintf(key, sizeof(key), "%s.tls.key", db);
+	if (http_tls_self_signed(crt, key, fp, sizeof(fp)) != 0) {
 		fprintf(stderr,
-		    "cishan-server: cannot read the key file %s (made by "
-		    "'cishan-server init'; restore it from where you keep "
-		    "it safe, apart from database backups)\n",
-		    path);
-		return -1;
+		    "cishan-server: no certificate made (see "
+		    "above; an existing one is kept)\n");
+		return 1;
 	}
+	printf("certificate %s, key %s\nsha256 fingerprint %s\n", crt, key, fp);
 	return 0;
 }
 
@@ -191,10 +286,12 @@ main_init(struct opts *o)
 	struct fault f;
 	struct db *db;
 	const char *env;
-	char pw[256];
+	char pw[256], why[1024];
 	int64_t n, id;
 	size_t len;
 
+	if (o->admin == NULL && o->self_signed)
+		return main_self_signed(o->db);
 	if (o->admin == NULL)
 		usage();
 	if ((env = getenv("CISHAN_ADMIN_PASSWORD")) != NULL)
@@ -205,10 +302,10 @@ main_init(struct opts *o)
 	}
 	len = strcspn(pw, "\r\n");
 	pw[len] = '\0';
-	if (len < 8 || len > 128) {
-		fprintf(stderr,
-		    "cishan-server: the administrator's password "
-		    "must be 8 to 128 characters\n");
+	memset(&f, 0, sizeof(f));
+	if (password_check(o->admin, pw, "password", &f) != 0) {
+		fprintf(stderr, "cishan-server: the administrator's %s\n",
+		    f.message);
 		return 1;
 	}
 	if (access(o->db, F_OK) == 0) {
@@ -220,7 +317,9 @@ main_init(struct opts *o)
 	}
 	if (main_keyfile(o->db, 1) != 0)
 		return 1;
-	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE);
+	db = main_open(o->db, MAIN_CREATE | MAIN_MIGRATE | MAIN_WRITE);
+	if (storage_key_load(db, o->db, 1, why, sizeof(why)) != 0)
+		main_refuse(db, why);
 	if (db_user_count(db, &n) != DB_OK || n > 0) {
 		fprintf(stderr, "cishan-server: %s already has users\n", o->db);
 		db_close(db);
@@ -237,7 +336,7 @@ main_init(struct opts *o)
 	sodium_memzero(pw, sizeof(pw));
 	db_close(db);
 	printf("initialised %s with administrator %s\n", o->db, o->admin);
-	return 0;
+	return o->self_signed ? main_self_signed(o->db) : 0;
 }
 
 int
@@ -246,6 +345,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct db *db;
 	const char *cmd;
+	char why[1024] = "";
 	int rc = 0, n;
 
 	if (argc < 2)
@@ -262,25 +362,25 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "init") == 0)
 		return main_init(&o);
 	if (strcmp(cmd, "serve") == 0) {
-		db = main_open(o.db, MAIN_MIGRATE);
-		if (main_key(o.db) != 0) {
-			db_close(db);
-			return 1;
-		}
+		db = main_open(o.db, MAIN_MIGRATE | MAIN_KEY | MAIN_WRITE);
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
 		notice_serve(db);
-		rc = http_serve(db, o.listen, o.auto_grant) == 0 ? 0 : 1;
+		o.http.listen = o.listen;
+		o.http.auto_grant = o.auto_grant;
+		rc = http_serve(db, &o.http) == 0 ? 0 : 1;
 		db_wal_stop(db);
 		db_close(db);
 		return rc;
 	}
 	if (strcmp(cmd, "demo") == 0) {
-		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE);
-		rc = main_keyfile(o.db, 0) == 0 && main_key(o.db) == 0 &&
-		        demo_populate(db) == 0
-		    ? 0
-		    : 1;
+		/* A new store takes the key made for it. */
+		n = access(o.db, F_OK) != 0;
+		db = main_open(o.db, MAIN_CREATE | MAIN_MIGRATE | MAIN_WRITE);
+		if (main_keyfile(o.db, 0) != 0 ||
+		    storage_key_load(db, o.db, n, why, sizeof(why)) != 0)
+			main_refuse(db, why[0] != '\0' ? why : "no key file");
+		rc = demo_populate(db) == 0 ? 0 : 1;
 		db_close(db);
 		return rc;
 	}
@@ -294,7 +394,7 @@ main(int argc, char **argv)
 			    o.to);
 			return 1;
 		}
-		db = main_open(o.db, 0);
+		db = main_open(o.db, MAIN_KEY);
 		rc = db_backup(db, o.to) == DB_OK ? 0 : 1;
 		db_close(db);
 		if (rc == 0)
@@ -302,13 +402,22 @@ main(int argc, char **argv)
 		return rc;
 	}
 	if (strcmp(cmd, "verify") == 0) {
-		db = main_open(o.db, 0);
+		db = main_open(o.db, MAIN_KEY);
 		n = verify_run(db, o.quiet);
 		db_close(db);
 		if (n < 0)
 			printf("verify: the checks could not run (see the "
 			       "messages above)\n");
 		return n == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "adopt-key") == 0) {
+		/* A store made before fingerprints: its key file is its own. */
+		db = main_open(o.db, MAIN_WRITE);
+		if (storage_key_load(db, o.db, 1, why, sizeof(why)) != 0)
+			main_refuse(db, why);
+		db_close(db);
+		printf("%s: the key file %s.key is the store's\n", o.db, o.db);
+		return 0;
 	}
 	usage();
 	return 2;

@@ -197,8 +197,9 @@ res_households_create(struct req *r)
 		http_fault(r, &f);
 		goto out;
 	}
-	if (http_offload(r, pin_set_work, res_households_hashed, n) != 0) {
-		http_error(r, 503, "unavailable", "the server is busy; retry");
+	if (http_offload(
+	        r, WORKER_STAFF, pin_set_work, res_households_hashed, n) != 0) {
+		http_throttled(r, 1000, "too many at once; retry");
 		goto out;
 	}
 	return; /* res_households_hashed answers and frees */
@@ -230,21 +231,64 @@ res_households_get(struct req *r)
 		http_reply(r, 200, res_households_json(r, &h, 1));
 }
 
+/* A card look-up waiting for the group commit that records it. */
+struct res_households_lookup {
+	char card[40];
+	int found;
+};
+
+static void
+res_households_lookup_record(struct req *r, void *arg)
+{
+	struct res_households_lookup *l = arg;
+	struct fault f;
+
+	memset(&f, 0, sizeof(f));
+	if (cardlog_record(http_db(r), http_actor(r), l->card, l->found, &f) !=
+	    0)
+		http_defer_fault(r, &f);
+}
+
+/*
+ * A household by its card: past the look-up limit 429, and otherwise
+ * answered (found or not) once the group commit has recorded the
+ * look-up (cardlog.c).
+ */
 void
 res_households_by_card(struct req *r)
 {
+	struct res_households_lookup *l;
 	struct db_household h;
 	const char *card = http_arg(r, 0);
+	struct fault f;
+	int64_t wait;
 	int rc;
 
+	if ((wait = cardlog_take(http_actor(r)->user_id)) > 0) {
+		http_throttled(r, wait,
+		    "too many card look-ups a minute; try again after "
+		    "Retry-After");
+		return;
+	}
 	rc = strlen(card) > 32 ? DB_NONE
 	                       : db_household_by_card(http_db(r), card, &h);
-	if (rc == DB_OK)
-		http_reply(r, 200, res_households_json(r, &h, 1));
-	else if (rc == DB_NONE)
-		http_error(r, 404, "not_found", "no household has this card");
-	else
+	if (rc != DB_OK && rc != DB_NONE) {
 		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		log_fatalx("out of memory");
+	snprintf(l->card, sizeof(l->card), "%.32s", card);
+	l->found = rc == DB_OK;
+	memset(&f, 0, sizeof(f));
+	if (rc == DB_OK)
+		http_defer(r, 200, res_households_json(r, &h, 1));
+	else {
+		fault_set(&f, FAULT_NOT_FOUND, "not_found",
+		    "no household has this card");
+		http_defer_fault(r, &f);
+	}
+	http_batch(r, res_households_lookup_record, l, free);
 }
 
 /* Who a household is (card, head, id number) is not edited: register. */

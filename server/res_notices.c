@@ -28,6 +28,7 @@ static const char *const res_notices_labels[][2] = {
     {"damaged", "损坏"},
     {"lost", "丢失"},
     {"count_correction", "盘点更正"},
+    {"offline_loss", "离线超发"},
 };
 
 /* The Chinese name of a category, donor kind or reason code. */

@@ -66,8 +66,9 @@ res_pin_put(struct req *r)
 		http_fault(r, &f);
 		goto out;
 	}
-	if (http_offload(r, pin_set_work, res_pin_set_done, p) != 0) {
-		http_error(r, 503, "unavailable", "the server is busy; retry");
+	if (http_offload(r, WORKER_STAFF, pin_set_work, res_pin_set_done, p) !=
+	    0) {
+		http_throttled(r, 1000, "too many at once; retry");
 		goto out;
 	}
 	return; /* res_pin_set_done answers and frees */
@@ -231,8 +232,9 @@ res_pin_balance(struct req *r)
 		http_fault(r, &f);
 		goto out;
 	}
-	if (http_offload(r, pin_check_work, res_pin_checked, c) != 0) {
-		http_error(r, 503, "unavailable", "the server is busy; retry");
+	if (http_offload(r, WORKER_LOGIN, pin_check_work, res_pin_checked, c) !=
+	    0) {
+		http_throttled(r, 1000, "too many at once; retry");
 		goto out;
 	}
 	return; /* res_pin_checked answers and frees */

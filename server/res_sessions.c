@@ -51,6 +51,7 @@ res_sessions_create(struct req *r)
 	struct fault f;
 	const cJSON *b;
 	int64_t wait;
+	int lane;
 
 	memset(&f, 0, sizeof(f));
 	if ((a = calloc(1, sizeof(*a))) == NULL)
@@ -62,21 +63,23 @@ res_sessions_create(struct req *r)
 		goto out;
 	}
 	snprintf(a->addr, sizeof(a->addr), "%s", http_peer(r));
-	/* Closed after repeated failures: refused, the password unread. */
-	if ((wait = auth_wait(a->user, a->addr)) > 0) {
-		fault_set(&f, FAULT_UNAUTH, "unauthenticated",
-		    "too many failed log-ins; try again in a while");
-		fault_num(&f, "retry_after_ms", wait);
-		http_fault_later(r, &f, wait);
+	/* Counted before the check: past the throttle, the password is not
+	 * looked at. */
+	lane = throttle_known(a->user, a->addr) ? WORKER_KNOWN : WORKER_LOGIN;
+	if ((wait = throttle_take(a->user, a->addr)) > 0) {
+		http_throttled(
+		    r, wait, "too many log-ins; try again after Retry-After");
 		goto out;
 	}
 	if (auth_login_begin(http_db(r), a, &f) != 0) {
+		throttle_result(a->user, a->addr, THROTTLE_NOT_RUN);
 		http_fault(r, &f);
 		goto out;
 	}
-	if (http_offload(r, auth_login_check, res_sessions_checked, a) != 0) {
-		http_error(r, 503, "unavailable",
-		    "too many log-ins at once; retry shortly");
+	if (http_offload(r, lane, auth_login_check, res_sessions_checked, a) !=
+	    0) {
+		throttle_result(a->user, a->addr, THROTTLE_NOT_RUN);
+		http_throttled(r, 1000, "too many log-ins at once; retry");
 		goto out;
 	}
 	return; /* res_sessions_checked answers and frees */
@@ -87,7 +90,14 @@ out:
 void
 res_sessions_delete(struct req *r)
 {
-	auth_logout(http_db(r), http_token(r));
+	struct fault f;
+
+	/* Not ended (the storage failed): the token stays good, say so. */
+	if (auth_logout(http_db(r), http_token(r)) != 0) {
+		fault_db(&f, DB_ERR);
+		http_fault(r, &f);
+		return;
+	}
 	http_reply_text(r, 204, "application/json", "", 0);
 }
 
@@ -148,18 +158,16 @@ res_sessions_password(struct req *r)
 		http_fault(r, &f);
 		goto out;
 	}
-	/* Closed after repeated failures: refused, the password unread. */
-	if ((wait = auth_wait(p->a.user, p->a.addr)) > 0) {
-		fault_field(&f, FAULT_RULE, "wrong_password",
-		    "current_password",
-		    "too many wrong passwords; try again in a while");
-		fault_num(&f, "retry_after_ms", wait);
-		http_fault_later(r, &f, wait);
+	/* Past the throttle: refused, the password unread. */
+	if ((wait = throttle_take(p->a.user, p->a.addr)) > 0) {
+		http_throttled(r, wait,
+		    "too many wrong passwords; try again after Retry-After");
 		goto out;
 	}
-	if (http_offload(r, auth_password_work, res_sessions_changed, p) != 0) {
-		http_error(r, 503, "unavailable",
-		    "too many passwords at once; retry shortly");
+	if (http_offload(r, WORKER_STAFF, auth_password_work,
+	        res_sessions_changed, p) != 0) {
+		throttle_result(p->a.user, p->a.addr, THROTTLE_NOT_RUN);
+		http_throttled(r, 1000, "too many passwords at once; retry");
 		goto out;
 	}
 	return; /* res_sessions_changed answers and frees */

@@ -183,9 +183,9 @@ res_users_password(struct req *r)
 		http_fault(r, &f);
 		goto out;
 	}
-	if (http_offload(r, auth_password_work, res_users_hashed, p) != 0) {
-		http_error(r, 503, "unavailable",
-		    "too many passwords at once; retry shortly");
+	if (http_offload(r, WORKER_STAFF, auth_password_work, res_users_hashed,
+	        p) != 0) {
+		http_throttled(r, 1000, "too many passwords at once; retry");
 		goto out;
 	}
 	return; /* res_users_hashed answers and frees */

@@ -41,17 +41,18 @@
  * each kind to a status. */
 enum fault_kind {
 	FAULT_NONE = 0,
-	FAULT_BAD,        /* the request is malformed or out of range */
-	FAULT_UNAUTH,     /* nobody is logged in */
-	FAULT_FORBIDDEN,  /* the actor's role may not */
-	FAULT_NOT_FOUND,  /* no such record */
-	FAULT_METHOD,     /* the resource does not take that method */
-	FAULT_CONFLICT,   /* it clashes with a record that exists */
-	FAULT_TOO_LARGE,  /* the body is over its cap */
-	FAULT_MEDIA,      /* the body is not JSON */
-	FAULT_RULE,       /* well-formed, but a rule refuses it */
-	FAULT_INTERNAL,   /* the server failed; nothing was changed */
-	FAULT_UNAVAILABLE /* the server cannot take it now */
+	FAULT_BAD,         /* the request is malformed or out of range */
+	FAULT_UNAUTH,      /* nobody is logged in */
+	FAULT_FORBIDDEN,   /* the actor's role may not */
+	FAULT_NOT_FOUND,   /* no such record */
+	FAULT_METHOD,      /* the resource does not take that method */
+	FAULT_CONFLICT,    /* it clashes with a record that exists */
+	FAULT_TOO_LARGE,   /* the body is over its cap */
+	FAULT_MEDIA,       /* the body is not JSON */
+	FAULT_RULE,        /* well-formed, but a rule refuses it */
+	FAULT_INTERNAL,    /* the server failed; nothing was changed */
+	FAULT_UNAVAILABLE, /* the server cannot take it now */
+	FAULT_THROTTLED    /* too many of these: later (Retry-After) */
 };
 
 #define FAULT_DETAILS 6
@@ -125,7 +126,6 @@ struct auth_attempt {
 	struct db_user u;
 	int known, ok;
 };
-int64_t auth_wait(const char *, const char *);
 int auth_login_begin(struct db *, struct auth_attempt *, struct fault *);
 void auth_login_check(void *);
 int auth_login_finish(
@@ -133,6 +133,8 @@ int auth_login_finish(
 int auth_session(struct db *, const char *, struct actor *);
 int auth_logout(struct db *, const char *);
 int auth_action_valid(const char *);
+int auth_sessions_end(
+    struct db *, const struct actor *, int64_t, struct fault *);
 /* What a user update changes: role 0, display_name "", disabled -1 keep. */
 struct auth_user_change {
 	int role;
@@ -223,6 +225,7 @@ struct household_new {
 	char pin_hash[160]; /* a PIN's hash (pin.c) set with it, or "" */
 };
 int household_setkey(const char *);
+void household_card_hash(const char *, unsigned char *);
 int household_idnum_check(const char *, char *);
 char household_idnum_checkchar(const char *);
 void household_mask_name(const char *, char *, size_t);
@@ -264,6 +267,10 @@ struct dist_request {
 	char till_id[40];
 	char card[40];
 	int nlines;
+	/* A manager's override (an offline conflict resolved): goods move
+	 * whatever the household's state, priority and limits; points go
+	 * down as far as the balance allows, the rest in shortfall. */
+	int override;
 	struct dist_line_in lines[LIMIT_LINES];
 };
 /* What a post wrote, for its reply: a line an item (repeated items
@@ -288,15 +295,49 @@ struct dist_result {
 	struct dist_line_out *lines;
 	struct dist_lot *lots;
 	size_t nlots, caplots;
+	int64_t shortfall; /* an override's points the balance lacked */
 };
 int distribution_post(struct db *, const struct actor *,
     const struct dist_request *, struct db_distribution *, int *,
     struct fault *);
 int distribution_post_result(struct db *, const struct actor *,
     const struct dist_request *, struct dist_result *, int *, struct fault *);
+/* The same inside the caller's transaction. */
+int distribution_post_nested(struct db *, const struct actor *,
+    const struct dist_request *, struct dist_result *, int *, struct fault *);
 void distribution_result_free(struct dist_result *);
 int distribution_void(struct db *, const struct actor *, int64_t,
     struct db_void *, int *, struct fault *);
+
+/* store.c: the store's name, public address and time zone. */
+#define STORE_NAME_MAX    60
+#define STORE_ADDRESS_MAX 200
+struct store_info {
+	char name[STORE_NAME_MAX * 2];
+	char address[STORE_ADDRESS_MAX * 2];
+	char tz[64];
+};
+int store_address_ok(const char *);
+int store_get(struct db *, struct store_info *);
+int store_update(struct db *, const struct actor *, const char *, const char *,
+    struct store_info *, struct fault *);
+
+/* conflict.c: baskets handed out offline and refused on replay. */
+struct conflict_in {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	char local_no[64];
+	char card[40];
+	char code[DB_SHORT_MAX];
+	char message[256];
+	int nlines;
+	struct dist_line_in lines[LIMIT_LINES];
+};
+int conflict_record(struct db *, const struct actor *,
+    const struct conflict_in *, struct db_conflict *, int *, struct fault *);
+int conflict_resolve(struct db *, const struct actor *, int64_t, const char *,
+    const char *, struct db_conflict *, struct fault *);
 
 /* funds.c: money in funds, spent within them. */
 int funds_create(
@@ -374,9 +415,26 @@ int pin_check_finish(struct pin_check *);
 int64_t pinguard_wait(const char *, const char *);
 void pinguard_note(const char *, const char *, int);
 
+/* cardlog.c: card look-ups, recorded and limited per user. */
+void cardlog_set_max(int);
+int64_t cardlog_take(int64_t);
+int cardlog_record(
+    struct db *, const struct actor *, const char *, int, struct fault *);
+
+/* password.c: the rules of a new password. */
+int password_common_has(const char *);
+int password_check(const char *, const char *, const char *, struct fault *);
+
+/* throttle.c: the log-in throttle, counted before each password check. */
+enum { THROTTLE_FAILED, THROTTLE_OK, THROTTLE_NOT_RUN };
+int throttle_known(const char *, const char *);
+int64_t throttle_take(const char *, const char *);
+void throttle_result(const char *, const char *, int);
+
 /* worker.c: a thread for password checks. */
 int worker_start(void);
-int worker_submit(void (*)(void *), void (*)(void *), void *);
+enum { WORKER_STAFF, WORKER_KNOWN, WORKER_LOGIN, WORKER_LANES };
+int worker_submit(int, void (*)(void *), void (*)(void *), void *);
 void worker_collect(void);
 void worker_stop(void);
 
@@ -385,5 +443,11 @@ int verify_run(struct db *, int);
 
 /* demo.c */
 int demo_populate(struct db *);
+
+/* storage.c: the store's files, its one writer and its key, checked at
+ * start-up; each refusal says why, naming the file. */
+int storage_check(const char *, int, char *, size_t);
+int storage_lock(const char *, char *, size_t);
+int storage_key_load(struct db *, const char *, int, char *, size_t);
 
 #endif

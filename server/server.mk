@@ -3,13 +3,15 @@
 # a request uses (routes, query, replies, group commit, offload), json.c.
 SERVER_HTTP = server/main.c server/http_serve.c server/http.c \
               server/http_route.c server/http_query.c server/http_reply.c \
-              server/http_commit.c server/http_offload.c server/json.c
+              server/http_commit.c server/http_offload.c server/json.c \
+              server/http_conn.c server/http_tls.c
 SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_donors.c server/res_donations.c server/res_stock.c \
              server/res_households.c server/res_grants.c \
              server/res_distributions.c server/res_funds.c server/res_notices.c \
              server/res_page.c server/res_audit.c server/res_health.c \
-             server/res_console.c \
+             server/res_console.c server/res_conflicts.c server/res_store.c \
+             server/res_card_lookups.c server/res_user_sessions.c \
              server/res_html.c server/res_public.c server/res_public_trace.c \
              server/res_csv.c server/res_heads.c server/res_pin.c \
              server/res_me.c
@@ -17,16 +19,19 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
                 server/verify.c server/demo.c server/log.c server/worker.c \
+                server/conflict.c server/store.c server/storage.c \
+                server/throttle.c server/password.c server/cardlog.c \
                 server/pin.c server/pinguard.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \
             server/db_distributions.c server/db_funds.c server/db_notices.c \
-            server/db_verify.c server/db_pins.c \
+            server/db_verify.c server/db_conflicts.c server/db_storage.c \
+            server/db_cardlog.c server/db_sessions.c server/db_pins.c \
             $(B)/schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
-             $(B)/schema.o $(B)/console_assets.o
+             $(B)/schema.o $(B)/console_assets.o $(B)/passwords.o
 SERVER_CFLAGS = $(shell $(PKG) --cflags $(SERVER_PKGS)) -Iserver -pthread
 SERVER_LIBS = $(shell $(PKG) --libs $(SERVER_PKGS)) -lm -pthread
 
@@ -40,6 +45,12 @@ $(B)/server/%.o: server/%.c
 $(B)/schema.c: $(sort $(wildcard schema/*.sql)) schema/embed.sh
 	@mkdir -p $(@D)
 	sh schema/embed.sh $(sort $(wildcard schema/*.sql)) > $@
+# The common passwords too (server/passwords/, with their licence).
+$(B)/passwords.c: server/passwords/common.txt server/passwords/embed.sh
+	@mkdir -p $(@D)
+	sh server/passwords/embed.sh server/passwords/common.txt > $@
+$(B)/passwords.o: $(B)/passwords.c
+	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
 $(B)/schema.o: $(B)/schema.c
 	$(CC) $(CFLAGS) $(SERVER_CFLAGS) -c -o $@ $<
 
@@ -61,7 +72,7 @@ $(B)/cishan-server: $(SERVER_OBJ) $(B)/libcishan-common.a
 # The domain and db layers alone, for tools that drive them directly
 # (bench/ seeds and its storage ceiling): no HTTP, no JSON.
 CORE_OBJ = $(patsubst %.c,$(B)/%.o,$(SERVER_DOMAIN) $(filter-out $(B)/%,$(SERVER_DB))) \
-           $(B)/schema.o
+           $(B)/schema.o $(B)/passwords.o
 $(B)/libcishan-core.a: $(CORE_OBJ)
 	rm -f $@
 	ar rcs $@ $^

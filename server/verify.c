@@ -45,6 +45,12 @@ verify_run(struct db *db, int quiet)
 			return -1;
 		total += n;
 	}
+	/* Offline conflicts arrive with migration 16. */
+	if (have >= 16) {
+		if ((n = db_verify_conflicts(db, verify_print, NULL)) < 0)
+			return -1;
+		total += n;
+	}
 	if (!quiet)
 		printf("%s: %d violation%s\n", total ? "FAILED" : "ok", total,
 		    total == 1 ? "" : "s");

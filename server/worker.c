@@ -11,23 +11,47 @@
 
 #include "server.h"
 
-#define WORKER_QUEUE 16 /* beyond: the caller says "busy, retry" */
+#define WORKER_QUEUE 16 /* a lane's; beyond: the caller says "retry" */
 
 struct worker_job {
 	void (*run)(void *);
 	void (*done)(void *);
 	void *arg;
+	int lane;
 	struct worker_job *next;
 };
 
+/*
+ * One queue a lane (WORKER_STAFF, WORKER_KNOWN, WORKER_LOGIN), taken in
+ * that order: strangers' log-ins fill only their own, and wait behind
+ * staff's work and log-ins from addresses their users are known at.
+ */
 static struct {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct worker_job *todo, *todo_tail, *finished;
-	int queued, stopping, started;
+	struct worker_job *todo[WORKER_LANES], *todo_tail[WORKER_LANES];
+	struct worker_job *finished;
+	int queued[WORKER_LANES], stopping, started;
 	int pipe[2];
 } worker;
+
+/* The first job of the first lane that has one, taken off; or NULL. */
+static struct worker_job *
+worker_next(void)
+{
+	struct worker_job *j;
+	int l;
+
+	for (l = 0; l < WORKER_LANES; l++) {
+		if ((j = worker.todo[l]) == NULL)
+			continue;
+		if ((worker.todo[l] = j->next) == NULL)
+			worker.todo_tail[l] = NULL;
+		return j;
+	}
+	return NULL;
+}
 
 static void *
 worker_main(void *unused)
@@ -39,13 +63,10 @@ worker_main(void *unused)
 	(void)unused;
 	pthread_mutex_lock(&worker.lock);
 	for (;;) {
-		while (worker.todo == NULL && !worker.stopping)
+		while ((j = worker_next()) == NULL && !worker.stopping)
 			pthread_cond_wait(&worker.wake, &worker.lock);
-		if (worker.todo == NULL)
+		if (j == NULL)
 			break;
-		j = worker.todo;
-		if ((worker.todo = j->next) == NULL)
-			worker.todo_tail = NULL;
 		pthread_mutex_unlock(&worker.lock);
 		j->run(j->arg);
 		pthread_mutex_lock(&worker.lock);
@@ -76,25 +97,29 @@ worker_start(void)
 	return worker.pipe[0];
 }
 
-/* Queues run(arg) for the thread; done(arg) follows on the loop. */
+/* Queues run(arg) in lane for the thread; done(arg) follows on the loop.
+ * -1: the lane is full. */
 int
-worker_submit(void (*run)(void *), void (*done)(void *), void *arg)
+worker_submit(int lane, void (*run)(void *), void (*done)(void *), void *arg)
 {
 	struct worker_job *j;
 	int rc = -1;
 
+	if (lane < 0 || lane >= WORKER_LANES)
+		return -1;
 	pthread_mutex_lock(&worker.lock);
-	if (worker.queued < WORKER_QUEUE && !worker.stopping &&
+	if (worker.queued[lane] < WORKER_QUEUE && !worker.stopping &&
 	    (j = calloc(1, sizeof(*j))) != NULL) {
 		j->run = run;
 		j->done = done;
 		j->arg = arg;
-		if (worker.todo_tail != NULL)
-			worker.todo_tail->next = j;
+		j->lane = lane;
+		if (worker.todo_tail[lane] != NULL)
+			worker.todo_tail[lane]->next = j;
 		else
-			worker.todo = j;
-		worker.todo_tail = j;
-		worker.queued++;
+			worker.todo[lane] = j;
+		worker.todo_tail[lane] = j;
+		worker.queued[lane]++;
 		pthread_cond_signal(&worker.wake);
 		rc = 0;
 	}
@@ -118,7 +143,7 @@ worker_collect(void)
 	while ((j = list) != NULL) {
 		list = j->next;
 		pthread_mutex_lock(&worker.lock);
-		worker.queued--;
+		worker.queued[j->lane]--;
 		pthread_mutex_unlock(&worker.lock);
 		j->done(j->arg);
 		free(j);

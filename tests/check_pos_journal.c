@@ -84,6 +84,15 @@ START_TEST(t_order_state_reopen)
 	ck_assert_int_eq(n, 1);
 	ck_assert_int_eq(journal_count(j, JOURNAL_PENDING, &n), 0);
 	ck_assert_int_eq(n, 0);
+	/* Answered after the household was cached: still held (the cache
+	 * does not count them), offline points apart. */
+	ck_assert_int_eq(journal_held(j, "TC1", 7, &pts, &off, &qty), 0);
+	ck_assert_int_eq(pts, 35);
+	ck_assert_int_eq(off, 0);
+	ck_assert_int_eq(qty, 4);
+	/* A household cached after them counts them: none held. */
+	ck_assert_int_eq(
+	    journal_cache_put(j, JOURNAL_HOUSEHOLD, "TC1", "{}"), 0);
 	ck_assert_int_eq(journal_held(j, "TC1", 7, &pts, &off, &qty), 0);
 	ck_assert_int_eq(pts + off + qty, 0);
 	ck_assert_int_eq(journal_shift(j, 100, &n, &pts, &qty), 0);

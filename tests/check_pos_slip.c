@@ -114,19 +114,61 @@ START_TEST(t_mask)
 }
 END_TEST
 
+/* The store's name fitted to 58 mm by display width: double size when
+ * it fits, double height alone when only that fits, else normal size
+ * wrapped between characters. */
+START_TEST(t_title_fits)
+{
+	static const uint8_t dbl[] = {0x1d, 0x21, 0x11},
+	                     tall[] = {0x1d, 0x21, 0x01};
+	struct escpos *e;
+	struct slip_shift s = {"慈善超市（南京东路店）", "T1", "cashier",
+	    "2026-11-29 08:00:00", "2026-11-29 17:00:00", 0, 0, 0, 0, 0,
+	    {0, 0, 0}, {0, 0, 0}, NULL, 0, TILL_ZH};
+	const uint8_t *b;
+	size_t n;
+
+	e = escpos_new(devices_profile("generic58"));
+	slip_shift(e, &s);
+	b = escpos_bytes(e, &n);
+	ck_assert(memmem(b, n, tall, sizeof(tall)) != NULL);
+	ck_assert(memmem(b, n, dbl, sizeof(dbl)) == NULL);
+	ck_assert(has(b, n, "慈善超市（南京东路店）\n"));
+	escpos_free(e);
+	/* 20 characters: 40 columns, wrapped at 32, whole characters. */
+	s.store = "一二三四五六七八九十一二三四五六七八九十";
+	e = escpos_new(devices_profile("generic58"));
+	slip_shift(e, &s);
+	b = escpos_bytes(e, &n);
+	ck_assert(memmem(b, n, tall, sizeof(tall)) == NULL);
+	ck_assert(has(b, n, "一二三四五六七八九十一二三四五六\n七八九十\n"));
+	escpos_free(e);
+	s.store = "慈善超市";
+	e = escpos_new(devices_profile("generic58"));
+	slip_shift(e, &s);
+	b = escpos_bytes(e, &n);
+	ck_assert(memmem(b, n, dbl, sizeof(dbl)) != NULL);
+	escpos_free(e);
+}
+END_TEST
+
 START_TEST(t_shift)
 {
 	struct escpos *e = escpos_new(devices_profile("generic58"));
 	struct slip_shift s = {"慈善超市", "T1", "cashier",
 	    "2026-11-29 08:00:00", "2026-11-29 17:00:00", 12, 980, 40, 1, 0,
-	    TILL_ZH};
+	    {2, 85, 3}, {1, 45, 1}, NULL, 0, TILL_ZH};
 	const uint8_t *b;
 	size_t n;
 
 	slip_shift(e, &s);
 	b = escpos_bytes(e, &n);
-	ck_assert(has(b, n, "发放笔数                      12\n"));
+	ck_assert(has(b, n, "发放笔数(净)                  12\n"));
 	ck_assert(has(b, n, "积分合计                     980\n"));
+	ck_assert(has(b, n, "作废笔数                       2\n"));
+	ck_assert(has(b, n, "作废退回积分                  85\n"));
+	ck_assert(has(b, n, "离线被拒笔数                   1\n"));
+	ck_assert(has(b, n, "已出门物品                     1\n"));
 	ck_assert(has(b, n, "待上传                         1\n"));
 	escpos_free(e);
 }
@@ -244,6 +286,18 @@ START_TEST(t_donation_cash_long_donor)
 	ck_assert(has(b, n, "定向用途                    助学\n"));
 	ck_assert(has(b, n, "合计                  ¥3,000.00\n"));
 	ck_assert(!has(b, n, "金龙鱼"));
+	ck_assert(!has(b, n, "/public/donations/"));
+	escpos_free(e);
+	/* With the store's public address: printed, and the QR is the link
+	 * to this donation's trace. */
+	e = escpos_new(devices_profile("generic58"));
+	d.address = "https://cishan.example.org";
+	slip_donation(e, &d);
+	ck_assert_int_eq(escpos_error(e), 0);
+	b = escpos_bytes(e, &n);
+	ck_assert(has(b, n,
+	    "https://cishan.example.org/public/donations/JZ20261129-M7ZB03"));
+	ck_assert(has(b, n, "\nhttps://cishan.example.org\n"));
 	ck_assert(!has(b, n, "物品 x 数量"));
 	escpos_free(e);
 }
@@ -283,6 +337,7 @@ main(void)
 	tcase_add_test(tc, t_donation_58_exact);
 	tcase_add_test(tc, t_donation_cash_long_donor);
 	tcase_add_test(tc, t_donation_overflow_fails);
+	tcase_add_test(tc, t_title_fits);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -2,12 +2,18 @@
  * check_usb_printer_status: what an emulated printer says about itself:
  * DLE EOT status (paper end, cover open), silence and a printer without
  * a status channel as unknown, the profile its IEEE 1284 device id
- * picks, and cishan-usb run as a real process on the same devices.
+ * picks, and cishan-usb run as a real process on the same devices
+ * (scan stopped by SIGTERM, SIGHUP or SIGINT gives the scanner back).
  */
 #include <check.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "usbemu_check.h"
 
@@ -209,6 +215,67 @@ START_TEST(t_cishan_usb_tool)
 }
 END_TEST
 
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* scan stopped by SIGTERM (a service stop) or SIGHUP gives the scanner
+ * back to usbhid, as SIGINT does: it types again without a replug. */
+START_TEST(t_cishan_usb_scan_signals)
+{
+	static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
+	const char *tool = getenv("CISHAN_USB");
+	struct usbemu_dev *d;
+	char *out;
+	double t0;
+	size_t k;
+	pid_t pid;
+	int st;
+
+	ck_assert_msg(tool != NULL, "CISHAN_USB not set");
+	emu = usbemu_new();
+	ck_assert_ptr_nonnull(emu);
+	d = usbemu_add(emu, USBEMU_HIDPOS, 3);
+	out = run_tool("--help");
+	ck_assert_msg(strstr(out, "--scanner") && strstr(out, "--printer") &&
+	        strstr(out, "--profile") && strstr(out, "SIGTERM"),
+	    "%s", out);
+	free(out);
+	for (k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++) {
+		ck_assert_int_eq(usbemu_driver_bound(d), 1);
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			dup2(fd, 1);
+			dup2(fd, 2);
+			execl(tool, tool, "scan", "--scanner", "usb",
+			    (char *)NULL);
+			_exit(127);
+		}
+		t0 = now_s();
+		while (!usbemu_claimed(d) && now_s() - t0 < 5)
+			usleep(10000);
+		ck_assert_msg(usbemu_claimed(d), "scan never claimed it");
+		ck_assert_int_eq(usbemu_driver_bound(d), 0);
+		kill(pid, sigs[k]);
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		    "signal %d: status %d", sigs[k], st);
+		ck_assert_int_eq(usbemu_claimed(d), 0);
+		ck_assert_msg(usbemu_driver_bound(d) == 1,
+		    "signal %d left usbhid detached", sigs[k]);
+	}
+	usbemu_free(emu);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -223,6 +290,7 @@ main(void)
 	tcase_add_test(tc, t_no_status_channel);
 	tcase_add_test(tc, t_profile_from_device_id);
 	tcase_add_test(tc, t_cishan_usb_tool);
+	tcase_add_test(tc, t_cishan_usb_scan_signals);
 	suite_add_tcase(s, tc);
 	return usbemu_check_run(s);
 }

@@ -77,6 +77,10 @@ struct itest_srv *itest_start(const char *db);
 /* The same, with one more option of serve: OPT VAL (OPT NULL: none). */
 struct itest_srv *itest_start_with(
     const char *db, const char *opt, const char *val);
+/* The same with serve's further options EXTRA (NULL-ended, or NULL) and,
+ * NOFILE > 0, that open-file limit set in the server's process. */
+struct itest_srv *itest_start_argv(
+    const char *db, int nofile, const char *const *extra);
 void itest_stop(struct itest_srv *);
 /* SIGKILL the server and reap it; its files stay. */
 void itest_kill(struct itest_srv *);

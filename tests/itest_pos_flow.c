@@ -134,7 +134,7 @@ expected_receipt(const char *receipt_no, const char *when, const char *card)
 	escpos_line(e, "慈善超市");
 	escpos_size(e, 1, 1);
 	escpos_align(e, ESCPOS_LEFT);
-	escpos_line(e, "收银台 T1         收银员 cashier");
+	escpos_line(e, "收银台 T1          收银员 张收银");
 	escpos_line(e, itest_f("小票号%*s", 32 - 6, receipt_no));
 	escpos_line(e, itest_f("时间%*s", 32 - 4, when));
 	snprintf(cardline, sizeof(cardline), "家庭卡%*s", 32 - 6, masked);

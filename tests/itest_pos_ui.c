@@ -93,9 +93,10 @@ START_TEST(t_cashier_sees)
 }
 END_TEST
 
-/* cishan-pos in a fresh tmux server, printing to file (or none). */
+/* cishan-pos in a fresh tmux server of cols x rows, printing to file
+ * (or none). */
 static void
-start_ui(const char *printer)
+start_ui_at(const char *printer, int cols, int rows)
 {
 	const char *bin =
 	    getenv("CISHAN_POS") ? getenv("CISHAN_POS") : "build/cishan-pos";
@@ -109,14 +110,71 @@ start_ui(const char *printer)
 	    "%d", system(itest_f("tmux -L %s kill-server 2>/dev/null", sock)));
 	snprintf(sock, sizeof(sock), "cishan-pos-ui-%d-%d", (int)getpid(), ++n);
 	ck_assert_int_eq(
-	    system(itest_f("tmux -L %s new-session -d -x 100 -y 30 "
+	    system(itest_f("tmux -L %s new-session -d -x %d -y %d "
 	                   "'env LANG=C.UTF-8 %s --server http://127.0.0.1:%d "
 	                   "--till T1 --scanner keyboard --printer %s "
 	                   "--journal %s 2>>%s/pos.log'",
-	        sock, bin, T.srv.port, printer, T.journal, T.srv.dir)),
+	        sock, cols, rows, bin, T.srv.port, printer, T.journal,
+	        T.srv.dir)),
 	    0);
 	screen("用户名");
 }
+
+static void
+start_ui(const char *printer)
+{
+	start_ui_at(printer, 100, 30);
+}
+
+/* At 80x24 every key is reachable: the hints keep confirm, the shift
+ * and quit; F1 lists them all; F7 voids with a manager's own log-in. */
+START_TEST(t_80x24_keys_and_void)
+{
+	const char *s;
+	cJSON *d;
+	int st;
+
+	start_ui_at("none", 80, 24);
+	keys("cashier Tab cashier-demo Enter");
+	s = screen("请刷家庭卡");
+	ck_assert_msg(strstr(s, "F10确认") && strstr(s, "F12交班") &&
+	        strstr(s, "^X退出") && strstr(s, "F1帮助"),
+	    "%s", s);
+	keys("F1");
+	s = screen("本帮助");
+	ck_assert_msg(strstr(s, "F10    确认发放") &&
+	        strstr(s, "F12    交班汇总") && strstr(s, "Ctrl-X 退出") &&
+	        strstr(s, "F7     作废小票"),
+	    "%s", s);
+	keys("Enter");
+	screen("请刷家庭卡");
+	keys(itest_f("%s Enter", T.card));
+	screen("积分余额 200");
+	keys("6901234567151 Enter");
+	screen("合计积分 4");
+	keys("F10");
+	s = screen("已发放");
+	ck_assert_msg(strstr(s, "已发放") != NULL, "%s", s);
+	ck_assert_int_eq(pos_itest_count(&T), 1);
+	/* F7: the last receipt is filled in; a wrong password first. */
+	keys("F7");
+	s = screen("店长用户名");
+	ck_assert_msg(strstr(s, "小票号: T1-000001") != NULL, "%s", s);
+	keys("manager Enter wrong Enter 扫错 Enter");
+	s = screen("店长用户名或密码错误");
+	ck_assert_msg(strstr(s, "店长用户名或密码错误") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "wrong") == NULL, "%s", s);
+	keys("F7 manager Enter manager-demo Enter 扫错商品 Enter");
+	s = screen("已作废");
+	ck_assert_msg(strstr(s, "已作废 T1-000001") != NULL, "%s", s);
+	d = itest_req(&T.srv, "GET",
+	    "/api/v1/distributions?receipt_no=T1-000001", T.manager, NULL, &st);
+	ck_assert_int_eq(st, 200);
+	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetArrayItem(itest_items(d), 0), "voided")));
+	keys("C-x");
+}
+END_TEST
 
 /* The donation's id, then F6: a cashier is told who may; a manager's
  * receipt goes to the printer. */
@@ -144,7 +202,7 @@ START_TEST(t_donor_receipt_key)
 	keys("1 F6");
 	s = screen("店长或管理员");
 	ck_assert_msg(strstr(s, "需要店长或管理员登录") != NULL, "%s", s);
-	ck_assert_msg(strstr(s, "F6 捐赠收据") != NULL, "%s", s);
+	ck_assert_msg(strstr(s, "F6捐赠") != NULL, "%s", s);
 	keys("C-x");
 	start_ui(itest_f("file:%s", bin));
 	keys("manager Tab manager-demo Enter");
@@ -158,6 +216,60 @@ START_TEST(t_donor_receipt_key)
 		usleep(50000);
 	ck_assert_msg(itest_file_has(bin, code), "%s lacks %s", bin, code);
 	keys("C-x");
+}
+END_TEST
+
+/* The screen as escape sequences too (colours). */
+static const char *
+screen_sgr(void)
+{
+	static char buf[65536];
+	FILE *f;
+	size_t n;
+
+	f = popen(itest_f("tmux -L %s capture-pane -e -p", sock), "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	pclose(f);
+	return buf;
+}
+
+/* Refusals and categories in Chinese, with the figures; a flagged line
+ * in colour (red), at 80x24 and at 120x40. */
+START_TEST(t_chinese_refusals_colour)
+{
+	const char *s;
+	int big;
+
+	for (big = 0; big < 2; big++) {
+		start_ui_at("none", big ? 120 : 80, big ? 40 : 24);
+		keys("cashier Tab cashier-demo Enter");
+		screen("请刷家庭卡");
+		keys(itest_f("%s Enter", T.card));
+		s = screen("积分余额 200");
+		ck_assert_msg(strstr(s, "类别 低保") != NULL, "%s", s);
+		ck_assert_msg(strstr(s, "dibao") == NULL, "%s", s);
+		keys("6901234567014 Enter");
+		screen("合计积分 40");
+		keys("6901234567014 Enter");
+		s = screen("超限");
+		ck_assert_msg(strstr(s, "超限") != NULL, "%s", s);
+		ck_assert_msg(strstr(s, "limit_exceeded") == NULL, "%s", s);
+		/* Red behind the flagged line (SGR 41). */
+		ck_assert_msg(
+		    strstr(screen_sgr(), "41m") != NULL, "%s", screen_sgr());
+		keys("F10");
+		s = screen("本月限 1");
+		ck_assert_msg(
+		    strstr(s, "金龙鱼大米 5kg：本月限 1，已领 0，本单 2") !=
+		        NULL,
+		    "%s", s);
+		ck_assert_int_eq(pos_itest_count(&T), 0);
+		ck_assert_msg(
+		    strstr(s, "F10确认") && strstr(s, "^X退出"), "%s", s);
+		keys("F8 C-x");
+	}
 }
 END_TEST
 
@@ -175,6 +287,8 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_cashier_sees);
 	tcase_add_test(tc, t_donor_receipt_key);
+	tcase_add_test(tc, t_80x24_keys_and_void);
+	tcase_add_test(tc, t_chinese_refusals_colour);
 	suite_add_tcase(s, tc);
 	return itest_run(s);
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -283,6 +284,14 @@ itest_start(const char *db)
 struct itest_srv *
 itest_start_with(const char *db, const char *opt, const char *val)
 {
+	const char *extra[] = {opt, val, NULL};
+
+	return itest_start_argv(db, 0, opt != NULL ? extra : NULL);
+}
+
+struct itest_srv *
+itest_start_argv(const char *db, int nofile, const char *const *extra)
+{
 	struct itest_srv *s;
 	const char *base = getenv("ITEST_TMPDIR");
 	char path[700], *out, *p;
@@ -324,9 +333,28 @@ itest_start_with(const char *db, const char *opt, const char *val)
 		if (itest_reopen(1, path, O_WRONLY | O_CREAT | O_TRUNC) < 0)
 			_exit(126);
 		itest_reopen(2, log, O_WRONLY | O_CREAT | O_APPEND);
+		const char *args[32];
+		struct rlimit rl;
+		size_t n = 0, k;
+
 		itest_reopen(0, "/dev/null", O_RDONLY);
-		execl(itest_bin(), itest_bin(), "serve", "--db", s->db,
-		    "--listen", "127.0.0.1:0", opt, val, (char *)NULL);
+		args[n++] = itest_bin();
+		args[n++] = "serve";
+		args[n++] = "--db";
+		args[n++] = s->db;
+		args[n++] = "--listen";
+		args[n++] = "127.0.0.1:0";
+		for (k = 0; extra != NULL && extra[k] != NULL && n < 31; k++)
+			args[n++] = extra[k];
+		args[n] = NULL;
+		/* A low open-file limit, as `ulimit -n` in the server's shell.
+		 */
+		if (nofile > 0) {
+			rl.rlim_cur = rl.rlim_max = (rlim_t)nofile;
+			if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+				_exit(125);
+		}
+		execv(itest_bin(), (char *const *)args);
 		_exit(127);
 	}
 	s->pid = pid;
@@ -338,9 +366,11 @@ itest_start_with(const char *db, const char *opt, const char *val)
 	t0 = itest_now();
 	for (;;) {
 		out = itest_slurp(path);
-		p = strstr(out, "listening on http://");
-		if (p != NULL && strchr(p, '\n') != NULL) {
-			p += strlen("listening on http://");
+		/* http:// or, with --tls-cert, https:// */
+		p = strstr(out, "listening on http");
+		if (p != NULL && strchr(p, '\n') != NULL &&
+		    strstr(p, "://") != NULL) {
+			p = strstr(p, "://") + 3;
 			ck_assert_msg(
 			    sscanf(p, "%63[^:]:%d", s->host, &s->port) == 2 &&
 			        s->port > 0 && s->port < 65536,

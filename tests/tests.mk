@@ -8,7 +8,10 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions itest_tills \
     itest_funds itest_notices itest_publish itest_trace itest_privacy \
     itest_page itest_console itest_manage_goods itest_manage_stock \
-    itest_grants
+    itest_grants itest_shield
+# The store against operators and disks (README, "Durability").
+ITEST_SUITES += itest_storage itest_faults
+ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
@@ -26,11 +29,35 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
+# itest_shield writes an old password's hash, as one set before the rules,
+# and drives the till over https.
+test-server-itest: $(B)/cishan-pos
+$(B)/tests/itest_shield: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_heads recomputes the whole chain, as a forger would.
 $(B)/tests/itest_heads: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_console recomputes each console file's ETag (its SHA-256).
 $(B)/tests/itest_console: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 ITEST_TMP = $(B)/tests/tmp
+
+# The fault-injection VFS, preloaded into the server by itest_faults only
+# (tests/fault_vfs.h); without the sanitizer, which it does not need.
+$(B)/tests/fault_vfs.so: tests/fault_vfs.c tests/fault_vfs.h
+	@mkdir -p $(@D)
+	$(CC) $(filter-out $(SANFLAGS) -MMD -MP,$(CFLAGS)) -fPIC -shared \
+	    $(shell $(PKG) --cflags sqlite3) -o $@ tests/fault_vfs.c -ldl -pthread
+$(B)/tests/itest_faults: | $(B)/tests/fault_vfs.so
+
+# The kill-loop soak: long, so not in `make test`. SOAK_KILLS=N (20).
+$(B)/tests/itest_soak.o: tests/itest_soak.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(ITEST_CFLAGS) -c -o $@ $<
+$(B)/tests/itest_soak: $(B)/tests/itest_soak.o $(ITEST_HARNESS_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
+.PHONY: soak
+soak: $(B)/tests/itest_soak $(B)/cishan-server
+	@mkdir -p $(ITEST_TMP)
+	CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
+	  ITEST_TMPDIR=$(ITEST_TMP) $(B)/tests/itest_soak
 
 # Static pattern: only our objects, so other fragments keep their own rules.
 $(ITEST_OBJ): $(B)/tests/%.o: tests/%.c
@@ -44,19 +71,21 @@ $(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(ITEST_HARNESS_OBJ)
 $(B)/tests/check_common: $(B)/tests/check_common.o $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
-    $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o
+    $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o \
+    $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 # notice_suppress is pure, but notice.o also holds notice_compute, which
 # pulls in the db layer: linked, never called.
 $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/clock.o $(B)/server/fault.o $(B)/server/log.o \
     $(B)/server/household.o $(B)/server/auth.o $(B)/server/db.o $(B)/server/db_tx.o \
+    $(B)/server/throttle.o $(B)/server/password.o $(B)/passwords.o \
     $(B)/server/db_users.o $(B)/server/db_audit.o $(B)/server/db_items.o \
     $(B)/server/db_donations.o $(B)/server/db_stock.o \
     $(B)/server/db_households.o $(B)/server/db_points.o \
     $(B)/server/db_distributions.o \
     $(B)/server/db_funds.o $(B)/server/db_notices.o \
-    $(B)/server/db_verify.o $(B)/schema.o
+    $(B)/server/db_verify.o $(B)/schema.o $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 
 .PHONY: test-server test-server-unit test-server-itest

@@ -8,7 +8,7 @@ import { api } from '../lib/api.js';
 import { ROLE_LABEL, header, section, field, input, form, flash,
 	errorText } from '../lib/ui.js';
 
-const MIN = 8;
+const MIN = 10;
 const MAX = 128;
 
 function bytes(s) {

@@ -27,8 +27,8 @@ function bytes(s) {
 }
 
 function checkPassword(p, again) {
-	if (bytes(p) < 8 || bytes(p) > 128)
-		throw new Error('密码须为 8 到 128 个字符');
+	if (bytes(p) < 10 || bytes(p) > 128)
+		throw new Error('密码须为 10 到 128 个字符');
 	if (p !== again)
 		throw new Error('两次输入的密码不一致');
 }

@@ -12,7 +12,7 @@ const KIND = { receive: '入库', distribute: '领取', void: '作废退回',
 	adjust: '调整' };
 const REASON = { donation: '捐赠', purchase: '基金采购', distribution: '领取',
 	void: '作废', expired: '过期', damaged: '损坏', lost: '丢失',
-	count_correction: '盘点更正' };
+	count_correction: '盘点更正', offline_loss: '离线超发' };
 const WRITE_OFF = [['expired', '过期'], ['damaged', '损坏'], ['lost', '丢失']];
 
 export async function render(main, ctx) {

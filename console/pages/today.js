@@ -1,6 +1,7 @@
 // 今日: the first page. What was handed out today and this month, what
 // needs doing (stock low or expiring, households to renew, the month's
-// grant, last month's notice). Six GETs at once, nothing more, since
+// grant, last month's notice, offline conflicts). Eight GETs at once,
+// nothing more, since
 // every manager opens it first (docs/console.md lists them).
 import { h } from '../lib/dom.js';
 import { api, listAll, qs } from '../lib/api.js';
@@ -21,7 +22,8 @@ export async function render(main, ctx) {
 	const d = today(), m = month(), last = addMonths(m, -1);
 	const soon = addDays(d, 14);
 	// Low and expiring stock: two filtered lists, not the whole stock.
-	const [dists, notice, low, stock, hh, grant, notices] = await Promise.all([
+	const [dists, notice, low, stock, hh, grant, notices, conflicts] =
+	    await Promise.all([
 		settle(listAll('/api/v1/distributions' + qs({ from: d, to: d }))),
 		settle(api('GET', '/api/v1/notices/' + m)),
 		settle(listAll('/api/v1/stock?low=true')),
@@ -30,6 +32,8 @@ export async function render(main, ctx) {
 		    expiring_within_days: 30, limit: 500 }))),
 		settle(api('GET', '/api/v1/grants/monthly')),
 		settle(api('GET', '/public/notices')),
+		// Goods handed out offline that the server refused: open ones.
+		settle(listAll('/api/v1/offline-conflicts')),
 	]);
 
 	// A figure: a card that links to the page that deals with it.
@@ -93,8 +97,14 @@ export async function render(main, ctx) {
 		fig('households-count', '30 天内到期的受助家庭', housesCount,
 		    'households', { expiring_within_days: '30' }, failed(hh))),
 	    h('div', { class: 'today-status' },
-		grantLine(grant, m), noticeLine(notices, last)),
+		grantLine(grant, m), noticeLine(notices, last),
+		conflictLine(conflicts)),
 	    h('div', { class: 'today-lists' },
+		section('离线冲突（货已出门，待店长处理）', list('today-conflicts',
+		    conflicts.v || [], (c) => [c.local_no + ' · ' +
+			c.household_card, (REFUSAL[c.refusal.code] || '其他原因') +
+			'：' + c.lines.map((l) => l.name + ' ×' + l.quantity)
+			    .join('，')])),
 		section('低库存', list('today-low', lowItems, (r) => [
 		    r.name, num(r.on_hand) + ' / ' + num(r.min_stock) + ' ' + r.unit]),
 		    more(lowItems.length, 'stock', { low: '1' })),
@@ -108,6 +118,30 @@ export async function render(main, ctx) {
 			(x.head_name || x.name_masked), '有效期至 ' + x.valid_to]),
 		    more(houses.length, 'households',
 			{ expiring_within_days: '30' }))));
+}
+
+// Why the server refused an offline basket, as the till says it.
+const REFUSAL = { limit_exceeded: '超过本月限量',
+	insufficient_points: '积分不足', priority_only: '仅限优先救助家庭',
+	household_inactive: '家庭已暂停或过期', insufficient_stock: '库存不足',
+	item_inactive: '物品已停用', not_found: '卡号或物品不存在' };
+
+// Offline conflicts: goods that left while the till was cut off, which
+// a manager resolves (POST /api/v1/offline-conflicts/{id}/resolve).
+function conflictLine(conflicts) {
+	let text, kind = '';
+	if (conflicts.e)
+		text = '离线冲突：—';
+	else if (conflicts.v.length === 0) {
+		text = '没有待处理的离线冲突';
+		kind = 'ok';
+	} else {
+		text = conflicts.v.length + ' 笔离线冲突待店长处理（货已出门）';
+		kind = 'warn';
+	}
+	return h('p', { id: 'today-conflicts-line', class: 'today-line' },
+	    badge(kind === 'ok' ? '已完成' : kind === 'warn' ? '待办' : '—', kind),
+	    ' ', text);
 }
 
 // This month's grant: ran or not, by whom.

@@ -1,8 +1,8 @@
 """今日 in a browser: each figure is the API's (today's distributions net
 of a void, the month's notice, low and expiring stock, households to
-renew, the month's grant, last month's notice), each links to its page,
-the page makes the six GETs docs/console.md lists and no others; an
-auditor sees no write form."""
+renew, the month's grant, last month's notice, open offline conflicts),
+each links to its page, the page makes the eight GETs docs/console.md
+lists and no others; an auditor sees no write form."""
 
 import datetime
 import unittest
@@ -21,6 +21,7 @@ TODAY_GETS = [
     "/api/v1/households?status=active&expiring_within_days=30&limit=500",
     "/api/v1/grants/monthly",
     "/public/notices",
+    "/api/v1/offline-conflicts?limit=500",
 ]
 
 
@@ -143,6 +144,32 @@ class TodayTest(ConsoleCase):
                        if p.path.startswith(("/api/", "/public/")))
         self.assertEqual(asked, sorted(
             g.replace("D", day).replace("M", month) for g in TODAY_GETS))
+
+    def test_offline_conflicts(self):
+        self.open_console(1280)
+        self.console_login("manager")
+        self.wait_for('#main[data-page="today"][data-ready]')
+        self.assertIn("没有待处理的离线冲突",
+                      self.wait_for("#today-conflicts-line").text)
+        item = self.get("/api/v1/items?limit=1")["items"][0]
+        card = self.get("/api/v1/households?limit=1")["items"][0]
+        st, c = self.api("POST", "/api/v1/offline-conflicts", token=self.token,
+                         body={"client_id": "c-today-1", "till_id": "T1",
+                               "local_no": "L-T1-7",
+                               "household_card": card.get("card_code", "X"),
+                               "lines": [{"item_id": item["id"],
+                                          "quantity": 2}],
+                               "refusal": {"code": "limit_exceeded"}})
+        self.assertEqual(st, 201, c)
+        self.goto("goods")
+        self.goto("today")
+        self.assertIn("1 笔离线冲突待店长处理",
+                      self.wait_for("#today-conflicts-line").text)
+        rows = self.wait_for("#today-conflicts").text
+        self.assertIn("L-T1-7", rows)
+        self.assertIn("超过本月限量", rows)
+        self.assertIn(item["name"] + " ×2", rows)
+        self.assertNotIn("limit_exceeded", rows)
 
     def test_auditor_reads_only(self):
         self.open_console(1280)
