@@ -199,18 +199,13 @@ scan(struct drv_ctx *ctx, struct event_base *base, const char *spec)
 	const struct scanner_cbs cbs = {on_scan, on_scanner_state, NULL};
 	static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
 	struct event *sig[3] = {NULL, NULL, NULL};
-	struct scanner *s;
-	int i;
+	struct scanner *s = NULL;
+	int i, ret = 1;
 
-	if ((s = scanner_open(ctx, spec, &cbs)) == NULL) {
-		fprintf(stderr, "cishan-usb: bad scanner spec %s\n", spec);
-		return 1;
-	}
-	if (!scanner_attached(s))
-		fprintf(stderr, "waiting for a scanner (%s)...\n", spec);
 	/* SIGTERM (a service stop) and SIGHUP (the terminal gone) end it as
 	 * SIGINT does: through scanner_close, which re-attaches the kernel
-	 * driver it detached, so the scanner types again. */
+	 * driver it detached, so the scanner types again. Watched before the
+	 * scanner is claimed, so no signal finds it claimed and unwatched. */
 	for (i = 0; i < 3; i++) {
 		sig[i] = evsignal_new(base, sigs[i], on_sigint, base);
 		if (sig[i] == NULL || event_add(sig[i], NULL) != 0) {
@@ -218,13 +213,20 @@ scan(struct drv_ctx *ctx, struct event_base *base, const char *spec)
 			goto out;
 		}
 	}
+	if ((s = scanner_open(ctx, spec, &cbs)) == NULL) {
+		fprintf(stderr, "cishan-usb: bad scanner spec %s\n", spec);
+		goto out;
+	}
+	if (!scanner_attached(s))
+		fprintf(stderr, "waiting for a scanner (%s)...\n", spec);
 	event_base_dispatch(base);
+	ret = 0;
 out:
 	for (i = 0; i < 3; i++)
 		if (sig[i] != NULL)
 			event_free(sig[i]);
 	scanner_close(s);
-	return 0;
+	return ret;
 }
 
 int
