@@ -296,6 +296,13 @@ storage_post(const char *path, const char *body)
 
 #define STORAGE_FULL_WRITES 200
 #define STORAGE_RESERVE     (1 << 20) /* --reserve-mib 1 */
+/* A long name: the log's pages are then mostly new ones, which a
+ * checkpoint can copy only by growing the database. */
+static const char *
+storage_name(int i)
+{
+	return itest_f("full-%d-%0150d", i, 0);
+}
 
 /*
  * A real full disk: the store on a 4 MiB tmpfs, filled. Writes of every
@@ -342,13 +349,14 @@ START_TEST(test_full_disk)
 	ck_assert_int_ge((off_t)sb.st_blocks * 512, STORAGE_RESERVE);
 
 	filler = itest_f("%s/filler", mnt);
-	storage_fill(filler, 128 * 1024);
+	storage_fill(filler, 512 * 1024);
 	for (i = 0; i < STORAGE_FULL_WRITES; i++) {
 		/* The log's size before the first refusal: after it, the
 		 * checkpoint may already have emptied it. */
 		wal_before = stat(wal, &sb) == 0 ? sb.st_size : 0;
 		st = storage_post("/api/v1/donors",
-		    itest_f("{'name':'full-%d','kind':'individual'}", i));
+		    itest_f(
+		        "{'name':'%s','kind':'individual'}", storage_name(i)));
 		acked[i] = st == 201;
 		refused += st == 503;
 		if (refused == 1 && st == 503)
@@ -407,10 +415,9 @@ START_TEST(test_full_disk)
 	itest_verify(db, 1, NULL);
 	for (i = 0; i < STORAGE_FULL_WRITES; i++)
 		ck_assert_msg(itest_sql_int(db,
-		                  itest_f("SELECT count(*) FROM "
-		                          "donors WHERE name = "
-		                          "'full-%d'",
-		                      i)) == acked[i],
+		                  itest_f("SELECT count(*) FROM donors WHERE "
+		                          "name = '%s'",
+		                      storage_name(i))) == acked[i],
 		    "donor full-%d: acknowledged %d", i, acked[i]);
 	ck_assert_int_eq(itest_sql_int(db,
 	                     "SELECT count(*) FROM donors WHERE name = "
