@@ -4,6 +4,8 @@
  * reconnects after the server went away); a timeout makes a dead server
  * a transport failure (status 0) rather than a hang.
  */
+#include <sys/queue.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,9 @@ struct client {
 	int https;
 	struct tls *tls; /* https: how the server is verified */
 	int stale;       /* an https connection closed: make a new one */
+	/* Calls not yet answered: libevent frees a freed connection's
+	 * requests without calling back, so client_free frees these. */
+	LIST_HEAD(, client_call) calls;
 };
 
 struct client_call {
@@ -39,6 +44,7 @@ struct client_call {
 	client_cb cb;
 	void *arg;
 	int done;
+	LIST_ENTRY(client_call) entry;
 };
 
 struct client *
@@ -77,16 +83,23 @@ client_new(struct event_base *base, const char *url, unsigned timeout_ms,
 	memcpy(c->host, p, (size_t)(colon - p));
 	c->port = (int)port;
 	c->timeout_ms = timeout_ms;
+	LIST_INIT(&c->calls);
 	return c;
 }
 
 void
 client_free(struct client *c)
 {
+	struct client_call *call;
+
 	if (c == NULL)
 		return;
 	if (c->conn != NULL)
 		evhttp_connection_free(c->conn);
+	while ((call = LIST_FIRST(&c->calls)) != NULL) {
+		LIST_REMOVE(call, entry);
+		free(call);
+	}
 	tls_free(c->tls);
 	free(c);
 }
@@ -220,6 +233,7 @@ client_done(struct evhttp_request *req, void *arg)
 	call->c->inflight--;
 	if (r.status == 0 && call->c->https)
 		call->c->stale = 1;
+	LIST_REMOVE(call, entry);
 	call->cb(&r, call->arg);
 	wire_free(r.json);
 	free(body);
@@ -296,6 +310,7 @@ client_req_as(struct client *c, const char *token, const char *method,
 		free(call);
 		return -1;
 	}
+	LIST_INSERT_HEAD(&c->calls, call, entry);
 	h = evhttp_request_get_output_headers(req);
 	evhttp_add_header(h, "Host", c->host);
 	evhttp_add_header(h, "Accept", "application/json");
@@ -312,6 +327,7 @@ client_req_as(struct client *c, const char *token, const char *method,
 	/* On failure evhttp_make_request frees req without calling back. */
 	if (evhttp_make_request(conn, req, type, path) != 0) {
 		c->inflight--;
+		LIST_REMOVE(call, entry);
 		free(call);
 		return -1;
 	}

@@ -84,7 +84,7 @@ $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/db_donations.o $(B)/server/db_stock.o \
     $(B)/server/db_households.o $(B)/server/db_points.o \
     $(B)/server/db_distributions.o \
-    $(B)/server/db_funds.o $(B)/server/db_notices.o \
+    $(B)/server/db_funds.o $(B)/server/db_notices.o $(B)/server/db_pins.o \
     $(B)/server/db_verify.o $(B)/schema.o $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 
