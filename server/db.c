@@ -4,6 +4,7 @@
  * (db_int.h), migrations, online backup and the settings table.
  * Transactions are db_tx.c's.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -70,6 +71,10 @@ db_fail(struct db *db, const char *what)
 	db_storage_note(db_storage(code));
 	if (db_storage(code))
 		db->failing = 1;
+	if (((code & 0xff) == SQLITE_FULL ||
+	        sqlite3_system_errno(db->h) == ENOSPC) &&
+	    db->on_full != NULL)
+		db->on_full();
 	switch (code & 0xff) {
 	case SQLITE_CONSTRAINT:
 		return DB_CONFLICT;

@@ -391,6 +391,14 @@ int db_storage_failed(void);
 #define DB_WAL_LIMIT_PRAGMA "PRAGMA journal_size_limit=4194304"
 int db_wal_start(struct db *, const char *, int);
 void db_wal_stop(struct db *);
+/* The reserve kept for a full disk (README, "Durability"), in MiB. */
+#define DB_RESERVE_MIB 8
+void db_wal_reserve(struct db *, const char *, int64_t);
+
+/* db_reserve.c: the reserve's file. */
+int db_reserve_make(const char *, int64_t);
+int db_reserve_free(const char *);
+int db_reserve_room(const char *, int64_t);
 
 /* db_tx.c: the domain owns its transactions; the group commit lends
  * savepoints (db_tx_* inside db_batch_*). */

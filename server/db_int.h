@@ -15,6 +15,8 @@ struct db {
 	void *on_begin_arg;
 	int batch;   /* a group commit is open: db_tx_* are savepoints */
 	int failing; /* the storage failed a write; none has succeeded since */
+	int (*gate)(void);     /* 0: writes may begin (the reserve's) */
+	void (*on_full)(void); /* a write failed for a full disk */
 	struct {
 		const char *sql;
 		sqlite3_stmt *st;

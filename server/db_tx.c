@@ -21,6 +21,13 @@ db_tx_open(struct db *db)
 {
 	int rc;
 
+	/* The disk filled and has not the room back: refused for the
+	 * storage (503) before sqlite spends the reserve's space. */
+	if (db->gate != NULL && db->gate() != 0) {
+		db_storage_note(1);
+		db->failing = 1;
+		return DB_ERR;
+	}
 	if ((rc = db_step_done(db, db_stmt(db, SQL_BEGIN), "begin")) != DB_OK)
 		return rc;
 	if (db->on_begin != NULL &&

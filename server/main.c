@@ -28,7 +28,7 @@ usage(void)
 	    "[--request-timeout SECS]\n"
 	    "                     [--trusted-proxy ADDR] [--tls-cert FILE "
 	    "--tls-key FILE] [--plain-http]\n"
-	    "                     [--card-lookups N]\n"
+	    "                     [--card-lookups N] [--reserve-mib N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server verify --db PATH\n"
@@ -48,6 +48,7 @@ struct opts {
 	const char *to;
 	int quiet;
 	int ckpt_pages;
+	int reserve_mib; /* kept for a full disk; 0: none */
 	int auto_grant;
 	struct http_opts http; /* serve's network options */
 	int self_signed;       /* init --self-signed */
@@ -91,6 +92,7 @@ parse(int argc, char **argv, struct opts *o)
 	    {"plain-http", no_argument, NULL, 'H'},
 	    {"self-signed", no_argument, NULL, 'S'},
 	    {"card-lookups", required_argument, NULL, 'L'},
+	    {"reserve-mib", required_argument, NULL, 'R'},
 	    {NULL, 0, NULL, 0},
 	};
 	char *end;
@@ -100,6 +102,7 @@ parse(int argc, char **argv, struct opts *o)
 	memset(o, 0, sizeof(*o));
 	o->listen = "127.0.0.1:8080";
 	o->ckpt_pages = DB_WAL_PAGES;
+	o->reserve_mib = DB_RESERVE_MIB;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -150,6 +153,12 @@ parse(int argc, char **argv, struct opts *o)
 		case 'L':
 			o->http.card_lookups =
 			    main_num("card-lookups", optarg, 1000000000);
+			break;
+		case 'R':
+			/* 0 is allowed: no reserve. */
+			o->reserve_mib = strcmp(optarg, "0") == 0
+			    ? 0
+			    : main_num("reserve-mib", optarg, 65536);
 			break;
 		case 'c':
 			errno = 0;
@@ -365,6 +374,7 @@ main(int argc, char **argv)
 		db = main_open(o.db, MAIN_MIGRATE | MAIN_KEY | MAIN_WRITE);
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
+		db_wal_reserve(db, o.db, o.reserve_mib);
 		notice_serve(db);
 		o.http.listen = o.listen;
 		o.http.auto_grant = o.auto_grant;

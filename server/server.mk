@@ -28,6 +28,7 @@ SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_distributions.c server/db_funds.c server/db_notices.c \
             server/db_verify.c server/db_conflicts.c server/db_storage.c \
             server/db_cardlog.c server/db_sessions.c server/db_pins.c \
+            server/db_reserve.c \
             $(B)/schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \

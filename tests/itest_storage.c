@@ -240,18 +240,42 @@ storage_copy(const char *from, const char *to)
 	storage_write(to, data, (size_t)sb.st_size);
 }
 
-/* Fills the file system of dir: a file as large as it can grow. */
+/* Fills the file system of path, but for room bytes: a file as large
+ * as it can grow, cut back by room (where the log grows until it too
+ * fills the disk, so the log then holds pages to checkpoint). */
 static void
-storage_fill(const char *path)
+storage_fill(const char *path, off_t room)
 {
 	static char block[4096];
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	struct stat sb;
 
 	ck_assert_int_ge(fd, 0);
 	while (write(fd, block, sizeof block) > 0)
 		;
 	ck_assert_int_eq(errno, ENOSPC);
+	ck_assert_int_eq(fstat(fd, &sb), 0);
+	ck_assert_int_gt(sb.st_size, room);
+	ck_assert_int_eq(ftruncate(fd, sb.st_size - room), 0);
 	close(fd);
+}
+
+/* Waits (a generous deadline, for a loaded machine) until the file at
+ * path has size bytes, or is absent with size -1; its size then. */
+static off_t
+storage_size_becomes(const char *path, off_t size)
+{
+	struct stat sb;
+	off_t have = -1;
+	double t0 = itest_now();
+
+	do {
+		have = stat(path, &sb) == 0 ? sb.st_size : -1;
+		if (have == size)
+			break;
+		usleep(50000);
+	} while (itest_now() - t0 < 30);
+	return have;
 }
 
 /* The reply's status; 503 must be "unavailable", anything but 201/503
@@ -270,20 +294,35 @@ storage_post(const char *path, const char *body)
 	return st;
 }
 
-#define STORAGE_FULL_WRITES 60
+#define STORAGE_FULL_WRITES 200
+#define STORAGE_RESERVE     (1 << 20) /* --reserve-mib 1 */
+/* A long name: the log's pages are then mostly new ones, which a
+ * checkpoint can copy only by growing the database. */
+static const char *
+storage_name(int i)
+{
+	return itest_f("full-%d-%0150d", i, 0);
+}
 
 /*
  * A real full disk: the store on a 4 MiB tmpfs, filled. Writes of every
  * kind answer 201 or 503 unavailable, never 500; reads go on; /healthz
  * says "db":"error"; once space is back, writes succeed without a
  * restart, and what was acknowledged is there, what was refused is not.
+ * The reserve (1 MiB here) is given back when the disk fills, so the log
+ * is checkpointed and emptied though the disk stays full (without it,
+ * the checkpoint cannot grow the database and the log stays); it is made
+ * again once there is room.
  */
 START_TEST(test_full_disk)
 {
 	struct itest_srv *fixture = itest_s, *s;
-	const char *mnt, *db, *filler, *admin = itest_admin;
+	const char *mnt, *db, *filler, *reserve, *wal, *admin = itest_admin;
+	const char *const opts[] = {"--reserve-mib", "1", NULL};
 	int acked[STORAGE_FULL_WRITES], i, st, refused = 0;
 	int64_t h, item, donor;
+	struct stat sb;
+	off_t wal_full = 0, wal_before;
 	cJSON *j;
 
 	h = itest_household_granted("FULL-1", "tekun", 2, 1000);
@@ -298,20 +337,46 @@ START_TEST(test_full_disk)
 	db = itest_f("%s/s.db", mnt);
 	storage_copy(fixture->db, db);
 	storage_copy(itest_f("%s.key", fixture->db), itest_f("%s.key", db));
-	s = itest_start(db);
+	s = itest_start_argv(db, 0, opts);
 	itest_s = s;
 	itest_admin = itest_login(s, ITEST_ADMIN, ITEST_ADMIN_PASS);
 	itest_ok("GET", "/healthz", NULL, NULL, 200);
+	/* The reserve: its size, in blocks really allocated. */
+	reserve = itest_f("%s.reserve", db);
+	wal = itest_f("%s-wal", db);
+	ck_assert_int_eq(stat(reserve, &sb), 0);
+	ck_assert_int_eq(sb.st_size, STORAGE_RESERVE);
+	ck_assert_int_ge((off_t)sb.st_blocks * 512, STORAGE_RESERVE);
 
 	filler = itest_f("%s/filler", mnt);
-	storage_fill(filler);
+	storage_fill(filler, 512 * 1024);
 	for (i = 0; i < STORAGE_FULL_WRITES; i++) {
+		/* The log's size before the first refusal: after it, the
+		 * checkpoint may already have emptied it. */
+		wal_before = stat(wal, &sb) == 0 ? sb.st_size : 0;
 		st = storage_post("/api/v1/donors",
-		    itest_f("{'name':'full-%d','kind':'individual'}", i));
+		    itest_f(
+		        "{'name':'%s','kind':'individual'}", storage_name(i)));
 		acked[i] = st == 201;
 		refused += st == 503;
+		if (refused == 1 && st == 503)
+			wal_full = wal_before;
 	}
 	ck_assert_msg(refused > 0, "a full disk refused no write");
+	/* The log had grown into the room left; the reserve is given back
+	 * and, the disk still full, the log is checkpointed and emptied. */
+	ck_assert_msg(wal_full > 0, "the log was empty when the disk filled");
+	ck_assert_msg(stat(reserve, &sb) != 0 || sb.st_size == 0,
+	    "the reserve is still held on a full disk");
+	ck_assert_msg(storage_size_becomes(wal, 0) == 0,
+	    "the log (%lld bytes when the disk filled) was not emptied on "
+	    "the full disk",
+	    (long long)wal_full);
+	ck_assert_int_eq(stat(filler, &sb), 0);
+	/* Writes still wait for room (the reserve's space is not theirs). */
+	ck_assert_int_eq(storage_post("/api/v1/donors",
+	                     "{'name':'refused','kind':'individual'}"),
+	    503);
 	/* The other kinds of write: a grant, a distribution, a donation. */
 	storage_post("/api/v1/grants",
 	    itest_f("{'client_id':'%s','household_id':%lld,'points':5,"
@@ -336,6 +401,11 @@ START_TEST(test_full_disk)
 	    201);
 	j = itest_ok("GET", "/healthz", NULL, NULL, 200);
 	ck_assert_str_eq(itest_str(j, "db"), "ok");
+	/* And the reserve is made again, at its size. */
+	ck_assert_int_eq(
+	    storage_size_becomes(reserve, STORAGE_RESERVE), STORAGE_RESERVE);
+	ck_assert_int_eq(stat(reserve, &sb), 0);
+	ck_assert_int_ge((off_t)sb.st_blocks * 512, STORAGE_RESERVE);
 	itest_grant(h, 5);
 	itest_basket(
 	    itest_admin, NULL, "T01", "FULL-1", itest_line(item, 1), NULL);
@@ -345,11 +415,14 @@ START_TEST(test_full_disk)
 	itest_verify(db, 1, NULL);
 	for (i = 0; i < STORAGE_FULL_WRITES; i++)
 		ck_assert_msg(itest_sql_int(db,
-		                  itest_f("SELECT count(*) FROM "
-		                          "donors WHERE name = "
-		                          "'full-%d'",
-		                      i)) == acked[i],
+		                  itest_f("SELECT count(*) FROM donors WHERE "
+		                          "name = '%s'",
+		                      storage_name(i))) == acked[i],
 		    "donor full-%d: acknowledged %d", i, acked[i]);
+	ck_assert_int_eq(itest_sql_int(db,
+	                     "SELECT count(*) FROM donors WHERE name = "
+	                     "'refused'"),
+	    0);
 	ck_assert_int_eq(umount(mnt), 0);
 	itest_s = fixture;
 	itest_admin = admin;
