@@ -105,7 +105,8 @@ export async function render(main, ctx) {
 		grantLine(grant, m), noticeLine(notices, last),
 		conflictLine(conflicts)),
 	    h('div', { class: 'today-lists' },
-		section('离线冲突（货已出门，待店长处理）',
+		h('section', { class: 'card conflicts' },
+		    h('h2', null, '离线冲突（货已出门，待店长处理）'),
 		    conflictList(conflicts.v || [], ctx)),
 		section('低库存', list('today-low', lowItems, (r) => [
 		    r.name, num(r.on_hand) + ' / ' + num(r.min_stock) + ' ' + r.unit]),

@@ -205,6 +205,9 @@ class TodayTest(ConsoleCase):
         self.open_console(1280)
         self.console_login("manager")
         self.wait_for('#main[data-page="today"][data-ready]')
+        for w in (1280, 768):
+            self.screenshot("today-conflicts", w)
+        self.driver.set_window_size(1280, 900)
         # A reason is required: nothing is sent without one.
         self.resolve_in_page(over, "override", "   ")
         self.wait_text("#conflict-%d .form-error" % over["id"], "请填写原因")
