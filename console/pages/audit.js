@@ -2,12 +2,13 @@
 // first, a page at a time. The filters (days, user, action) live in the
 // address (#/audit?from=2026-11-01&to=2026-11-30&user_id=3&action=void),
 // so a filtered view can be bookmarked or sent on; a user name or an
-// action in the table filters by it when clicked.
+// action in the table filters by it when clicked. 查卡记录 below: who
+// looked up how many household cards in the same days.
 import { h, clear } from '../lib/dom.js';
 import { api, listAll, qs } from '../lib/api.js';
-import { datetime, today, addDays } from '../lib/fmt.js';
-import { ROLE_LABEL, header, section, pagedTable, field, input, select,
-	form, link, badge, errorText } from '../lib/ui.js';
+import { datetime, num, today, addDays } from '../lib/fmt.js';
+import { ROLE_LABEL, header, section, table, pagedTable, field, input,
+	select, form, link, badge, errorText } from '../lib/ui.js';
 
 // Every action the log records, in the order a person looks for them.
 export const ACTIONS = [
@@ -120,6 +121,32 @@ function filterForm(ctx, f, users) {
 	});
 }
 
+// Who looked up household cards in the chosen days, most first; which
+// cards is not kept (only their keyed hashes), so it is not shown.
+async function cardLookups(f) {
+	const cols = [
+		{ label: '用户', get: (c) => c.username },
+		{ label: '角色', get: (c) => ROLE_LABEL[c.role] || c.role },
+		{ label: '查卡次数', num: true, get: (c) => num(c.lookups) },
+		{ label: '不同卡数', num: true, get: (c) => num(c.cards) },
+		{ label: '查到家庭', num: true, get: (c) => num(c.found) },
+		{ label: '最早', get: (c) => datetime(c.first_at) },
+		{ label: '最近', get: (c) => datetime(c.last_at) },
+	];
+	try {
+		const j = await api('GET', '/api/v1/audit/card-lookups' +
+		    qs({ from: f.from, to: f.to }));
+		return table(cols, j.items, { empty: '这段时间没有查卡',
+		    rowAttrs: (c) => ({ 'data-user': c.user_id || '',
+			'data-username': c.username }) });
+	} catch (e) {
+		if (e.status === 401)
+			throw e;
+		return h('div', { class: 'flash error', role: 'alert' },
+		    errorText(e));
+	}
+}
+
 export async function render(main, ctx) {
 	const f = filters(ctx.params);
 	const users = await userOptions(ctx, f);
@@ -157,6 +184,9 @@ export async function render(main, ctx) {
 	}
 	if (ctx.stale())
 		return;
+	const lookups = await cardLookups(f);
+	if (ctx.stale())
+		return;
 	const chips = [];
 	if (f.user_id)
 		chips.push(badge('用户：' + (users.find((u) => u[0] === f.user_id) ||
@@ -171,5 +201,8 @@ export async function render(main, ctx) {
 		    f.user_id || f.action ? [' ', link('清除用户和操作筛选', 'audit',
 			{ from: f.from, to: f.to })] : null)),
 	    section(null, h('div', { id: 'audit-list' }, list)),
+	    section('查卡记录', h('p', { class: 'muted' }, '同一时段内谁查了多少' +
+		'张受助家庭的卡（收银台刷卡、手输卡号）；只记次数，不记卡号。'),
+		h('div', { id: 'audit-card-lookups' }, lookups)),
 	    h('p', { class: 'muted' }, '审计日志只能查看，不能修改或删除。'));
 }

@@ -87,8 +87,37 @@ function createForm(ctx) {
 	return f;
 }
 
+// The user's live sessions (the server shows a hash of each token, never
+// the token) and a button ending them all.
+function sessionsCard(u, sessions, ctx) {
+	const cols = [
+		{ label: '编号', get: (s) => s.id },
+		{ label: '登录于', get: (s) => datetime(s.created_at) },
+		{ label: '到期', get: (s) => datetime(s.expires_at) },
+	];
+	const end = form({ id: 'staff-sessions-end' }, [
+		h('div', { class: 'actions' },
+		    h('button', { type: 'submit', id: 'staff-sessions-end-all',
+			class: 'danger', disabled: sessions.length === 0 },
+			'结束全部会话')),
+	], async () => {
+		if (!await confirm('结束 ' + u.username + ' 的全部会话？' +
+		    (u.id === ctx.session.user_id ? '你自己也会退出。' :
+		    '该员工需要重新登录。'), '结束'))
+			return;
+		await api('DELETE', '/api/v1/users/' + u.id + '/sessions');
+		after = ['已结束 ' + u.username + ' 的全部会话', 'ok'];
+		ctx.reload();
+	});
+	return h('div', { id: 'staff-sessions' },
+	    h('h3', null, '当前会话（' + sessions.length + '）'),
+	    table(cols, sessions, { empty: '没有在用的会话',
+		rowAttrs: () => ({ class: 'session' }) }),
+	    end);
+}
+
 // The card of one user: name and role, disable/enable, a new password.
-function editCard(u, ctx) {
+function editCard(u, sessions, ctx) {
 	const self = u.id === ctx.session.user_id;
 	const edit = form({ id: 'staff-edit', class: 'staff-form' }, [
 		h('div', { class: 'row' },
@@ -187,6 +216,7 @@ function editCard(u, ctx) {
 		h('div', null, h('h3', null, u.disabled ? '启用' : '停用'),
 		    toggle),
 		h('div', null, h('h3', null, '重置密码'), reset)),
+	    sessionsCard(u, sessions, ctx),
 	    h('p', null, link('关闭', 'staff')));
 }
 
@@ -196,6 +226,10 @@ export async function render(main, ctx) {
 		return;
 	const sel = Number(ctx.params.get('user')) || 0;
 	const chosen = users.find((u) => u.id === sel);
+	const sessions = chosen ? (await api('GET', '/api/v1/users/' +
+	    chosen.id + '/sessions')).items : [];
+	if (ctx.stale())
+		return;
 
 	const cols = [
 		{ label: '用户名', get: (u) => u.username },
@@ -215,7 +249,7 @@ export async function render(main, ctx) {
 	}) });
 
 	clear(main).append(header('员工'),
-	    chosen ? editCard(chosen, ctx) : null,
+	    chosen ? editCard(chosen, sessions, ctx) : null,
 	    section('全部员工（' + users.length + '）', list),
 	    section('添加员工', createForm(ctx)));
 	if (after)

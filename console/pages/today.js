@@ -2,15 +2,20 @@
 // needs doing (stock low or expiring, households to renew, the month's
 // grant, last month's notice, offline conflicts). Eight GETs at once,
 // nothing more, since
-// every manager opens it first (docs/console.md lists them).
+// every manager opens it first (docs/console.md lists them). A manager
+// or an administrator resolves an open offline conflict here.
 import { h } from '../lib/dom.js';
 import { api, listAll, qs } from '../lib/api.js';
 import { yuan, num, today, month, addDays, addMonths, datetime } from
 	'../lib/fmt.js';
-import { header, section, table, errorText, badge, link } from
-	'../lib/ui.js';
+import { header, section, table, errorText, badge, link, form, field,
+	input, select, flash } from '../lib/ui.js';
 
 const SHOW = 8; // rows listed per section; the link leads to the rest
+
+// The outcome of a resolve, shown once the page is drawn again (the
+// shell rebuilds the flash area on every route).
+let after = null;
 
 // p's value, or {error} when it fails: one failing figure does not
 // blank the page.
@@ -100,11 +105,9 @@ export async function render(main, ctx) {
 		grantLine(grant, m), noticeLine(notices, last),
 		conflictLine(conflicts)),
 	    h('div', { class: 'today-lists' },
-		section('离线冲突（货已出门，待店长处理）', list('today-conflicts',
-		    conflicts.v || [], (c) => [c.local_no + ' · ' +
-			c.household_card, (REFUSAL[c.refusal.code] || '其他原因') +
-			'：' + c.lines.map((l) => l.name + ' ×' + l.quantity)
-			    .join('，')])),
+		h('section', { class: 'card conflicts' },
+		    h('h2', null, '离线冲突（货已出门，待店长处理）'),
+		    conflictList(conflicts.v || [], ctx)),
 		section('低库存', list('today-low', lowItems, (r) => [
 		    r.name, num(r.on_hand) + ' / ' + num(r.min_stock) + ' ' + r.unit]),
 		    more(lowItems.length, 'stock', { low: '1' })),
@@ -118,6 +121,9 @@ export async function render(main, ctx) {
 			(x.head_name || x.name_masked), '有效期至 ' + x.valid_to]),
 		    more(houses.length, 'households',
 			{ expiring_within_days: '30' }))));
+	if (after)
+		flash(...after);
+	after = null;
 }
 
 // Why the server refused an offline basket, as the till says it.
@@ -125,6 +131,55 @@ const REFUSAL = { limit_exceeded: '超过本月限量',
 	insufficient_points: '积分不足', priority_only: '仅限优先救助家庭',
 	household_inactive: '家庭已暂停或过期', insufficient_stock: '库存不足',
 	item_inactive: '物品已停用', not_found: '卡号或物品不存在' };
+
+const RESOLVE = [
+	['override', '按原单补记'],
+	['write_off', '记为离线损耗'],
+];
+
+// The open conflicts; a manager or an administrator resolves each once
+// (an auditor reads them only): post the basket as a receipt after all,
+// or write its goods off as lost offline. A reason is required.
+function conflictList(rows, ctx) {
+	const cols = [
+		{ label: '', get: (c) => c.local_no + ' · ' + c.household_card },
+		{ label: '', get: (c) => (REFUSAL[c.refusal.code] || '其他原因') +
+		    '：' + c.lines.map((l) => l.name + ' ×' + l.quantity)
+			.join('，') },
+	];
+	if (ctx.session.role === 'admin' || ctx.session.role === 'manager')
+		cols.push({ label: '', get: (c) => resolveForm(c, ctx) });
+	return h('div', { id: 'today-conflicts' }, table(cols,
+	    rows.slice(0, SHOW), { empty: '无', class: 'today-table',
+		rowAttrs: (c) => ({ 'data-id': c.id }) }));
+}
+
+function resolveForm(c, ctx) {
+	return form({ class: 'conflict-resolve', id: 'conflict-' + c.id }, [
+		h('div', { class: 'row' },
+		    field('处理方式', select('as', RESOLVE, 'override',
+			{ id: 'conflict-' + c.id + '-as' })),
+		    field('原因', input('reason', { id: 'conflict-' + c.id +
+			'-reason', maxlength: 190 })),
+		    h('div', { class: 'field' },
+			h('button', { type: 'submit', id: 'conflict-' + c.id +
+			    '-resolve' }, '处理'))),
+	], async (v) => {
+		const reason = v.reason.trim();
+		if (reason === '')
+			throw new Error('请填写原因');
+		if (new TextEncoder().encode(reason).length > 190)
+			throw new Error('原因太长（最多 190 字节）');
+		const r = (await api('POST', '/api/v1/offline-conflicts/' + c.id +
+		    '/resolve', { as: v.as, reason })).resolution;
+		after = [c.local_no + (r.as === 'override' ?
+		    ' 已按原单补记，小票 ' + r.receipt_no + (r.points_shortfall ?
+			'（积分不足 ' + num(r.points_shortfall) + ' 分）' : '') :
+		    ' 已记为离线损耗' + (r.unmatched ? '（' + num(r.unmatched) +
+			' 件无批次可扣）' : '')), 'ok'];
+		ctx.reload();
+	});
+}
 
 // Offline conflicts: goods that left while the till was cut off, which
 // a manager resolves (POST /api/v1/offline-conflicts/{id}/resolve).

@@ -1,6 +1,7 @@
 """审计日志 in a browser: the auditor filters by action, by user and by
 day, and pages with 加载更多; each view is compared row for row with
-GET /api/v1/audit given the same filters; screenshots at 1280 and 768
+GET /api/v1/audit given the same filters; 查卡记录 shows a cashier's card
+look-ups as GET /api/v1/audit/card-lookups counts them; screenshots at 1280 and 768
 px."""
 
 import unittest
@@ -164,6 +165,25 @@ class AuditTest(ConsoleCase):
         self.wait_for("#main[data-ready]")
         self.assertEqual([i for i, _, _ in self.rows()],
                          [a["id"] for a in want][:50])
+
+    def test_card_lookups(self):
+        tok = login_api(self.server, "cashier")
+        for card in ("HH0001", "HH0002", "HH0001", "NOSUCH9"):
+            self.assertIn(self.api("GET", "/api/v1/households/by-card/" +
+                                   card, token=tok)[0], (200, 404))
+        self.open_audit(hash_="#/audit?from=&to=")  # all days
+        status, j = self.api("GET", "/api/v1/audit/card-lookups",
+                             token=self.token)
+        self.assertEqual(status, 200, j)
+        want = [c for c in j["items"] if c["username"] == "cashier"][0]
+        self.assertEqual((want["lookups"], want["cards"], want["found"]),
+                         (4, 3, 3))
+        row = self.wait_for('#audit-card-lookups tr[data-username="cashier"]')
+        cells = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
+        self.assertEqual(cells[:5], ["cashier", "收银员", "4", "3", "3"])
+        self.assertEqual(len(self.driver.find_elements(
+            By.CSS_SELECTOR, "#audit-card-lookups tbody tr[data-username]")),
+            len(j["items"]))
 
     def test_admin_sees_it_manager_does_not(self):
         self.open_audit(user="admin")

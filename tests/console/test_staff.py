@@ -1,6 +1,7 @@
 """员工 in a browser, as the administrator: a user created, given another
 role, disabled (their log-in then refused), enabled, given a new password
-(which then logs in), each checked through the API; the last
+(which then logs in), each checked through the API; a user's sessions
+listed and ended (their token then refused); the last
 administrator's demotion and disabling refused with the reason shown;
 screenshots at 1280 and 768 px."""
 
@@ -144,6 +145,29 @@ class StaffTest(ConsoleCase):
         # Still logged in: the page goes on working.
         self.driver.get(self.server.url + "/console/#/staff")
         self.wait_for("#staff-new")
+
+    def test_end_sessions(self):
+        token = self.login_api("cashier")
+        other = self.login_api("cashier")
+        self.assertEqual(self.api("GET", "/api/v1/items", token=token)[0], 200)
+        cid = self.users()["cashier"]["id"]
+        self.open_staff("#/staff?user=%d" % cid)
+        box = self.wait_for("#staff-sessions")
+        self.assertGreaterEqual(
+            len(box.find_elements(By.CSS_SELECTOR, "tr.session")), 2)
+        # Never the token itself, only the server's hash of it.
+        self.assertNotIn(token, self.driver.page_source)
+        self.assertNotIn(other, self.driver.page_source)
+        self.driver.find_element(By.CSS_SELECTOR,
+                                 "#staff-sessions-end-all").click()
+        self.confirm()
+        self.wait_text("#flash", "已结束 cashier 的全部会话")
+        self.wait_text("#staff-sessions", "没有在用的会话")
+        for t in (token, other):
+            self.assertEqual(self.api("GET", "/api/v1/items", token=t)[0], 401)
+        status, j = self.api("GET", "/api/v1/users/%d/sessions" % cid,
+                             token=self.login_api("admin"))
+        self.assertEqual((status, j["items"]), (200, []))
 
     def test_manager_has_no_staff_page(self):
         self.open_console(1280)

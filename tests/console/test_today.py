@@ -2,13 +2,17 @@
 of a void, the month's notice, low and expiring stock, households to
 renew, the month's grant, last month's notice, open offline conflicts),
 each links to its page, the page makes the eight GETs docs/console.md
-lists and no others; an auditor sees no write form."""
+lists and no others; open offline conflicts resolved in the page both
+ways (按原单补记 and 记为离线损耗, a reason required), each checked
+through the API; an auditor sees no write form, not even for a
+conflict."""
 
 import datetime
 import unittest
 from urllib.parse import urlsplit
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from harness import ConsoleCase
 
@@ -171,10 +175,73 @@ class TodayTest(ConsoleCase):
         self.assertIn(item["name"] + " ×2", rows)
         self.assertNotIn("limit_exceeded", rows)
 
+    def conflict(self, cid, local_no):
+        """An open offline conflict of two of an item in stock, on a
+        household's card (so that 按原单补记 can post it)."""
+        stock = self.get("/api/v1/stock?limit=500")["items"]
+        item = next(r for r in stock if r["on_hand"] >= 10)
+        st, c = self.api("POST", "/api/v1/offline-conflicts", token=self.token,
+                         body={"client_id": cid, "till_id": "T1",
+                               "local_no": local_no,
+                               "household_card": "HH0001",
+                               "lines": [{"item_id": item.get(
+                                   "item_id", item.get("id")),
+                                   "quantity": 2}],
+                               "refusal": {"code": "limit_exceeded"}})
+        self.assertEqual(st, 201, c)
+        return c
+
+    def resolve_in_page(self, c, as_, reason):
+        pre = "#conflict-%d" % c["id"]
+        Select(self.wait_for(pre + "-as")).select_by_value(as_)
+        r = self.wait_for(pre + "-reason")
+        r.clear()
+        r.send_keys(reason)
+        self.driver.find_element(By.CSS_SELECTOR, pre + "-resolve").click()
+
+    def test_resolve_conflicts(self):
+        over = self.conflict("c-today-over", "L-T1-21")
+        lost = self.conflict("c-today-lost", "L-T1-22")
+        self.open_console(1280)
+        self.console_login("manager")
+        self.wait_for('#main[data-page="today"][data-ready]')
+        for w in (1280, 768):
+            self.screenshot("today-conflicts", w)
+        self.driver.set_window_size(1280, 900)
+        # A reason is required: nothing is sent without one.
+        self.resolve_in_page(over, "override", "   ")
+        self.wait_text("#conflict-%d .form-error" % over["id"], "请填写原因")
+        self.assertIn(over["id"], [c["id"] for c in self.get(
+            "/api/v1/offline-conflicts?limit=500")["items"]])
+        self.resolve_in_page(over, "override", "停电时发放，店长确认")
+        self.wait_text("#flash", "L-T1-21 已按原单补记，小票 ")
+        flash = self.wait_for("#flash").text
+        self.assertEqual(self.driver.find_elements(
+            By.CSS_SELECTOR, "#conflict-%d" % over["id"]), [])
+        self.resolve_in_page(lost, "write_off", "<b>货已丢失</b>")
+        self.wait_text("#flash", "L-T1-22 已记为离线损耗")
+        self.assertEqual(self.driver.find_elements(
+            By.CSS_SELECTOR, "#conflict-%d" % lost["id"]), [])
+        done = {c["id"]: c for c in self.get(
+            "/api/v1/offline-conflicts?status=resolved&limit=500")["items"]}
+        r = done[over["id"]]["resolution"]
+        self.assertEqual((r["as"], r["reason"]),
+                         ("override", "停电时发放，店长确认"))
+        self.assertIn("小票 " + r["receipt_no"], flash)
+        d = self.get("/api/v1/distributions/%d" % r["distribution_id"])
+        self.assertEqual(d["receipt_no"], r["receipt_no"])
+        r = done[lost["id"]]["resolution"]
+        self.assertEqual((r["as"], r["reason"]),
+                         ("write_off", "<b>货已丢失</b>"))
+        self.assertIsNone(r.get("distribution_id"))
+        self.screenshot("today-conflicts-resolved", 1280)
+
     def test_auditor_reads_only(self):
+        c = self.conflict("c-today-audit", "L-T1-20")
         self.open_console(1280)
         self.console_login("auditor")
         self.wait_for('#main[data-page="today"][data-ready]')
+        self.assertIn("L-T1-20", self.wait_for("#today-conflicts").text)
         self.assertNotEqual(self.figure("dist-count"), "—")
         self.assertNotEqual(self.figure("low-count"), "—")
         for css in ("#main form", "#main button", "#main input",
@@ -183,6 +250,11 @@ class TodayTest(ConsoleCase):
                              [], css)
         for w in (1280, 768):
             self.screenshot("today-auditor", w)
+        # Leave no conflict open for the other tests.
+        st, j = self.api("POST", "/api/v1/offline-conflicts/%d/resolve"
+                         % c["id"], token=self.token,
+                         body={"as": "write_off", "reason": "测试"})
+        self.assertEqual(st, 200, j)
 
 
 if __name__ == "__main__":
