@@ -1,8 +1,8 @@
 # bench/shield.sh, sourced by bench/run.sh while the real server runs:
 # issue 11's figures. Barcode look-ups over https beside plain http, both
 # through curl (one keep-alive connection a client: the load generator
-# speaks no TLS), against a second server on the same store with the
-# store's self-signed certificate; and the cost of a throttled log-in
+# speaks no TLS), against a second server on a backup of the store with a
+# self-signed certificate; and the cost of a throttled log-in
 # (refused unread, 429) beside /healthz on the same server.
 
 # bench_curl URL CLIENTS N CACERT: N barcode look-ups as the admin through
@@ -23,20 +23,25 @@ bench_curl() {
 }
 
 echo
+# One server a database (PATH.lock): the https server serves an online
+# backup of the store, with its key beside it; same data, same token.
 if command -v curl >/dev/null 2>&1 &&
-	"$SERVER" init --db "$work/store.db" --self-signed \
-		>"$work/tls.init" 2>&1; then
-	bench_start tls "$SERVER" serve --db "$work/store.db" \
+	"$SERVER" backup --db "$work/store.db" --to "$work/tls.db" \
+		>"$work/tls.init" 2>&1 &&
+	cp "$work/store.db.key" "$work/tls.db.key" &&
+	"$SERVER" init --db "$work/tls.db" --self-signed \
+		>>"$work/tls.init" 2>&1; then
+	bench_start tls "$SERVER" serve --db "$work/tls.db" \
 		--listen 127.0.0.1:0 --max-per-address 1000 \
 		--card-lookups 1000000000 \
-		--tls-cert "$work/store.db.tls.crt" \
-		--tls-key "$work/store.db.tls.key"
+		--tls-cert "$work/tls.db.tls.crt" \
+		--tls-key "$work/tls.db.tls.key"
 	printf '%-22s %7s %9s %9s %6s\n' "over curl" clients "http/s" \
 		"https/s" ratio
 	for n in 1 16; do
 		_reqs=$((n * 300))
-		_h=$(bench_curl "$real_url" "$n" "$_reqs" "$work/store.db.tls.crt")
-		_s=$(bench_curl "$tls_url" "$n" "$_reqs" "$work/store.db.tls.crt")
+		_h=$(bench_curl "$real_url" "$n" "$_reqs" "$work/tls.db.tls.crt")
+		_s=$(bench_curl "$tls_url" "$n" "$_reqs" "$work/tls.db.tls.crt")
 		awk -v h="$_h" -v s="$_s" -v n="$n" 'BEGIN {
 			printf "%-22s %7d %9.0f %9.0f %6.2f\n",
 			    "barcode look-up", n, h, s, (h > 0 ? s / h : 0) }'
