@@ -430,8 +430,12 @@ START_TEST(test_checkpoints)
 		itest_basket(itest_admin, NULL, "T01", "WAL-1",
 		    itest_line(item, 1), NULL);
 		ck_assert_int_eq(stat(itest_f("%s-wal", s2->db), &sb), 0);
-		/* 64 steps, and the last commit's pages (well under 100). */
-		ck_assert_msg(sb.st_size <= 32 + (64 * 8 + 100) * (4096 + 24),
+		/* 64 steps, and the pages of the commits made while the
+		 * writer's passive catch-up found the checkpoint thread's
+		 * checkpoint running (a commit is well under 100 pages; two
+		 * seen under ASan on a loaded machine). Without the catch-up
+		 * 200 baskets make a log of thousands of pages. */
+		ck_assert_msg(sb.st_size <= 32 + (64 * 8 + 300) * (4096 + 24),
 		    "the log grew to %lld bytes", (long long)sb.st_size);
 	}
 	ck_assert_int_eq(itest_hh_points(h), 800);
