@@ -326,7 +326,7 @@ res_public_footer(FILE *fp, const cJSON *n, const char *period)
 	    fp);
 	fputs("<section><h2>捐赠去向查询</h2><form id=trace method=get "
 	      "action=\"/donations\"><input id=code name=code "
-	      "placeholder=\"收据编号，如 JZ20261129-XXXXXX\" maxlength=40 "
+	      "placeholder=\"收据编号，如 JZ20261129-E8MVKY\" maxlength=40 "
 	      "autocomplete=off><button>查询</button></form></section>",
 	    fp);
 	fprintf(fp,

@@ -118,7 +118,7 @@ static void
 res_public_trace_unknown(struct req *r)
 {
 	res_html_message(r, 404, "没有找到这张收据",
-	    "请核对收据上的编号（如 JZ20261129-XXXXXX）。刚登记的捐赠次日起"
+	    "请核对收据上的编号（如 JZ20261129-E8MVKY）。刚登记的捐赠次日起"
 	    "可查。");
 }
 

@@ -172,6 +172,7 @@ START_TEST(test_trace_page)
 	    strstr(r->body, "没有找到这张收据") != NULL, "%s", r->body);
 	itest_public_get("/donations?code=", 404);
 	itest_public_get("/donations", 404);
+	/* Longer than any receipt code. */
 	itest_public_get(
 	    "/donations?code=JZ20200101-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX",
 	    404);
