@@ -411,6 +411,7 @@ int db_batch_commit(struct db *);
 void db_batch_rollback(struct db *);
 int db_read_begin(struct db *);
 void db_read_end(struct db *);
+int db_change_mark(struct db *, int64_t[2]);
 
 /* db_users.c: users and their sessions. */
 int db_user_insert(struct db *, struct db_user *);

@@ -14,6 +14,7 @@ static const char SQL_ROLLBACK[] = "ROLLBACK";
 static const char SQL_SAVEPOINT[] = "SAVEPOINT tx";
 static const char SQL_RELEASE[] = "RELEASE tx";
 static const char SQL_ROLLBACK_TO[] = "ROLLBACK TO tx";
+static const char SQL_DATA_VERSION[] = "PRAGMA data_version";
 
 /* BEGIN IMMEDIATE, then the hook that runs first in every write. */
 static int
@@ -140,4 +141,23 @@ db_read_end(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))
 		db_step_done(db, db_stmt(db, SQL_COMMIT), "end read");
+}
+
+/* A mark that moves whenever the database may have changed: this
+ * connection's writes (committed or not) and other connections' commits.
+ * Equal marks: the same data, so an answer computed between them stands
+ * (the http layer's cache of reads). */
+int
+db_change_mark(struct db *db, int64_t mark[2])
+{
+	sqlite3_stmt *s = db_stmt(db, SQL_DATA_VERSION);
+
+	mark[0] = sqlite3_total_changes64(db->h);
+	mark[1] = -1;
+	if (s == NULL)
+		return DB_ERR;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		mark[1] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return mark[1] < 0 ? DB_ERR : DB_OK;
 }

@@ -347,7 +347,9 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 		reading = m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD;
 		if (reading && db_read_begin(srv->db) != DB_OK)
 			reading = 0;
-		if (http_authenticate(r, http_routes[i].roles) == 0)
+		if (http_authenticate(r, http_routes[i].roles) == 0 &&
+		    (!reading ||
+		        http_cache_serve(r, http_routes[i].handler) == 0))
 			http_routes[i].handler(r);
 		if (reading)
 			db_read_end(srv->db);

@@ -45,6 +45,7 @@ struct server {
 	const struct http_opts *opts;
 	struct http_conns *conns; /* open connections (http_conn.c) */
 	struct http_tls *tls;     /* NULL: plain http (http_tls.c) */
+	struct http_cache *cache; /* answers of HTTP_CACHED reads */
 };
 
 struct req {
@@ -62,8 +63,10 @@ struct req {
 	struct actor actor;
 	char peer[48];
 	struct timespec t0;
-	int status;   /* of the deferred reply */
-	cJSON *later; /* the deferred reply */
+	int status;     /* of the deferred reply */
+	cJSON *later;   /* the deferred reply */
+	int cache_keep; /* its answer goes to the cache (http_cache.c) */
+	int64_t cache_mark[2];
 };
 
 struct route {
@@ -84,6 +87,13 @@ extern const size_t http_nroutes;
 
 /* http_reply.c */
 void http_reply_deferred(struct req *);
+
+/* http_cache.c */
+struct http_cache *http_cache_new(void);
+void http_cache_free(struct http_cache *);
+int http_cache_serve(struct req *, http_handler);
+void http_cache_keep(struct req *, int, const char *, const char *, size_t);
+void http_cache_counts(const struct http_cache *, uint64_t *, uint64_t *);
 
 /* http_commit.c */
 void http_commit_init(struct server *);

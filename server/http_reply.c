@@ -30,6 +30,7 @@ http_send(
 	if (r->srv->tls != NULL)
 		evhttp_add_header(
 		    h, "Strict-Transport-Security", "max-age=31536000");
+	http_cache_keep(r, status, type, body, len);
 	/* evhttp would send a HEAD's body too, after its headers. */
 	if (len > 0 && evhttp_request_get_command(r->ev) != EVHTTP_REQ_HEAD &&
 	    evbuffer_add(out, body, len) != 0)

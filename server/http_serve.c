@@ -118,6 +118,7 @@ http_serve(struct db *db, const struct http_opts *o)
 	int auto_grant = o->auto_grant;
 	struct server srv;
 	struct event *sigterm = NULL, *sigint = NULL;
+	uint64_t hits, misses;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	char host[64], addr[INET6_ADDRSTRLEN];
@@ -206,6 +207,7 @@ http_serve(struct db *db, const struct http_opts *o)
 	http_conn_start(&srv, o);
 	cardlog_set_max(o->card_lookups);
 	http_commit_init(&srv);
+	srv.cache = http_cache_new();
 	if ((srv.log_ev = event_new(
 	         srv.base, -1, 0, http_serve_log_cb, &srv)) == NULL ||
 	    event_priority_set(srv.log_ev, HTTP_PRIO_LAST) != 0)
@@ -231,7 +233,9 @@ http_serve(struct db *db, const struct http_opts *o)
 	fflush(stdout);
 	event_base_dispatch(srv.base);
 	rc = 0;
-	log_info("stopped");
+	http_cache_counts(srv.cache, &hits, &misses);
+	log_info("stopped; the read cache answered %llu of %llu reads",
+	    (unsigned long long)hits, (unsigned long long)(hits + misses));
 out:
 	if (sigterm != NULL)
 		event_free(sigterm);
@@ -241,6 +245,7 @@ out:
 		event_free(http_serve_grant_ev);
 	http_serve_grant_ev = NULL;
 	http_commit_free(&srv);
+	http_cache_free(srv.cache);
 	http_offload_stop(&srv);
 	log_hold(0);
 	if (srv.log_ev != NULL)
