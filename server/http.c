@@ -343,14 +343,16 @@ http_dispatch(struct evhttp_request *ev, void *arg)
 			continue;
 		if (!http_match(http_routes[i].pattern, r))
 			continue;
-		/* A read sees one snapshot, and takes its locks once. */
+		if (http_authenticate(r, http_routes[i].roles) != 0)
+			return;
+		/* A read answered again needs no snapshot of its own. */
 		reading = m == EVHTTP_REQ_GET || m == EVHTTP_REQ_HEAD;
+		if (reading && http_cache_serve(r, http_routes[i].handler))
+			return;
+		/* A read sees one snapshot, and takes its locks once. */
 		if (reading && db_read_begin(srv->db) != DB_OK)
 			reading = 0;
-		if (http_authenticate(r, http_routes[i].roles) == 0 &&
-		    (!reading ||
-		        http_cache_serve(r, http_routes[i].handler) == 0))
-			http_routes[i].handler(r);
+		http_routes[i].handler(r);
 		if (reading)
 			db_read_end(srv->db);
 		return;

@@ -103,7 +103,9 @@ http_cache_find(struct http_cache *c, const struct req *r, const char *uri)
 }
 
 /* Serves r, a read h answers, from the cache if a standing answer is
- * there (1), or marks r so that its answer is kept once sent (0). */
+ * there (1), or marks r so that its answer is kept once sent (0). Asked
+ * before the read's snapshot begins: a commit in between makes the kept
+ * answer newer than its mark, which only costs a miss. */
 int
 http_cache_serve(struct req *r, http_handler h)
 {
