@@ -109,14 +109,14 @@ TEST_TARGETS += test-server
 # The console in a browser (tests/console/, Python unittest): the real
 # server on a demo store, Debian's chromium through its chromedriver. Debian's
 # python3, where python3-selenium is (a python3 earlier on PATH may not
-# have it); CONSOLE_PYTHON to use another.
+# have it); CONSOLE_PYTHON to use another. tests/console/run.sh runs a
+# module a process, CONSOLE_JOBS (the cores) at once.
 CONSOLE_PYTHON ?= /usr/bin/python3
 .PHONY: test-console
 test-console: $(B)/cishan-server
 	@mkdir -p $(ITEST_TMP)-console
 	CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
 	  ITEST_TMPDIR=$(ITEST_TMP)-console ITEST_ARTIFACTS=$(B)/tests/artifacts \
-	  $(CONSOLE_PYTHON) -m unittest discover -s tests/console \
-	  -p 'test_*.py' -v
+	  sh tests/console/run.sh $(CONSOLE_PYTHON)
 
 TEST_TARGETS += test-console
