@@ -32,6 +32,10 @@ usage(void)
 	    "                     [--card-lookups N] [--reserve-mib N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
+	    "       cishan-server backup --db PATH --into DIR [--keep-daily N] "
+	    "[--keep-weekly N]\n"
+	    "       cishan-server restore --from FILE --db PATH [--key FILE] "
+	    "[--force]\n"
 	    "       cishan-server verify --db PATH\n"
 	    "       cishan-server adopt-key --db PATH\n"
 	    "Every command takes --config FILE (server.conf: the serve "
@@ -451,6 +455,19 @@ main(int argc, char **argv)
 		rc = demo_populate(db) == 0 ? 0 : 1;
 		db_close(db);
 		return rc;
+	}
+	if (strcmp(cmd, "backup") == 0 && o.into != NULL) {
+		if (o.to != NULL)
+			usage();
+		db = main_open(o.db, MAIN_KEY);
+		rc = backup_into(db, o.db, o.into, o.keep_daily, o.keep_weekly);
+		db_close(db);
+		return rc == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "restore") == 0) {
+		if (o.from == NULL)
+			usage();
+		return restore_run(o.from, o.db, o.key, o.force) == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "backup") == 0) {
 		if (o.to == NULL)
