@@ -20,6 +20,7 @@ struct db;
 #define DB_CONFLICT -2 /* a UNIQUE or CHECK constraint refused the row */
 
 #define DB_NAME_MAX     200
+#define DB_ROWS_MAX     4 /* rows an insert of several writes at once */
 #define DB_SHORT_MAX    64
 #define DB_BARCODE_MAX  BARCODE_MAX /* common/barcode.h */
 #define DB_BARCODES_MAX 8
@@ -466,6 +467,8 @@ int db_lots_of_expense(struct db *, int64_t, db_row_cb, void *);
 int db_lots_live(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_lots_available(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_movement_insert(struct db *, struct db_movement *);
+/* n movements, DB_ROWS_MAX a statement; sets their ids. */
+int db_movements_insert(struct db *, struct db_movement *, int);
 int db_movement_list(
     struct db *, int64_t, int64_t, int64_t, int64_t, int, db_row_cb, void *);
 int db_adjustment_insert(struct db *, struct db_adjustment *);
@@ -508,7 +511,8 @@ int db_transfer_list(struct db *, int64_t, int64_t, int, db_row_cb, void *);
 /* db_distributions.c: the till's transactions, their voids and limits. */
 int db_till_next(struct db *, const char *, int64_t *);
 int db_dist_insert(struct db *, struct db_distribution *);
-int db_dist_line_insert(struct db *, struct db_dist_line *);
+/* n lines, DB_ROWS_MAX a statement; sets their ids. */
+int db_dist_lines_insert(struct db *, struct db_dist_line *, int);
 int db_dist_by_client(struct db *, const char *, struct db_distribution *);
 int db_dist_by_id(struct db *, int64_t, struct db_distribution *);
 int db_dist_list(struct db *, const struct db_dist_filter *, int64_t, int,

@@ -55,6 +55,16 @@ static const char SQL_LINE_INSERT[] =
     "INSERT INTO distribution_lines(distribution_id, item_id, quantity, "
     "points, value_fen, monthly_limit) VALUES (?1, ?2, ?3, ?4, ?5, "
     "nullif(?6, 0))";
+/* Up to DB_ROWS_MAX lines a statement, as db_movements_insert. */
+#define LINES_INSERT                                                           \
+	"INSERT INTO distribution_lines(distribution_id, item_id, quantity, "  \
+	"points, value_fen, monthly_limit) VALUES "
+#define LINES_ROW "(?, ?, ?, ?, ?, nullif(?, 0))"
+static const char SQL_LINES_INSERT_2[] = LINES_INSERT LINES_ROW ", " LINES_ROW;
+static const char SQL_LINES_INSERT_3[] =
+    LINES_INSERT LINES_ROW ", " LINES_ROW ", " LINES_ROW;
+static const char SQL_LINES_INSERT_4[] =
+    LINES_INSERT LINES_ROW ", " LINES_ROW ", " LINES_ROW ", " LINES_ROW;
 static const char SQL_LINES_OF[] =
     "SELECT l.id, l.distribution_id, l.item_id, i.name, l.quantity, "
     "l.points, l.value_fen, coalesce(l.monthly_limit, 0) FROM "
@@ -159,22 +169,32 @@ db_dist_insert(struct db *db, struct db_distribution *d)
 }
 
 int
-db_dist_line_insert(struct db *db, struct db_dist_line *l)
+db_dist_lines_insert(struct db *db, struct db_dist_line *l, int n)
 {
+	static const char *const sql[DB_ROWS_MAX] = {SQL_LINE_INSERT,
+	    SQL_LINES_INSERT_2, SQL_LINES_INSERT_3, SQL_LINES_INSERT_4};
 	sqlite3_stmt *st;
-	int rc;
+	int64_t last;
+	int i, k, rc;
 
-	if ((st = db_stmt(db, SQL_LINE_INSERT)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, l->distribution_id);
-	sqlite3_bind_int64(st, 2, l->item_id);
-	sqlite3_bind_int64(st, 3, l->quantity);
-	sqlite3_bind_int64(st, 4, l->points);
-	sqlite3_bind_int64(st, 5, l->value_fen);
-	sqlite3_bind_int64(st, 6, l->monthly_limit);
-	if ((rc = db_step_done(db, st, "line insert")) == DB_OK)
-		l->id = db_last_id(db);
-	return rc;
+	for (; n > 0; l += k, n -= k) {
+		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
+		if ((st = db_stmt(db, sql[k - 1])) == NULL)
+			return DB_ERR;
+		for (i = 0; i < k; i++) {
+			sqlite3_bind_int64(st, 6 * i + 1, l[i].distribution_id);
+			sqlite3_bind_int64(st, 6 * i + 2, l[i].item_id);
+			sqlite3_bind_int64(st, 6 * i + 3, l[i].quantity);
+			sqlite3_bind_int64(st, 6 * i + 4, l[i].points);
+			sqlite3_bind_int64(st, 6 * i + 5, l[i].value_fen);
+			sqlite3_bind_int64(st, 6 * i + 6, l[i].monthly_limit);
+		}
+		if ((rc = db_insert(db, st, &last, "line insert")) != DB_OK)
+			return rc;
+		for (i = 0; i < k; i++)
+			l[i].id = last - k + 1 + i;
+	}
+	return DB_OK;
 }
 
 static void

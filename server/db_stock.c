@@ -32,6 +32,20 @@ static const char SQL_MOVEMENT_INSERT[] =
     "INSERT INTO movements(lot_id, item_id, kind, reason, quantity, ref_id, "
     "at, user_id) VALUES (?1, ?2, ?3, ?4, ?5, nullif(?6, 0), ?7, "
     "nullif(?8, 0))";
+/* Up to DB_ROWS_MAX movements a statement: their triggers then run in one
+ * frame and one statement journal, not in one each. Each row's id is one
+ * past the largest (sqlite's rowid, no AUTOINCREMENT; the triggers write
+ * other tables), so the rows hold the last k ids, in order. */
+#define MOVEMENTS_INSERT                                                       \
+	"INSERT INTO movements(lot_id, item_id, kind, reason, quantity, "      \
+	"ref_id, at, user_id) VALUES "
+#define MOVEMENTS_ROW "(?, ?, ?, ?, ?, nullif(?, 0), ?, nullif(?, 0))"
+static const char SQL_MOVEMENTS_INSERT_2[] =
+    MOVEMENTS_INSERT MOVEMENTS_ROW ", " MOVEMENTS_ROW;
+static const char SQL_MOVEMENTS_INSERT_3[] =
+    MOVEMENTS_INSERT MOVEMENTS_ROW ", " MOVEMENTS_ROW ", " MOVEMENTS_ROW;
+static const char SQL_MOVEMENTS_INSERT_4[] = MOVEMENTS_INSERT MOVEMENTS_ROW
+    ", " MOVEMENTS_ROW ", " MOVEMENTS_ROW ", " MOVEMENTS_ROW;
 /* An adjustment's movement shows its note and stocktake. */
 static const char SQL_MOVEMENT_LIST[] =
     "SELECT m.id, m.lot_id, m.item_id, m.kind, m.reason, m.quantity, "
@@ -197,6 +211,40 @@ db_movement_insert(struct db *db, struct db_movement *m)
 	sqlite3_bind_int64(st, 7, m->at);
 	sqlite3_bind_int64(st, 8, m->user_id);
 	return db_insert(db, st, &m->id, "movement insert");
+}
+
+int
+db_movements_insert(struct db *db, struct db_movement *m, int n)
+{
+	static const char *const sql[DB_ROWS_MAX] = {SQL_MOVEMENT_INSERT,
+	    SQL_MOVEMENTS_INSERT_2, SQL_MOVEMENTS_INSERT_3,
+	    SQL_MOVEMENTS_INSERT_4};
+	sqlite3_stmt *st;
+	int64_t last;
+	int i, k, rc;
+
+	for (; n > 0; m += k, n -= k) {
+		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
+		if ((st = db_stmt(db, sql[k - 1])) == NULL)
+			return DB_ERR;
+		for (i = 0; i < k; i++) {
+			sqlite3_bind_int64(st, 8 * i + 1, m[i].lot_id);
+			sqlite3_bind_int64(st, 8 * i + 2, m[i].item_id);
+			sqlite3_bind_text(
+			    st, 8 * i + 3, m[i].kind, -1, SQLITE_STATIC);
+			sqlite3_bind_text(
+			    st, 8 * i + 4, m[i].reason, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 8 * i + 5, m[i].quantity);
+			sqlite3_bind_int64(st, 8 * i + 6, m[i].ref_id);
+			sqlite3_bind_int64(st, 8 * i + 7, m[i].at);
+			sqlite3_bind_int64(st, 8 * i + 8, m[i].user_id);
+		}
+		if ((rc = db_insert(db, st, &last, "movement insert")) != DB_OK)
+			return rc;
+		for (i = 0; i < k; i++)
+			m[i].id = last - k + 1 + i;
+	}
+	return DB_OK;
 }
 
 static void

@@ -237,38 +237,60 @@ stock:
 	return 0;
 }
 
-/* Writes the line and a movement per lot it takes from. */
+/*
+ * Writes the lines and a movement per lot each takes from, in the
+ * basket's order, DB_ROWS_MAX rows a statement: lines first, as their
+ * movements name them.
+ */
 static int
-distribution_write_line(struct db *db, const struct actor *who,
-    const struct dist_result *r, const struct distribution_item *x,
-    const struct dist_line_out *out)
+distribution_write_lines(struct db *db, const struct actor *who,
+    const struct dist_result *r, const struct distribution_item *items, int n)
 {
-	struct db_dist_line line;
-	struct db_movement mv;
-	size_t i;
+	struct db_dist_line line[DB_ROWS_MAX];
+	struct db_movement mv[DB_ROWS_MAX];
+	const struct dist_line_out *out;
+	int i, j, k, nmv = 0;
+	size_t l;
 
-	memset(&line, 0, sizeof(line));
-	line.distribution_id = r->d.id;
-	line.item_id = out->item_id;
-	line.quantity = out->quantity;
-	line.points = out->points;
-	line.value_fen = out->value_fen;
-	line.monthly_limit = x->it.monthly_limit;
-	if (db_dist_line_insert(db, &line) != DB_OK)
-		return -1;
-	memset(&mv, 0, sizeof(mv));
-	mv.item_id = out->item_id;
-	memcpy(mv.kind, "distribute", sizeof("distribute"));
-	memcpy(mv.reason, "distribution", sizeof("distribution"));
-	mv.ref_id = line.id;
-	mv.at = r->d.created_at;
-	mv.user_id = who->user_id;
-	for (i = out->lot0; i < out->lot0 + out->nlots; i++) {
-		mv.lot_id = r->lots[i].lot_id;
-		mv.quantity = -r->lots[i].quantity;
-		if (db_movement_insert(db, &mv) != DB_OK)
+	memset(line, 0, sizeof(line));
+	memset(mv, 0, sizeof(mv));
+	for (i = 0; i < n; i += k) {
+		k = n - i < DB_ROWS_MAX ? n - i : DB_ROWS_MAX;
+		for (j = 0; j < k; j++) {
+			out = &r->lines[i + j];
+			line[j].distribution_id = r->d.id;
+			line[j].item_id = out->item_id;
+			line[j].quantity = out->quantity;
+			line[j].points = out->points;
+			line[j].value_fen = out->value_fen;
+			line[j].monthly_limit = items[i + j].it.monthly_limit;
+		}
+		if (db_dist_lines_insert(db, line, k) != DB_OK)
 			return -1;
+		for (j = 0; j < k; j++) {
+			out = &r->lines[i + j];
+			for (l = out->lot0; l < out->lot0 + out->nlots; l++) {
+				mv[nmv].item_id = out->item_id;
+				memcpy(mv[nmv].kind, "distribute",
+				    sizeof("distribute"));
+				memcpy(mv[nmv].reason, "distribution",
+				    sizeof("distribution"));
+				mv[nmv].ref_id = line[j].id;
+				mv[nmv].at = r->d.created_at;
+				mv[nmv].user_id = who->user_id;
+				mv[nmv].lot_id = r->lots[l].lot_id;
+				mv[nmv].quantity = -r->lots[l].quantity;
+				if (++nmv == DB_ROWS_MAX) {
+					if (db_movements_insert(db, mv, nmv) !=
+					    DB_OK)
+						return -1;
+					nmv = 0;
+				}
+			}
+		}
 	}
+	if (nmv > 0 && db_movements_insert(db, mv, nmv) != DB_OK)
+		return -1;
 	return 0;
 }
 
@@ -390,10 +412,8 @@ distribution_post_tx(struct db *db, const struct actor *who,
 	}
 	if (db_dist_insert(db, out) != DB_OK)
 		return fault_db(f, DB_ERR);
-	for (i = 0; i < n; i++)
-		if (distribution_write_line(
-		        db, who, r, &items[i], &r->lines[i]) != 0)
-			return fault_db(f, DB_ERR);
+	if (distribution_write_lines(db, who, r, items, n) != 0)
+		return fault_db(f, DB_ERR);
 	if (auth_audit(db, who, "distribute", "distribution", out->id,
 	        out->receipt_no) != 0)
 		return fault_db(f, DB_ERR);

@@ -15,6 +15,7 @@ ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
 ITEST_SUITES += itest_cache
 ITEST_SUITES += itest_config itest_restore
+ITEST_SUITES += itest_baskets
 UNIT_SUITES = check_common check_json check_notice
 UNIT_SUITES += check_conf check_retain
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
