@@ -694,7 +694,7 @@ int db_sale_refund_insert(struct db *, struct db_sale_refund *);
 int db_sale_refund_by_client(
     struct db *, const char *, struct db_sale_refund *);
 int db_sale_totals(
-    struct db *, const char *, const char *, struct db_sale_totals *);
+    struct db *, const char *, const char *, int64_t, struct db_sale_totals *);
 
 /* db_operating.c: the operating line (收支两条线), apart from the funds. */
 struct db_op_account {
@@ -737,15 +737,15 @@ int db_operating_entry_by_client(
 int db_operating_entry_list(
     struct db *, const char *, int64_t, int, db_row_cb, void *);
 int db_operating_range(
-    struct db *, const char *, const char *, db_row_cb, void *);
-int db_operating_opening(struct db *, const char *, int64_t *);
+    struct db *, const char *, const char *, int64_t, db_row_cb, void *);
+int db_operating_opening(struct db *, const char *, int64_t, int64_t *);
 int db_operating_transfer_insert(struct db *, struct db_op_transfer *);
 int db_operating_transfer_by_client(
     struct db *, const char *, struct db_op_transfer *);
 int db_operating_transfer_by_id(struct db *, int64_t, struct db_op_transfer *);
 int db_operating_transfer_list(struct db *, int64_t, int, db_row_cb, void *);
 int db_operating_transfer_confirmed(
-    struct db *, const char *, db_row_cb, void *);
+    struct db *, const char *, int64_t, db_row_cb, void *);
 int db_operating_confirm_insert(struct db *, int64_t, int64_t, int64_t);
 int db_operating_fund_entry_insert(
     struct db *, int64_t, int64_t, int64_t, int64_t, int64_t);

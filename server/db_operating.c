@@ -32,11 +32,12 @@ static const char SQL_ENTRY_LIST[] =
 static const char SQL_RANGE[] =
     "SELECT a.code, a.side, a.name, coalesce((SELECT sum(e.amount_fen) "
     "FROM operating_entries e WHERE e.account = a.code AND e.period >= ?1 "
-    "AND e.period <= ?2), 0) FROM operating_accounts a ORDER BY CASE "
+    "AND e.period <= ?2 AND e.at < ?3), 0) FROM operating_accounts a ORDER BY "
+    "CASE "
     "a.side WHEN 'income' THEN 0 WHEN 'cost' THEN 1 ELSE 2 END, a.code";
 static const char SQL_BEFORE[] =
     "SELECT coalesce(sum(amount_fen), 0) FROM operating_entries "
-    "WHERE period < ?1";
+    "WHERE period < ?1 AND at < ?2";
 static const char SQL_TRANSFER_INSERT[] =
     "INSERT INTO operating_transfers(client_id, req_hash, direction, "
     "fund_id, amount_fen, reason, proposed_by, proposed_at) VALUES (?1, "
@@ -56,7 +57,7 @@ static const char SQL_TRANSFER_LIST[] =
 /* Those confirmed in a month, for its notice. */
 static const char SQL_TRANSFER_CONFIRMED[] =
     "SELECT " TRANSFER_COLS "WHERE c.at IS NOT NULL AND "
-    "cishan_period(c.at) = ?1 ORDER BY c.at, t.id";
+    "cishan_period(c.at) = ?1 AND c.at < ?2 ORDER BY c.at, t.id";
 static const char SQL_CONFIRM_INSERT[] =
     "INSERT INTO operating_confirms(transfer_id, user_id, at) "
     "VALUES (?1, ?2, ?3)";
@@ -171,11 +172,12 @@ db_operating_entry_list(struct db *db, const char *period, int64_t after,
 
 /*
  * Per account, the sum of its entries in the months from .. to (YYYY-MM,
- * both included; costs negative): a statement's lines, and the report's.
+ * both included; costs negative) written before the time before
+ * (INT64_MAX: all): a statement's lines, and the report's.
  */
 int
-db_operating_range(
-    struct db *db, const char *from, const char *to, db_row_cb cb, void *arg)
+db_operating_range(struct db *db, const char *from, const char *to,
+    int64_t before, db_row_cb cb, void *arg)
 {
 	struct db_op_account a;
 	sqlite3_stmt *st;
@@ -184,19 +186,23 @@ db_operating_range(
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, before);
 	return db_rows(
 	    db, st, &a, db_operating_account_fill, cb, arg, "operating range");
 }
 
-/* What the operating line held at the start of a month. */
+/* What the operating line held at the start of a month (of the entries
+ * written before the time before). */
 int
-db_operating_opening(struct db *db, const char *period, int64_t *fen)
+db_operating_opening(
+    struct db *db, const char *period, int64_t before, int64_t *fen)
 {
 	sqlite3_stmt *st;
 
 	if ((st = db_stmt(db, SQL_BEFORE)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before);
 	return db_ints(db, st, fen, NULL, "operating opening");
 }
 
@@ -269,10 +275,11 @@ db_operating_transfer_list(
 	    "operating transfers");
 }
 
-/* The transfers confirmed in a month (YYYY-MM), in the order they were. */
+/* The transfers confirmed in a month (YYYY-MM) before the time before, in
+ * the order they were. */
 int
 db_operating_transfer_confirmed(
-    struct db *db, const char *period, db_row_cb cb, void *arg)
+    struct db *db, const char *period, int64_t before, db_row_cb cb, void *arg)
 {
 	struct db_op_transfer t;
 	sqlite3_stmt *st;
@@ -280,6 +287,7 @@ db_operating_transfer_confirmed(
 	if ((st = db_stmt(db, SQL_TRANSFER_CONFIRMED)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, before);
 	return db_rows(db, st, &t, db_operating_transfer_fill, cb, arg,
 	    "confirmed transfers");
 }

@@ -68,7 +68,7 @@ static const char SQL_TOTALS[] =
     "FILTER (WHERE kind = 'sale'), 0), count(*) FILTER (WHERE kind = "
     "'refund'), coalesce(-sum(amount_fen) FILTER (WHERE kind = 'refund'), "
     "0) FROM operating_entries WHERE period >= ?1 AND period <= ?2 AND "
-    "account = 'sales'";
+    "account = 'sales' AND at < ?3";
 
 int
 db_sale_price_set(struct db *db, int64_t item, int64_t price_fen)
@@ -358,10 +358,11 @@ db_sale_totals_fill(struct db *db, sqlite3_stmt *st, void *row)
 }
 
 /* The sales of the months from .. to (YYYY-MM, both included) and the
- * refunds made in them, as the operating ledger counts them. */
+ * refunds made in them, as the operating ledger counts them, of those
+ * written before the time before (INT64_MAX: all). */
 int
-db_sale_totals(
-    struct db *db, const char *from, const char *to, struct db_sale_totals *t)
+db_sale_totals(struct db *db, const char *from, const char *to, int64_t before,
+    struct db_sale_totals *t)
 {
 	sqlite3_stmt *st;
 
@@ -370,5 +371,6 @@ db_sale_totals(
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, before);
 	return db_one(db, st, t, db_sale_totals_fill, "sale totals");
 }

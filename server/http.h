@@ -248,5 +248,7 @@ void res_operating_transfer_list(struct req *);
 void res_operating_transfer_confirm(struct req *);
 cJSON *res_operating_statement_json(struct db *, const char *);
 cJSON *res_operating_transfer_json(const struct db_op_transfer *, int);
+int res_operating_notice(struct db *, const struct notice *, cJSON *);
+void res_operating_notice_html(FILE *, const cJSON *);
 
 #endif

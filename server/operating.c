@@ -268,20 +268,67 @@ operating_statement_line(const void *row, void *arg)
  * The statement of the months from .. to (YYYY-MM, both included): what
  * the line held before, each account's sum (costs as positive amounts in
  * cost_fen, negative in the lines), the net of the transfers, and what
- * it held after.
+ * it held after; of the entries written before the time before
+ * (INT64_MAX: all).
  */
 int
-operating_statement(
-    struct db *db, const char *from, const char *to, struct op_statement *s)
+operating_statement(struct db *db, const char *from, const char *to,
+    int64_t before, struct op_statement *s)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->from, sizeof(s->from), "%s", from);
 	snprintf(s->to, sizeof(s->to), "%s", to);
-	if (db_operating_opening(db, from, &s->opening_fen) != DB_OK ||
-	    db_operating_range(db, from, to, operating_statement_line, s) !=
-	        DB_OK)
+	if (db_operating_opening(db, from, before, &s->opening_fen) != DB_OK ||
+	    db_operating_range(
+	        db, from, to, before, operating_statement_line, s) != DB_OK)
 		return -1;
 	s->closing_fen =
 	    s->opening_fen + s->income_fen - s->cost_fen + s->transfers_fen;
+	return 0;
+}
+
+static int
+operating_notice_transfer(const void *row, void *arg)
+{
+	struct op_notice *o = arg;
+
+	if (o->n == OP_NOTICE_TRANSFERS) {
+		o->more++;
+		return 0;
+	}
+	o->tr[o->n++] = *(const struct db_op_transfer *)row;
+	return 0;
+}
+
+/*
+ * The notice's charity-sale section (义卖收入及使用): the month's
+ * statement, its sales, and the transfers confirmed in it with their
+ * reasons; for the public (n->as_of set), as the ledger stood at the
+ * start of today, as the rest of the notice.
+ */
+int
+operating_notice(struct db *db, const struct notice *n, struct op_notice *o)
+{
+	struct db_asof a;
+	int64_t before = INT64_MAX;
+	time_t t;
+	int k;
+
+	memset(o, 0, sizeof(*o));
+	if (n->as_of[0] != '\0') {
+		if ((k = notice_asof(db, &a)) < 0)
+			return -1;
+		if (k) {
+			if (clock_date_epoch(n->as_of, &t) != 0)
+				return -1;
+			before = (int64_t)t;
+		}
+	}
+	if (operating_statement(db, n->period, n->period, before, &o->s) != 0 ||
+	    db_sale_totals(db, n->period, n->period, before, &o->sales) !=
+	        DB_OK ||
+	    db_operating_transfer_confirmed(
+	        db, n->period, before, operating_notice_transfer, o) != DB_OK)
+		return -1;
 	return 0;
 }

@@ -4,6 +4,7 @@
  * the donation funds (a manager's proposal, an admin's confirmation).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http.h"
@@ -177,8 +178,8 @@ res_operating_statement_json(struct db *db, const char *period)
 	struct db_sale_totals t;
 	cJSON *o, *sales;
 
-	if (operating_statement(db, period, period, &s) != 0 ||
-	    db_sale_totals(db, period, period, &t) != DB_OK)
+	if (operating_statement(db, period, period, INT64_MAX, &s) != 0 ||
+	    db_sale_totals(db, period, period, INT64_MAX, &t) != DB_OK)
 		return NULL;
 	o = json_new();
 	json_add_str(o, "period", period);
@@ -318,4 +319,141 @@ res_operating_transfer_list(struct req *r)
 	return;
 fail:
 	http_list_fail(r, &l, &f);
+}
+
+/* The lines of one side of the month, for the notice. */
+static cJSON *
+res_operating_notice_side(const struct op_statement *s, const char *side)
+{
+	cJSON *list = cJSON_CreateArray(), *o;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->a[i].side, side) != 0 ||
+		    strcmp(s->a[i].code, "sales") == 0)
+			continue;
+		o = json_new();
+		json_add_str(o, "account", s->a[i].code);
+		json_add_str(o, "label", s->a[i].name);
+		json_add_int(o, "amount_fen", res_operating_shown(&s->a[i]));
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
+/*
+ * The notice's section on charity-sale income and its use (义卖收入及
+ * 使用), added to notice o: the month's sales, the operating line's
+ * other income and costs, the transfers with the funds confirmed in it
+ * with their reasons, and what the line held before and after. 0, or -1
+ * if the database failed.
+ */
+int
+res_operating_notice(struct db *db, const struct notice *n, cJSON *o)
+{
+	struct op_notice *on;
+	cJSON *c, *list, *t;
+	int i, rc = -1;
+
+	if ((on = calloc(1, sizeof(*on))) == NULL)
+		log_fatalx("out of memory");
+	if (operating_notice(db, n, on) != 0)
+		goto done;
+	c = json_new();
+	cJSON_AddItemToObject(o, "charity_sales", c);
+	json_add_int(c, "sales_count", on->sales.sales);
+	json_add_int(c, "refunds_count", on->sales.refunds);
+	json_add_int(c, "sales_income_fen", on->sales.net_fen);
+	cJSON_AddItemToObject(
+	    c, "other_income", res_operating_notice_side(&on->s, "income"));
+	json_add_int(c, "income_total_fen", on->s.income_fen);
+	cJSON_AddItemToObject(
+	    c, "costs", res_operating_notice_side(&on->s, "cost"));
+	json_add_int(c, "cost_total_fen", on->s.cost_fen);
+	list = cJSON_CreateArray();
+	cJSON_AddItemToObject(c, "transfers", list);
+	for (i = 0; i < on->n; i++) {
+		t = json_new();
+		json_add_str(t, "direction", on->tr[i].direction);
+		json_add_str(t, "fund", on->tr[i].fund_name);
+		json_add_int(t, "amount_fen", on->tr[i].amount_fen);
+		json_add_str(t, "reason", on->tr[i].reason);
+		json_add_time(
+		    t, "confirmed_at", (time_t)on->tr[i].confirmed_at);
+		cJSON_AddItemToArray(list, t);
+	}
+	if (on->more > 0)
+		json_add_int(c, "transfers_more", on->more);
+	json_add_int(c, "transfers_net_fen", on->s.transfers_fen);
+	json_add_int(c, "opening_fen", on->s.opening_fen);
+	json_add_int(c, "closing_fen", on->s.closing_fen);
+	rc = 0;
+done:
+	free(on);
+	return rc;
+}
+
+static void
+res_operating_html_row(FILE *fp, const char *label, int64_t fen)
+{
+	fputs("<tr><td>", fp);
+	res_html_esc(fp, label);
+	fputs("</td><td class=n>", fp);
+	res_html_money(fp, fen);
+	fputs("</td></tr>", fp);
+}
+
+/* The same section on the public page, from the notice's JSON n; a
+ * notice published before it existed has none. */
+void
+res_operating_notice_html(FILE *fp, const cJSON *n)
+{
+	const cJSON *c = cJSON_GetObjectItem(n, "charity_sales"), *r;
+
+	if (!cJSON_IsObject(c))
+		return;
+	fputs("<section id=charity-sales><h2>慈善义卖收入及使用</h2><p "
+	      "class=note>义卖收入记入经营账户，与捐赠资金分账管理（收支两条"
+	      "线）；两者之间的每笔划转都须经理提出、管理员确认，并在此公示"
+	      "理由。</p><table><tbody>",
+	    fp);
+	fprintf(fp,
+	    "<tr><td>义卖（笔）</td><td class=n id=sales-count>%lld"
+	    "</td></tr>",
+	    (long long)res_html_int(c, "sales_count"));
+	res_operating_html_row(
+	    fp, "义卖收入（退款后）", res_html_int(c, "sales_income_fen"));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(c, "other_income"))
+	    res_operating_html_row(
+	        fp, res_html_str(r, "label"), res_html_int(r, "amount_fen"));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(c, "costs"))
+	    res_operating_html_row(
+	        fp, res_html_str(r, "label"), -res_html_int(r, "amount_fen"));
+	res_operating_html_row(fp, "与捐赠资金之间的划转（净额）",
+	    res_html_int(c, "transfers_net_fen"));
+	res_operating_html_row(fp, "期初余额", res_html_int(c, "opening_fen"));
+	res_operating_html_row(fp, "期末余额", res_html_int(c, "closing_fen"));
+	fputs("</tbody></table>", fp);
+	if (cJSON_GetArraySize(cJSON_GetObjectItem(c, "transfers")) > 0) {
+		fputs("<h3>本月划转</h3><table id=op-transfers><thead><tr>"
+		      "<th>方向</th><th>基金</th><th>理由</th><th class=n>"
+		      "金额（元）</th></tr></thead><tbody>",
+		    fp);
+		cJSON_ArrayForEach(r, cJSON_GetObjectItem(c, "transfers"))
+		{
+			fputs(
+			    strcmp(res_html_str(r, "direction"), "to_fund") == 0
+			        ? "<tr><td>经营账户→基金</td><td>"
+			        : "<tr><td>基金→经营账户</td><td>",
+			    fp);
+			res_html_esc(fp, res_html_str(r, "fund"));
+			fputs("</td><td>", fp);
+			res_html_esc(fp, res_html_str(r, "reason"));
+			fputs("</td><td class=n>", fp);
+			res_html_money(fp, res_html_int(r, "amount_fen"));
+			fputs("</td></tr>", fp);
+		}
+		fputs("</tbody></table>", fp);
+	}
+	fputs("</section>", fp);
 }

@@ -502,6 +502,15 @@ int operating_propose(struct db *, const struct actor *,
 int operating_confirm(struct db *, const struct actor *, int64_t,
     struct db_op_transfer *, struct fault *);
 int operating_statement(
-    struct db *, const char *, const char *, struct op_statement *);
+    struct db *, const char *, const char *, int64_t, struct op_statement *);
+#define OP_NOTICE_TRANSFERS 32
+struct op_notice {
+	struct op_statement s;
+	struct db_sale_totals sales;
+	int n;
+	struct db_op_transfer tr[OP_NOTICE_TRANSFERS];
+	int64_t more; /* confirmed past OP_NOTICE_TRANSFERS */
+};
+int operating_notice(struct db *, const struct notice *, struct op_notice *);
 
 #endif
