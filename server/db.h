@@ -59,7 +59,8 @@ struct db_item {
 	int priority_only;
 	int64_t min_stock;
 	int64_t created_at;
-	int active; /* 0: retired */
+	int active;             /* 0: retired */
+	int64_t sale_price_fen; /* a charity sale's price; 0: not for sale */
 	int nbarcodes;
 	char barcodes[DB_BARCODES_MAX][DB_BARCODE_MAX];
 };
