@@ -750,6 +750,7 @@ int db_operating_transfer_confirmed(
 int db_operating_confirm_insert(struct db *, int64_t, int64_t, int64_t);
 int db_operating_fund_entry_insert(
     struct db *, int64_t, int64_t, int64_t, int64_t, int64_t);
+/* db_verify.c: the separation of the two lines, sales and refunds. */
 int db_verify_operating(struct db *, db_violation_cb, void *);
 
 #endif

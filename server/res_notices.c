@@ -76,6 +76,7 @@ res_notices_count(cJSON *o, const char *key, int64_t v, int hide)
 		json_add_int(o, key, v);
 }
 
+/* The notice as JSON; NULL if the database failed. */
 static cJSON *
 res_notices_json(struct db *db, const struct notice *n)
 {

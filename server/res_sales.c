@@ -327,13 +327,17 @@ res_sales_list(struct req *r)
 			    "period must be a month, YYYY-MM");
 			goto fail;
 		}
-		if (clock_date_epoch(first, &t) != 0)
+		if (clock_date_epoch(first, &t) != 0) {
+			fault_db(&f, DB_ERR);
 			goto fail;
+		}
 		if ((int64_t)t > from)
 			from = t;
 		if (clock_date_add(last, 1, first) != 0 ||
-		    clock_date_epoch(first, &t) != 0)
+		    clock_date_epoch(first, &t) != 0) {
+			fault_db(&f, DB_ERR);
 			goto fail;
+		}
 		if ((int64_t)t < to)
 			to = t;
 	}
