@@ -18,6 +18,7 @@ export const PAGES = [
 	{ id: 'grants', title: '政策与发放', roles: STAFF },
 	{ id: 'distributions', title: '领取记录', roles: READ },
 	{ id: 'funds', title: '基金', roles: READ },
+	{ id: 'operating', title: '义卖与经营', roles: READ },
 	{ id: 'notices', title: '公示', roles: READ },
 	{ id: 'staff', title: '员工', roles: ['admin'] },
 	{ id: 'audit', title: '审计日志', roles: ['admin', 'auditor'] },

@@ -71,6 +71,21 @@ app_confirm(struct app *a)
 }
 
 void
+app_sale(struct app *a)
+{
+	if (!sync_confirming(a))
+		till_sale(&a->t);
+	app_changed(a);
+}
+
+void
+app_pay(struct app *a, const char *method, const char *reference)
+{
+	till_pay(&a->t, method, reference);
+	app_changed(a);
+}
+
+void
 app_reprint(struct app *a)
 {
 	print_reprint(a);

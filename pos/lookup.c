@@ -214,7 +214,7 @@ lookup_done(const struct client_reply *r, void *arg)
 	struct app *a = lk->a;
 	struct wire_err we;
 
-	if (k->basket && !a->t.has_hh) {
+	if (k->basket && !a->t.has_hh && !a->t.sale) {
 		/* The basket was cancelled while we asked. */
 	} else if (r->status == 200 && k->found(a, r, lk->code) == 0) {
 		net_online(a);

@@ -60,6 +60,7 @@ struct till_item {
 	int64_t points;
 	int64_t monthly_limit; /* -1: none */
 	int priority_only;
+	int64_t sale_price_fen; /* a charity sale's price; 0: not for sale */
 };
 struct till_line {
 	struct till_item item;
@@ -86,6 +87,10 @@ struct till {
 	size_t nmsgs;  /* since till_msgs_clear */
 	unsigned seq;  /* bumped on every change (redraw) */
 	size_t cursor; /* selected line (UI) */
+	/* A charity sale (慈善义卖): no card, prices, a payment. */
+	int sale;
+	char pay_method[8]; /* cash, qr */
+	char pay_ref[64];   /* qr: the payment's reference */
 };
 void till_init(struct till *, enum till_lang, int64_t offline_cap);
 void till_login(struct till *, const char *user, const char *role);
@@ -119,6 +124,12 @@ const char *till_flag_code(unsigned flag);
 const char *till_flag_short(const struct till *, unsigned flag);
 /* A household category's name: 低保 for dibao (the code if unknown). */
 const char *till_category(const struct till *, const char *code);
+/* Sale mode: the basket is a charity sale (cancelled by till_cancel);
+ * its payment (method cash or qr, ref "" or its reference: 0, or -1 with
+ * a message); and its total in fen (-1 on overflow). */
+void till_sale(struct till *);
+int till_pay(struct till *, const char *method, const char *ref);
+int64_t till_sale_total(const struct till *);
 /* A refusal in the till's language with its figures, into out: code as
  * the server names it, name the line's item ("" none), v[] the details
  * (limit, taken, asked; or needed, balance; or available, asked), and
@@ -131,6 +142,7 @@ void till_refusal(const struct till *, const char *code, const char *name,
 struct rcpt_line {
 	char name[TILL_NAME_MAX];
 	int64_t qty, points;
+	int64_t amount_fen; /* a sale's line */
 };
 struct rcpt_limit {
 	char name[TILL_NAME_MAX];
@@ -144,7 +156,9 @@ struct rcpt {
 	size_t nlines;
 	struct rcpt_limit limits[TILL_MAX_LIMITS];
 	size_t nlimits;
-	int64_t total, balance;
+	int64_t total, balance; /* a sale: total in fen, balance 0 */
+	int sale;
+	char method[8], reference[64];
 };
 
 /* wire.c: all the JSON between till and server (cJSON), pure: requests
@@ -193,6 +207,12 @@ char *wire_distribution_req(const char *client_id, const char *till_id,
  * number ("?" if absent), when (created_at's wall clock, "" if absent),
  * and total, balance and lines where the server gives them. */
 void wire_distribution(const struct cJSON *reply, struct rcpt *rc);
+/* POST /api/v1/sales: the body of a sale (malloc'd), and its reply onto
+ * rc as wire_distribution does (total_fen, the lines' amounts). */
+char *wire_sale_req(const char *client_id, const char *till_id,
+    const struct till_line *, size_t nlines, const char *method,
+    const char *reference);
+void wire_sale(const struct cJSON *reply, struct rcpt *rc);
 /* GET /api/v1/store: name, public address ("" if none) and time zone
  * (an IANA name of letters, digits, '/', '_', '+', '-'); 0, or -1. */
 struct wire_store {
@@ -305,7 +325,23 @@ struct slip_void {
 	int64_t points; /* given back */
 	enum till_lang lang;
 };
+/* A charity-sale receipt (义卖小票): lines with their amounts, the total
+ * and the payment, in yuan. */
+struct slip_sale_line {
+	const char *name;
+	int64_t qty, amount_fen;
+};
+struct slip_sale {
+	const char *store, *till, *cashier, *receipt_no, *when;
+	int offline, reprint;
+	const struct slip_sale_line *lines;
+	size_t nlines;
+	int64_t total_fen;
+	const char *method, *reference;
+	enum till_lang lang;
+};
 struct escpos;
+void slip_sale(struct escpos *e, const struct slip_sale *);
 void slip_void(struct escpos *e, const struct slip_void *);
 /* The receipt into e (reset first); escpos_error(e) says if it failed. */
 void slip_build(struct escpos *e, const struct slip *);
@@ -460,6 +496,9 @@ void app_login(struct app *, const char *user, const char *password);
 void app_scan(struct app *, const char *code);
 void app_search(struct app *, const char *text);
 void app_confirm(struct app *);
+/* A charity sale at the till: sale mode (no card), then its payment. */
+void app_sale(struct app *);
+void app_pay(struct app *, const char *method, const char *reference);
 void app_reprint(struct app *);
 void app_shift(struct app *);
 /* Print donation id's donor receipt: fetched from the server (a manager

@@ -25,6 +25,7 @@ POS_TEST_CFLAGS := $(shell $(PKG) --cflags check umockdev-1.0 gio-2.0 libcjson 2
 POS_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 libcjson 2>/dev/null)
 POS_UNIT = check_pos_till check_pos_journal check_pos_slip check_pos_wire
 POS_ITEST = itest_pos_flow itest_pos_offline itest_pos_shift
+POS_ITEST += itest_pos_sale
 ifeq ($(SANITIZE),1)
 POS_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
 else

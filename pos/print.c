@@ -50,6 +50,40 @@ out:
 	print_pump(a);
 }
 
+/* A charity sale's receipt (义卖小票). */
+static void
+print_sale(struct app *a, const struct rcpt *rc, int reprint)
+{
+	struct slip_sale_line sl[TILL_MAX_LINES];
+	struct slip_sale s;
+	struct escpos *e;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < rc->nlines; i++) {
+		sl[i].name = rc->lines[i].name;
+		sl[i].qty = rc->lines[i].qty;
+		sl[i].amount_fen = rc->lines[i].amount_fen;
+	}
+	s.store = a->o.store;
+	s.till = a->o.till_id;
+	s.cashier = rc->cashier;
+	s.receipt_no = rc->receipt_no;
+	s.when = rc->when;
+	s.offline = rc->offline;
+	s.reprint = reprint;
+	s.lines = sl;
+	s.nlines = rc->nlines;
+	s.total_fen = rc->total;
+	s.method = rc->method;
+	s.reference = rc->reference;
+	s.lang = a->t.lang;
+	if ((e = escpos_new(printer_profile(a->pr))) == NULL)
+		return;
+	slip_sale(e, &s);
+	print_queue(a, e);
+}
+
 void
 print_receipt(struct app *a, const struct rcpt *rc, int reprint)
 {
@@ -61,6 +95,10 @@ print_receipt(struct app *a, const struct rcpt *rc, int reprint)
 
 	if (a->pr == NULL)
 		return;
+	if (rc->sale) {
+		print_sale(a, rc, reprint);
+		return;
+	}
 	memset(&s, 0, sizeof(s));
 	for (i = 0; i < rc->nlines; i++) {
 		sl[i].name = rc->lines[i].name;
@@ -254,6 +292,23 @@ print_rcpt_basket(struct app *a, struct rcpt *rc)
 	size_t i, k;
 
 	rc->valid = 1;
+	if (t->sale) {
+		snprintf(rc->cashier, sizeof(rc->cashier), "%s", a->cashier);
+		rc->sale = 1;
+		snprintf(rc->method, sizeof(rc->method), "%s", t->pay_method);
+		snprintf(
+		    rc->reference, sizeof(rc->reference), "%s", t->pay_ref);
+		rc->nlines = t->nlines;
+		for (i = 0; i < t->nlines; i++) {
+			snprintf(rc->lines[i].name, sizeof(rc->lines[i].name),
+			    "%s", t->lines[i].item.name);
+			rc->lines[i].qty = t->lines[i].qty;
+			rc->lines[i].amount_fen =
+			    t->lines[i].qty * t->lines[i].item.sale_price_fen;
+		}
+		rc->total = till_sale_total(t);
+		return;
+	}
 	snprintf(rc->card, sizeof(rc->card), "%s", t->hh.card);
 	snprintf(rc->cashier, sizeof(rc->cashier), "%s", a->cashier);
 	rc->nlines = t->nlines;

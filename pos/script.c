@@ -136,6 +136,10 @@ script_run(struct script *sc, char *line)
 			    till_tr(t, "购物篮是空的", "the basket is empty"));
 	} else if (strcmp(cmd, "confirm") == 0)
 		app_confirm(sc->a);
+	else if (strcmp(cmd, "sale") == 0)
+		app_sale(sc->a);
+	else if (strcmp(cmd, "pay") == 0 && arg1)
+		app_pay(sc->a, arg1, arg2 ? arg2 : "");
 	else if (strcmp(cmd, "cancel") == 0)
 		till_cancel(t);
 	else if (strcmp(cmd, "reprint") == 0)

@@ -136,6 +136,57 @@ slip_build(struct escpos *e, const struct slip *s)
 }
 
 void
+slip_sale(struct escpos *e, const struct slip_sale *s)
+{
+	enum till_lang lang = s->lang;
+	char left[TILL_NAME_MAX + 32], right[MONEY_LEN];
+	size_t i;
+
+	slip_head(e, s->store, lang, s->till, s->cashier);
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_bold(e, 1);
+	escpos_line(e, slip_tr(lang, "义卖小票", "Charity sale"));
+	if (s->offline)
+		escpos_line(e,
+		    slip_tr(lang, "** 离线小票 待上传 **",
+		        "** OFFLINE - NOT YET POSTED **"));
+	escpos_bold(e, 0);
+	escpos_align(e, ESCPOS_LEFT);
+	if (s->reprint)
+		receipt_center(e, slip_tr(lang, "（补打）", "(reprint)"));
+	receipt_lr(e, slip_tr(lang, "小票号", "Receipt"), s->receipt_no);
+	receipt_lr(e, slip_tr(lang, "时间", "Time"), s->when);
+	receipt_rule(e, '-');
+	receipt_lr(e, slip_tr(lang, "物品 x 数量", "Item x qty"),
+	    slip_tr(lang, "金额", "Amount"));
+	for (i = 0; i < s->nlines; i++) {
+		snprintf(left, sizeof(left), "%s x%" PRId64, s->lines[i].name,
+		    s->lines[i].qty);
+		money_format(s->lines[i].amount_fen, right, sizeof(right));
+		receipt_lr(e, left, right);
+	}
+	receipt_rule(e, '-');
+	money_format(s->total_fen, right, sizeof(right));
+	escpos_bold(e, 1);
+	receipt_lr(e, slip_tr(lang, "合计", "Total"), right);
+	escpos_bold(e, 0);
+	receipt_lr(e, slip_tr(lang, "付款方式", "Paid by"),
+	    strcmp(s->method, "qr") == 0 ? slip_tr(lang, "扫码", "QR code")
+	                                 : slip_tr(lang, "现金", "cash"));
+	if (s->reference != NULL && s->reference[0] != '\0')
+		receipt_lr(
+		    e, slip_tr(lang, "交易号", "Reference"), s->reference);
+	receipt_rule(e, '-');
+	escpos_align(e, ESCPOS_CENTER);
+	escpos_line(e, s->receipt_no);
+	escpos_line(e,
+	    slip_tr(lang, "义卖所得用于慈善，谢谢您的爱心",
+	        "What you paid goes to charity: thank you"));
+	escpos_align(e, ESCPOS_LEFT);
+	escpos_cut(e, ESCPOS_CUT_PARTIAL, 4);
+}
+
+void
 slip_shift(struct escpos *e, const struct slip_shift *s)
 {
 	enum till_lang lang = s->lang;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "money.h"
 
 int
 sync_confirming(const struct app *a)
@@ -56,7 +57,10 @@ sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 	print_rcpt_basket(a, rc);
 	if (reply != NULL) {
 		rc->offline = 0;
-		wire_distribution(reply, rc);
+		if (rc->sale)
+			wire_sale(reply, rc);
+		else
+			wire_distribution(reply, rc);
 		if (rc->when[0] == '\0')
 			app_now(rc->when, sizeof(rc->when));
 	} else {
@@ -65,11 +69,24 @@ sync_finish(struct app *a, const struct cJSON *reply, int64_t seq)
 		    "L-%s-%" PRId64, a->o.till_id, seq);
 		app_now(rc->when, sizeof(rc->when));
 	}
-	till_msg(&a->t, rc->offline ? "confirmed_offline" : "confirmed",
-	    "%s %s, %s %" PRId64,
-	    rc->offline ? till_tr(&a->t, "已离线记录", "recorded offline")
-	                : till_tr(&a->t, "已发放", "distributed"),
-	    rc->receipt_no, till_tr(&a->t, "余额", "balance"), rc->balance);
+	if (rc->sale) {
+		char total[MONEY_LEN];
+
+		money_format(rc->total, total, sizeof(total));
+		till_msg(&a->t, rc->offline ? "confirmed_offline" : "sold",
+		    "%s %s, %s %s",
+		    rc->offline
+		        ? till_tr(&a->t, "已离线记录", "recorded offline")
+		        : till_tr(&a->t, "已售出", "sold"),
+		    rc->receipt_no, till_tr(&a->t, "合计", "total"), total);
+	} else
+		till_msg(&a->t, rc->offline ? "confirmed_offline" : "confirmed",
+		    "%s %s, %s %" PRId64,
+		    rc->offline
+		        ? till_tr(&a->t, "已离线记录", "recorded offline")
+		        : till_tr(&a->t, "已发放", "distributed"),
+		    rc->receipt_no, till_tr(&a->t, "余额", "balance"),
+		    rc->balance);
 	till_cancel(&a->t);
 	a->nresults = 0; /* the search was for this basket */
 	sync_release(a);
@@ -254,6 +271,18 @@ sync_report(struct app *a)
 	if (a->reporting || !client_has_token(a->cl) || !net_up(a) ||
 	    journal_unreported(a->j, &e) != 1)
 		return;
+	if (e.card[0] == '\0') {
+		/* A sale (no card) refused on replay: not a basket the server
+		 * takes as a conflict; kept for --list-conflicts. */
+		journal_reported(a->j, e.client_id, 2);
+		till_msg(&a->t, "sale_conflict", "L-%s-%" PRId64 " %s",
+		    a->o.till_id, e.seq,
+		    till_tr(&a->t, "离线义卖被拒绝，请店长处理",
+		        "an offline sale was refused: for the manager"));
+		journal_entry_free(&e);
+		sync_report(a);
+		return;
+	}
 	snprintf(local, sizeof(local), "L-%s-%" PRId64, a->o.till_id, e.seq);
 	body = wire_conflict_req(e.body, local, e.reply);
 	if (body == NULL || (sd = calloc(1, sizeof(*sd))) == NULL) {
@@ -302,8 +331,10 @@ sync_pump(struct app *a)
 	else
 		a->sync = strcmp(e.client_id, a->sync_cid) == 0 ? SYNC_LIVE
 		                                                : SYNC_BEHIND;
-	if (client_req(a->cl, "POST", "/api/v1/distributions", e.body,
-	        sync_sent, sd) < 0) {
+	/* A row without a card is a charity sale. */
+	if (client_req(a->cl, "POST",
+	        e.card[0] == '\0' ? "/api/v1/sales" : "/api/v1/distributions",
+	        e.body, sync_sent, sd) < 0) {
 		struct client_reply r = {0};
 
 		sync_sent(&r, sd);
@@ -320,12 +351,19 @@ sync_confirm(struct app *a)
 	if (sync_confirming(a) || till_can_confirm(t) != 0)
 		goto out;
 	wire_uuid(cid);
-	if ((body = wire_distribution_req(
-	         cid, a->o.till_id, t->hh.card, t->lines, t->nlines)) == NULL)
+	if (t->sale)
+		body = wire_sale_req(cid, a->o.till_id, t->lines, t->nlines,
+		    t->pay_method, t->pay_ref);
+	else
+		body = wire_distribution_req(
+		    cid, a->o.till_id, t->hh.card, t->lines, t->nlines);
+	if (body == NULL)
 		goto out;
-	/* Durable before anything is sent: nothing confirmed is lost. */
-	if (journal_add(a->j, cid, t->hh.card, body, !net_up(a), till_total(t),
-	        till_goods(t), t->lines, t->nlines, (int64_t)time(NULL)) < 0) {
+	/* Durable before anything is sent: nothing confirmed is lost. A
+	 * sale's row has no card (and no points). */
+	if (journal_add(a->j, cid, t->sale ? "" : t->hh.card, body, !net_up(a),
+	        t->sale ? 0 : till_total(t), till_goods(t), t->lines, t->nlines,
+	        (int64_t)time(NULL)) < 0) {
 		till_msg(t, "journal_failed", "%s: %s",
 		    till_tr(t, "本地记录失败，未发放",
 		        "could not write the journal, nothing given"),

@@ -152,6 +152,8 @@ till_remove(struct till *t, size_t idx)
 void
 till_cancel(struct till *t)
 {
+	t->sale = 0;
+	t->pay_method[0] = t->pay_ref[0] = '\0';
 	t->nlines = 0;
 	t->cursor = 0;
 	t->has_hh = 0;
@@ -240,6 +242,11 @@ till_check(struct till *t)
 	size_t i, n = 0;
 	int active = !t->has_hh || strcmp(t->hh.status, "active") == 0;
 
+	if (t->sale) { /* no household: none of its rules */
+		for (i = 0; i < t->nlines; i++)
+			t->lines[i].flags = 0;
+		return 0;
+	}
 	if (!t->online && t->offline_cap - t->offline_used < cap)
 		cap = t->offline_cap - t->offline_used;
 	for (i = 0; i < t->nlines; i++) {
@@ -379,12 +386,102 @@ till_flag_text(const struct till *t, unsigned flag)
 	return "?";
 }
 
+void
+till_sale(struct till *t)
+{
+	if (t->stage == TILL_LOGIN) {
+		till_msg(t, "login_first", "%s",
+		    till_tr(t, "请先登录", "log in first"));
+		return;
+	}
+	till_cancel(t);
+	t->sale = 1;
+	t->stage = TILL_BASKET;
+	memcpy(t->pay_method, "cash", sizeof("cash"));
+	t->seq++;
+}
+
+int
+till_pay(struct till *t, const char *method, const char *ref)
+{
+	size_t i, n = strlen(ref);
+
+	if (!t->sale) {
+		till_msg(t, "not_sale", "%s",
+		    till_tr(t, "不是义卖", "not a charity sale"));
+		return -1;
+	}
+	if (strcmp(method, "cash") != 0 && strcmp(method, "qr") != 0) {
+		till_msg(t, "bad_payment", "%s",
+		    till_tr(t, "付款方式：现金或扫码", "pay by cash or qr"));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if ((unsigned char)ref[i] < 0x21 ||
+		    (unsigned char)ref[i] > 0x7E)
+			break;
+	if (i < n || n >= sizeof(t->pay_ref) ||
+	    (n == 0 && strcmp(method, "qr") == 0)) {
+		till_msg(t, "bad_reference", "%s",
+		    till_tr(t, "扫码付款需要 1 到 63 个字符的交易号",
+		        "a qr payment needs its reference, 1 to 63 "
+		        "characters"));
+		return -1;
+	}
+	snprintf(t->pay_method, sizeof(t->pay_method), "%s", method);
+	memcpy(t->pay_ref, ref, n + 1);
+	t->seq++;
+	return 0;
+}
+
+int64_t
+till_sale_total(const struct till *t)
+{
+	int64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < t->nlines; i++)
+		if (till_mul_add(&sum, t->lines[i].item.sale_price_fen,
+		        t->lines[i].qty) < 0)
+			return -1;
+	return sum;
+}
+
+/* A sale may be confirmed: lines, each priced, and its payment. */
+static int
+till_sale_ready(struct till *t)
+{
+	size_t i;
+
+	if (t->nlines == 0) {
+		till_msg(t, "empty_basket", "%s",
+		    till_tr(t, "购物篮是空的", "the basket is empty"));
+		return -1;
+	}
+	for (i = 0; i < t->nlines; i++)
+		if (t->lines[i].item.sale_price_fen <= 0) {
+			till_msg(t, "not_for_sale", "%s: %s",
+			    t->lines[i].item.name,
+			    till_tr(t, "没有义卖价格", "has no sale price"));
+			return -1;
+		}
+	if (strcmp(t->pay_method, "qr") == 0 && t->pay_ref[0] == '\0') {
+		till_msg(t, "bad_reference", "%s",
+		    till_tr(t, "扫码付款需要交易号",
+		        "a qr payment needs its reference"));
+		return -1;
+	}
+	return till_sale_total(t) < 0 ? -1 : 0;
+}
+
 int
 till_can_confirm(struct till *t)
 {
 	size_t i;
 	unsigned f;
 
+	if (t->sale)
+		return till_sale_ready(t);
 	if (t->stage != TILL_BASKET || !t->has_hh) {
 		till_msg(t, "no_household", "%s",
 		    till_tr(t, "请先刷家庭卡", "scan a household card first"));

@@ -13,6 +13,7 @@
 #include <event2/event.h>
 
 #include "drivers.h"
+#include "money.h"
 #include "pos.h"
 
 #define UI_INPUT_MAX 96
@@ -175,10 +176,21 @@ ui_draw_basket(struct ui *u)
 	attron(A_BOLD);
 	if (till_balance_after(t) < 0)
 		ui_mark(u, UI_ALERT, 1);
-	snprintf(line, sizeof(line), "%s %lld    %s %lld",
-	    ui_tr(u, "合计积分", "Total"), (long long)till_total(t),
-	    ui_tr(u, "结余", "Balance after"),
-	    (long long)till_balance_after(t));
+	if (t->sale) { /* a charity sale: its total and payment */
+		char fen[MONEY_LEN];
+
+		money_format(till_sale_total(t), fen, sizeof(fen));
+		snprintf(line, sizeof(line), "%s %s    %s %s %s",
+		    ui_tr(u, "义卖合计", "Sale total"), fen,
+		    ui_tr(u, "付款", "Paid by"),
+		    strcmp(t->pay_method, "qr") == 0 ? ui_tr(u, "扫码", "QR")
+		                                     : ui_tr(u, "现金", "cash"),
+		    t->pay_ref);
+	} else
+		snprintf(line, sizeof(line), "%s %lld    %s %lld",
+		    ui_tr(u, "合计积分", "Total"), (long long)till_total(t),
+		    ui_tr(u, "结余", "Balance after"),
+		    (long long)till_balance_after(t));
 	ui_put(LINES - 6, 1, line, COLS - 2);
 	ui_mark(u, UI_ALERT, 0);
 	attroff(A_BOLD);
@@ -189,6 +201,7 @@ static const char *const ui_help_zh[] = {"Enter  扫码或输入条码",
     "F3     删除选中行", "F4     先输入文字再按 F4：搜索商品；#N 选结果",
     "F5     补打上一张小票", "F6     先输入捐赠编号再按 F6：打印捐赠收据",
     "F7     作废小票（店长输入自己的用户名和密码）", "F8     取消本单",
+    "F9     义卖：开始；再按 F9 现金，先输入交易号再按 F9 扫码",
     "F10    确认发放", "F12    交班汇总", "↑ ↓    选择行", "Ctrl-X 退出", NULL};
 static const char *const ui_help_en[] = {"Enter  scan or type a code",
     "F1     this help", "F2     type a quantity, then F2: the line's",
@@ -196,8 +209,10 @@ static const char *const ui_help_en[] = {"Enter  scan or type a code",
     "F5     reprint the last receipt",
     "F6     type a donation id, then F6: donor receipt",
     "F7     void a receipt (a manager types their own log-in)",
-    "F8     cancel the basket", "F10    confirm", "F12    end of shift",
-    "Up/Dn  select a line", "Ctrl-X quit", NULL};
+    "F8     cancel the basket",
+    "F9     charity sale: start; F9 again cash, a reference then F9: QR",
+    "F10    confirm", "F12    end of shift", "Up/Dn  select a line",
+    "Ctrl-X quit", NULL};
 
 static void
 ui_draw_help(struct ui *u)
@@ -492,7 +507,15 @@ ui_key(struct ui *u, int fn, wint_t wc)
 		ui_void_open(u);
 	else if (fn && wc == KEY_F(8))
 		till_cancel(t);
-	else if (fn && wc == KEY_F(10))
+	else if (fn && wc == KEY_F(9)) {
+		/* A charity sale: F9 starts one; then F9 alone is a cash
+		 * payment, a reference typed before F9 a QR payment. */
+		if (!t->sale)
+			app_sale(u->a);
+		else
+			app_pay(u->a, u->input[0] ? "qr" : "cash", u->input);
+		u->input[0] = '\0';
+	} else if (fn && wc == KEY_F(10))
 		app_confirm(u->a);
 	else if (fn && wc == KEY_F(12))
 		app_shift(u->a);

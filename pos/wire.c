@@ -119,6 +119,9 @@ wire_item(const cJSON *o, const char *barcode, struct till_item *it)
 		it->monthly_limit = -1; /* null: no limit */
 	it->priority_only =
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "priority_only"));
+	if (wire_i64(o, "sale_price_fen", 1, INT64_MAX / 1000000,
+	        &it->sale_price_fen) < 0)
+		it->sale_price_fen = 0; /* null: not for sale */
 	codes = cJSON_GetObjectItemCaseSensitive(o, "barcodes");
 	if (barcode != NULL && barcode[0] != '\0')
 		snprintf(it->barcode, sizeof(it->barcode), "%s", barcode);
@@ -292,6 +295,60 @@ wire_distribution_req(const char *client_id, const char *till_id,
 out:
 	cJSON_Delete(b);
 	return body;
+}
+
+char *
+wire_sale_req(const char *client_id, const char *till_id,
+    const struct till_line *lines, size_t nlines, const char *method,
+    const char *reference)
+{
+	cJSON *b = cJSON_CreateObject(), *arr, *l, *p;
+	char *body = NULL;
+	size_t i;
+
+	if (b == NULL ||
+	    cJSON_AddStringToObject(b, "client_id", client_id) == NULL ||
+	    cJSON_AddStringToObject(b, "till_id", till_id) == NULL ||
+	    (arr = cJSON_AddArrayToObject(b, "lines")) == NULL ||
+	    (p = cJSON_AddObjectToObject(b, "payment")) == NULL ||
+	    cJSON_AddStringToObject(p, "method", method) == NULL ||
+	    (reference[0] != '\0' &&
+	        cJSON_AddStringToObject(p, "reference", reference) == NULL))
+		goto out;
+	for (i = 0; i < nlines; i++) {
+		if ((l = cJSON_CreateObject()) == NULL ||
+		    !cJSON_AddItemToArray(arr, l) ||
+		    cJSON_AddNumberToObject(
+		        l, "item_id", (double)lines[i].item.id) == NULL ||
+		    cJSON_AddNumberToObject(
+		        l, "quantity", (double)lines[i].qty) == NULL)
+			goto out;
+	}
+	body = cJSON_PrintUnformatted(b);
+out:
+	cJSON_Delete(b);
+	return body;
+}
+
+void
+wire_sale(const cJSON *reply, struct rcpt *rc)
+{
+	const cJSON *l;
+	int64_t v;
+	size_t i = 0;
+
+	wire_distribution(reply, rc);
+	if (wire_i64(reply, "total_fen", 1, INT64_MAX / 2, &v) == 0)
+		rc->total = v;
+	rc->balance = 0;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(reply, "lines"))
+	{
+		if (i == TILL_MAX_LINES)
+			break;
+		if (wire_i64(l, "amount_fen", 1, INT64_MAX / 2, &v) == 0)
+			rc->lines[i].amount_fen = v;
+		i++;
+	}
 }
 
 void
@@ -498,6 +555,12 @@ wire_state(const struct till *t, const struct wire_devs *d)
 	if (o == NULL)
 		return NULL;
 	cJSON_AddStringToObject(o, "stage", stages[t->stage]);
+	cJSON_AddBoolToObject(o, "sale", t->sale);
+	if (t->sale) {
+		cJSON_AddNumberToObject(
+		    o, "sale_total_fen", (double)till_sale_total(t));
+		cJSON_AddStringToObject(o, "pay_method", t->pay_method);
+	}
 	cJSON_AddStringToObject(o, "user", t->user);
 	cJSON_AddBoolToObject(o, "online", t->online);
 	if (t->has_hh) {

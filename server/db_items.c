@@ -14,7 +14,7 @@ static const char SQL_BARCODE_INSERT[] =
 #define ITEM_COLS                                                              \
 	"i.id, i.name, i.category, i.unit, i.unit_value_fen, i.points, "       \
 	"coalesce(i.monthly_limit, 0), i.priority_only, i.min_stock, "         \
-	"i.created_at, i.active"
+	"i.created_at, i.active, coalesce(i.sale_price_fen, 0)"
 /* A category change is kept by the items_category trigger (013). */
 static const char SQL_ITEM_UPDATE[] =
     "UPDATE items SET name = ?2, category = ?3, unit = ?4, "
@@ -50,6 +50,7 @@ db_item_fill(struct db *db, sqlite3_stmt *st, void *row)
 	it->min_stock = sqlite3_column_int64(st, 8);
 	it->created_at = sqlite3_column_int64(st, 9);
 	it->active = sqlite3_column_int(st, 10);
+	it->sale_price_fen = sqlite3_column_int64(st, 11);
 	if ((b = db_stmt(db, SQL_BARCODES_OF)) == NULL)
 		return;
 	sqlite3_bind_int64(b, 1, it->id);

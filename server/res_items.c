@@ -27,6 +27,10 @@ res_items_json(const struct db_item *it)
 	json_add_bool(o, "priority_only", it->priority_only);
 	json_add_int(o, "min_stock", it->min_stock);
 	json_add_bool(o, "active", it->active);
+	if (it->sale_price_fen > 0)
+		json_add_int(o, "sale_price_fen", it->sale_price_fen);
+	else
+		cJSON_AddNullToObject(o, "sale_price_fen");
 	json_add_time(o, "created_at", (time_t)it->created_at);
 	return o;
 }

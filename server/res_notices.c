@@ -76,6 +76,7 @@ res_notices_count(cJSON *o, const char *key, int64_t v, int hide)
 		json_add_int(o, key, v);
 }
 
+/* The notice as JSON; NULL if the database failed. */
 static cJSON *
 res_notices_json(struct db *db, const struct notice *n)
 {
@@ -172,6 +173,10 @@ res_notices_json(struct db *db, const struct notice *n)
 		json_add_int(o, "late_more_fen", n->late_more_fen);
 	}
 	json_add_str(o, "ledger_head", n->ledger_head);
+	if (res_operating_notice(db, n, o) != 0) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -207,6 +212,10 @@ res_notices_text(struct db *db, const char *period, int public, struct fault *f)
 	}
 	o = res_notices_json(db, n);
 	free(n);
+	if (o == NULL) {
+		fault_db(f, DB_ERR);
+		return NULL;
+	}
 	if ((body = cJSON_PrintUnformatted(o)) == NULL)
 		log_fatalx("out of memory");
 	cJSON_Delete(o);

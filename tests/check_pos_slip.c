@@ -322,6 +322,40 @@ START_TEST(t_donation_overflow_fails)
 }
 END_TEST
 
+/* A charity-sale receipt: its title, lines and total in yuan, payment. */
+START_TEST(t_sale_58)
+{
+	static const struct slip_sale_line sl[] = {{"旧书", 3, 1350}};
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	struct slip_sale s;
+	const uint8_t *b;
+	size_t n;
+
+	memset(&s, 0, sizeof(s));
+	s.store = "慈善超市";
+	s.till = "T1";
+	s.cashier = "cashier";
+	s.receipt_no = "T1-S000001";
+	s.when = "2026-12-06 10:15:00";
+	s.lines = sl;
+	s.nlines = 1;
+	s.total_fen = 1350;
+	s.method = "qr";
+	s.reference = "WX42";
+	slip_sale(e, &s);
+	ck_assert_int_eq(escpos_error(e), 0);
+	b = escpos_bytes(e, &n);
+	ck_assert(has(b, n, "义卖小票"));
+	ck_assert(has(b, n, "小票号                T1-S000001\n"));
+	ck_assert(has(b, n, "旧书 x3                  ¥13.50\n"));
+	ck_assert(has(b, n, "付款方式                    扫码\n"));
+	ck_assert(has(b, n, "交易号                      WX42\n"));
+	ck_assert(!has(b, n, "离线"));
+	ck_assert(!has(b, n, "家庭卡"));
+	escpos_free(e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -338,6 +372,7 @@ main(void)
 	tcase_add_test(tc, t_donation_cash_long_donor);
 	tcase_add_test(tc, t_donation_overflow_fails);
 	tcase_add_test(tc, t_title_fits);
+	tcase_add_test(tc, t_sale_58);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -16,6 +16,8 @@ ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
 ITEST_SUITES += itest_cache
 ITEST_SUITES += itest_config itest_restore
 ITEST_SUITES += itest_baskets
+# Charity sales and the operating line (收支两条线).
+ITEST_SUITES += itest_sales itest_operating
 UNIT_SUITES = check_common check_json check_notice
 UNIT_SUITES += check_conf check_retain
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))

@@ -49,6 +49,7 @@ return out;
 
 AUDITOR_PAGES = ("today", "goods", "stock", "households", "distributions",
                  "funds", "notices", "audit")
+AUDITOR_PAGES += ("operating",)
 
 
 class RolesTest(ConsoleCase):
