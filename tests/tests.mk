@@ -13,6 +13,8 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
 ITEST_SUITES += itest_storage itest_faults
 ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
+# systemd's readiness protocol (server/notify.c).
+ITEST_SUITES += itest_notify
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
