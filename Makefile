@@ -1,6 +1,7 @@
 # cishan — charity supermarket POS and inventory.
 #   make          build every binary
 #   make run      install what is missing, build, serve a demo store
+#                 (on 127.0.0.1:8080; PORT=8081 for another port)
 #   make test     install what is missing, build, run every test
 #   make bench    benchmarks (figures beside a baseline from the same run)
 #   make SANITIZE=1 test   the same tests under ASan/UBSan (build-san/)
@@ -75,15 +76,19 @@ deps-test:
 	@$(call need_debs,$(DEBS) $(TEST_DEBS))
 deps: deps-test
 
+# make run PORT=8081: another port (a number from 1 to 65535).
+PORT ?= 8080
 run: deps-build
+	@case "$(PORT)" in ''|*[!0-9]*) \
+	  echo "PORT=$(PORT): not a port number"; exit 2;; esac
 	@$(MAKE) --no-print-directory binaries
 	@test -f cishan-demo.db || \
 	  $(B)/cishan-server demo --db cishan-demo.db 2>/dev/null >/dev/null
 	@echo "demo store cishan-demo.db; log in as (user / password):"
 	@echo "  admin / admin-demo, manager / manager-demo,"
 	@echo "  cashier / cashier-demo, auditor / auditor-demo"
-	@echo "public notice page: http://127.0.0.1:8080/"
-	$(B)/cishan-server serve --db cishan-demo.db --listen 127.0.0.1:8080
+	@echo "public notice page: http://127.0.0.1:$(PORT)/"
+	$(B)/cishan-server serve --db cishan-demo.db --listen 127.0.0.1:$(PORT)
 
 test: deps-test
 	@$(MAKE) --no-print-directory binaries

@@ -13,9 +13,8 @@
 #include <event2/event.h>
 #include <sodium.h>
 
+#include "conf.h"
 #include "pos.h"
-
-#define MAIN_CONF_LINE 512
 
 /* Every option docs/pos.md lists; --help to stdout, a mistake to stderr. */
 static void
@@ -39,28 +38,17 @@ main_usage(FILE *f)
 	    "       cishan-pos --help\n");
 }
 
-/* Strings kept for the whole run (config values). */
+/* The run's settings beyond app_opts; the config file's text, which its
+ * values point into. */
 struct main_cfg {
-	char *vals[32];
-	size_t n;
+	char *buf;
 	const char *script;
 	int list_conflicts;
 };
 
-static const char *
-main_keep(struct main_cfg *c, const char *v)
-{
-	char *s;
-
-	if (c->n == sizeof(c->vals) / sizeof(c->vals[0]) ||
-	    (s = strdup(v)) == NULL)
-		return NULL;
-	c->vals[c->n++] = s;
-	return s;
-}
-
 static int
-main_int(const char *opt, const char *v, int64_t min, int64_t max, int64_t *out)
+main_int(const char *opt, const char *v, int64_t min, int64_t max, int64_t *out,
+    char *why, size_t size)
 {
 	char *end;
 	long long n;
@@ -68,29 +56,34 @@ main_int(const char *opt, const char *v, int64_t min, int64_t max, int64_t *out)
 	errno = 0;
 	n = strtoll(v, &end, 10);
 	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
-		fprintf(stderr,
-		    "cishan-pos: --%s wants a number %lld..%lld, "
-		    "not %s\n",
-		    opt, (long long)min, (long long)max, v);
+		snprintf(why, size, "%s wants a number %lld..%lld, not %s", opt,
+		    (long long)min, (long long)max, v);
 		return -1;
 	}
 	*out = n;
 	return 0;
 }
 
-/* One setting by its long option name (command line or config file). */
+/* One setting by its long option name (command line or config file);
+ * -1 with why. */
 static int
-main_set(struct app_opts *o, struct main_cfg *c, const char *key, const char *v)
+main_set(struct app_opts *o, struct main_cfg *c, const char *key, const char *v,
+    char *why, size_t size)
 {
 	int64_t n;
+	int b;
 
 	if (strcmp(key, "english") == 0) {
-		o->lang =
-		    (v == NULL || strcmp(v, "no") != 0) ? TILL_EN : TILL_ZH;
+		/* A flag; yes or no in the file. */
+		if ((b = v == NULL ? 1 : conf_bool(v)) < 0) {
+			snprintf(why, size, "english is yes or no");
+			return -1;
+		}
+		o->lang = b ? TILL_EN : TILL_ZH;
 		return 0;
 	}
 	if (v == NULL) {
-		fprintf(stderr, "cishan-pos: %s wants a value\n", key);
+		snprintf(why, size, "%s wants a value", key);
 		return -1;
 	}
 	if (strcmp(key, "server") == 0)
@@ -113,80 +106,43 @@ main_set(struct app_opts *o, struct main_cfg *c, const char *key, const char *v)
 		o->store = v;
 	else if (strcmp(key, "lang") == 0) {
 		if (strcmp(v, "zh") != 0 && strcmp(v, "en") != 0) {
-			fprintf(stderr, "cishan-pos: lang is zh or en\n");
+			snprintf(why, size, "lang is zh or en");
 			return -1;
 		}
 		o->lang = strcmp(v, "en") == 0 ? TILL_EN : TILL_ZH;
 	} else if (strcmp(key, "offline-cap") == 0) {
-		if (main_int(key, v, 0, TILL_POINTS_MAX, &n) < 0)
+		if (main_int(key, v, 0, TILL_POINTS_MAX, &n, why, size) < 0)
 			return -1;
 		o->offline_cap = n;
 	} else if (strcmp(key, "timeout") == 0) {
-		if (main_int(key, v, 100, 60000, &n) < 0)
+		if (main_int(key, v, 100, 60000, &n, why, size) < 0)
 			return -1;
 		o->timeout_ms = (unsigned)n;
 	} else if (strcmp(key, "probe") == 0) {
-		if (main_int(key, v, 50, 600000, &n) < 0)
+		if (main_int(key, v, 50, 600000, &n, why, size) < 0)
 			return -1;
 		o->probe_ms = (unsigned)n;
 	} else if (strcmp(key, "script") == 0)
 		c->script = v;
 	else {
-		fprintf(stderr, "cishan-pos: unknown setting %s\n", key);
+		snprintf(why, size, "unknown key %s", key);
 		return -1;
 	}
 	return 0;
 }
 
-/* "key = value" lines; # comments.  Command-line options win: the file
- * is read first. */
-static int
-main_config(struct app_opts *o, struct main_cfg *c, const char *path)
-{
-	char line[MAIN_CONF_LINE], *k, *v, *e;
-	FILE *f;
-	int no = 0, rc = 0;
+/* The config file's settings; the command line's are read after them. */
+struct main_conf {
+	struct app_opts *o;
+	struct main_cfg *c;
+};
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "cishan-pos: config %s: %s\n", path,
-		    strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f) != NULL) {
-		no++;
-		if (strchr(line, '\n') == NULL && !feof(f)) {
-			fprintf(stderr, "cishan-pos: %s:%d: line too long\n",
-			    path, no);
-			rc = -1;
-			break;
-		}
-		k = line + strspn(line, " \t");
-		if (*k == '#' || *k == '\n' || *k == '\0')
-			continue;
-		if ((v = strchr(k, '=')) == NULL) {
-			fprintf(stderr, "cishan-pos: %s:%d: want key = value\n",
-			    path, no);
-			rc = -1;
-			break;
-		}
-		for (e = v; e > k && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = '\0';
-		v++;
-		v += strspn(v, " \t");
-		for (e = v + strlen(v); e > v && strchr(" \t\r\n", e[-1]); e--)
-			;
-		*e = '\0';
-		if ((v = (char *)main_keep(c, v)) == NULL ||
-		    main_set(o, c, k, v) < 0) {
-			fprintf(stderr, "cishan-pos: %s:%d: bad setting\n",
-			    path, no);
-			rc = -1;
-			break;
-		}
-	}
-	fclose(f);
-	return rc;
+static int
+main_conf_set(void *arg, const char *k, const char *v, char *why, size_t size)
+{
+	struct main_conf *mc = arg;
+
+	return main_set(mc->o, mc->c, k, v, why, size);
 }
 
 static void
@@ -215,7 +171,7 @@ main(int argc, char **argv)
 	    {"timeout", required_argument, NULL, 0},
 	    {"probe", required_argument, NULL, 0},
 	    {"script", required_argument, NULL, 0},
-	    {"english", no_argument, NULL, 0},
+	    {"english", optional_argument, NULL, 0},
 	    {"config", required_argument, NULL, 'c'},
 	    {"list-conflicts", no_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
@@ -228,6 +184,7 @@ main(int argc, char **argv)
 	struct app *a = NULL;
 	struct script *sc = NULL;
 	struct ui *ui = NULL;
+	struct main_conf mc = {&o, &cfg};
 	char err[512], jpath[600];
 	const char *conf = getenv("CISHAN_POS_CONFIG");
 	int ch, idx, i, rc = 2;
@@ -240,15 +197,24 @@ main(int argc, char **argv)
 	o.timeout_ms = 3000;
 	o.probe_ms = 1000;
 	/* The config file first, so the command line wins. */
-	for (i = 1; i < argc - 1; i++)
-		if (strcmp(argv[i], "--config") == 0)
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
 			conf = argv[i + 1];
-	if (conf != NULL && conf[0] != '\0' && main_config(&o, &cfg, conf) < 0)
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			conf = argv[i] + 9;
+	if (conf != NULL && conf[0] != '\0' &&
+	    conf_read(conf, main_conf_set, &mc, &cfg.buf, err, sizeof(err)) <
+	        0) {
+		fprintf(stderr, "cishan-pos: %s\n", err);
 		goto out;
+	}
 	while ((ch = getopt_long(argc, argv, "h", longs, &idx)) != -1) {
 		if (ch == 0) {
-			if (main_set(&o, &cfg, longs[idx].name, optarg) < 0)
+			if (main_set(&o, &cfg, longs[idx].name, optarg, err,
+			        sizeof(err)) < 0) {
+				fprintf(stderr, "cishan-pos: --%s\n", err);
 				goto out;
+			}
 		} else if (ch == 'L')
 			cfg.list_conflicts = 1;
 		else if (ch == 'c')
@@ -336,7 +302,6 @@ out:
 		event_free(sigterm);
 	if (base != NULL)
 		event_base_free(base);
-	for (i = 0; i < (int)cfg.n; i++)
-		free(cfg.vals[i]);
+	free(cfg.buf);
 	return rc;
 }

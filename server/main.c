@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "conf.h"
 #include "http.h"
 
 static void
@@ -31,8 +32,15 @@ usage(void)
 	    "                     [--card-lookups N] [--reserve-mib N]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
+	    "       cishan-server backup --db PATH --into DIR [--keep-daily N] "
+	    "[--keep-weekly N]\n"
+	    "       cishan-server restore --from FILE --db PATH [--key FILE] "
+	    "[--force]\n"
 	    "       cishan-server verify --db PATH\n"
 	    "       cishan-server adopt-key --db PATH\n"
+	    "Every command takes --config FILE (server.conf: the serve "
+	    "options as key = value\nlines); the command line wins over "
+	    "it. --auto-grant and --plain-http take =no.\n"
 	    "init reads the admin password from CISHAN_ADMIN_PASSWORD or "
 	    "the first line of stdin.\n"
 	    "serve --auto-grant runs each month's points grant itself, at "
@@ -46,6 +54,11 @@ struct opts {
 	const char *admin;
 	const char *listen;
 	const char *to;
+	const char *into; /* backup --into DIR */
+	const char *from; /* restore --from FILE */
+	const char *key;  /* restore --key FILE */
+	int force;        /* restore --force */
+	int keep_daily, keep_weekly;
 	int quiet;
 	int ckpt_pages;
 	int reserve_mib; /* kept for a full disk; 0: none */
@@ -54,127 +67,176 @@ struct opts {
 	int self_signed;       /* init --self-signed */
 };
 
-/* A number option from 1 to max, or exit 2. */
+/* The config file's text, which its values point into, for the whole run. */
+static char *main_conf_buf;
+
+/* A number from min to max into *out; -1 with why. */
 static int
-main_num(const char *name, const char *arg, long max)
+main_num(const char *name, const char *arg, long min, long max, int *out,
+    char *why, size_t size)
 {
 	char *end;
 	long n;
 
 	errno = 0;
 	n = strtol(arg, &end, 10);
-	if (errno != 0 || end == arg || *end != '\0' || n < 1 || n > max) {
-		fprintf(stderr,
-		    "cishan-server: --%s %s: not a number from 1 to %ld\n",
-		    name, arg, max);
-		exit(2);
+	if (errno != 0 || end == arg || *end != '\0' || n < min || n > max) {
+		snprintf(why, size, "%s %s: not a number from %ld to %ld", name,
+		    arg, min, max);
+		return -1;
 	}
-	return (int)n;
+	*out = (int)n;
+	return 0;
+}
+
+/* A yes/no setting: a flag on the command line (V NULL), yes or no in the
+ * config file. */
+static int
+main_flag(const char *name, const char *v, int *out, char *why, size_t size)
+{
+	int b = v == NULL ? 1 : conf_bool(v);
+
+	if (b < 0) {
+		snprintf(why, size, "%s %s: yes or no", name, v);
+		return -1;
+	}
+	*out = b;
+	return 0;
+}
+
+/*
+ * One setting by its long option's name, from the command line or
+ * (FILE) the config file, which holds the server's settings only: not a
+ * command's (admin, to, from...). -1 with why.
+ */
+static int
+main_set(struct opts *o, const char *k, const char *v, int file, char *why,
+    size_t size)
+{
+	struct http_opts *h = &o->http;
+
+	if (strcmp(k, "db") == 0)
+		o->db = v;
+	else if (strcmp(k, "listen") == 0)
+		o->listen = v;
+	else if (strcmp(k, "checkpoint-pages") == 0)
+		return main_num(k, v, 1, 100000, &o->ckpt_pages, why, size);
+	else if (strcmp(k, "auto-grant") == 0)
+		return main_flag(k, v, &o->auto_grant, why, size);
+	else if (strcmp(k, "max-connections") == 0)
+		return main_num(
+		    k, v, 1, 1000000, &h->max_connections, why, size);
+	else if (strcmp(k, "max-per-address") == 0)
+		return main_num(
+		    k, v, 1, 1000000, &h->max_per_address, why, size);
+	else if (strcmp(k, "request-timeout") == 0)
+		return main_num(k, v, 1, 3600, &h->request_timeout, why, size);
+	else if (strcmp(k, "trusted-proxy") == 0)
+		h->trusted_proxy = v;
+	else if (strcmp(k, "tls-cert") == 0)
+		h->tls_cert = v;
+	else if (strcmp(k, "tls-key") == 0)
+		h->tls_key = v;
+	else if (strcmp(k, "plain-http") == 0)
+		return main_flag(k, v, &h->plain_http, why, size);
+	else if (strcmp(k, "card-lookups") == 0)
+		return main_num(
+		    k, v, 1, 1000000000, &h->card_lookups, why, size);
+	else if (strcmp(k, "reserve-mib") == 0) /* 0: no reserve */
+		return main_num(k, v, 0, 65536, &o->reserve_mib, why, size);
+	else if (file) {
+		snprintf(why, size, "unknown key %s", k);
+		return -1;
+	} else if (strcmp(k, "admin") == 0)
+		o->admin = v;
+	else if (strcmp(k, "to") == 0)
+		o->to = v;
+	else if (strcmp(k, "into") == 0)
+		o->into = v;
+	else if (strcmp(k, "from") == 0)
+		o->from = v;
+	else if (strcmp(k, "key") == 0)
+		o->key = v;
+	else if (strcmp(k, "keep-daily") == 0)
+		return main_num(k, v, 1, 3660, &o->keep_daily, why, size);
+	else if (strcmp(k, "keep-weekly") == 0)
+		return main_num(k, v, 0, 520, &o->keep_weekly, why, size);
+	else if (strcmp(k, "force") == 0)
+		o->force = 1;
+	else if (strcmp(k, "quiet") == 0)
+		o->quiet = 1;
+	else if (strcmp(k, "self-signed") == 0)
+		o->self_signed = 1;
+	return 0;
+}
+
+static int
+main_conf_set(void *arg, const char *k, const char *v, char *why, size_t size)
+{
+	return main_set(arg, k, v, 1, why, size);
 }
 
 static void
 parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-	    {"db", required_argument, NULL, 'd'},
-	    {"admin", required_argument, NULL, 'a'},
-	    {"listen", required_argument, NULL, 'l'},
-	    {"to", required_argument, NULL, 't'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"checkpoint-pages", required_argument, NULL, 'c'},
-	    {"auto-grant", no_argument, NULL, 'g'},
-	    {"max-connections", required_argument, NULL, 'M'},
-	    {"max-per-address", required_argument, NULL, 'P'},
-	    {"request-timeout", required_argument, NULL, 'T'},
-	    {"trusted-proxy", required_argument, NULL, 'X'},
-	    {"tls-cert", required_argument, NULL, 'C'},
-	    {"tls-key", required_argument, NULL, 'K'},
-	    {"plain-http", no_argument, NULL, 'H'},
-	    {"self-signed", no_argument, NULL, 'S'},
-	    {"card-lookups", required_argument, NULL, 'L'},
-	    {"reserve-mib", required_argument, NULL, 'R'},
+	    {"db", required_argument, NULL, 0},
+	    {"admin", required_argument, NULL, 0},
+	    {"listen", required_argument, NULL, 0},
+	    {"to", required_argument, NULL, 0},
+	    {"into", required_argument, NULL, 0},
+	    {"from", required_argument, NULL, 0},
+	    {"key", required_argument, NULL, 0},
+	    {"keep-daily", required_argument, NULL, 0},
+	    {"keep-weekly", required_argument, NULL, 0},
+	    {"force", no_argument, NULL, 0},
+	    {"quiet", no_argument, NULL, 0},
+	    {"checkpoint-pages", required_argument, NULL, 0},
+	    {"auto-grant", optional_argument, NULL, 0},
+	    {"max-connections", required_argument, NULL, 0},
+	    {"max-per-address", required_argument, NULL, 0},
+	    {"request-timeout", required_argument, NULL, 0},
+	    {"trusted-proxy", required_argument, NULL, 0},
+	    {"tls-cert", required_argument, NULL, 0},
+	    {"tls-key", required_argument, NULL, 0},
+	    {"plain-http", optional_argument, NULL, 0},
+	    {"self-signed", no_argument, NULL, 0},
+	    {"card-lookups", required_argument, NULL, 0},
+	    {"reserve-mib", required_argument, NULL, 0},
+	    {"config", required_argument, NULL, 'f'},
 	    {NULL, 0, NULL, 0},
 	};
-	char *end;
-	long n;
-	int ch;
+	const char *conf = NULL;
+	char why[1024];
+	int ch, idx, i;
 
 	memset(o, 0, sizeof(*o));
 	o->listen = "127.0.0.1:8080";
 	o->ckpt_pages = DB_WAL_PAGES;
 	o->reserve_mib = DB_RESERVE_MIB;
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			o->db = optarg;
-			break;
-		case 'a':
-			o->admin = optarg;
-			break;
-		case 'l':
-			o->listen = optarg;
-			break;
-		case 't':
-			o->to = optarg;
-			break;
-		case 'q':
-			o->quiet = 1;
-			break;
-		case 'g':
-			o->auto_grant = 1;
-			break;
-		case 'M':
-			o->http.max_connections =
-			    main_num("max-connections", optarg, 1000000);
-			break;
-		case 'P':
-			o->http.max_per_address =
-			    main_num("max-per-address", optarg, 1000000);
-			break;
-		case 'T':
-			o->http.request_timeout =
-			    main_num("request-timeout", optarg, 3600);
-			break;
-		case 'X':
-			o->http.trusted_proxy = optarg;
-			break;
-		case 'C':
-			o->http.tls_cert = optarg;
-			break;
-		case 'K':
-			o->http.tls_key = optarg;
-			break;
-		case 'H':
-			o->http.plain_http = 1;
-			break;
-		case 'S':
-			o->self_signed = 1;
-			break;
-		case 'L':
-			o->http.card_lookups =
-			    main_num("card-lookups", optarg, 1000000000);
-			break;
-		case 'R':
-			/* 0 is allowed: no reserve. */
-			o->reserve_mib = strcmp(optarg, "0") == 0
-			    ? 0
-			    : main_num("reserve-mib", optarg, 65536);
-			break;
-		case 'c':
-			errno = 0;
-			n = strtol(optarg, &end, 10);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    n < 1 || n > 100000) {
-				fprintf(stderr,
-				    "cishan-server: --checkpoint-pages %s: "
-				    "not a number from 1 to 100000\n",
-				    optarg);
-				exit(2);
-			}
-			o->ckpt_pages = (int)n;
-			break;
-		default:
+	o->keep_daily = 14;
+	o->keep_weekly = 8;
+	/* The file first, so that the command line wins. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			conf = argv[i + 1];
+		else if (strncmp(argv[i], "--config=", 9) == 0)
+			conf = argv[i] + 9;
+	if (conf != NULL &&
+	    conf_read(conf, main_conf_set, o, &main_conf_buf, why,
+	        sizeof(why)) != 0) {
+		fprintf(stderr, "cishan-server: %s\n", why);
+		exit(2);
+	}
+	while ((ch = getopt_long(argc, argv, "", longopts, &idx)) != -1) {
+		if (ch == 'f')
+			continue;
+		if (ch != 0)
 			usage();
+		if (main_set(o, longopts[idx].name, optarg, 0, why,
+		        sizeof(why)) != 0) {
+			fprintf(stderr, "cishan-server: --%s\n", why);
+			exit(2);
 		}
 	}
 	if (optind != argc || o->db == NULL)
@@ -393,6 +455,19 @@ main(int argc, char **argv)
 		rc = demo_populate(db) == 0 ? 0 : 1;
 		db_close(db);
 		return rc;
+	}
+	if (strcmp(cmd, "backup") == 0 && o.into != NULL) {
+		if (o.to != NULL)
+			usage();
+		db = main_open(o.db, MAIN_KEY);
+		rc = backup_into(db, o.db, o.into, o.keep_daily, o.keep_weekly);
+		db_close(db);
+		return rc == 0 ? 0 : 1;
+	}
+	if (strcmp(cmd, "restore") == 0) {
+		if (o.from == NULL)
+			usage();
+		return restore_run(o.from, o.db, o.key, o.force) == 0 ? 0 : 1;
 	}
 	if (strcmp(cmd, "backup") == 0) {
 		if (o.to == NULL)

@@ -449,5 +449,19 @@ int demo_populate(struct db *);
 int storage_check(const char *, int, char *, size_t);
 int storage_lock(const char *, char *, size_t);
 int storage_key_load(struct db *, const char *, int, char *, size_t);
+int storage_key_load_file(
+    struct db *, const char *, const char *, int, char *, size_t);
+int storage_key_copy(const char *, const char *, int, char *, size_t);
+int storage_sync_dir(const char *);
+
+/* retain.c: which dated backups to keep (README, "Backups"): a date's
+ * day number; marks the DAILY + WEEKLY to keep. Pure. */
+int retain_day(const char *, int64_t *);
+int retain_keep(const int64_t *, size_t, int, int, int *);
+
+/* backup.c: backup --into DIR; restore.c: restore --from. 0 or -1 (the
+ * reason said on stderr). */
+int backup_into(struct db *, const char *, const char *, int, int);
+int restore_run(const char *, const char *, const char *, int);
 
 #endif

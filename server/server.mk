@@ -24,6 +24,7 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
                 server/conflict.c server/store.c server/storage.c \
                 server/throttle.c server/password.c server/cardlog.c \
                 server/pin.c server/pinguard.c
+SERVER_DOMAIN += server/retain.c server/backup.c server/restore.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \

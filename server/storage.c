@@ -170,12 +170,21 @@ int
 storage_key_load(
     struct db *db, const char *path, int adopt, char *why, size_t size)
 {
-	unsigned char key[STORE_KEY_LEN];
-	char keypath[4096], hex[2 * STORE_FP_LEN + 1],
-	    have[2 * STORE_FP_LEN + 8];
-	int rc = -1, got;
+	char keypath[4096];
 
 	snprintf(keypath, sizeof(keypath), "%s.key", path);
+	return storage_key_load_file(db, path, keypath, adopt, why, size);
+}
+
+/* The same with the key in KEYPATH (a backup's, restore's --key). */
+int
+storage_key_load_file(struct db *db, const char *path, const char *keypath,
+    int adopt, char *why, size_t size)
+{
+	unsigned char key[STORE_KEY_LEN];
+	char hex[2 * STORE_FP_LEN + 1], have[2 * STORE_FP_LEN + 8];
+	int rc = -1, got;
+
 	if (storage_key_read(keypath, key, why, size) != 0)
 		return -1;
 	storage_fingerprint(key, hex, sizeof(hex));
@@ -212,5 +221,85 @@ storage_key_load(
 	rc = 0;
 out:
 	sodium_memzero(key, sizeof(key));
+	return rc;
+}
+
+/* fsync a directory, so that a rename in it lasts. */
+int
+storage_sync_dir(const char *dir)
+{
+	int fd, rc;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Writes the key to PATH through PATH.tmp (0600, synced, renamed). */
+static int
+storage_key_write(
+    const char *path, const unsigned char *key, char *why, size_t size)
+{
+	char tmp[4200], buf[4096];
+	int fd, ok;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	unlink(tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
+	    0) {
+		snprintf(why, size, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	ok = write(fd, key, STORE_KEY_LEN) == STORE_KEY_LEN && fsync(fd) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", path);
+	if (storage_sync_dir(dirname(buf)) != 0) {
+		snprintf(why, size, "%s: cannot sync its directory", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A copy of the key file SRC at DST (0600). An equal key already there
+ * is left alone (0); another one is refused (-1) unless REPLACE. 1 once
+ * copied.
+ */
+int
+storage_key_copy(
+    const char *src, const char *dst, int replace, char *why, size_t size)
+{
+	unsigned char key[STORE_KEY_LEN], old[STORE_KEY_LEN];
+	char skip[16];
+	int rc = -1;
+
+	if (storage_key_read(src, key, why, size) != 0)
+		return -1;
+	if (access(dst, F_OK) == 0) {
+		if (storage_key_read(dst, old, skip, sizeof(skip)) == 0 &&
+		    sodium_memcmp(key, old, STORE_KEY_LEN) == 0) {
+			rc = 0;
+			goto out;
+		}
+		if (!replace) {
+			snprintf(why, size,
+			    "%s exists and is not the key %s; not replacing "
+			    "it",
+			    dst, src);
+			goto out;
+		}
+	}
+	if (storage_key_write(dst, key, why, size) == 0)
+		rc = 1;
+out:
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(old, sizeof(old));
 	return rc;
 }

@@ -81,6 +81,8 @@ struct itest_srv *itest_start_with(
  * NOFILE > 0, that open-file limit set in the server's process. */
 struct itest_srv *itest_start_argv(
     const char *db, int nofile, const char *const *extra);
+/* `serve ARGS` alone (a config file's test): DB names its database. */
+struct itest_srv *itest_start_bare(const char *db, const char *const *args);
 void itest_stop(struct itest_srv *);
 /* SIGKILL the server and reap it; its files stay. */
 void itest_kill(struct itest_srv *);

@@ -232,7 +232,7 @@ START_TEST(test_role_matrix)
 	}
 
 	{
-		/* Reads. 0: role not fixed by API.md, not checked. */
+		/* Reads. 0: role not fixed by docs/api.md, not checked. */
 		const struct itest_auth_rule rd[] = {
 		    {"GET", "/api/v1/stock", 200, 200, 0, 200},
 		    {"GET", "/api/v1/stock/movements", 200, 200, 0, 200},

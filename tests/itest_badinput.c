@@ -2,7 +2,7 @@
  * Bad input against the real server: malformed JSON, wrong types, missing
  * fields, oversized bodies, negative and huge numbers, overlong strings,
  * bad barcodes, unknown ids, paths and methods. Each gets its documented
- * 4xx in API.md's error shape, changes nothing (the item, stock and
+ * 4xx in docs/api.md's error shape, changes nothing (the item, stock and
  * movement lists read the same before and after, and `verify` passes) and
  * the server stays up.
  */

@@ -43,7 +43,7 @@ itest_goods_moves(int64_t item, int *count)
 	return sum;
 }
 
-/* The invariant of API.md: on_hand is the sum of the item's movements. */
+/* The invariant of docs/api.md: on_hand is the sum of the item's movements. */
 static void
 itest_goods_balanced(int64_t item, int64_t want)
 {

@@ -289,6 +289,20 @@ itest_start_with(const char *db, const char *opt, const char *val)
 	return itest_start_argv(db, 0, opt != NULL ? extra : NULL);
 }
 
+/* itest_start_bare: serve's options are the caller's alone. */
+static int itest_bare;
+
+struct itest_srv *
+itest_start_bare(const char *db, const char *const *args)
+{
+	struct itest_srv *s;
+
+	itest_bare = 1;
+	s = itest_start_argv(db, 0, args);
+	itest_bare = 0;
+	return s;
+}
+
 struct itest_srv *
 itest_start_argv(const char *db, int nofile, const char *const *extra)
 {
@@ -340,10 +354,12 @@ itest_start_argv(const char *db, int nofile, const char *const *extra)
 		itest_reopen(0, "/dev/null", O_RDONLY);
 		args[n++] = itest_bin();
 		args[n++] = "serve";
-		args[n++] = "--db";
-		args[n++] = s->db;
-		args[n++] = "--listen";
-		args[n++] = "127.0.0.1:0";
+		if (!itest_bare) {
+			args[n++] = "--db";
+			args[n++] = s->db;
+			args[n++] = "--listen";
+			args[n++] = "127.0.0.1:0";
+		}
 		for (k = 0; extra != NULL && extra[k] != NULL && n < 31; k++)
 			args[n++] = extra[k];
 		args[n] = NULL;

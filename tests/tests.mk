@@ -15,7 +15,9 @@ ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
 # systemd's readiness protocol (server/notify.c).
 ITEST_SUITES += itest_notify
+ITEST_SUITES += itest_config itest_restore
 UNIT_SUITES = check_common check_json check_notice
+UNIT_SUITES += check_conf check_retain
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
 # The harness: the server's life, the HTTP client, the builders.
@@ -72,6 +74,10 @@ $(ITEST_BINS): $(B)/tests/%: $(B)/tests/%.o $(ITEST_HARNESS_OBJ)
 # Unit suites link the pure server objects they test.
 $(B)/tests/check_common: $(B)/tests/check_common.o $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
+$(B)/tests/check_conf: $(B)/tests/check_conf.o $(B)/libcishan-common.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
+$(B)/tests/check_retain: $(B)/tests/check_retain.o $(B)/server/retain.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
 $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
     $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o \
     $(B)/server/db_storage.o
