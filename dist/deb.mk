@@ -7,15 +7,19 @@ DEB_VERSION = $(shell dpkg-parsechangelog -l debian/changelog -S Version 2>/dev/
 DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
 DEB_FILE = build/cishan_$(DEB_VERSION)_$(DEB_ARCH).deb
 DEB_TREE = build/deb/cishan-$(DEB_VERSION)
+# Compilers at once in the package's build (-J: parallel=N).
+DEB_JOBS ?= 2
 DEB_DEBS = debhelper dpkg-dev fakeroot lintian systemd
 
 .PHONY: deb test-deb
 deb:
 	@$(call need_debs,$(DEBS) $(DEB_DEBS))
 	rm -rf build/deb && mkdir -p $(DEB_TREE)
-	git ls-files -z -co --exclude-standard | \
-	  tar --null -T - -cf - | tar -xf - -C $(DEB_TREE)
-	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 || \
+	@# The tree's files (git's, else all but the build directories).
+	{ git ls-files -z -co --exclude-standard 2>/dev/null || \
+	  find . \( -name build -o -name build-san -o -name .git \) -prune \
+	    -o -type f -print0; } | tar --null -T - -cf - | tar -xf - -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b -J$(DEB_JOBS) >../build.log 2>&1 || \
 	  { tail -40 ../build.log; exit 1; }
 	mv build/deb/*.deb build/
 	@echo "built $(DEB_FILE) (log: build/deb/build.log)"

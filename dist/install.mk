@@ -94,7 +94,8 @@ uninstall:
 	  if [ -e "$$t" ] && ! cmp -s "$$f" "$$t"; then \
 	    echo "kept $$t (changed; remove it by hand)"; \
 	  else rm -f "$$t"; fi; done
-	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/cishan 2>/dev/null
+	@for d in $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/cishan; do \
+	  if [ -d "$$d" ]; then rmdir --ignore-fail-on-non-empty "$$d"; fi; done
 
 show-install-dirs:
 	@echo "BINDIR=$(BINDIR) SBINDIR=$(SBINDIR) SYSCONFDIR=$(SYSCONFDIR)"

@@ -176,5 +176,19 @@ check "nothing of ours is left" test -z "$(cd "$D" && find . -type f -o -type l)
 check "our own directories are gone" test ! -e "$D/etc/cishan" -a \
 	! -e "$D/usr/share/doc/cishan"
 
+# The default PREFIX (/usr/local): the units name what is there.
+L=$work/local
+make --no-print-directory -s install B="$B" DESTDIR="$L" \
+	>"$work/install3.log" 2>&1 || bad "install with PREFIX=/usr/local"
+check "PREFIX=/usr/local: the service names its programs and configuration" \
+	grep -qx 'ExecStart=/usr/local/sbin/cishan-server serve --config /usr/local/etc/cishan/server.conf' \
+	"$L/usr/local/lib/systemd/system/cishan-server.service"
+check "PREFIX=/usr/local: nothing outside it" \
+	test "$(cd "$L" && find . -type f | grep -vc '^\./usr/local/')" = 0
+make --no-print-directory -s uninstall DESTDIR="$L" >"$work/uninstall3.log" \
+	2>&1 || bad "uninstall with PREFIX=/usr/local"
+check "PREFIX=/usr/local: uninstall leaves nothing" \
+	test -z "$(cd "$L" && find . -type f -o -type l)"
+
 echo "install_test: $pass passed, $fail failed"
 [ "$fail" = 0 ]
