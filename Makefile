@@ -51,6 +51,7 @@ include server/server.mk
 -include pos/pos.mk
 include tests/tests.mk
 -include bench/bench.mk
+include dist/install.mk
 
 binaries: $(BINS)
 
@@ -111,4 +112,4 @@ check-layers:
 clean:
 	rm -rf build build-san
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -type f -name '*.d' 2>/dev/null)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "http_int.h"
+#include "notify.h"
 
 #define HTTP_READ_MAX    (8 * 1024 * 1024) /* beyond: evhttp's own 413 */
 #define HTTP_HEADERS_MAX (32 * 1024)
@@ -39,6 +40,8 @@ http_serve_signal_cb(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	log_info("signal %d: finishing requests in flight", (int)sig);
+	if (!srv->stopping)
+		notify_stopping();
 	srv->stopping = 1;
 	http_commit_run(srv);
 	if (srv->sock != NULL) {
@@ -231,6 +234,8 @@ http_serve(struct db *db, const struct http_opts *o)
 	}
 	printf("listening on %s\n", srv.url);
 	fflush(stdout);
+	/* The database is open and the socket bound: a unit may go on. */
+	notify_ready(srv.url);
 	event_base_dispatch(srv.base);
 	rc = 0;
 	http_cache_counts(srv.cache, &hits, &misses);

@@ -5,6 +5,8 @@ SERVER_HTTP = server/main.c server/http_serve.c server/http.c \
               server/http_route.c server/http_query.c server/http_reply.c \
               server/http_commit.c server/http_cache.c server/http_offload.c server/json.c \
               server/http_conn.c server/http_tls.c
+# systemd's readiness (Type=notify), sent by the loop.
+SERVER_HTTP += server/notify.c
 SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_donors.c server/res_donations.c server/res_stock.c \
              server/res_households.c server/res_grants.c \

@@ -14,6 +14,8 @@ ITEST_SUITES += itest_storage itest_faults
 ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
 ITEST_SUITES += itest_cache
+# systemd's readiness protocol (server/notify.c).
+ITEST_SUITES += itest_notify
 ITEST_SUITES += itest_config itest_restore
 ITEST_SUITES += itest_baskets
 # Charity sales and the operating line (收支两条线).
