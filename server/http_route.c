@@ -106,6 +106,21 @@ const struct route http_routes[] = {
         ROLE_ADMIN | ROLE_AUDITOR},
     {EVHTTP_REQ_GET, "/api/v1/audit", res_audit_list,
         ROLE_ADMIN | ROLE_AUDITOR},
+    {EVHTTP_REQ_POST, "/api/v1/volunteers", res_volunteers_create, ROLE_STAFF},
+    {EVHTTP_REQ_GET, "/api/v1/volunteers", res_volunteers_list, ROLE_ANY},
+    {EVHTTP_REQ_POST, "/api/v1/volunteers/*/shifts", res_volunteers_shift,
+        ROLE_STAFF},
+    {EVHTTP_REQ_POST, "/api/v1/volunteers/*/check-in", res_volunteers_check_in,
+        ROLE_ANY & ~ROLE_AUDITOR},
+    {EVHTTP_REQ_POST, "/api/v1/volunteers/*/check-out",
+        res_volunteers_check_out, ROLE_ANY & ~ROLE_AUDITOR},
+    {EVHTTP_REQ_GET, "/api/v1/volunteers/*/record.csv",
+        res_volunteers_record_csv, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/volunteers/*/record.html",
+        res_volunteers_record_html, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/volunteers/*/record", res_volunteers_record,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/volunteers/*", res_volunteers_get, ROLE_ANY},
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -16,7 +16,7 @@
  * A text field. One that a spreadsheet would take for a formula (=, +,
  * -, @, tab, CR first) gets a leading apostrophe, as OWASP advises.
  */
-static void
+void
 res_csv_field(FILE *fp, const char *s)
 {
 	int formula;

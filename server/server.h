@@ -226,6 +226,7 @@ struct household_new {
 };
 int household_setkey(const char *);
 void household_card_hash(const char *, unsigned char *);
+int household_idnum_hash(const char *, const char *, unsigned char *);
 int household_idnum_check(const char *, char *);
 char household_idnum_checkchar(const char *);
 void household_mask_name(const char *, char *, size_t);
@@ -437,6 +438,22 @@ enum { WORKER_STAFF, WORKER_KNOWN, WORKER_LOGIN, WORKER_LANES };
 int worker_submit(int, void (*)(void *), void (*)(void *), void *);
 void worker_collect(void);
 void worker_stop(void);
+
+/* volunteer.c: volunteers and their shifts (公益记录). */
+#define VOLUNTEER_DAY_MINUTES 1440
+struct volunteer_new {
+	struct db_volunteer v;
+	char id_number[HOUSEHOLD_IDNUM_LEN + 1]; /* "": none given */
+};
+int volunteer_register(
+    struct db *, const struct actor *, struct volunteer_new *, struct fault *);
+int volunteer_shift_add(struct db *, const struct actor *, struct db_shift *,
+    int *, struct fault *);
+int volunteer_check_in(struct db *, const struct actor *, struct db_checkin *,
+    int *, struct fault *);
+int volunteer_check_out(struct db *, const struct actor *, int64_t,
+    struct db_shift *, int *, struct fault *);
+int volunteer_role_valid(const char *);
 
 /* verify.c */
 int verify_run(struct db *, int);

@@ -13,6 +13,7 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
 ITEST_SUITES += itest_storage itest_faults
 ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
+ITEST_SUITES += itest_volunteers
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
