@@ -240,5 +240,6 @@ void res_volunteers_check_out(struct req *);
 void res_volunteers_record(struct req *);
 void res_volunteers_record_csv(struct req *);
 void res_volunteers_record_html(struct req *);
+void res_volunteers_notice_html(FILE *, const cJSON *);
 
 #endif

@@ -442,3 +442,28 @@ res_volunteers_record_html(struct req *r)
 	cJSON_Delete(o);
 	res_html_send(r, 200, html, len);
 }
+
+/* The notice's section on volunteers (its JSON v; none in a notice
+ * published before volunteers were kept). */
+void
+res_volunteers_notice_html(FILE *fp, const cJSON *v)
+{
+	if (v == NULL)
+		return;
+	fputs("<section id=volunteers><h2>志愿服务</h2><table><tbody>"
+	      "<tr><td>志愿者人数</td><td class=n id=vol-persons>",
+	    fp);
+	res_html_count(fp, cJSON_GetObjectItem(v, "persons"));
+	fputs("</td></tr>", fp);
+	if (!cJSON_IsTrue(cJSON_GetObjectItem(v, "hidden"))) {
+		fprintf(fp,
+		    "<tr><td>服务次数</td><td class=n>%lld</td></tr>"
+		    "<tr><td>服务时长</td><td class=n id=vol-hours>",
+		    (long long)res_html_int(v, "shifts"));
+		res_volunteers_hours(fp, res_html_int(v, "minutes"));
+		fputs("</td></tr>", fp);
+	}
+	fputs("</tbody></table><p class=note>少于5名志愿者的月份只写作"
+	      "“&lt;5”，不公布时长，以免看出个人的服务时间。</p></section>",
+	    fp);
+}

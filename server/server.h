@@ -376,6 +376,8 @@ struct notice {
 	int64_t late_more, late_more_fen; /* those past NOTICE_LATE */
 	char ledger_head[72];
 	char as_of[CLOCK_DATE_LEN]; /* public: as at the start of this day */
+	int64_t vol_persons, vol_shifts, vol_minutes; /* volunteers' service */
+	int hide_vol; /* 1..4 volunteers: their hours are theirs */
 };
 void notice_suppress(const int64_t *, int, int *);
 int notice_compute(struct db *, const char *, int, struct notice *);

@@ -332,6 +332,74 @@ START_TEST(test_record)
 }
 END_TEST
 
+/* The month's volunteers in the notice: hidden while 1 to 4 served;
+ * the public sees what was recorded before today. */
+START_TEST(test_notice)
+{
+	const char *period = itest_period(0);
+	const char *staff = itest_f("/api/v1/notices/%s", period);
+	struct itest_reply *r;
+	int64_t id;
+	cJSON *j, *v;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		id = itest_vol_new(itest_f("志愿者%d", i), "", NULL);
+		itest_ok("POST",
+		    itest_f("/api/v1/volunteers/%lld/shifts", (long long)id),
+		    itest_vol_r.mgr,
+		    itest_vol_shift(
+		        itest_uuid(), itest_date(0), 60 + i, "理货"),
+		    201);
+		if (i == 0) /* last month's: not this month's */
+			itest_ok("POST",
+			    itest_f("/api/v1/volunteers/%lld/shifts",
+			        (long long)id),
+			    itest_vol_r.mgr,
+			    itest_vol_shift(
+			        itest_uuid(), itest_day(0, 0), 600, "理货"),
+			    201);
+		j = itest_ok("GET", staff, itest_vol_r.mgr, NULL, 200);
+		v = (cJSON *)itest_obj(j, "volunteers");
+		if (i < 4) {
+			ck_assert_str_eq(itest_str(v, "persons"), "<5");
+			ck_assert(
+			    cJSON_IsTrue(cJSON_GetObjectItem(v, "hidden")));
+			ck_assert_msg(cJSON_GetObjectItem(v, "minutes") == NULL,
+			    "hidden minutes: %s", itest_print(v));
+		}
+	}
+	ck_assert_int_eq(itest_int(v, "persons"), 5);
+	ck_assert_int_eq(itest_int(v, "shifts"), 5);
+	ck_assert_int_eq(itest_int(v, "minutes"), 60 + 61 + 62 + 63 + 64);
+	j = itest_ok("GET", itest_f("/api/v1/notices/%s", itest_period(-1)),
+	    itest_vol_r.mgr, NULL, 200);
+	v = (cJSON *)itest_obj(j, "volunteers");
+	ck_assert_str_eq(itest_str(v, "persons"), "<5");
+
+	/* The public: as at the start of today, then the next day. */
+	j = itest_ok(
+	    "GET", itest_f("/public/notices/%s", period), NULL, NULL, 200);
+	v = (cJSON *)itest_obj(j, "volunteers");
+	ck_assert_int_eq(itest_int(v, "persons"), 0);
+	j = itest_notice(period);
+	v = (cJSON *)itest_obj(j, "volunteers");
+	ck_assert_int_eq(itest_int(v, "persons"), 5);
+	ck_assert_int_eq(itest_int(v, "minutes"), 310);
+	r = itest_public_raw(itest_f("/notices/%s", period));
+	ck_assert_msg(
+	    strstr(r->body, "<td class=n id=vol-hours>5小时10分") != NULL,
+	    "the page has no volunteers' hours");
+	r = itest_public_raw(itest_f("/public/notices/%s.csv", period));
+	ck_assert(strstr(r->body,
+	              "志愿服务,志愿者,,,5,,volunteers,persons\r\n") != NULL);
+	ck_assert(
+	    strstr(r->body,
+	        "志愿服务,服务时长（分钟）,310,,,,volunteers,minutes\r\n") !=
+	    NULL);
+}
+END_TEST
+
 static Suite *
 itest_volunteers_suite(void)
 {
@@ -343,6 +411,7 @@ itest_volunteers_suite(void)
 	tcase_add_test(tc, test_shifts);
 	tcase_add_test(tc, test_check_in_out);
 	tcase_add_test(tc, test_record);
+	tcase_add_test(tc, test_notice);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -88,6 +88,8 @@ $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/db_funds.o $(B)/server/db_notices.o $(B)/server/db_pins.o \
     $(B)/server/db_verify.o $(B)/schema.o $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
+# The notice's volunteers (020).
+$(B)/tests/check_notice: $(B)/server/db_volunteers.o
 
 .PHONY: test-server test-server-unit test-server-itest
 test-server: test-server-unit test-server-itest
