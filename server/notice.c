@@ -273,8 +273,8 @@ notice_vol_row(const void *row, void *arg)
  * public's figures are the day's kept ones (asof), those recorded before
  * today, as the rest; 1 to 4 persons hidden. */
 static int
-notice_volunteers(struct db *db, const char *first, const char *last,
-    int asof, struct notice *n)
+notice_volunteers(struct db *db, const char *first, const char *last, int asof,
+    struct notice *n)
 {
 	time_t before = clock_now() + 1;
 
