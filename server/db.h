@@ -683,4 +683,27 @@ int db_checkin_get(struct db *, int64_t, struct db_checkin *);
 int db_checkin_insert(struct db *, const struct db_checkin *);
 int db_checkin_delete(struct db *, int64_t);
 
+/* db_reports.c: participation, the donors' ranking, and the
+ * civil-affairs figures (020). */
+struct db_rank {
+	int64_t donor_id;
+	char name[DB_NAME_MAX];
+	char kind[24];
+	int consent_public;
+	int64_t donations, cash_fen, goods_fen;
+};
+/* A figure of a report: its section, its key (a category, a kind) and
+ * up to three numbers, as the section says. */
+struct db_figure {
+	char section[24];
+	char key[DB_SHORT_MAX];
+	int64_t a, b, c;
+};
+int db_donor_ranking(
+    struct db *, const char *, const char *, int, int, db_row_cb, void *);
+int db_donor_fate(
+    struct db *, int64_t, const char *, const char *, db_row_cb, void *);
+int db_report_figures(struct db *, const char *, const char *, const char *,
+    const char *, db_row_cb, void *);
+
 #endif

@@ -241,5 +241,14 @@ void res_volunteers_record(struct req *);
 void res_volunteers_record_csv(struct req *);
 void res_volunteers_record_html(struct req *);
 void res_volunteers_notice_html(FILE *, const cJSON *);
+/* res_participation.c */
+void res_participation_get(struct req *);
+void res_participation_rank(struct req *);
+void res_participation_public(struct req *);
+void res_participation_page(struct req *);
+/* res_reports.c */
+void res_reports_civil(struct req *);
+void res_reports_civil_csv(struct req *);
+void res_reports_civil_html(struct req *);
 
 #endif

@@ -32,6 +32,8 @@ const struct route http_routes[] = {
         ROLE_STAFF},
     {EVHTTP_REQ_POST, "/api/v1/donors", res_donors_create, ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/donors", res_donors_list, ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/donors/ranking", res_participation_rank,
+        ROLE_STAFF},
     {EVHTTP_REQ_GET, "/api/v1/donors/*", res_donors_get, ROLE_READ},
     {EVHTTP_REQ_PATCH, "/api/v1/donors/*", res_donors_patch, ROLE_STAFF},
     {EVHTTP_REQ_POST, "/api/v1/donations", res_donations_create, ROLE_STAFF},
@@ -121,6 +123,16 @@ const struct route http_routes[] = {
     {EVHTTP_REQ_GET, "/api/v1/volunteers/*/record", res_volunteers_record,
         ROLE_READ},
     {EVHTTP_REQ_GET, "/api/v1/volunteers/*", res_volunteers_get, ROLE_ANY},
+    {EVHTTP_REQ_GET, "/api/v1/donors/*/participation", res_participation_get,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/public/participation", res_participation_public, 0},
+    {EVHTTP_REQ_GET, "/participation", res_participation_page, 0},
+    {EVHTTP_REQ_GET, "/api/v1/reports/civil-affairs", res_reports_civil,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/reports/civil-affairs.csv", res_reports_civil_csv,
+        ROLE_READ},
+    {EVHTTP_REQ_GET, "/api/v1/reports/civil-affairs.html",
+        res_reports_civil_html, ROLE_READ},
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -457,6 +457,15 @@ int volunteer_check_out(struct db *, const struct actor *, int64_t,
     struct db_shift *, int *, struct fault *);
 int volunteer_role_valid(const char *);
 
+/* report.c: the spans of reports; who may be named in public. */
+struct report_span {
+	char label[16]; /* as asked: 2026 or 2026-Q4 */
+	char p1[CLOCK_PERIOD_LEN], p2[CLOCK_PERIOD_LEN];
+	char d1[CLOCK_DATE_LEN], d2[CLOCK_DATE_LEN];
+};
+int report_span(const char *, struct report_span *);
+int report_organisation_ok(const char *);
+
 /* verify.c */
 int verify_run(struct db *, int);
 

@@ -15,7 +15,8 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_html.c server/res_public.c server/res_public_trace.c \
              server/res_csv.c server/res_heads.c server/res_pin.c \
              server/res_me.c
-SERVER_RES += server/res_volunteers.c
+SERVER_RES += server/res_volunteers.c server/res_participation.c \
+              server/res_reports.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
@@ -23,7 +24,7 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
                 server/conflict.c server/store.c server/storage.c \
                 server/throttle.c server/password.c server/cardlog.c \
                 server/pin.c server/pinguard.c
-SERVER_DOMAIN += server/volunteer.c
+SERVER_DOMAIN += server/volunteer.c server/report.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \
@@ -32,7 +33,7 @@ SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_cardlog.c server/db_sessions.c server/db_pins.c \
             server/db_reserve.c \
             $(B)/schema.c
-SERVER_DB += server/db_volunteers.c
+SERVER_DB += server/db_volunteers.c server/db_reports.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
              $(B)/schema.o $(B)/console_assets.o $(B)/passwords.o
