@@ -189,15 +189,18 @@ static const char *const ui_help_zh[] = {"Enter  扫码或输入条码",
     "F3     删除选中行", "F4     先输入文字再按 F4：搜索商品；#N 选结果",
     "F5     补打上一张小票", "F6     先输入捐赠编号再按 F6：打印捐赠收据",
     "F7     作废小票（店长输入自己的用户名和密码）", "F8     取消本单",
-    "F10    确认发放", "F12    交班汇总", "↑ ↓    选择行", "Ctrl-X 退出", NULL};
+    "F9/F11 先输入志愿者编号再按 F9 签到、F11 签退", "F10    确认发放",
+    "F12    交班汇总", "↑ ↓    选择行", "Ctrl-X 退出", NULL};
 static const char *const ui_help_en[] = {"Enter  scan or type a code",
     "F1     this help", "F2     type a quantity, then F2: the line's",
     "F3     remove the line", "F4     type words, then F4: search; #N picks",
     "F5     reprint the last receipt",
     "F6     type a donation id, then F6: donor receipt",
     "F7     void a receipt (a manager types their own log-in)",
-    "F8     cancel the basket", "F10    confirm", "F12    end of shift",
-    "Up/Dn  select a line", "Ctrl-X quit", NULL};
+    "F8     cancel the basket",
+    "F9/F11 type a volunteer id, then F9 check-in, F11 check-out",
+    "F10    confirm", "F12    end of shift", "Up/Dn  select a line",
+    "Ctrl-X quit", NULL};
 
 static void
 ui_draw_help(struct ui *u)
@@ -492,7 +495,17 @@ ui_key(struct ui *u, int fn, wint_t wc)
 		ui_void_open(u);
 	else if (fn && wc == KEY_F(8))
 		till_cancel(t);
-	else if (fn && wc == KEY_F(10))
+	else if (fn && (wc == KEY_F(9) || wc == KEY_F(11))) {
+		/* A volunteer's id, then F9 (check-in) or F11 (out). */
+		q = strtol(u->input, &end, 10);
+		if (u->input[0] == '\0' || *end != '\0' || q < 1)
+			till_msg(t, "bad_volunteer", "%s",
+			    ui_tr(u, "先输入志愿者编号再按 F9 或 F11",
+			        "type the volunteer id, then F9 or F11"));
+		else
+			app_volunteer(u->a, q, wc == KEY_F(9), "志愿服务");
+		u->input[0] = '\0';
+	} else if (fn && wc == KEY_F(10))
 		app_confirm(u->a);
 	else if (fn && wc == KEY_F(12))
 		app_shift(u->a);
