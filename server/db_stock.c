@@ -6,12 +6,12 @@
 static const char SQL_LOT_INSERT[] =
     "INSERT INTO lots(item_id, source, donation_id, quantity, "
     "unit_value_fen, expires_on, location, received_on, created_at, "
-    "expense_id) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, nullif(?6, ''), ?7, "
-    "?8, ?9, nullif(?10, 0))";
+    "expense_id, sale_allowed) VALUES (?1, ?2, nullif(?3, 0), ?4, ?5, "
+    "nullif(?6, ''), ?7, ?8, ?9, nullif(?10, 0), ?11)";
 #define LOT_COLS                                                               \
 	"id, item_id, source, coalesce(donation_id, 0), quantity, "            \
 	"unit_value_fen, coalesce(expires_on, ''), location, received_on, "    \
-	"on_hand, created_at, coalesce(expense_id, 0)"
+	"on_hand, created_at, coalesce(expense_id, 0), sale_allowed"
 static const char SQL_LOT_BY_ID[] =
     "SELECT " LOT_COLS " FROM lots WHERE id = ?1";
 static const char SQL_LOTS_OF_DONATION[] =
@@ -104,6 +104,7 @@ db_lot_fill(struct db *db, sqlite3_stmt *st, void *row)
 	l->on_hand = sqlite3_column_int64(st, 9);
 	l->created_at = sqlite3_column_int64(st, 10);
 	l->expense_id = sqlite3_column_int64(st, 11);
+	l->sale_allowed = sqlite3_column_int(st, 12);
 }
 
 /* The lot starts empty; its receive movement fills it (a trigger). */
@@ -124,6 +125,7 @@ db_lot_insert(struct db *db, struct db_lot *l)
 	sqlite3_bind_text(st, 8, l->received_on, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 9, l->created_at);
 	sqlite3_bind_int64(st, 10, l->expense_id);
+	sqlite3_bind_int(st, 11, l->sale_allowed);
 	return db_insert(db, st, &l->id, "lot insert");
 }
 

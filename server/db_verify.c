@@ -287,6 +287,115 @@ static const struct db_rule db_chain_rules[] = {
         "WHERE coalesce(s.v, 0) <> t.v"},
     {NULL, NULL}};
 
+/* Migration 19: charity sales and the operating line (收支两条线). */
+static const struct db_rule db_operating_rules[] = {
+    {"an operating account's total is the sum of its entries",
+        "SELECT 'operating account ' || a.code || ': total ' || "
+        "a.total_fen || ' but entries sum to ' || "
+        "coalesce(sum(e.amount_fen), 0) FROM operating_accounts a LEFT JOIN "
+        "operating_entries e ON e.account = a.code GROUP BY a.code HAVING "
+        "a.total_fen IS NOT coalesce(sum(e.amount_fen), 0)"},
+    {"the operating line never ran below zero",
+        "SELECT 'the operating line is ' || run || ' fen after entry ' || id "
+        "FROM (SELECT id, sum(amount_fen) OVER (ORDER BY id) AS run FROM "
+        "operating_entries) WHERE run < 0 LIMIT 1"},
+    {"an entry's sign is its account's side",
+        "SELECT 'operating entry ' || e.id || ': ' || e.amount_fen || "
+        "' on ' || a.side || ' account ' || a.code FROM operating_entries e "
+        "JOIN operating_accounts a ON a.code = e.account WHERE e.kind = "
+        "'entry' AND ((a.side = 'income' AND e.amount_fen < 0) OR (a.side = "
+        "'cost' AND e.amount_fen > 0))"},
+    {"a sale's total is its lines', and its one entry of sales income",
+        "SELECT 'sale ' || s.id || ': total ' || s.total_fen || ', lines ' "
+        "|| coalesce((SELECT sum(amount_fen) FROM sale_lines WHERE sale_id "
+        "= s.id), 0) || ', sales income ' || coalesce((SELECT "
+        "sum(amount_fen) FROM operating_entries WHERE sale_id = s.id AND "
+        "kind = 'sale'), 0) || ' in ' || (SELECT count(*) FROM "
+        "operating_entries WHERE sale_id = s.id AND kind = 'sale') || "
+        "' entries' FROM sales s WHERE s.total_fen IS NOT coalesce((SELECT "
+        "sum(amount_fen) FROM sale_lines WHERE sale_id = s.id), 0) OR "
+        "(SELECT count(*) FROM operating_entries WHERE sale_id = s.id AND "
+        "kind = 'sale') <> 1 OR s.total_fen IS NOT (SELECT sum(amount_fen) "
+        "FROM operating_entries WHERE sale_id = s.id AND kind = 'sale')"},
+    {"a refund takes its sale's income back, once, and nothing else does",
+        "SELECT 'sale ' || s.id || ': ' || CASE WHEN r.id IS NULL THEN 'not "
+        "refunded' ELSE 'refunded' END || ', refund entries ' || "
+        "coalesce(sum(e.amount_fen), 0) || ' in ' || count(e.id) FROM sales "
+        "s LEFT JOIN sale_refunds r ON r.sale_id = s.id LEFT JOIN "
+        "operating_entries e ON e.sale_id = s.id AND e.kind = 'refund' "
+        "GROUP BY s.id HAVING count(e.id) <> (r.id IS NOT NULL) OR "
+        "coalesce(sum(e.amount_fen), 0) <> CASE WHEN r.id IS NULL THEN 0 "
+        "ELSE -s.total_fen END"},
+    {"no fund money in the operating line and no operating money in a "
+     "fund but by a confirmed transfer",
+        "SELECT 'fund entry ' || e.id || ' (' || e.amount_fen || ' fen, fund "
+        "' || e.fund_id || '): no confirmed transfer moves it' FROM "
+        "fund_entries e LEFT JOIN operating_transfers t ON t.id = "
+        "e.op_transfer_id LEFT JOIN operating_confirms c ON c.transfer_id = "
+        "t.id WHERE (e.kind = 'operating' OR e.op_transfer_id IS NOT NULL) "
+        "AND (c.transfer_id IS NULL OR e.kind <> 'operating' OR t.fund_id "
+        "<> e.fund_id OR e.amount_fen <> CASE t.direction WHEN 'to_fund' "
+        "THEN t.amount_fen ELSE -t.amount_fen END) UNION ALL SELECT "
+        "'operating entry ' || e.id || ' (' || e.amount_fen || ' fen): no "
+        "confirmed transfer moves it' FROM operating_entries e LEFT JOIN "
+        "operating_transfers t ON t.id = e.transfer_id LEFT JOIN "
+        "operating_confirms c ON c.transfer_id = t.id WHERE (e.kind = "
+        "'transfer' OR e.transfer_id IS NOT NULL) AND (c.transfer_id IS "
+        "NULL OR e.kind <> 'transfer' OR e.amount_fen <> CASE t.direction "
+        "WHEN 'to_fund' THEN -t.amount_fen ELSE t.amount_fen END) UNION ALL "
+        "SELECT 'transfer ' || t.id || ': ' || CASE WHEN c.transfer_id IS "
+        "NULL THEN 'proposed' ELSE 'confirmed' END || ' with ' || (SELECT "
+        "count(*) FROM fund_entries WHERE op_transfer_id = t.id) || ' fund "
+        "entries and ' || (SELECT count(*) FROM operating_entries WHERE "
+        "transfer_id = t.id) || ' operating entries' FROM "
+        "operating_transfers t LEFT JOIN operating_confirms c ON "
+        "c.transfer_id = t.id WHERE (SELECT count(*) FROM fund_entries "
+        "WHERE op_transfer_id = t.id) <> (c.transfer_id IS NOT NULL) OR "
+        "(SELECT count(*) FROM operating_entries WHERE transfer_id = t.id) "
+        "<> (c.transfer_id IS NOT NULL) UNION ALL SELECT 'transfer ' || "
+        "t.id || ': confirmed by its proposer' FROM operating_transfers t "
+        "JOIN operating_confirms c ON c.transfer_id = t.id WHERE c.user_id "
+        "= t.proposed_by"},
+    {"each sale line took its quantity from lots that allow a sale",
+        "SELECT 'sale line ' || l.id || ': quantity ' || l.quantity || "
+        "' but movements took ' || coalesce(-sum(m.quantity), 0) FROM "
+        "sale_lines l LEFT JOIN movements m ON m.ref_id = l.id AND m.kind = "
+        "'sell' AND m.item_id = l.item_id GROUP BY l.id HAVING "
+        "coalesce(-sum(m.quantity), 0) <> l.quantity UNION ALL SELECT "
+        "'movement ' || m.id || ': sold from lot ' || m.lot_id || ', whose "
+        "donation line did not allow a sale' FROM movements m JOIN lots l "
+        "ON l.id = m.lot_id WHERE m.kind = 'sell' AND l.sale_allowed <> 1 "
+        "UNION ALL SELECT 'movement ' || m.id || ': ' || m.kind || ' of no "
+        "sale line of item ' || m.item_id FROM movements m WHERE m.kind IN "
+        "('sell', 'refund') AND NOT EXISTS (SELECT 1 FROM sale_lines l "
+        "WHERE l.id = m.ref_id AND l.item_id = m.item_id)"},
+    {"a refund returns each lot what its sale took, and only a refund does",
+        "SELECT 'refund ' || r.id || ', sale line ' || l.id || ': lot ' || "
+        "m.lot_id || ' not restored' FROM sale_refunds r JOIN sale_lines l "
+        "ON l.sale_id = r.sale_id JOIN movements m ON m.ref_id = l.id AND "
+        "m.kind IN ('sell', 'refund') GROUP BY r.id, l.id, m.lot_id HAVING "
+        "sum(m.quantity) <> 0 UNION ALL SELECT 'sale line ' || l.id || "
+        "': refund movements without a refund' FROM sale_lines l JOIN "
+        "movements m ON m.ref_id = l.id AND m.kind = 'refund' WHERE NOT "
+        "EXISTS (SELECT 1 FROM sale_refunds r WHERE r.sale_id = l.sale_id) "
+        "GROUP BY l.id"},
+    {"sale receipt numbers run 1, 2, 3... per till, without gaps",
+        "SELECT 'till ' || t.id || ': last sale ' || t.last_sale || ', ' || "
+        "count(s.id) || ' sales, highest ' || coalesce(max(s.receipt_seq), "
+        "0) FROM tills t LEFT JOIN sales s ON s.till_id = t.id GROUP BY "
+        "t.id HAVING count(s.id) <> t.last_sale OR "
+        "coalesce(max(s.receipt_seq), 0) <> t.last_sale"},
+    {"the hash chain matches the operating entries",
+        "SELECT 'chain entry ' || seq || ' (' || kind || ' ' || row_id || "
+        "') does not match: the row or the chain was changed' FROM "
+        "(" CHAIN_CHECK("operating_entry",
+            "canon_operating_entries") ") ORDER BY seq LIMIT 1"},
+    {"every operating entry is chained",
+        "SELECT 'operating_entry ' || id || ' is not in the chain' FROM "
+        "operating_entries e WHERE NOT EXISTS (SELECT 1 FROM chain c WHERE "
+        "c.kind = 'operating_entry' AND c.row_id = e.id)"},
+    {NULL, NULL}};
+
 /* Migration 16: goods handed out offline and refused on replay. */
 static const struct db_rule db_conflict_rules[] = {
     {"no offline conflict left unresolved (goods handed out offline)",
@@ -383,4 +492,10 @@ int
 db_verify_conflicts(struct db *db, db_violation_cb cb, void *arg)
 {
 	return db_verify_rules(db, db_conflict_rules, cb, arg);
+}
+
+int
+db_verify_operating(struct db *db, db_violation_cb cb, void *arg)
+{
+	return db_verify_rules(db, db_operating_rules, cb, arg);
 }

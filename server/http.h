@@ -251,4 +251,25 @@ void res_reports_civil(struct req *);
 void res_reports_civil_csv(struct req *);
 void res_reports_civil_html(struct req *);
 
+/* res_sales.c */
+void res_sales_create(struct req *);
+void res_sales_list(struct req *);
+void res_sales_get(struct req *);
+void res_sales_refund(struct req *);
+void res_sales_price_get(struct req *);
+void res_sales_price_put(struct req *);
+
+/* res_operating.c */
+void res_operating_accounts(struct req *);
+void res_operating_entry_create(struct req *);
+void res_operating_entry_list(struct req *);
+void res_operating_statement(struct req *);
+void res_operating_transfer_create(struct req *);
+void res_operating_transfer_list(struct req *);
+void res_operating_transfer_confirm(struct req *);
+cJSON *res_operating_statement_json(struct db *, const char *);
+cJSON *res_operating_transfer_json(const struct db_op_transfer *, int);
+int res_operating_notice(struct db *, const struct notice *, cJSON *);
+void res_operating_notice_html(FILE *, const cJSON *);
+
 #endif

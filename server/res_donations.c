@@ -18,6 +18,7 @@ res_donations_lot(const void *row, void *arg)
 		json_add_str(o, "expires_on", l->expires_on);
 	else
 		cJSON_AddNullToObject(o, "expires_on");
+	json_add_bool(o, "sale_allowed", l->sale_allowed);
 	cJSON_AddItemToArray(arg, o);
 	return 0;
 }
@@ -106,7 +107,8 @@ res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 		    json_int(l, "unit_value_fen", 0, 0, LIMIT_UNIT_FEN,
 		        &ln->unit_value_fen, f) < 0 ||
 		    json_str(l, "expires_on", 0, 10, ln->expires_on,
-		        sizeof(ln->expires_on), f) < 0)
+		        sizeof(ln->expires_on), f) < 0 ||
+		    json_bool(l, "sale_allowed", 0, &ln->sale_allowed, f) < 0)
 			goto fail;
 		if (ln->expires_on[0] != '\0' &&
 		    !clock_date_valid(ln->expires_on)) {

@@ -180,6 +180,10 @@ res_notices_json(struct db *db, const struct notice *n)
 		json_add_int(p, "minutes", n->vol_minutes);
 	}
 	json_add_str(o, "ledger_head", n->ledger_head);
+	if (res_operating_notice(db, n, o) != 0) {
+		cJSON_Delete(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -215,6 +219,10 @@ res_notices_text(struct db *db, const char *period, int public, struct fault *f)
 	}
 	o = res_notices_json(db, n);
 	free(n);
+	if (o == NULL) {
+		fault_db(f, DB_ERR);
+		return NULL;
+	}
 	if ((body = cJSON_PrintUnformatted(o)) == NULL)
 		log_fatalx("out of memory");
 	cJSON_Delete(o);

@@ -385,6 +385,7 @@ res_public_render(struct db *db, const char *period, const cJSON *n,
 	    "reason", "value_fen", 1);
 	fputs("</section>", fp);
 	res_public_late(fp, n);
+	res_operating_notice_html(fp, n);
 	res_public_served(fp, cJSON_GetObjectItem(n, "households_served"));
 	res_public_points(fp, n);
 	res_volunteers_notice_html(fp, cJSON_GetObjectItem(n, "volunteers"));

@@ -166,6 +166,7 @@ struct stock_line {
 	int64_t quantity;
 	int64_t unit_value_fen; /* -1: the item's */
 	char expires_on[CLOCK_DATE_LEN];
+	int sale_allowed; /* a donated line that may be sold (慈善义卖) */
 };
 struct stock_donation {
 	char client_id[DB_SHORT_MAX];
@@ -477,5 +478,67 @@ int demo_populate(struct db *);
 int storage_check(const char *, int, char *, size_t);
 int storage_lock(const char *, char *, size_t);
 int storage_key_load(struct db *, const char *, int, char *, size_t);
+
+/* sale.c: charity sales (慈善义卖) and their refunds. */
+struct sale_request {
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	char till_id[40];
+	char method[8]; /* cash, qr */
+	char reference[DB_SHORT_MAX];
+	int nlines;
+	struct dist_line_in lines[LIMIT_LINES];
+};
+struct sale_line_out {
+	int64_t item_id;
+	char name[DB_NAME_MAX];
+	int64_t quantity;
+	int64_t unit_price_fen;
+	int64_t amount_fen;
+	size_t lot0, nlots; /* its lots: lots[lot0 .. lot0 + nlots) */
+};
+struct sale_result {
+	struct db_sale s;
+	int nlines;
+	struct sale_line_out *lines;
+	struct dist_lot *lots;
+	size_t nlots, caplots;
+};
+int sale_reference_ok(const char *);
+int sale_post(struct db *, const struct actor *, const struct sale_request *,
+    struct sale_result *, int *, struct fault *);
+void sale_result_free(struct sale_result *);
+int sale_refund(struct db *, const struct actor *, int64_t,
+    struct db_sale_refund *, int *, struct fault *);
+int sale_price_set(
+    struct db *, const struct actor *, int64_t, int64_t, struct fault *);
+
+/* operating.c: the operating line, apart from the funds (收支两条线). */
+#define OP_ACCOUNTS 16
+struct op_statement {
+	char from[8], to[8];
+	int64_t opening_fen, closing_fen;
+	int64_t income_fen, cost_fen; /* cost_fen positive */
+	int64_t transfers_fen;        /* net: + from funds, - to funds */
+	int n;
+	struct db_op_account a[OP_ACCOUNTS]; /* total_fen: of the months */
+};
+int operating_entry(struct db *, const struct actor *, struct db_op_entry *,
+    int *, struct fault *);
+int operating_propose(struct db *, const struct actor *,
+    struct db_op_transfer *, int *, struct fault *);
+int operating_confirm(struct db *, const struct actor *, int64_t,
+    struct db_op_transfer *, struct fault *);
+int operating_statement(
+    struct db *, const char *, const char *, int64_t, struct op_statement *);
+#define OP_NOTICE_TRANSFERS 32
+struct op_notice {
+	struct op_statement s;
+	struct db_sale_totals sales;
+	int n;
+	struct db_op_transfer tr[OP_NOTICE_TRANSFERS];
+	int64_t more; /* confirmed past OP_NOTICE_TRANSFERS */
+};
+int operating_notice(struct db *, const struct notice *, struct op_notice *);
 
 #endif

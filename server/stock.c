@@ -144,6 +144,9 @@ stock_lots_add(struct db *db, const struct actor *who, const char *source,
 		snprintf(lot.source, sizeof(lot.source), "%s", source);
 		lot.donation_id = donation;
 		lot.expense_id = expense;
+		/* Bought goods are never sold: fund money stays charity's. */
+		lot.sale_allowed =
+		    donation != 0 ? lines[i].sale_allowed != 0 : 0;
 		lot.quantity = lines[i].quantity;
 		lot.unit_value_fen = lines[i].unit_value_fen >= 0
 		    ? lines[i].unit_value_fen

@@ -51,6 +51,12 @@ verify_run(struct db *db, int quiet)
 			return -1;
 		total += n;
 	}
+	/* Sales and the operating line arrive with migration 19. */
+	if (have >= 19) {
+		if ((n = db_verify_operating(db, verify_print, NULL)) < 0)
+			return -1;
+		total += n;
+	}
 	if (!quiet)
 		printf("%s: %d violation%s\n", total ? "FAILED" : "ok", total,
 		    total == 1 ? "" : "s");

@@ -291,6 +291,96 @@ START_TEST(test_small_cells_5_5)
 }
 END_TEST
 
+/* The charity-sale section (义卖收入及使用): the month's sales income,
+ * costs and confirmed transfers with their reasons (escaped), in the
+ * JSON and on the page, as the ledger stood at the start of the day. */
+START_TEST(test_charity_sales)
+{
+	const char *now = itest_period(0), *mgr;
+	int64_t donor, fund, item, t;
+	struct itest_reply *r;
+	const cJSON *c, *tr;
+	cJSON *j;
+
+	mgr = itest_user(itest_s, "mgr", "manager");
+	donor = itest_donor(itest_admin, "义卖捐赠人", "individual");
+	fund = itest_fund(itest_admin, "慈善基金", "donations", 0, NULL);
+	item = itest_item_new(itest_admin, "旧书", "books", "", 100, 1, NULL);
+	itest_cash(itest_admin, donor, fund, 5000);
+	itest_donation(itest_admin, donor,
+	    itest_f("{'item_id':%lld,'quantity':5,'sale_allowed':true}",
+	        (long long)item));
+	itest_ok("PUT",
+	    itest_f("/api/v1/items/%lld/sale-price", (long long)item),
+	    itest_admin, "{'sale_price_fen':450}", 200);
+	itest_ok("POST", "/api/v1/sales", itest_admin,
+	    itest_f(
+	        "{'client_id':'%s','till_id':'T1','lines':[{'item_id':%lld,"
+	        "'quantity':3}],'payment':{'method':'qr','reference':'Q1'}}",
+	        itest_uuid(), (long long)item),
+	    201);
+	itest_ok("POST", "/api/v1/operating/entries", mgr,
+	    itest_f("{'client_id':'%s','account':'rent','amount_fen':300}",
+	        itest_uuid()),
+	    201);
+	t = itest_int(itest_ok("POST", "/api/v1/operating/transfers", mgr,
+	                  itest_f("{'client_id':'%s','direction':'to_fund',"
+	                          "'fund_id':%lld,'amount_fen':500,'reason':"
+	                          "'义卖收入用于助学%s'}",
+	                      itest_uuid(), (long long)fund, XSS),
+	                  201),
+	    "id");
+	itest_ok("POST",
+	    itest_f("/api/v1/operating/transfers/%lld/confirm", (long long)t),
+	    itest_admin, NULL, 200);
+
+	/* Today, before midnight: the public sees the day's start. */
+	j = itest_ok(
+	    "GET", itest_f("/public/notices/%s", now), NULL, NULL, 200);
+	c = itest_obj(j, "charity_sales");
+	ck_assert_int_eq(itest_int(c, "sales_income_fen"), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_arr(c, "transfers")), 0);
+	/* Once the day is over. */
+	j = itest_notice(now);
+	c = itest_obj(j, "charity_sales");
+	ck_assert_int_eq(itest_int(c, "sales_count"), 1);
+	ck_assert_int_eq(itest_int(c, "sales_income_fen"), 1350);
+	ck_assert_int_eq(
+	    itest_int(itest_find_str(itest_arr(c, "costs"), "account", "rent"),
+	        "amount_fen"),
+	    300);
+	ck_assert_int_eq(itest_int(c, "cost_total_fen"), 300);
+	ck_assert_int_eq(itest_int(c, "transfers_net_fen"), -500);
+	ck_assert_int_eq(itest_int(c, "closing_fen"), 1350 - 300 - 500);
+	tr = cJSON_GetArrayItem(itest_arr(c, "transfers"), 0);
+	ck_assert_str_eq(itest_str(tr, "direction"), "to_fund");
+	ck_assert_str_eq(itest_str(tr, "fund"), "慈善基金");
+	ck_assert_int_eq(itest_int(tr, "amount_fen"), 500);
+	ck_assert_str_eq(itest_str(tr, "reason"), "义卖收入用于助学" XSS);
+	/* No proposer or confirmer on the public notice. */
+	ck_assert_ptr_null(cJSON_GetObjectItem(tr, "confirmed_by"));
+	/* The page: the section, its figures, the reason as text. */
+	r = itest_public_get(itest_f("/notices/%s", now), 200);
+	itest_public_guarded(r);
+	ck_assert_msg(strstr(r->body, "<section id=charity-sales>") != NULL,
+	    "no charity-sale section: %.600s", r->body);
+	ck_assert_msg(strstr(r->body,
+	                  "<td>义卖收入（退款后）</td><td "
+	                  "class=n>¥13.50</td>") != NULL,
+	    "no sales income row");
+	ck_assert_msg(strstr(r->body,
+	                  "<td>期末余额</td><td class=n>¥5.50"
+	                  "</td>") != NULL,
+	    "no closing row");
+	ck_assert_msg(
+	    strstr(r->body, itest_f("<td>义卖收入用于助学%s</td>", XSS_ESC)) !=
+	        NULL,
+	    "the reason is not on the page, escaped");
+	ck_assert_msg(strstr(r->body, "<img") == NULL, "markup got through");
+	itest_verify(itest_s->db, 1, NULL);
+}
+END_TEST
+
 static Suite *
 itest_public_suite(void)
 {
@@ -302,6 +392,7 @@ itest_public_suite(void)
 	tcase_add_test(tc, test_small_cells_1_4_5);
 	tcase_add_test(tc, test_small_cells_next_smallest);
 	tcase_add_test(tc, test_small_cells_5_5);
+	tcase_add_test(tc, test_charity_sales);
 	suite_add_tcase(s, tc);
 	return s;
 }

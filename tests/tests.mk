@@ -14,6 +14,8 @@ ITEST_SUITES += itest_storage itest_faults
 ITEST_SUITES += itest_conflicts itest_store
 ITEST_SUITES += itest_public itest_periods itest_heads itest_balance
 ITEST_SUITES += itest_volunteers itest_reports
+# Charity sales and the operating line (收支两条线).
+ITEST_SUITES += itest_sales itest_operating
 UNIT_SUITES = check_common check_json check_notice
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
