@@ -124,6 +124,51 @@ res_reports_figure(const void *row, void *arg)
 	return 0;
 }
 
+/*
+ * Charity sales and the operating line of the span's months (收支两条线;
+ * entries count in the month they were written): the sales and refunds,
+ * and the operating statement, which says what the income went to.
+ */
+static int
+res_reports_sales(struct db *db, const struct report_span *sp, cJSON *o)
+{
+	struct db_sale_totals t;
+	struct op_statement st;
+	cJSON *s, *in, *out, *e;
+	int i;
+
+	if (db_sale_totals(db, sp->p1, sp->p2, INT64_MAX, &t) != DB_OK ||
+	    operating_statement(db, sp->p1, sp->p2, INT64_MAX, &st) != 0)
+		return -1;
+	s = cJSON_AddObjectToObject(o, "sales");
+	json_add_int(s, "count", t.sales);
+	json_add_int(s, "gross_fen", t.gross_fen);
+	json_add_int(s, "refunds", t.refunds);
+	json_add_int(s, "refunded_fen", t.refunded_fen);
+	json_add_int(s, "net_fen", t.net_fen);
+	s = cJSON_AddObjectToObject(o, "operating");
+	json_add_int(s, "opening_fen", st.opening_fen);
+	in = cJSON_AddArrayToObject(s, "income");
+	out = cJSON_AddArrayToObject(s, "costs");
+	for (i = 0; i < st.n; i++) {
+		if (strcmp(st.a[i].side, "transfer") == 0)
+			continue;
+		e = json_new();
+		json_add_str(e, "account", st.a[i].code);
+		json_add_str(e, "name", st.a[i].name);
+		json_add_int(e, "amount_fen",
+		    strcmp(st.a[i].side, "cost") == 0 ? -st.a[i].total_fen
+		                                      : st.a[i].total_fen);
+		cJSON_AddItemToArray(
+		    strcmp(st.a[i].side, "cost") == 0 ? out : in, e);
+	}
+	json_add_int(s, "income_total_fen", st.income_fen);
+	json_add_int(s, "cost_total_fen", st.cost_fen);
+	json_add_int(s, "transfers_fen", st.transfers_fen);
+	json_add_int(s, "closing_fen", st.closing_fen);
+	return 0;
+}
+
 /* The report of period as JSON, or NULL with f set. */
 static cJSON *
 res_reports_json(struct req *r, struct fault *f)
@@ -213,6 +258,11 @@ res_reports_json(struct req *r, struct fault *f)
 	json_add_int(s, "persons", p.vol_persons);
 	json_add_int(s, "shifts", p.vol_shifts);
 	json_add_int(s, "minutes", p.vol_minutes);
+	if (res_reports_sales(http_db(r), &sp, o) != 0) {
+		cJSON_Delete(o);
+		fault_db(f, DB_ERR);
+		return NULL;
+	}
 	return o;
 }
 
@@ -291,6 +341,55 @@ res_reports_csv_table(FILE *fp, const char *part, const char *title,
 	v[4] = res_html_int(total, n);
 	v[5] = res_html_int(total, amount);
 	res_reports_csv_row(fp, title, "合计", v, section, "total");
+}
+
+/* Sales and the operating line: count and amount rows. */
+static void
+res_reports_csv_sales(FILE *fp, const cJSON *o)
+{
+	const cJSON *sa = cJSON_GetObjectItem(o, "sales");
+	const cJSON *op = cJSON_GetObjectItem(o, "operating"), *e;
+	int64_t v[6];
+	int i;
+
+	for (i = 0; i < 6; i++)
+		v[i] = RES_REPORTS_NONE;
+	v[4] = res_html_int(sa, "count");
+	v[5] = res_html_int(sa, "gross_fen");
+	res_reports_csv_row(fp, "慈善义卖", "销售", v, "sales", "gross");
+	v[4] = res_html_int(sa, "refunds");
+	v[5] = res_html_int(sa, "refunded_fen");
+	res_reports_csv_row(fp, "慈善义卖", "退款", v, "sales", "refunded");
+	v[4] = RES_REPORTS_NONE;
+	v[5] = res_html_int(sa, "net_fen");
+	res_reports_csv_row(fp, "慈善义卖", "净收入", v, "sales", "net");
+	v[5] = res_html_int(op, "opening_fen");
+	res_reports_csv_row(fp, "经营资金", "期初", v, "operating", "opening");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(op, "income"))
+	{
+		v[5] = res_html_int(e, "amount_fen");
+		res_reports_csv_row(fp, "经营收入（按科目）",
+		    res_html_str(e, "name"), v, "operating_income",
+		    res_html_str(e, "account"));
+	}
+	v[5] = res_html_int(op, "income_total_fen");
+	res_reports_csv_row(
+	    fp, "经营收入", "合计", v, "operating_income", "total");
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(op, "costs"))
+	{
+		v[5] = res_html_int(e, "amount_fen");
+		res_reports_csv_row(fp, "经营支出（按科目）",
+		    res_html_str(e, "name"), v, "operating_costs",
+		    res_html_str(e, "account"));
+	}
+	v[5] = res_html_int(op, "cost_total_fen");
+	res_reports_csv_row(
+	    fp, "经营支出", "合计", v, "operating_costs", "total");
+	v[5] = res_html_int(op, "transfers_fen");
+	res_reports_csv_row(fp, "经营资金", "与捐赠资金间划转（净额）", v,
+	    "operating", "transfers");
+	v[5] = res_html_int(op, "closing_fen");
+	res_reports_csv_row(fp, "经营资金", "期末", v, "operating", "closing");
 }
 
 static void
@@ -375,6 +474,7 @@ res_reports_csv_text(const cJSON *o, size_t *len)
 	v[4] = res_html_int(s, "minutes");
 	res_reports_csv_row(
 	    fp, "志愿服务", "服务时长（分钟）", v, "volunteers", "minutes");
+	res_reports_csv_sales(fp, o);
 	fclose(fp);
 	return buf;
 }
@@ -465,6 +565,53 @@ res_reports_html_served(FILE *fp, const cJSON *sv)
 	fputs("</tr></tbody></table></section>", fp);
 }
 
+/* A row of the page: a label and an amount. */
+static void
+res_reports_html_row(FILE *fp, const char *label, int64_t fen)
+{
+	fputs("<tr><td>", fp);
+	res_html_esc(fp, label);
+	fputs("</td><td class=n>", fp);
+	res_html_money(fp, fen);
+	fputs("</td></tr>", fp);
+}
+
+/* Sales income and its use (the operating statement of the span). */
+static void
+res_reports_html_sales(FILE *fp, const cJSON *o)
+{
+	const cJSON *sa = cJSON_GetObjectItem(o, "sales");
+	const cJSON *op = cJSON_GetObjectItem(o, "operating"), *e;
+
+	fprintf(fp,
+	    "</section><section id=sales><h2>慈善义卖收入及使用</h2><table>"
+	    "<tbody><tr><td>销售 %lld 笔</td><td class=n>",
+	    (long long)res_html_int(sa, "count"));
+	res_html_money(fp, res_html_int(sa, "gross_fen"));
+	fprintf(fp, "</td></tr><tr><td>退款 %lld 笔</td><td class=n>",
+	    (long long)res_html_int(sa, "refunds"));
+	res_html_money(fp, res_html_int(sa, "refunded_fen"));
+	fputs("</td></tr>", fp);
+	res_reports_html_row(fp, "义卖净收入", res_html_int(sa, "net_fen"));
+	fputs("</tbody></table><h3>经营资金（收支两条线）</h3><table><tbody>",
+	    fp);
+	res_reports_html_row(fp, "期初", res_html_int(op, "opening_fen"));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(op, "income"))
+	    res_reports_html_row(
+	        fp, res_html_str(e, "name"), res_html_int(e, "amount_fen"));
+	res_reports_html_row(
+	    fp, "收入合计", res_html_int(op, "income_total_fen"));
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(op, "costs"))
+	    res_reports_html_row(
+	        fp, res_html_str(e, "name"), res_html_int(e, "amount_fen"));
+	res_reports_html_row(
+	    fp, "支出合计", res_html_int(op, "cost_total_fen"));
+	res_reports_html_row(
+	    fp, "与捐赠资金间划转（净额）", res_html_int(op, "transfers_fen"));
+	res_reports_html_row(fp, "期末", res_html_int(op, "closing_fen"));
+	fputs("</tbody></table>", fp);
+}
+
 /* GET /api/v1/reports/civil-affairs.html?period=…: to print. */
 void
 res_reports_civil_html(struct req *r)
@@ -511,6 +658,7 @@ res_reports_civil_html(struct req *r)
 	res_reports_html_table(fp, "资金支出（按资金来源）", "笔数",
 	    cJSON_GetObjectItem(s, "by_fund_kind"), "expenses", "amount_fen",
 	    s);
+	res_reports_html_sales(fp, o);
 	s = cJSON_GetObjectItem(o, "volunteers");
 	fprintf(fp,
 	    "</section><section id=volunteers><h2>志愿服务</h2><table><tbody>"

@@ -432,6 +432,103 @@ START_TEST(test_ranking_consent)
 }
 END_TEST
 
+/* Sales income and its use: the sales and refunds of the quarter, and
+ * the operating line's statement, as written. */
+START_TEST(test_sales_figures)
+{
+	const char *mgr = itest_rep_r.mgr, *q = itest_rep_quarter();
+	struct itest_reply *r;
+	const cJSON *s, *e;
+	int64_t donor, soap, sale;
+	cJSON *j;
+
+	donor = itest_donor(mgr, "某某日化", "enterprise");
+	soap = itest_item("香皂", "6901234567151", 4, 0, 0);
+	itest_donation(mgr, donor,
+	    itest_f("{'item_id':%lld,'quantity':10,'sale_allowed':true}",
+	        (long long)soap));
+	itest_ok("PUT",
+	    itest_f("/api/v1/items/%lld/sale-price", (long long)soap), mgr,
+	    "{'sale_price_fen':800}", 200);
+	itest_ok("POST", "/api/v1/sales", itest_rep_r.cashier,
+	    itest_f("{'client_id':'%s','till_id':'T1','lines':[{'item_id':%lld,"
+	            "'quantity':2}],'payment':{'method':'cash'}}",
+	        itest_uuid(), (long long)soap),
+	    201);
+	sale = itest_int(
+	    itest_ok("POST", "/api/v1/sales", itest_rep_r.cashier,
+	        itest_f("{'client_id':'%s','till_id':'T1','lines':[{'item_id':"
+	                "%lld,'quantity':1}],'payment':{'method':'qr',"
+	                "'reference':'WX42'}}",
+	            itest_uuid(), (long long)soap),
+	        201),
+	    "id");
+	itest_ok("POST", itest_f("/api/v1/sales/%lld/refund", (long long)sale),
+	    mgr, itest_f("{'client_id':'%s','reason':'退货'}", itest_uuid()),
+	    201);
+	itest_ok("POST", "/api/v1/operating/entries", mgr,
+	    itest_f("{'client_id':'%s','account':'service_fees',"
+	            "'amount_fen':300}",
+	        itest_uuid()),
+	    201);
+	itest_ok("POST", "/api/v1/operating/entries", mgr,
+	    itest_f("{'client_id':'%s','account':'utilities','amount_fen':500,"
+	            "'note':'水费'}",
+	        itest_uuid()),
+	    201);
+
+	j = itest_ok("GET",
+	    itest_f("/api/v1/reports/civil-affairs?period=%s", q),
+	    itest_rep_r.auditor, NULL, 200);
+	s = itest_obj(j, "sales");
+	ck_assert_int_eq(itest_int(s, "count"), 2);
+	ck_assert_int_eq(itest_int(s, "gross_fen"), 2400);
+	ck_assert_int_eq(itest_int(s, "refunds"), 1);
+	ck_assert_int_eq(itest_int(s, "refunded_fen"), 800);
+	ck_assert_int_eq(itest_int(s, "net_fen"), 1600);
+	s = itest_obj(j, "operating");
+	ck_assert_int_eq(itest_int(s, "opening_fen"), 0);
+	ck_assert_int_eq(itest_int(s, "income_total_fen"), 1900);
+	ck_assert_int_eq(itest_int(s, "cost_total_fen"), 500);
+	ck_assert_int_eq(itest_int(s, "transfers_fen"), 0);
+	ck_assert_int_eq(itest_int(s, "closing_fen"), 1400);
+	e = itest_rep_row(itest_arr(s, "income"), "account", "sales");
+	ck_assert_int_eq(itest_int(e, "amount_fen"), 1600);
+	e = itest_rep_row(itest_arr(s, "costs"), "account", "utilities");
+	ck_assert_int_eq(itest_int(e, "amount_fen"), 500);
+	/* The goods sold are not goods distributed. */
+	ck_assert_int_eq(
+	    itest_int(itest_obj(j, "goods_distributed"), "value_fen"), 0);
+	/* The operating line's own statement says the same of the month. */
+	j = itest_ok("GET", "/api/v1/operating/statement", mgr, NULL, 200);
+	ck_assert_int_eq(itest_int(j, "closing_fen"), 1400);
+
+	r = itest_raw(itest_s, "GET",
+	    itest_f("/api/v1/reports/civil-affairs.csv?period=%s", q), mgr,
+	    NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(strstr(r->body,
+	                  "\r\n慈善义卖,销售,,,,,2,24.00,sales,"
+	                  "gross\r\n") != NULL,
+	    "csv: %s", r->body);
+	ck_assert(strstr(r->body,
+	              "\r\n慈善义卖,净收入,,,,,,16.00,sales,net\r\n") != NULL);
+	ck_assert(strstr(r->body,
+	              "\r\n经营支出（按科目）,水电,,,,,,5.00,"
+	              "operating_costs,utilities\r\n") != NULL);
+	ck_assert(strstr(r->body,
+	              "\r\n经营资金,期末,,,,,,14.00,operating,"
+	              "closing\r\n") != NULL);
+	r = itest_raw(itest_s, "GET",
+	    itest_f("/api/v1/reports/civil-affairs.html?period=%s", q), mgr,
+	    NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert(strstr(r->body, "<section id=sales>") != NULL);
+	ck_assert(strstr(r->body,
+	              "<td>义卖净收入</td><td class=n>¥16.00</td>") != NULL);
+}
+END_TEST
+
 static Suite *
 itest_reports_suite(void)
 {
@@ -443,6 +540,7 @@ itest_reports_suite(void)
 	tcase_add_test(tc, test_quarter_csv_page);
 	tcase_add_test(tc, test_participation);
 	tcase_add_test(tc, test_ranking_consent);
+	tcase_add_test(tc, test_sales_figures);
 	suite_add_tcase(s, tc);
 	return s;
 }
