@@ -20,6 +20,8 @@ export const PAGES = [
 	{ id: 'funds', title: '基金', roles: READ },
 	{ id: 'operating', title: '义卖与经营', roles: READ },
 	{ id: 'notices', title: '公示', roles: READ },
+	{ id: 'volunteers', title: '志愿者', roles: READ },
+	{ id: 'reports', title: '统计报表', roles: READ },
 	{ id: 'staff', title: '员工', roles: ['admin'] },
 	{ id: 'audit', title: '审计日志', roles: ['admin', 'auditor'] },
 	{ id: 'account', title: '修改密码', roles: ['admin', 'manager', 'cashier',

@@ -110,6 +110,12 @@ app_void(struct app *a, const char *receipt_no, const char *manager,
 	voids_start(a, receipt_no, manager, password, reason);
 }
 
+void
+app_volunteer(struct app *a, int64_t id, int in, const char *role)
+{
+	volunteers_start(a, id, in, role);
+}
+
 int
 app_list_conflicts(struct app *a)
 {

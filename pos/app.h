@@ -170,5 +170,7 @@ void voids_start(struct app *, const char *receipt, const char *manager,
     const char *password, const char *reason);
 void donor_start(struct app *, int64_t id);
 void donor_free(struct donor *);
+/* volunteers.c */
+void volunteers_start(struct app *, int64_t id, int in, const char *role);
 
 #endif

@@ -224,6 +224,12 @@ int wire_dist_found(const struct cJSON *page, int64_t *id, int64_t *points,
     int64_t *goods, int *voided);
 /* POST /api/v1/distributions/{id}/void: the body (malloc'd). */
 char *wire_void_req(const char *client_id, const char *reason);
+/* A volunteer's check-in and check-out (bodies, malloc'd), and the
+ * minutes of the shift a check-out answers. */
+char *wire_checkin_req(
+    const char *client_id, const char *till_id, const char *role);
+char *wire_checkout_req(const char *client_id);
+int wire_shift_minutes(const struct cJSON *, int64_t *);
 /* A journal conflict as one JSON line (malloc'd), request and reply. */
 char *wire_conflict(const struct journal_entry *);
 /* POST /api/v1/offline-conflicts: the basket's request body with its
@@ -508,6 +514,8 @@ void app_donation(struct app *, int64_t id);
  * ended after), the void with reason, then a void slip. */
 void app_void(struct app *, const char *receipt_no, const char *manager,
     const char *password, const char *reason);
+/* Check volunteer id in (in 1, as role) or out at this till. */
+void app_volunteer(struct app *, int64_t id, int in, const char *role);
 /* Counts for the screen. */
 int64_t app_pending(struct app *);
 int64_t app_conflicts(struct app *);

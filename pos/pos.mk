@@ -6,6 +6,7 @@
 
 POS_SRCS = till wire slip journal client net lookup print sync donor app script ui \
     voids tls
+POS_SRCS += volunteers
 POS_OBJS = $(POS_SRCS:%=$(B)/pos/%.o)
 POS_CFLAGS := -Ipos -Idrivers $(shell $(PKG) --cflags $(POS_PKGS) 2>/dev/null)
 POS_LIBS := $(shell $(PKG) --libs $(POS_PKGS) 2>/dev/null) -lm
@@ -26,6 +27,7 @@ POS_TEST_LIBS := $(shell $(PKG) --libs check umockdev-1.0 gio-2.0 libcjson 2>/de
 POS_UNIT = check_pos_till check_pos_journal check_pos_slip check_pos_wire
 POS_ITEST = itest_pos_flow itest_pos_offline itest_pos_shift
 POS_ITEST += itest_pos_sale
+POS_ITEST += itest_pos_volunteer
 ifeq ($(SANITIZE),1)
 POS_PRELOAD = $$(gcc -print-file-name=libasan.so):libumockdev-preload.so.0
 else

@@ -202,7 +202,8 @@ static const char *const ui_help_zh[] = {"Enter  扫码或输入条码",
     "F5     补打上一张小票", "F6     先输入捐赠编号再按 F6：打印捐赠收据",
     "F7     作废小票（店长输入自己的用户名和密码）", "F8     取消本单",
     "F9     义卖：开始；再按 F9 现金，先输入交易号再按 F9 扫码",
-    "F10    确认发放", "F12    交班汇总", "↑ ↓    选择行", "Ctrl-X 退出", NULL};
+    "F10    确认发放", "F11    先输入志愿者编号再按 F11：签到，已签到则签退",
+    "F12    交班汇总", "↑ ↓    选择行", "Ctrl-X 退出", NULL};
 static const char *const ui_help_en[] = {"Enter  scan or type a code",
     "F1     this help", "F2     type a quantity, then F2: the line's",
     "F3     remove the line", "F4     type words, then F4: search; #N picks",
@@ -211,8 +212,9 @@ static const char *const ui_help_en[] = {"Enter  scan or type a code",
     "F7     void a receipt (a manager types their own log-in)",
     "F8     cancel the basket",
     "F9     charity sale: start; F9 again cash, a reference then F9: QR",
-    "F10    confirm", "F12    end of shift", "Up/Dn  select a line",
-    "Ctrl-X quit", NULL};
+    "F10    confirm",
+    "F11    type a volunteer id, then F11: check in (out if in)",
+    "F12    end of shift", "Up/Dn  select a line", "Ctrl-X quit", NULL};
 
 static void
 ui_draw_help(struct ui *u)
@@ -514,6 +516,16 @@ ui_key(struct ui *u, int fn, wint_t wc)
 			app_sale(u->a);
 		else
 			app_pay(u->a, u->input[0] ? "qr" : "cash", u->input);
+		u->input[0] = '\0';
+	} else if (fn && wc == KEY_F(11)) {
+		/* A volunteer's id, then F11: in, or out if already in. */
+		q = strtol(u->input, &end, 10);
+		if (u->input[0] == '\0' || *end != '\0' || q < 1)
+			till_msg(t, "bad_volunteer", "%s",
+			    ui_tr(u, "先输入志愿者编号再按 F11",
+			        "type the volunteer id, then F11"));
+		else
+			app_volunteer(u->a, q, -1, "志愿服务");
 		u->input[0] = '\0';
 	} else if (fn && wc == KEY_F(10))
 		app_confirm(u->a);

@@ -656,3 +656,44 @@ wire_free(cJSON *o)
 {
 	cJSON_Delete(o);
 }
+
+/* POST /api/v1/volunteers/{id}/check-in and check-out: the bodies. */
+char *
+wire_checkin_req(const char *client_id, const char *till_id, const char *role)
+{
+	cJSON *b = cJSON_CreateObject();
+	char *body = NULL;
+
+	if (b != NULL &&
+	    cJSON_AddStringToObject(b, "client_id", client_id) != NULL &&
+	    cJSON_AddStringToObject(b, "till_id", till_id) != NULL &&
+	    cJSON_AddStringToObject(b, "role", role) != NULL)
+		body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	return body;
+}
+
+char *
+wire_checkout_req(const char *client_id)
+{
+	cJSON *b = cJSON_CreateObject();
+	char *body = NULL;
+
+	if (b != NULL &&
+	    cJSON_AddStringToObject(b, "client_id", client_id) != NULL)
+		body = cJSON_PrintUnformatted(b);
+	cJSON_Delete(b);
+	return body;
+}
+
+/* A check-out's shift: its minutes (1..1440); 0 or -1. */
+int
+wire_shift_minutes(const cJSON *o, int64_t *minutes)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "minutes");
+
+	if (!cJSON_IsNumber(m) || m->valuedouble < 1 || m->valuedouble > 1440)
+		return -1;
+	*minutes = (int64_t)m->valuedouble;
+	return 0;
+}

@@ -71,6 +71,7 @@ struct db_donor {
 	char name[DB_NAME_MAX];
 	char kind[24];
 	int64_t created_at;
+	int consent_public; /* named in the public participation list */
 };
 
 struct db_donation {
@@ -636,6 +637,81 @@ struct db_session_row {
 };
 int db_sessions_live(struct db *, int64_t, int64_t, db_row_cb, void *);
 
+/* db_volunteers.c: volunteers, their shifts and check-ins (020). */
+struct db_volunteer {
+	int64_t id;
+	char name[DB_NAME_MAX];
+	char phone[24];
+	unsigned char id_hash[32];
+	int has_idhash;
+	int64_t created_at;
+	int64_t minutes; /* all its shifts' (read by lists and look-ups) */
+	int checked_in;  /* checked in now */
+};
+struct db_shift {
+	int64_t id;
+	char client_id[DB_SHORT_MAX];
+	unsigned char req_hash[32];
+	int64_t volunteer_id;
+	char served_on[12];
+	int64_t minutes;
+	char role[DB_SHORT_MAX];
+	char source[12]; /* manager or till */
+	char till_id[40];
+	int64_t started_at, ended_at; /* a till's shift: check-in and out */
+	int64_t created_at, user_id;
+};
+struct db_checkin {
+	int64_t volunteer_id;
+	char client_id[DB_SHORT_MAX];
+	char till_id[40];
+	char role[DB_SHORT_MAX];
+	int64_t at, user_id;
+};
+/* A sum of shifts: per year of one volunteer (key "2026"), or per month
+ * of the store (key "2026-11"). */
+struct db_shift_sum {
+	char key[12];
+	int64_t persons, shifts, minutes;
+};
+int db_volunteer_insert(struct db *, struct db_volunteer *);
+int db_volunteer_by_id(struct db *, int64_t, struct db_volunteer *);
+int db_volunteer_by_idhash(
+    struct db *, const unsigned char *, struct db_volunteer *);
+int db_volunteer_list(struct db *, int64_t, int, db_row_cb, void *);
+int db_shift_insert(struct db *, struct db_shift *);
+int db_shift_by_client(struct db *, const char *, struct db_shift *);
+int db_shift_day_minutes(struct db *, int64_t, const char *, int64_t *);
+int db_shift_list(struct db *, int64_t, db_row_cb, void *);
+int db_shift_years(struct db *, int64_t, db_row_cb, void *);
+int db_shift_months(
+    struct db *, const char *, const char *, int64_t, db_row_cb, void *);
+int db_checkin_get(struct db *, int64_t, struct db_checkin *);
+int db_checkin_insert(struct db *, const struct db_checkin *);
+int db_checkin_delete(struct db *, int64_t);
+
+/* db_reports.c: participation, the donors' ranking, and the
+ * civil-affairs figures (020). */
+struct db_rank {
+	int64_t donor_id;
+	char name[DB_NAME_MAX];
+	char kind[24];
+	int consent_public;
+	int64_t donations, cash_fen, goods_fen;
+};
+/* A figure of a report: its section, its key (a category, a kind) and
+ * up to three numbers, as the section says. */
+struct db_figure {
+	char section[24];
+	char key[DB_SHORT_MAX];
+	int64_t a, b, c;
+};
+int db_donor_ranking(
+    struct db *, const char *, const char *, int, int, db_row_cb, void *);
+int db_donor_fate(
+    struct db *, int64_t, const char *, const char *, db_row_cb, void *);
+int db_report_figures(struct db *, const char *, const char *, const char *,
+    const char *, db_row_cb, void *);
 /* db_sales.c: charity sales (慈善义卖). */
 struct db_sale_item {
 	int64_t id;

@@ -6,12 +6,15 @@
 static const char SQL_DONOR_INSERT[] =
     "INSERT INTO donors(name, kind, created_at) VALUES (?1, ?2, ?3)";
 static const char SQL_DONOR_BY_ID[] =
-    "SELECT id, name, kind, created_at FROM donors WHERE id = ?1";
+    "SELECT id, name, kind, created_at, consent_public FROM donors "
+    "WHERE id = ?1";
 static const char SQL_DONOR_LIST[] =
-    "SELECT id, name, kind, created_at FROM donors WHERE id > ?1 "
+    "SELECT id, name, kind, created_at, consent_public FROM donors "
+    "WHERE id > ?1 "
     "ORDER BY id LIMIT ?2";
 static const char SQL_DONOR_UPDATE[] =
-    "UPDATE donors SET name = ?2, kind = ?3 WHERE id = ?1";
+    "UPDATE donors SET name = ?2, kind = ?3, consent_public = ?4 "
+    "WHERE id = ?1";
 static const char SQL_DONATION_INSERT[] =
     "INSERT INTO donations(client_id, req_hash, donor_id, received_on, "
     "channel, receipt_code, created_at, user_id, fund_id, cash_fen) "
@@ -82,6 +85,7 @@ db_donor_fill(struct db *db, sqlite3_stmt *st, void *row)
 	db_col_text(st, 1, d->name, sizeof(d->name));
 	db_col_text(st, 2, d->kind, sizeof(d->kind));
 	d->created_at = sqlite3_column_int64(st, 3);
+	d->consent_public = sqlite3_column_int(st, 4);
 }
 
 int
@@ -114,6 +118,7 @@ db_donor_update(struct db *db, const struct db_donor *d)
 	sqlite3_bind_int64(st, 1, d->id);
 	sqlite3_bind_text(st, 2, d->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, d->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, d->consent_public);
 	if ((rc = db_step_done(db, st, "donor update")) != DB_OK)
 		return rc;
 	return db_changes(db) == 1 ? DB_OK : DB_NONE;

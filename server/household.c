@@ -49,6 +49,28 @@ household_card_hash(const char *card, unsigned char *out)
 	crypto_auth_hmacsha256_final(&st, out);
 }
 
+/*
+ * A keyed hash of a checked id number for another register (reg names
+ * it: "volunteer"): under the id-number key, the register's name first,
+ * so that one person's hashes in two registers differ and cannot be
+ * joined. -1 when the server has no key.
+ */
+int
+household_idnum_hash(const char *reg, const char *norm, unsigned char *out)
+{
+	crypto_auth_hmacsha256_state st;
+
+	if (!household_haskey)
+		return -1;
+	crypto_auth_hmacsha256_init(&st, household_key, sizeof(household_key));
+	crypto_auth_hmacsha256_update(
+	    &st, (const unsigned char *)reg, strlen(reg) + 1);
+	crypto_auth_hmacsha256_update(
+	    &st, (const unsigned char *)norm, strlen(norm));
+	crypto_auth_hmacsha256_final(&st, out);
+	return 0;
+}
+
 /* The ISO 7064 MOD 11-2 check character of 17 digits. */
 char
 household_idnum_checkchar(const char *digits)

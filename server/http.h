@@ -195,6 +195,7 @@ void res_me_script(struct req *);
 void res_heads_list(struct req *);
 /* res_csv.c */
 char *res_csv_notice(const cJSON *, size_t *);
+void res_csv_field(FILE *, const char *);
 /* res_html.c */
 void res_html_esc(FILE *, const char *);
 int64_t res_html_num(const cJSON *);
@@ -229,6 +230,26 @@ void res_health(struct req *);
 void res_console_index(struct req *);
 void res_console_file(struct req *);
 void res_console_redirect(struct req *);
+/* res_volunteers.c */
+void res_volunteers_create(struct req *);
+void res_volunteers_list(struct req *);
+void res_volunteers_get(struct req *);
+void res_volunteers_shift(struct req *);
+void res_volunteers_check_in(struct req *);
+void res_volunteers_check_out(struct req *);
+void res_volunteers_record(struct req *);
+void res_volunteers_record_csv(struct req *);
+void res_volunteers_record_html(struct req *);
+void res_volunteers_notice_html(FILE *, const cJSON *);
+/* res_participation.c */
+void res_participation_get(struct req *);
+void res_participation_rank(struct req *);
+void res_participation_public(struct req *);
+void res_participation_page(struct req *);
+/* res_reports.c */
+void res_reports_civil(struct req *);
+void res_reports_civil_csv(struct req *);
+void res_reports_civil_html(struct req *);
 
 /* res_sales.c */
 void res_sales_create(struct req *);

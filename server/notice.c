@@ -257,6 +257,36 @@ notice_asof(struct db *db, struct db_asof *a)
 	return rc == DB_OK && strcmp(a->day, today) == 0;
 }
 
+static int
+notice_vol_row(const void *row, void *arg)
+{
+	const struct db_shift_sum *m = row;
+	struct notice *n = arg;
+
+	n->vol_persons = m->persons;
+	n->vol_shifts = m->shifts;
+	n->vol_minutes = m->minutes;
+	return 0;
+}
+
+/* Volunteers' service in the month (shifts dated in it): where the
+ * public's figures are the day's kept ones (asof), those recorded before
+ * today, as the rest; 1 to 4 persons hidden. */
+static int
+notice_volunteers(struct db *db, const char *first, const char *last, int asof,
+    struct notice *n)
+{
+	time_t before = clock_now() + 1;
+
+	if (asof && clock_date_epoch(n->as_of, &before) != 0)
+		return -1;
+	if (db_shift_months(
+	        db, first, last, (int64_t)before, notice_vol_row, n) != DB_OK)
+		return -1;
+	n->hide_vol = n->vol_persons > 0 && n->vol_persons < NOTICE_SMALL;
+	return 0;
+}
+
 /*
  * Computes the notice of period: public, as the ledger stood at the start
  * of today (the figures notice_freeze kept, or, before today's first
@@ -305,6 +335,8 @@ notice_compute(struct db *db, const char *period, int public, struct notice *n)
 	notice_suppress(count, n->nserved, n->hide);
 	n->hide_total = n->households > 0 && n->households < NOTICE_SMALL;
 	n->hide_priority = notice_priority_small(n);
+	if (notice_volunteers(db, first, last, asof, n) != 0)
+		return -1;
 	/* The head at the period's end; for the open period, as of now. */
 	if (clock_date_add(last, 1, next) != 0 ||
 	    clock_date_epoch(next, &end) != 0)

@@ -16,7 +16,7 @@
  * A text field. One that a spreadsheet would take for a formula (=, +,
  * -, @, tab, CR first) gets a leading apostrophe, as OWASP advises.
  */
-static void
+void
 res_csv_field(FILE *fp, const char *s)
 {
 	int formula;
@@ -228,6 +228,29 @@ res_csv_late(FILE *fp, const cJSON *o)
 		    cJSON_GetObjectItem(o, "late_more_fen"), "late", "more");
 }
 
+/* Volunteers' service: persons (or "<5"), shifts and minutes. */
+static void
+res_csv_volunteers(FILE *fp, const cJSON *v)
+{
+	struct res_csv_row r;
+
+	if (v == NULL) /* a notice published before volunteers were kept */
+		return;
+	memset(&r, 0, sizeof(r));
+	r.part = "志愿服务";
+	r.item = "志愿者";
+	r.persons = cJSON_GetObjectItem(v, "persons");
+	r.section = "volunteers";
+	r.key = "persons";
+	res_csv_row(fp, &r);
+	if (cJSON_IsTrue(cJSON_GetObjectItem(v, "hidden")))
+		return;
+	res_csv_one(fp, "志愿服务", "服务次数",
+	    cJSON_GetObjectItem(v, "shifts"), NULL, "volunteers", "shifts");
+	res_csv_one(fp, "志愿服务", "服务时长（分钟）",
+	    cJSON_GetObjectItem(v, "minutes"), NULL, "volunteers", "minutes");
+}
+
 /* The CSV of notice o (its JSON), malloc'd; *len its size. */
 char *
 res_csv_notice(const cJSON *o, size_t *len)
@@ -281,6 +304,7 @@ res_csv_notice(const cJSON *o, size_t *len)
 	r.key = "total";
 	res_csv_row(fp, &r);
 	res_csv_points(fp, o);
+	res_csv_volunteers(fp, cJSON_GetObjectItem(o, "volunteers"));
 	res_csv_late(fp, o);
 	res_csv_one(fp, "账本校验值", res_html_str(o, "ledger_head"), NULL,
 	    NULL, "ledger_head", "");

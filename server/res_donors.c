@@ -15,6 +15,7 @@ res_donors_json(const struct db_donor *d)
 	json_add_int(o, "id", d->id);
 	json_add_str(o, "name", d->name);
 	json_add_str(o, "kind", d->kind);
+	json_add_bool(o, "consent_public", d->consent_public);
 	json_add_time(o, "created_at", (time_t)d->created_at);
 	return o;
 }
@@ -101,7 +102,7 @@ res_donors_patch(struct req *r)
 	struct db_donor d;
 	const cJSON *b;
 	const char *changed;
-	int kind = -1, named;
+	int kind = -1, named, consent = -1, agreed;
 
 	memset(&f, 0, sizeof(f));
 	if (res_donors_load(r, &d) != 0)
@@ -109,7 +110,8 @@ res_donors_patch(struct req *r)
 	if ((b = http_body(r, &f)) == NULL ||
 	    (named = json_str(b, "name", 0, DB_NAME_MAX - 1, d.name,
 	         sizeof(d.name), &f)) < 0 ||
-	    json_enum(b, "kind", 0, res_donors_kinds, &kind, &f) < 0)
+	    json_enum(b, "kind", 0, res_donors_kinds, &kind, &f) < 0 ||
+	    (agreed = json_bool(b, "consent_public", 0, &consent, &f)) < 0)
 		goto fail;
 	if (kind >= 0)
 		snprintf(d.kind, sizeof(d.kind), "%s", res_donors_kinds[kind]);
@@ -117,9 +119,24 @@ res_donors_patch(struct req *r)
 	    : named                  ? "name"
 	    : kind >= 0              ? "kind"
 	                             : NULL;
+	/* Consent (020): only an organisation may be named in public. */
+	if (agreed > 0) {
+		d.consent_public = consent;
+		changed = changed == NULL ? "consent_public"
+		    : named && kind >= 0  ? "name,kind,consent_public"
+		    : named               ? "name,consent_public"
+		                          : "kind,consent_public";
+	}
 	if (changed == NULL) {
 		fault_set(&f, FAULT_BAD, "missing_field",
-		    "give at least one of name, kind");
+		    "give at least one of name, kind, consent_public");
+		goto fail;
+	}
+	if (d.consent_public && !report_organisation_ok(d.kind)) {
+		fault_field(&f, FAULT_RULE, "consent_organisations_only",
+		    agreed > 0 ? "consent_public" : "kind",
+		    "only an enterprise, a social organisation or a "
+		    "government body may be named in public");
 		goto fail;
 	}
 	if (stock_donor_update(http_db(r), http_actor(r), &d, changed, &f) != 0)

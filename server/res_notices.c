@@ -172,6 +172,14 @@ res_notices_json(struct db *db, const struct notice *n)
 		json_add_int(o, "late_more", n->late_more);
 		json_add_int(o, "late_more_fen", n->late_more_fen);
 	}
+	p = json_new();
+	cJSON_AddItemToObject(o, "volunteers", p);
+	res_notices_count(p, "persons", n->vol_persons, n->hide_vol);
+	json_add_bool(p, "hidden", n->hide_vol);
+	if (!n->hide_vol) {
+		json_add_int(p, "shifts", n->vol_shifts);
+		json_add_int(p, "minutes", n->vol_minutes);
+	}
 	json_add_str(o, "ledger_head", n->ledger_head);
 	if (res_operating_notice(db, n, o) != 0) {
 		cJSON_Delete(o);

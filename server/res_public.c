@@ -388,6 +388,7 @@ res_public_render(struct db *db, const char *period, const cJSON *n,
 	res_operating_notice_html(fp, n);
 	res_public_served(fp, cJSON_GetObjectItem(n, "households_served"));
 	res_public_points(fp, n);
+	res_volunteers_notice_html(fp, cJSON_GetObjectItem(n, "volunteers"));
 	fputs("<section id=stock><h2>期末库存价值</h2><p id=closing>", fp);
 	res_html_money(fp, res_html_int(n, "closing_stock_value_fen"));
 	fputs("</p></section>", fp);

@@ -227,6 +227,7 @@ struct household_new {
 };
 int household_setkey(const char *);
 void household_card_hash(const char *, unsigned char *);
+int household_idnum_hash(const char *, const char *, unsigned char *);
 int household_idnum_check(const char *, char *);
 char household_idnum_checkchar(const char *);
 void household_mask_name(const char *, char *, size_t);
@@ -376,6 +377,8 @@ struct notice {
 	int64_t late_more, late_more_fen; /* those past NOTICE_LATE */
 	char ledger_head[72];
 	char as_of[CLOCK_DATE_LEN]; /* public: as at the start of this day */
+	int64_t vol_persons, vol_shifts, vol_minutes; /* volunteers' service */
+	int hide_vol; /* 1..4 volunteers: their hours are theirs */
 };
 void notice_suppress(const int64_t *, int, int *);
 int notice_compute(struct db *, const char *, int, struct notice *);
@@ -438,6 +441,31 @@ enum { WORKER_STAFF, WORKER_KNOWN, WORKER_LOGIN, WORKER_LANES };
 int worker_submit(int, void (*)(void *), void (*)(void *), void *);
 void worker_collect(void);
 void worker_stop(void);
+
+/* volunteer.c: volunteers and their shifts (公益记录). */
+#define VOLUNTEER_DAY_MINUTES 1440
+struct volunteer_new {
+	struct db_volunteer v;
+	char id_number[HOUSEHOLD_IDNUM_LEN + 1]; /* "": none given */
+};
+int volunteer_register(
+    struct db *, const struct actor *, struct volunteer_new *, struct fault *);
+int volunteer_shift_add(struct db *, const struct actor *, struct db_shift *,
+    int *, struct fault *);
+int volunteer_check_in(struct db *, const struct actor *, struct db_checkin *,
+    int *, struct fault *);
+int volunteer_check_out(struct db *, const struct actor *, int64_t,
+    struct db_shift *, int *, struct fault *);
+int volunteer_role_valid(const char *);
+
+/* report.c: the spans of reports; who may be named in public. */
+struct report_span {
+	char label[16]; /* as asked: 2026 or 2026-Q4 */
+	char p1[CLOCK_PERIOD_LEN], p2[CLOCK_PERIOD_LEN];
+	char d1[CLOCK_DATE_LEN], d2[CLOCK_DATE_LEN];
+};
+int report_span(const char *, struct report_span *);
+int report_organisation_ok(const char *);
 
 /* verify.c */
 int verify_run(struct db *, int);

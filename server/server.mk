@@ -17,6 +17,8 @@ SERVER_RES = server/res_sessions.c server/res_users.c server/res_items.c \
              server/res_html.c server/res_public.c server/res_public_trace.c \
              server/res_csv.c server/res_heads.c server/res_pin.c \
              server/res_me.c
+SERVER_RES += server/res_volunteers.c server/res_participation.c \
+              server/res_reports.c
 SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c \
                 server/distribution.c server/funds.c server/notice.c \
                 server/clock.c server/fault.c server/replay.c \
@@ -25,6 +27,7 @@ SERVER_DOMAIN = server/auth.c server/stock.c server/household.c server/points.c 
                 server/throttle.c server/password.c server/cardlog.c \
                 server/pin.c server/pinguard.c
 SERVER_DOMAIN += server/retain.c server/backup.c server/restore.c
+SERVER_DOMAIN += server/volunteer.c server/report.c
 SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_audit.c server/db_items.c server/db_donations.c \
             server/db_stock.c server/db_households.c server/db_points.c \
@@ -33,6 +36,7 @@ SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
             server/db_cardlog.c server/db_sessions.c server/db_pins.c \
             server/db_reserve.c \
             $(B)/schema.c
+SERVER_DB += server/db_volunteers.c server/db_reports.c
 # Charity sales and the operating line (收支两条线).
 SERVER_RES += server/res_sales.c server/res_operating.c
 SERVER_DOMAIN += server/sale.c server/operating.c

@@ -349,6 +349,40 @@ START_TEST(t_strcpy_utf8)
 }
 END_TEST
 
+/* A volunteer's check-in and check-out bodies, and the shift's minutes
+ * read back bounded. */
+START_TEST(t_volunteer)
+{
+	cJSON *o;
+	char *s;
+	int64_t m = -1;
+
+	ck_assert_ptr_nonnull(s = wire_checkin_req("cid-1", "T1", "理\"货"));
+	o = parse(s);
+	ck_assert_str_eq(
+	    cJSON_GetObjectItem(o, "client_id")->valuestring, "cid-1");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "till_id")->valuestring, "T1");
+	ck_assert_str_eq(cJSON_GetObjectItem(o, "role")->valuestring, "理\"货");
+	cJSON_Delete(o);
+	free(s);
+	ck_assert_ptr_nonnull(s = wire_checkout_req("cid-2"));
+	o = parse(s);
+	ck_assert_int_eq(cJSON_GetArraySize(o), 1);
+	cJSON_Delete(o);
+	free(s);
+	o = parse("{\"minutes\":95}");
+	ck_assert_int_eq(wire_shift_minutes(o, &m), 0);
+	ck_assert_int_eq(m, 95);
+	cJSON_Delete(o);
+	o = parse("{\"minutes\":1441}");
+	ck_assert_int_eq(wire_shift_minutes(o, &m), -1);
+	cJSON_Delete(o);
+	o = parse("{\"minutes\":\"5\"}");
+	ck_assert_int_eq(wire_shift_minutes(o, &m), -1);
+	cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(t_state)
 {
 	struct till t;
@@ -434,6 +468,7 @@ main(void)
 	tcase_add_test(tc, t_conflict);
 	tcase_add_test(tc, t_strcpy_utf8);
 	tcase_add_test(tc, t_state);
+	tcase_add_test(tc, t_volunteer);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -18,6 +18,7 @@ ITEST_SUITES += itest_cache
 ITEST_SUITES += itest_notify
 ITEST_SUITES += itest_config itest_restore
 ITEST_SUITES += itest_baskets
+ITEST_SUITES += itest_volunteers itest_reports
 # Charity sales and the operating line (收支两条线).
 ITEST_SUITES += itest_sales itest_operating
 UNIT_SUITES = check_common check_json check_notice
@@ -99,6 +100,8 @@ $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
     $(B)/server/db_funds.o $(B)/server/db_notices.o $(B)/server/db_pins.o \
     $(B)/server/db_verify.o $(B)/schema.o $(B)/server/db_storage.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
+# The notice's volunteers (020).
+$(B)/tests/check_notice: $(B)/server/db_volunteers.o
 
 .PHONY: test-server test-server-unit test-server-itest
 test-server: test-server-unit test-server-itest
