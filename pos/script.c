@@ -165,16 +165,19 @@ script_run(struct script *sc, char *line)
 		if (pw != NULL)
 			explicit_bzero(pw, strlen(pw));
 	} else if ((strcmp(cmd, "volunteer-in") == 0 ||
-	               strcmp(cmd, "volunteer-out") == 0) &&
+	               strcmp(cmd, "volunteer-out") == 0 ||
+	               strcmp(cmd, "volunteer") == 0) &&
 	    arg1) {
 		/* volunteer-in ID [ROLE] (志愿服务 when none), volunteer-out
-		 * ID. */
+		 * ID; volunteer ID [ROLE] is F11: in, or out if in. */
 		if (script_int(arg1, 1, INT64_MAX, &n) < 0)
 			till_msg(t, "bad_volunteer", "%s",
 			    till_tr(t, "志愿者编号无效", "not a volunteer id"));
 		else
 			app_volunteer(sc->a, n,
-			    strcmp(cmd, "volunteer-in") == 0,
+			    strcmp(cmd, "volunteer") == 0
+			        ? -1
+			        : strcmp(cmd, "volunteer-in") == 0,
 			    arg2 != NULL ? arg2 : "志愿服务");
 	} else if (strcmp(cmd, "wait") == 0 && arg1 &&
 	    script_int(arg1, 0, SCRIPT_WAIT_MAX, &n) == 0) {

@@ -98,6 +98,20 @@ START_TEST(t_check_in_out)
 	ck_assert_msg(pos_itest_msg(s, "not_checked_in"), "%s", itest_text(s));
 	ck_assert_int_eq(
 	    cJSON_GetArraySize(itest_arr(record(id), "shifts")), 1);
+
+	/* F11 (scripted: volunteer ID): in, then, being in, out. */
+	s = pos_itest_cmd(&T, "volunteer %lld", (long long)id);
+	ck_assert_msg(pos_itest_msg(s, "checked_in"), "%s", itest_text(s));
+	ck_assert_int_eq(
+	    cJSON_GetArraySize(itest_arr(record(id), "shifts")), 1);
+	s = pos_itest_cmd(&T, "volunteer %lld", (long long)id);
+	ck_assert_msg(pos_itest_msg(s, "checked_out"), "%s", itest_text(s));
+	v = record(id);
+	ck_assert_int_eq(cJSON_GetArraySize(itest_arr(v, "shifts")), 2);
+	shift = cJSON_GetArrayItem(itest_arr(v, "shifts"), 1);
+	ck_assert_str_eq(itest_str(shift, "role"), "志愿服务");
+	s = pos_itest_cmd(&T, "volunteer x");
+	ck_assert_msg(pos_itest_msg(s, "bad_volunteer"), "%s", itest_text(s));
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 }
 END_TEST
