@@ -1,10 +1,10 @@
 -- Indexes no statement reads, dropped: each was written on every ledger
 -- row (a redemption writes a transfer, its lines and a movement per lot),
 -- and each page it dirtied went through the WAL. EXPLAIN QUERY PLAN over
--- every statement of server/db*.c and bench/ (macros expanded) shows none of them chosen
--- except as the narrowest index to scan a whole table, which another
--- index or the table serves as well:
--- - movements_item (item_id, at): no statement asks a item's movements
+-- every statement of server/db*.c and bench/ (macros expanded) shows
+-- none of them chosen except as the narrowest index to scan a whole
+-- table, which another index or the table serves as well:
+-- - movements_item (item_id, at): no statement asks an item's movements
 --   by time; movements_lot and movements_ref serve the lookups.
 -- - movements_at (at): only the narrowest scan of every id (verify).
 -- - lots_expiry (expires_on) WHERE on_hand > 0: every expiry question
