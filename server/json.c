@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -227,32 +228,124 @@ json_fault_path(struct fault *f, const char *list)
 	f->elem = 0;
 }
 
-/* Orders every object's members by key (insertion sort of the list). */
-static void
-json_sort(cJSON *v)
-{
-	cJSON *sorted = NULL, *next, *c, **at;
+/*
+ * The text json_hash hashes: cJSON_PrintUnformatted's bytes for the value
+ * with every object's members ordered by key (a stable sort, so repeated
+ * keys keep their order), written straight into the hash through a small
+ * buffer: no copy of the tree, no printf for whole numbers. Stored
+ * req_hash values were made from that text, so it must not change
+ * (check_json compares the two).
+ */
+struct json_canon {
+	crypto_hash_sha256_state st;
+	size_t n;
+	unsigned char buf[512];
+};
 
-	for (c = v->child; c != NULL; c = c->next)
-		json_sort(c);
-	if (!cJSON_IsObject(v))
-		return;
-	for (c = v->child; c != NULL; c = next) {
-		next = c->next;
-		for (at = &sorted;
-		     *at != NULL && strcmp((*at)->string, c->string) <= 0;
-		     at = &(*at)->next)
-			;
-		c->next = *at;
-		*at = c;
+static void
+json_canon_put(struct json_canon *c, const void *p, size_t len)
+{
+	if (c->n + len > sizeof(c->buf)) {
+		crypto_hash_sha256_update(&c->st, c->buf, c->n);
+		c->n = 0;
+		if (len > sizeof(c->buf)) {
+			crypto_hash_sha256_update(&c->st, p, len);
+			return;
+		}
 	}
-	/* cJSON's lists are doubly linked: prev of the head is the tail. */
-	for (c = sorted; c != NULL; c = c->next)
-		if (c->next != NULL)
-			c->next->prev = c;
-		else if (sorted != NULL)
-			sorted->prev = c;
-	v->child = sorted;
+	memcpy(c->buf + c->n, p, len);
+	c->n += len;
+}
+
+/* A string as cJSON escapes it: quote, backslash and controls only. */
+static void
+json_canon_str(struct json_canon *c, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *run = p;
+	static const char from[] = "\"\\\b\f\n\r\t", to[] = "\"\\bfnrt";
+	const char *k;
+	char esc[7];
+
+	json_canon_put(c, "\"", 1);
+	for (; *p != '\0'; p++) {
+		if (*p >= 32 && *p != '"' && *p != '\\')
+			continue;
+		json_canon_put(c, run, (size_t)(p - run));
+		run = p + 1;
+		esc[0] = '\\';
+		esc[2] = '\0';
+		if ((k = strchr(from, *p)) != NULL)
+			esc[1] = to[k - from];
+		else
+			snprintf(esc + 1, sizeof(esc) - 1, "u%04x", *p);
+		json_canon_put(c, esc, strlen(esc));
+	}
+	json_canon_put(c, run, (size_t)(p - run));
+	json_canon_put(c, "\"", 1);
+}
+
+/* What cJSON prints for v itself, for what is not written here. */
+static void
+json_canon_cjson(struct json_canon *c, const cJSON *v)
+{
+	char *s;
+
+	if ((s = cJSON_PrintUnformatted(v)) == NULL)
+		log_fatalx("out of memory");
+	json_canon_put(c, s, strlen(s));
+	cJSON_free(s);
+}
+
+static void
+json_canon_value(struct json_canon *c, const cJSON *v)
+{
+	const cJSON *small[32], **m = small, *e;
+	char num[JSON_INT_LEN];
+	size_t n = 0, i, j;
+
+	if (cJSON_IsNumber(v) && !isnan(v->valuedouble) &&
+	    !isinf(v->valuedouble) && v->valuedouble == (double)v->valueint) {
+		json_itoa(v->valueint, num); /* cJSON's "%d" */
+		json_canon_put(c, num, strlen(num));
+	} else if (cJSON_IsString(v))
+		json_canon_str(c, v->valuestring);
+	else if (cJSON_IsArray(v)) {
+		json_canon_put(c, "[", 1);
+		for (e = v->child; e != NULL; e = e->next) {
+			if (e != v->child)
+				json_canon_put(c, ",", 1);
+			json_canon_value(c, e);
+		}
+		json_canon_put(c, "]", 1);
+	} else if (cJSON_IsObject(v)) {
+		for (e = v->child; e != NULL; e = e->next)
+			n++;
+		if (n > sizeof(small) / sizeof(small[0]) &&
+		    (m = malloc(n * sizeof(*m))) == NULL)
+			log_fatalx("out of memory");
+		/* Insertion sort, stable: after the equal keys before it. */
+		for (i = 0, e = v->child; e != NULL; e = e->next, i++) {
+			for (j = i; j > 0 &&
+			     strcmp(m[j - 1]->string ? m[j - 1]->string : "",
+			         e->string ? e->string : "") > 0;
+			     j--)
+				m[j] = m[j - 1];
+			m[j] = e;
+		}
+		json_canon_put(c, "{", 1);
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				json_canon_put(c, ",", 1);
+			json_canon_str(c, m[i]->string);
+			json_canon_put(c, ":", 1);
+			json_canon_value(c, m[i]);
+		}
+		json_canon_put(c, "}", 1);
+		if (m != small)
+			free(m);
+	} else
+		json_canon_cjson(c, v); /* true, false, null, other numbers */
 }
 
 /* What makes two requests "the same body": the same members and values,
@@ -260,17 +353,13 @@ json_sort(cJSON *v)
 void
 json_hash(const cJSON *v, unsigned char *out)
 {
-	cJSON *copy;
-	char *s;
+	struct json_canon c;
 
-	if ((copy = cJSON_Duplicate(v, 1)) == NULL)
-		log_fatalx("out of memory");
-	json_sort(copy);
-	if ((s = cJSON_PrintUnformatted(copy)) == NULL)
-		log_fatalx("out of memory");
-	crypto_hash_sha256(out, (const unsigned char *)s, strlen(s));
-	cJSON_free(s);
-	cJSON_Delete(copy);
+	crypto_hash_sha256_init(&c.st);
+	c.n = 0;
+	json_canon_value(&c, v);
+	crypto_hash_sha256_update(&c.st, c.buf, c.n);
+	crypto_hash_sha256_final(&c.st, out);
 }
 
 cJSON *

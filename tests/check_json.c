@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <sodium.h>
 
 #include "http.h"
 #include "server.h"
@@ -407,6 +408,66 @@ START_TEST(test_hash)
 }
 END_TEST
 
+/* The text hashed before json_hash wrote it itself: a sorted copy through
+ * cJSON_PrintUnformatted. Stored req_hash values were made so. */
+static void
+check_json_sort(cJSON *v)
+{
+	cJSON *sorted = NULL, *next, *c, **at;
+
+	for (c = v->child; c != NULL; c = c->next)
+		check_json_sort(c);
+	if (!cJSON_IsObject(v))
+		return;
+	for (c = v->child; c != NULL; c = next) {
+		next = c->next;
+		for (at = &sorted;
+		     *at != NULL && strcmp((*at)->string, c->string) <= 0;
+		     at = &(*at)->next)
+			;
+		c->next = *at;
+		*at = c;
+	}
+	v->child = sorted;
+}
+
+START_TEST(test_hash_as_before)
+{
+	static const char *bodies[] = {
+	    "{\"client_id\":\"7f1c\",\"till_id\":\"T01\",\"household_card\":"
+	    "\"HH1\",\"lines\":[{\"item_id\":10001,\"quantity\":1},"
+	    "{\"barcode\":\"6920000000036\",\"quantity\":2}]}",
+	    "{\"z\":\"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\\u0001\\u001f\",\"a\":"
+	    "\"\u6302\u9762\",\"m\":null,\"t\":true,\"f\":false}",
+	    "{\"b\":1,\"a\":2,\"b\":3,\"a\":{\"y\":[],\"x\":{}}}",
+	    "{\"n\":[-1,0,2147483647,2147483648,-2147483649,1e300,0.5,"
+	    "-0.1,3.14159265358979,9007199254740993,1e-7]}",
+	    "[{\"b\":[{\"d\":1,\"c\":2}],\"a\":\"\"},7,\"s\"]",
+	    "\"alone\"",
+	    "12",
+	    "{}",
+	};
+	unsigned char got[32], want[32];
+	cJSON *v, *copy;
+	char *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		v = cJSON_Parse(bodies[i]);
+		ck_assert_msg(v != NULL, "body %zu", i);
+		copy = cJSON_Duplicate(v, 1);
+		check_json_sort(copy);
+		s = cJSON_PrintUnformatted(copy);
+		crypto_hash_sha256(want, (const unsigned char *)s, strlen(s));
+		json_hash(v, got);
+		ck_assert_msg(memcmp(got, want, 32) == 0, "body %zu: %s", i, s);
+		cJSON_free(s);
+		cJSON_Delete(copy);
+		cJSON_Delete(v);
+	}
+}
+END_TEST
+
 START_TEST(test_output)
 {
 	cJSON *o = json_new();
@@ -535,6 +596,7 @@ main(void)
 	tcase_add_test(tc, test_prefix);
 	tcase_add_test(tc, test_client_id);
 	tcase_add_test(tc, test_hash);
+	tcase_add_test(tc, test_hash_as_before);
 	tcase_add_test(tc, test_output);
 	tcase_add_test(tc, test_itoa);
 	tcase_add_test(tc, test_rfc3339);
