@@ -30,6 +30,7 @@ usage(void)
 	    "                     [--trusted-proxy ADDR] [--tls-cert FILE "
 	    "--tls-key FILE] [--plain-http]\n"
 	    "                     [--card-lookups N] [--reserve-mib N]\n"
+	    "                     [--store-name NAME] [--public-address URL]\n"
 	    "       cishan-server demo   --db PATH\n"
 	    "       cishan-server backup --db PATH --to FILE\n"
 	    "       cishan-server backup --db PATH --into DIR [--keep-daily N] "
@@ -62,6 +63,7 @@ struct opts {
 	int quiet;
 	int ckpt_pages;
 	int reserve_mib; /* kept for a full disk; 0: none */
+	const char *store_name, *public_address; /* NULL: the store's own */
 	int auto_grant;
 	struct http_opts http; /* serve's network options */
 	int self_signed;       /* init --self-signed */
@@ -144,6 +146,10 @@ main_set(struct opts *o, const char *k, const char *v, int file, char *why,
 		    k, v, 1, 1000000000, &h->card_lookups, why, size);
 	else if (strcmp(k, "reserve-mib") == 0) /* 0: no reserve */
 		return main_num(k, v, 0, 65536, &o->reserve_mib, why, size);
+	else if (strcmp(k, "store-name") == 0)
+		o->store_name = v;
+	else if (strcmp(k, "public-address") == 0)
+		o->public_address = v;
 	else if (file) {
 		snprintf(why, size, "unknown key %s", k);
 		return -1;
@@ -203,6 +209,8 @@ parse(int argc, char **argv, struct opts *o)
 	    {"self-signed", no_argument, NULL, 0},
 	    {"card-lookups", required_argument, NULL, 0},
 	    {"reserve-mib", required_argument, NULL, 0},
+	    {"store-name", required_argument, NULL, 0},
+	    {"public-address", required_argument, NULL, 0},
 	    {"config", required_argument, NULL, 'f'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -437,6 +445,13 @@ main(int argc, char **argv)
 		/* Without the thread, sqlite checkpoints in the commits. */
 		db_wal_start(db, o.db, o.ckpt_pages);
 		db_wal_reserve(db, o.db, o.reserve_mib);
+		if (store_fix(db, o.store_name, o.public_address, why,
+		        sizeof(why)) != 0) {
+			fprintf(stderr, "cishan-server: %s\n", why);
+			db_wal_stop(db);
+			db_close(db);
+			return 2;
+		}
 		notice_serve(db);
 		o.http.listen = o.listen;
 		o.http.auto_grant = o.auto_grant;

@@ -323,6 +323,7 @@ int store_address_ok(const char *);
 int store_get(struct db *, struct store_info *);
 int store_update(struct db *, const struct actor *, const char *, const char *,
     struct store_info *, struct fault *);
+int store_fix(struct db *, const char *, const char *, char *, size_t);
 
 /* conflict.c: baskets handed out offline and refused on replay. */
 struct conflict_in {

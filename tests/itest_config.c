@@ -308,6 +308,75 @@ START_TEST(test_examples)
 }
 END_TEST
 
+/*
+ * store-name and public-address: set at start-up (audited as the
+ * configuration's), then fixed: the API may not change them while the
+ * file says otherwise; without them the store's own values are free.
+ * A bad value stops the server before it listens.
+ */
+START_TEST(test_store_fixed)
+{
+	const char *conf = cf_file("store.conf",
+	    cf_server_conf(cf_db, "127.0.0.1:0",
+	        "store-name = 慈善超市（梅陇店）\n"
+	        "public-address = https://cishan.example.org\n"));
+	const char *args[] = {"--config", conf, NULL};
+	const char *plain[] = {"--db", cf_db, "--listen", "127.0.0.1:0", NULL};
+	const char *bad[] = {"serve", "--config", conf, "--public-address",
+	    "javascript:alert(1)", NULL};
+	struct itest_srv *s;
+	const char *tok, *out;
+	const cJSON *a;
+	cJSON *j;
+	int rc, i, n;
+
+	for (i = 0; i < 2; i++) { /* the second start changes nothing */
+		s = itest_start_bare(cf_db, args);
+		itest_s = s;
+		tok = itest_login(s, ITEST_ADMIN, ITEST_ADMIN_PASS);
+		j = itest_ok("GET", "/api/v1/store", tok, NULL, 200);
+		ck_assert_str_eq(itest_str(j, "name"), "慈善超市（梅陇店）");
+		ck_assert_str_eq(itest_str(j, "public_address"),
+		    "https://cishan.example.org");
+		/* Written once, by the configuration, at the first start. */
+		j = itest_ok("GET", "/api/v1/audit?action=update&limit=500",
+		    tok, NULL, 200);
+		n = 0;
+		cJSON_ArrayForEach(a, itest_items(j))
+		{
+			if (strcmp(itest_str(a, "username"), "config") == 0)
+				n++;
+		}
+		ck_assert_int_eq(n, 1);
+		itest_refused("PATCH", "/api/v1/store", tok,
+		    "{'name':'别的名字'}", 409, "set_in_config", "name");
+		itest_refused("PATCH", "/api/v1/store", tok,
+		    "{'public_address':'https://other.example.org'}", 409,
+		    "set_in_config", "public_address");
+		/* The value the file says is no change. */
+		itest_ok("PATCH", "/api/v1/store", tok,
+		    "{'name':'慈善超市（梅陇店）'}", 200);
+		itest_stop(s);
+		itest_s = NULL;
+	}
+	/* Without them, the store's own values stand and may change. */
+	s = itest_start_bare(cf_db, plain);
+	itest_s = s;
+	tok = itest_login(s, ITEST_ADMIN, ITEST_ADMIN_PASS);
+	j = itest_ok("PATCH", "/api/v1/store", tok, "{'name':'别的名字'}", 200);
+	ck_assert_str_eq(itest_str(j, "name"), "别的名字");
+	ck_assert_str_eq(
+	    itest_str(j, "public_address"), "https://cishan.example.org");
+	itest_stop(s);
+	itest_s = NULL;
+	/* A bad address: a clear message, exit 2, nothing written. */
+	rc = itest_cmd(bad, &out);
+	ck_assert_msg(rc == 2, "bad public-address: exit %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "public-address javascript:alert(1)") != NULL,
+	    "%s", out);
+}
+END_TEST
+
 static Suite *
 itest_config_suite(void)
 {
@@ -319,6 +388,7 @@ itest_config_suite(void)
 	tcase_add_test(tc, test_bad_lines);
 	tcase_add_test(tc, test_pos_file);
 	tcase_add_test(tc, test_examples);
+	tcase_add_test(tc, test_store_fixed);
 	suite_add_tcase(s, tc);
 	return s;
 }
