@@ -251,6 +251,62 @@ res_csv_volunteers(FILE *fp, const cJSON *v)
 	    cJSON_GetObjectItem(v, "minutes"), NULL, "volunteers", "minutes");
 }
 
+/* Charity-sale income and its use (收支两条线): the sales, the operating
+ * line's other income and costs by account, the confirmed transfers with
+ * the funds (with their reasons), and the line's opening and closing. */
+static void
+res_csv_charity(FILE *fp, const cJSON *c)
+{
+	const char *part = "义卖收入及使用";
+	const cJSON *a;
+	char item[600];
+
+	if (c == NULL) /* a notice published before charity sales */
+		return;
+	res_csv_one(fp, part, "义卖收入（退款后）",
+	    cJSON_GetObjectItem(c, "sales_count"),
+	    cJSON_GetObjectItem(c, "sales_income_fen"), "charity_sales",
+	    "sales");
+	res_csv_one(fp, part, "退款", cJSON_GetObjectItem(c, "refunds_count"),
+	    NULL, "charity_sales", "refunds");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(c, "other_income"))
+	{
+		res_csv_one(fp, part, res_html_str(a, "label"), NULL,
+		    cJSON_GetObjectItem(a, "amount_fen"),
+		    "charity_sales_income", res_html_str(a, "account"));
+	}
+	res_csv_one(fp, part, "收入合计", NULL,
+	    cJSON_GetObjectItem(c, "income_total_fen"), "charity_sales_income",
+	    "total");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(c, "costs"))
+	{
+		res_csv_one(fp, part, res_html_str(a, "label"), NULL,
+		    cJSON_GetObjectItem(a, "amount_fen"), "charity_sales_costs",
+		    res_html_str(a, "account"));
+	}
+	res_csv_one(fp, part, "支出合计", NULL,
+	    cJSON_GetObjectItem(c, "cost_total_fen"), "charity_sales_costs",
+	    "total");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(c, "transfers"))
+	{
+		snprintf(item, sizeof(item), "%s %s：%s",
+		    strcmp(res_html_str(a, "direction"), "to_fund") == 0
+		        ? "转入基金"
+		        : "转自基金",
+		    res_html_str(a, "fund"), res_html_str(a, "reason"));
+		res_csv_one(fp, part, item, NULL,
+		    cJSON_GetObjectItem(a, "amount_fen"),
+		    "charity_sales_transfers", res_html_str(a, "direction"));
+	}
+	res_csv_one(fp, part, "与基金往来净额", NULL,
+	    cJSON_GetObjectItem(c, "transfers_net_fen"), "charity_sales",
+	    "transfers_net");
+	res_csv_one(fp, part, "期初余额", NULL,
+	    cJSON_GetObjectItem(c, "opening_fen"), "charity_sales", "opening");
+	res_csv_one(fp, part, "期末余额", NULL,
+	    cJSON_GetObjectItem(c, "closing_fen"), "charity_sales", "closing");
+}
+
 /* The CSV of notice o (its JSON), malloc'd; *len its size. */
 char *
 res_csv_notice(const cJSON *o, size_t *len)
@@ -305,6 +361,7 @@ res_csv_notice(const cJSON *o, size_t *len)
 	res_csv_row(fp, &r);
 	res_csv_points(fp, o);
 	res_csv_volunteers(fp, cJSON_GetObjectItem(o, "volunteers"));
+	res_csv_charity(fp, cJSON_GetObjectItem(o, "charity_sales"));
 	res_csv_late(fp, o);
 	res_csv_one(fp, "账本校验值", res_html_str(o, "ledger_head"), NULL,
 	    NULL, "ledger_head", "");

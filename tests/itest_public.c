@@ -377,6 +377,22 @@ START_TEST(test_charity_sales)
 	        NULL,
 	    "the reason is not on the page, escaped");
 	ck_assert_msg(strstr(r->body, "<img") == NULL, "markup got through");
+	/* The CSV: the same figures, the reason as one quoted field. */
+	r = itest_public_get(itest_f("/public/notices/%s.csv", now), 200);
+	ck_assert_msg(strstr(r->body,
+	                  "义卖收入及使用,义卖收入（退款后）,1,,,"
+	                  "13.50,charity_sales,sales\r\n") != NULL,
+	    "no sales row: %s", r->body);
+	ck_assert_msg(
+	    strstr(r->body, ",3.00,charity_sales_costs,rent\r\n") != NULL,
+	    "no rent row: %s", r->body);
+	ck_assert_msg(strstr(r->body,
+	                  "义卖收入及使用,期末余额,,,,5.50,"
+	                  "charity_sales,closing\r\n") != NULL,
+	    "no closing row: %s", r->body);
+	ck_assert_msg(
+	    strstr(r->body, "转入基金 慈善基金：义卖收入用于助学") != NULL,
+	    "no transfer row: %s", r->body);
 	itest_verify(itest_s->db, 1, NULL);
 }
 END_TEST
