@@ -56,6 +56,47 @@ export async function render(main, ctx) {
 		{ label: '金额', num: true, get: (s) => yuan(s.total_fen) },
 		{ label: '', get: (s) => s.refunded ? badge('已退款', 'warn') : '' },
 	], sales, { empty: '本月还没有义卖' })));
+	const open = sales.filter((s) => !s.refunded);
+	if (ctx.canWrite && open.length > 0)
+		main.append(refundForm(ctx, open));
+}
+
+// A whole sale refunded, with its reason: the goods go back to their lots
+// and the income out of the operating line, by new rows.
+function refundForm(ctx, open) {
+	const f = form({ id: 'op-refund-form' }, [
+	    h('div', { class: 'row' },
+		field('小票', select('sale', open.map((s) => [String(s.id),
+		    s.receipt_no + '  ' + yuan(s.total_fen)]), String(open[0].id),
+		    { id: 'op-refund-sale' })),
+		field('退款原因', input('reason', { id: 'op-refund-reason',
+		    maxlength: 190, size: 30 })),
+		h('div', null, h('button', { type: 'submit', class: 'danger',
+		    id: 'op-refund-submit' }, '退款')))],
+	async (v, fm) => {
+		const s = open.find((x) => String(x.id) === v.sale);
+		const reason = v.reason.trim();
+		if (!s)
+			throw new Error('请选择小票');
+		if (!reason)
+			throw new Error('请填写退款原因');
+		if (!await confirm('确认退款小票 ' + s.receipt_no + '（' +
+		    yuan(s.total_fen) + '）？物品退回库存，收入从经营账户退出。',
+		    '退款'))
+			return;
+		try {
+			await api('POST', '/api/v1/sales/' + s.id + '/refund',
+			    { client_id: fm.clientId, reason });
+		} catch (e) {
+			if (e.code === 'conflict')
+				throw new Error('这张小票已经退过款了');
+			throw e;
+		}
+		fm.renew();
+		flash('小票 ' + s.receipt_no + ' 已退款');
+		ctx.reload();
+	});
+	return section('义卖退款', f);
 }
 
 function statement(ctx, st, period) {

@@ -1,9 +1,11 @@
 """The 义卖与经营 page in a browser: a manager records a cost and an
 income (yuan typed, fen sent), proposes a transfer into a fund with its
 reason; nothing moves until an administrator confirms it on the page;
-the manager sees no confirm button. Each checked through the API."""
+the manager sees no confirm button; a manager refunds a sale with its
+reason. Each checked through the API."""
 
 import unittest
+import uuid
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -84,6 +86,59 @@ class OperatingTest(ConsoleCase):
         self.assertIn("已确认", self.wait_for("#op-transfers").text)
         self.assert_no_console_errors()
 
+
+    def post(self, path, body, token=None):
+        st, j = self.api("POST", path, body, token=token or self.token)
+        self.assertIn(st, (200, 201), j)
+        return j
+
+    def test_refund(self):
+        """A sale of goods its donor let be sold, refunded from the page:
+        the sale is marked, the goods are back, the income is out."""
+        admin = self.login_api("admin")
+        donor = self.post("/api/v1/donors",
+                          {"name": "义卖退款捐赠人", "kind": "individual"},
+                          admin)["id"]
+        item = self.post("/api/v1/items", {
+            "name": "旧画册", "category": "books", "unit": "本",
+            "barcodes": [], "unit_value_fen": 300, "points": 3}, admin)["id"]
+        self.post("/api/v1/donations", {
+            "client_id": str(uuid.uuid4()), "donor_id": donor,
+            "received_on": self.get("/api/v1/store")["now"][:10],
+            "channel": "walk_in",
+            "lines": [{"item_id": item, "quantity": 4,
+                       "sale_allowed": True}]}, admin)
+        st, j = self.api("PUT", "/api/v1/items/%d/sale-price" % item,
+                         {"sale_price_fen": 800}, admin)
+        self.assertEqual(st, 200, j)
+        sale = self.post("/api/v1/sales", {
+            "client_id": str(uuid.uuid4()), "till_id": "T1",
+            "lines": [{"item_id": item, "quantity": 2}],
+            "payment": {"method": "cash"}}, admin)
+        before = self.get("/api/v1/operating/accounts")["balance_fen"]
+
+        login(self, "manager")
+        self.driver.execute_script("location.hash = '#/operating';")
+        wait_page(self, "operating")
+        Select(self.wait_for("#op-refund-sale")).select_by_value(
+            str(sale["id"]))
+        type_into(self, "#op-refund-reason", "顾客退货")
+        mark_main(self)
+        self.driver.find_element(By.CSS_SELECTOR, "#op-refund-submit").click()
+        confirm_dialog(self)
+        wait_page(self, "operating")
+        got = self.get("/api/v1/sales/%d" % sale["id"])
+        self.assertTrue(got["refunded"], got)
+        self.assertEqual(self.get("/api/v1/operating/accounts")
+                         ["balance_fen"], before - 1600)
+        items = self.get("/api/v1/stock?limit=500")["items"]
+        self.assertEqual([s["on_hand"] for s in items
+                          if s["item_id"] == item], [4])
+        # Refunded: no longer offered.
+        self.assertEqual(self.driver.find_elements(
+            By.CSS_SELECTOR, "#op-refund-sale option[value='%d']"
+            % sale["id"]), [])
+        self.assert_no_console_errors()
 
 if __name__ == "__main__":
     unittest.main()
