@@ -33,6 +33,10 @@ sqlite3_stmt *db_stmt(struct db *, const char *);
 int db_rows(struct db *, sqlite3_stmt *, void *, db_fill_fn, db_row_cb, void *,
     const char *);
 int db_one(struct db *, sqlite3_stmt *, void *, db_fill_fn, const char *);
+/* db_stock.c: a lots walk first-expiring first-out (db_dist_lots,
+ * db_sale_lots). */
+int db_lots_fefo(struct db *, const char *, const char *, int64_t, const char *,
+    db_row_cb, void *, const char *);
 void db_bind_like(sqlite3_stmt *, int, const char *);
 void db_bind_opt(sqlite3_stmt *, int, const char *);
 int db_one_id(

@@ -120,31 +120,8 @@ int
 db_sale_lots(
     struct db *db, int64_t item, const char *today, db_row_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
-	int64_t row[2];
-	int rc, pass, stop = 0;
-
-	for (pass = 0; pass < 2 && !stop; pass++) {
-		st = db_stmt(
-		    db, pass == 0 ? SQL_LOTS_EXPIRING : SQL_LOTS_LASTING);
-		if (st == NULL)
-			return DB_ERR;
-		sqlite3_bind_int64(st, 1, item);
-		if (pass == 0)
-			sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			row[0] = sqlite3_column_int64(st, 0);
-			row[1] = sqlite3_column_int64(st, 1);
-			if ((stop = cb(row, arg) != 0))
-				break;
-		}
-		rc = stop || rc == SQLITE_DONE ? DB_OK
-		                               : db_fail(db, "sale lots");
-		sqlite3_reset(st);
-		if (rc != DB_OK)
-			return rc;
-	}
-	return DB_OK;
+	return db_lots_fefo(db, SQL_LOTS_EXPIRING, SQL_LOTS_LASTING, item,
+	    today, cb, arg, "sale lots");
 }
 
 /* The till's next sale receipt number. */

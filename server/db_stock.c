@@ -463,3 +463,38 @@ db_stock_value_upto(struct db *db, const char *period, int asof, int64_t *value)
 	sqlite3_bind_text(st, 1, period, -1, SQLITE_STATIC);
 	return db_ints(db, st, value, NULL, "stock value");
 }
+
+/*
+ * First-expiring first-out: the rows of expiring (lots with an expiry date
+ * from today on, ?1 the item, ?2 today), then of lasting (lots that never
+ * expire, ?1), each row int64_t[2] = { lot id, on hand } to cb, until cb
+ * says stop (!= 0). The distributions' and the sales' lots alike; what
+ * names a failure in the log.
+ */
+int
+db_lots_fefo(struct db *db, const char *expiring, const char *lasting,
+    int64_t item, const char *today, db_row_cb cb, void *arg, const char *what)
+{
+	sqlite3_stmt *st;
+	int64_t row[2];
+	int rc, pass, stop = 0;
+
+	for (pass = 0; pass < 2 && !stop; pass++) {
+		if ((st = db_stmt(db, pass == 0 ? expiring : lasting)) == NULL)
+			return DB_ERR;
+		sqlite3_bind_int64(st, 1, item);
+		if (pass == 0)
+			sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			row[0] = sqlite3_column_int64(st, 0);
+			row[1] = sqlite3_column_int64(st, 1);
+			if ((stop = cb(row, arg) != 0))
+				break;
+		}
+		rc = stop || rc == SQLITE_DONE ? DB_OK : db_fail(db, what);
+		sqlite3_reset(st);
+		if (rc != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
