@@ -354,7 +354,21 @@ db_exec(struct db *db, const char *sql)
 	return DB_OK;
 }
 
-/* cishan_chain(prev, text): SHA-256(prev || text), the ledger's chain. */
+/* SHA-256(prev || text): a chain entry's hash after prev's. */
+void
+db_chain_hash(const unsigned char prev[DB_HASH_LEN], const char *text,
+    size_t len, unsigned char out[DB_HASH_LEN])
+{
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, prev, DB_HASH_LEN);
+	crypto_hash_sha256_update(
+	    &st, (const unsigned char *)text, (unsigned long long)len);
+	crypto_hash_sha256_final(&st, out);
+}
+
+/* cishan_chain(prev, text): the same, for the triggers and verify. */
 static void
 db_fn_chain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -371,20 +385,20 @@ db_fn_chain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_blob(ctx, out, sizeof(out), SQLITE_TRANSIENT);
 }
 
-/* cishan_period(unix time): the store's month, YYYY-MM. */
-static void
-db_fn_period(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/*
+ * The store's month of unix time at, YYYY-MM. Every ledger row asks: the
+ * month last asked is kept, a thread's own, as the span of time it covers.
+ */
+const char *
+db_period_of(int64_t at)
 {
-	/* Triggers ask for every ledger row: remember the month last
-	 * asked, as the span of time it covers. */
-	static struct {
+	static _Thread_local struct {
 		time_t from, to;
 		char period[16];
 	} last;
 	struct tm tm;
-	time_t t = (time_t)sqlite3_value_int64(argv[0]);
+	time_t t = (time_t)at;
 
-	(void)argc;
 	if (t < last.from || t >= last.to) {
 		localtime_r(&t, &tm);
 		snprintf(last.period, sizeof(last.period), "%04d-%02d",
@@ -400,7 +414,16 @@ db_fn_period(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		    t < last.from || t >= last.to)
 			last.from = last.to = 0; /* odd zone rules: no cache */
 	}
-	sqlite3_result_text(ctx, last.period, -1, SQLITE_TRANSIENT);
+	return last.period;
+}
+
+/* cishan_period(unix time): db_period_of, for the triggers and verify. */
+static void
+db_fn_period(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_text(ctx, db_period_of(sqlite3_value_int64(argv[0])), -1,
+	    SQLITE_TRANSIENT);
 }
 
 /*

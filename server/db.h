@@ -530,6 +530,26 @@ int db_void_by_client(struct db *, const char *, struct db_void *);
 int db_limit_list(struct db *, int64_t, const char *, db_row_cb, void *);
 int db_dist_recent(struct db *, int64_t, int, db_row_cb, void *);
 
+/*
+ * db_redeem.c: a redemption's rows after its distribution: its lines and
+ * movements inserted (their ids set), and all that follows from them and
+ * from its transfer (already inserted; NULL without points): lots, stock,
+ * monthly limits, balances, figures and chain entries. cats[i] is line
+ * i's item category; the movements come line by line, mv[i].ref_id the
+ * index of its line (set to the line's id), uv[i] its lot's unit value.
+ */
+struct db_redeem {
+	const struct db_distribution *d;
+	const struct db_transfer *t;
+	struct db_dist_line *lines;
+	const char *const *cats;
+	int nlines;
+	struct db_movement *mv;
+	const int64_t *uv;
+	int nmv;
+};
+int db_redeem_write(struct db *, struct db_redeem *);
+
 /* db_pins.c: a household's PIN hash. */
 int db_pin_set(struct db *, int64_t, const char *, int64_t, int64_t);
 int db_pin_get(struct db *, int64_t, char *, size_t);

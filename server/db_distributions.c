@@ -91,10 +91,12 @@ static const char SQL_DIST_ITEM_BY_BARCODE[] =
  * that expire in lots_live's order (item_id, expires_on, then id), then
  * those that never do, by id. Two statements, so that neither sorts. */
 static const char SQL_DIST_LOTS_EXPIRING[] =
-    "SELECT id, on_hand FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "SELECT id, on_hand, unit_value_fen FROM lots WHERE item_id = ?1 "
+    "AND on_hand > 0 "
     "AND expires_on >= ?2 ORDER BY expires_on, id";
 static const char SQL_DIST_LOTS_LASTING[] =
-    "SELECT id, on_hand FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "SELECT id, on_hand, unit_value_fen FROM lots WHERE item_id = ?1 "
+    "AND on_hand > 0 "
     "AND expires_on IS NULL ORDER BY id";
 static const char SQL_VOID_INSERT[] =
     "INSERT INTO voids(client_id, req_hash, distribution_id, reason, "

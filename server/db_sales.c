@@ -19,10 +19,12 @@ static const char SQL_ITEM_BY_BARCODE[] =
  * distributions' (db_dist_lots) but only those whose donation line
  * allowed a sale. */
 static const char SQL_LOTS_EXPIRING[] =
-    "SELECT id, on_hand FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "SELECT id, on_hand, unit_value_fen FROM lots WHERE item_id = ?1 "
+    "AND on_hand > 0 "
     "AND sale_allowed = 1 AND expires_on >= ?2 ORDER BY expires_on, id";
 static const char SQL_LOTS_LASTING[] =
-    "SELECT id, on_hand FROM lots WHERE item_id = ?1 AND on_hand > 0 "
+    "SELECT id, on_hand, unit_value_fen FROM lots WHERE item_id = ?1 "
+    "AND on_hand > 0 "
     "AND sale_allowed = 1 AND expires_on IS NULL ORDER BY id";
 static const char SQL_TILL_BUMP[] =
     "UPDATE tills SET last_sale = last_sale + 1 WHERE id = ?1";

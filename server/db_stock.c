@@ -467,16 +467,16 @@ db_stock_value_upto(struct db *db, const char *period, int asof, int64_t *value)
 /*
  * First-expiring first-out: the rows of expiring (lots with an expiry date
  * from today on, ?1 the item, ?2 today), then of lasting (lots that never
- * expire, ?1), each row int64_t[2] = { lot id, on hand } to cb, until cb
- * says stop (!= 0). The distributions' and the sales' lots alike; what
- * names a failure in the log.
+ * expire, ?1), each row int64_t[3] = { lot id, on hand, unit value } to
+ * cb, until cb says stop (!= 0). The distributions' and the sales' lots
+ * alike; what names a failure in the log.
  */
 int
 db_lots_fefo(struct db *db, const char *expiring, const char *lasting,
     int64_t item, const char *today, db_row_cb cb, void *arg, const char *what)
 {
 	sqlite3_stmt *st;
-	int64_t row[2];
+	int64_t row[3];
 	int rc, pass, stop = 0;
 
 	for (pass = 0; pass < 2 && !stop; pass++) {
@@ -488,6 +488,7 @@ db_lots_fefo(struct db *db, const char *expiring, const char *lasting,
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			row[0] = sqlite3_column_int64(st, 0);
 			row[1] = sqlite3_column_int64(st, 1);
+			row[2] = sqlite3_column_int64(st, 2);
 			if ((stop = cb(row, arg) != 0))
 				break;
 		}

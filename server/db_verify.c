@@ -75,6 +75,26 @@ static const struct db_rule db_goods_rules[] = {
         "' units, ' || sum(value) || ' fen' FROM stats WHERE metric = "
         "'distributed' GROUP BY k1, k2 HAVING sum(qty) < 0 OR "
         "sum(value) < 0"},
+    {"the goods handed out, by month, the item's category then and the "
+     "household's, are the lines of the distributions not voided",
+        "WITH x AS (SELECT d.period AS p, coalesce((SELECT c.category FROM "
+        "item_categories c WHERE c.item_id = l.item_id AND c.upto_line >= "
+        "l.id ORDER BY c.upto_line, c.id LIMIT 1), i.category) AS k1, "
+        "d.hcategory AS k2, sum(l.quantity) AS q, sum(l.value_fen) AS v "
+        "FROM distribution_lines l JOIN distributions d ON d.id = "
+        "l.distribution_id JOIN items i ON i.id = l.item_id WHERE NOT "
+        "EXISTS (SELECT 1 FROM voids WHERE distribution_id = d.id) GROUP "
+        "BY 1, 2, 3) SELECT 'distributed ' || x.p || ', ' || x.k1 || ' to "
+        "' || x.k2 || ': the figures say ' || coalesce(s.qty, 0) || ' "
+        "units, ' || coalesce(s.value, 0) || ' fen; the lines ' || x.q || "
+        "', ' || x.v FROM x LEFT JOIN stats s ON s.period = x.p AND "
+        "s.metric = 'distributed' AND s.k1 = x.k1 AND s.k2 = x.k2 WHERE "
+        "s.qty IS NOT x.q OR s.value IS NOT x.v UNION ALL SELECT "
+        "'distributed ' || s.period || ', ' || s.k1 || ' to ' || s.k2 || "
+        "': the figures say ' || s.qty || ' units, ' || s.value || ' fen; "
+        "no line' FROM stats s WHERE s.metric = 'distributed' AND "
+        "(s.qty <> 0 OR s.value <> 0) AND NOT EXISTS (SELECT 1 FROM x "
+        "WHERE x.p = s.period AND x.k1 = s.k1 AND x.k2 = s.k2)"},
     {NULL, NULL}};
 
 static const struct db_rule db_points_rules[] = {

@@ -156,6 +156,7 @@ distribution_take_lot(const void *row, void *arg)
 		r->lots = p;
 	}
 	r->lots[r->nlots].lot_id = lot[0];
+	r->lots[r->nlots].unit_value_fen = lot[2];
 	r->lots[r->nlots++].quantity = n;
 	t->want -= n;
 	return t->want == 0;
@@ -239,59 +240,59 @@ stock:
 
 /*
  * Writes the lines and a movement per lot each takes from, in the
- * basket's order, DB_ROWS_MAX rows a statement: lines first, as their
- * movements name them.
+ * basket's order, and all that follows from them and from the transfer t
+ * (NULL: no points), through db_redeem_write.
  */
 static int
 distribution_write_lines(struct db *db, const struct actor *who,
-    const struct dist_result *r, const struct distribution_item *items, int n)
+    const struct dist_result *r, const struct distribution_item *items, int n,
+    const struct db_transfer *t)
 {
-	struct db_dist_line line[DB_ROWS_MAX];
-	struct db_movement mv[DB_ROWS_MAX];
+	struct db_redeem w;
+	struct db_dist_line *line;
+	struct db_movement *mv;
 	const struct dist_line_out *out;
-	int i, j, k, nmv = 0;
-	size_t l;
+	const char **cats;
+	int64_t *uv;
+	int i, rc = -1;
+	size_t l, k = 0;
 
-	memset(line, 0, sizeof(line));
-	memset(mv, 0, sizeof(mv));
-	for (i = 0; i < n; i += k) {
-		k = n - i < DB_ROWS_MAX ? n - i : DB_ROWS_MAX;
-		for (j = 0; j < k; j++) {
-			out = &r->lines[i + j];
-			line[j].distribution_id = r->d.id;
-			line[j].item_id = out->item_id;
-			line[j].quantity = out->quantity;
-			line[j].points = out->points;
-			line[j].value_fen = out->value_fen;
-			line[j].monthly_limit = items[i + j].it.monthly_limit;
-		}
-		if (db_dist_lines_insert(db, line, k) != DB_OK)
-			return -1;
-		for (j = 0; j < k; j++) {
-			out = &r->lines[i + j];
-			for (l = out->lot0; l < out->lot0 + out->nlots; l++) {
-				mv[nmv].item_id = out->item_id;
-				memcpy(mv[nmv].kind, "distribute",
-				    sizeof("distribute"));
-				memcpy(mv[nmv].reason, "distribution",
-				    sizeof("distribution"));
-				mv[nmv].ref_id = line[j].id;
-				mv[nmv].at = r->d.created_at;
-				mv[nmv].user_id = who->user_id;
-				mv[nmv].lot_id = r->lots[l].lot_id;
-				mv[nmv].quantity = -r->lots[l].quantity;
-				if (++nmv == DB_ROWS_MAX) {
-					if (db_movements_insert(db, mv, nmv) !=
-					    DB_OK)
-						return -1;
-					nmv = 0;
-				}
-			}
+	line = calloc((size_t)n, sizeof(*line));
+	cats = calloc((size_t)n, sizeof(*cats));
+	mv = calloc(r->nlots, sizeof(*mv));
+	uv = calloc(r->nlots, sizeof(*uv));
+	if (line == NULL || cats == NULL || mv == NULL || uv == NULL)
+		log_fatalx("out of memory");
+	for (i = 0; i < n; i++) {
+		out = &r->lines[i];
+		line[i].distribution_id = r->d.id;
+		line[i].item_id = out->item_id;
+		line[i].quantity = out->quantity;
+		line[i].points = out->points;
+		line[i].value_fen = out->value_fen;
+		line[i].monthly_limit = items[i].it.monthly_limit;
+		cats[i] = items[i].it.category;
+		for (l = out->lot0; l < out->lot0 + out->nlots; l++, k++) {
+			mv[k].item_id = out->item_id;
+			memcpy(mv[k].kind, "distribute", sizeof("distribute"));
+			memcpy(mv[k].reason, "distribution",
+			    sizeof("distribution"));
+			mv[k].ref_id = i; /* its line's index, until written */
+			mv[k].at = r->d.created_at;
+			mv[k].user_id = who->user_id;
+			mv[k].lot_id = r->lots[l].lot_id;
+			mv[k].quantity = -r->lots[l].quantity;
+			uv[k] = r->lots[l].unit_value_fen;
 		}
 	}
-	if (nmv > 0 && db_movements_insert(db, mv, nmv) != DB_OK)
-		return -1;
-	return 0;
+	w = (struct db_redeem){&r->d, t, line, cats, n, mv, uv, (int)k};
+	if (db_redeem_write(db, &w) == DB_OK)
+		rc = 0;
+	free(line);
+	free(cats);
+	free(mv);
+	free(uv);
+	return rc;
 }
 
 /*
@@ -412,7 +413,8 @@ distribution_post_tx(struct db *db, const struct actor *who,
 	}
 	if (db_dist_insert(db, out) != DB_OK)
 		return fault_db(f, DB_ERR);
-	if (distribution_write_lines(db, who, r, items, n) != 0)
+	if (distribution_write_lines(
+	        db, who, r, items, n, total > 0 ? &t : NULL) != 0)
 		return fault_db(f, DB_ERR);
 	if (auth_audit(db, who, "distribute", "distribution", out->id,
 	        out->receipt_no) != 0)

@@ -117,6 +117,7 @@ sale_take_lot(const void *row, void *arg)
 		r->lots = p;
 	}
 	r->lots[r->nlots].lot_id = lot[0];
+	r->lots[r->nlots].unit_value_fen = lot[2];
 	r->lots[r->nlots++].quantity = n;
 	t->want -= n;
 	return t->want == 0;

@@ -282,6 +282,7 @@ struct dist_request {
 struct dist_lot {
 	int64_t lot_id;
 	int64_t quantity;
+	int64_t unit_value_fen;
 };
 struct dist_line_out {
 	int64_t item_id;

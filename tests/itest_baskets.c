@@ -97,6 +97,54 @@ START_TEST(test_many_rows)
 }
 END_TEST
 
+/*
+ * A redemption writes its own figures (server/db_redeem.c): the month's
+ * goods by item and household category are its lines, its points the
+ * redeemed ones; `verify` passes, and names a figure nudged off its lines.
+ */
+START_TEST(test_figures)
+{
+	const char *db = itest_s->db, *out;
+	int64_t h, a, b, points;
+	cJSON *j;
+
+	h = itest_household("B-2", "dibao", 2, -5, 300);
+	itest_grant(h, 1000);
+	a = itest_item("米", "CS-FIG-A", 2, 0, 0);
+	b = itest_item_new(
+	    itest_admin, "油", "oil", "'CS-FIG-B'", 250, 3, NULL);
+	itest_lot(a, 10, NULL);
+	itest_lot(b, 10, NULL);
+	j = itest_basket(itest_admin, NULL, "T02", "B-2",
+	    itest_f("%s,%s", itest_line(a, 2), itest_line(b, 3)), NULL);
+	points = itest_int(j, "points_total");
+	ck_assert_int_eq(points, 2 * 2 + 3 * 3);
+	itest_s->own_dir = 0; /* keep the files past the stop */
+	itest_stop(itest_s);
+	itest_verify(db, 1, NULL);
+	ck_assert_int_eq(itest_sql_int(db,
+	                     "SELECT qty * 100000 + value FROM stats WHERE "
+	                     "metric = 'distributed' AND k1 = 'grain' AND "
+	                     "k2 = 'dibao'"),
+	    2 * 100000 + 2 * 200);
+	ck_assert_int_eq(itest_sql_int(db,
+	                     "SELECT qty * 100000 + value FROM stats WHERE "
+	                     "metric = 'distributed' AND k1 = 'oil' AND "
+	                     "k2 = 'dibao'"),
+	    3 * 100000 + 3 * 250);
+	ck_assert_int_eq(itest_sql_int(db,
+	                     "SELECT value FROM stats WHERE metric = 'points' "
+	                     "AND k1 = 'redeem'"),
+	    points);
+	itest_sql(db,
+	    "UPDATE stats SET qty = qty + 1 WHERE metric = "
+	    "'distributed' AND k1 = 'oil'");
+	out = itest_verify(db, 0, ", oil to dibao: the figures say 4 units");
+	ck_assert_ptr_null(strstr(out, "grain to dibao"));
+	itest_remove_dir(itest_s->dir);
+}
+END_TEST
+
 static Suite *
 itest_baskets_suite(void)
 {
@@ -104,6 +152,7 @@ itest_baskets_suite(void)
 	TCase *tc = itest_tcase("baskets");
 
 	tcase_add_test(tc, test_many_rows);
+	tcase_add_test(tc, test_figures);
 	suite_add_tcase(s, tc);
 	return s;
 }
