@@ -17,30 +17,11 @@
 #include "db_int.h"
 #include "log.h"
 
-struct schema_migration {
-	int version;
-	const char *name;
-	const char *sql;
-};
-extern const struct schema_migration schema_migrations[];
-extern const size_t schema_nmigrations;
-
 static const char SQL_SETTING_GET[] =
     "SELECT value FROM settings WHERE key = ?1";
 static const char SQL_SETTING_SET[] =
     "INSERT INTO settings(key, value) VALUES (?1, ?2) "
     "ON CONFLICT(key) DO UPDATE SET value = excluded.value";
-static const char SQL_MIGRATIONS_TABLE[] =
-    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-    " applied_at INTEGER NOT NULL)";
-static const char SQL_MIGRATION_MAX[] =
-    "SELECT coalesce(max(version), 0) FROM schema_migrations";
-static const char SQL_MIGRATION_HAS[] =
-    "SELECT 1 FROM schema_migrations WHERE version = ?1";
-static const char SQL_MIGRATION_ADD[] =
-    "INSERT INTO schema_migrations(version, name, applied_at) "
-    "VALUES (?1, ?2, ?3)";
 
 /* A failure of the storage rather than of the request: a full disk, an
  * I/O error, a file gone read-only or a lock that could not be had. */
@@ -341,7 +322,7 @@ db_col_blob(sqlite3_stmt *st, int col, void *buf, size_t size)
 		memcpy(buf, p, len < size ? len : size);
 }
 
-static int
+int
 db_exec(struct db *db, const char *sql)
 {
 	char *err = NULL;
@@ -672,72 +653,6 @@ db_fill_mode(struct db *db, int on)
 	    db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != DB_OK)
 		return DB_ERR;
 	return DB_OK;
-}
-
-/* The newest version applied, and the newest this program knows. */
-int
-db_schema_version(struct db *db, int *have, int *know)
-{
-	int64_t v = 0;
-
-	*know = schema_nmigrations == 0
-	    ? 0
-	    : schema_migrations[schema_nmigrations - 1].version;
-	if (db_exec(db, SQL_MIGRATIONS_TABLE) != DB_OK ||
-	    db_ints(db, db_stmt(db, SQL_MIGRATION_MAX), &v, NULL,
-	        "migrations") != DB_OK)
-		return DB_ERR;
-	*have = (int)v;
-	return DB_OK;
-}
-
-/* Applies, in order and each in its own transaction, what is missing. */
-int
-db_migrate(struct db *db)
-{
-	const struct schema_migration *m;
-	sqlite3_stmt *st;
-	size_t i;
-	int64_t one;
-	int have, know, rc;
-
-	if (db_schema_version(db, &have, &know) != DB_OK)
-		return DB_ERR;
-	if (have > know) {
-		log_warnx("database schema version %d is newer than this "
-		          "program's (%d); upgrade cishan-server",
-		    have, know);
-		return DB_ERR;
-	}
-	for (i = 0; i < schema_nmigrations; i++) {
-		m = &schema_migrations[i];
-		if ((st = db_stmt(db, SQL_MIGRATION_HAS)) == NULL)
-			return DB_ERR;
-		sqlite3_bind_int(st, 1, m->version);
-		rc = sqlite3_step(st);
-		one = rc == SQLITE_ROW;
-		sqlite3_reset(st);
-		if (one)
-			continue;
-		if (db_tx_begin(db) != DB_OK)
-			return DB_ERR;
-		if (db_exec(db, m->sql) != DB_OK)
-			goto fail;
-		if ((st = db_stmt(db, SQL_MIGRATION_ADD)) == NULL)
-			goto fail;
-		sqlite3_bind_int(st, 1, m->version);
-		sqlite3_bind_text(st, 2, m->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
-		if (db_step_done(db, st, "migration") != DB_OK ||
-		    db_tx_commit(db) != DB_OK)
-			goto fail;
-		log_info("db: applied migration %s", m->name);
-	}
-	return DB_OK;
-fail:
-	log_warnx("db: migration %s failed", m->name);
-	db_tx_rollback(db);
-	return DB_ERR;
 }
 
 /* An online, consistent copy: one backup step over all pages. */

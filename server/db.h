@@ -264,6 +264,8 @@ struct db_dist_filter {
 	int64_t household;
 	const char *till;
 	const char *receipt_no;
+	char receipt_till[40]; /* the receipt's till and number, if given */
+	int64_t receipt_seq;
 };
 
 struct db_dist_line {
@@ -370,20 +372,22 @@ struct db_trace {
 /* Lists hand each row (a struct db_*) to a callback; non-zero stops. */
 typedef int (*db_row_cb)(const void *, void *);
 
-/* db.c: open, migrate, back up; the settings table. */
+/* db.c: open, back up; the settings table. */
 const char *db_errmsg(struct db *);
 int64_t db_changes(struct db *);
 int db_open(const char *, int, struct db **);
 void db_close(struct db *);
 int db_fill_mode(struct db *, int);
-int db_schema_version(struct db *, int *, int *);
-int db_migrate(struct db *);
 int db_backup(struct db *, const char *);
 int db_setting_get(struct db *, const char *, char *, size_t);
 int db_setting_set(struct db *, const char *, const char *);
 /* The storage failing (a full disk, I/O errors): README, "Durability". */
 void db_writes_ok(struct db *);
 int db_health(struct db *);
+
+/* db_schema.c: the migrations; the newest applied and the newest known. */
+int db_schema_version(struct db *, int *, int *);
+int db_migrate(struct db *);
 
 /* db_storage.c: was this thread's last failure the storage's? */
 void db_storage_note(int);

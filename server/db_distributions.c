@@ -30,7 +30,7 @@ static const char SQL_DIST_RECENT[] =
     "SELECT " DIST_COLS "WHERE d.household_id = ?1 ORDER BY "
     "d.id DESC LIMIT ?2";
 /* The list: every filter in each statement; each leads with the one
- * whose index finds its rows (a receipt's unique one, the household's,
+ * whose index finds its rows (a receipt's till and number, the household's,
  * the till's, the time's: "+d.id" keeps the rowid from being chosen
  * instead), or none, so a filtered page reads its own rows, not the
  * table. */
@@ -42,8 +42,8 @@ static const char SQL_DIST_RECENT[] =
 static const char SQL_DIST_LIST[] =
     "SELECT " DIST_COLS "WHERE d.id > ?1 AND " DIST_FILTER;
 static const char SQL_DIST_LIST_RECEIPT[] =
-    "SELECT " DIST_COLS
-    "WHERE d.receipt_no = ?7 AND d.id > ?1 AND " DIST_FILTER;
+    "SELECT " DIST_COLS "WHERE d.till_id = ?8 AND d.receipt_seq = ?9 AND "
+    "d.id > ?1 AND " DIST_FILTER;
 static const char SQL_DIST_LIST_HOUSEHOLD[] =
     "SELECT " DIST_COLS
     "WHERE d.household_id = ?4 AND d.id > ?1 AND " DIST_FILTER;
@@ -261,8 +261,11 @@ db_dist_list(struct db *db, const struct db_dist_filter *q, int64_t after,
 	if (q->till != NULL)
 		sqlite3_bind_text(st, 5, q->till, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 6, limit);
-	if (q->receipt_no != NULL)
+	if (q->receipt_no != NULL) {
 		sqlite3_bind_text(st, 7, q->receipt_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 8, q->receipt_till, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 9, q->receipt_seq);
+	}
 	return db_rows(db, st, &d, db_dist_fill, cb, arg, "distribution list");
 }
 

@@ -27,6 +27,7 @@ struct db {
 typedef void (*db_fill_fn)(struct db *, sqlite3_stmt *, void *);
 
 int db_fail(struct db *, const char *);
+int db_exec(struct db *, const char *);
 sqlite3 *db_handle(struct db *);
 int64_t db_last_id(struct db *);
 sqlite3_stmt *db_stmt(struct db *, const char *);

@@ -198,6 +198,16 @@ static const struct db_rule db_dist_rules[] = {
         "distributions d ON d.till_id = t.id GROUP BY t.id HAVING "
         "count(d.id) <> t.last_receipt OR coalesce(max(d.receipt_seq), 0) <> "
         "t.last_receipt"},
+    {"a receipt number is its till's id and its number there (so no two "
+     "are the same)",
+        "SELECT 'distribution ' || id || ': receipt ' || receipt_no || ' is "
+        "not ' || printf('%s-%06d', till_id, receipt_seq) FROM "
+        "distributions WHERE receipt_no IS NOT printf('%s-%06d', till_id, "
+        "receipt_seq)"},
+    {"no two distributions share a transfer",
+        "SELECT 'transfer ' || transfer_id || ' is the points of ' || "
+        "count(*) || ' distributions' FROM distributions WHERE transfer_id "
+        "IS NOT NULL GROUP BY transfer_id HAVING count(*) > 1"},
     {NULL, NULL}};
 
 /*

@@ -325,21 +325,31 @@ res_distributions_till_ok(const char *s, size_t len)
 }
 
 /* A receipt number as the post makes them: TILL-NNNNNN (six digits or
- * more, at most 19). */
+ * more, at most 19); its till and number into q, where the list looks it
+ * up (a number past int64 is -1: no receipt has it). */
 static int
-res_distributions_receipt_ok(const char *s)
+res_distributions_receipt_ok(const char *s, struct db_dist_filter *q)
 {
 	const char *dash = strrchr(s, '-');
 	size_t i, n;
+	int64_t seq = 0;
 
 	if (dash == NULL || !res_distributions_till_ok(s, (size_t)(dash - s)))
 		return 0;
 	n = strlen(dash + 1);
 	if (n < 6 || n > 19)
 		return 0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (dash[1 + i] < '0' || dash[1 + i] > '9')
 			return 0;
+		if (seq >= 0 &&
+		    (__builtin_mul_overflow(seq, 10, &seq) ||
+		        __builtin_add_overflow(seq, dash[1 + i] - '0', &seq)))
+			seq = -1;
+	}
+	memcpy(q->receipt_till, s, (size_t)(dash - s));
+	q->receipt_till[dash - s] = '\0';
+	q->receipt_seq = seq;
 	return 1;
 }
 
@@ -373,7 +383,7 @@ res_distributions_list(struct req *r)
 		goto fail;
 	}
 	if ((q.receipt_no = http_query(r, "receipt_no")) != NULL &&
-	    !res_distributions_receipt_ok(q.receipt_no)) {
+	    !res_distributions_receipt_ok(q.receipt_no, &q)) {
 		fault_field(&f, FAULT_BAD, "bad_field", "receipt_no",
 		    "receipt_no is a till id, '-' and its number: T1-000001");
 		goto fail;

@@ -41,7 +41,7 @@ SERVER_DB += server/db_volunteers.c server/db_reports.c
 SERVER_RES += server/res_sales.c server/res_operating.c
 SERVER_DOMAIN += server/sale.c server/operating.c
 SERVER_DB += server/db_sales.c server/db_operating.c
-SERVER_DB += server/db_redeem.c
+SERVER_DB += server/db_redeem.c server/db_schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
 SERVER_OBJ = $(patsubst %.c,$(B)/%.o,$(filter-out $(B)/%,$(SERVER_SRC))) \
              $(B)/schema.o $(B)/console_assets.o $(B)/passwords.o

@@ -705,6 +705,9 @@ START_TEST(test_by_receipt)
 	ck_assert_int_eq(itest_basket_count("&receipt_no=T1-000004"), 0);
 	ck_assert_int_eq(itest_basket_count("&receipt_no=T7-000001"), 0);
 	ck_assert_int_eq(itest_basket_count("&receipt_no=T1-0000001"), 0);
+	/* A number past int64: no receipt has it. */
+	ck_assert_int_eq(
+	    itest_basket_count("&receipt_no=T1-9999999999999999999"), 0);
 	/* Each other filter through its own statement, combined. */
 	ck_assert_int_eq(itest_basket_count(itest_f("&household_id=%lld&from="
 	                                            "%s&to=%s&till_id=T-9",

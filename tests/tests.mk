@@ -21,6 +21,8 @@ ITEST_SUITES += itest_baskets
 ITEST_SUITES += itest_volunteers itest_reports
 # Charity sales and the operating line (收支两条线).
 ITEST_SUITES += itest_sales itest_operating
+# A migration that recreates a table, against a store with rows (024).
+ITEST_SUITES += itest_schema
 UNIT_SUITES = check_common check_json check_notice
 UNIT_SUITES += check_conf check_retain
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
