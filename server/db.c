@@ -273,6 +273,34 @@ db_insert(struct db *db, sqlite3_stmt *st, int64_t *id, const char *what)
 	return rc;
 }
 
+/*
+ * n rows written DB_ROWS_MAX a statement: sql[k - 1] takes k rows of
+ * nparams parameters each, row i's bound by bind from parameter p on.
+ * *last, unless NULL, is the last rowid written: n rows of one table
+ * written by one caller in one transaction are numbered last - n + 1 to
+ * last.
+ */
+int
+db_chunks(struct db *db, const char *const sql[DB_ROWS_MAX], int n, int nparams,
+    db_bind_fn bind, void *arg, int64_t *last, const char *what)
+{
+	sqlite3_stmt *st;
+	int i, j, k, rc;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i < DB_ROWS_MAX ? n - i : DB_ROWS_MAX;
+		if ((st = db_stmt(db, sql[k - 1])) == NULL)
+			return DB_ERR;
+		for (j = 0; j < k; j++)
+			bind(st, nparams * j + 1, i + j, arg);
+		if ((rc = db_step_done(db, st, what)) != DB_OK)
+			return rc;
+	}
+	if (last != NULL)
+		*last = db_last_id(db);
+	return DB_OK;
+}
+
 /* The first integer of one row, and the second unless b is NULL; or
  * DB_NONE. */
 int

@@ -170,32 +170,32 @@ db_dist_insert(struct db *db, struct db_distribution *d)
 	return rc;
 }
 
+static void
+db_dist_line_bind(sqlite3_stmt *st, int p, int i, void *arg)
+{
+	const struct db_dist_line *l = (const struct db_dist_line *)arg + i;
+
+	sqlite3_bind_int64(st, p, l->distribution_id);
+	sqlite3_bind_int64(st, p + 1, l->item_id);
+	sqlite3_bind_int64(st, p + 2, l->quantity);
+	sqlite3_bind_int64(st, p + 3, l->points);
+	sqlite3_bind_int64(st, p + 4, l->value_fen);
+	sqlite3_bind_int64(st, p + 5, l->monthly_limit);
+}
+
 int
 db_dist_lines_insert(struct db *db, struct db_dist_line *l, int n)
 {
 	static const char *const sql[DB_ROWS_MAX] = {SQL_LINE_INSERT,
 	    SQL_LINES_INSERT_2, SQL_LINES_INSERT_3, SQL_LINES_INSERT_4};
-	sqlite3_stmt *st;
 	int64_t last;
-	int i, k, rc;
+	int i, rc;
 
-	for (; n > 0; l += k, n -= k) {
-		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
-		if ((st = db_stmt(db, sql[k - 1])) == NULL)
-			return DB_ERR;
-		for (i = 0; i < k; i++) {
-			sqlite3_bind_int64(st, 6 * i + 1, l[i].distribution_id);
-			sqlite3_bind_int64(st, 6 * i + 2, l[i].item_id);
-			sqlite3_bind_int64(st, 6 * i + 3, l[i].quantity);
-			sqlite3_bind_int64(st, 6 * i + 4, l[i].points);
-			sqlite3_bind_int64(st, 6 * i + 5, l[i].value_fen);
-			sqlite3_bind_int64(st, 6 * i + 6, l[i].monthly_limit);
-		}
-		if ((rc = db_insert(db, st, &last, "line insert")) != DB_OK)
-			return rc;
-		for (i = 0; i < k; i++)
-			l[i].id = last - k + 1 + i;
-	}
+	if ((rc = db_chunks(db, sql, n, 6, db_dist_line_bind, l, &last,
+	         "line insert")) != DB_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		l[i].id = last - n + 1 + i;
 	return DB_OK;
 }
 

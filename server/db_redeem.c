@@ -66,96 +66,70 @@ struct db_redeem_link {
 	char text[512];
 };
 
-static int
-db_redeem_stats(struct db *db, const struct db_redeem_stat *s, int n)
+static void
+db_redeem_stat_bind(sqlite3_stmt *st, int p, int i, void *arg)
 {
-	sqlite3_stmt *st;
-	int i, k, rc;
+	const struct db_redeem_stat *s = (const struct db_redeem_stat *)arg + i;
 
-	for (; n > 0; s += k, n -= k) {
-		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
-		if ((st = db_stmt(db, SQL_STATS[k - 1])) == NULL)
-			return DB_ERR;
-		for (i = 0; i < k; i++) {
-			sqlite3_bind_text(
-			    st, 6 * i + 1, s[i].period, -1, SQLITE_STATIC);
-			sqlite3_bind_text(
-			    st, 6 * i + 2, s[i].metric, -1, SQLITE_STATIC);
-			sqlite3_bind_text(
-			    st, 6 * i + 3, s[i].k1, -1, SQLITE_STATIC);
-			sqlite3_bind_text(
-			    st, 6 * i + 4, s[i].k2, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 6 * i + 5, s[i].qty);
-			sqlite3_bind_int64(st, 6 * i + 6, s[i].value);
-		}
-		if ((rc = db_step_done(db, st, "redemption figures")) != DB_OK)
-			return rc;
-	}
-	return DB_OK;
+	sqlite3_bind_text(st, p, s->period, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 1, s->metric, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 2, s->k1, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 3, s->k2, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, p + 4, s->qty);
+	sqlite3_bind_int64(st, p + 5, s->value);
 }
 
 /* The household's monthly limits: what each line's item has taken. */
-static int
-db_redeem_limits(struct db *db, const struct db_redeem *w)
+static void
+db_redeem_limit_bind(sqlite3_stmt *st, int p, int i, void *arg)
 {
-	const struct db_dist_line *l = w->lines;
-	sqlite3_stmt *st;
-	int i, k, n, rc;
+	const struct db_redeem *w = arg;
 
-	for (n = w->nlines; n > 0; l += k, n -= k) {
-		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
-		if ((st = db_stmt(db, SQL_LIMITS[k - 1])) == NULL)
-			return DB_ERR;
-		for (i = 0; i < k; i++) {
-			sqlite3_bind_int64(st, 4 * i + 1, w->d->household_id);
-			sqlite3_bind_int64(st, 4 * i + 2, l[i].item_id);
-			sqlite3_bind_text(
-			    st, 4 * i + 3, w->d->period, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 4 * i + 4, l[i].quantity);
-		}
-		if ((rc = db_step_done(db, st, "redemption limits")) != DB_OK)
-			return rc;
-	}
-	return DB_OK;
+	sqlite3_bind_int64(st, p, w->d->household_id);
+	sqlite3_bind_int64(st, p + 1, w->lines[i].item_id);
+	sqlite3_bind_text(st, p + 2, w->d->period, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, p + 3, w->lines[i].quantity);
 }
 
-/* Appends n entries after the chain's last, as cishan_chain would. */
-static int
-db_redeem_chain(struct db *db, struct db_redeem_link *c, int n)
+/* The chain's entries after prev, in order: each hash is the one before
+ * it and its text, as cishan_chain would make it. */
+struct db_redeem_chain {
+	const struct db_redeem_link *c;
+	unsigned char prev[DB_HASH_LEN];
+};
+
+static void
+db_redeem_link_bind(sqlite3_stmt *st, int p, int i, void *arg)
 {
-	unsigned char prev[DB_HASH_LEN], hash[DB_ROWS_MAX][DB_HASH_LEN];
+	struct db_redeem_chain *ch = arg;
+	const struct db_redeem_link *c = &ch->c[i];
+
+	db_chain_hash(ch->prev, c->text, strlen(c->text), ch->prev);
+	sqlite3_bind_text(st, p, c->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, p + 1, c->row_id);
+	sqlite3_bind_int64(st, p + 2, c->at);
+	sqlite3_bind_blob(st, p + 3, ch->prev, DB_HASH_LEN, SQLITE_TRANSIENT);
+}
+
+/* Appends n entries after the chain's last. */
+static int
+db_redeem_chain(struct db *db, const struct db_redeem_link *c, int n)
+{
+	struct db_redeem_chain ch = {c, {0}};
 	sqlite3_stmt *st;
-	int i, k, rc;
+	int rc;
 
 	if ((st = db_stmt(db, SQL_CHAIN_LAST)) == NULL)
 		return DB_ERR;
-	memset(prev, 0, sizeof(prev));
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		db_col_blob(st, 0, prev, sizeof(prev));
+		db_col_blob(st, 0, ch.prev, sizeof(ch.prev));
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK
 	                                           : db_fail(db, "chain head");
 	sqlite3_reset(st);
 	if (rc != DB_OK)
 		return rc;
-	for (; n > 0; c += k, n -= k) {
-		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
-		if ((st = db_stmt(db, SQL_CHAIN[k - 1])) == NULL)
-			return DB_ERR;
-		for (i = 0; i < k; i++) {
-			db_chain_hash(
-			    prev, c[i].text, strlen(c[i].text), hash[i]);
-			memcpy(prev, hash[i], sizeof(prev));
-			sqlite3_bind_text(
-			    st, 4 * i + 1, c[i].kind, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 4 * i + 2, c[i].row_id);
-			sqlite3_bind_int64(st, 4 * i + 3, c[i].at);
-			sqlite3_bind_blob(
-			    st, 4 * i + 4, hash[i], DB_HASH_LEN, SQLITE_STATIC);
-		}
-		if ((rc = db_step_done(db, st, "chain append")) != DB_OK)
-			return rc;
-	}
-	return DB_OK;
+	return db_chunks(db, SQL_CHAIN, n, 4, db_redeem_link_bind, &ch, NULL,
+	    "chain append");
 }
 
 static int
@@ -237,7 +211,8 @@ db_redeem_write(struct db *db, struct db_redeem *w)
 	for (i = 0; i < w->nmv; i++)
 		w->mv[i].ref_id = w->lines[w->mv[i].ref_id].id;
 	if (db_movements_insert(db, w->mv, w->nmv) != DB_OK ||
-	    db_redeem_limits(db, w) != DB_OK)
+	    db_chunks(db, SQL_LIMITS, w->nlines, 4, db_redeem_limit_bind, w,
+	        NULL, "redemption limits") != DB_OK)
 		goto out;
 	if (w->t != NULL &&
 	    db_redeem_transfer(
@@ -272,7 +247,8 @@ db_redeem_write(struct db *db, struct db_redeem *w)
 	snprintf(period, sizeof(period), "%s", db_period_of(w->d->created_at));
 	stats[nstats++] =
 	    (struct db_redeem_stat){period, "stock", "", "", 0, stock};
-	if (db_redeem_stats(db, stats, nstats) != DB_OK ||
+	if (db_chunks(db, SQL_STATS, nstats, 6, db_redeem_stat_bind, stats,
+	        NULL, "redemption figures") != DB_OK ||
 	    db_redeem_chain(db, links, nlinks) != DB_OK)
 		goto out;
 	rc = DB_OK;

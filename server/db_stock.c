@@ -215,37 +215,35 @@ db_movement_insert(struct db *db, struct db_movement *m)
 	return db_insert(db, st, &m->id, "movement insert");
 }
 
+static void
+db_movement_bind(sqlite3_stmt *st, int p, int i, void *arg)
+{
+	const struct db_movement *m = (const struct db_movement *)arg + i;
+
+	sqlite3_bind_int64(st, p, m->lot_id);
+	sqlite3_bind_int64(st, p + 1, m->item_id);
+	sqlite3_bind_text(st, p + 2, m->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, p + 3, m->reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, p + 4, m->quantity);
+	sqlite3_bind_int64(st, p + 5, m->ref_id);
+	sqlite3_bind_int64(st, p + 6, m->at);
+	sqlite3_bind_int64(st, p + 7, m->user_id);
+}
+
 int
 db_movements_insert(struct db *db, struct db_movement *m, int n)
 {
 	static const char *const sql[DB_ROWS_MAX] = {SQL_MOVEMENT_INSERT,
 	    SQL_MOVEMENTS_INSERT_2, SQL_MOVEMENTS_INSERT_3,
 	    SQL_MOVEMENTS_INSERT_4};
-	sqlite3_stmt *st;
 	int64_t last;
-	int i, k, rc;
+	int i, rc;
 
-	for (; n > 0; m += k, n -= k) {
-		k = n < DB_ROWS_MAX ? n : DB_ROWS_MAX;
-		if ((st = db_stmt(db, sql[k - 1])) == NULL)
-			return DB_ERR;
-		for (i = 0; i < k; i++) {
-			sqlite3_bind_int64(st, 8 * i + 1, m[i].lot_id);
-			sqlite3_bind_int64(st, 8 * i + 2, m[i].item_id);
-			sqlite3_bind_text(
-			    st, 8 * i + 3, m[i].kind, -1, SQLITE_STATIC);
-			sqlite3_bind_text(
-			    st, 8 * i + 4, m[i].reason, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 8 * i + 5, m[i].quantity);
-			sqlite3_bind_int64(st, 8 * i + 6, m[i].ref_id);
-			sqlite3_bind_int64(st, 8 * i + 7, m[i].at);
-			sqlite3_bind_int64(st, 8 * i + 8, m[i].user_id);
-		}
-		if ((rc = db_insert(db, st, &last, "movement insert")) != DB_OK)
-			return rc;
-		for (i = 0; i < k; i++)
-			m[i].id = last - k + 1 + i;
-	}
+	if ((rc = db_chunks(db, sql, n, 8, db_movement_bind, m, &last,
+	         "movement insert")) != DB_OK)
+		return rc;
+	for (i = 0; i < n; i++)
+		m[i].id = last - n + 1 + i;
 	return DB_OK;
 }
 
