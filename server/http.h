@@ -149,6 +149,10 @@ void res_donations_create(struct req *);
 void res_donations_get(struct req *);
 void res_donations_list(struct req *);
 int res_donations_lot(const void *, void *);
+/* A line of goods coming in (a donation's, a fund's expense's): the item,
+ * the quantity, a unit value (-1: none given), an expiry date; with SALE
+ * whether it may be sold. */
+int res_donations_line(const cJSON *, struct stock_line *, int, struct fault *);
 /* res_funds.c */
 void res_funds_create(struct req *);
 void res_funds_list(struct req *);
@@ -275,13 +279,18 @@ void res_sales_price_put(struct req *);
  * quantity; WHAT names the post in the fault for none ("a sale"), and
  * NAMED the field a line with both or neither is refused on ("barcode",
  * "item_id"). A line's lot ids: a db_*_line_lots callback into a cJSON
- * array, and what a post wrote into LINE's "lot_ids". */
+ * array, and what a post wrote into LINE's "lot_ids". An undo (a void, a
+ * refund): the post's id from the path, the body's client_id and reason
+ * (at most 190 bytes) and its hash; -1 when it is answered (404 with
+ * NONE, or the body's fault). */
 int res_till_ok(const char *, size_t);
 int res_till_check(const char *, struct fault *);
 int res_till_lines(const cJSON *, struct dist_line_in *, int *, const char *,
     const char *, struct fault *);
 int res_till_lot(const void *, void *);
 void res_till_lot_ids(cJSON *, const struct dist_lot *, size_t, size_t);
+int res_till_undo(struct req *, const char *, int64_t *, char *, size_t, char *,
+    size_t, unsigned char *);
 
 /* res_operating.c */
 void res_operating_accounts(struct req *);

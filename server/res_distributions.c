@@ -177,22 +177,16 @@ res_distributions_void(struct req *r)
 {
 	struct db_void v;
 	struct fault f;
-	const cJSON *b;
 	cJSON *o;
 	int64_t id;
 	int replayed;
 
 	memset(&f, 0, sizeof(f));
 	memset(&v, 0, sizeof(v));
-	if (http_id_arg(r, 0, &id) != 0) {
-		http_error(r, 404, "not_found", "no such distribution");
+	if (res_till_undo(r, "no such distribution", &id, v.client_id,
+	        sizeof(v.client_id), v.reason, sizeof(v.reason),
+	        v.req_hash) != 0)
 		return;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, v.client_id, sizeof(v.client_id), &f) < 0 ||
-	    json_str(b, "reason", 1, 190, v.reason, sizeof(v.reason), &f) < 0)
-		goto fail;
-	memcpy(v.req_hash, http_body_hash(r), 32);
 	if (distribution_void(
 	        http_db(r), http_actor(r), id, &v, &replayed, &f) != 0)
 		goto fail;

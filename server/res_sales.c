@@ -281,22 +281,16 @@ res_sales_refund(struct req *r)
 {
 	struct db_sale_refund rf;
 	struct fault f;
-	const cJSON *b;
 	cJSON *o;
 	int64_t id;
 	int replayed;
 
 	memset(&f, 0, sizeof(f));
 	memset(&rf, 0, sizeof(rf));
-	if (http_id_arg(r, 0, &id) != 0) {
-		http_error(r, 404, "not_found", "no such sale");
+	if (res_till_undo(r, "no such sale", &id, rf.client_id,
+	        sizeof(rf.client_id), rf.reason, sizeof(rf.reason),
+	        rf.req_hash) != 0)
 		return;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, rf.client_id, sizeof(rf.client_id), &f) < 0 ||
-	    json_str(b, "reason", 1, 190, rf.reason, sizeof(rf.reason), &f) < 0)
-		goto fail;
-	memcpy(rf.req_hash, http_body_hash(r), 32);
 	if (sale_refund(http_db(r), http_actor(r), id, &rf, &replayed, &f) != 0)
 		goto fail;
 	o = json_new();

@@ -1,7 +1,8 @@
 /*
  * What the till's posts share (res_distributions.c, res_sales.c,
- * res_conflicts.c): the till's id, the lines of a basket, the lots a
- * line took.
+ * res_conflicts.c; the till id of res_volunteers.c too): the till's id,
+ * the lines of a basket, the lots a line took, and an undo's request (a
+ * void, a refund).
  */
 #include <string.h>
 
@@ -95,4 +96,26 @@ res_till_lot_ids(
 	for (k = lot0; k < lot0 + nlots; k++)
 		cJSON_AddItemToArray(ids, json_int_item(lots[k].lot_id));
 	cJSON_AddItemToObject(line, "lot_ids", ids);
+}
+
+int
+res_till_undo(struct req *r, const char *none, int64_t *id, char *client_id,
+    size_t cn, char *reason, size_t rn, unsigned char *hash)
+{
+	struct fault f;
+	const cJSON *b;
+
+	memset(&f, 0, sizeof(f));
+	if (http_id_arg(r, 0, id) != 0) {
+		http_error(r, 404, "not_found", none);
+		return -1;
+	}
+	if ((b = http_body(r, &f)) == NULL ||
+	    json_client_id(b, client_id, cn, &f) < 0 ||
+	    json_str(b, "reason", 1, 190, reason, rn, &f) < 0) {
+		http_fault(r, &f);
+		return -1;
+	}
+	memcpy(hash, http_body_hash(r), 32);
+	return 0;
 }
