@@ -59,6 +59,8 @@ int http_list_row(const void *, void *);
 
 /* http_reply.c */
 void http_reply(struct req *, int, cJSON *);
+void http_reply_row(struct req *, int, const void *,
+    cJSON *(*)(struct db *, const void *, int64_t *), const char *);
 void http_reply_text(struct req *, int, const char *, const char *, size_t);
 void http_reply_header(struct req *, const char *, const char *);
 void http_fault(struct req *, const struct fault *);

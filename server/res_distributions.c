@@ -202,28 +202,6 @@ fail:
 	http_fault(r, &f);
 }
 
-void
-res_distributions_get(struct req *r)
-{
-	struct db_distribution d;
-	cJSON *o;
-	int64_t id;
-	int rc = DB_NONE;
-
-	if (http_id_arg(r, 0, &id) == 0)
-		rc = db_dist_by_id(http_db(r), id, &d);
-	if (rc == DB_NONE) {
-		http_error(r, 404, "not_found", "no such distribution");
-		return;
-	}
-	if (rc != DB_OK ||
-	    (o = res_distributions_json(http_db(r), &d, 1)) == NULL) {
-		http_error(r, 500, "internal", "the database failed");
-		return;
-	}
-	http_reply(r, 200, o);
-}
-
 static cJSON *
 res_distributions_item(struct db *db, const void *row, int64_t *id)
 {
@@ -231,6 +209,19 @@ res_distributions_item(struct db *db, const void *row, int64_t *id)
 
 	*id = d->id;
 	return res_distributions_json(db, d, 1);
+}
+
+void
+res_distributions_get(struct req *r)
+{
+	struct db_distribution d;
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_dist_by_id(http_db(r), id, &d);
+	http_reply_row(
+	    r, rc, &d, res_distributions_item, "no such distribution");
 }
 
 /* A receipt number as the post makes them: TILL-NNNNNN (six digits or

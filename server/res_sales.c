@@ -197,27 +197,6 @@ fail:
 	http_fault(r, &f);
 }
 
-void
-res_sales_get(struct req *r)
-{
-	struct db_sale s;
-	cJSON *o;
-	int64_t id;
-	int rc = DB_NONE;
-
-	if (http_id_arg(r, 0, &id) == 0)
-		rc = db_sale_by_id(http_db(r), id, &s);
-	if (rc == DB_NONE) {
-		http_error(r, 404, "not_found", "no such sale");
-		return;
-	}
-	if (rc != DB_OK || (o = res_sales_json(http_db(r), &s)) == NULL) {
-		http_error(r, 500, "internal", "the database failed");
-		return;
-	}
-	http_reply(r, 200, o);
-}
-
 static cJSON *
 res_sales_item(struct db *db, const void *row, int64_t *id)
 {
@@ -225,6 +204,18 @@ res_sales_item(struct db *db, const void *row, int64_t *id)
 
 	*id = s->id;
 	return res_sales_json(db, s);
+}
+
+void
+res_sales_get(struct req *r)
+{
+	struct db_sale s;
+	int64_t id;
+	int rc = DB_NONE;
+
+	if (http_id_arg(r, 0, &id) == 0)
+		rc = db_sale_by_id(http_db(r), id, &s);
+	http_reply_row(r, rc, &s, res_sales_item, "no such sale");
 }
 
 /* period=YYYY-MM (the store's month), or from= and to= as dates. */
