@@ -42,11 +42,17 @@ $(B)/postests/check_pos_%: $(B)/postests/check_pos_%.o $(POS_OBJS) \
     $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
 
+# The till's harness (tests/pos_itest.h) and what it runs on.
+POS_ITEST_HARNESS = pos_itest itest_proc itest_http itest_fixture usbemu \
+    usbemu_io
+POS_ITEST_HARNESS_OBJ = $(POS_ITEST_HARNESS:%=$(B)/postests/%.o)
+
 $(B)/postests/itest_pos_%: $(B)/postests/itest_pos_%.o \
-    $(B)/postests/pos_itest.o $(B)/postests/itest_proc.o \
-    $(B)/postests/itest_http.o $(B)/postests/itest_fixture.o \
-    $(B)/postests/usbemu.o $(B)/libcishan-drivers.a $(B)/libcishan-common.a
+    $(POS_ITEST_HARNESS_OBJ) $(B)/libcishan-drivers.a $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(POS_LIBS) $(POS_TEST_LIBS)
+# check_pos_slip reads its receipts as the till's itests read the
+# printer's (pos_itest_shows).
+$(B)/postests/check_pos_slip: $(POS_ITEST_HARNESS_OBJ)
 
 .PRECIOUS: $(B)/postests/%.o
 .PHONY: test-pos

@@ -46,9 +46,21 @@ void http_list_all(struct http_list *);
 void http_list_add(struct http_list *, cJSON *, int64_t);
 void http_list_reply(struct req *, struct http_list *);
 void http_list_fail(struct req *, struct http_list *, struct fault *);
+/* A list whose rows a db_*_list walks, each made an item by JSON, which
+ * gives its id too (NULL: the database failed): set db and json, and pass
+ * http_list_row with it. */
+struct http_rows {
+	struct http_list l;
+	struct db *db;
+	cJSON *(*json)(struct db *, const void *, int64_t *);
+	int failed;
+};
+int http_list_row(const void *, void *);
 
 /* http_reply.c */
 void http_reply(struct req *, int, cJSON *);
+void http_reply_row(struct req *, int, const void *,
+    cJSON *(*)(struct db *, const void *, int64_t *), const char *);
 void http_reply_text(struct req *, int, const char *, const char *, size_t);
 void http_reply_header(struct req *, const char *, const char *);
 void http_fault(struct req *, const struct fault *);
@@ -139,6 +151,10 @@ void res_donations_create(struct req *);
 void res_donations_get(struct req *);
 void res_donations_list(struct req *);
 int res_donations_lot(const void *, void *);
+/* A line of goods coming in (a donation's, a fund's expense's): the item,
+ * the quantity, a unit value (-1: none given), an expiry date; with SALE
+ * whether it may be sold. */
+int res_donations_line(const cJSON *, struct stock_line *, int, struct fault *);
 /* res_funds.c */
 void res_funds_create(struct req *);
 void res_funds_list(struct req *);
@@ -258,6 +274,25 @@ void res_sales_get(struct req *);
 void res_sales_refund(struct req *);
 void res_sales_price_get(struct req *);
 void res_sales_price_put(struct req *);
+
+/* res_till.c: what the till's posts share. A till id: 1 to 32 of A-Z
+ * a-z 0-9 - _ (ok, or the fault on till_id). A basket's lines (N of
+ * them, at most LIMIT_LINES): an item by barcode or item_id, and a
+ * quantity; WHAT names the post in the fault for none ("a sale"), and
+ * NAMED the field a line with both or neither is refused on ("barcode",
+ * "item_id"). A line's lot ids: a db_*_line_lots callback into a cJSON
+ * array, and what a post wrote into LINE's "lot_ids". An undo (a void, a
+ * refund): the post's id from the path, the body's client_id and reason
+ * (at most 190 bytes) and its hash; -1 when it is answered (404 with
+ * NONE, or the body's fault). */
+int res_till_ok(const char *, size_t);
+int res_till_check(const char *, struct fault *);
+int res_till_lines(const cJSON *, struct dist_line_in *, int *, const char *,
+    const char *, struct fault *);
+int res_till_lot(const void *, void *);
+void res_till_lot_ids(cJSON *, const struct dist_lot *, size_t, size_t);
+int res_till_undo(struct req *, const char *, int64_t *, char *, size_t, char *,
+    size_t, unsigned char *);
 
 /* res_operating.c */
 void res_operating_accounts(struct req *);

@@ -187,3 +187,18 @@ http_list_fail(struct req *r, struct http_list *l, struct fault *f)
 		fault_db(f, DB_ERR);
 	http_fault(r, f);
 }
+
+int
+http_list_row(const void *row, void *arg)
+{
+	struct http_rows *p = arg;
+	int64_t id;
+	cJSON *o;
+
+	if ((o = p->json(p->db, row, &id)) == NULL) {
+		p->failed = 1;
+		return 1;
+	}
+	http_list_add(&p->l, o, id);
+	return 0;
+}

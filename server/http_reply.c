@@ -83,6 +83,26 @@ http_reply(struct req *r, int status, cJSON *v)
 	cJSON_free(s);
 }
 
+/* A row read by id (RC from its db_*_by_id) as JSON makes it: 404 with
+ * NONE when there is no such row, 500 when the database failed. */
+void
+http_reply_row(struct req *r, int rc, const void *row,
+    cJSON *(*json)(struct db *, const void *, int64_t *), const char *none)
+{
+	int64_t id;
+	cJSON *o;
+
+	if (rc == DB_NONE) {
+		http_error(r, 404, "not_found", none);
+		return;
+	}
+	if (rc != DB_OK || (o = json(http_db(r), row, &id)) == NULL) {
+		http_error(r, 500, "internal", "the database failed");
+		return;
+	}
+	http_reply(r, 200, o);
+}
+
 /* The status a fault is answered with: HTTP knowledge stays here. */
 static int
 http_status(const struct fault *f)

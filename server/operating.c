@@ -30,10 +30,31 @@ operating_short(struct fault *f, int64_t have, int64_t want)
 	return -1;
 }
 
+/* TX writing ROW (an entry, a proposal) in its own transaction:
+ * committed, or rolled back when it refuses or replays. */
 static int
-operating_entry_tx(struct db *db, const struct actor *who,
-    struct db_op_entry *e, int *replayed, struct fault *f)
+operating_write(struct db *db, const struct actor *who,
+    int (*tx)(struct db *, const struct actor *, void *, int *, struct fault *),
+    void *row, int *replayed, struct fault *f)
 {
+	if (db_tx_begin(db) != DB_OK)
+		return fault_db(f, DB_ERR);
+	if (tx(db, who, row, replayed, f) != 0 || *replayed) {
+		db_tx_rollback(db);
+		return *replayed ? 0 : -1;
+	}
+	if (db_tx_commit(db) != DB_OK) {
+		db_tx_rollback(db);
+		return fault_db(f, DB_ERR);
+	}
+	return 0;
+}
+
+static int
+operating_entry_tx(struct db *db, const struct actor *who, void *row,
+    int *replayed, struct fault *f)
+{
+	struct db_op_entry *e = row;
 	struct db_op_account a;
 	struct db_op_entry had;
 	int64_t balance, after;
@@ -87,23 +108,14 @@ operating_entry(struct db *db, const struct actor *who, struct db_op_entry *e,
 	*replayed = 0;
 	if (operating_amount_ok(e->amount_fen, f) != 0)
 		return -1;
-	if (db_tx_begin(db) != DB_OK)
-		return fault_db(f, DB_ERR);
-	if (operating_entry_tx(db, who, e, replayed, f) != 0 || *replayed) {
-		db_tx_rollback(db);
-		return *replayed ? 0 : -1;
-	}
-	if (db_tx_commit(db) != DB_OK) {
-		db_tx_rollback(db);
-		return fault_db(f, DB_ERR);
-	}
-	return 0;
+	return operating_write(db, who, operating_entry_tx, e, replayed, f);
 }
 
 static int
-operating_propose_tx(struct db *db, const struct actor *who,
-    struct db_op_transfer *t, int *replayed, struct fault *f)
+operating_propose_tx(struct db *db, const struct actor *who, void *row,
+    int *replayed, struct fault *f)
 {
+	struct db_op_transfer *t = row;
 	struct db_op_transfer had;
 	struct db_fund fund;
 	int rc;
@@ -156,17 +168,7 @@ operating_propose(struct db *db, const struct actor *who,
 	if (t->reason[0] == '\0')
 		return fault_field(f, FAULT_BAD, "bad_field", "reason",
 		    "a transfer needs its reason");
-	if (db_tx_begin(db) != DB_OK)
-		return fault_db(f, DB_ERR);
-	if (operating_propose_tx(db, who, t, replayed, f) != 0 || *replayed) {
-		db_tx_rollback(db);
-		return *replayed ? 0 : -1;
-	}
-	if (db_tx_commit(db) != DB_OK) {
-		db_tx_rollback(db);
-		return fault_db(f, DB_ERR);
-	}
-	return 0;
+	return operating_write(db, who, operating_propose_tx, t, replayed, f);
 }
 
 static int

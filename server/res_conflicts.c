@@ -74,7 +74,6 @@ res_conflicts_parse(const cJSON *b, struct conflict_in *in, struct fault *f)
 	static const char *const keys[] = {"client_id", "till_id", "local_no",
 	    "household_card", "lines", "refusal", NULL};
 	const cJSON *lines, *l, *ref;
-	size_t i;
 	int k;
 
 	if (json_only(b, keys,
@@ -89,13 +88,8 @@ res_conflicts_parse(const cJSON *b, struct conflict_in *in, struct fault *f)
 	    json_str(
 	        b, "household_card", 1, 32, in->card, sizeof(in->card), f) < 0)
 		return -1;
-	for (i = 0; in->till_id[i] != '\0'; i++)
-		if (strchr(
-		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		        "0123456789-_",
-		        in->till_id[i]) == NULL)
-			return fault_field(f, FAULT_BAD, "bad_field", "till_id",
-			    "till_id: letters, digits, '-' and '_' only");
+	if (res_till_check(in->till_id, f) != 0)
+		return -1;
 	ref = cJSON_GetObjectItemCaseSensitive(b, "refusal");
 	if (ref == NULL)
 		return fault_field(f, FAULT_BAD, "missing_field", "refusal",
@@ -165,31 +159,19 @@ fail:
 	http_fault(r, &f);
 }
 
-struct res_conflicts_page {
-	struct http_list l;
-	struct db *db;
-	int failed;
-};
-
-static int
-res_conflicts_row(const void *row, void *arg)
+static cJSON *
+res_conflicts_item(struct db *db, const void *row, int64_t *id)
 {
 	const struct db_conflict *c = row;
-	struct res_conflicts_page *p = arg;
-	cJSON *o;
 
-	if ((o = res_conflicts_json(p->db, c)) == NULL) {
-		p->failed = 1;
-		return 1;
-	}
-	http_list_add(&p->l, o, c->id);
-	return 0;
+	*id = c->id;
+	return res_conflicts_json(db, c);
 }
 
 void
 res_conflicts_list(struct req *r)
 {
-	struct res_conflicts_page p;
+	struct http_rows p;
 	struct fault f;
 	const char *s = http_query(r, "status");
 	int open = 1;
@@ -197,6 +179,7 @@ res_conflicts_list(struct req *r)
 	memset(&f, 0, sizeof(f));
 	memset(&p, 0, sizeof(p));
 	p.db = http_db(r);
+	p.json = res_conflicts_item;
 	if (s == NULL || strcmp(s, "open") == 0)
 		open = 1;
 	else if (strcmp(s, "resolved") == 0)
@@ -209,8 +192,8 @@ res_conflicts_list(struct req *r)
 		return;
 	}
 	if (http_list_begin(r, &p.l, &f) != 0 ||
-	    db_conflict_list(p.db, open, p.l.after, p.l.limit,
-	        res_conflicts_row, &p) != DB_OK ||
+	    db_conflict_list(
+	        p.db, open, p.l.after, p.l.limit, http_list_row, &p) != DB_OK ||
 	    p.failed) {
 		if (f.kind == FAULT_NONE)
 			fault_db(&f, DB_ERR);

@@ -10,13 +10,6 @@
 
 #include "http.h"
 
-static int
-res_distributions_lot(const void *row, void *arg)
-{
-	cJSON_AddItemToArray(arg, json_int_item(((const int64_t *)row)[0]));
-	return 0;
-}
-
 struct res_distributions_ctx {
 	struct db *db;
 	cJSON *lines;
@@ -38,8 +31,7 @@ res_distributions_line(const void *row, void *arg)
 	lots = cJSON_CreateArray();
 	cJSON_AddItemToObject(o, "lot_ids", lots);
 	cJSON_AddItemToArray(c->lines, o);
-	if (db_dist_line_lots(c->db, l->id, res_distributions_lot, lots) !=
-	    DB_OK)
+	if (db_dist_line_lots(c->db, l->id, res_till_lot, lots) != DB_OK)
 		c->failed = 1;
 	return c->failed;
 }
@@ -88,59 +80,16 @@ static int
 res_distributions_parse(
     const cJSON *b, struct dist_request *in, struct fault *f)
 {
-	struct dist_line_in *ln;
-	const cJSON *lines, *l;
-	size_t i;
-	int k, has_code, has_id;
-
 	if (json_client_id(b, in->client_id, sizeof(in->client_id), f) < 0 ||
 	    json_str(b, "till_id", 1, 32, in->till_id, sizeof(in->till_id), f) <
 	        0 ||
 	    json_str(
 	        b, "household_card", 1, 32, in->card, sizeof(in->card), f) < 0)
 		return -1;
-	for (i = 0; in->till_id[i] != '\0'; i++)
-		if (strchr(
-		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		        "0123456789-_",
-		        in->till_id[i]) == NULL)
-			return fault_field(f, FAULT_BAD, "bad_field", "till_id",
-			    "till_id: letters, digits, '-' and '_' only");
-	if ((lines = json_array(b, "lines", 1, LIMIT_LINES, &in->nlines, f)) ==
-	    NULL)
+	if (res_till_check(in->till_id, f) != 0)
 		return -1;
-	if (in->nlines == 0)
-		return fault_field(f, FAULT_BAD, "bad_field", "lines",
-		    "a distribution needs at least one line");
-	for (k = 0; k < in->nlines; k++) {
-		l = cJSON_GetArrayItem(lines, k);
-		ln = &in->lines[k];
-		memset(ln, 0, sizeof(*ln));
-		if (json_object(l, "", f) < 0)
-			goto fail;
-		has_code =
-		    cJSON_GetObjectItemCaseSensitive(l, "barcode") != NULL;
-		has_id = cJSON_GetObjectItemCaseSensitive(l, "item_id") != NULL;
-		if (has_code == has_id) {
-			fault_field(f, FAULT_BAD,
-			    has_code ? "bad_field" : "missing_field", "barcode",
-			    "give a barcode or an item_id");
-			goto fail;
-		}
-		if ((has_code &&
-		        json_str(l, "barcode", 1, DB_BARCODE_MAX - 2,
-		            ln->barcode, sizeof(ln->barcode), f) < 0) ||
-		    (has_id &&
-		        json_int(l, "item_id", 1, 1, INT64_MAX, &ln->item_id,
-		            f) < 0) ||
-		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity,
-		        f) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	json_prefix(f, "lines", k);
-	return -1;
+	return res_till_lines(
+	    b, in->lines, &in->nlines, "a distribution", "barcode", f);
 }
 
 /* The reply of a post that wrote, from what it wrote: the same answer
@@ -150,8 +99,7 @@ res_distributions_written(const struct dist_result *res)
 {
 	const struct db_distribution *d = &res->d;
 	const struct dist_line_out *l;
-	cJSON *o = json_new(), *lines, *lo, *lots;
-	size_t k;
+	cJSON *o = json_new(), *lines, *lo;
 	int i;
 
 	res_distributions_head(o, d);
@@ -165,11 +113,7 @@ res_distributions_written(const struct dist_result *res)
 		json_add_int(lo, "quantity", l->quantity);
 		json_add_int(lo, "points", l->points);
 		json_add_int(lo, "value_fen", l->value_fen);
-		lots = cJSON_CreateArray();
-		for (k = l->lot0; k < l->lot0 + l->nlots; k++)
-			cJSON_AddItemToArray(
-			    lots, json_int_item(res->lots[k].lot_id));
-		cJSON_AddItemToObject(lo, "lot_ids", lots);
+		res_till_lot_ids(lo, res->lots, l->lot0, l->nlots);
 		cJSON_AddItemToArray(lines, lo);
 	}
 	return o;
@@ -233,22 +177,16 @@ res_distributions_void(struct req *r)
 {
 	struct db_void v;
 	struct fault f;
-	const cJSON *b;
 	cJSON *o;
 	int64_t id;
 	int replayed;
 
 	memset(&f, 0, sizeof(f));
 	memset(&v, 0, sizeof(v));
-	if (http_id_arg(r, 0, &id) != 0) {
-		http_error(r, 404, "not_found", "no such distribution");
+	if (res_till_undo(r, "no such distribution", &id, v.client_id,
+	        sizeof(v.client_id), v.reason, sizeof(v.reason),
+	        v.req_hash) != 0)
 		return;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, v.client_id, sizeof(v.client_id), &f) < 0 ||
-	    json_str(b, "reason", 1, 190, v.reason, sizeof(v.reason), &f) < 0)
-		goto fail;
-	memcpy(v.req_hash, http_body_hash(r), 32);
 	if (distribution_void(
 	        http_db(r), http_actor(r), id, &v, &replayed, &f) != 0)
 		goto fail;
@@ -264,64 +202,26 @@ fail:
 	http_fault(r, &f);
 }
 
+static cJSON *
+res_distributions_item(struct db *db, const void *row, int64_t *id)
+{
+	const struct db_distribution *d = row;
+
+	*id = d->id;
+	return res_distributions_json(db, d, 1);
+}
+
 void
 res_distributions_get(struct req *r)
 {
 	struct db_distribution d;
-	cJSON *o;
 	int64_t id;
 	int rc = DB_NONE;
 
 	if (http_id_arg(r, 0, &id) == 0)
 		rc = db_dist_by_id(http_db(r), id, &d);
-	if (rc == DB_NONE) {
-		http_error(r, 404, "not_found", "no such distribution");
-		return;
-	}
-	if (rc != DB_OK ||
-	    (o = res_distributions_json(http_db(r), &d, 1)) == NULL) {
-		http_error(r, 500, "internal", "the database failed");
-		return;
-	}
-	http_reply(r, 200, o);
-}
-
-struct res_distributions_page {
-	struct http_list l;
-	struct db *db;
-	int failed;
-};
-
-static int
-res_distributions_row(const void *row, void *arg)
-{
-	const struct db_distribution *d = row;
-	struct res_distributions_page *p = arg;
-	cJSON *o;
-
-	if ((o = res_distributions_json(p->db, d, 1)) == NULL) {
-		p->failed = 1;
-		return 1;
-	}
-	http_list_add(&p->l, o, d->id);
-	return 0;
-}
-
-/* A till id as the post takes it: 1 to 32 of A-Z a-z 0-9 - _. */
-static int
-res_distributions_till_ok(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len < 1 || len > 32)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (strchr(
-		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		        "0123456789-_",
-		        s[i]) == NULL)
-			return 0;
-	return 1;
+	http_reply_row(
+	    r, rc, &d, res_distributions_item, "no such distribution");
 }
 
 /* A receipt number as the post makes them: TILL-NNNNNN (six digits or
@@ -334,7 +234,7 @@ res_distributions_receipt_ok(const char *s, struct db_dist_filter *q)
 	size_t i, n;
 	int64_t seq = 0;
 
-	if (dash == NULL || !res_distributions_till_ok(s, (size_t)(dash - s)))
+	if (dash == NULL || !res_till_ok(s, (size_t)(dash - s)))
 		return 0;
 	n = strlen(dash + 1);
 	if (n < 6 || n > 19)
@@ -356,7 +256,7 @@ res_distributions_receipt_ok(const char *s, struct db_dist_filter *q)
 void
 res_distributions_list(struct req *r)
 {
-	struct res_distributions_page p;
+	struct http_rows p;
 	struct db_dist_filter q;
 	struct fault f;
 	const char *s;
@@ -377,7 +277,7 @@ res_distributions_list(struct req *r)
 		}
 	}
 	if ((q.till = http_query(r, "till_id")) != NULL &&
-	    !res_distributions_till_ok(q.till, strlen(q.till))) {
+	    !res_till_ok(q.till, strlen(q.till))) {
 		fault_field(&f, FAULT_BAD, "bad_field", "till_id",
 		    "till_id: 1 to 32 letters, digits, '-' and '_'");
 		goto fail;
@@ -389,8 +289,9 @@ res_distributions_list(struct req *r)
 		goto fail;
 	}
 	p.db = http_db(r);
-	if (db_dist_list(p.db, &q, p.l.after, p.l.limit, res_distributions_row,
-	        &p) != DB_OK ||
+	p.json = res_distributions_item;
+	if (db_dist_list(p.db, &q, p.l.after, p.l.limit, http_list_row, &p) !=
+	        DB_OK ||
 	    p.failed)
 		goto fail;
 	http_list_reply(r, &p.l);

@@ -52,10 +52,30 @@ res_donations_reply(struct req *r, int status, const struct db_donation *d)
 	http_reply(r, status, o);
 }
 
+int
+res_donations_line(
+    const cJSON *l, struct stock_line *ln, int sale, struct fault *f)
+{
+	ln->unit_value_fen = -1;
+	if (json_object(l, "", f) < 0 ||
+	    json_int(l, "item_id", 1, 1, INT64_MAX, &ln->item_id, f) < 0 ||
+	    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity, f) <
+	        0 ||
+	    json_int(l, "unit_value_fen", 0, 0, LIMIT_UNIT_FEN,
+	        &ln->unit_value_fen, f) < 0 ||
+	    json_str(l, "expires_on", 0, 10, ln->expires_on,
+	        sizeof(ln->expires_on), f) < 0 ||
+	    (sale && json_bool(l, "sale_allowed", 0, &ln->sale_allowed, f) < 0))
+		return -1;
+	if (ln->expires_on[0] != '\0' && !clock_date_valid(ln->expires_on))
+		return fault_field(f, FAULT_BAD, "bad_field", "expires_on",
+		    "expires_on must be a date, YYYY-MM-DD");
+	return 0;
+}
+
 static int
 res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 {
-	struct stock_line *ln;
 	const cJSON *lines, *l, *cash;
 	int i;
 
@@ -97,30 +117,12 @@ res_donations_parse(const cJSON *b, struct stock_donation *in, struct fault *f)
 		    "a donation needs at least one line");
 	for (i = 0; i < in->nlines; i++) {
 		l = cJSON_GetArrayItem(lines, i);
-		ln = &in->lines[i];
-		ln->unit_value_fen = -1;
-		if (json_object(l, "", f) < 0 ||
-		    json_int(l, "item_id", 1, 1, INT64_MAX, &ln->item_id, f) <
-		        0 ||
-		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity,
-		        f) < 0 ||
-		    json_int(l, "unit_value_fen", 0, 0, LIMIT_UNIT_FEN,
-		        &ln->unit_value_fen, f) < 0 ||
-		    json_str(l, "expires_on", 0, 10, ln->expires_on,
-		        sizeof(ln->expires_on), f) < 0 ||
-		    json_bool(l, "sale_allowed", 0, &ln->sale_allowed, f) < 0)
-			goto fail;
-		if (ln->expires_on[0] != '\0' &&
-		    !clock_date_valid(ln->expires_on)) {
-			fault_field(f, FAULT_BAD, "bad_field", "expires_on",
-			    "expires_on must be a date, YYYY-MM-DD");
-			goto fail;
+		if (res_donations_line(l, &in->lines[i], 1, f) != 0) {
+			json_prefix(f, "lines", i);
+			return -1;
 		}
 	}
 	return 0;
-fail:
-	json_prefix(f, "lines", i);
-	return -1;
 }
 
 void

@@ -157,28 +157,12 @@ res_funds_lines(
 		return f->kind != FAULT_NONE ? -1 : 0;
 	for (i = 0; i < *n; i++) {
 		l = cJSON_GetArrayItem(a, i);
-		lines[i].unit_value_fen = -1;
-		if (json_object(l, "", f) < 0 ||
-		    json_int(l, "item_id", 1, 1, INT64_MAX, &lines[i].item_id,
-		        f) < 0 ||
-		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY,
-		        &lines[i].quantity, f) < 0 ||
-		    json_int(l, "unit_value_fen", 0, 0, LIMIT_UNIT_FEN,
-		        &lines[i].unit_value_fen, f) < 0 ||
-		    json_str(l, "expires_on", 0, 10, lines[i].expires_on,
-		        sizeof(lines[i].expires_on), f) < 0)
-			goto fail;
-		if (lines[i].expires_on[0] != '\0' &&
-		    !clock_date_valid(lines[i].expires_on)) {
-			fault_field(f, FAULT_BAD, "bad_field", "expires_on",
-			    "expires_on must be a date, YYYY-MM-DD");
-			goto fail;
+		if (res_donations_line(l, &lines[i], 0, f) != 0) {
+			json_prefix(f, "lines", i);
+			return -1;
 		}
 	}
 	return 0;
-fail:
-	json_prefix(f, "lines", i);
-	return -1;
 }
 
 void

@@ -151,19 +151,21 @@ fail:
 	http_list_fail(r, &l, &f);
 }
 
-/* The statement's lines of one side. */
+/* The statement's lines of one side; for the notice (NOTICE), without
+ * the sales, which it shows apart, and with the name as "label". */
 static cJSON *
-res_operating_side(const struct op_statement *s, const char *side)
+res_operating_side(const struct op_statement *s, const char *side, int notice)
 {
 	cJSON *list = cJSON_CreateArray(), *o;
 	int i;
 
 	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->a[i].side, side) != 0)
+		if (strcmp(s->a[i].side, side) != 0 ||
+		    (notice && strcmp(s->a[i].code, "sales") == 0))
 			continue;
 		o = json_new();
 		json_add_str(o, "account", s->a[i].code);
-		json_add_str(o, "name", s->a[i].name);
+		json_add_str(o, notice ? "label" : "name", s->a[i].name);
 		json_add_int(o, "amount_fen", res_operating_shown(&s->a[i]));
 		cJSON_AddItemToArray(list, o);
 	}
@@ -184,9 +186,9 @@ res_operating_statement_json(struct db *db, const char *period)
 	o = json_new();
 	json_add_str(o, "period", period);
 	json_add_int(o, "opening_fen", s.opening_fen);
-	cJSON_AddItemToObject(o, "income", res_operating_side(&s, "income"));
+	cJSON_AddItemToObject(o, "income", res_operating_side(&s, "income", 0));
 	json_add_int(o, "income_total_fen", s.income_fen);
-	cJSON_AddItemToObject(o, "costs", res_operating_side(&s, "cost"));
+	cJSON_AddItemToObject(o, "costs", res_operating_side(&s, "cost", 0));
 	json_add_int(o, "cost_total_fen", s.cost_fen);
 	json_add_int(o, "transfers_fen", s.transfers_fen);
 	json_add_int(o, "closing_fen", s.closing_fen);
@@ -321,26 +323,6 @@ fail:
 	http_list_fail(r, &l, &f);
 }
 
-/* The lines of one side of the month, for the notice. */
-static cJSON *
-res_operating_notice_side(const struct op_statement *s, const char *side)
-{
-	cJSON *list = cJSON_CreateArray(), *o;
-	int i;
-
-	for (i = 0; i < s->n; i++) {
-		if (strcmp(s->a[i].side, side) != 0 ||
-		    strcmp(s->a[i].code, "sales") == 0)
-			continue;
-		o = json_new();
-		json_add_str(o, "account", s->a[i].code);
-		json_add_str(o, "label", s->a[i].name);
-		json_add_int(o, "amount_fen", res_operating_shown(&s->a[i]));
-		cJSON_AddItemToArray(list, o);
-	}
-	return list;
-}
-
 /*
  * The notice's section on charity-sale income and its use (义卖收入及
  * 使用), added to notice o: the month's sales, the operating line's
@@ -365,10 +347,10 @@ res_operating_notice(struct db *db, const struct notice *n, cJSON *o)
 	json_add_int(c, "refunds_count", on->sales.refunds);
 	json_add_int(c, "sales_income_fen", on->sales.net_fen);
 	cJSON_AddItemToObject(
-	    c, "other_income", res_operating_notice_side(&on->s, "income"));
+	    c, "other_income", res_operating_side(&on->s, "income", 1));
 	json_add_int(c, "income_total_fen", on->s.income_fen);
 	cJSON_AddItemToObject(
-	    c, "costs", res_operating_notice_side(&on->s, "cost"));
+	    c, "costs", res_operating_side(&on->s, "cost", 1));
 	json_add_int(c, "cost_total_fen", on->s.cost_fen);
 	list = cJSON_CreateArray();
 	cJSON_AddItemToObject(c, "transfers", list);

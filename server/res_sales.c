@@ -8,13 +8,6 @@
 
 #include "http.h"
 
-static int
-res_sales_lot(const void *row, void *arg)
-{
-	cJSON_AddItemToArray(arg, json_int_item(((const int64_t *)row)[0]));
-	return 0;
-}
-
 struct res_sales_ctx {
 	struct db *db;
 	cJSON *lines;
@@ -43,7 +36,7 @@ res_sales_line(const void *row, void *arg)
 	    l->unit_price_fen, l->amount_fen);
 	cJSON_AddItemToObject(o, "lot_ids", lots);
 	cJSON_AddItemToArray(c->lines, o);
-	if (db_sale_line_lots(c->db, l->id, res_sales_lot, lots) != DB_OK)
+	if (db_sale_line_lots(c->db, l->id, res_till_lot, lots) != DB_OK)
 		c->failed = 1;
 	return c->failed;
 }
@@ -94,8 +87,7 @@ static cJSON *
 res_sales_written(const struct sale_result *r)
 {
 	const struct sale_line_out *l;
-	cJSON *o = json_new(), *lines, *lo, *lots;
-	size_t k;
+	cJSON *o = json_new(), *lines, *lo;
 	int i;
 
 	res_sales_head(o, &r->s);
@@ -106,28 +98,10 @@ res_sales_written(const struct sale_result *r)
 		lo = json_new();
 		res_sales_line_json(lo, l->item_id, l->name, l->quantity,
 		    l->unit_price_fen, l->amount_fen);
-		lots = cJSON_CreateArray();
-		for (k = l->lot0; k < l->lot0 + l->nlots; k++)
-			cJSON_AddItemToArray(
-			    lots, json_int_item(r->lots[k].lot_id));
-		cJSON_AddItemToObject(lo, "lot_ids", lots);
+		res_till_lot_ids(lo, r->lots, l->lot0, l->nlots);
 		cJSON_AddItemToArray(lines, lo);
 	}
 	return o;
-}
-
-static int
-res_sales_till_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (strchr(
-		        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		        "0123456789-_",
-		        s[i]) == NULL)
-			return 0;
-	return i > 0 && i <= 32;
 }
 
 static int
@@ -173,54 +147,15 @@ fail:
 static int
 res_sales_parse(const cJSON *b, struct sale_request *in, struct fault *f)
 {
-	struct dist_line_in *ln;
-	const cJSON *lines, *l;
-	int k, has_code, has_id;
-
 	if (json_client_id(b, in->client_id, sizeof(in->client_id), f) < 0 ||
 	    json_str(b, "till_id", 1, 32, in->till_id, sizeof(in->till_id), f) <
 	        0)
 		return -1;
-	if (!res_sales_till_ok(in->till_id))
-		return fault_field(f, FAULT_BAD, "bad_field", "till_id",
-		    "till_id: letters, digits, '-' and '_' only");
-	if (res_sales_payment(b, in, f) != 0)
+	if (res_till_check(in->till_id, f) != 0 ||
+	    res_sales_payment(b, in, f) != 0)
 		return -1;
-	if ((lines = json_array(b, "lines", 1, LIMIT_LINES, &in->nlines, f)) ==
-	    NULL)
-		return -1;
-	if (in->nlines == 0)
-		return fault_field(f, FAULT_BAD, "bad_field", "lines",
-		    "a sale needs at least one line");
-	for (k = 0; k < in->nlines; k++) {
-		l = cJSON_GetArrayItem(lines, k);
-		ln = &in->lines[k];
-		memset(ln, 0, sizeof(*ln));
-		if (json_object(l, "", f) < 0)
-			goto fail;
-		has_code =
-		    cJSON_GetObjectItemCaseSensitive(l, "barcode") != NULL;
-		has_id = cJSON_GetObjectItemCaseSensitive(l, "item_id") != NULL;
-		if (has_code == has_id) {
-			fault_field(f, FAULT_BAD,
-			    has_code ? "bad_field" : "missing_field", "item_id",
-			    "give an item_id or a barcode");
-			goto fail;
-		}
-		if ((has_code &&
-		        json_str(l, "barcode", 1, DB_BARCODE_MAX - 2,
-		            ln->barcode, sizeof(ln->barcode), f) < 0) ||
-		    (has_id &&
-		        json_int(l, "item_id", 1, 1, INT64_MAX, &ln->item_id,
-		            f) < 0) ||
-		    json_int(l, "quantity", 1, 1, LIMIT_QUANTITY, &ln->quantity,
-		        f) < 0)
-			goto fail;
-	}
-	return 0;
-fail:
-	json_prefix(f, "lines", k);
-	return -1;
+	return res_till_lines(
+	    b, in->lines, &in->nlines, "a sale", "item_id", f);
 }
 
 void
@@ -262,53 +197,32 @@ fail:
 	http_fault(r, &f);
 }
 
+static cJSON *
+res_sales_item(struct db *db, const void *row, int64_t *id)
+{
+	const struct db_sale *s = row;
+
+	*id = s->id;
+	return res_sales_json(db, s);
+}
+
 void
 res_sales_get(struct req *r)
 {
 	struct db_sale s;
-	cJSON *o;
 	int64_t id;
 	int rc = DB_NONE;
 
 	if (http_id_arg(r, 0, &id) == 0)
 		rc = db_sale_by_id(http_db(r), id, &s);
-	if (rc == DB_NONE) {
-		http_error(r, 404, "not_found", "no such sale");
-		return;
-	}
-	if (rc != DB_OK || (o = res_sales_json(http_db(r), &s)) == NULL) {
-		http_error(r, 500, "internal", "the database failed");
-		return;
-	}
-	http_reply(r, 200, o);
-}
-
-struct res_sales_page {
-	struct http_list l;
-	struct db *db;
-	int failed;
-};
-
-static int
-res_sales_row(const void *row, void *arg)
-{
-	const struct db_sale *s = row;
-	struct res_sales_page *p = arg;
-	cJSON *o;
-
-	if ((o = res_sales_json(p->db, s)) == NULL) {
-		p->failed = 1;
-		return 1;
-	}
-	http_list_add(&p->l, o, s->id);
-	return 0;
+	http_reply_row(r, rc, &s, res_sales_item, "no such sale");
 }
 
 /* period=YYYY-MM (the store's month), or from= and to= as dates. */
 void
 res_sales_list(struct req *r)
 {
-	struct res_sales_page p;
+	struct http_rows p;
 	struct fault f;
 	char first[CLOCK_DATE_LEN], last[CLOCK_DATE_LEN];
 	const char *period;
@@ -342,7 +256,8 @@ res_sales_list(struct req *r)
 			to = t;
 	}
 	p.db = http_db(r);
-	if (db_sale_list(p.db, from, to, p.l.after, p.l.limit, res_sales_row,
+	p.json = res_sales_item;
+	if (db_sale_list(p.db, from, to, p.l.after, p.l.limit, http_list_row,
 	        &p) != DB_OK ||
 	    p.failed)
 		goto fail;
@@ -357,22 +272,16 @@ res_sales_refund(struct req *r)
 {
 	struct db_sale_refund rf;
 	struct fault f;
-	const cJSON *b;
 	cJSON *o;
 	int64_t id;
 	int replayed;
 
 	memset(&f, 0, sizeof(f));
 	memset(&rf, 0, sizeof(rf));
-	if (http_id_arg(r, 0, &id) != 0) {
-		http_error(r, 404, "not_found", "no such sale");
+	if (res_till_undo(r, "no such sale", &id, rf.client_id,
+	        sizeof(rf.client_id), rf.reason, sizeof(rf.reason),
+	        rf.req_hash) != 0)
 		return;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, rf.client_id, sizeof(rf.client_id), &f) < 0 ||
-	    json_str(b, "reason", 1, 190, rf.reason, sizeof(rf.reason), &f) < 0)
-		goto fail;
-	memcpy(rf.req_hash, http_body_hash(r), 32);
 	if (sale_refund(http_db(r), http_actor(r), id, &rf, &replayed, &f) != 0)
 		goto fail;
 	o = json_new();

@@ -147,6 +147,24 @@ res_volunteers_get(struct req *r)
 		http_reply(r, 200, res_volunteers_json(r, &v));
 }
 
+/* The volunteer's id in the path and the body's client_id: the body, or
+ * NULL with the fault. */
+static const cJSON *
+res_volunteers_body(
+    struct req *r, int64_t *id, char *client_id, size_t n, struct fault *f)
+{
+	const cJSON *b;
+
+	if (http_id_arg(r, 0, id) != 0) {
+		fault_set(f, FAULT_NOT_FOUND, "not_found", "no such volunteer");
+		return NULL;
+	}
+	if ((b = http_body(r, f)) == NULL ||
+	    json_client_id(b, client_id, n, f) < 0)
+		return NULL;
+	return b;
+}
+
 /* POST /api/v1/volunteers/{id}/shifts, by a manager. */
 void
 res_volunteers_shift(struct req *r)
@@ -158,13 +176,8 @@ res_volunteers_shift(struct req *r)
 
 	memset(&f, 0, sizeof(f));
 	memset(&s, 0, sizeof(s));
-	if (http_id_arg(r, 0, &s.volunteer_id) != 0) {
-		fault_set(
-		    &f, FAULT_NOT_FOUND, "not_found", "no such volunteer");
-		goto fail;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, s.client_id, sizeof(s.client_id), &f) < 0 ||
+	if ((b = res_volunteers_body(r, &s.volunteer_id, s.client_id,
+	         sizeof(s.client_id), &f)) == NULL ||
 	    json_str(b, "served_on", 1, 10, s.served_on, sizeof(s.served_on),
 	        &f) < 0 ||
 	    json_int(b, "minutes", 1, 1, VOLUNTEER_DAY_MINUTES, &s.minutes,
@@ -187,12 +200,7 @@ res_volunteers_till(const cJSON *b, char *till, size_t size, struct fault *f)
 {
 	if (json_str(b, "till_id", 1, 32, till, size, f) < 0)
 		return -1;
-	if (strspn(till,
-	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	        "0123456789-_") != strlen(till))
-		return fault_field(f, FAULT_BAD, "bad_field", "till_id",
-		    "till_id: letters, digits, '-' and '_' only");
-	return 0;
+	return res_till_check(till, f);
 }
 
 /* POST /api/v1/volunteers/{id}/check-in {client_id, till_id, role} */
@@ -207,13 +215,8 @@ res_volunteers_check_in(struct req *r)
 
 	memset(&f, 0, sizeof(f));
 	memset(&c, 0, sizeof(c));
-	if (http_id_arg(r, 0, &c.volunteer_id) != 0) {
-		fault_set(
-		    &f, FAULT_NOT_FOUND, "not_found", "no such volunteer");
-		goto fail;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, c.client_id, sizeof(c.client_id), &f) < 0 ||
+	if ((b = res_volunteers_body(r, &c.volunteer_id, c.client_id,
+	         sizeof(c.client_id), &f)) == NULL ||
 	    res_volunteers_till(b, c.till_id, sizeof(c.till_id), &f) < 0 ||
 	    json_str(b, "role", 1, 40, c.role, sizeof(c.role), &f) < 0 ||
 	    volunteer_check_in(http_db(r), http_actor(r), &c, &replayed, &f) !=
@@ -237,19 +240,13 @@ res_volunteers_check_out(struct req *r)
 {
 	struct db_shift s;
 	struct fault f;
-	const cJSON *b;
 	int64_t id;
 	int replayed;
 
 	memset(&f, 0, sizeof(f));
 	memset(&s, 0, sizeof(s));
-	if (http_id_arg(r, 0, &id) != 0) {
-		fault_set(
-		    &f, FAULT_NOT_FOUND, "not_found", "no such volunteer");
-		goto fail;
-	}
-	if ((b = http_body(r, &f)) == NULL ||
-	    json_client_id(b, s.client_id, sizeof(s.client_id), &f) < 0)
+	if (res_volunteers_body(r, &id, s.client_id, sizeof(s.client_id), &f) ==
+	    NULL)
 		goto fail;
 	memcpy(s.req_hash, http_body_hash(r), 32);
 	if (volunteer_check_out(

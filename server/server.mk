@@ -39,6 +39,8 @@ SERVER_DB = server/db.c server/db_wal.c server/db_tx.c server/db_users.c \
 SERVER_DB += server/db_volunteers.c server/db_reports.c
 # Charity sales and the operating line (收支两条线).
 SERVER_RES += server/res_sales.c server/res_operating.c
+# What the till's posts share (distributions, sales, offline conflicts).
+SERVER_RES += server/res_till.c
 SERVER_DOMAIN += server/sale.c server/operating.c
 SERVER_DB += server/db_sales.c server/db_operating.c
 SERVER_DB += server/db_redeem.c server/db_schema.c

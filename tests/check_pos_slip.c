@@ -7,6 +7,7 @@
 
 #include "drivers.h"
 #include "pos.h"
+#include "pos_itest.h"
 
 static const struct slip_line lines[] = {
     {"金龙鱼大米 5kg", 1, 40},
@@ -35,22 +36,6 @@ sample(void)
 	return s;
 }
 
-/* What a 58 mm printer shows, as UTF-8 text (GBK back through escpos). */
-static int
-has(const uint8_t *b, size_t n, const char *utf8)
-{
-	struct escpos *e = escpos_new(devices_profile("generic58"));
-	const uint8_t *w;
-	size_t wn;
-	int r;
-
-	escpos_text(e, utf8);
-	w = escpos_bytes(e, &wn);
-	r = memmem(b, n, w, wn) != NULL;
-	escpos_free(e);
-	return r;
-}
-
 START_TEST(t_layout_58)
 {
 	struct escpos *e = escpos_new(devices_profile("generic58"));
@@ -62,20 +47,20 @@ START_TEST(t_layout_58)
 	ck_assert_int_eq(escpos_error(e), 0);
 	b = escpos_bytes(e, &n);
 	ck_assert_mem_eq(b, "\x1b\x40\x1c\x26", 4);
-	ck_assert(has(b, n, "收银台 T1         收银员 cashier\n"));
-	ck_assert(has(b, n, "家庭卡               TC*****0001\n"));
-	ck_assert(has(b, n, "金龙鱼大米 5kg x1             40\n"));
+	ck_assert(pos_itest_shows(b, n, "收银台 T1         收银员 cashier\n"));
+	ck_assert(pos_itest_shows(b, n, "家庭卡               TC*****0001\n"));
+	ck_assert(pos_itest_shows(b, n, "金龙鱼大米 5kg x1             40\n"));
 	/* A long name wraps; the points end its last line. */
-	ck_assert(has(b, n, "一个很长很长很长很长的捐赠物品名\n"));
-	ck_assert(has(b, n, "称 x2                         60\n"));
-	ck_assert(has(b, n, "剩余积分                     100\n"));
-	ck_assert(has(b, n, "金龙鱼大米 5kg                 0\n"));
-	ck_assert(has(b, n, "感谢您的光临"));
+	ck_assert(pos_itest_shows(b, n, "一个很长很长很长很长的捐赠物品名\n"));
+	ck_assert(pos_itest_shows(b, n, "称 x2                         60\n"));
+	ck_assert(pos_itest_shows(b, n, "剩余积分                     100\n"));
+	ck_assert(pos_itest_shows(b, n, "金龙鱼大米 5kg                 0\n"));
+	ck_assert(pos_itest_shows(b, n, "感谢您的光临"));
 	ck_assert_ptr_nonnull(memmem(b, n,
 	    "\x1d(k\x0c\x00"
 	    "1P0T1-000042",
 	    17));
-	ck_assert(!has(b, n, "离线"));
+	ck_assert(!pos_itest_shows(b, n, "离线"));
 	escpos_free(e);
 }
 END_TEST
@@ -93,8 +78,8 @@ START_TEST(t_offline_english_80)
 	b = escpos_bytes(e, &n);
 	ck_assert_ptr_nonnull(
 	    memmem(b, n, "** OFFLINE - NOT YET POSTED **", 30));
-	ck_assert(
-	    has(b, n, "Points total                                 100\n"));
+	ck_assert(pos_itest_shows(
+	    b, n, "Points total                                 100\n"));
 	escpos_free(e);
 }
 END_TEST
@@ -133,7 +118,7 @@ START_TEST(t_title_fits)
 	b = escpos_bytes(e, &n);
 	ck_assert(memmem(b, n, tall, sizeof(tall)) != NULL);
 	ck_assert(memmem(b, n, dbl, sizeof(dbl)) == NULL);
-	ck_assert(has(b, n, "慈善超市（南京东路店）\n"));
+	ck_assert(pos_itest_shows(b, n, "慈善超市（南京东路店）\n"));
 	escpos_free(e);
 	/* 20 characters: 40 columns, wrapped at 32, whole characters. */
 	s.store = "一二三四五六七八九十一二三四五六七八九十";
@@ -141,7 +126,8 @@ START_TEST(t_title_fits)
 	slip_shift(e, &s);
 	b = escpos_bytes(e, &n);
 	ck_assert(memmem(b, n, tall, sizeof(tall)) == NULL);
-	ck_assert(has(b, n, "一二三四五六七八九十一二三四五六\n七八九十\n"));
+	ck_assert(pos_itest_shows(
+	    b, n, "一二三四五六七八九十一二三四五六\n七八九十\n"));
 	escpos_free(e);
 	s.store = "慈善超市";
 	e = escpos_new(devices_profile("generic58"));
@@ -163,13 +149,13 @@ START_TEST(t_shift)
 
 	slip_shift(e, &s);
 	b = escpos_bytes(e, &n);
-	ck_assert(has(b, n, "发放笔数(净)                  12\n"));
-	ck_assert(has(b, n, "积分合计                     980\n"));
-	ck_assert(has(b, n, "作废笔数                       2\n"));
-	ck_assert(has(b, n, "作废退回积分                  85\n"));
-	ck_assert(has(b, n, "离线被拒笔数                   1\n"));
-	ck_assert(has(b, n, "已出门物品                     1\n"));
-	ck_assert(has(b, n, "待上传                         1\n"));
+	ck_assert(pos_itest_shows(b, n, "发放笔数(净)                  12\n"));
+	ck_assert(pos_itest_shows(b, n, "积分合计                     980\n"));
+	ck_assert(pos_itest_shows(b, n, "作废笔数                       2\n"));
+	ck_assert(pos_itest_shows(b, n, "作废退回积分                  85\n"));
+	ck_assert(pos_itest_shows(b, n, "离线被拒笔数                   1\n"));
+	ck_assert(pos_itest_shows(b, n, "已出门物品                     1\n"));
+	ck_assert(pos_itest_shows(b, n, "待上传                         1\n"));
 	escpos_free(e);
 }
 END_TEST
@@ -235,8 +221,9 @@ START_TEST(t_donation_58_exact)
 	ck_assert_mem_eq(b, wb, wn);
 
 	/* The same, checked against literal bytes where it matters: the
-	 * reset and GBK mode, the title in GBK, the full-width yen (GBK has
-	 * no half-width one), and the QR of the receipt code. */
+	 * reset and GBK mode, the title in GBK, the full-width yen (GBK
+	 * pos_itest_shows no half-width one), and the QR of the receipt code.
+	 */
 	ck_assert_mem_eq(b, "\x1b\x40\x1c\x26", 4);
 	ck_assert_ptr_nonnull(memmem(b, n,
 	    "\x1b\x45\x01\xbe\xe8\xd4\xf9\xca\xd5\xbe\xdd\n\x1b\x45\x00", 15));
@@ -252,7 +239,7 @@ START_TEST(t_donation_58_exact)
 	    "\x1d(k\x03\x00"
 	    "1Q0",
 	    33));
-	ck_assert(!has(b, n, "?"));
+	ck_assert(!pos_itest_shows(b, n, "?"));
 	escpos_free(w);
 	escpos_free(e);
 }
@@ -279,14 +266,14 @@ START_TEST(t_donation_cash_long_donor)
 	ck_assert_int_eq(escpos_error(e), 0);
 	b = escpos_bytes(e, &n);
 	/* Too long beside its label: the donor goes under it, wrapped. */
-	ck_assert(
-	    has(b, n, "\n捐赠方\n一个名字非常非常长的社区公益慈善\n基金会\n"));
-	ck_assert(has(b, n, "现金捐赠              ¥3,000.00\n"));
-	ck_assert(has(b, n, "捐入资金      社区基金会助学定向\n"));
-	ck_assert(has(b, n, "定向用途                    助学\n"));
-	ck_assert(has(b, n, "合计                  ¥3,000.00\n"));
-	ck_assert(!has(b, n, "金龙鱼"));
-	ck_assert(!has(b, n, "/public/donations/"));
+	ck_assert(pos_itest_shows(
+	    b, n, "\n捐赠方\n一个名字非常非常长的社区公益慈善\n基金会\n"));
+	ck_assert(pos_itest_shows(b, n, "现金捐赠              ¥3,000.00\n"));
+	ck_assert(pos_itest_shows(b, n, "捐入资金      社区基金会助学定向\n"));
+	ck_assert(pos_itest_shows(b, n, "定向用途                    助学\n"));
+	ck_assert(pos_itest_shows(b, n, "合计                  ¥3,000.00\n"));
+	ck_assert(!pos_itest_shows(b, n, "金龙鱼"));
+	ck_assert(!pos_itest_shows(b, n, "/public/donations/"));
 	escpos_free(e);
 	/* With the store's public address: printed, and the QR is the link
 	 * to this donation's trace. */
@@ -295,10 +282,10 @@ START_TEST(t_donation_cash_long_donor)
 	slip_donation(e, &d);
 	ck_assert_int_eq(escpos_error(e), 0);
 	b = escpos_bytes(e, &n);
-	ck_assert(has(b, n,
+	ck_assert(pos_itest_shows(b, n,
 	    "https://cishan.example.org/public/donations/JZ20261129-M7ZB03"));
-	ck_assert(has(b, n, "\nhttps://cishan.example.org\n"));
-	ck_assert(!has(b, n, "物品 x 数量"));
+	ck_assert(pos_itest_shows(b, n, "\nhttps://cishan.example.org\n"));
+	ck_assert(!pos_itest_shows(b, n, "物品 x 数量"));
 	escpos_free(e);
 }
 END_TEST
@@ -345,13 +332,13 @@ START_TEST(t_sale_58)
 	slip_sale(e, &s);
 	ck_assert_int_eq(escpos_error(e), 0);
 	b = escpos_bytes(e, &n);
-	ck_assert(has(b, n, "义卖小票"));
-	ck_assert(has(b, n, "小票号                T1-S000001\n"));
-	ck_assert(has(b, n, "旧书 x3                  ¥13.50\n"));
-	ck_assert(has(b, n, "付款方式                    扫码\n"));
-	ck_assert(has(b, n, "交易号                      WX42\n"));
-	ck_assert(!has(b, n, "离线"));
-	ck_assert(!has(b, n, "家庭卡"));
+	ck_assert(pos_itest_shows(b, n, "义卖小票"));
+	ck_assert(pos_itest_shows(b, n, "小票号                T1-S000001\n"));
+	ck_assert(pos_itest_shows(b, n, "旧书 x3                  ¥13.50\n"));
+	ck_assert(pos_itest_shows(b, n, "付款方式                    扫码\n"));
+	ck_assert(pos_itest_shows(b, n, "交易号                      WX42\n"));
+	ck_assert(!pos_itest_shows(b, n, "离线"));
+	ck_assert(!pos_itest_shows(b, n, "家庭卡"));
 	escpos_free(e);
 }
 END_TEST

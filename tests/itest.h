@@ -88,6 +88,8 @@ void itest_stop(struct itest_srv *);
 void itest_kill(struct itest_srv *);
 /* Path of the server binary. */
 const char *itest_bin(void);
+/* The till's binary: $CISHAN_POS, or cishan-pos beside the server. */
+const char *itest_pos_bin(void);
 /* In a child before exec: PATH, opened with FLAGS, becomes descriptor TO;
  * -1 if it cannot be opened. */
 int itest_reopen(int to, const char *path, int flags);
@@ -134,6 +136,10 @@ void *itest_xmalloc(size_t n);
 
 /* A TCP connection to S with SECS timeouts; its fd, or -1. */
 int itest_connect(struct itest_srv *s, int secs);
+/* The same from source address SRC (NULL: any), not waiting for the
+ * handshake when NOWAIT (a flood's connections). */
+int itest_connect_from(
+    struct itest_srv *s, int secs, const char *src, int nowait);
 /*
  * One HTTP/1.1 exchange with exact bytes: METHOD PATH, optional bearer
  * TOKEN, optional CONTENT_TYPE (NULL: none sent), BODY of LEN bytes (NULL:

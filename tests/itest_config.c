@@ -197,19 +197,6 @@ START_TEST(test_bad_lines)
 }
 END_TEST
 
-/* The till's binary: $CISHAN_POS, or cishan-pos beside the server. */
-static const char *
-cf_pos_bin(void)
-{
-	const char *p = getenv("CISHAN_POS"), *s = itest_bin(), *slash;
-
-	if (p != NULL && *p != '\0')
-		return p;
-	slash = strrchr(s, '/');
-	return itest_f(
-	    "%.*scishan-pos", slash != NULL ? (int)(slash - s + 1) : 0, s);
-}
-
 /* cishan-pos ARGS (shell words, no quoting needed); its exit status and
  * its output. */
 static int
@@ -220,7 +207,8 @@ cf_pos(const char *args, const char **out)
 	FILE *p;
 	int st;
 
-	p = popen(itest_f("'%s' %s </dev/null 2>&1", cf_pos_bin(), args), "r");
+	p = popen(
+	    itest_f("'%s' %s </dev/null 2>&1", itest_pos_bin(), args), "r");
 	ck_assert_ptr_nonnull(p);
 	while (fgets(line, sizeof line, p) != NULL)
 		acc = itest_f("%s%s", acc, line);

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,12 @@ itest_unchunk(char *b, size_t n)
 int
 itest_connect(struct itest_srv *s, int secs)
 {
+	return itest_connect_from(s, secs, NULL, 0);
+}
+
+int
+itest_connect_from(struct itest_srv *s, int secs, const char *src, int nowait)
+{
 	struct sockaddr_in sin;
 	struct timeval tv = {secs, 0};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -79,11 +86,23 @@ itest_connect(struct itest_srv *s, int secs)
 		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+	if (src != NULL) {
+		memset(&sin, 0, sizeof sin);
+		sin.sin_family = AF_INET;
+		if (inet_pton(AF_INET, src, &sin.sin_addr) != 1 ||
+		    bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	if (nowait)
+		fcntl(fd, F_SETFL, O_NONBLOCK);
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)s->port);
 	if (inet_pton(AF_INET, s->host, &sin.sin_addr) != 1 ||
-	    connect(fd, (struct sockaddr *)&sin, sizeof sin) < 0) {
+	    (connect(fd, (struct sockaddr *)&sin, sizeof sin) != 0 &&
+	        !(nowait && errno == EINPROGRESS))) {
 		close(fd);
 		return -1;
 	}

@@ -23,8 +23,6 @@
 #define SOAP  "6901234567151" /* 4 points, limit 3 */
 
 static struct pos_itest T;
-static struct usbemu *emu;
-static struct usbemu_dev *prn, *scn;
 
 static const char *const usb_args[] = {
     "--scanner", "usb", "--printer", "usb", "--probe", "200", NULL};
@@ -32,36 +30,13 @@ static const char *const usb_args[] = {
 static void
 setup(void)
 {
-	emu = usbemu_new();
-	ck_assert_ptr_nonnull(emu);
-	prn = usbemu_add(emu, USBEMU_PRINTER58, 2);
-	scn = usbemu_add(emu, USBEMU_HIDPOS, 3);
-	usbemu_set_status(prn, 0x12, 0x12, 0x12);
-	pos_itest_store(&T);
+	pos_itest_store_usb(&T, 1);
 }
 
 static void
 teardown(void)
 {
 	pos_itest_done(&T);
-	usbemu_free(emu);
-}
-
-static const char *
-sget(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double
-nget(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	ck_assert_msg(cJSON_IsNumber(v), "no number %s", k);
-	return v->valuedouble;
 }
 
 static int
@@ -86,24 +61,14 @@ three_lines(const cJSON *s)
 	return nlines(s) == 3;
 }
 static int
-nothing_pending(const cJSON *s)
-{
-	return nget(s, "pending") == 0;
-}
-static int
-queue_empty(const cJSON *s)
-{
-	return nget(s, "print_queue") == 0;
-}
-static int
 is_scanner_detached(const cJSON *s)
 {
-	return strcmp(sget(s, "scanner"), "detached") == 0;
+	return strcmp(pos_itest_str(s, "scanner"), "detached") == 0;
 }
 static int
 is_scanner_attached(const cJSON *s)
 {
-	return strcmp(sget(s, "scanner"), "attached") == 0;
+	return strcmp(pos_itest_str(s, "scanner"), "attached") == 0;
 }
 
 static size_t
@@ -175,38 +140,39 @@ START_TEST(t_redemption_exact_receipt)
 
 	pos_itest_start(&T, usb_args);
 	s = pos_itest_cmd(&T, "login cashier cashier-demo");
-	ck_assert_str_eq(sget(s, "stage"), "card");
+	ck_assert_str_eq(pos_itest_str(s, "stage"), "card");
 	/* The household card (QR) and the goods through the USB scanner. */
-	usbemu_pos_scan(scn, "]Q1", T.card);
+	usbemu_pos_scan(T.scn, "]Q1", T.card);
 	s = pos_itest_until(&T, has_household, 5);
 	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
 	ck_assert_msg(hh != NULL, "card scan not shown: %s", itest_text(s));
-	ck_assert_int_eq(nget(hh, "points"), 200);
-	ck_assert_str_eq(sget(hh, "name_masked"), "王*红");
-	usbemu_pos_scan(scn, "]E0", RICE);
-	usbemu_pos_scan(scn, "]E0", FLOUR);
+	ck_assert_int_eq(pos_itest_num(hh, "points"), 200);
+	ck_assert_str_eq(pos_itest_str(hh, "name_masked"), "王*红");
+	usbemu_pos_scan(T.scn, "]E0", RICE);
+	usbemu_pos_scan(T.scn, "]E0", FLOUR);
 	s = pos_itest_until(&T, two_lines, 5);
 	ck_assert_int_eq(nlines(s), 2);
 	s = pos_itest_cmd(&T, "scan %s", FLOUR); /* a repeated scan adds */
 	ck_assert_int_eq(nlines(s), 2);
-	ck_assert_int_eq(nget(s, "total"), 76);
-	ck_assert_int_eq(nget(s, "balance_after"), 124);
+	ck_assert_int_eq(pos_itest_num(s, "total"), 76);
+	ck_assert_int_eq(pos_itest_num(s, "balance_after"), 124);
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(pos_itest_msg(s, "confirmed"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "pending"), 0);
-	ck_assert_int_eq(nget(s, "print_queue"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "print_queue"), 0);
 	/* The server has it once, and says what the receipt must say. */
 	list = itest_req(&T.srv, "GET", "/api/v1/distributions?till_id=T1",
 	    T.manager, NULL, &st);
 	ck_assert_int_eq(st, 200);
 	ck_assert_int_eq(cJSON_GetArraySize(itest_items(list)), 1);
 	d = cJSON_GetArrayItem(itest_items(list), 0);
-	ck_assert_str_eq(sget(s, "receipt"), itest_str(d, "receipt_no"));
+	ck_assert_str_eq(
+	    pos_itest_str(s, "receipt"), itest_str(d, "receipt_no"));
 	snprintf(when, sizeof(when), "%.19s", itest_str(d, "created_at"));
 	when[10] = ' ';
 	e = expected_receipt(itest_str(d, "receipt_no"), when, T.card);
 	want = escpos_bytes(e, &nwant);
-	got = usbemu_out(prn, &ngot);
+	got = usbemu_out(T.prn, &ngot);
 	{
 		/* Kept beside the server's log when the bytes differ. */
 		FILE *f = fopen(itest_f("%s/got.bin", T.srv.dir), "w");
@@ -267,7 +233,7 @@ START_TEST(t_rule_refused_nothing_posted)
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(pos_itest_msg(s, "limit_exceeded"), "%s", itest_text(s));
 	ck_assert_int_eq(nlines(s), 1);
-	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
 	ck_assert_int_eq(pos_itest_count(&T), 0);
 	s = pos_itest_cmd(&T, "cancel");
 	ck_assert_int_eq(nlines(s), 0);
@@ -297,9 +263,9 @@ START_TEST(t_server_killed_journal_replayed_once)
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(
 	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "pending"), 1);
-	ck_assert_str_eq(sget(s, "receipt"), "L-T1-1");
-	got = usbemu_out(prn, &n);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 1);
+	ck_assert_str_eq(pos_itest_str(s, "receipt"), "L-T1-1");
+	got = usbemu_out(T.prn, &n);
 	ck_assert_msg(count_mem(got, n, "L-T1-1") == 3, "offline receipt");
 	ck_assert_uint_eq(count_mem(got, n, "\xc0\xeb\xcf\xdf"), 1); /* 离线 */
 	free(got);
@@ -307,19 +273,19 @@ START_TEST(t_server_killed_journal_replayed_once)
 	s = pos_itest_cmd(&T, "scan %s", T.card);
 	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
 	ck_assert_msg(hh != NULL, "%s", itest_text(s));
-	ck_assert_int_eq(nget(hh, "points"), 200 - 44);
+	ck_assert_int_eq(pos_itest_num(hh, "points"), 200 - 44);
 	pos_itest_cmd(&T, "cancel");
 	pos_itest_serve(&T); /* back, same port */
-	s = pos_itest_until(&T, nothing_pending, 10);
-	ck_assert_msg(nget(s, "pending") == 0, "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "conflicts"), 0);
+	s = pos_itest_until(&T, pos_itest_nothing_pending, 10);
+	ck_assert_msg(pos_itest_num(s, "pending") == 0, "%s", itest_text(s));
+	ck_assert_int_eq(pos_itest_num(s, "conflicts"), 0);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	ck_assert_int_eq(pos_itest_count(&T), 1);
 	/* A second run of the till replays nothing more. */
 	pos_itest_start(&T, usb_args);
 	pos_itest_cmd(&T, "login cashier cashier-demo");
 	s = pos_itest_cmd(&T, "wait 300");
-	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	ck_assert_int_eq(pos_itest_count(&T), 1);
 	hh = itest_req(&T.srv, "GET",
@@ -357,9 +323,9 @@ START_TEST(t_replay_conflict_kept)
 	    &st);
 	ck_assert_int_eq(st, 201);
 	s = pos_itest_cmd(&T, "scan %s", T.card); /* online again: replay */
-	s = pos_itest_until(&T, nothing_pending, 10);
-	ck_assert_int_eq(nget(s, "pending"), 0);
-	ck_assert_int_eq(nget(s, "conflicts"), 1);
+	s = pos_itest_until(&T, pos_itest_nothing_pending, 10);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "conflicts"), 1);
 	ck_assert_int_eq(pos_itest_count(&T), 0);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	/* Kept for the manager, with the server's reason. */
@@ -391,27 +357,27 @@ START_TEST(t_paper_out_then_back)
 
 	pos_itest_start(&T, usb_args);
 	pos_itest_cmd(&T, "login cashier cashier-demo");
-	usbemu_set_status(prn, 0x12, 0x32, 0x72); /* paper end */
+	usbemu_set_status(T.prn, 0x12, 0x32, 0x72); /* paper end */
 	pos_itest_cmd(&T, "scan %s", T.card);
 	pos_itest_cmd(&T, "scan %s", SOAP);
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(pos_itest_msg(s, "confirmed"), "%s", itest_text(s));
-	ck_assert_str_eq(sget(s, "printer"), "paper_end");
-	ck_assert_int_eq(nget(s, "print_queue"), 1);
+	ck_assert_str_eq(pos_itest_str(s, "printer"), "paper_end");
+	ck_assert_int_eq(pos_itest_num(s, "print_queue"), 1);
 	ck_assert(pos_itest_msg(s, "printer_trouble"));
-	got = usbemu_out(prn, &n);
-	ck_assert_uint_eq(count_mem(got, n, sget(s, "receipt")), 0);
+	got = usbemu_out(T.prn, &n);
+	ck_assert_uint_eq(count_mem(got, n, pos_itest_str(s, "receipt")), 0);
 	free(got);
-	usbemu_set_status(prn, 0x12, 0x12, 0x12);
-	s = pos_itest_until(&T, queue_empty, 5);
-	ck_assert_int_eq(nget(s, "print_queue"), 0);
-	got = usbemu_out(prn, &n);
+	usbemu_set_status(T.prn, 0x12, 0x12, 0x12);
+	s = pos_itest_until(&T, pos_itest_queue_empty, 5);
+	ck_assert_int_eq(pos_itest_num(s, "print_queue"), 0);
+	got = usbemu_out(T.prn, &n);
 	/* Number line, QR data, number under it: printed once. */
-	ck_assert_uint_eq(count_mem(got, n, sget(s, "receipt")), 3);
+	ck_assert_uint_eq(count_mem(got, n, pos_itest_str(s, "receipt")), 3);
 	free(got);
 	s = pos_itest_cmd(&T, "reprint");
-	got = usbemu_out(prn, &n);
-	ck_assert_uint_eq(count_mem(got, n, sget(s, "receipt")), 6);
+	got = usbemu_out(T.prn, &n);
+	ck_assert_uint_eq(count_mem(got, n, pos_itest_str(s, "receipt")), 6);
 	free(got);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	ck_assert_int_eq(pos_itest_count(&T), 1);
@@ -424,39 +390,23 @@ START_TEST(t_scanner_unplugged_and_back)
 
 	pos_itest_start(&T, usb_args);
 	s = pos_itest_cmd(&T, "login cashier cashier-demo");
-	ck_assert_str_eq(sget(s, "scanner"), "attached");
-	usbemu_pos_scan(scn, "]Q1", T.card);
+	ck_assert_str_eq(pos_itest_str(s, "scanner"), "attached");
+	usbemu_pos_scan(T.scn, "]Q1", T.card);
 	s = pos_itest_until(&T, has_household, 5);
-	usbemu_pos_scan(scn, "]E0", RICE);
-	usbemu_unplug(scn);
+	usbemu_pos_scan(T.scn, "]E0", RICE);
+	usbemu_unplug(T.scn);
 	s = pos_itest_until(&T, is_scanner_detached, 5);
-	ck_assert_str_eq(sget(s, "scanner"), "detached");
+	ck_assert_str_eq(pos_itest_str(s, "scanner"), "detached");
 	s = pos_itest_cmd(&T, "scan %s", SOAP); /* typed meanwhile */
-	usbemu_replug(scn);
+	usbemu_replug(T.scn);
 	s = pos_itest_until(&T, is_scanner_attached, 5);
-	ck_assert_str_eq(sget(s, "scanner"), "attached");
-	usbemu_pos_scan(scn, "]E0", FLOUR);
+	ck_assert_str_eq(pos_itest_str(s, "scanner"), "attached");
+	usbemu_pos_scan(T.scn, "]E0", FLOUR);
 	s = pos_itest_until(&T, three_lines, 5);
 	ck_assert_msg(nlines(s) == 3, "%s", itest_text(s));
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 }
 END_TEST
-
-/* Does the printer's output hold utf8 as the 58 mm profile prints it? */
-static int
-gbk_has(const uint8_t *b, size_t n, const char *utf8)
-{
-	struct escpos *e = escpos_new(devices_profile("generic58"));
-	const uint8_t *w;
-	size_t wn;
-	int r;
-
-	escpos_text(e, utf8);
-	w = escpos_bytes(e, &wn);
-	r = memmem(b, n, w, wn) != NULL;
-	escpos_free(e);
-	return r;
-}
 
 /* GS ( k: store the QR data (function 180), as escpos_qr sends it. */
 static int
@@ -496,31 +446,34 @@ START_TEST(t_donor_receipt_goods)
 	code = itest_str(don, "receipt_code");
 	pos_itest_start(&T, usb_args);
 	s = pos_itest_cmd(&T, "login manager manager-demo");
-	ck_assert_str_eq(sget(s, "stage"), "card");
+	ck_assert_str_eq(pos_itest_str(s, "stage"), "card");
 	s = pos_itest_cmd(&T, "donation-receipt %lld", (long long)id);
 	ck_assert_msg(
 	    pos_itest_msg(s, "donation_receipt"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "print_queue"), 0);
-	ck_assert_str_eq(sget(s, "printer"), "ok");
-	got = usbemu_out(prn, &n);
+	ck_assert_int_eq(pos_itest_num(s, "print_queue"), 0);
+	ck_assert_str_eq(pos_itest_str(s, "printer"), "ok");
+	got = usbemu_out(T.prn, &n);
 	/* Status first, then the receipt: GBK mode, the title. */
 	ck_assert_uint_gt(n, sizeof(escpos_status_query));
 	ck_assert_mem_eq(got, escpos_status_query, sizeof(escpos_status_query));
 	ck_assert_mem_eq(
 	    got + sizeof(escpos_status_query), "\x1b\x40\x1c\x26", 4);
-	ck_assert(gbk_has(got, n, "捐赠收据\n"));
+	ck_assert(pos_itest_shows(got, n, "捐赠收据\n"));
 	/* The receipt code line, and its QR for the public trace. */
-	ck_assert_msg(gbk_has(got, n, itest_f("收据编号%*s\n", 32 - 8, code)),
+	ck_assert_msg(
+	    pos_itest_shows(got, n, itest_f("收据编号%*s\n", 32 - 8, code)),
 	    "no receipt code line for %s", code);
 	ck_assert(has_qr(got, n, code));
 	ck_assert_uint_eq(count_mem(got, n, code), 3);
-	ck_assert(gbk_has(got, n, "捐赠方      上海某某食品有限公司\n"));
-	ck_assert(gbk_has(got, n, itest_f("日期%*s\n", 32 - 4, itest_date(0))));
-	ck_assert(gbk_has(got, n, "金龙鱼大米 5kg x3       ¥119.70\n"));
-	ck_assert(gbk_has(got, n, "福临门面粉 2.5kg x40    ¥740.00\n"));
-	ck_assert(gbk_has(got, n, "金龙鱼大米 5kg x2        ¥80.00\n"));
-	ck_assert(gbk_has(got, n, "合计                    ¥939.70\n"));
-	ck_assert(gbk_has(got, n, "感谢您的爱心捐赠"));
+	ck_assert(
+	    pos_itest_shows(got, n, "捐赠方      上海某某食品有限公司\n"));
+	ck_assert(pos_itest_shows(
+	    got, n, itest_f("日期%*s\n", 32 - 4, itest_date(0))));
+	ck_assert(pos_itest_shows(got, n, "金龙鱼大米 5kg x3       ¥119.70\n"));
+	ck_assert(pos_itest_shows(got, n, "福临门面粉 2.5kg x40    ¥740.00\n"));
+	ck_assert(pos_itest_shows(got, n, "金龙鱼大米 5kg x2        ¥80.00\n"));
+	ck_assert(pos_itest_shows(got, n, "合计                    ¥939.70\n"));
+	ck_assert(pos_itest_shows(got, n, "感谢您的爱心捐赠"));
 	free(got);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 }
@@ -550,32 +503,35 @@ START_TEST(t_donor_receipt_cash_and_roles)
 	ck_assert_msg(pos_itest_msg(s, "forbidden"), "%s", itest_text(s));
 	m = cJSON_GetArrayItem(
 	    cJSON_GetObjectItemCaseSensitive(s, "messages"), 0);
-	ck_assert_msg(strstr(sget(m, "text"), "店长或管理员") != NULL, "%s",
-	    itest_text(s));
-	ck_assert_int_eq(nget(s, "print_queue"), 0);
+	ck_assert_msg(strstr(pos_itest_str(m, "text"), "店长或管理员") != NULL,
+	    "%s", itest_text(s));
+	ck_assert_int_eq(pos_itest_num(s, "print_queue"), 0);
 	s = pos_itest_cmd(&T, "donation-receipt x1");
 	ck_assert(pos_itest_msg(s, "bad_donation"));
-	got = usbemu_out(prn, &n);
+	got = usbemu_out(T.prn, &n);
 	ck_assert_uint_eq(n, 0);
 	free(got);
 	/* An admin may. */
 	s = pos_itest_cmd(&T, "login admin admin-demo");
-	ck_assert_str_eq(sget(s, "user"), "admin");
+	ck_assert_str_eq(pos_itest_str(s, "user"), "admin");
 	s = pos_itest_cmd(&T, "donation-receipt 999999");
 	ck_assert_msg(
 	    pos_itest_msg(s, "unknown_donation"), "%s", itest_text(s));
 	s = pos_itest_cmd(&T, "donation-receipt %lld", (long long)id);
 	ck_assert_msg(
 	    pos_itest_msg(s, "donation_receipt"), "%s", itest_text(s));
-	got = usbemu_out(prn, &n);
-	ck_assert_msg(gbk_has(got, n, itest_f("收据编号%*s\n", 32 - 8, code)),
+	got = usbemu_out(T.prn, &n);
+	ck_assert_msg(
+	    pos_itest_shows(got, n, itest_f("收据编号%*s\n", 32 - 8, code)),
 	    "no receipt code line for %s", code);
 	ck_assert(has_qr(got, n, code));
-	ck_assert(gbk_has(got, n, "捐赠方                    王先生\n"));
-	ck_assert(gbk_has(got, n, "现金捐赠              ¥1,234.56\n"));
-	ck_assert(gbk_has(got, n, "捐入资金                爱心捐款\n"));
-	ck_assert(gbk_has(got, n, "合计                  ¥1,234.56\n"));
-	ck_assert(!gbk_has(got, n, "物品 x 数量"));
+	ck_assert(
+	    pos_itest_shows(got, n, "捐赠方                    王先生\n"));
+	ck_assert(pos_itest_shows(got, n, "现金捐赠              ¥1,234.56\n"));
+	ck_assert(
+	    pos_itest_shows(got, n, "捐入资金                爱心捐款\n"));
+	ck_assert(pos_itest_shows(got, n, "合计                  ¥1,234.56\n"));
+	ck_assert(!pos_itest_shows(got, n, "物品 x 数量"));
 	free(got);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 }

@@ -34,15 +34,6 @@ teardown(void)
 	pos_itest_done(&T);
 }
 
-static double
-nget(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	ck_assert_msg(cJSON_IsNumber(v), "no number %s", k);
-	return v->valuedouble;
-}
-
 static const cJSON *
 line(const cJSON *s, int i)
 {
@@ -82,13 +73,13 @@ START_TEST(t_stale_cache_after_online_sale)
 	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
 	ck_assert_msg(cJSON_IsObject(hh), "%s", itest_text(s));
 	ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(hh, "cached")));
-	ck_assert_int_eq(nget(hh, "points"), 200 - 58);
+	ck_assert_int_eq(pos_itest_num(hh, "points"), 200 - 58);
 	s = pos_itest_cmd(&T, "scan %s", RICE); /* taken already this month */
 	ck_assert_msg(
 	    flagged(line(s, 0), "limit_exceeded"), "%s", itest_text(s));
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(pos_itest_msg(s, "limit_exceeded"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
 	/* Flour: one of its two is left, not two. */
 	pos_itest_cmd(&T, "remove");
 	pos_itest_cmd(&T, "scan %s", FLOUR);
@@ -101,12 +92,12 @@ START_TEST(t_stale_cache_after_online_sale)
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(
 	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "pending"), 1);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 1);
 	/* Offline again: both the posted sale and the journalled one held. */
 	s = pos_itest_cmd(&T, "scan %s", T.card);
 	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
 	ck_assert_msg(cJSON_IsObject(hh), "%s", itest_text(s));
-	ck_assert_int_eq(nget(hh, "points"), 200 - 58 - 18);
+	ck_assert_int_eq(pos_itest_num(hh, "points"), 200 - 58 - 18);
 	s = pos_itest_cmd(&T, "scan %s", FLOUR);
 	ck_assert_msg(
 	    flagged(line(s, 0), "limit_exceeded"), "%s", itest_text(s));
@@ -131,23 +122,17 @@ START_TEST(t_online_again_counts_once)
 	ck_assert_msg(cJSON_IsObject(hh), "%s", itest_text(s));
 	ck_assert(
 	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(hh, "cached")));
-	ck_assert_int_eq(nget(hh, "points"), 200 - 4);
+	ck_assert_int_eq(pos_itest_num(hh, "points"), 200 - 4);
 	pos_itest_cmd(&T, "cancel");
 	pos_itest_kill(&T);
 	s = pos_itest_cmd(&T, "scan %s", T.card); /* the cache, not twice */
 	hh = cJSON_GetObjectItemCaseSensitive(s, "household");
 	ck_assert_msg(cJSON_IsObject(hh), "%s", itest_text(s));
-	ck_assert_int_eq(nget(hh, "points"), 200 - 4);
+	ck_assert_int_eq(pos_itest_num(hh, "points"), 200 - 4);
 	pos_itest_cmd(&T, "cancel");
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 }
 END_TEST
-
-static int
-nothing_pending(const cJSON *s)
-{
-	return nget(s, "pending") == 0;
-}
 
 /* The server's open conflicts, once the till has reported n of them. */
 static cJSON *
@@ -198,7 +183,7 @@ START_TEST(t_two_tills_conflicts_resolved)
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(
 	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "pending"), 2);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 2);
 	/* Meanwhile the other till, online, gave both their month's rice. */
 	pos_itest_serve(&T);
 	itest_req(&T.srv, "POST", "/api/v1/distributions", T.manager,
@@ -214,9 +199,9 @@ START_TEST(t_two_tills_conflicts_resolved)
 	    &st);
 	ck_assert_int_eq(st, 201);
 	pos_itest_cmd(&T, "scan %s", T.card); /* online again: replay */
-	s = pos_itest_until(&T, nothing_pending, 10);
-	ck_assert_int_eq(nget(s, "pending"), 0);
-	ck_assert_int_eq(nget(s, "conflicts"), 2);
+	s = pos_itest_until(&T, pos_itest_nothing_pending, 10);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "conflicts"), 2);
 	ck_assert_int_eq(pos_itest_count(&T), 0);
 	/* Reported: the goods that left are on the server's record. */
 	l = conflicts_open(2);

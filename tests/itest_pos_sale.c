@@ -21,8 +21,6 @@
 #define FLOUR "6901234567021"
 
 static struct pos_itest T;
-static struct usbemu *emu;
-static struct usbemu_dev *prn;
 
 static const char *const usb_args[] = {
     "--scanner", "none", "--printer", "usb", "--probe", "200", NULL};
@@ -30,47 +28,13 @@ static const char *const usb_args[] = {
 static void
 setup(void)
 {
-	emu = usbemu_new();
-	ck_assert_ptr_nonnull(emu);
-	prn = usbemu_add(emu, USBEMU_PRINTER58, 2);
-	usbemu_set_status(prn, 0x12, 0x12, 0x12);
-	pos_itest_store(&T);
+	pos_itest_store_usb(&T, 0);
 }
 
 static void
 teardown(void)
 {
 	pos_itest_done(&T);
-	usbemu_free(emu);
-}
-
-static const char *
-sget(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double
-nget(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	ck_assert_msg(cJSON_IsNumber(v), "no number %s", k);
-	return v->valuedouble;
-}
-
-static int
-nothing_pending(const cJSON *s)
-{
-	return nget(s, "pending") == 0;
-}
-
-static int
-queue_empty(const cJSON *s)
-{
-	return nget(s, "print_queue") == 0;
 }
 
 static cJSON *
@@ -146,21 +110,21 @@ START_TEST(t_sale_online_qr)
 	s = pos_itest_cmd(&T, "sale");
 	ck_assert_msg(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "sale")),
 	    "%s", itest_text(s));
-	ck_assert_str_eq(sget(s, "stage"), "basket");
-	ck_assert_str_eq(sget(s, "pay_method"), "cash");
+	ck_assert_str_eq(pos_itest_str(s, "stage"), "basket");
+	ck_assert_str_eq(pos_itest_str(s, "pay_method"), "cash");
 	pos_itest_cmd(&T, "scan %s", SOAP);
 	s = pos_itest_cmd(&T, "qty 2");
-	ck_assert_int_eq(nget(s, "sale_total_fen"), 700);
+	ck_assert_int_eq(pos_itest_num(s, "sale_total_fen"), 700);
 	/* QR without its reference: refused at the till. */
 	s = pos_itest_cmd(&T, "pay qr");
 	ck_assert_msg(pos_itest_msg(s, "bad_reference"), "%s", itest_text(s));
 	pos_itest_cmd(&T, "pay qr WX4200001234");
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(pos_itest_msg(s, "sold"), "%s", itest_text(s));
-	ck_assert_str_eq(sget(s, "receipt"), "T1-S000001");
+	ck_assert_str_eq(pos_itest_str(s, "receipt"), "T1-S000001");
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "sale")));
-	pos_itest_until(&T, queue_empty, 5);
-	got = usbemu_out(prn, &n);
+	pos_itest_until(&T, pos_itest_queue_empty, 5);
+	got = usbemu_out(T.prn, &n);
 	ck_assert_msg(has_mem(got, n, "\xd2\xe5\xc2\xf4\xd0\xa1\xc6\xb1"),
 	    "no 义卖小票 printed");
 	ck_assert_msg(has_mem(got, n, "T1-S000001"), "no receipt number");
@@ -206,7 +170,7 @@ START_TEST(t_sale_offline_replayed_once)
 	pos_itest_cmd(&T, "login cashier cashier-demo");
 	pos_itest_cmd(&T, "sale");
 	s = pos_itest_cmd(&T, "scan %s", SOAP); /* online: cached */
-	ck_assert_int_eq(nget(s, "sale_total_fen"), 350);
+	ck_assert_int_eq(pos_itest_num(s, "sale_total_fen"), 350);
 	pos_itest_cmd(&T, "cancel");
 	pos_itest_kill(&T);
 	pos_itest_cmd(&T, "sale");
@@ -215,28 +179,28 @@ START_TEST(t_sale_offline_replayed_once)
 	    cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(s, "online")), "%s",
 	    itest_text(s));
 	s = pos_itest_cmd(&T, "qty 3");
-	ck_assert_int_eq(nget(s, "sale_total_fen"), 1050);
+	ck_assert_int_eq(pos_itest_num(s, "sale_total_fen"), 1050);
 	s = pos_itest_cmd(&T, "confirm");
 	ck_assert_msg(
 	    pos_itest_msg(s, "confirmed_offline"), "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "pending"), 1);
-	ck_assert_str_eq(sget(s, "receipt"), "L-T1-1");
-	pos_itest_until(&T, queue_empty, 5);
-	got = usbemu_out(prn, &n);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 1);
+	ck_assert_str_eq(pos_itest_str(s, "receipt"), "L-T1-1");
+	pos_itest_until(&T, pos_itest_queue_empty, 5);
+	got = usbemu_out(T.prn, &n);
 	ck_assert_msg(has_mem(got, n, "\xd2\xe5\xc2\xf4\xd0\xa1\xc6\xb1"),
 	    "no 义卖小票 printed");
 	ck_assert_msg(has_mem(got, n, "\xc0\xeb\xcf\xdf"), "not marked 离线");
 	free(got);
 	pos_itest_serve(&T); /* back, same port */
-	s = pos_itest_until(&T, nothing_pending, 10);
-	ck_assert_msg(nget(s, "pending") == 0, "%s", itest_text(s));
-	ck_assert_int_eq(nget(s, "conflicts"), 0);
+	s = pos_itest_until(&T, pos_itest_nothing_pending, 10);
+	ck_assert_msg(pos_itest_num(s, "pending") == 0, "%s", itest_text(s));
+	ck_assert_int_eq(pos_itest_num(s, "conflicts"), 0);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	/* A second run replays nothing more. */
 	pos_itest_start(&T, usb_args);
 	pos_itest_cmd(&T, "login cashier cashier-demo");
 	s = pos_itest_cmd(&T, "wait 300");
-	ck_assert_int_eq(nget(s, "pending"), 0);
+	ck_assert_int_eq(pos_itest_num(s, "pending"), 0);
 	ck_assert_int_eq(pos_itest_end(&T), 0);
 	j = itest_req(&T.srv, "GET", "/api/v1/sales", T.manager, NULL, &st);
 	ck_assert_int_eq(st, 200);

@@ -129,6 +129,18 @@ itest_bin(void)
 	return (b != NULL && *b != '\0') ? b : "build/cishan-server";
 }
 
+const char *
+itest_pos_bin(void)
+{
+	const char *p = getenv("CISHAN_POS"), *s = itest_bin(), *slash;
+
+	if (p != NULL && *p != '\0')
+		return p;
+	slash = strrchr(s, '/');
+	return itest_f(
+	    "%.*scishan-pos", slash != NULL ? (int)(slash - s + 1) : 0, s);
+}
+
 static int
 itest_rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {

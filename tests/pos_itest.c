@@ -15,15 +15,9 @@
 
 #include <check.h>
 
+#include "drivers.h"
 #include "pos_itest.h"
-
-static const char *
-pos_itest_bin(void)
-{
-	const char *p = getenv("CISHAN_POS");
-
-	return p != NULL && *p != '\0' ? p : "build/cishan-pos";
-}
+#include "usbemu.h"
 
 void
 pos_itest_serve(struct pos_itest *t)
@@ -86,19 +80,6 @@ pos_itest_kill(struct pos_itest *t)
 	t->srv.pid = 0;
 }
 
-/* The GB 11643 check character of 17 digits. */
-static char
-pos_itest_idcheck(const char *d17)
-{
-	static const int w[17] = {
-	    7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	int i, sum = 0;
-
-	for (i = 0; i < 17; i++)
-		sum += (d17[i] - '0') * w[i];
-	return "10X98765432"[sum % 11];
-}
-
 void
 pos_itest_household(struct pos_itest *t, const char *cat, char *card)
 {
@@ -114,7 +95,7 @@ pos_itest_household(struct pos_itest *t, const char *cat, char *card)
 	    itest_f("{'card_code':'%s','head_name':'王小红','id_number':"
 	            "'%s%c','members':2,'category':'%s','street':'test',"
 	            "'valid_from':'%s','valid_to':'%s'}",
-	        card, d17, pos_itest_idcheck(d17), cat, itest_date(-30),
+	        card, d17, itest_idnum_check(d17), cat, itest_date(-30),
 	        itest_date(365)),
 	    &st);
 	ck_assert_int_eq(st, 201);
@@ -151,6 +132,69 @@ pos_itest_store(struct pos_itest *t)
 }
 
 void
+pos_itest_store_paper(struct pos_itest *t)
+{
+	FILE *f;
+
+	pos_itest_store(t);
+	snprintf(t->paper, sizeof(t->paper), "file:%s/paper", t->srv.dir);
+	f = fopen(t->paper + 5, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+}
+
+struct pos_itest pos_itest_till;
+
+static void
+pos_itest_paper_setup(void)
+{
+	pos_itest_store_paper(&pos_itest_till);
+}
+
+static void
+pos_itest_paper_teardown(void)
+{
+	pos_itest_done(&pos_itest_till);
+}
+
+TCase *
+pos_itest_paper_tcase(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(
+	    tc, pos_itest_paper_setup, pos_itest_paper_teardown);
+	tcase_set_timeout(tc, 60);
+	return tc;
+}
+
+void
+pos_itest_start_paper(struct pos_itest *t)
+{
+	const char *args[] = {"--scanner", "none", "--printer", t->paper,
+	    "--probe", "600000", NULL};
+
+	pos_itest_start(t, args);
+}
+
+void
+pos_itest_store_usb(struct pos_itest *t, int scanner)
+{
+	struct usbemu *emu = usbemu_new();
+	struct usbemu_dev *prn, *scn = NULL;
+
+	ck_assert_ptr_nonnull(emu);
+	prn = usbemu_add(emu, USBEMU_PRINTER58, 2);
+	if (scanner)
+		scn = usbemu_add(emu, USBEMU_HIDPOS, 3);
+	usbemu_set_status(prn, 0x12, 0x12, 0x12);
+	pos_itest_store(t);
+	t->emu = emu;
+	t->prn = prn;
+	t->scn = scn;
+}
+
+void
 pos_itest_start(struct pos_itest *t, const char *const *args)
 {
 	const char *argv[32];
@@ -159,7 +203,7 @@ pos_itest_start(struct pos_itest *t, const char *const *args)
 	char url[128];
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", t->srv.port);
-	argv[n++] = pos_itest_bin();
+	argv[n++] = itest_pos_bin();
 	argv[n++] = "--server";
 	argv[n++] = url;
 	argv[n++] = "--till";
@@ -258,6 +302,9 @@ pos_itest_done(struct pos_itest *t)
 	cJSON_Delete(t->last);
 	t->last = NULL;
 	itest_teardown(); /* frees what itest_* calls kept */
+	if (t->emu != NULL)
+		usbemu_free(t->emu);
+	t->emu = NULL;
 }
 
 int
@@ -285,4 +332,48 @@ pos_itest_count(struct pos_itest *t)
 	    t->manager, NULL, &st);
 	ck_assert_int_eq(st, 200);
 	return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "items"));
+}
+
+const char *
+pos_itest_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+double
+pos_itest_num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	ck_assert_msg(cJSON_IsNumber(v), "no number %s", k);
+	return v->valuedouble;
+}
+
+int
+pos_itest_nothing_pending(const cJSON *s)
+{
+	return pos_itest_num(s, "pending") == 0;
+}
+
+int
+pos_itest_queue_empty(const cJSON *s)
+{
+	return pos_itest_num(s, "print_queue") == 0;
+}
+
+int
+pos_itest_shows(const uint8_t *b, size_t n, const char *utf8)
+{
+	struct escpos *e = escpos_new(devices_profile("generic58"));
+	const uint8_t *w;
+	size_t wn;
+	int r;
+
+	escpos_text(e, utf8);
+	w = escpos_bytes(e, &wn);
+	r = memmem(b, n, w, wn) != NULL;
+	escpos_free(e);
+	return r;
 }

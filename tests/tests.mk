@@ -8,7 +8,7 @@ ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_households itest_points itest_distributions itest_tills \
     itest_funds itest_notices itest_publish itest_trace itest_privacy \
     itest_page itest_console itest_manage_goods itest_manage_stock \
-    itest_grants itest_shield
+    itest_grants itest_shield itest_logins
 # The store against operators and disks (README, "Durability").
 ITEST_SUITES += itest_storage itest_faults
 ITEST_SUITES += itest_conflicts itest_store
@@ -40,10 +40,10 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # itest_publish reads the hash chain and recomputes it with libsodium's
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
-# itest_shield writes an old password's hash, as one set before the rules,
-# and drives the till over https.
+# itest_shield drives the till over https.
 test-server-itest: $(B)/cishan-pos
-$(B)/tests/itest_shield: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
+# itest_logins writes an old password's hash, as one set before the rules.
+$(B)/tests/itest_logins: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_heads recomputes the whole chain, as a forger would.
 $(B)/tests/itest_heads: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_console recomputes each console file's ETag (its SHA-256).
