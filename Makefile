@@ -3,6 +3,7 @@
 #   make run      install what is missing, build, serve a demo store
 #                 (on 127.0.0.1:8080; PORT=8081 for another port)
 #   make test     install what is missing, build, run every test
+#                 (TEST_JOBS suites at a time; default: the cores)
 #   make bench    benchmarks (figures beside a baseline from the same run)
 #   make SANITIZE=1 test   the same tests under ASan/UBSan (build-san/)
 
@@ -43,6 +44,15 @@ all: deps-build
         format check-format check-layers
 BINS :=
 TEST_TARGETS :=
+TEST_FIRST :=
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+TEST_SUMMARY = $(B)/tests/summary
+# $(call test_run,TARGETS): their suites, TEST_JOBS at a time, then a line
+# that names the failed ones and says how long it took.
+test_run = mkdir -p $(B)/tests && rm -f $(TEST_SUMMARY) && t0=$$(date +%s); \
+  TEST_SUMMARY=$(abspath $(TEST_SUMMARY)) $(MAKE) --no-print-directory -k \
+    -j$(TEST_JOBS) --output-sync=target $(1); \
+  rc=$$?; sh tests/run-suite.sh -s $(TEST_SUMMARY) $$t0; exit $$rc
 BENCH_TARGETS :=
 
 include common/common.mk
@@ -91,9 +101,14 @@ run: deps-build
 	@echo "public notice page: http://127.0.0.1:$(PORT)/"
 	$(B)/cishan-server serve --db cishan-demo.db --listen 127.0.0.1:$(PORT)
 
+# Every test suite is a target of its own (run-NAME: tests/run-suite.sh),
+# so make runs TEST_JOBS of them at once, each one's output held and
+# printed whole, and the others run on when one fails. TEST_TARGETS are
+# the parts' groups of suites; TEST_FIRST, the longest, start first so
+# that none is left to run alone at the end.
 test: deps-test
 	@$(MAKE) --no-print-directory binaries
-	@$(MAKE) --no-print-directory $(TEST_TARGETS)
+	@$(call test_run,$(TEST_FIRST) $(TEST_TARGETS))
 
 bench: deps-test
 	@$(MAKE) --no-print-directory binaries

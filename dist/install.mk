@@ -113,5 +113,5 @@ TEST_DEBS += mandoc systemd
 TEST_TARGETS += test-install
 .PHONY: test-install
 test-install: $(B)/cishan-server $(B)/cishan-pos $(B)/cishan-usb
-	@echo "== install_test"
-	@B=$(B) sh tests/install_test.sh
+	@sh tests/run-suite.sh install_test $(B)/tests/tmp-install \
+	  env B=$(B) sh tests/install_test.sh

@@ -57,17 +57,21 @@ $(patsubst tests/%.c,$(B)/postests/%,$(wildcard tests/itest_pos_*.c)): \
     $(B)/postests/usbemu_io.o
 
 .PRECIOUS: $(B)/drvtests/%.o
-.PHONY: test-drivers fuzz
-TEST_TARGETS += test-drivers
+# A target a suite (see test in the Makefile), TEST_JOBS at a time.
+DRV_RUNS = $(DRV_UNIT_TESTS:%=run-%) $(DRV_USB_TESTS:%=run-%)
+.PHONY: test-drivers test-drivers-suites $(DRV_RUNS) fuzz
+TEST_TARGETS += test-drivers-suites
 
-test-drivers: $(DRV_UNIT_TESTS:%=$(B)/drvtests/%) \
-    $(DRV_USB_TESTS:%=$(B)/drvtests/%) $(B)/cishan-usb
-	@set -e; for t in $(DRV_UNIT_TESTS); do \
-	  echo "== $$t"; CK_DEFAULT_TIMEOUT=20 $(B)/drvtests/$$t; done
-	@set -e; for t in $(DRV_USB_TESTS); do \
-	  echo "== $$t (umockdev)"; \
-	  CISHAN_USB=$(B)/cishan-usb LD_PRELOAD="$(DRV_PRELOAD)" \
-	    $(B)/drvtests/$$t; done
+test-drivers:
+	@$(call test_run,test-drivers-suites)
+test-drivers-suites: $(DRV_RUNS)
+$(DRV_UNIT_TESTS:%=run-%): run-%: $(B)/drvtests/%
+	@sh tests/run-suite.sh $* $(B)/drvtests/tmp/$* \
+	  env CK_DEFAULT_TIMEOUT=20 $(B)/drvtests/$*
+$(DRV_USB_TESTS:%=run-%): run-%: $(B)/drvtests/% $(B)/cishan-usb
+	@sh tests/run-suite.sh $* $(B)/drvtests/tmp/$* \
+	  env CISHAN_USB=$(B)/cishan-usb LD_PRELOAD="$(DRV_PRELOAD)" \
+	  $(B)/drvtests/$*
 
 # libFuzzer targets for the decoders, FUZZ_SECONDS each (clang needed).
 FUZZ_SECONDS ?= 20

@@ -55,23 +55,23 @@ $(B)/postests/itest_pos_%: $(B)/postests/itest_pos_%.o \
 $(B)/postests/check_pos_slip: $(POS_ITEST_HARNESS_OBJ)
 
 .PRECIOUS: $(B)/postests/%.o
-.PHONY: test-pos
-TEST_TARGETS += test-pos
+# A target a suite (see test in the Makefile), TEST_JOBS at a time; the
+# itest suites under umockdev, itest_pos_ui under tmux.
+POS_RUNS = $(POS_UNIT:%=run-%) $(POS_ITEST:%=run-%) run-itest_pos_ui
+.PHONY: test-pos test-pos-suites $(POS_RUNS)
+TEST_TARGETS += test-pos-suites
 
-test-pos: $(POS_UNIT:%=$(B)/postests/%) $(POS_ITEST:%=$(B)/postests/%) \
-    $(B)/postests/itest_pos_ui \
+test-pos:
+	@$(call test_run,test-pos-suites)
+test-pos-suites: $(POS_RUNS)
+$(POS_UNIT:%=run-%): run-%: $(B)/postests/%
+	@sh tests/run-suite.sh $* $(B)/postests/tmp/$* $(B)/postests/$*
+$(POS_ITEST:%=run-%) run-itest_pos_ui: run-%: $(B)/postests/% \
     $(B)/cishan-pos $(B)/cishan-server
-	@mkdir -p $(B)/postests/tmp
-	@set -e; for t in $(POS_UNIT); do \
-	  echo "== $$t"; $(B)/postests/$$t; done
-	@set -e; for t in $(POS_ITEST); do \
-	  echo "== $$t (server + umockdev)"; \
-	  CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
-	  ITEST_TMPDIR=$(B)/postests/tmp LD_PRELOAD="$(POS_PRELOAD)" \
-	    $(B)/postests/$$t; done
-	@echo "== itest_pos_ui (tmux)"; \
-	  CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
-	  ITEST_TMPDIR=$(B)/postests/tmp $(B)/postests/itest_pos_ui
+	@sh tests/run-suite.sh $* $(B)/postests/tmp/$* \
+	  env CISHAN_POS=$(B)/cishan-pos CISHAN_SERVER=$(B)/cishan-server \
+	  $(if $(filter itest_pos_ui,$*),,LD_PRELOAD="$(POS_PRELOAD)") \
+	  $(B)/postests/$*
 
 # Benchmark: scan-to-screen and receipt bytes, each beside a baseline.
 .PHONY: bench-pos

@@ -203,11 +203,19 @@ START_TEST(test_flood_sigterm)
 	const char *extra[] = {
 	    "--max-connections", "5000", "--max-per-address", "5000", NULL};
 	int fl[SHIELD_FLOOD], k;
+	const char *log;
+	double t0;
 
 	shield_start(64, extra);
 	for (k = 0; k < SHIELD_FLOOD; k++)
 		fl[k] = shield_connect(NULL, 1);
-	sleep(1);
+	/* In the middle of it: the server has run out of descriptors. */
+	log = itest_f("%s/server.log", itest_s->dir);
+	t0 = itest_now();
+	while (!itest_file_has(log, "accepts failed") && itest_now() - t0 < 15)
+		usleep(20000);
+	ck_assert_msg(itest_file_has(log, "accepts failed"),
+	    "no accept failed within 15 s of the flood");
 	itest_stop(itest_s);
 	for (k = 0; k < SHIELD_FLOOD; k++)
 		if (fl[k] >= 0)
@@ -222,18 +230,24 @@ END_TEST
 START_TEST(test_per_address)
 {
 	int fl[40], k, closed = 0, other;
+	double t0;
 
 	shield_start(0, NULL);
 	for (k = 0; k < 40; k++) {
 		fl[k] = shield_connect("127.0.0.1", 0);
 		ck_assert_int_ge(fl[k], 0);
 	}
-	sleep(1);
-	for (k = 0; k < 40; k++)
-		if (shield_closed(fl[k], 0)) {
-			ck_assert_msg(k >= 32, "connection %d of 40 closed", k);
-			closed++;
-		}
+	/* Until the 8 past the cap are closed, for up to 10 s. */
+	t0 = itest_now();
+	do {
+		usleep(20000);
+		for (k = closed = 0; k < 40; k++)
+			if (shield_closed(fl[k], 0)) {
+				ck_assert_msg(
+				    k >= 32, "connection %d of 40 closed", k);
+				closed++;
+			}
+	} while (closed < 8 && itest_now() - t0 < 10);
 	ck_assert_int_eq(closed, 8);
 	other = shield_connect("127.0.0.2", 0);
 	ck_assert_int_ge(other, 0);

@@ -1,7 +1,9 @@
 # Server tests: Check suites. Integration suites (itest_*) start the real
 # $(B)/cishan-server on port 0 with a fresh database and speak HTTP to it;
 # unit suites (check_common, check_json) link the server's pure objects.
-#   make test-server            run them all (SANITIZE=1: under ASan/UBSan)
+#   make test-server            run them all (SANITIZE=1: under ASan/UBSan),
+#                               TEST_JOBS at a time (default: the cores)
+#   make run-itest_auth         one suite (any of them: run-NAME)
 #   CISHAN_SERVER=path          run the integration suites against another binary
 ITEST_SUITES = itest_auth itest_goods itest_badinput itest_backup \
     itest_users itest_cards \
@@ -41,7 +43,7 @@ ITEST_LIBS = $(shell $(PKG) --libs check libcjson sqlite3)
 # SHA-256.
 $(B)/tests/itest_publish: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_shield drives the till over https.
-test-server-itest: $(B)/cishan-pos
+run-itest_shield: $(B)/cishan-pos
 # itest_logins writes an old password's hash, as one set before the rules.
 $(B)/tests/itest_logins: ITEST_LIBS += $(shell $(PKG) --libs libsodium)
 # itest_heads recomputes the whole chain, as a forger would.
@@ -105,34 +107,48 @@ $(B)/tests/check_notice: $(B)/tests/check_notice.o $(B)/server/notice.o \
 # The notice's volunteers (020).
 $(B)/tests/check_notice: $(B)/server/db_volunteers.o
 
-.PHONY: test-server test-server-unit test-server-itest
-test-server: test-server-unit test-server-itest
+# A target a suite (see test in the Makefile), TEST_JOBS at a time, each
+# in its own directory under $(ITEST_TMP).
+UNIT_RUNS = $(UNIT_SUITES:%=run-%)
+ITEST_RUNS = $(ITEST_SUITES:%=run-%)
+.PHONY: test-server test-server-unit test-server-itest test-server-suites \
+    $(UNIT_RUNS) $(ITEST_RUNS)
+test-server:
+	@$(call test_run,test-server-suites)
+test-server-unit:
+	@$(call test_run,$(UNIT_RUNS))
+test-server-itest:
+	@$(call test_run,$(ITEST_RUNS))
+test-server-suites: $(UNIT_RUNS) $(ITEST_RUNS)
 
-test-server-unit: $(UNIT_BINS)
-	@fail=0; for t in $(UNIT_BINS); do \
-	  echo "== $$t"; $$t || fail=1; done; exit $$fail
+$(UNIT_RUNS): run-%: $(B)/tests/%
+	@sh tests/run-suite.sh $* $(ITEST_TMP)/$* $(B)/tests/$*
+$(ITEST_RUNS): run-%: $(B)/tests/% $(B)/cishan-server
+	@sh tests/run-suite.sh $* $(ITEST_TMP)/$* \
+	  env CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
+	  ITEST_ARTIFACTS=$(B)/tests/artifacts $(B)/tests/$*
 
-test-server-itest: $(ITEST_BINS) $(B)/cishan-server
-	@rm -rf $(ITEST_TMP) && mkdir -p $(ITEST_TMP)
-	@fail=0; for t in $(ITEST_BINS); do \
-	  echo "== $$t"; \
-	  CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
-	  ITEST_TMPDIR=$(ITEST_TMP) ITEST_ARTIFACTS=$(B)/tests/artifacts \
-	  $$t || fail=1; done; exit $$fail
-
-TEST_TARGETS += test-server
+TEST_TARGETS += test-server-suites
+# The longest (one test walking every write path): started first.
+TEST_FIRST += run-itest_faults
 
 # The console in a browser (tests/console/, Python unittest): the real
 # server on a demo store, Debian's chromium through its chromedriver. Debian's
 # python3, where python3-selenium is (a python3 earlier on PATH may not
-# have it); CONSOLE_PYTHON to use another. tests/console/run.sh runs a
-# module a process, CONSOLE_JOBS (the cores) at once.
+# have it); CONSOLE_PYTHON to use another. A module is a suite (its own
+# server and browser): run-console-test_goods runs one, through
+# tests/console/run.sh, which alone runs them all CONSOLE_JOBS at once.
 CONSOLE_PYTHON ?= /usr/bin/python3
-.PHONY: test-console
-test-console: $(B)/cishan-server
-	@mkdir -p $(ITEST_TMP)-console
-	CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
-	  ITEST_TMPDIR=$(ITEST_TMP)-console ITEST_ARTIFACTS=$(B)/tests/artifacts \
-	  sh tests/console/run.sh $(CONSOLE_PYTHON)
+CONSOLE_MODULES = $(basename $(notdir $(wildcard tests/console/test_*.py)))
+CONSOLE_RUNS = $(CONSOLE_MODULES:%=run-console-%)
+.PHONY: test-console test-console-suites $(CONSOLE_RUNS)
+test-console:
+	@$(call test_run,test-console-suites)
+test-console-suites: $(CONSOLE_RUNS)
+$(CONSOLE_RUNS): run-console-%: $(B)/cishan-server
+	@sh tests/run-suite.sh console-$* $(ITEST_TMP)-console/$* \
+	  env CISHAN_SERVER=$${CISHAN_SERVER:-$(B)/cishan-server} \
+	  ITEST_ARTIFACTS=$(B)/tests/artifacts \
+	  sh tests/console/run.sh $(CONSOLE_PYTHON) $*
 
-TEST_TARGETS += test-console
+TEST_TARGETS += test-console-suites

@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/console/run.sh PYTHON: the console's browser tests, one module a
+# tests/console/run.sh PYTHON [MODULE...]: the console's browser tests
+# (those modules, or all of them: test_*.py), one module a
 # process (its own server and browser, as ConsoleCase sets up), JOBS at a
 # time (CONSOLE_JOBS, default the number of cores): a browser test mostly
 # waits on a page, so two modules share a core well. Each module's output
@@ -8,6 +9,7 @@
 set -u
 
 py=${1:-/usr/bin/python3}
+[ $# -gt 0 ] && shift
 jobs=${CONSOLE_JOBS:-$(nproc)}
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp -d "${TMPDIR:-/tmp}/cishan-console.XXXXXX")
@@ -21,7 +23,14 @@ for v in CISHAN_SERVER ITEST_TMPDIR ITEST_ARTIFACTS; do
 	esac
 done
 
-ls "$here"/test_*.py | sed 's|.*/||; s|\.py$||' >"$out/modules"
+if [ $# -gt 0 ]; then
+	for m in "$@"; do
+		[ -f "$here/$m.py" ] || { echo "no module $here/$m.py" >&2; exit 1; }
+		echo "$m"
+	done >"$out/modules"
+else
+	ls "$here"/test_*.py | sed 's|.*/||; s|\.py$||' >"$out/modules"
+fi
 [ -s "$out/modules" ] || { echo "no console tests in $here" >&2; exit 1; }
 # shellcheck disable=SC2016 # expanded by the inner shell
 xargs -P "$jobs" -I{} sh -c '
