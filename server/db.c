@@ -363,34 +363,33 @@ db_exec(struct db *db, const char *sql)
 	return DB_OK;
 }
 
-/* SHA-256(prev || text): a chain entry's hash after prev's. */
+/* SHA-256(prev || text): a chain entry's hash after prev's. out may be
+ * prev: prev is read first. */
 void
-db_chain_hash(const unsigned char prev[DB_HASH_LEN], const char *text,
-    size_t len, unsigned char out[DB_HASH_LEN])
+db_chain_hash(const void *prev, size_t plen, const char *text, size_t len,
+    unsigned char out[DB_HASH_LEN])
 {
 	crypto_hash_sha256_state st;
 
 	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, prev, DB_HASH_LEN);
+	crypto_hash_sha256_update(&st, prev, (unsigned long long)plen);
 	crypto_hash_sha256_update(
 	    &st, (const unsigned char *)text, (unsigned long long)len);
 	crypto_hash_sha256_final(&st, out);
 }
 
-/* cishan_chain(prev, text): the same, for the triggers and verify. */
+/* cishan_chain(prev, text): the same, for the triggers and verify (prev
+ * as stored, whatever its length: verify hashes rows that may be forged). */
 static void
 db_fn_chain(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	crypto_hash_sha256_state st;
-	unsigned char out[crypto_hash_sha256_BYTES];
+	unsigned char out[DB_HASH_LEN];
 
 	(void)argc;
-	crypto_hash_sha256_init(&st);
-	crypto_hash_sha256_update(&st, sqlite3_value_blob(argv[0]),
-	    (unsigned long long)sqlite3_value_bytes(argv[0]));
-	crypto_hash_sha256_update(&st, sqlite3_value_text(argv[1]),
-	    (unsigned long long)sqlite3_value_bytes(argv[1]));
-	crypto_hash_sha256_final(&st, out);
+	db_chain_hash(sqlite3_value_blob(argv[0]),
+	    (size_t)sqlite3_value_bytes(argv[0]),
+	    (const char *)sqlite3_value_text(argv[1]),
+	    (size_t)sqlite3_value_bytes(argv[1]), out);
 	sqlite3_result_blob(ctx, out, sizeof(out), SQLITE_TRANSIENT);
 }
 

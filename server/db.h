@@ -539,8 +539,9 @@ int db_dist_recent(struct db *, int64_t, int, db_row_cb, void *);
  * movements inserted (their ids set), and all that follows from them and
  * from its transfer (already inserted; NULL without points): lots, stock,
  * monthly limits, balances, figures and chain entries. cats[i] is line
- * i's item category; the movements come line by line, mv[i].ref_id the
- * index of its line (set to the line's id), uv[i] its lot's unit value.
+ * i's item category; the movements come line by line, movement i of
+ * line mvline[i] (its ref_id is set to that line's id) from a lot of unit
+ * value uv[i].
  */
 struct db_redeem {
 	const struct db_distribution *d;
@@ -549,6 +550,7 @@ struct db_redeem {
 	const char *const *cats;
 	int nlines;
 	struct db_movement *mv;
+	const int *mvline;
 	const int64_t *uv;
 	int nmv;
 };

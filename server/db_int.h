@@ -57,8 +57,8 @@ void db_col_text(sqlite3_stmt *, int, char *, size_t);
 /* db.c: the chain's hash and the store's month, as cishan_chain and
  * cishan_period give them to SQL. */
 #define DB_HASH_LEN 32
-void db_chain_hash(const unsigned char[DB_HASH_LEN], const char *, size_t,
-    unsigned char[DB_HASH_LEN]);
+void db_chain_hash(
+    const void *, size_t, const char *, size_t, unsigned char[DB_HASH_LEN]);
 const char *db_period_of(int64_t);
 void db_col_blob(sqlite3_stmt *, int, void *, size_t);
 

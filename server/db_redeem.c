@@ -104,7 +104,8 @@ db_redeem_link_bind(sqlite3_stmt *st, int p, int i, void *arg)
 	struct db_redeem_chain *ch = arg;
 	const struct db_redeem_link *c = &ch->c[i];
 
-	db_chain_hash(ch->prev, c->text, strlen(c->text), ch->prev);
+	db_chain_hash(
+	    ch->prev, DB_HASH_LEN, c->text, strlen(c->text), ch->prev);
 	sqlite3_bind_text(st, p, c->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, p + 1, c->row_id);
 	sqlite3_bind_int64(st, p + 2, c->at);
@@ -202,14 +203,18 @@ db_redeem_write(struct db *db, struct db_redeem *w)
 	int i, j, nlinks = 0, nstats = 0, rc = DB_ERR;
 	char period[16], tperiod[16];
 
-	if (w->nlines < 1 || w->nmv < 1 ||
-	    (links = calloc((size_t)w->nmv + 1, sizeof(*links))) == NULL ||
-	    (stats = calloc((size_t)w->nlines + 2, sizeof(*stats))) == NULL)
+	if (w->nlines < 1 || w->nmv < 1)
 		goto out;
+	if ((links = calloc((size_t)w->nmv + 1, sizeof(*links))) == NULL ||
+	    (stats = calloc((size_t)w->nlines + 2, sizeof(*stats))) == NULL)
+		log_fatalx("out of memory");
 	if (db_dist_lines_insert(db, w->lines, w->nlines) != DB_OK)
 		goto out;
-	for (i = 0; i < w->nmv; i++)
-		w->mv[i].ref_id = w->lines[w->mv[i].ref_id].id;
+	for (i = 0; i < w->nmv; i++) {
+		if (w->mvline[i] < 0 || w->mvline[i] >= w->nlines)
+			goto out;
+		w->mv[i].ref_id = w->lines[w->mvline[i]].id;
+	}
 	if (db_movements_insert(db, w->mv, w->nmv) != DB_OK ||
 	    db_chunks(db, SQL_LIMITS, w->nlines, 4, db_redeem_limit_bind, w,
 	        NULL, "redemption limits") != DB_OK)
@@ -221,7 +226,7 @@ db_redeem_write(struct db *db, struct db_redeem *w)
 	/* Each line's lots, then its item's stock and figures. */
 	for (i = j = 0; i < w->nlines; i++) {
 		qty = value = 0;
-		for (; j < w->nmv && w->mv[j].ref_id == w->lines[i].id; j++) {
+		for (; j < w->nmv && w->mvline[j] == i; j++) {
 			if (db_redeem_movement(&w->mv[j], &links[nlinks++]) !=
 			        DB_OK ||
 			    __builtin_mul_overflow(

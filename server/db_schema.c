@@ -56,7 +56,7 @@ static int
 db_schema_apply(struct db *db, const struct schema_migration *m)
 {
 	sqlite3_stmt *st;
-	int rebuild, rc = DB_ERR;
+	int rebuild, step, rc = DB_ERR;
 
 	rebuild = strncmp(m->sql, DB_SCHEMA_REBUILD,
 	              sizeof(DB_SCHEMA_REBUILD) - 1) == 0;
@@ -72,14 +72,12 @@ db_schema_apply(struct db *db, const struct schema_migration *m)
 	if (rebuild) {
 		if ((st = db_stmt(db, SQL_FK_CHECK)) == NULL)
 			goto fail;
-		rc = sqlite3_step(st);
+		step = sqlite3_step(st);
 		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
+		if (step != SQLITE_DONE) {
 			log_warnx("db: a foreign key fails after the rebuild");
-			rc = DB_ERR;
 			goto fail;
 		}
-		rc = DB_ERR;
 	}
 	if ((st = db_stmt(db, SQL_MIGRATION_ADD)) == NULL)
 		goto fail;

@@ -254,6 +254,7 @@ distribution_write_lines(struct db *db, const struct actor *who,
 	const struct dist_line_out *out;
 	const char **cats;
 	int64_t *uv;
+	int *mvline;
 	int i, rc = -1;
 	size_t l, k = 0;
 
@@ -261,7 +262,9 @@ distribution_write_lines(struct db *db, const struct actor *who,
 	cats = calloc((size_t)n, sizeof(*cats));
 	mv = calloc(r->nlots, sizeof(*mv));
 	uv = calloc(r->nlots, sizeof(*uv));
-	if (line == NULL || cats == NULL || mv == NULL || uv == NULL)
+	mvline = calloc(r->nlots, sizeof(*mvline));
+	if (line == NULL || cats == NULL || mv == NULL || uv == NULL ||
+	    mvline == NULL)
 		log_fatalx("out of memory");
 	for (i = 0; i < n; i++) {
 		out = &r->lines[i];
@@ -277,7 +280,7 @@ distribution_write_lines(struct db *db, const struct actor *who,
 			memcpy(mv[k].kind, "distribute", sizeof("distribute"));
 			memcpy(mv[k].reason, "distribution",
 			    sizeof("distribution"));
-			mv[k].ref_id = i; /* its line's index, until written */
+			mvline[k] = i;
 			mv[k].at = r->d.created_at;
 			mv[k].user_id = who->user_id;
 			mv[k].lot_id = r->lots[l].lot_id;
@@ -285,12 +288,13 @@ distribution_write_lines(struct db *db, const struct actor *who,
 			uv[k] = r->lots[l].unit_value_fen;
 		}
 	}
-	w = (struct db_redeem){&r->d, t, line, cats, n, mv, uv, (int)k};
+	w = (struct db_redeem){&r->d, t, line, cats, n, mv, mvline, uv, (int)k};
 	if (db_redeem_write(db, &w) == DB_OK)
 		rc = 0;
 	free(line);
 	free(cats);
 	free(mv);
+	free(mvline);
 	free(uv);
 	return rc;
 }
