@@ -244,6 +244,44 @@ db_rows_id(struct db *db, const char *sql, int64_t id, void *row,
 	return db_rows(db, st, row, fill, cb, arg, what);
 }
 
+/* The rows of two integers found by an id, each handed to cb as an
+ * int64_t[2]. */
+static void
+db_pair_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	int64_t *v = row;
+
+	(void)db;
+	v[0] = sqlite3_column_int64(st, 0);
+	v[1] = sqlite3_column_int64(st, 1);
+}
+
+int
+db_pairs_id(struct db *db, const char *sql, int64_t id, db_row_cb cb, void *arg,
+    const char *what)
+{
+	int64_t row[2];
+
+	return db_rows_id(db, sql, id, row, db_pair_fill, cb, arg, what);
+}
+
+/* An item's statement: by_code with ?1 its barcode, or, code NULL,
+ * by_id with ?1 its id; the caller binds the rest. */
+sqlite3_stmt *
+db_stmt_item(struct db *db, const char *by_code, const char *by_id,
+    const char *code, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	if ((st = db_stmt(db, code != NULL ? by_code : by_id)) == NULL)
+		return NULL;
+	if (code != NULL)
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, id);
+	return st;
+}
+
 /* Steps a statement that returns no rows. */
 int
 db_step_done(struct db *db, sqlite3_stmt *st, const char *what)

@@ -112,43 +112,50 @@ static const char SQL_LIMITS[] =
     "WHERE m.household_id = ?1 AND m.period = ?2 AND m.quantity > 0 "
     "AND i.monthly_limit IS NOT NULL ORDER BY i.id";
 
-/* The till's next receipt number: no gaps (it rolls back with its
- * transaction), never reused. */
+/*
+ * A till's next number of one kind (its receipts, its sales: db_till_next,
+ * db_sale_till_next), with no gaps (it rolls back with its transaction),
+ * never reused: bump adds one to the till's counter; where the till has
+ * no row yet, first inserts it with the counter at 1; last reads it back.
+ * Each binds the till to ?1.
+ */
 int
-db_till_next(struct db *db, const char *till, int64_t *seq)
+db_till_count(struct db *db, const char *bump, const char *first,
+    const char *last, const char *till, int64_t *seq, const char *what)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((st = db_stmt(db, SQL_TILL_BUMP)) == NULL)
+	if ((st = db_stmt(db, bump)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
-	if ((rc = db_step_done(db, st, "till")) != DB_OK)
+	if ((rc = db_step_done(db, st, what)) != DB_OK)
 		return rc;
 	if (db_changes(db) == 0) {
-		if ((st = db_stmt(db, SQL_TILL_FIRST)) == NULL)
+		if ((st = db_stmt(db, first)) == NULL)
 			return DB_ERR;
 		sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
 		*seq = 1;
-		return db_step_done(db, st, "till");
+		return db_step_done(db, st, what);
 	}
-	if ((st = db_stmt(db, SQL_TILL_LAST)) == NULL)
+	if ((st = db_stmt(db, last)) == NULL)
 		return DB_ERR;
 	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
-		rc = DB_OK;
-	} else
-		rc = db_fail(db, "till");
-	sqlite3_reset(st);
-	return rc;
+	return db_ints(db, st, seq, NULL, what);
+}
+
+/* The till's next receipt number. */
+int
+db_till_next(struct db *db, const char *till, int64_t *seq)
+{
+	return db_till_count(db, SQL_TILL_BUMP, SQL_TILL_FIRST, SQL_TILL_LAST,
+	    till, seq, "till");
 }
 
 int
 db_dist_insert(struct db *db, struct db_distribution *d)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_DIST_INSERT)) == NULL)
 		return DB_ERR;
@@ -165,9 +172,7 @@ db_dist_insert(struct db *db, struct db_distribution *d)
 	sqlite3_bind_int64(st, 11, d->user_id);
 	sqlite3_bind_int64(st, 12, d->created_at);
 	sqlite3_bind_text(st, 13, d->hcategory, -1, SQLITE_STATIC);
-	if ((rc = db_step_done(db, st, "distribution insert")) == DB_OK)
-		d->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &d->id, "distribution insert");
 }
 
 static void
@@ -304,35 +309,41 @@ int
 db_dist_lines(struct db *db, int64_t dist, db_row_cb cb, void *arg)
 {
 	struct db_dist_line l;
-	sqlite3_stmt *st;
 
-	if ((st = db_stmt(db, SQL_LINES_OF)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, dist);
-	return db_rows(db, st, &l, db_line_fill, cb, arg, "lines");
-}
-
-static void
-db_pair_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	int64_t *v = row;
-
-	(void)db;
-	v[0] = sqlite3_column_int64(st, 0);
-	v[1] = sqlite3_column_int64(st, 1);
+	return db_rows_id(
+	    db, SQL_LINES_OF, dist, &l, db_line_fill, cb, arg, "lines");
 }
 
 /* Each row: int64_t[2] = { lot id, quantity taken from it }. */
 int
 db_dist_line_lots(struct db *db, int64_t line, db_row_cb cb, void *arg)
 {
-	sqlite3_stmt *st;
-	int64_t row[2];
+	return db_pairs_id(db, SQL_LINE_LOTS, line, cb, arg, "line lots");
+}
 
-	if ((st = db_stmt(db, SQL_LINE_LOTS)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_int64(st, 1, line);
-	return db_rows(db, st, row, db_pair_fill, cb, arg, "line lots");
+/* A line's item, and what its household took of it. */
+struct db_dist_item_row {
+	struct db_item *it;
+	int64_t *taken;
+};
+
+static void
+db_dist_item_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_dist_item_row *r = row;
+	struct db_item *it = r->it;
+
+	(void)db;
+	memset(it, 0, sizeof(*it));
+	it->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, it->name, sizeof(it->name));
+	db_col_text(st, 2, it->category, sizeof(it->category));
+	it->unit_value_fen = sqlite3_column_int64(st, 3);
+	it->points = sqlite3_column_int64(st, 4);
+	it->monthly_limit = sqlite3_column_int64(st, 5);
+	it->priority_only = sqlite3_column_int(st, 6);
+	*r->taken = sqlite3_column_int64(st, 7);
+	it->active = sqlite3_column_int(st, 8);
 }
 
 /* The item of code (or, code NULL, of id), and in *taken what household
@@ -342,35 +353,16 @@ int
 db_dist_item(struct db *db, const char *code, int64_t id, int64_t household,
     const char *period, struct db_item *it, int64_t *taken)
 {
+	struct db_dist_item_row row = {it, taken};
 	sqlite3_stmt *st;
-	int rc;
 
-	st = db_stmt(
-	    db, code != NULL ? SQL_DIST_ITEM_BY_BARCODE : SQL_DIST_ITEM_BY_ID);
+	st = db_stmt_item(
+	    db, SQL_DIST_ITEM_BY_BARCODE, SQL_DIST_ITEM_BY_ID, code, id);
 	if (st == NULL)
 		return DB_ERR;
-	if (code != NULL)
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, household);
 	sqlite3_bind_text(st, 3, period, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(it, 0, sizeof(*it));
-		it->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, it->name, sizeof(it->name));
-		db_col_text(st, 2, it->category, sizeof(it->category));
-		it->unit_value_fen = sqlite3_column_int64(st, 3);
-		it->points = sqlite3_column_int64(st, 4);
-		it->monthly_limit = sqlite3_column_int64(st, 5);
-		it->priority_only = sqlite3_column_int(st, 6);
-		*taken = sqlite3_column_int64(st, 7);
-		it->active = sqlite3_column_int(st, 8);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "line item");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, &row, db_dist_item_fill, "line item");
 }
 
 /*
@@ -389,7 +381,6 @@ int
 db_void_insert(struct db *db, struct db_void *v)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if ((st = db_stmt(db, SQL_VOID_INSERT)) == NULL)
 		return DB_ERR;
@@ -400,9 +391,7 @@ db_void_insert(struct db *db, struct db_void *v)
 	sqlite3_bind_int64(st, 5, v->transfer_id);
 	sqlite3_bind_int64(st, 6, v->user_id);
 	sqlite3_bind_int64(st, 7, v->created_at);
-	if ((rc = db_step_done(db, st, "void insert")) == DB_OK)
-		v->id = db_last_id(db);
-	return rc;
+	return db_insert(db, st, &v->id, "void insert");
 }
 
 static void

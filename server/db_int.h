@@ -47,6 +47,10 @@ int db_one_text(
 int db_rows_id(struct db *, const char *, int64_t, void *, db_fill_fn,
     db_row_cb, void *, const char *);
 int db_step_done(struct db *, sqlite3_stmt *, const char *);
+int db_pairs_id(
+    struct db *, const char *, int64_t, db_row_cb, void *, const char *);
+sqlite3_stmt *db_stmt_item(
+    struct db *, const char *, const char *, const char *, int64_t);
 int db_insert(struct db *, sqlite3_stmt *, int64_t *, const char *);
 /* Binds row i of a db_chunks write, its first parameter p. */
 typedef void (*db_bind_fn)(sqlite3_stmt *, int p, int i, void *);
@@ -54,6 +58,9 @@ int db_chunks(struct db *, const char *const[DB_ROWS_MAX], int, int, db_bind_fn,
     void *, int64_t *, const char *);
 int db_ints(struct db *, sqlite3_stmt *, int64_t *, int64_t *, const char *);
 void db_col_text(sqlite3_stmt *, int, char *, size_t);
+/* db_distributions.c: a till's next receipt or sale number. */
+int db_till_count(struct db *, const char *, const char *, const char *,
+    const char *, int64_t *, const char *);
 /* db.c: the chain's hash and the store's month, as cishan_chain and
  * cishan_period give them to SQL. */
 #define DB_HASH_LEN 32

@@ -87,6 +87,20 @@ db_sale_price_set(struct db *db, int64_t item, int64_t price_fen)
 	return db_changes(db) == 0 ? DB_NONE : DB_OK;
 }
 
+static void
+db_sale_item_fill(struct db *db, sqlite3_stmt *st, void *row)
+{
+	struct db_sale_item *it = row;
+
+	(void)db;
+	memset(it, 0, sizeof(*it));
+	it->id = sqlite3_column_int64(st, 0);
+	db_col_text(st, 1, it->name, sizeof(it->name));
+	it->active = sqlite3_column_int(st, 2);
+	it->sale_price_fen = sqlite3_column_int64(st, 3);
+	it->sellable = sqlite3_column_int64(st, 4);
+}
+
 /* The item of code (or, code NULL, of id), its price and what of it
  * may be sold today. */
 int
@@ -94,28 +108,12 @@ db_sale_item(struct db *db, const char *code, int64_t id, const char *today,
     struct db_sale_item *it)
 {
 	sqlite3_stmt *st;
-	int rc;
 
-	st = db_stmt(db, code != NULL ? SQL_ITEM_BY_BARCODE : SQL_ITEM_BY_ID);
+	st = db_stmt_item(db, SQL_ITEM_BY_BARCODE, SQL_ITEM_BY_ID, code, id);
 	if (st == NULL)
 		return DB_ERR;
-	if (code != NULL)
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(it, 0, sizeof(*it));
-		it->id = sqlite3_column_int64(st, 0);
-		db_col_text(st, 1, it->name, sizeof(it->name));
-		it->active = sqlite3_column_int(st, 2);
-		it->sale_price_fen = sqlite3_column_int64(st, 3);
-		it->sellable = sqlite3_column_int64(st, 4);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NONE : db_fail(db, "sale item");
-	sqlite3_reset(st);
-	return rc;
+	return db_one(db, st, it, db_sale_item_fill, "sale item");
 }
 
 int
@@ -130,25 +128,8 @@ db_sale_lots(
 int
 db_sale_till_next(struct db *db, const char *till, int64_t *seq)
 {
-	sqlite3_stmt *st;
-	int rc;
-
-	if ((st = db_stmt(db, SQL_TILL_BUMP)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
-	if ((rc = db_step_done(db, st, "sale till")) != DB_OK)
-		return rc;
-	if (db_changes(db) == 0) {
-		if ((st = db_stmt(db, SQL_TILL_FIRST)) == NULL)
-			return DB_ERR;
-		sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
-		*seq = 1;
-		return db_step_done(db, st, "sale till");
-	}
-	if ((st = db_stmt(db, SQL_TILL_LAST)) == NULL)
-		return DB_ERR;
-	sqlite3_bind_text(st, 1, till, -1, SQLITE_STATIC);
-	return db_ints(db, st, seq, NULL, "sale till");
+	return db_till_count(db, SQL_TILL_BUMP, SQL_TILL_FIRST, SQL_TILL_LAST,
+	    till, seq, "sale till");
 }
 
 int
@@ -262,24 +243,11 @@ db_sale_lines(struct db *db, int64_t sale, db_row_cb cb, void *arg)
 	    arg, "sale lines");
 }
 
-static void
-db_sale_pair_fill(struct db *db, sqlite3_stmt *st, void *row)
-{
-	int64_t *v = row;
-
-	(void)db;
-	v[0] = sqlite3_column_int64(st, 0);
-	v[1] = sqlite3_column_int64(st, 1);
-}
-
 /* The lots a sale line took from, and how many of each: int64_t[2]. */
 int
 db_sale_line_lots(struct db *db, int64_t line, db_row_cb cb, void *arg)
 {
-	int64_t row[2];
-
-	return db_rows_id(db, SQL_LINE_LOTS, line, row, db_sale_pair_fill, cb,
-	    arg, "sale line lots");
+	return db_pairs_id(db, SQL_LINE_LOTS, line, cb, arg, "sale line lots");
 }
 
 int
