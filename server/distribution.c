@@ -13,153 +13,32 @@
 
 #include "server.h"
 
-/*
- * Lot and quantity pairs, gathered while a query runs and written after
- * it: rows are not inserted into a table that is being read.
- */
-struct distribution_lots {
-	int64_t (*v)[2];
-	size_t n, cap;
-};
-
-static void
-distribution_lots_add(struct distribution_lots *ls, int64_t lot, int64_t n)
-{
-	void *p;
-
-	if (ls->n == ls->cap) {
-		ls->cap = ls->cap ? ls->cap * 2 : 16;
-		if ((p = reallocarray(ls->v, ls->cap, sizeof(*ls->v))) == NULL)
-			log_fatalx("out of memory");
-		ls->v = p;
-	}
-	ls->v[ls->n][0] = lot;
-	ls->v[ls->n++][1] = n;
-}
-
-static int
-distribution_keep_lot(const void *row, void *arg)
-{
-	const int64_t *lot = row;
-
-	distribution_lots_add(arg, lot[0], lot[1]);
-	return 0;
-}
-
-/* Writes one movement per gathered pair; mv carries the rest. */
-static int
-distribution_move(
-    struct db *db, struct db_movement *mv, const struct distribution_lots *ls)
-{
-	size_t i;
-
-	for (i = 0; i < ls->n; i++) {
-		mv->lot_id = ls->v[i][0];
-		mv->quantity = ls->v[i][1];
-		if (db_movement_insert(db, mv) != DB_OK)
-			return -1;
-	}
-	return 0;
-}
-
-/* The fault is about field of the basket's line: the caller names it. */
-static int
-distribution_line_fault(struct fault *f, int line, const char *field)
-{
-	snprintf(f->field, sizeof(f->field), "%s", field);
-	fault_num(f, "line", line);
-	return fault_elem(f, line);
-}
-
-/* An item of the basket while it is checked: repeated lines merged. */
+/* An item of the basket while it is checked, beside its struct
+ * basket_item (basket_resolve). */
 struct distribution_item {
 	struct db_item it;
-	int64_t qty;
 	int64_t taken; /* this period, if it has a monthly limit */
-	int line;      /* faults about the item name its last line */
 };
 
-/* Resolves the basket into items, merging repeated ones. */
-static int
-distribution_resolve(struct db *db, const struct dist_request *in,
-    int64_t household, const char *period, struct distribution_item *items,
-    int *n, struct fault *f)
-{
-	enum barcode_sym kind;
-	struct distribution_item *x;
-	char code[DB_BARCODE_MAX + 2];
-	int i, j, rc;
-
-	*n = 0;
-	for (i = 0; i < in->nlines; i++) {
-		x = &items[*n];
-		if (in->lines[i].barcode[0] != '\0') {
-			if (barcode_normalize(in->lines[i].barcode, code,
-			        sizeof(code), &kind) != 0) {
-				fault_set(f, FAULT_BAD, "bad_barcode",
-				    "%s is not a valid barcode",
-				    in->lines[i].barcode);
-				return distribution_line_fault(f, i, "barcode");
-			}
-			rc = db_dist_item(
-			    db, code, 0, household, period, &x->it, &x->taken);
-		} else
-			rc = db_dist_item(db, NULL, in->lines[i].item_id,
-			    household, period, &x->it, &x->taken);
-		if (rc == DB_NONE) {
-			fault_set(f, FAULT_NOT_FOUND, "not_found",
-			    "line %d: no such item", i);
-			return distribution_line_fault(f, i,
-			    in->lines[i].barcode[0] ? "barcode" : "item_id");
-		}
-		if (rc != DB_OK)
-			return fault_db(f, rc);
-		for (j = 0; j < *n && items[j].it.id != x->it.id; j++)
-			;
-		if (j == *n) {
-			x->qty = 0;
-			(*n)++;
-		}
-		items[j].line = i;
-		if (__builtin_add_overflow(
-		        items[j].qty, in->lines[i].quantity, &items[j].qty) ||
-		    items[j].qty > LIMIT_QUANTITY) {
-			fault_set(f, FAULT_BAD, "bad_field",
-			    "line %d: quantity too large", i);
-			return distribution_line_fault(f, i, "quantity");
-		}
-	}
-	return 0;
-}
-
-/* Takes from each lot, first-expiring first, until the line is met;
- * what is left to take stays in want. */
-struct distribution_take {
-	struct dist_result *r;
-	int64_t want;
+/* Looks a line's item up for basket_resolve. */
+struct distribution_find {
+	struct db *db;
+	int64_t household;
+	const char *period;
+	struct distribution_item *items;
 };
 
 static int
-distribution_take_lot(const void *row, void *arg)
+distribution_find(void *arg, int k, const char *code, int64_t id, int64_t *item)
 {
-	const int64_t *lot = row;
-	struct distribution_take *t = arg;
-	struct dist_result *r = t->r;
-	int64_t n = lot[1] < t->want ? lot[1] : t->want;
-	void *p;
+	struct distribution_find *a = arg;
+	struct distribution_item *x = &a->items[k];
+	int rc;
 
-	if (r->nlots == r->caplots) {
-		r->caplots = r->caplots ? r->caplots * 2 : 16;
-		if ((p = reallocarray(r->lots, r->caplots, sizeof(*r->lots))) ==
-		    NULL)
-			log_fatalx("out of memory");
-		r->lots = p;
-	}
-	r->lots[r->nlots].lot_id = lot[0];
-	r->lots[r->nlots].unit_value_fen = lot[2];
-	r->lots[r->nlots++].quantity = n;
-	t->want -= n;
-	return t->want == 0;
+	rc = db_dist_item(
+	    a->db, code, id, a->household, a->period, &x->it, &x->taken);
+	*item = x->it.id;
+	return rc;
 }
 
 /*
@@ -170,10 +49,10 @@ distribution_take_lot(const void *row, void *arg)
 static int
 distribution_check(struct db *db, const struct dist_request *in,
     const struct db_household *h, const char *today,
-    const struct distribution_item *x, struct dist_line_out *out,
-    struct dist_result *r, struct fault *f)
+    const struct distribution_item *x, const struct basket_item *b,
+    struct dist_line_out *out, struct dist_result *r, struct fault *f)
 {
-	struct distribution_take t;
+	struct basket_take t = {&r->lots, &r->nlots, &r->caplots, b->qty};
 	int64_t avail;
 
 	if (in->override)
@@ -183,56 +62,53 @@ distribution_check(struct db *db, const struct dist_request *in,
 		    "%s is retired; a manager can take it back into use",
 		    x->it.name);
 		fault_num(f, "item_id", x->it.id);
-		return distribution_line_fault(f, x->line,
-		    in->lines[x->line].barcode[0] ? "barcode" : "item_id");
+		return basket_line_fault(
+		    f, b->line, basket_line_field(in->lines, b->line));
 	}
 	if (x->it.priority_only && household_priority(h->category) != 1) {
 		fault_set(f, FAULT_RULE, "priority_only",
 		    "%s is kept for priority households (特困, 应急, 因病)",
 		    x->it.name);
 		fault_num(f, "item_id", x->it.id);
-		return distribution_line_fault(f, x->line,
-		    in->lines[x->line].barcode[0] ? "barcode" : "item_id");
+		return basket_line_fault(
+		    f, b->line, basket_line_field(in->lines, b->line));
 	}
 	if (x->it.monthly_limit > 0 &&
-	    x->taken + x->qty > x->it.monthly_limit) {
+	    x->taken + b->qty > x->it.monthly_limit) {
 		fault_set(f, FAULT_RULE, "limit_exceeded",
 		    "%s: %lld a month; %lld taken already, %lld asked",
 		    x->it.name, (long long)x->it.monthly_limit,
-		    (long long)x->taken, (long long)x->qty);
+		    (long long)x->taken, (long long)b->qty);
 		fault_num(f, "item_id", x->it.id);
 		fault_num(f, "limit", x->it.monthly_limit);
 		fault_num(f, "taken", x->taken);
-		fault_num(f, "over", x->taken + x->qty - x->it.monthly_limit);
-		return distribution_line_fault(f, x->line, "quantity");
+		fault_num(f, "over", x->taken + b->qty - x->it.monthly_limit);
+		return basket_line_fault(f, b->line, "quantity");
 	}
 stock:
 	out->lot0 = r->nlots;
-	t.r = r;
-	t.want = x->qty;
-	if (db_dist_lots(db, x->it.id, today, distribution_take_lot, &t) !=
-	    DB_OK)
+	if (db_dist_lots(db, x->it.id, today, basket_take_lot, &t) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (t.want > 0) {
 		/* Every lot was read and taken whole: that is the stock. */
-		avail = x->qty - t.want;
+		avail = b->qty - t.want;
 		fault_set(f, FAULT_RULE, "insufficient_stock",
 		    "%s: %lld in stock, %lld asked", x->it.name,
-		    (long long)avail, (long long)x->qty);
+		    (long long)avail, (long long)b->qty);
 		fault_num(f, "item_id", x->it.id);
 		fault_num(f, "available", avail);
 		fault_num(f, "shortfall", t.want);
-		return distribution_line_fault(f, x->line, "quantity");
+		return basket_line_fault(f, b->line, "quantity");
 	}
 	out->nlots = r->nlots - out->lot0;
 	out->item_id = x->it.id;
 	memcpy(out->name, x->it.name, sizeof(out->name));
-	out->quantity = x->qty;
-	if (__builtin_mul_overflow(x->qty, x->it.points, &out->points))
+	out->quantity = b->qty;
+	if (__builtin_mul_overflow(b->qty, x->it.points, &out->points))
 		return fault_set(
 		    f, FAULT_BAD, "bad_field", "the basket's points overflow");
 	if (__builtin_mul_overflow(
-	        x->qty, x->it.unit_value_fen, &out->value_fen))
+	        b->qty, x->it.unit_value_fen, &out->value_fen))
 		return fault_set(
 		    f, FAULT_BAD, "bad_field", "the line's value overflows");
 	return 0;
@@ -325,9 +201,11 @@ distribution_short(struct dist_result *r, struct distribution_item *items,
 static int
 distribution_post_tx(struct db *db, const struct actor *who,
     const struct dist_request *in, struct dist_result *r,
-    struct distribution_item *items, int *replayed, struct fault *f)
+    struct distribution_item *items, struct basket_item *b, int *replayed,
+    struct fault *f)
 {
 	struct db_distribution *out = &r->d;
+	struct distribution_find find = {db, 0, NULL, items};
 	struct db_household h;
 	struct db_transfer t;
 	char today[CLOCK_DATE_LEN], period[sizeof(out->period)];
@@ -356,12 +234,15 @@ distribution_post_tx(struct db *db, const struct actor *who,
 		return -1;
 	}
 	clock_period_now(period);
-	if (distribution_resolve(db, in, h.id, period, items, &n, f) != 0)
+	find.household = h.id;
+	find.period = period;
+	if (basket_resolve(
+	        in->lines, in->nlines, distribution_find, &find, b, &n, f) != 0)
 		return -1;
 	r->nlines = 0;
 	for (i = 0; i < n; i++) {
-		if (distribution_check(
-		        db, in, &h, today, &items[i], &r->lines[i], r, f) != 0)
+		if (distribution_check(db, in, &h, today, &items[i], &b[i],
+		        &r->lines[i], r, f) != 0)
 			return -1;
 		r->nlines++;
 		if (__builtin_add_overflow(total, r->lines[i].points, &total))
@@ -432,6 +313,7 @@ distribution_post_own(struct db *db, const struct actor *who,
     struct fault *f, int own)
 {
 	struct distribution_item *items;
+	struct basket_item *b;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -439,6 +321,7 @@ distribution_post_own(struct db *db, const struct actor *who,
 		return fault_set(f, FAULT_BAD, "bad_field", "too many lines");
 	/* Per call, sized to the basket: a till's basket is a few lines. */
 	if ((items = calloc((size_t)in->nlines + 1, sizeof(*items))) == NULL ||
+	    (b = calloc((size_t)in->nlines + 1, sizeof(*b))) == NULL ||
 	    (r->lines = calloc((size_t)in->nlines + 1, sizeof(*r->lines))) ==
 	        NULL)
 		log_fatalx("out of memory");
@@ -446,7 +329,7 @@ distribution_post_own(struct db *db, const struct actor *who,
 		fault_db(f, DB_ERR);
 		goto done;
 	}
-	if (distribution_post_tx(db, who, in, r, items, replayed, f) != 0) {
+	if (distribution_post_tx(db, who, in, r, items, b, replayed, f) != 0) {
 		if (own)
 			db_tx_rollback(db);
 		goto done;
@@ -461,6 +344,7 @@ distribution_post_own(struct db *db, const struct actor *who,
 	rc = 0;
 done:
 	free(items);
+	free(b);
 	return rc;
 }
 
@@ -542,7 +426,7 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 	struct db_void had;
 	struct db_transfer t;
 	struct db_movement mv;
-	struct distribution_lots lots = {NULL, 0, 0};
+	struct basket_lots lots = {NULL, 0, 0};
 	int i, rc;
 
 	*replayed = 0;
@@ -591,9 +475,9 @@ distribution_void(struct db *db, const struct actor *who, int64_t id,
 		mv.item_id = ls->l[i].item_id;
 		mv.ref_id = ls->l[i].id;
 		if (db_dist_line_lots(
-		        db, ls->l[i].id, distribution_keep_lot, &lots) != DB_OK)
+		        db, ls->l[i].id, basket_keep_lot, &lots) != DB_OK)
 			goto fail;
-		if (distribution_move(db, &mv, &lots) != 0)
+		if (basket_move(db, &mv, &lots) != 0)
 			goto fail;
 	}
 	v->transfer_id = 0;

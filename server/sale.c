@@ -13,27 +13,6 @@
 
 #include "server.h"
 
-/* An item of the basket while it is checked: repeated lines merged. */
-struct sale_item {
-	struct db_sale_item it;
-	int64_t qty;
-	int line; /* faults about the item name its last line */
-};
-
-static int
-sale_line_fault(struct fault *f, int line, const char *field)
-{
-	snprintf(f->field, sizeof(f->field), "%s", field);
-	fault_num(f, "line", line);
-	return fault_elem(f, line);
-}
-
-static const char *
-sale_line_field(const struct sale_request *in, int line)
-{
-	return in->lines[line].barcode[0] != '\0' ? "barcode" : "item_id";
-}
-
 /* A payment reference: 1 to 63 printable ASCII characters, no spaces. */
 int
 sale_reference_ok(const char *s)
@@ -46,128 +25,67 @@ sale_reference_ok(const char *s)
 	return i > 0;
 }
 
-static int
-sale_resolve(struct db *db, const struct sale_request *in, const char *today,
-    struct sale_item *items, int *n, struct fault *f)
-{
-	enum barcode_sym kind;
-	struct sale_item *x;
-	char code[DB_BARCODE_MAX + 2];
-	int i, j, rc;
-
-	*n = 0;
-	for (i = 0; i < in->nlines; i++) {
-		x = &items[*n];
-		if (in->lines[i].barcode[0] != '\0') {
-			if (barcode_normalize(in->lines[i].barcode, code,
-			        sizeof(code), &kind) != 0) {
-				fault_set(f, FAULT_BAD, "bad_barcode",
-				    "%s is not a valid barcode",
-				    in->lines[i].barcode);
-				return sale_line_fault(f, i, "barcode");
-			}
-			rc = db_sale_item(db, code, 0, today, &x->it);
-		} else
-			rc = db_sale_item(
-			    db, NULL, in->lines[i].item_id, today, &x->it);
-		if (rc == DB_NONE) {
-			fault_set(f, FAULT_NOT_FOUND, "not_found",
-			    "line %d: no such item", i);
-			return sale_line_fault(f, i, sale_line_field(in, i));
-		}
-		if (rc != DB_OK)
-			return fault_db(f, rc);
-		for (j = 0; j < *n && items[j].it.id != x->it.id; j++)
-			;
-		if (j == *n) {
-			x->qty = 0;
-			(*n)++;
-		}
-		items[j].line = i;
-		if (__builtin_add_overflow(
-		        items[j].qty, in->lines[i].quantity, &items[j].qty) ||
-		    items[j].qty > LIMIT_QUANTITY) {
-			fault_set(f, FAULT_BAD, "bad_field",
-			    "line %d: quantity too large", i);
-			return sale_line_fault(f, i, "quantity");
-		}
-	}
-	return 0;
-}
-
-struct sale_take {
-	struct sale_result *r;
-	int64_t want;
+/* Looks a line's item up for basket_resolve, into items[k]. */
+struct sale_find {
+	struct db *db;
+	const char *today;
+	struct db_sale_item *items;
 };
 
 static int
-sale_take_lot(const void *row, void *arg)
+sale_find(void *arg, int k, const char *code, int64_t id, int64_t *item)
 {
-	const int64_t *lot = row;
-	struct sale_take *t = arg;
-	struct sale_result *r = t->r;
-	int64_t n = lot[1] < t->want ? lot[1] : t->want;
-	void *p;
+	struct sale_find *a = arg;
+	int rc;
 
-	if (r->nlots == r->caplots) {
-		r->caplots = r->caplots ? r->caplots * 2 : 16;
-		if ((p = reallocarray(r->lots, r->caplots, sizeof(*r->lots))) ==
-		    NULL)
-			log_fatalx("out of memory");
-		r->lots = p;
-	}
-	r->lots[r->nlots].lot_id = lot[0];
-	r->lots[r->nlots].unit_value_fen = lot[2];
-	r->lots[r->nlots++].quantity = n;
-	t->want -= n;
-	return t->want == 0;
+	rc = db_sale_item(a->db, code, id, a->today, &a->items[k]);
+	*item = a->items[k].id;
+	return rc;
 }
 
 /* The item's rules (in use, priced, in stock that may be sold) and its
  * lots, taken into r->lots; nothing is written until every line passes. */
 static int
 sale_check(struct db *db, const struct sale_request *in, const char *today,
-    const struct sale_item *x, struct sale_line_out *out, struct sale_result *r,
-    struct fault *f)
+    const struct db_sale_item *it, const struct basket_item *b,
+    struct sale_line_out *out, struct sale_result *r, struct fault *f)
 {
-	struct sale_take t;
+	struct basket_take t = {&r->lots, &r->nlots, &r->caplots, b->qty};
 
-	if (!x->it.active || x->it.sale_price_fen <= 0) {
+	if (!it->active || it->sale_price_fen <= 0) {
 		fault_set(f, FAULT_RULE,
-		    x->it.active ? "not_for_sale" : "item_inactive",
-		    x->it.active ? "%s has no sale price"
-		                 : "%s is retired; a manager can take it back "
-		                   "into use",
-		    x->it.name);
-		fault_num(f, "item_id", x->it.id);
-		return sale_line_fault(
-		    f, x->line, sale_line_field(in, x->line));
+		    it->active ? "not_for_sale" : "item_inactive",
+		    it->active ? "%s has no sale price"
+		               : "%s is retired; a manager can take it back "
+		                 "into use",
+		    it->name);
+		fault_num(f, "item_id", it->id);
+		return basket_line_fault(
+		    f, b->line, basket_line_field(in->lines, b->line));
 	}
 	out->lot0 = r->nlots;
-	t.r = r;
-	t.want = x->qty;
-	if (db_sale_lots(db, x->it.id, today, sale_take_lot, &t) != DB_OK)
+	if (db_sale_lots(db, it->id, today, basket_take_lot, &t) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (t.want > 0) {
 		fault_set(f, FAULT_RULE, "insufficient_stock",
-		    "%s: %lld may be sold, %lld asked", x->it.name,
-		    (long long)(x->qty - t.want), (long long)x->qty);
-		fault_num(f, "item_id", x->it.id);
-		fault_num(f, "available", x->qty - t.want);
+		    "%s: %lld may be sold, %lld asked", it->name,
+		    (long long)(b->qty - t.want), (long long)b->qty);
+		fault_num(f, "item_id", it->id);
+		fault_num(f, "available", b->qty - t.want);
 		fault_num(f, "shortfall", t.want);
-		return sale_line_fault(f, x->line, "quantity");
+		return basket_line_fault(f, b->line, "quantity");
 	}
 	out->nlots = r->nlots - out->lot0;
-	out->item_id = x->it.id;
-	memcpy(out->name, x->it.name, sizeof(out->name));
-	out->quantity = x->qty;
-	out->unit_price_fen = x->it.sale_price_fen;
+	out->item_id = it->id;
+	memcpy(out->name, it->name, sizeof(out->name));
+	out->quantity = b->qty;
+	out->unit_price_fen = it->sale_price_fen;
 	if (__builtin_mul_overflow(
-	        x->qty, x->it.sale_price_fen, &out->amount_fen) ||
+	        b->qty, it->sale_price_fen, &out->amount_fen) ||
 	    out->amount_fen > LIMIT_FEN) {
 		fault_set(f, FAULT_BAD, "bad_field",
-		    "line %d: the amount is too large", x->line);
-		return sale_line_fault(f, x->line, "quantity");
+		    "line %d: the amount is too large", b->line);
+		return basket_line_fault(f, b->line, "quantity");
 	}
 	return 0;
 }
@@ -207,9 +125,11 @@ sale_write_line(struct db *db, const struct actor *who,
 static int
 sale_post_tx(struct db *db, const struct actor *who,
     const struct sale_request *in, struct sale_result *r,
-    struct sale_item *items, int *replayed, struct fault *f)
+    struct db_sale_item *items, struct basket_item *b, int *replayed,
+    struct fault *f)
 {
 	struct db_sale *s = &r->s;
+	struct sale_find find = {db, NULL, items};
 	struct db_op_entry e;
 	char today[CLOCK_DATE_LEN];
 	int64_t total = 0;
@@ -221,12 +141,14 @@ sale_post_tx(struct db *db, const struct actor *who,
 	    *replayed)
 		return *replayed ? 0 : -1;
 	clock_today(today);
-	if (sale_resolve(db, in, today, items, &n, f) != 0)
+	find.today = today;
+	if (basket_resolve(in->lines, in->nlines, sale_find, &find, b, &n, f) !=
+	    0)
 		return -1;
 	r->nlines = 0;
 	for (i = 0; i < n; i++) {
-		if (sale_check(db, in, today, &items[i], &r->lines[i], r, f) !=
-		    0)
+		if (sale_check(db, in, today, &items[i], &b[i], &r->lines[i], r,
+		        f) != 0)
 			return -1;
 		r->nlines++;
 		if (__builtin_add_overflow(
@@ -277,7 +199,8 @@ int
 sale_post(struct db *db, const struct actor *who, const struct sale_request *in,
     struct sale_result *r, int *replayed, struct fault *f)
 {
-	struct sale_item *items;
+	struct db_sale_item *items;
+	struct basket_item *b;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -286,13 +209,14 @@ sale_post(struct db *db, const struct actor *who, const struct sale_request *in,
 		return fault_field(f, FAULT_BAD, "bad_field", "lines",
 		    "a sale has 1 to %d lines", LIMIT_LINES);
 	if ((items = calloc((size_t)in->nlines, sizeof(*items))) == NULL ||
+	    (b = calloc((size_t)in->nlines, sizeof(*b))) == NULL ||
 	    (r->lines = calloc((size_t)in->nlines, sizeof(*r->lines))) == NULL)
 		log_fatalx("out of memory");
 	if (db_tx_begin(db) != DB_OK) {
 		fault_db(f, DB_ERR);
 		goto done;
 	}
-	if (sale_post_tx(db, who, in, r, items, replayed, f) != 0) {
+	if (sale_post_tx(db, who, in, r, items, b, replayed, f) != 0) {
 		db_tx_rollback(db);
 		goto done;
 	}
@@ -306,6 +230,7 @@ sale_post(struct db *db, const struct actor *who, const struct sale_request *in,
 	rc = 0;
 done:
 	free(items);
+	free(b);
 	return rc;
 }
 
@@ -339,38 +264,13 @@ sale_collect(const void *row, void *arg)
 	return 0;
 }
 
-/* A line's lots, gathered while the query runs and written after it. */
-struct sale_lots {
-	int64_t (*v)[2];
-	size_t n, cap;
-};
-
-static int
-sale_keep_lot(const void *row, void *arg)
-{
-	const int64_t *lot = row;
-	struct sale_lots *ls = arg;
-	void *p;
-
-	if (ls->n == ls->cap) {
-		ls->cap = ls->cap ? ls->cap * 2 : 16;
-		if ((p = reallocarray(ls->v, ls->cap, sizeof(*ls->v))) == NULL)
-			log_fatalx("out of memory");
-		ls->v = p;
-	}
-	ls->v[ls->n][0] = lot[0];
-	ls->v[ls->n++][1] = lot[1];
-	return 0;
-}
-
 /* Puts each line's goods back into the lots it took them from. */
 static int
 sale_restock(struct db *db, const struct actor *who,
     const struct sale_lines *ls, int64_t at)
 {
-	struct sale_lots lots = {NULL, 0, 0};
+	struct basket_lots lots = {NULL, 0, 0};
 	struct db_movement mv;
-	size_t k;
 	int i, rc = -1;
 
 	memset(&mv, 0, sizeof(mv));
@@ -382,15 +282,10 @@ sale_restock(struct db *db, const struct actor *who,
 		lots.n = 0;
 		mv.item_id = ls->l[i].item_id;
 		mv.ref_id = ls->l[i].id;
-		if (db_sale_line_lots(db, ls->l[i].id, sale_keep_lot, &lots) !=
-		    DB_OK)
+		if (db_sale_line_lots(
+		        db, ls->l[i].id, basket_keep_lot, &lots) != DB_OK ||
+		    basket_move(db, &mv, &lots) != 0)
 			goto done;
-		for (k = 0; k < lots.n; k++) {
-			mv.lot_id = lots.v[k][0];
-			mv.quantity = lots.v[k][1];
-			if (db_movement_insert(db, &mv) != DB_OK)
-				goto done;
-		}
 	}
 	rc = 0;
 done:

@@ -312,6 +312,36 @@ void distribution_result_free(struct dist_result *);
 int distribution_void(struct db *, const struct actor *, int64_t,
     struct db_void *, int *, struct fault *);
 
+/* basket.c: what a basket of till lines is, handed out or sold. */
+struct basket_item { /* an item of the basket: repeated lines merged */
+	int64_t id;
+	int64_t qty; /* its lines' quantities, summed */
+	int line;    /* faults about the item name its last line */
+};
+/* Looks a line's item up into the caller's k-th item, by code (its
+ * normalized barcode) or, code NULL, by id; its id in *item. A DB_*. */
+typedef int (*basket_find_fn)(
+    void *arg, int k, const char *code, int64_t id, int64_t *item);
+/* Lots taken into a result's lots (its lots, nlots, caplots). */
+struct basket_take {
+	struct dist_lot **lots;
+	size_t *nlots, *caplots;
+	int64_t want; /* what is left to take */
+};
+/* Lot and quantity pairs, gathered while a query runs and written after
+ * it: rows are not inserted into a table that is being read. */
+struct basket_lots {
+	int64_t (*v)[2];
+	size_t n, cap;
+};
+int basket_line_fault(struct fault *, int, const char *);
+const char *basket_line_field(const struct dist_line_in *, int);
+int basket_resolve(const struct dist_line_in *, int, basket_find_fn, void *,
+    struct basket_item *, int *, struct fault *);
+int basket_take_lot(const void *, void *);
+int basket_keep_lot(const void *, void *);
+int basket_move(struct db *, struct db_movement *, const struct basket_lots *);
+
 /* store.c: the store's name, public address and time zone. */
 #define STORE_NAME_MAX    60
 #define STORE_ADDRESS_MAX 200

@@ -42,6 +42,8 @@ SERVER_RES += server/res_sales.c server/res_operating.c
 # What the till's posts share (distributions, sales, offline conflicts).
 SERVER_RES += server/res_till.c
 SERVER_DOMAIN += server/sale.c server/operating.c
+# What a basket of till lines is, handed out or sold.
+SERVER_DOMAIN += server/basket.c
 SERVER_DB += server/db_sales.c server/db_operating.c
 SERVER_DB += server/db_redeem.c server/db_schema.c
 SERVER_SRC = $(SERVER_HTTP) $(SERVER_RES) $(SERVER_DOMAIN) $(SERVER_DB)
