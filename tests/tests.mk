@@ -27,6 +27,7 @@ ITEST_SUITES += itest_sales itest_operating
 ITEST_SUITES += itest_schema
 UNIT_SUITES = check_common check_json check_notice
 UNIT_SUITES += check_conf check_retain
+UNIT_SUITES += check_basket
 ITEST_BINS = $(patsubst %,$(B)/tests/%,$(ITEST_SUITES))
 UNIT_BINS = $(patsubst %,$(B)/tests/%,$(UNIT_SUITES))
 # The harness: the server's life, the HTTP client, the builders.
@@ -87,6 +88,11 @@ $(B)/tests/check_conf: $(B)/tests/check_conf.o $(B)/libcishan-common.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
 $(B)/tests/check_retain: $(B)/tests/check_retain.o $(B)/server/retain.o
 	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS)
+# basket.o writes movements (basket_move): the domain and db layers'
+# archive gives it what it calls.
+$(B)/tests/check_basket: $(B)/tests/check_basket.o $(B)/libcishan-core.a \
+    $(B)/libcishan-common.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(ITEST_LIBS) $(SERVER_LIBS)
 $(B)/tests/check_json: $(B)/tests/check_json.o $(B)/server/json.o \
     $(B)/server/fault.o $(B)/server/clock.o $(B)/server/log.o \
     $(B)/server/db_storage.o
