@@ -395,8 +395,12 @@ int db_storage_failed(void);
 
 /* db_wal.c: checkpoints off the event loop. */
 #define DB_WAL_PAGES 500 /* log pages between background checkpoints */
-/* The log is cut back to this once a checkpoint lets it start over. */
-#define DB_WAL_LIMIT_PRAGMA "PRAGMA journal_size_limit=4194304"
+/* The log's file keeps its length when the log starts over: cutting it
+ * back freed blocks that the next commits allocated again, and the file
+ * system's work for that (a journal commit, a discard) held a commit up
+ * to 20 ms. Its length stays bounded by DB_WAL_HARD steps, and it is
+ * emptied once the server is idle (db_wal.c). */
+#define DB_WAL_LIMIT_PRAGMA "PRAGMA journal_size_limit=-1"
 int db_wal_start(struct db *, const char *, int);
 void db_wal_stop(struct db *);
 /* The reserve kept for a full disk (README, "Durability"), in MiB. */

@@ -18,11 +18,12 @@
  * cannot keep up, or a long read pins old pages) it does whether the
  * thread is busy or not, so the log stays bounded.
  *
- * Bounds on the file: once a checkpoint lets the log start over, the
- * writer cuts it back to 4 MiB (journal_size_limit, DB_WAL_LIMIT_PRAGMA),
- * and after DB_WAL_IDLE_MS without a commit the thread copies the rest
- * back and truncates it to nothing (a TRUNCATE checkpoint), so an idle
- * server's log is empty whatever it grew to while busy.
+ * Bounds on the file: while writes keep coming, the log starts over in
+ * place, in the blocks it has (DB_WAL_LIMIT_PRAGMA: no cut), so its file
+ * is at most DB_WAL_HARD steps long. After DB_WAL_IDLE_MS without a
+ * commit the thread copies the rest back and truncates it to nothing (a
+ * TRUNCATE checkpoint), so an idle server's log is empty whatever it grew
+ * to while busy.
  *
  * A full disk: the serving process keeps PATH.reserve (db_reserve.c,
  * --reserve-mib), blocks really allocated. The first write that fails

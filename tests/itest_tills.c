@@ -394,23 +394,27 @@ START_TEST(test_void_race)
 END_TEST
 
 /*
- * Checkpoints run off the loop, every --checkpoint-pages pages of log (8
- * here, so a few baskets cross many steps); the writer makes the log
- * start over past 16 steps and never lets it pass 64. Nothing is lost,
- * and the server says what it did when it stops.
+ * Checkpoints run off the loop, every --checkpoint-pages STEP pages of
+ * log; the writer makes the log start over past 16 steps and never lets
+ * it pass 64. NBASKETS baskets, one commit each: the log's file stays
+ * within 64 steps and, once the log starts over, keeps its length (it
+ * starts over in place, never cut back while writes come). Nothing is
+ * lost, and the server says what it did when it stops.
  */
-START_TEST(test_checkpoints)
+static void
+tills_checkpoints(const char *code, const char *step, int nbaskets)
 {
 	struct itest_srv *old = itest_s, *s2;
 	unsigned long bg = 0, inl = 0;
 	int64_t h, item, lot;
 	const char *log;
 	struct stat sb;
-	int i, most = 0, rc;
+	off_t len = 0;
+	int i, most = 0, rc, pages = atoi(step);
 
-	h = itest_household("WAL-1", "tekun", 2, -5, 300);
+	h = itest_household(code, "tekun", 2, -5, 300);
 	itest_grant(h, 1000);
-	item = itest_item("挂面", "CS-WAL-1", 1, 0, 0);
+	item = itest_item("挂面", itest_f("CS-%s", code), 1, 0, 0);
 	lot = itest_lot(item, 1000, NULL);
 	old->own_dir = 0; /* its database goes on */
 	itest_stop(old);
@@ -423,12 +427,12 @@ START_TEST(test_checkpoints)
 	ck_assert(itest_file_has(itest_f("%s/bad.log", old->dir),
 	    "--checkpoint-pages 0: not a number from 1 to 100000"));
 
-	s2 = itest_start_with(old->db, "--checkpoint-pages", "8");
+	s2 = itest_start_with(old->db, "--checkpoint-pages", step);
 	itest_s = s2;
 	itest_admin = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
-	for (i = 0; i < 200; i++) {
-		itest_basket(itest_admin, NULL, "T01", "WAL-1",
-		    itest_line(item, 1), NULL);
+	for (i = 0; i < nbaskets; i++) {
+		itest_basket(
+		    itest_admin, NULL, "T01", code, itest_line(item, 1), NULL);
 		ck_assert_int_eq(stat(itest_f("%s-wal", s2->db), &sb), 0);
 		/* 64 steps, and the pages of the commits made while the
 		 * writer's passive catch-up found the checkpoint thread's
@@ -436,11 +440,17 @@ START_TEST(test_checkpoints)
 		 * seen under ASan on a loaded machine, ~215 pages over with
 		 * a load of 12 on two cores). Without the catch-up
 		 * 200 baskets make a log of thousands of pages. */
-		ck_assert_msg(sb.st_size <= 32 + (64 * 8 + 300) * (4096 + 24),
+		ck_assert_msg(
+		    sb.st_size <= 32 + (64 * pages + 300) * (4096 + 24),
 		    "the log grew to %lld bytes", (long long)sb.st_size);
+		ck_assert_msg(sb.st_size >= len,
+		    "the log's file was cut from %lld to %lld bytes while "
+		    "writes came",
+		    (long long)len, (long long)sb.st_size);
+		len = sb.st_size;
 	}
-	ck_assert_int_eq(itest_hh_points(h), 800);
-	ck_assert_int_eq(itest_lot_on_hand(item, lot), 800);
+	ck_assert_int_eq(itest_hh_points(h), 1000 - nbaskets);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 1000 - nbaskets);
 	s2->own_dir = 0; /* its log is read after it stops */
 	itest_stop(s2);
 	log = strstr(itest_slurp(itest_f("%s/server.log", s2->dir)),
@@ -453,13 +463,27 @@ START_TEST(test_checkpoints)
 	                     "commit; the log reached %d pages",
 	                     &bg, &inl, &most),
 	    3);
-	ck_assert_msg(
-	    bg >= 1 && inl >= 1 && most >= 16 * 8 && most <= 64 * 8 + 300,
+	ck_assert_msg(bg >= 1 && inl >= 1 && most >= 16 * pages &&
+	        most <= 64 * pages + 300,
 	    "%lu in the background, %lu in a commit, %d pages", bg, inl, most);
 	itest_remove_dir(s2->dir);
 	itest_verify(old->db, 1, NULL);
 	itest_s = old;
 	itest_remove_dir(old->dir);
+}
+
+/* Steps of 8 pages: 200 baskets cross many of them. */
+START_TEST(test_checkpoints)
+{
+	tills_checkpoints("WAL-1", "8", 200);
+}
+END_TEST
+
+/* Steps of 80 pages: the log starts over past 1280 pages (5 MiB), where
+ * a cut back to 4 MiB would show. */
+START_TEST(test_checkpoints_in_place)
+{
+	tills_checkpoints("WAL-2", "80", 300);
 }
 END_TEST
 
@@ -593,6 +617,7 @@ itest_tills_suite(void)
 	tcase_add_test(tc, test_void_race);
 	tcase_add_test(tc, test_crash_durability);
 	tcase_add_test(tc, test_checkpoints);
+	tcase_add_test(tc, test_checkpoints_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }
