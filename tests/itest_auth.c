@@ -319,7 +319,7 @@ START_TEST(test_request_log)
 	t0 = itest_now(); /* the loop writes its turn's lines after it */
 	do
 		text = itest_slurp(log);
-	while (regexec(&re, text, 0, NULL, 0) != 0 && itest_now() - t0 < 5 &&
+	while (regexec(&re, text, 0, NULL, 0) != 0 && itest_now() - t0 < 15 &&
 	    usleep(20000) == 0);
 	st = regexec(&re, text, 0, NULL, 0);
 	regfree(&re);

@@ -36,7 +36,7 @@ keys(const char *k)
 	    system(itest_f("tmux -L %s send-keys %s", sock, k)), 0);
 }
 
-/* The screen once it shows want (or after 5 s), as text. */
+/* The screen once it shows want (or after 15 s), as text. */
 static const char *
 screen(const char *want)
 {
@@ -52,7 +52,7 @@ screen(const char *want)
 		n = fread(buf, 1, sizeof(buf) - 1, f);
 		buf[n] = '\0';
 		pclose(f);
-	} while (strstr(buf, want) == NULL && itest_now() - t0 < 5);
+	} while (strstr(buf, want) == NULL && itest_now() - t0 < 15);
 	return buf;
 }
 
@@ -212,7 +212,7 @@ START_TEST(t_donor_receipt_key)
 	ck_assert_msg(
 	    strstr(s, itest_f("打印捐赠收据 %s", code)) != NULL, "%s", s);
 	t0 = itest_now();
-	while (!itest_file_has(bin, code) && itest_now() - t0 < 5)
+	while (!itest_file_has(bin, code) && itest_now() - t0 < 15)
 		usleep(50000);
 	ck_assert_msg(itest_file_has(bin, code), "%s lacks %s", bin, code);
 	keys("C-x");
