@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -394,27 +395,23 @@ START_TEST(test_void_race)
 END_TEST
 
 /*
- * Checkpoints run off the loop, every --checkpoint-pages STEP pages of
- * log; the writer makes the log start over past 16 steps and never lets
- * it pass 64. NBASKETS baskets, one commit each: the log's file stays
- * within 64 steps and, once the log starts over, keeps its length (it
- * starts over in place, never cut back while writes come). Nothing is
- * lost, and the server says what it did when it stops.
+ * Checkpoints run off the loop, every --checkpoint-pages pages of log (8
+ * here, so a few baskets cross many steps); the writer makes the log
+ * start over past 16 steps and never lets it pass 64. Nothing is lost,
+ * and the server says what it did when it stops.
  */
-static void
-tills_checkpoints(const char *code, const char *step, int nbaskets)
+START_TEST(test_checkpoints)
 {
 	struct itest_srv *old = itest_s, *s2;
 	unsigned long bg = 0, inl = 0;
 	int64_t h, item, lot;
 	const char *log;
 	struct stat sb;
-	off_t len = 0;
-	int i, most = 0, rc, pages = atoi(step);
+	int i, most = 0, rc;
 
-	h = itest_household(code, "tekun", 2, -5, 300);
+	h = itest_household("WAL-1", "tekun", 2, -5, 300);
 	itest_grant(h, 1000);
-	item = itest_item("挂面", itest_f("CS-%s", code), 1, 0, 0);
+	item = itest_item("挂面", "CS-WAL-1", 1, 0, 0);
 	lot = itest_lot(item, 1000, NULL);
 	old->own_dir = 0; /* its database goes on */
 	itest_stop(old);
@@ -427,12 +424,12 @@ tills_checkpoints(const char *code, const char *step, int nbaskets)
 	ck_assert(itest_file_has(itest_f("%s/bad.log", old->dir),
 	    "--checkpoint-pages 0: not a number from 1 to 100000"));
 
-	s2 = itest_start_with(old->db, "--checkpoint-pages", step);
+	s2 = itest_start_with(old->db, "--checkpoint-pages", "8");
 	itest_s = s2;
 	itest_admin = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
-	for (i = 0; i < nbaskets; i++) {
-		itest_basket(
-		    itest_admin, NULL, "T01", code, itest_line(item, 1), NULL);
+	for (i = 0; i < 200; i++) {
+		itest_basket(itest_admin, NULL, "T01", "WAL-1",
+		    itest_line(item, 1), NULL);
 		ck_assert_int_eq(stat(itest_f("%s-wal", s2->db), &sb), 0);
 		/* 64 steps, and the pages of the commits made while the
 		 * writer's passive catch-up found the checkpoint thread's
@@ -440,17 +437,11 @@ tills_checkpoints(const char *code, const char *step, int nbaskets)
 		 * seen under ASan on a loaded machine, ~215 pages over with
 		 * a load of 12 on two cores). Without the catch-up
 		 * 200 baskets make a log of thousands of pages. */
-		ck_assert_msg(
-		    sb.st_size <= 32 + (64 * pages + 300) * (4096 + 24),
+		ck_assert_msg(sb.st_size <= 32 + (64 * 8 + 300) * (4096 + 24),
 		    "the log grew to %lld bytes", (long long)sb.st_size);
-		ck_assert_msg(sb.st_size >= len,
-		    "the log's file was cut from %lld to %lld bytes while "
-		    "writes came",
-		    (long long)len, (long long)sb.st_size);
-		len = sb.st_size;
 	}
-	ck_assert_int_eq(itest_hh_points(h), 1000 - nbaskets);
-	ck_assert_int_eq(itest_lot_on_hand(item, lot), 1000 - nbaskets);
+	ck_assert_int_eq(itest_hh_points(h), 800);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 800);
 	s2->own_dir = 0; /* its log is read after it stops */
 	itest_stop(s2);
 	log = strstr(itest_slurp(itest_f("%s/server.log", s2->dir)),
@@ -463,27 +454,96 @@ tills_checkpoints(const char *code, const char *step, int nbaskets)
 	                     "commit; the log reached %d pages",
 	                     &bg, &inl, &most),
 	    3);
-	ck_assert_msg(bg >= 1 && inl >= 1 && most >= 16 * pages &&
-	        most <= 64 * pages + 300,
+	ck_assert_msg(
+	    bg >= 1 && inl >= 1 && most >= 16 * 8 && most <= 64 * 8 + 300,
 	    "%lu in the background, %lu in a commit, %d pages", bg, inl, most);
 	itest_remove_dir(s2->dir);
 	itest_verify(old->db, 1, NULL);
 	itest_s = old;
 	itest_remove_dir(old->dir);
 }
-
-/* Steps of 8 pages: 200 baskets cross many of them. */
-START_TEST(test_checkpoints)
-{
-	tills_checkpoints("WAL-1", "8", 200);
-}
 END_TEST
 
-/* Steps of 80 pages: the log starts over past 1280 pages (5 MiB), where
- * a cut back to 4 MiB would show. */
-START_TEST(test_checkpoints_in_place)
+/* The log's checkpoint sequence: its header's, one more each time the
+ * log starts over. */
+static uint32_t
+tills_wal_seq(const char *wal)
 {
-	tills_checkpoints("WAL-2", "80", 300);
+	unsigned char h[16];
+	FILE *f = fopen(wal, "rb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fread(h, 1, sizeof h, f), sizeof h);
+	fclose(f);
+	return (uint32_t)h[12] << 24 | (uint32_t)h[13] << 16 |
+	    (uint32_t)h[14] << 8 | h[15];
+}
+
+/*
+ * The log starts over in place: its file keeps its length while writes
+ * come (a cut back frees blocks the next commits take again, which held
+ * commits up). A reader holds the log from starting over until its file
+ * is past 6 MiB, well over the 4 MiB it was once cut back to; then the
+ * log starts over (steps of 8 pages: the writer catches up at once), and
+ * through 60 more baskets the file never shrinks.
+ */
+START_TEST(test_log_in_place)
+{
+	struct itest_srv *old = itest_s, *s2;
+	sqlite3 *pin = NULL;
+	int64_t h, item, lot;
+	struct stat sb;
+	off_t len = 0;
+	uint32_t seq0 = 0;
+	const char *wal;
+	int i, after = -1;
+
+	h = itest_household("WAL-2", "tekun", 2, -5, 300);
+	itest_grant(h, 1000);
+	item = itest_item("挂面", "CS-WAL-2", 1, 0, 0);
+	lot = itest_lot(item, 1000, NULL);
+	old->own_dir = 0; /* its database goes on */
+	itest_stop(old);
+	s2 = itest_start_with(old->db, "--checkpoint-pages", "8");
+	itest_s = s2;
+	itest_admin = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
+	wal = itest_f("%s-wal", s2->db);
+	ck_assert_int_eq(
+	    sqlite3_open_v2(s2->db, &pin, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(pin, "BEGIN; SELECT count(*) FROM items",
+	                     NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < 400 && (after < 0 || i < after + 60); i++) {
+		itest_basket(itest_admin, NULL, "T01", "WAL-2",
+		    itest_line(item, 1), NULL);
+		ck_assert_int_eq(stat(wal, &sb), 0);
+		ck_assert_msg(sb.st_size >= len,
+		    "the log's file was cut from %lld to %lld bytes while "
+		    "writes came",
+		    (long long)len, (long long)sb.st_size);
+		len = sb.st_size;
+		if (after < 0 && len > 6 << 20) {
+			seq0 = tills_wal_seq(wal);
+			ck_assert_int_eq(
+			    sqlite3_exec(pin, "COMMIT", NULL, NULL, NULL),
+			    SQLITE_OK);
+			ck_assert_int_eq(sqlite3_close(pin), SQLITE_OK);
+			pin = NULL;
+			after = i;
+		}
+	}
+	sqlite3_close(pin);
+	ck_assert_msg(after >= 0, "the log's file reached only %lld bytes",
+	    (long long)len);
+	ck_assert_msg(tills_wal_seq(wal) != seq0,
+	    "the log did not start over in %d baskets", i - after - 1);
+	ck_assert_int_eq(itest_hh_points(h), 1000 - i);
+	ck_assert_int_eq(itest_lot_on_hand(item, lot), 1000 - i);
+	itest_stop(s2);
+	itest_verify(old->db, 1, NULL);
+	itest_s = old;
+	itest_remove_dir(old->dir);
 }
 END_TEST
 
@@ -617,7 +677,7 @@ itest_tills_suite(void)
 	tcase_add_test(tc, test_void_race);
 	tcase_add_test(tc, test_crash_durability);
 	tcase_add_test(tc, test_checkpoints);
-	tcase_add_test(tc, test_checkpoints_in_place);
+	tcase_add_test(tc, test_log_in_place);
 	suite_add_tcase(s, tc);
 	return s;
 }
