@@ -394,6 +394,19 @@ START_TEST(test_void_race)
 }
 END_TEST
 
+/* A household with 1000 points and a lot of 1000 (code names both),
+ * then the fixture's server stopped, its database kept for another. */
+static void
+tills_wal_store(const char *code, int64_t *h, int64_t *item, int64_t *lot)
+{
+	*h = itest_household(code, "tekun", 2, -5, 300);
+	itest_grant(*h, 1000);
+	*item = itest_item("挂面", itest_f("CS-%s", code), 1, 0, 0);
+	*lot = itest_lot(*item, 1000, NULL);
+	itest_s->own_dir = 0; /* its database goes on */
+	itest_stop(itest_s);
+}
+
 /*
  * Checkpoints run off the loop, every --checkpoint-pages pages of log (8
  * here, so a few baskets cross many steps); the writer makes the log
@@ -409,12 +422,7 @@ START_TEST(test_checkpoints)
 	struct stat sb;
 	int i, most = 0, rc;
 
-	h = itest_household("WAL-1", "tekun", 2, -5, 300);
-	itest_grant(h, 1000);
-	item = itest_item("挂面", "CS-WAL-1", 1, 0, 0);
-	lot = itest_lot(item, 1000, NULL);
-	old->own_dir = 0; /* its database goes on */
-	itest_stop(old);
+	tills_wal_store("WAL-1", &h, &item, &lot);
 
 	/* A bad step is refused before anything is opened. */
 	rc = system(itest_f("%s serve --db %s --checkpoint-pages 0 "
@@ -498,12 +506,7 @@ START_TEST(test_log_in_place)
 	const char *wal;
 	int i, after = -1;
 
-	h = itest_household("WAL-2", "tekun", 2, -5, 300);
-	itest_grant(h, 1000);
-	item = itest_item("挂面", "CS-WAL-2", 1, 0, 0);
-	lot = itest_lot(item, 1000, NULL);
-	old->own_dir = 0; /* its database goes on */
-	itest_stop(old);
+	tills_wal_store("WAL-2", &h, &item, &lot);
 	s2 = itest_start_with(old->db, "--checkpoint-pages", "8");
 	itest_s = s2;
 	itest_admin = itest_login(s2, ITEST_ADMIN, ITEST_ADMIN_PASS);
