@@ -106,7 +106,7 @@ db_migrate(struct db *db)
 	const struct schema_migration *m;
 	sqlite3_stmt *st;
 	size_t i;
-	int have, know, rc, one;
+	int have, know, rc;
 
 	if (db_schema_version(db, &have, &know) != DB_OK)
 		return DB_ERR;
@@ -122,10 +122,12 @@ db_migrate(struct db *db)
 			return DB_ERR;
 		sqlite3_bind_int(st, 1, m->version);
 		rc = sqlite3_step(st);
-		one = rc == SQLITE_ROW;
 		sqlite3_reset(st);
-		if (one)
+		if (rc == SQLITE_ROW)
 			continue;
+		/* A failed look-up is not "not applied yet". */
+		if (rc != SQLITE_DONE)
+			return db_fail(db, "migrations");
 		if (db_schema_apply(db, m) != DB_OK) {
 			log_warnx("db: migration %s failed", m->name);
 			return DB_ERR;
