@@ -89,17 +89,19 @@ basket_take_lot(const void *row, void *arg)
 	const int64_t *lot = row;
 	struct basket_take *t = arg;
 	int64_t n = lot[1] < t->want ? lot[1] : t->want;
-	struct dist_lot *v = *t->lots;
+	struct dist_lots *ls = t->lots;
+	struct dist_lot *v;
 
-	if (*t->nlots == *t->caplots) {
-		*t->caplots = *t->caplots ? *t->caplots * 2 : 16;
-		if ((v = reallocarray(v, *t->caplots, sizeof(*v))) == NULL)
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 16;
+		if ((v = reallocarray(ls->v, ls->cap, sizeof(*v))) == NULL)
 			log_fatalx("out of memory");
-		*t->lots = v;
+		ls->v = v;
 	}
-	v[*t->nlots].lot_id = lot[0];
-	v[*t->nlots].unit_value_fen = lot[2];
-	v[(*t->nlots)++].quantity = n;
+	v = &ls->v[ls->n++];
+	v->lot_id = lot[0];
+	v->quantity = n;
+	v->unit_value_fen = lot[2];
 	t->want -= n;
 	return t->want == 0;
 }

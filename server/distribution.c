@@ -52,7 +52,7 @@ distribution_check(struct db *db, const struct dist_request *in,
     const struct distribution_item *x, const struct basket_item *b,
     struct dist_line_out *out, struct dist_result *r, struct fault *f)
 {
-	struct basket_take t = {&r->lots, &r->nlots, &r->caplots, b->qty};
+	struct basket_take t = {&r->lots, b->qty};
 	int64_t avail;
 
 	if (in->override)
@@ -86,7 +86,7 @@ distribution_check(struct db *db, const struct dist_request *in,
 		return basket_line_fault(f, b->line, "quantity");
 	}
 stock:
-	out->lot0 = r->nlots;
+	out->lot0 = r->lots.n;
 	if (db_dist_lots(db, x->it.id, today, basket_take_lot, &t) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (t.want > 0) {
@@ -100,7 +100,7 @@ stock:
 		fault_num(f, "shortfall", t.want);
 		return basket_line_fault(f, b->line, "quantity");
 	}
-	out->nlots = r->nlots - out->lot0;
+	out->nlots = r->lots.n - out->lot0;
 	out->item_id = x->it.id;
 	memcpy(out->name, x->it.name, sizeof(out->name));
 	out->quantity = b->qty;
@@ -136,9 +136,9 @@ distribution_write_lines(struct db *db, const struct actor *who,
 
 	line = calloc((size_t)n, sizeof(*line));
 	cats = calloc((size_t)n, sizeof(*cats));
-	mv = calloc(r->nlots, sizeof(*mv));
-	uv = calloc(r->nlots, sizeof(*uv));
-	mvline = calloc(r->nlots, sizeof(*mvline));
+	mv = calloc(r->lots.n, sizeof(*mv));
+	uv = calloc(r->lots.n, sizeof(*uv));
+	mvline = calloc(r->lots.n, sizeof(*mvline));
 	if (line == NULL || cats == NULL || mv == NULL || uv == NULL ||
 	    mvline == NULL)
 		log_fatalx("out of memory");
@@ -159,9 +159,9 @@ distribution_write_lines(struct db *db, const struct actor *who,
 			mvline[k] = i;
 			mv[k].at = r->d.created_at;
 			mv[k].user_id = who->user_id;
-			mv[k].lot_id = r->lots[l].lot_id;
-			mv[k].quantity = -r->lots[l].quantity;
-			uv[k] = r->lots[l].unit_value_fen;
+			mv[k].lot_id = r->lots.v[l].lot_id;
+			mv[k].quantity = -r->lots.v[l].quantity;
+			uv[k] = r->lots.v[l].unit_value_fen;
 		}
 	}
 	w = (struct db_redeem){&r->d, t, line, cats, n, mv, mvline, uv, (int)k};
@@ -376,11 +376,11 @@ distribution_result_free(struct dist_result *r)
 	if (r == NULL)
 		return;
 	free(r->lines);
-	free(r->lots);
+	free(r->lots.v);
 	r->lines = NULL;
-	r->lots = NULL;
+	r->lots.v = NULL;
 	r->nlines = 0;
-	r->nlots = r->caplots = 0;
+	r->lots.n = r->lots.cap = 0;
 }
 
 /* As distribution_post_result, for callers that need only the row. */

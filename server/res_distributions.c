@@ -113,7 +113,7 @@ res_distributions_written(const struct dist_result *res)
 		json_add_int(lo, "quantity", l->quantity);
 		json_add_int(lo, "points", l->points);
 		json_add_int(lo, "value_fen", l->value_fen);
-		res_till_lot_ids(lo, res->lots, l->lot0, l->nlots);
+		res_till_lot_ids(lo, res->lots.v, l->lot0, l->nlots);
 		cJSON_AddItemToArray(lines, lo);
 	}
 	return o;

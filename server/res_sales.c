@@ -98,7 +98,7 @@ res_sales_written(const struct sale_result *r)
 		lo = json_new();
 		res_sales_line_json(lo, l->item_id, l->name, l->quantity,
 		    l->unit_price_fen, l->amount_fen);
-		res_till_lot_ids(lo, r->lots, l->lot0, l->nlots);
+		res_till_lot_ids(lo, r->lots.v, l->lot0, l->nlots);
 		cJSON_AddItemToArray(lines, lo);
 	}
 	return o;

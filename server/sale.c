@@ -50,7 +50,7 @@ sale_check(struct db *db, const struct sale_request *in, const char *today,
     const struct db_sale_item *it, const struct basket_item *b,
     struct sale_line_out *out, struct sale_result *r, struct fault *f)
 {
-	struct basket_take t = {&r->lots, &r->nlots, &r->caplots, b->qty};
+	struct basket_take t = {&r->lots, b->qty};
 
 	if (!it->active || it->sale_price_fen <= 0) {
 		fault_set(f, FAULT_RULE,
@@ -63,7 +63,7 @@ sale_check(struct db *db, const struct sale_request *in, const char *today,
 		return basket_line_fault(
 		    f, b->line, basket_line_field(in->lines, b->line));
 	}
-	out->lot0 = r->nlots;
+	out->lot0 = r->lots.n;
 	if (db_sale_lots(db, it->id, today, basket_take_lot, &t) != DB_OK)
 		return fault_db(f, DB_ERR);
 	if (t.want > 0) {
@@ -75,7 +75,7 @@ sale_check(struct db *db, const struct sale_request *in, const char *today,
 		fault_num(f, "shortfall", t.want);
 		return basket_line_fault(f, b->line, "quantity");
 	}
-	out->nlots = r->nlots - out->lot0;
+	out->nlots = r->lots.n - out->lot0;
 	out->item_id = it->id;
 	memcpy(out->name, it->name, sizeof(out->name));
 	out->quantity = b->qty;
@@ -114,8 +114,8 @@ sale_write_line(struct db *db, const struct actor *who,
 	mv.at = r->s.created_at;
 	mv.user_id = who->user_id;
 	for (i = out->lot0; i < out->lot0 + out->nlots; i++) {
-		mv.lot_id = r->lots[i].lot_id;
-		mv.quantity = -r->lots[i].quantity;
+		mv.lot_id = r->lots.v[i].lot_id;
+		mv.quantity = -r->lots.v[i].quantity;
 		if (db_movement_insert(db, &mv) != DB_OK)
 			return -1;
 	}
@@ -240,11 +240,11 @@ sale_result_free(struct sale_result *r)
 	if (r == NULL)
 		return;
 	free(r->lines);
-	free(r->lots);
+	free(r->lots.v);
 	r->lines = NULL;
-	r->lots = NULL;
+	r->lots.v = NULL;
 	r->nlines = 0;
-	r->nlots = r->caplots = 0;
+	r->lots.n = r->lots.cap = 0;
 }
 
 /* A sale's lines, read before any is written back. */

@@ -284,6 +284,10 @@ struct dist_lot {
 	int64_t quantity;
 	int64_t unit_value_fen;
 };
+struct dist_lots { /* each line's in turn, grown by basket_take_lot */
+	struct dist_lot *v;
+	size_t n, cap;
+};
 struct dist_line_out {
 	int64_t item_id;
 	char name[DB_NAME_MAX];
@@ -296,8 +300,7 @@ struct dist_result {
 	struct db_distribution d;
 	int nlines;
 	struct dist_line_out *lines;
-	struct dist_lot *lots;
-	size_t nlots, caplots;
+	struct dist_lots lots;
 	int64_t shortfall; /* an override's points the balance lacked */
 };
 int distribution_post(struct db *, const struct actor *,
@@ -322,10 +325,9 @@ struct basket_item { /* an item of the basket: repeated lines merged */
  * normalized barcode) or, code NULL, by id; its id in *item. A DB_*. */
 typedef int (*basket_find_fn)(
     void *arg, int k, const char *code, int64_t id, int64_t *item);
-/* Lots taken into a result's lots (its lots, nlots, caplots). */
+/* Lots taken into a result's lots. */
 struct basket_take {
-	struct dist_lot **lots;
-	size_t *nlots, *caplots;
+	struct dist_lots *lots;
 	int64_t want; /* what is left to take */
 };
 /* Lot and quantity pairs, gathered while a query runs and written after
@@ -547,8 +549,7 @@ struct sale_result {
 	struct db_sale s;
 	int nlines;
 	struct sale_line_out *lines;
-	struct dist_lot *lots;
-	size_t nlots, caplots;
+	struct dist_lots lots;
 };
 int sale_reference_ok(const char *);
 int sale_post(struct db *, const struct actor *, const struct sale_request *,

@@ -198,9 +198,8 @@ END_TEST
 /* Lots are taken until the line is met, the array growing as it must. */
 START_TEST(test_take)
 {
-	struct dist_lot *lots = NULL;
-	size_t nlots = 0, caplots = 0;
-	struct basket_take t = {&lots, &nlots, &caplots, 25};
+	struct dist_lots lots = {NULL, 0, 0};
+	struct basket_take t = {&lots, 25};
 	int64_t row[3];
 	int i;
 
@@ -210,19 +209,19 @@ START_TEST(test_take)
 		row[2] = 50;
 		ck_assert_int_eq(basket_take_lot(row, &t), 0);
 	}
-	ck_assert_uint_eq(nlots, 20);
-	ck_assert_uint_ge(caplots, 20);
+	ck_assert_uint_eq(lots.n, 20);
+	ck_assert_uint_ge(lots.cap, 20);
 	ck_assert_int_eq(t.want, 5);
 	row[0] = 200;
 	row[1] = 10;
 	row[2] = 75;
 	ck_assert_int_eq(basket_take_lot(row, &t), 1);
 	ck_assert_int_eq(t.want, 0);
-	ck_assert_uint_eq(nlots, 21);
-	lot_is(&lots[0], 100, 1, 50);
-	lot_is(&lots[19], 119, 1, 50);
-	lot_is(&lots[20], 200, 5, 75);
-	free(lots);
+	ck_assert_uint_eq(lots.n, 21);
+	lot_is(&lots.v[0], 100, 1, 50);
+	lot_is(&lots.v[19], 119, 1, 50);
+	lot_is(&lots.v[20], 200, 5, 75);
+	free(lots.v);
 }
 END_TEST
 
